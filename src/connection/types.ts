@@ -1,0 +1,92 @@
+/**
+ * How the engine and modules reach a host. A connection is opened once per
+ * host for the whole run; `exec` runs a POSIX shell command line (built with
+ * src/shell/quote.ts), `put` writes a file atomically.
+ */
+
+export interface Become {
+  /** the user to become; root when absent */
+  user?: string;
+  /** sudo's password, passed on stdin, never logged */
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** bytes for the command's standard input */
+  stdin?: string | Buffer;
+  /** run through sudo as this user */
+  become?: Become;
+  /** extra environment for the command */
+  env?: Record<string, string>;
+  /** working directory */
+  cwd?: string;
+  /** fail the command with a timeout after this long */
+  timeoutMs?: number;
+}
+
+/** A finished command is data first: the caller decides whether it failed. */
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  /** the signal that ended the command, if any */
+  signal?: string;
+  durationMs: number;
+}
+
+export interface PutOptions {
+  /** permission bits, e.g. 0o644 */
+  mode?: number;
+  owner?: string;
+  group?: string;
+  become?: Become;
+}
+
+export interface FileStat {
+  exists: true;
+  type: 'file' | 'directory' | 'link' | 'other';
+  mode: number;
+  owner: string;
+  group: string;
+  size: number;
+  /** target, for links */
+  target?: string;
+}
+
+export interface Connection {
+  /** the inventory name of the host this reaches */
+  readonly host: string;
+  /** 'ssh' | 'local' | 'fake' */
+  readonly transport: string;
+  /** Opens the connection; unreachable hosts throw ConnectionError({unreachable: true}). */
+  connect(): Promise<void>;
+  /** Runs a shell command line. Never throws for a non-zero exit; throws ConnectionError when the host is lost. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Writes `content` to `dest` atomically: to a temporary file in the same
+   * folder, mode and owner set, then renamed into place.
+   */
+  put(dest: string, content: Buffer | string, options?: PutOptions): Promise<void>;
+  /** Reads a whole file; null when it does not exist. */
+  get(path: string, options?: { become?: Become }): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+/** What the engine needs to open a connection to one host, from its variables. */
+export interface ConnectionSpec {
+  host: string;
+  transport: 'ssh' | 'local';
+  address: string;
+  port?: number;
+  user?: string;
+  privateKeyFile?: string;
+  password?: string;
+  /** extra ssh options, as in ansible_ssh_common_args */
+  sshCommonArgs?: string;
+  /** verify host keys (default true) */
+  hostKeyChecking?: boolean;
+  /** a known_hosts file in addition to the user's and the system's */
+  knownHostsFile?: string;
+  acceptNewHostKeys?: boolean;
+  connectTimeoutMs?: number;
+}

@@ -1,0 +1,156 @@
+/**
+ * The module contract. A module describes a change; only the engine makes
+ * it. `plan` reads the host through `ctx` and never writes; writing happens
+ * in `Step`s that the engine runs after recording the plan's `undo` in the
+ * run journal. Check mode is the engine stopping after `plan`.
+ */
+import type { Become, ExecResult, FileStat } from '../connection/types.js';
+import type { SourcePos } from '../errors.js';
+
+// ---------------------------------------------------------------- arguments
+
+export type ArgType =
+  | 'str'
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'path'
+  | 'list'
+  | 'dict'
+  /** permission bits: 0o644, '0644', '644' and Ansible's YAML-int 420 all mean 0o644 */
+  | 'mode'
+  | 'raw';
+
+export interface ArgSpec {
+  type: ArgType;
+  description: string;
+  required?: boolean;
+  default?: unknown;
+  choices?: readonly unknown[];
+  aliases?: readonly string[];
+  /** for lists: the type of each element */
+  elements?: ArgType;
+  /** the value is a secret: redacted in diffs, logs and registered results */
+  noLog?: boolean;
+}
+
+export type ArgSchema = Record<string, ArgSpec>;
+
+// ------------------------------------------------------------------- plans
+
+/** A change in words: a file's content, or a before/after summary. */
+export interface Diff {
+  /** what changes: a path, `user etcd`, `etcd.service`, `2379/tcp` */
+  subject: string;
+  before: string;
+  after: string;
+  /** 'content' diffs are shown as unified diffs, 'summary' ones as `before -> after` */
+  kind: 'content' | 'summary';
+  /** the content is secret (a private key): shown redacted */
+  secret?: boolean;
+}
+
+/**
+ * One write to a host. Steps are plain data so the journal can store undo
+ * steps and `ezplay rollback` can run them after the process that planned
+ * them has gone.
+ */
+export type Step =
+  | {
+      kind: 'exec';
+      /** a shell command line, built with src/shell/quote.ts */
+      command: string;
+      /** what it does, for logs and the rollback report */
+      description: string;
+      stdin?: string;
+      /** a non-zero exit is a result, not a failure (command/shell judge it themselves) */
+      allowFailure?: boolean;
+      /** the stdin holds a secret: the journal stores it redacted */
+      secret?: boolean;
+    }
+  | {
+      kind: 'put';
+      dest: string;
+      /** the bytes, or a file on the controller to stream */
+      content: { text: string } | { base64: string } | { localPath: string };
+      description: string;
+      mode?: number;
+      owner?: string;
+      group?: string;
+      secret?: boolean;
+    };
+
+export interface Plan {
+  changed: boolean;
+  diff?: Diff[];
+  /** run in order, after `undo` is journaled */
+  steps?: Step[];
+  /** run in order to take this task's change back */
+  undo?: Step[];
+  /**
+   * The module cannot know its effect before running (command, shell):
+   * skipped in check mode unless the task says `check_mode: false`.
+   */
+  opaque?: boolean;
+  /** fields of the registered result known at plan time (stat, slurp, facts) */
+  result?: Record<string, unknown>;
+  /** fields of the registered result, from the outputs of `steps` */
+  afterApply?: (outputs: ExecResult[]) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** variables set on the host (set_fact, setup) */
+  facts?: Record<string, unknown>;
+  msg?: string;
+  warnings?: string[];
+}
+
+// --------------------------------------------------------------- the host
+
+/** A module's only window on the host and the controller. */
+export interface HostContext {
+  /** inventory_hostname */
+  readonly host: string;
+  /** the host's variables (resolved lazily on access) */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** become settings of the task, or undefined */
+  readonly become: Become | undefined;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** unique per run: name backups with it */
+  readonly runId: string;
+  /** where the task was written */
+  readonly pos: SourcePos | undefined;
+  /** the role the task belongs to, for files/ and templates/ lookups */
+  readonly roleDir: string | undefined;
+  readonly playbookDir: string;
+
+  /** Runs a read-only command on the host (with the task's become). */
+  probe(command: string, options?: { stdin?: string; env?: Record<string, string>; cwd?: string }): Promise<ExecResult>;
+  /** Reads a file on the host; null when absent. */
+  readFile(path: string): Promise<Buffer | null>;
+  /** lstat of a path on the host; null when absent. */
+  stat(path: string): Promise<FileStat | null>;
+  /** Finds `name` on the controller in the role's `kind/` folder, then beside the playbook; throws when missing. */
+  findFile(kind: 'files' | 'templates', name: string): string;
+  /** Renders a Jinja2 template text with the host's variables. */
+  render(text: string, source?: SourcePos): string;
+  /** Shows a warning in the run's output. */
+  warn(message: string): void;
+}
+
+export interface Module<A = Record<string, unknown>> {
+  name: string;
+  /** one line, for `ezplay doc --list` */
+  summary: string;
+  /** longer description, for `ezplay doc MODULE` and docs/modules.md */
+  description?: string;
+  args: ArgSchema;
+  /** the argument that takes Ansible's free form (`command: ls -l`), if any */
+  freeForm?: string;
+  /** runs on the controller whatever the task's host (debug, set_fact, assert) */
+  controllerOnly?: boolean;
+  plan(ctx: HostContext, args: A): Promise<Plan>;
+}
+
+/** Helper so each module file gets its argument type checked. */
+export function defineModule<A>(module: Module<A>): Module<A> {
+  return module;
+}
