@@ -67,6 +67,8 @@ export type Step =
       allowFailure?: boolean;
       /** the stdin holds a secret: the journal stores it redacted */
       secret?: boolean;
+      /** where it runs: the task's host (default) or the controller (fetch) */
+      on?: 'host' | 'controller';
     }
   | {
       kind: 'put';
@@ -78,6 +80,7 @@ export type Step =
       owner?: string;
       group?: string;
       secret?: boolean;
+      on?: 'host' | 'controller';
     };
 
 export interface Plan {
@@ -132,6 +135,8 @@ export interface HostContext {
   findFile(kind: 'files' | 'templates', name: string): string;
   /** Renders a Jinja2 template text with the host's variables. */
   render(text: string, source?: SourcePos): string;
+  /** Evaluates a bare Jinja2 expression (`result.rc == 0`) with the host's variables. */
+  evaluate(expression: string, source?: SourcePos): unknown;
   /** Shows a warning in the run's output. */
   warn(message: string): void;
 }
