@@ -1,0 +1,118 @@
+/**
+ * The controller itself as a host (`ansible_connection=local`,
+ * `delegate_to: localhost`). Commands run under /bin/sh like on a remote
+ * host, so modules cannot tell the difference.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { sh, quote } from '../shell/quote.js';
+import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
+
+const currentUser = os.userInfo().username;
+
+/** Wraps a command in sudo when it must run as another user. */
+export function wrapBecome(command: string, become: Become | undefined, loginUser: string): string {
+  const target = become?.user ?? 'root';
+  if (!become || target === loginUser) return command;
+  const flags = become.password ? '-S -p ""' : '-n';
+  return `sudo -H ${flags} -u ${quote(target)} -- /bin/sh -c ${quote(command)}`;
+}
+
+export class LocalConnection implements Connection {
+  readonly transport = 'local';
+  constructor(readonly host: string) {}
+
+  async connect(): Promise<void> {}
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    let line = command;
+    if (options.cwd) line = `cd ${quote(options.cwd)} && ${line}`;
+    line = wrapBecome(line, options.become, currentUser);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', line], {
+        env: { ...process.env, LC_ALL: 'C', ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      if (options.timeoutMs) {
+        timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+      }
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({
+          rc: code ?? 128,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          ...(signal ? { signal } : {}),
+          durationMs: performance.now() - started,
+        });
+      });
+      // A command that does not read stdin closes it early; that is not an error.
+      child.stdin.on('error', () => {});
+      const input = Buffer.from(options.stdin ?? '');
+      const password = options.become?.password;
+      child.stdin.end(password ? Buffer.concat([Buffer.from(`${password}\n`), input]) : input);
+    });
+  }
+
+  async put(dest: string, content: Buffer | string, options: PutOptions = {}): Promise<void> {
+    const becomeOther = options.become && (options.become.user ?? 'root') !== currentUser;
+    if (becomeOther) return this.putThroughShell(dest, content, options);
+    const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`);
+    try {
+      await fs.writeFile(tmp, content, { mode: options.mode ?? 0o644 });
+      if (options.mode !== undefined) await fs.chmod(tmp, options.mode);
+      if (options.owner || options.group) {
+        const owner = options.owner ?? '';
+        const spec = options.group ? `${owner}:${options.group}` : owner;
+        const res = await this.exec(sh`chown ${spec} ${tmp}`);
+        if (res.rc !== 0) throw new Error(`chown ${spec} ${dest}: ${res.stderr.trim()}`);
+      }
+      await fs.rename(tmp, dest);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  private async putThroughShell(dest: string, content: Buffer | string, options: PutOptions): Promise<void> {
+    const tmp = `${path.dirname(dest)}/.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`;
+    const steps = [sh`cat > ${tmp}`];
+    if (options.mode !== undefined) steps.push(sh`chmod ${options.mode.toString(8)} ${tmp}`);
+    if (options.owner || options.group) {
+      steps.push(sh`chown ${`${options.owner ?? ''}${options.group ? `:${options.group}` : ''}`} ${tmp}`);
+    }
+    steps.push(sh`mv -f ${tmp} ${dest}`);
+    const res = await this.exec(`${steps.join(' && ')} || { rm -f ${quote(tmp)}; exit 1; }`, {
+      stdin: content,
+      ...(options.become ? { become: options.become } : {}),
+    });
+    if (res.rc !== 0) throw new Error(`writing ${dest}: ${res.stderr.trim()}`);
+  }
+
+  async get(file: string, options: { become?: Become } = {}): Promise<Buffer | null> {
+    if (options.become && (options.become.user ?? 'root') !== currentUser) {
+      const res = await this.exec(sh`test -e ${file} || exit 3; base64 < ${file}`, options);
+      if (res.rc === 3) return null;
+      if (res.rc !== 0) throw new Error(`reading ${file}: ${res.stderr.trim()}`);
+      return Buffer.from(res.stdout, 'base64');
+    }
+    try {
+      return await fs.readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,41 @@
+/**
+ * Every module by name. Ansible's collection prefixes (`ansible.builtin.copy`,
+ * `ansible.posix.firewalld`, `community.general.ufw`) resolve to the same module.
+ */
+import { closest } from 'fastest-levenshtein';
+import type { Module } from './types.js';
+
+// Each module registers itself here: one import and one entry per module.
+const modules: Module<any>[] = [];
+
+const byName = new Map<string, Module<any>>();
+for (const m of modules) byName.set(m.name, m);
+
+const PREFIXES = ['ansible.builtin.', 'ansible.posix.', 'community.general.', 'ansible.legacy.', 'ezplay.'];
+
+export function canonicalModuleName(name: string): string {
+  for (const prefix of PREFIXES) if (name.startsWith(prefix)) return name.slice(prefix.length);
+  return name;
+}
+
+export function findModule(name: string): Module<any> | undefined {
+  return byName.get(canonicalModuleName(name));
+}
+
+export function isModuleName(name: string): boolean {
+  return findModule(name) !== undefined;
+}
+
+export function suggestModule(name: string): string | undefined {
+  const names = [...byName.keys()];
+  return names.length ? closest(canonicalModuleName(name), names) : undefined;
+}
+
+export function allModules(): Module<any>[] {
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** For tests and extensions: adds or replaces a module. */
+export function registerModule(module: Module<any>): void {
+  byName.set(module.name, module);
+}
