@@ -111,3 +111,14 @@ export function isIssuedBy(certPem: string, caPem: string): boolean {
     return false;
   }
 }
+
+/** One line for diffs and logs: "CN 'etcd', SANs 10.0.0.1 etcd-1, usages server client, valid until 2035-01-31". */
+export function describeCert(info: CertInfo): string {
+  const parts = [`CN '${info.subject.commonName ?? ''}'`];
+  if (info.subject.organization) parts.push(`O '${info.subject.organization}'`);
+  const sans = [...info.sans.ips, ...info.sans.dns];
+  if (sans.length > 0) parts.push(`SANs ${sans.join(' ')}`);
+  if (info.usages.length > 0) parts.push(`usages ${info.usages.join(' ')}`);
+  parts.push(`valid until ${info.notAfter.toISOString().slice(0, 10)}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,265 @@
+/**
+ * A leaf certificate and its key, signed by a CA on the same host (the
+ * controller, in roles/ca). It is reissued only when what it says drifted
+ * from what is wanted: SANs, usages, names, the CA, a key that does not fit,
+ * or an expiry inside the renewal window. The key is kept across reissues
+ * unless it is missing, unreadable or of another size than `key_size`, so
+ * peers pinning nothing but the CA never notice a renewal.
+ *
+ * Undo: every file this task replaces is first copied beside itself
+ * (`cp -p`, so owner and mode survive) as `<file>.ezplay-bak-<runId>`, and
+ * undo moves that copy back; files that did not exist are removed. The same
+ * mechanism serves the certificate and the key, and the old key never
+ * enters the run journal, which would otherwise hold it in plain text
+ * (redacting it there would make the undo useless). The backups stay on the
+ * host after a successful run, readable only as the originals were.
+ */
+import { posix } from 'node:path';
+import type { FileStat } from '../connection/types.js';
+import { ModuleError, PkiError } from '../errors.js';
+import {
+  certMatches, DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS, describeCert, describePrivateKey,
+  expandUsages, inspectCert, issueCert, splitHosts, type CertUsage, type RsaBits,
+} from '../pki/index.js';
+import { sh } from '../shell/quote.js';
+import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
+
+interface CertArgs {
+  ca_cert: string;
+  ca_key: string;
+  cert: string;
+  key: string;
+  common_name: string;
+  organization?: string;
+  hosts: string[];
+  usages: string[];
+  validity_days: number;
+  renew_before_days: number;
+  key_size: RsaBits;
+  owner?: string;
+  group?: string;
+  mode: number;
+  cert_mode: number;
+}
+
+interface ExistingFile {
+  path: string;
+  stat: FileStat | null;
+  text: string | null;
+}
+
+const USAGES: readonly CertUsage[] = ['server', 'client', 'peer'];
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+
+async function readExisting(ctx: HostContext, path: string): Promise<ExistingFile> {
+  const stat = await ctx.stat(path);
+  const bytes = stat ? await ctx.readFile(path) : null;
+  return { path, stat, text: bytes ? bytes.toString('utf8') : null };
+}
+
+function toModuleError(ctx: HostContext, error: unknown): unknown {
+  return error instanceof PkiError ? new ModuleError(error.message, {}, ctx.pos) : error;
+}
+
+function checkUsages(ctx: HostContext, usages: readonly string[]): CertUsage[] {
+  const unknown = usages.filter((u) => !USAGES.includes(u as CertUsage));
+  if (unknown.length > 0 || usages.length === 0) {
+    throw new ModuleError(`usages must be a non-empty list of server, client, peer; got ${JSON.stringify(usages)}`, {}, ctx.pos);
+  }
+  return usages as CertUsage[];
+}
+
+/** Why the existing key cannot be kept, or undefined when it can. */
+function keyRotationReason(key: ExistingFile, keySize: number): string | undefined {
+  if (key.text === null) return undefined;
+  try {
+    const description = describePrivateKey(key.text);
+    if (description.type !== 'rsa') return `the key is ${description.label}; a new RSA ${keySize} key replaces it`;
+    if (description.bits !== keySize) return `key size ${description.bits ?? '?'} -> ${keySize}`;
+    return undefined;
+  } catch {
+    return 'the key is unreadable; a new key replaces it';
+  }
+}
+
+/** Copy aside before replacing, and the undo that puts the copy back (or removes a file that was new). */
+function replaceSteps(ctx: HostContext, file: ExistingFile): { before: Step[]; undo: Step[] } {
+  if (!file.stat) return { before: [], undo: [{ kind: 'exec', command: sh`rm -f ${file.path}`, description: `remove ${file.path}` }] };
+  const backup = `${file.path}.ezplay-bak-${ctx.runId}`;
+  return {
+    before: [{ kind: 'exec', command: sh`cp -p ${file.path} ${backup}`, description: `back up ${file.path} to ${backup}` }],
+    // guarded: when the backup step never ran, the file was never replaced either
+    undo: [{ kind: 'exec', command: sh`if [ -e ${backup} ]; then mv -f ${backup} ${file.path}; fi`, description: `restore ${file.path} from ${backup}` }],
+  };
+}
+
+/** chmod/chown for a file that is kept as it is but whose mode or ownership drifted. */
+function attributeSteps(file: ExistingFile, mode: number, owner: string | undefined, group: string | undefined) {
+  const diff: Diff[] = [];
+  const steps: Step[] = [];
+  const undo: Step[] = [];
+  const stat = file.stat;
+  if (!stat) return { diff, steps, undo };
+  if ((stat.mode & 0o7777) !== mode) {
+    diff.push({ subject: file.path, kind: 'summary', before: `mode ${octal(stat.mode)}`, after: `mode ${octal(mode)}` });
+    steps.push({ kind: 'exec', command: sh`chmod ${octal(mode)} ${file.path}`, description: `chmod ${octal(mode)} ${file.path}` });
+    undo.push({ kind: 'exec', command: sh`chmod ${octal(stat.mode)} ${file.path}`, description: `restore the mode of ${file.path}` });
+  }
+  const wantOwner = owner ?? stat.owner;
+  const wantGroup = group ?? stat.group;
+  if (wantOwner !== stat.owner || wantGroup !== stat.group) {
+    diff.push({ subject: file.path, kind: 'summary', before: `owner ${stat.owner}:${stat.group}`, after: `owner ${wantOwner}:${wantGroup}` });
+    steps.push({ kind: 'exec', command: sh`chown ${`${wantOwner}:${wantGroup}`} ${file.path}`, description: `chown ${file.path}` });
+    undo.push({ kind: 'exec', command: sh`chown ${`${stat.owner}:${stat.group}`} ${file.path}`, description: `restore the owner of ${file.path}` });
+  }
+  return { diff, steps, undo };
+}
+
+/** Creates a missing parent folder; left in place on undo, as an empty folder harms nothing. */
+async function parentSteps(ctx: HostContext, paths: string[]): Promise<Step[]> {
+  const dirs = [...new Set(paths.map((p) => posix.dirname(p)))];
+  const missing = [];
+  for (const dir of dirs) if (!(await ctx.stat(dir))) missing.push(dir);
+  return missing.map((dir) => ({ kind: 'exec', command: sh`mkdir -p ${dir}`, description: `create ${dir}` }));
+}
+
+export const certModule = defineModule<CertArgs>({
+  name: 'cert',
+  summary: 'Issue a TLS certificate from a CA, reissuing only when it drifted or is about to expire',
+  description:
+    'Issues a certificate and key signed by `ca_cert`/`ca_key`, all on the same host. An existing certificate is kept ' +
+    'while its names, SANs and usages match, it was signed by this CA, it fits its key and it expires after the renewal window. ' +
+    'An existing key is reused on reissue unless it is unreadable or of another size. Replaced files are backed up beside ' +
+    'themselves as `<file>.ezplay-bak-<run id>`, which rollback restores.',
+  args: {
+    ca_cert: { type: 'path', required: true, description: 'Path of the CA certificate on the host.' },
+    ca_key: { type: 'path', required: true, description: 'Path of the CA private key on the host; read, never shown.' },
+    cert: { type: 'path', required: true, description: 'Path of the certificate to write.' },
+    key: { type: 'path', required: true, description: 'Path of the private key; kept across reissues when it is usable.' },
+    common_name: { type: 'str', required: true, description: 'Subject CN (for etcd clients: the user name etcd sees).' },
+    organization: { type: 'str', description: 'Subject O; none when absent.' },
+    hosts: {
+      type: 'list', elements: 'str', default: [],
+      description: 'Subject alternative names. IPv4 and IPv6 addresses become IP SANs, anything else a DNS SAN; order does not matter.',
+    },
+    usages: {
+      type: 'list', elements: 'str', default: ['server'],
+      description: 'Extended key usages: server (serverAuth), client (clientAuth), peer (both, for member-to-member TLS).',
+    },
+    validity_days: { type: 'int', default: DEFAULT_LEAF_VALIDITY_DAYS, description: 'Days a new certificate is valid; capped at the CA expiry.' },
+    renew_before_days: {
+      type: 'int', default: DEFAULT_RENEW_BEFORE_DAYS,
+      description: 'Reissue when the certificate expires within this many days.',
+    },
+    key_size: { type: 'int', default: 2048, choices: [2048, 4096], description: 'RSA key size; an existing key of another size is replaced.' },
+    owner: { type: 'str', description: 'Owner of the certificate and key (the etcd user, for member certificates).' },
+    group: { type: 'str', description: 'Group of the certificate and key.' },
+    mode: { type: 'mode', default: 0o600, description: 'Mode of the private key file.' },
+    cert_mode: { type: 'mode', default: 0o644, description: 'Mode of the certificate file.' },
+  },
+
+  async plan(ctx, args): Promise<Plan> {
+    const usages = checkUsages(ctx, args.usages ?? ['server']);
+    const hosts = (args.hosts ?? []).map(String);
+    try {
+      splitHosts(hosts);
+      expandUsages(usages);
+    } catch (error) {
+      throw toModuleError(ctx, error);
+    }
+    const keySize = args.key_size ?? 2048;
+    const [caCert, caKey, cert, key] = await Promise.all([
+      ctx.readFile(args.ca_cert), ctx.readFile(args.ca_key), readExisting(ctx, args.cert), readExisting(ctx, args.key),
+    ]);
+    if (!caCert || !caKey) {
+      const missing = !caCert ? args.ca_cert : args.ca_key;
+      // in check mode the ca task before this one only said it would create the CA
+      if (!ctx.check) throw new ModuleError(`the CA file ${missing} does not exist on ${ctx.host}`, {}, ctx.pos);
+      return {
+        changed: true,
+        diff: [{ subject: args.cert, kind: 'summary', before: cert.text ? 'present' : 'absent', after: `issued for CN '${args.common_name}' once ${missing} exists` }],
+        steps: [],
+        undo: [],
+        warnings: [`${missing} does not exist yet; the certificate cannot be checked in check mode`],
+      };
+    }
+    const ca = { certPem: caCert.toString('utf8'), keyPem: caKey.toString('utf8') };
+
+    const keyReason = keyRotationReason(key, keySize);
+    const newKey = key.text === null || keyReason !== undefined;
+    const reasons: string[] = [];
+    const warnings: string[] = [];
+    if (keyReason) reasons.push(keyReason);
+    if (cert.text === null) reasons.push('absent');
+    else if (!newKey) {
+      const match = certMatches(cert.text, {
+        commonName: args.common_name, organization: args.organization, hosts, usages,
+        renewBeforeDays: args.renew_before_days ?? DEFAULT_RENEW_BEFORE_DAYS, keyPem: key.text ?? undefined,
+      }, ca.certPem);
+      reasons.push(...match.reasons);
+      warnings.push(...match.warnings);
+    }
+
+    const keyMode = args.mode ?? 0o600;
+    const certMode = args.cert_mode ?? 0o644;
+    const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
+    const diff: Diff[] = [];
+    const steps: Step[] = [];
+    const undo: Step[] = [];
+    const backups: Step[] = [];
+    const writes: Step[] = [];
+    let notAfter: Date | undefined;
+
+    if (reasons.length > 0) {
+      const issued = await issueCert({
+        ca, commonName: args.common_name, organization: args.organization, hosts, usages,
+        validityDays: args.validity_days ?? DEFAULT_LEAF_VALIDITY_DAYS, keyBits: keySize,
+        keyPem: newKey ? undefined : (key.text ?? undefined),
+      }).catch((error: unknown) => {
+        throw toModuleError(ctx, error);
+      });
+      const info = inspectCert(issued.certPem);
+      notAfter = info.notAfter;
+      if (newKey) {
+        const replace = replaceSteps(ctx, key);
+        backups.push(...replace.before);
+        undo.push(...replace.undo);
+        writes.push({ kind: 'put', dest: args.key, content: { text: issued.keyPem }, mode: keyMode, ...owned, secret: true, description: `write key ${args.key}` });
+        const label = describePrivateKey(issued.keyPem).label;
+        diff.push({ subject: args.key, kind: 'summary', before: key.text === null ? 'absent' : 'present (redacted)', after: `new key (${label}, redacted)` });
+      }
+      const replace = replaceSteps(ctx, cert);
+      backups.push(...replace.before);
+      undo.push(...replace.undo);
+      writes.push({ kind: 'put', dest: args.cert, content: { text: issued.certPem }, mode: certMode, ...owned, description: `write certificate ${args.cert}` });
+      diff.push(
+        cert.text === null
+          ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${describeCert(info)}` }
+          : { subject: args.cert, kind: 'summary', before: describeOld(cert.text), after: `${reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
+      );
+    }
+    // files kept as they are may still have drifted in mode or ownership
+    for (const [file, mode, rewritten] of [[key, keyMode, newKey], [cert, certMode, reasons.length > 0]] as const) {
+      if (rewritten) continue;
+      const attrs = attributeSteps(file, mode, args.owner, args.group);
+      diff.push(...attrs.diff);
+      writes.push(...attrs.steps);
+      undo.push(...attrs.undo);
+    }
+
+    const result = { changed: writes.length > 0, cert: args.cert, key: args.key, reasons, key_reused: !newKey, ...(notAfter && { not_after: notAfter.toISOString() }) };
+    if (writes.length === 0) return { changed: false, result, ...(warnings.length > 0 && { warnings }) };
+    const created = [cert, key].filter((file) => file.stat === null).map((file) => file.path);
+    steps.push(...(await parentSteps(ctx, created)), ...backups, ...writes);
+    return { changed: true, diff, steps, undo, result, ...(warnings.length > 0 && { warnings }) };
+  },
+});
+
+function describeOld(certPem: string): string {
+  try {
+    return describeCert(inspectCert(certPem));
+  } catch {
+    return 'present (unreadable)';
+  }
+}
