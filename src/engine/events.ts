@@ -1,0 +1,92 @@
+/**
+ * What a run tells the outside world. Task state lives in the engine; the
+ * reporters (terminal, plain lines, JSON lines) only listen to these.
+ */
+import type { SourcePos } from '../errors.js';
+import type { Diff } from '../modules/types.js';
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface Counters {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+export const emptyCounters = (): Counters => ({
+  ok: 0,
+  changed: 0,
+  unreachable: 0,
+  failed: 0,
+  skipped: 0,
+  rescued: 0,
+  ignored: 0,
+});
+
+export type RunEvent =
+  | { type: 'run_start'; runId: string; playbook: string; check: boolean; diff: boolean; inventory: string[] }
+  | { type: 'play_start'; name: string; hosts: string[]; pos?: SourcePos | undefined }
+  | {
+      type: 'task_start';
+      name: string;
+      module: string;
+      role?: string | undefined;
+      handler: boolean;
+      pos?: SourcePos | undefined;
+      hosts: string[];
+    }
+  | {
+      type: 'host_result';
+      task: string;
+      host: string;
+      status: HostStatus;
+      /** a failure that ignore_errors turned into a pass */
+      ignored?: boolean;
+      delegatedTo?: string | undefined;
+      /** loop item label */
+      item?: string | undefined;
+      msg?: string | undefined;
+      diff?: Diff[] | undefined;
+      /** the registered result, redacted when no_log */
+      result?: Record<string, unknown> | undefined;
+      durationMs: number;
+      pos?: SourcePos | undefined;
+    }
+  | { type: 'warning'; host?: string | undefined; msg: string }
+  | { type: 'play_end'; name: string }
+  | { type: 'rollback_start'; hosts: string[]; reason: string }
+  | {
+      type: 'rollback_step';
+      host: string;
+      task: string;
+      status: 'undone' | 'failed' | 'cannot_undo';
+      msg?: string | undefined;
+    }
+  | { type: 'rollback_end'; undone: number; failed: number; cannotUndo: number }
+  | {
+      type: 'recap';
+      runId: string;
+      hosts: Record<string, Counters>;
+      durationMs: number;
+      phases: Record<string, number>;
+    };
+
+export interface EventSink {
+  emit(event: RunEvent): void;
+}
+
+/** Several listeners at once (a reporter and the JSON log, say). */
+export class EventBus implements EventSink {
+  private readonly listeners: Array<(event: RunEvent) => void> = [];
+  on(listener: (event: RunEvent) => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+  emit(event: RunEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The run journal: before a task's steps run, its undo is appended to
+ * `.ezplay/runs/<run-id>/journal.jsonl` and flushed, so a crash, a lost
+ * connection or a failed host can always be rolled back, even by a later
+ * `ezplay rollback RUN_ID`.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { ConnectionSpec } from '../connection/types.js';
+import type { Step } from '../modules/types.js';
+
+export interface JournalEntry {
+  seq: number;
+  host: string;
+  /** where the steps ran: the host itself or a delegate */
+  target: string;
+  task: string;
+  /** undefined: the change cannot be undone automatically */
+  undo: Step[] | undefined;
+  become?: { user?: string } | undefined;
+  play: number;
+  rollback: 'on_failure' | 'never';
+}
+
+export interface RunMeta {
+  runId: string;
+  playbook: string;
+  inventory: string[];
+  started: string;
+  finished?: string;
+  status?: 'ok' | 'failed' | 'rolled_back';
+  /** how to reach each host again, secrets left out */
+  hosts: Record<string, Omit<ConnectionSpec, 'password'>>;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function redactSteps(steps: Step[] | undefined): Step[] | undefined {
+  return steps?.map((s) => {
+    if (!s.secret) return s;
+    if (s.kind === 'exec') return { ...s, stdin: s.stdin === undefined ? undefined : '<redacted>' } as Step;
+    return s;
+  });
+}
+
+export class RunJournal {
+  readonly dir: string;
+  private seq = 0;
+  private readonly entries: JournalEntry[] = [];
+  /** undo steps held in memory in full (secrets included) for this process's own rollback */
+  private readonly fullUndo = new Map<number, Step[] | undefined>();
+
+  constructor(
+    root: string,
+    readonly runId: string,
+    private meta: RunMeta,
+  ) {
+    this.dir = path.join(root, runId);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.writeMeta();
+  }
+
+  private writeMeta(): void {
+    writeFileSync(path.join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  setHost(name: string, spec: Omit<ConnectionSpec, 'password'>): void {
+    this.meta.hosts[name] = spec;
+    this.writeMeta();
+  }
+
+  finish(status: RunMeta['status']): void {
+    this.meta = { ...this.meta, status, finished: new Date().toISOString() };
+    this.writeMeta();
+  }
+
+  record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const full: JournalEntry = { ...entry, seq: ++this.seq };
+    this.fullUndo.set(full.seq, entry.undo);
+    appendFileSync(
+      path.join(this.dir, 'journal.jsonl'),
+      `${JSON.stringify({ ...full, undo: redactSteps(full.undo) })}\n`,
+      { mode: 0o600 },
+    );
+    this.entries.push(full);
+    return full;
+  }
+
+  markUndone(seq: number): void {
+    appendFileSync(path.join(this.dir, 'journal.jsonl'), `${JSON.stringify({ undone: seq })}\n`);
+  }
+
+  /** entries of this process, newest first, with their undo in full */
+  pending(): JournalEntry[] {
+    return [...this.entries].reverse().map((e) => ({ ...e, undo: this.fullUndo.get(e.seq) }));
+  }
+}
+
+/** Reads a finished run back for `ezplay rollback`. */
+export function readRun(root: string, runId?: string): { meta: RunMeta; entries: JournalEntry[] } {
+  const id = runId ?? latestRunId(root);
+  if (!id) throw new Error(`no runs recorded under ${root}`);
+  const dir = path.join(root, id);
+  if (!existsSync(dir)) throw new Error(`no run '${id}' under ${root}`);
+  const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as RunMeta;
+  const file = path.join(dir, 'journal.jsonl');
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const entries: JournalEntry[] = [];
+  const undone = new Set<number>();
+  for (const line of lines) {
+    const parsed = JSON.parse(line) as JournalEntry | { undone: number };
+    if ('undone' in parsed) undone.add(parsed.undone);
+    else entries.push(parsed);
+  }
+  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse() };
+}
+
+export function latestRunId(root: string): string | undefined {
+  if (!existsSync(root)) return undefined;
+  return readdirSync(root).sort().at(-1);
+}
+
+/** Re-opens a recorded run to mark entries undone. */
+export function appendUndone(root: string, runId: string, seq: number): void {
+  appendFileSync(path.join(root, runId, 'journal.jsonl'), `${JSON.stringify({ undone: seq })}\n`);
+}

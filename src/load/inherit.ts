@@ -1,0 +1,65 @@
+/**
+ * Keywords flow from play to role to block to task: conditions and tags
+ * accumulate, variables merge (inner wins), everything else is overridden
+ * by the innermost level that sets it.
+ */
+import { LoadError, type SourcePos } from '../errors.js';
+import type { Inheritable, RoleInfo } from './model.js';
+
+export interface Scope extends Inheritable {
+  role: RoleInfo | undefined;
+}
+
+export function emptyScope(): Scope {
+  return { when: [], tags: [], vars: {}, role: undefined };
+}
+
+const SCALARS: Array<[keyof Inheritable, string]> = [
+  ['become', 'become'],
+  ['becomeUser', 'become_user'],
+  ['environment', 'environment'],
+  ['noLog', 'no_log'],
+  ['checkMode', 'check_mode'],
+  ['diff', 'diff'],
+  ['ignoreErrors', 'ignore_errors'],
+  ['delegateTo', 'delegate_to'],
+  ['runOnce', 'run_once'],
+  ['connection', 'connection'],
+  ['anyErrorsFatal', 'any_errors_fatal'],
+];
+
+function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Reads the inheritable keywords written on one node. */
+export function readInheritable(raw: Record<string, unknown>, pos: SourcePos | undefined): Partial<Inheritable> {
+  const out: Partial<Inheritable> = {};
+  if (raw.when !== undefined) out.when = list(raw.when);
+  if (raw.tags !== undefined) {
+    out.tags = (typeof raw.tags === 'string' ? raw.tags.split(',') : list(raw.tags)).map((t) => String(t).trim());
+  }
+  if (raw.vars !== undefined && raw.vars !== null) {
+    if (typeof raw.vars !== 'object' || Array.isArray(raw.vars)) throw new LoadError("'vars' must be a mapping", pos);
+    out.vars = raw.vars as Record<string, unknown>;
+  }
+  for (const [field, key] of SCALARS) {
+    if (raw[key] !== undefined) (out as Record<string, unknown>)[field] = raw[key];
+  }
+  return out;
+}
+
+export function inherit(parent: Scope, own: Partial<Inheritable>): Scope {
+  const out: Scope = {
+    ...parent,
+    when: [...parent.when, ...(own.when ?? [])],
+    tags: [...new Set([...parent.tags, ...(own.tags ?? [])])],
+    vars: { ...parent.vars, ...own.vars },
+  };
+  for (const [field] of SCALARS) {
+    const value = own[field];
+    if (value !== undefined) (out as unknown as Record<string, unknown>)[field] = value;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+/** The keywords each level of a playbook accepts; anything else is an error. */
+
+export const INHERITABLE_KEYWORDS = [
+  'when',
+  'tags',
+  'vars',
+  'become',
+  'become_user',
+  'become_method',
+  'environment',
+  'no_log',
+  'check_mode',
+  'diff',
+  'ignore_errors',
+  'ignore_unreachable',
+  'delegate_to',
+  'delegate_facts',
+  'run_once',
+  'connection',
+  'any_errors_fatal',
+  'throttle',
+  'timeout',
+  'debugger',
+  'module_defaults',
+  'collections',
+] as const;
+
+export const TASK_KEYWORDS = new Set<string>([
+  ...INHERITABLE_KEYWORDS,
+  'name',
+  'args',
+  'action',
+  'local_action',
+  'loop',
+  'with_items',
+  'with_list',
+  'with_dict',
+  'with_indexed_items',
+  'with_sequence',
+  'loop_control',
+  'register',
+  'until',
+  'retries',
+  'delay',
+  'changed_when',
+  'failed_when',
+  'notify',
+  'listen',
+]);
+
+export const BLOCK_KEYWORDS = new Set<string>([...INHERITABLE_KEYWORDS, 'name', 'block', 'rescue', 'always']);
+
+export const PLAY_KEYWORDS = new Set<string>([
+  ...INHERITABLE_KEYWORDS,
+  'name',
+  'hosts',
+  'vars_files',
+  'vars_prompt',
+  'roles',
+  'pre_tasks',
+  'tasks',
+  'post_tasks',
+  'handlers',
+  'serial',
+  'gather_facts',
+  'gather_subset',
+  'max_fail_percentage',
+  'rollback',
+  'strategy',
+  'order',
+  'force_handlers',
+  'remote_user',
+  'port',
+  'user',
+]);
+
+export const ROLE_REF_KEYWORDS = new Set<string>([
+  ...INHERITABLE_KEYWORDS,
+  'role',
+  'name',
+  'tasks_from',
+  'defaults_from',
+  'vars_from',
+  'handlers_from',
+  'public',
+  'allow_duplicates',
+]);
+
+/** Modules the engine runs itself, because they change the task list. */
+export const ENGINE_ACTIONS = new Set<string>([
+  'meta',
+  'include_tasks',
+  'import_tasks',
+  'include_role',
+  'import_role',
+  'include_vars',
+  'include',
+]);

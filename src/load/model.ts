@@ -1,0 +1,107 @@
+/**
+ * The typed model of a playbook after loading. Values that may hold
+ * templates stay raw (`unknown`) and are rendered per host at run time.
+ */
+import type { SourcePos } from '../errors.js';
+
+/** Keywords shared by plays, blocks, roles and tasks, inherited downwards. */
+export interface Inheritable {
+  when: unknown[];
+  tags: string[];
+  vars: Record<string, unknown>;
+  become?: unknown;
+  becomeUser?: unknown;
+  environment?: unknown;
+  noLog?: unknown;
+  checkMode?: unknown;
+  diff?: unknown;
+  ignoreErrors?: unknown;
+  delegateTo?: unknown;
+  runOnce?: unknown;
+  connection?: string;
+  anyErrorsFatal?: unknown;
+}
+
+export interface RoleInfo {
+  name: string;
+  dir: string;
+  /** defaults/main.yml */
+  defaults: Record<string, unknown>;
+  /** vars/main.yml */
+  vars: Record<string, unknown>;
+  /** parameters given where the role is used (`{role: x, vars: {...}}`) */
+  params: Record<string, unknown>;
+}
+
+export interface TaskNode extends Inheritable {
+  kind: 'task';
+  name: string | undefined;
+  /** the module's canonical name */
+  module: string;
+  args: Record<string, unknown>;
+  loop?: unknown;
+  /** with_items flattens one level, with_dict yields key/value items */
+  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence';
+  loopVar: string;
+  indexVar?: string;
+  loopLabel?: unknown;
+  loopPause?: number;
+  register?: string;
+  until?: unknown;
+  retries?: unknown;
+  delay?: unknown;
+  changedWhen?: unknown;
+  failedWhen?: unknown;
+  notify: string[];
+  listen: string[];
+  role: RoleInfo | undefined;
+  pos: SourcePos | undefined;
+  /** a dynamic include: resolved per host at run time */
+  include?: IncludeSpec;
+}
+
+export interface IncludeSpec {
+  kind: 'include_tasks' | 'include_role';
+  /** file (templated) for include_tasks, role name for include_role */
+  target: unknown;
+  tasksFrom?: unknown;
+  applyTags: string[];
+}
+
+export interface BlockNode extends Inheritable {
+  kind: 'block';
+  name: string | undefined;
+  block: Node[];
+  rescue: Node[];
+  always: Node[];
+  role: RoleInfo | undefined;
+  pos: SourcePos | undefined;
+}
+
+export type Node = TaskNode | BlockNode;
+
+export type Serial = Array<number | string>;
+
+export interface Play extends Inheritable {
+  name: string;
+  hosts: string;
+  pos: SourcePos | undefined;
+  dir: string;
+  file: string;
+  varsFiles: unknown[];
+  roles: RoleInfo[];
+  /** pre_tasks, then role tasks and tasks, then post_tasks: handlers flush between them */
+  sections: Node[][];
+  handlers: TaskNode[];
+  serial: Serial | undefined;
+  gatherFacts: boolean;
+  maxFailPercentage: number | undefined;
+  rollback: 'on_failure' | 'never';
+  strategy: 'linear' | 'free';
+}
+
+export interface Playbook {
+  file: string;
+  dir: string;
+  plays: Play[];
+}

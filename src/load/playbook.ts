@@ -1,0 +1,106 @@
+/**
+ * A playbook file into Plays. The whole playbook, with every role, import
+ * and handler, is loaded and checked here before any host is contacted.
+ */
+import path from 'node:path';
+import { closest } from 'fastest-levenshtein';
+import { LoadError, type SourcePos } from '../errors.js';
+import { emptyScope, inherit, readInheritable } from './inherit.js';
+import { PLAY_KEYWORDS } from './keywords.js';
+import type { Node, Play, Playbook, Serial, TaskNode } from './model.js';
+import { RoleLoader, roleSearchPath } from './roles.js';
+import { loadTaskList } from './tasks.js';
+import { keyPos, loadYamlFile, posOf } from './yaml.js';
+
+export interface LoadOptions {
+  rolesPath?: string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseSerial(value: unknown, pos: SourcePos | undefined): Serial | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    if (typeof v === 'number' && v >= 0) return v;
+    if (typeof v === 'string' && /^\d+%$/.test(v.trim())) return v.trim();
+    if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v);
+    if (typeof v === 'string' && v.includes('{{')) return v;
+    throw new LoadError(`serial: '${String(v)}' is not a number or a percentage`, pos);
+  });
+}
+
+function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions): Play {
+  const pos = posOf(raw);
+  for (const key of Object.keys(raw)) {
+    if (!PLAY_KEYWORDS.has(key)) {
+      const hint = closest(key, [...PLAY_KEYWORDS]);
+      throw new LoadError(`'${key}' is not a valid attribute for a play (did you mean '${hint}'?)`, keyPos(raw, key));
+    }
+  }
+  if (raw.hosts === undefined || raw.hosts === null) throw new LoadError("the play has no 'hosts'", pos);
+  const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : String(raw.hosts);
+  const dir = path.dirname(file);
+  const own = readInheritable(raw, pos);
+  const playVars = own.vars ?? {};
+  delete own.vars;
+  // Play-level when does not exist in Ansible; conditions start at roles and tasks.
+  const scope = inherit(emptyScope(), { ...own, when: [] });
+  const roles = new RoleLoader({ playbookDir: dir, searchPath: roleSearchPath(dir, options.rolesPath) });
+  const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
+
+  const preTasks = section('pre_tasks');
+  const roleRefs = raw.roles ?? [];
+  if (!Array.isArray(roleRefs)) throw new LoadError("'roles' must be a list", keyPos(raw, 'roles'));
+  const roleTasks = roleRefs.flatMap((ref) => roles.loadRef(ref, scope, posOf(roleRefs)));
+  const tasks = section('tasks');
+  const postTasks = section('post_tasks');
+  const playHandlers = loadTaskList(raw.handlers, { ...scope, tags: [] }, roles, keyPos(raw, 'handlers') ?? pos);
+
+  const gather = raw.gather_facts;
+  const rollback = raw.rollback ?? 'on_failure';
+  if (rollback !== 'on_failure' && rollback !== 'never') {
+    throw new LoadError(`rollback must be 'on_failure' or 'never', got '${String(rollback)}'`, keyPos(raw, 'rollback'));
+  }
+  const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
+  return {
+    ...scope,
+    name: raw.name === undefined ? hosts : String(raw.name),
+    hosts,
+    pos,
+    dir,
+    file,
+    vars: isRecord(playVars) ? playVars : {},
+    varsFiles,
+    roles: roles.roles,
+    sections: [preTasks, [...roleTasks, ...tasks], postTasks],
+    handlers: [...roles.handlers, ...(playHandlers.filter((h) => h.kind === 'task') as TaskNode[])],
+    serial: parseSerial(raw.serial, keyPos(raw, 'serial')),
+    gatherFacts: gather === undefined ? true : gather === true || gather === 'yes' || gather === 'true',
+    maxFailPercentage: raw.max_fail_percentage === undefined ? undefined : Number(raw.max_fail_percentage),
+    rollback,
+    strategy: raw.strategy === 'free' ? 'free' : 'linear',
+  };
+}
+
+export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = []): Playbook {
+  const abs = path.resolve(file);
+  if (stack.includes(abs)) throw new LoadError(`import_playbook cycle: ${[...stack, abs].join(' -> ')}`);
+  const doc = loadYamlFile(abs);
+  if (doc === null) return { file: abs, dir: path.dirname(abs), plays: [] };
+  if (!Array.isArray(doc)) throw new LoadError('a playbook must be a list of plays', posOf(doc) ?? { file: abs, line: 1 });
+  const plays: Play[] = [];
+  for (const entry of doc) {
+    if (!isRecord(entry)) throw new LoadError('a play must be a mapping', posOf(doc) ?? { file: abs });
+    const imported = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
+    if (imported !== undefined) {
+      const target = path.resolve(path.dirname(abs), String(imported));
+      plays.push(...loadPlaybook(target, options, [...stack, abs]).plays);
+      continue;
+    }
+    plays.push(loadPlay(entry, abs, options));
+  }
+  return { file: abs, dir: path.dirname(abs), plays };
+}

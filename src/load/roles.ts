@@ -1,0 +1,148 @@
+/**
+ * Roles in kubeasz's layout: roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml
+ * plus templates/ and files/. A user's role in their own folder works like
+ * the shipped ones: the search path is the same for both.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LoadError, type SourcePos } from '../errors.js';
+import { inherit, readInheritable, type Scope } from './inherit.js';
+import { ROLE_REF_KEYWORDS } from './keywords.js';
+import type { Node, RoleInfo, TaskNode } from './model.js';
+import { loadTaskList, type TaskLoader } from './tasks.js';
+import { keyPos, loadYamlFile, posOf } from './yaml.js';
+
+/** The folder ezplay is installed in (holds the shipped roles/). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function roleSearchPath(playbookDir: string, extra: string[] = []): string[] {
+  const fromEnv = (process.env.EZPLAY_ROLES_PATH ?? '').split(':').filter(Boolean);
+  const dirs = [
+    path.join(playbookDir, 'roles'),
+    path.join(playbookDir, '..', 'roles'),
+    ...extra,
+    ...fromEnv,
+    path.join(process.cwd(), 'roles'),
+    path.join(PACKAGE_ROOT, 'roles'),
+  ];
+  return [...new Set(dirs.map((d) => path.resolve(d)))];
+}
+
+export function findRoleDir(name: string, searchPath: string[], playbookDir: string): string | undefined {
+  const candidates = [...searchPath.map((d) => path.join(d, name)), path.resolve(playbookDir, name)];
+  return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
+}
+
+/** roles/NAME/<sub>/<file>.yml (or .yaml or no extension); undefined when absent. */
+function roleFile(dir: string, sub: string, file = 'main'): string | undefined {
+  const base = path.join(dir, sub, file);
+  return [base, `${base}.yml`, `${base}.yaml`].find((f) => existsSync(f) && statSync(f).isFile());
+}
+
+function mapping(file: string | undefined): Record<string, unknown> {
+  if (!file) return {};
+  const value = loadYamlFile(file);
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new LoadError('expected a mapping of variables', posOf(value) ?? { file });
+  return value as Record<string, unknown>;
+}
+
+export interface LoadedRole {
+  info: RoleInfo;
+  tasks: Node[];
+  handlers: TaskNode[];
+}
+
+export interface RoleLoaderOptions {
+  playbookDir: string;
+  searchPath: string[];
+}
+
+/** Loads roles, their dependencies first, each distinct (name, params) once per play. */
+export class RoleLoader implements TaskLoader {
+  stack: string[] = [];
+  private readonly seen = new Set<string>();
+  readonly roles: RoleInfo[] = [];
+  readonly handlers: TaskNode[] = [];
+
+  constructor(private readonly options: RoleLoaderOptions) {}
+
+  /** A `roles:` entry of a play: a name or `{role, vars, when, tags, ...}`. */
+  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined): Node[] {
+    const record = typeof ref === 'string' ? { role: ref } : ref;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new LoadError('a role must be a name or a mapping with `role:`', posOf(ref) ?? pos);
+    }
+    const r = record as Record<string, unknown>;
+    const name = String(r.role ?? r.name ?? '');
+    if (!name) throw new LoadError('a role entry needs `role: NAME`', posOf(ref) ?? pos);
+    // Unknown keys of a role entry are its parameters, as in Ansible's old style.
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) if (!ROLE_REF_KEYWORDS.has(k)) params[k] = v;
+    const own = readInheritable(r, posOf(ref) ?? pos);
+    const roleVars = own.vars ?? {};
+    delete own.vars;
+    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r);
+  }
+
+  importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[] {
+    return this.load(name, {}, scope, pos, ref, true);
+  }
+
+  private load(
+    name: string,
+    params: Record<string, unknown>,
+    scope: Scope,
+    pos: SourcePos | undefined,
+    ref: Record<string, unknown>,
+    imported = false,
+  ): Node[] {
+    const dir = findRoleDir(name, this.options.searchPath, this.options.playbookDir);
+    if (!dir) {
+      throw new LoadError(
+        `the role '${name}' was not found in ${this.options.searchPath.join(', ')}`,
+        keyPos(ref, 'role') ?? pos,
+      );
+    }
+    const tasksFrom = ref.tasks_from ? String(ref.tasks_from) : 'main';
+    const key = `${dir}\0${tasksFrom}\0${JSON.stringify(params)}`;
+    if (this.seen.has(key) && !imported && !ref.allow_duplicates) return [];
+    this.seen.add(key);
+    if (this.stack.includes(dir)) throw new LoadError(`role dependency cycle: ${[...this.stack, dir].join(' -> ')}`, pos);
+
+    const info: RoleInfo = {
+      name: path.basename(dir),
+      dir,
+      defaults: mapping(roleFile(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main')),
+      vars: mapping(roleFile(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main')),
+      params,
+    };
+    this.stack.push(dir);
+    try {
+      const deps = this.dependencies(dir, scope, pos);
+      const roleScope: Scope = { ...scope, role: info };
+      const tasksFile = roleFile(dir, 'tasks', tasksFrom);
+      if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
+      const tasks = tasksFile ? loadTaskList(loadYamlFile(tasksFile), roleScope, this, { file: tasksFile, line: 1 }) : [];
+      const handlersFile = roleFile(dir, 'handlers', ref.handlers_from ? String(ref.handlers_from) : 'main');
+      if (handlersFile) {
+        const handlerScope: Scope = { ...roleScope, when: [], tags: [] };
+        const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
+        this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
+      }
+      this.roles.push(info);
+      return [...deps, ...tasks];
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private dependencies(dir: string, scope: Scope, pos: SourcePos | undefined): Node[] {
+    const meta = mapping(roleFile(dir, 'meta'));
+    const deps = meta.dependencies;
+    if (deps === undefined || deps === null) return [];
+    if (!Array.isArray(deps)) throw new LoadError('meta dependencies must be a list', posOf(meta) ?? pos);
+    return deps.flatMap((dep) => this.loadRef(dep, { ...scope, role: undefined }, posOf(deps) ?? pos));
+  }
+}

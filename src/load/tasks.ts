@@ -1,0 +1,217 @@
+/**
+ * Task lists into Nodes. Static constructs (import_tasks, import_role,
+ * blocks) are expanded here, with block, role and play keywords inherited
+ * by every task inside, so the engine sees flat, self-describing tasks.
+ */
+import path from 'node:path';
+import { closest } from 'fastest-levenshtein';
+import { LoadError, type SourcePos } from '../errors.js';
+import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
+import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
+import { parseKeyValue } from './kv.js';
+import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
+import { keyPos, loadYamlFile, posOf } from './yaml.js';
+import { inherit, readInheritable, type Scope } from './inherit.js';
+
+export interface TaskLoader {
+  /** loads a role's task list (tasks_from) for import_role */
+  importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[];
+  /** files already being loaded, to refuse an import cycle */
+  stack: string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asStringList(value: unknown, what: string, pos: SourcePos | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map((v) => String(v));
+  if (typeof value === 'string') return what === 'tags' ? value.split(',').map((s) => s.trim()) : [value];
+  throw new LoadError(`'${what}' must be a string or a list`, pos);
+}
+
+/** Finds the key that names the module among a task's keys. */
+function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): string {
+  const candidates = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));
+  if (candidates.length === 0) {
+    if ('action' in task || 'local_action' in task) return 'action' in task ? 'action' : 'local_action';
+    throw new LoadError('no module/action detected in task', pos);
+  }
+  const known = candidates.filter((k) => isModuleName(k) || ENGINE_ACTIONS.has(canonicalModuleName(k)));
+  if (known.length > 1) {
+    throw new LoadError(`conflicting action statements: ${known.join(', ')}`, keyPos(task, known[1] as string));
+  }
+  const unknown = candidates.find((k) => !known.includes(k));
+  if (unknown) {
+    const names = [...TASK_KEYWORDS, ...ENGINE_ACTIONS];
+    const hint = closest(unknown, names);
+    const suggestion = suggestModule(unknown) ?? hint;
+    throw new LoadError(
+      `'${unknown}' is not a valid task keyword or a known module${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+      keyPos(task, unknown),
+    );
+  }
+  return known[0] as string;
+}
+
+/** Splits `action: copy src=a dest=b` and `copy: src=a` into module name and args. */
+function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos | undefined) {
+  let name = key;
+  let value = task[key];
+  if (key === 'action' || key === 'local_action') {
+    if (typeof value === 'string') {
+      const [first = '', ...rest] = value.trim().split(/\s+/);
+      name = first;
+      value = rest.join(' ');
+    } else if (isRecord(value) && typeof value.module === 'string') {
+      const { module, ...rest } = value;
+      name = module as string;
+      value = rest;
+    }
+  }
+  const canonical = canonicalModuleName(name);
+  const module = findModule(canonical);
+  let args: Record<string, unknown> = {};
+  if (typeof value === 'string' || typeof value === 'number') {
+    const text = String(value);
+    try {
+      if (module?.freeForm) {
+        args = parseKeyValue(text, { rawParam: module.freeForm, knownKeys: new Set(Object.keys(module.args)) });
+      } else if (ENGINE_ACTIONS.has(canonical) && !text.includes('=')) {
+        args = { _raw_params: text };
+      } else {
+        args = parseKeyValue(text);
+      }
+    } catch (error) {
+      throw new LoadError(`${canonical}: ${(error as Error).message}`, keyPos(task, key));
+    }
+  } else if (isRecord(value)) {
+    args = { ...value };
+  } else if (value !== null && value !== undefined) {
+    throw new LoadError(`${canonical}: arguments must be a mapping or a string`, keyPos(task, key) ?? pos);
+  }
+  if (isRecord(task.args)) args = { ...args, ...task.args };
+  return { name: canonical, args, local: key === 'local_action' };
+}
+
+const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_sequence'] as const;
+
+function loopOf(task: Record<string, unknown>, pos: SourcePos | undefined) {
+  const keys = LOOP_KEYS.filter((k) => k in task);
+  if (keys.length > 1) throw new LoadError(`only one loop keyword is allowed, got ${keys.join(', ')}`, pos);
+  const key = keys[0];
+  if (!key) return {};
+  const kind = key === 'loop' ? 'loop' : (key.slice('with_'.length) as TaskNode['loopKind']);
+  return { loop: task[key], loopKind: kind };
+}
+
+export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: SourcePos | undefined): Node[] {
+  if (!isRecord(raw)) throw new LoadError('a task must be a mapping', posOf(raw) ?? where);
+  const pos = posOf(raw) ?? where;
+  if ('block' in raw) return [loadBlock(raw, scope, loader, pos)];
+  const key = moduleKey(raw, pos);
+  const call = moduleCall(raw, key, pos);
+  const own = readInheritable(raw, pos);
+  const merged = inherit(scope, own);
+  if (call.local) merged.delegateTo = 'localhost';
+
+  if (call.name === 'import_tasks' || call.name === 'include') {
+    const file = String(call.args._raw_params ?? call.args.file ?? '');
+    return importTasks(file, merged, loader, pos);
+  }
+  if (call.name === 'import_role') {
+    const name = String(call.args.name ?? call.args._raw_params ?? '');
+    return loader.importRole(name, call.args, merged, pos);
+  }
+  return [buildTask(raw, call, merged, pos)];
+}
+
+function buildTask(
+  raw: Record<string, unknown>,
+  call: { name: string; args: Record<string, unknown> },
+  scope: Scope,
+  pos: SourcePos | undefined,
+): TaskNode {
+  const control = isRecord(raw.loop_control) ? raw.loop_control : {};
+  const task: TaskNode = {
+    ...scopeFields(scope),
+    kind: 'task',
+    name: raw.name === undefined ? undefined : String(raw.name),
+    module: call.name,
+    args: call.args,
+    ...loopOf(raw, pos),
+    loopVar: control.loop_var ? String(control.loop_var) : 'item',
+    ...(control.index_var ? { indexVar: String(control.index_var) } : {}),
+    ...(control.label !== undefined ? { loopLabel: control.label } : {}),
+    ...(control.pause !== undefined ? { loopPause: Number(control.pause) } : {}),
+    ...(raw.register !== undefined ? { register: String(raw.register) } : {}),
+    until: raw.until,
+    retries: raw.retries,
+    delay: raw.delay,
+    changedWhen: raw.changed_when,
+    failedWhen: raw.failed_when,
+    notify: asStringList(raw.notify, 'notify', pos),
+    listen: asStringList(raw.listen, 'listen', pos),
+    role: scope.role,
+    pos,
+  };
+  if (call.name === 'include_tasks' || call.name === 'include_role') {
+    const target = call.name === 'include_tasks' ? (call.args.file ?? call.args._raw_params) : call.args.name;
+    task.include = {
+      kind: call.name,
+      target,
+      ...(call.args.tasks_from !== undefined ? { tasksFrom: call.args.tasks_from } : {}),
+      applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
+    };
+  }
+  return task;
+}
+
+function scopeFields(scope: Scope): Inheritable {
+  const { role: _role, ...rest } = scope;
+  return rest;
+}
+
+function loadBlock(raw: Record<string, unknown>, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): BlockNode {
+  for (const key of Object.keys(raw)) {
+    if (!BLOCK_KEYWORDS.has(key)) {
+      const hint = closest(key, [...BLOCK_KEYWORDS]);
+      throw new LoadError(`'${key}' is not a valid keyword for a block (did you mean '${hint}'?)`, keyPos(raw, key));
+    }
+  }
+  const merged = inherit(scope, readInheritable(raw, pos));
+  const list = (key: string) => loadTaskList(raw[key], merged, loader, keyPos(raw, key) ?? pos);
+  return {
+    ...scopeFields(merged),
+    kind: 'block',
+    name: raw.name === undefined ? undefined : String(raw.name),
+    block: list('block'),
+    rescue: list('rescue'),
+    always: list('always'),
+    role: scope.role,
+    pos,
+  };
+}
+
+export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new LoadError('expected a list of tasks', posOf(raw) ?? pos);
+  return raw.flatMap((item) => loadTask(item, scope, loader, pos));
+}
+
+export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
+  if (!file) throw new LoadError('import_tasks needs a file name', pos);
+  if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
+  const base = scope.role ? path.join(scope.role.dir, 'tasks') : path.dirname(pos?.file ?? '.');
+  const resolved = path.resolve(base, file);
+  if (loader.stack.includes(resolved)) throw new LoadError(`import cycle: ${[...loader.stack, resolved].join(' -> ')}`, pos);
+  loader.stack.push(resolved);
+  try {
+    return loadTaskList(loadYamlFile(resolved), scope, loader, { file: resolved, line: 1 });
+  } finally {
+    loader.stack.pop();
+  }
+}
+
+export type { Scope, RoleInfo };

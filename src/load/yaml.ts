@@ -1,0 +1,171 @@
+/**
+ * YAML with Ansible's meanings (YAML 1.1: `yes`/`no` are booleans, `0700`
+ * is octal) into plain values, remembering where every mapping, sequence
+ * and key came from so errors can name the file and line.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  LineCounter,
+  parseAllDocuments,
+  Scalar,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+} from 'yaml';
+import { LoadError, type SourcePos } from '../errors.js';
+
+interface NodePositions {
+  pos: SourcePos;
+  keys: Map<string, SourcePos>;
+}
+
+const positions = new WeakMap<object, NodePositions>();
+
+/** Where a mapping or sequence was written. */
+export function posOf(value: unknown): SourcePos | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return positions.get(value)?.pos;
+}
+
+/** Where a key of a mapping was written (falls back to the mapping). */
+export function keyPos(value: unknown, key: string): SourcePos | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entry = positions.get(value);
+  return entry?.keys.get(key) ?? entry?.pos;
+}
+
+/** Gives a value built in code the position of the node it came from. */
+export function setPos<T extends object>(value: T, pos: SourcePos | undefined): T {
+  if (pos && !positions.has(value)) positions.set(value, { pos, keys: new Map() });
+  return value;
+}
+
+function excerpt(text: string, line: number, col: number): string {
+  const lines = text.split('\n');
+  const src = lines[line - 1] ?? '';
+  return `    ${src}\n    ${' '.repeat(Math.max(0, col - 1))}^ here`;
+}
+
+// PyYAML, which Ansible uses, reads yes/no/on/off as booleans but not y/n.
+const pyBoolTags = [
+  {
+    identify: (value: unknown) => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar(true),
+  },
+  {
+    identify: (value: unknown) => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar(false),
+  },
+];
+
+type Tags = Array<{ tag?: string } & Record<string, unknown>>;
+function ansibleTags(tags: Tags): Tags {
+  const rest = tags.filter((t) => t.tag !== 'tag:yaml.org,2002:bool');
+  return [...(pyBoolTags as unknown as Tags), ...rest];
+}
+
+class Converter {
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private at(node: Node | null | undefined): SourcePos {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  convert(node: unknown, seen: Set<unknown> = new Set()): unknown {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (seen.has(target)) throw new LoadError('recursive YAML alias', this.at(node));
+      return this.convert(target, new Set(seen).add(target));
+    }
+    if (isScalar(node)) return node.value;
+    if (isSeq(node)) {
+      const out = node.items.map((item) => this.convert(item, seen));
+      positions.set(out, { pos: this.at(node), keys: new Map() });
+      return out;
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const keys = new Map<string, SourcePos>();
+      for (const pair of node.items) {
+        const rawKey = isScalar(pair.key) ? pair.key.value : this.convert(pair.key, seen);
+        const key = typeof rawKey === 'symbol' ? '<<' : String(rawKey);
+        if (key === '<<') {
+          // YAML 1.1 merge keys: earlier keys in this mapping win over merged ones.
+          const merged = this.convert(pair.value, seen);
+          for (const source of Array.isArray(merged) ? merged : [merged]) {
+            if (source && typeof source === 'object') {
+              for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
+            }
+          }
+          continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(out, key) && keys.has(key)) {
+          throw new LoadError(`duplicate key '${key}'`, this.at(pair.key as Node));
+        }
+        out[key] = this.convert(pair.value, seen);
+        keys.set(key, this.at(pair.key as Node));
+      }
+      positions.set(out, { pos: this.at(node), keys });
+      return out;
+    }
+    return null;
+  }
+}
+
+/** Parses every document of a YAML text. */
+export function parseYamlDocuments(text: string, file: string): unknown[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    version: '1.1',
+    lineCounter: lines,
+    uniqueKeys: false,
+    merge: true,
+    customTags: ansibleTags as never,
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    const problem = doc.errors[0];
+    if (problem) {
+      const [start] = problem.linePos ?? [{ line: 1, col: 1 }];
+      const message = problem.message.split('\n')[0] ?? 'YAML syntax error';
+      const error = new LoadError(`YAML syntax error: ${message}`, { file, line: start.line, col: start.col });
+      error.excerpt = excerpt(text, start.line, start.col);
+      throw error;
+    }
+  }
+  return list.map((doc) => new Converter(doc, file, lines).convert(doc.contents));
+}
+
+/** Parses a YAML text that holds one document (an empty file is null). */
+export function parseYaml(text: string, file: string): unknown {
+  const docs = parseYamlDocuments(text, file);
+  return docs.length ? docs[0] : null;
+}
+
+export function loadYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LoadError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  return parseYaml(text, file);
+}
