@@ -192,6 +192,7 @@ export const certModule = defineModule<CertArgs>({
     const warnings: string[] = [];
     if (keyReason) reasons.push(keyReason);
     if (cert.text === null) reasons.push('absent');
+    else if (key.text === null) reasons.push('the key is absent; a new key is generated');
     else if (!newKey) {
       const match = certMatches(cert.text, {
         commonName: args.common_name, organization: args.organization, hosts, usages,

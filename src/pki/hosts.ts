@@ -38,7 +38,8 @@ export function splitHosts(hosts: readonly string[]): SubjectAltNames {
     }
     // DNS names are case-insensitive; certificates and comparisons use lower case
     const name = host.toLowerCase();
-    if (!DNS_NAME.test(name)) throw new PkiError(`'${host}' is neither an IP address nor a valid DNS name`);
+    // an all-numeric last label is no TLD: it is a mistyped IP address (10.0.0.256)
+    if (!DNS_NAME.test(name) || /(^|\.)\d+\.?$/.test(name)) throw new PkiError(`'${host}' is neither an IP address nor a valid DNS name`);
     if (!dns.includes(name)) dns.push(name);
   }
   return { ips, dns };

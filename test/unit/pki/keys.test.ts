@@ -1,0 +1,54 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import test from 'ava';
+import { PkiError } from '../../../src/errors.js';
+import { createCa, describePrivateKey, generateKeyPair, issueCert, keyMatchesCert, publicKeyPemOf } from '../../../src/pki/index.js';
+
+test('RSA 2048 keys are generated natively, well under half a second', async (t) => {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const pair = await generateKeyPair({ type: 'rsa', bits: 2048 });
+    times.push(performance.now() - start);
+    t.regex(pair.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+    t.regex(pair.publicKeyPem, /^-----BEGIN PUBLIC KEY-----\n/);
+  }
+  const median = [...times].sort((a, b) => a - b)[2] ?? Infinity;
+  t.log(`RSA 2048 generation: median ${median.toFixed(0)} ms of ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  // prime search time varies from key to key, so the median is bounded, not each run
+  t.true(median < 500, `median ${median} ms`);
+});
+
+test('keys describe themselves without their content', async (t) => {
+  const rsa = await generateKeyPair({ type: 'rsa', bits: 2048 });
+  t.deepEqual(describePrivateKey(rsa.privateKeyPem), { type: 'rsa', bits: 2048, label: 'RSA 2048' });
+  const ec = await generateKeyPair({ type: 'ecdsa', curve: 'P-256' });
+  t.deepEqual(describePrivateKey(ec.privateKeyPem), { type: 'ecdsa', curve: 'prime256v1', label: 'ECDSA prime256v1' });
+  t.is(publicKeyPemOf(rsa.privateKeyPem), rsa.publicKeyPem);
+});
+
+test('RSA 4096 is accepted, other sizes are refused', async (t) => {
+  const big = await generateKeyPair({ type: 'rsa', bits: 4096 });
+  t.is(describePrivateKey(big.privateKeyPem).bits, 4096);
+  await t.throwsAsync(generateKeyPair({ type: 'rsa', bits: 1024 as 2048 }), { instanceOf: PkiError });
+});
+
+test('keyMatchesCert tells the certified key from another', async (t) => {
+  const ca = await createCa({ commonName: 'keys CA' });
+  const leaf = await issueCert({ ca, commonName: 'etcd', hosts: ['127.0.0.1'], usages: ['server'] });
+  const other = await generateKeyPair({ type: 'rsa', bits: 2048 });
+  t.true(keyMatchesCert(leaf.keyPem, leaf.certPem));
+  t.true(keyMatchesCert(ca.keyPem, ca.certPem));
+  t.false(keyMatchesCert(other.privateKeyPem, leaf.certPem));
+  t.false(keyMatchesCert(leaf.keyPem, ca.certPem));
+  t.throws(() => keyMatchesCert('not a key', leaf.certPem), { instanceOf: PkiError });
+  t.true(new X509Certificate(leaf.certPem).checkPrivateKey(createPrivateKey(leaf.keyPem)));
+});
+
+test('certificates are signed only with RSA keys, which forge can sign with', async (t) => {
+  const ca = await createCa({ commonName: 'keys CA' });
+  const ec = await generateKeyPair({ type: 'ecdsa', curve: 'P-256' });
+  await t.throwsAsync(issueCert({ ca, commonName: 'x', hosts: [], usages: ['client'], keyPem: ec.privateKeyPem }), {
+    instanceOf: PkiError,
+    message: /RSA keys only/,
+  });
+});

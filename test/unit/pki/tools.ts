@@ -1,0 +1,41 @@
+/**
+ * External tools the PKI tests cross-check against when installed
+ * (Debian: `apt-get install openssl golang-cfssl`). Tests that need one are
+ * skipped, not failed, without it: Node's own X509Certificate checks run always.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function installed(tool: string, args: string[]): boolean {
+  return spawnSync(tool, args, { stdio: 'ignore' }).status === 0;
+}
+
+export const hasOpenssl = installed('openssl', ['version']);
+export const hasCfssl = installed('cfssl', ['version']);
+
+/** Writes files to a fresh temporary folder, runs `fn` with their paths, then removes the folder. */
+export function withFiles<T>(files: Record<string, string>, fn: (paths: Record<string, string>) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'ezplay-pki-'));
+  try {
+    const paths: Record<string, string> = {};
+    for (const [name, text] of Object.entries(files)) {
+      paths[name] = join(dir, name);
+      writeFileSync(paths[name], text);
+    }
+    return fn(paths);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a tool, returning its exit status and combined output (no throw on failure). */
+export function run(tool: string, args: string[]): { status: number; output: string } {
+  const res = spawnSync(tool, args, { encoding: 'utf8' });
+  return { status: res.status ?? -1, output: `${res.stdout}${res.stderr}` };
+}
+
+export function runOk(tool: string, args: string[]): string {
+  return execFileSync(tool, args, { encoding: 'utf8' });
+}
