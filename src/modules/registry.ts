@@ -4,9 +4,12 @@
  */
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './types.js';
+import { getUrl } from './get-url.js';
 
 // Each module registers itself here: one import and one entry per module.
-const modules: Module<any>[] = [];
+const modules: Module<any>[] = [
+  getUrl,
+];
 
 const byName = new Map<string, Module<any>>();
 for (const m of modules) byName.set(m.name, m);

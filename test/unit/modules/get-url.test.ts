@@ -1,0 +1,187 @@
+import test from 'ava';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DownloadCache, setSharedDownloadCache } from '../../../src/modules/download-cache.js';
+import { planGetUrl, getUrl, type GetUrlArgs } from '../../../src/modules/get-url.js';
+import { parseDestProbe } from '../../../src/modules/get-url-host.js';
+import { pickChecksum } from '../../../src/modules/get-url-checksum.js';
+import { validateArgs } from '../../../src/modules/args.js';
+import { ModuleError } from '../../../src/errors.js';
+import { fakeHost, localHost, runSteps } from './get-url-harness.js';
+
+const BODY = Buffer.from('etcd release tarball bytes\n'.repeat(1000));
+const SHA = createHash('sha256').update(BODY).digest('hex');
+const OTHER = 'b'.repeat(64);
+const hits = new Map<string, number>();
+let base = '';
+
+const server = http.createServer((req, res) => {
+  const url = req.url ?? '/';
+  hits.set(url, (hits.get(url) ?? 0) + 1);
+  if (url.startsWith('/etcd/etcd.tar.gz')) {
+    // slow enough that concurrent plans overlap
+    setTimeout(() => res.end(BODY), 30);
+  } else if (url === '/etcd/SHA256SUMS') {
+    res.end(`${OTHER}  other.tar.gz\n${SHA}  etcd.tar.gz\n`);
+  } else if (url === '/redirect') {
+    res.writeHead(302, { location: '/etcd/etcd.tar.gz?r' }).end();
+  } else {
+    res.writeHead(404).end('not found');
+  }
+});
+
+test.before(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+test.after.always(() => server.close());
+test.beforeEach(() => {
+  setSharedDownloadCache(new DownloadCache(mkdtempSync(path.join(os.tmpdir(), 'ezplay-cache-'))));
+  hits.clear();
+});
+
+function args(given: Record<string, unknown>): GetUrlArgs {
+  return validateArgs('get_url', getUrl.args, given) as unknown as GetUrlArgs;
+}
+
+const absent = (conn: { answer: Function }) => conn.answer('if [ -d', { stdout: 'absent\nhave curl\n' });
+
+test.serial('absent dest: download once into the cache, put from it, undo removes', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.true(plan.changed);
+  t.deepEqual(plan.diff, [
+    {
+      subject: '/opt/etcd.tar.gz',
+      kind: 'summary',
+      before: 'absent',
+      after: `sha256 ${SHA.slice(0, 12)}… (27.0 kB from ${base}/etcd/etcd.tar.gz)`,
+    },
+  ]);
+  const put = plan.steps?.[0];
+  t.is(put?.kind, 'put');
+  if (put?.kind !== 'put' || !('localPath' in put.content)) return t.fail();
+  t.deepEqual(readFileSync(put.content.localPath), BODY);
+  t.is(put.mode, 0o644);
+  t.is(plan.undo?.[0]?.kind, 'exec');
+  t.regex((plan.undo?.[0] as { command: string }).command, /^rm -f \/opt\/etcd.tar.gz$/);
+});
+
+test.serial('many hosts asking for one url download it once', async (t) => {
+  const hosts = Array.from({ length: 8 }, (_, i) => fakeHost(`n${i}`, (c) => absent(c)).ctx);
+  const a = args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` });
+  const plans = await Promise.all(hosts.map((ctx) => planGetUrl(ctx, a)));
+  t.true(plans.every((p) => p.changed));
+  t.is(hits.get('/etcd/etcd.tar.gz'), 1);
+  // a later run (a fresh cache object on the same folder) reuses the verified file
+  const dir = (await import('../../../src/modules/download-cache.js')).sharedDownloadCache().dir;
+  setSharedDownloadCache(new DownloadCache(dir));
+  await planGetUrl(hosts[0]!, a);
+  t.is(hits.get('/etcd/etcd.tar.gz'), 1);
+});
+
+test.serial('checksum mismatch fails naming both sums', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const error = await t.throwsAsync(
+    planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/x', checksum: `sha256:${OTHER}` })),
+    { instanceOf: ModuleError },
+  );
+  t.true(error!.message.includes(OTHER));
+  t.true(error!.message.includes(SHA));
+});
+
+test.serial('checksums file url: picks the line for the url basename', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const plan = await planGetUrl(
+    ctx,
+    args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${base}/etcd/SHA256SUMS` }),
+  );
+  t.true(plan.changed);
+  t.is(plan.result?.checksum, SHA);
+});
+
+test.serial('dest with the expected sha256: no change and no download', async (t) => {
+  const { ctx, conn } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `file 644 root root 27000\n${SHA}\nhave curl\n` }));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.false(plan.changed);
+  t.is(hits.size, 0);
+  t.is(conn.commands().length, 1, 'one probe');
+});
+
+test.serial('no checksum, dest exists, force false: no change (Ansible semantics)', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: 'file 644 root root 5\n' }));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/missing`, dest: '/opt/etcd.tar.gz' }));
+  t.false(plan.changed);
+  t.is(hits.size, 0);
+});
+
+test.serial('dest is a directory: the url basename is used; only mode differs', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `dir\nfile 644 root root 27000\n${SHA}\n` }));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt', checksum: `sha256:${SHA}`, mode: '0600' }));
+  t.true(plan.changed);
+  t.deepEqual(plan.diff, [{ subject: '/opt/etcd.tar.gz mode', kind: 'summary', before: '0644', after: '0600' }]);
+  t.deepEqual(plan.steps?.map((s) => (s as { command: string }).command), ['chmod 0600 /opt/etcd.tar.gz']);
+  t.deepEqual(plan.undo?.map((s) => (s as { command: string }).command), ['chmod 0644 /opt/etcd.tar.gz']);
+});
+
+test.serial('really applied on this machine: replace, then undo restores the old bytes', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-geturl-'));
+  const dest = path.join(dir, 'etcd.tar.gz');
+  writeFileSync(dest, 'old content', { mode: 0o640 });
+  const { ctx, conn } = localHost();
+  const plan = await planGetUrl(ctx, args({ url: `${base}/redirect`, dest, force: true }));
+  t.true(plan.changed);
+  t.is(plan.diff?.[0]?.before.startsWith('sha256 '), true);
+  await runSteps(conn, plan.steps ?? []);
+  t.deepEqual(readFileSync(dest), BODY);
+  t.is(statSync(dest).mode & 0o777, 0o640, 'keeps the old mode');
+  const again = await planGetUrl(ctx, args({ url: `${base}/redirect`, dest, force: true }));
+  t.false(again.changed, 'idempotent');
+  await runSteps(conn, plan.undo ?? []);
+  t.is(readFileSync(dest, 'utf8'), 'old content');
+});
+
+test.serial('fetch_on host: curl on the host downloads and verifies; undo removes', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-geturl-'));
+  const dest = path.join(dir, 'etcd.tar.gz');
+  const { ctx, conn } = localHost();
+  const a = args({ url: `${base}/etcd/etcd.tar.gz`, dest, checksum: `sha256:${base}/etcd/SHA256SUMS`, fetch_on: 'host', mode: '0600' });
+  const plan = await planGetUrl(ctx, a);
+  t.is(hits.get('/etcd/etcd.tar.gz'), undefined, 'nothing downloaded at plan time');
+  t.regex(plan.diff?.[0]?.after ?? '', /fetched by the host/);
+  const outputs = await runSteps(conn, plan.steps ?? []);
+  t.deepEqual(readFileSync(dest), BODY);
+  t.is(statSync(dest).mode & 0o777, 0o600);
+  t.like(await plan.afterApply!(outputs), { checksum: SHA, size: BODY.length });
+  t.false((await planGetUrl(ctx, a)).changed);
+  await runSteps(conn, plan.undo ?? []);
+  t.false(existsSync(dest));
+});
+
+test.serial('fetch_on host: a wrong checksum leaves dest alone and names both sums', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-geturl-'));
+  const dest = path.join(dir, 'etcd.tar.gz');
+  const { ctx, conn } = localHost();
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest, checksum: `sha256:${OTHER}`, fetch_on: 'host' }));
+  const error = await t.throwsAsync(runSteps(conn, plan.steps ?? []));
+  t.true(error!.message.includes(OTHER) && error!.message.includes(SHA));
+  t.false(existsSync(dest));
+});
+
+test('parseDestProbe and pickChecksum', (t) => {
+  t.deepEqual(parseDestProbe('noparent\nabsent\nhave wget\n'), {
+    isDir: false,
+    noParent: true,
+    state: { kind: 'absent' },
+    curl: false,
+    wget: true,
+  });
+  t.is(pickChecksum(`${SHA} *dist/etcd.tar.gz\n`, 'etcd.tar.gz'), SHA);
+  t.is(pickChecksum(`SHA256 (etcd.tar.gz) = ${SHA}\n`, 'etcd.tar.gz'), SHA);
+  t.is(pickChecksum(`${SHA}\n`, 'anything'), SHA);
+  t.is(pickChecksum(`${OTHER}  other\n`, 'etcd.tar.gz'), undefined);
+});
