@@ -1,0 +1,127 @@
+/**
+ * `ezplay lab ...`: the command group around src/lab. Printing lives here;
+ * what the lab does lives in src/lab. Errors are LabErrors and reach the
+ * main CLI, which prints them and chooses the exit code.
+ */
+import { spawn } from 'node:child_process';
+import { Command, InvalidArgumentError } from 'commander';
+import { LabError } from '../errors.js';
+import {
+  labDown, labHeal, labKill, labPartition, labReset, labStatus, labUp,
+  readLabState, sshArgv, type LabInfo, type LabStatus,
+} from '../lab/index.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+}
+
+const mib = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes / 1048576).toFixed(1)} MiB`);
+
+function printInfo(info: LabInfo, seconds: number): void {
+  const lines = [
+    `lab up in ${seconds.toFixed(1)} s: ${info.machines.length} machine(s) in the inventory, ${info.allMachines.length} running`,
+    ...info.allMachines.map((m) => `  ${m.name.padEnd(6)} ${m.address.padEnd(15)} nspawn pid ${m.pid}`),
+    `inventory    ${info.inventoryPath}`,
+    `ssh key      ${info.keyPath}`,
+    `known_hosts  ${info.knownHostsPath}`,
+    `etcd         ${info.etcdTarballUrl} (sha256 ${info.etcdSha256.slice(0, 16)}...)`,
+    `sudo user    ${info.opsUser} (password in ${info.statePath})`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printStatus(status: LabStatus): void {
+  if (status.machines.length === 0) {
+    process.stdout.write('the lab is down\n');
+    return;
+  }
+  const rows = [['NAME', 'ADDRESS', 'STATE', 'NETWORK', 'PID', 'MEMORY', 'PROCS']];
+  for (const m of status.machines) {
+    rows.push([m.name, m.address, m.state, m.network, String(m.pid ?? '-'), mib(m.memoryBytes), String(m.processes ?? '-')]);
+  }
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  const text = rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+  text.push(`subnet ${status.subnet}, bridge ${status.bridgeAddress}`);
+  if (status.http) text.push(`http ${status.http.url} (pid ${status.http.pid}, ${status.http.running ? 'running' : 'not running'})`);
+  process.stdout.write(text.join('\n') + '\n');
+}
+
+async function runSsh(host: string, command: string[], user: string): Promise<number> {
+  const state = await readLabState();
+  if (!state) throw new LabError('the lab is not up (run `ezplay lab up`)');
+  const [cmd, ...args] = sshArgv(state, host, command, user);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, args, { stdio: 'inherit' });
+    child.on('error', (err) => reject(new LabError(`cannot run ssh: ${err.message}`)));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export function registerLabCommands(program: Command): void {
+  const lab = program.command('lab').description('local Debian machines (systemd-nspawn) for the demo and end-to-end tests');
+
+  lab
+    .command('up')
+    .description('boot the lab machines (keeps running ones) and write an inventory for them')
+    .option('--hosts <n>', 'number of machines', positiveInt, 3)
+    .option('--inventory <path>', 'where to write the inventory', 'inventory/lab')
+    .option('--subnet <cidr>', 'private /24 for the lab network (default $EZPLAY_LAB_SUBNET or 10.213.7.0/24)')
+    .action(async (opts: { hosts: number; inventory: string; subnet?: string }) => {
+      const started = Date.now();
+      const info = await labUp({ hosts: opts.hosts, inventoryPath: opts.inventory, subnet: opts.subnet });
+      printInfo(info, (Date.now() - started) / 1000);
+    });
+
+  lab
+    .command('down')
+    .description('stop every machine and remove all of the lab (processes, mounts, namespaces, links, HTTP server)')
+    .action(async () => labDown());
+
+  lab
+    .command('status')
+    .description("each machine's state, address and memory use")
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await labStatus();
+      if (opts.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+      else printStatus(status);
+    });
+
+  lab
+    .command('ssh')
+    .description('ssh into a machine (by name or address), host-key checking on')
+    .argument('<host>', 'lab1, lab2, ... or an address')
+    .argument('[command...]', 'command to run instead of a shell')
+    .option('--user <user>', 'log in as this user', 'root')
+    .action(async (host: string, command: string[], opts: { user: string }) => {
+      process.exitCode = await runSsh(host, command, opts.user);
+    });
+
+  lab
+    .command('reset')
+    .description('stop a machine (or all), delete its disk and boot it fresh with the same address and host key')
+    .argument('[host]', 'lab1, lab2, ... (default: every machine)')
+    .action(async (host?: string) => {
+      await labReset(host);
+    });
+
+  lab
+    .command('kill')
+    .description("power cut: SIGKILL to the machine's PID 1 (`lab up` boots it again with its disk)")
+    .argument('<host>')
+    .action(async (host: string) => labKill(host));
+
+  lab
+    .command('partition')
+    .description("cut a machine's network (the controller's end of its veth goes down)")
+    .argument('<host>')
+    .action(async (host: string) => labPartition(host));
+
+  lab
+    .command('heal')
+    .description("restore a machine's network")
+    .argument('<host>')
+    .action(async (host: string) => labHeal(host));
+}

@@ -1,0 +1,60 @@
+/**
+ * One lab command at a time on this controller: parallel test workers and a
+ * user's shell may all call `up`. The lock is a file holding the owner's
+ * pid; a lock whose owner is gone (killed mid-way) is taken over.
+ */
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import { LOCK_PATH } from './paths.js';
+import { isRunning, sleep } from './proc.js';
+import type { LabLog } from './run.js';
+
+const WAIT_MS = 20 * 60_000;
+
+async function tryLock(): Promise<boolean> {
+  try {
+    const handle = await open(LOCK_PATH, 'wx');
+    await handle.writeFile(`${process.pid}\n`);
+    await handle.close();
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+async function lockOwner(): Promise<number | null> {
+  const text = await readFile(LOCK_PATH, 'utf8').catch(() => null);
+  const pid = text === null ? NaN : parseInt(text, 10);
+  return Number.isFinite(pid) ? pid : null;
+}
+
+export async function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(LOCK_PATH), { recursive: true });
+  const deadline = Date.now() + WAIT_MS;
+  let told = false;
+  while (!(await tryLock())) {
+    const owner = await lockOwner();
+    // an owner that died, or a half-written lock file, is a stale lock
+    if (owner === null ? await staleEmptyLock() : !(await isRunning(owner))) {
+      await unlink(LOCK_PATH).catch(() => {});
+      continue;
+    }
+    if (Date.now() > deadline) throw new LabError(`another lab command (pid ${owner}) has held ${LOCK_PATH} for too long`);
+    if (!told) log(`waiting for another lab command (pid ${owner ?? '?'}) to finish`);
+    told = true;
+    await sleep(200);
+  }
+  try {
+    return await fn();
+  } finally {
+    await unlink(LOCK_PATH).catch(() => {});
+  }
+}
+
+/** A lock file without a pid is being written right now, unless it stays empty. */
+async function staleEmptyLock(): Promise<boolean> {
+  await sleep(500);
+  return (await lockOwner()) === null;
+}

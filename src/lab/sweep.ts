@@ -1,0 +1,85 @@
+/**
+ * Finding and removing what a lab left behind: a previous session's
+ * processes may be gone while its namespaces, veths and overlay mounts are
+ * still there, or a state file may be lost while machines still run. Every
+ * leftover is recognised by the lab's own names and paths (its machines
+ * directory, its interface and namespace prefixes, its HTTP server script),
+ * and every process is stopped by its pid, never by a process name.
+ */
+import { readdir, readlink, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { HTTP_SCRIPT_PATH, MACHINES_DIR, BRIDGE_NAME } from './paths.js';
+import { isMachineProcess, stopMachine } from './machine.js';
+import { labMounts, unmount } from './mounts.js';
+import { listLabLinks, listLabNetns, removeLink, removeNetns } from './network.js';
+import { childrenOf, cmdline, innerPid, listPids, signal, waitForExit } from './proc.js';
+import { stopHttpServer } from './http-server.js';
+import type { LabLog } from './run.js';
+
+/** The machine a lab process belongs to, judged by its root directory or its nspawn arguments. */
+async function labProcessMachine(pid: number): Promise<{ name: string; kind: 'nspawn' | 'init' } | null> {
+  const argv = await cmdline(pid);
+  if (!argv) return null;
+  const dirArg = argv.find((a) => a.startsWith(`--directory=${MACHINES_DIR}/`));
+  if (dirArg && path.basename(argv[0] ?? '') === 'systemd-nspawn') {
+    const name = path.relative(MACHINES_DIR, dirArg.slice('--directory='.length)).split('/')[0] ?? '';
+    return (await isMachineProcess(pid, name)) ? { name, kind: 'nspawn' } : null;
+  }
+  const root = await readlink(`/proc/${pid}/root`).catch(() => '');
+  if (root.startsWith(`${MACHINES_DIR}/`) && (await innerPid(pid)) === 1) {
+    return { name: path.relative(MACHINES_DIR, root).split('/')[0] ?? '', kind: 'init' };
+  }
+  return null;
+}
+
+async function sweepProcesses(keep: ReadonlySet<string>, log: LabLog): Promise<void> {
+  for (const pid of await listPids()) {
+    if (pid === process.pid) continue;
+    const argv = await cmdline(pid);
+    if (argv?.includes(HTTP_SCRIPT_PATH) && !keep.has('http')) {
+      log(`stopping a leftover lab HTTP server (pid ${pid})`);
+      await stopHttpServer(pid);
+      continue;
+    }
+    const owner = await labProcessMachine(pid);
+    if (!owner || keep.has(owner.name)) continue;
+    if (owner.kind === 'nspawn') {
+      log(`stopping leftover machine ${owner.name} (systemd-nspawn pid ${pid})`);
+      const init = (await childrenOf(pid))[0] ?? 0;
+      await stopMachine(owner.name, pid, init, 10_000);
+    } else {
+      // a machine whose nspawn died: its PID 1 lives on alone
+      log(`killing orphaned machine ${owner.name} (PID 1 is pid ${pid})`);
+      signal(pid, 'SIGKILL');
+      await waitForExit(pid, 5_000);
+    }
+  }
+}
+
+/**
+ * Removes every lab resource that does not belong to a machine in `keep`
+ * (a set of machine names; include 'http' to keep the HTTP server).
+ */
+export async function sweepLeftovers(keep: ReadonlySet<string>, log: LabLog): Promise<void> {
+  await sweepProcesses(keep, log);
+  const owner = (dir: string) => path.relative(MACHINES_DIR, dir).split('/')[0] ?? '';
+  for (const mount of await labMounts()) {
+    if (keep.has(owner(mount))) continue;
+    log(`unmounting leftover ${mount}`);
+    await unmount(mount);
+  }
+  for (const link of await listLabLinks()) {
+    if (link === BRIDGE_NAME || keep.has(link.slice('ezl-'.length))) continue;
+    log(`removing leftover link ${link}`);
+    await removeLink(link);
+  }
+  for (const ns of await listLabNetns()) {
+    if (keep.has(ns.slice('ezlab-'.length))) continue;
+    log(`removing leftover network namespace ${ns}`);
+    await removeNetns(ns);
+  }
+  const propagate = '/run/systemd/nspawn/propagate';
+  for (const dir of await readdir(propagate).catch(() => [] as string[])) {
+    if (/^lab\d+$/.test(dir) && !keep.has(dir)) await rmdir(path.join(propagate, dir)).catch(() => {});
+  }
+}
