@@ -1,0 +1,63 @@
+/**
+ * Runs a plan's steps (or an undo's) on a host. Only the engine writes to
+ * hosts, and only through here.
+ */
+import { readFileSync } from 'node:fs';
+import { ModuleError } from '../errors.js';
+import type { Become, Connection, ExecResult } from '../connection/types.js';
+import type { Step } from '../modules/types.js';
+
+export interface StepTargets {
+  host: Connection;
+  controller: Connection;
+  become?: Become | undefined;
+  env?: Record<string, string> | undefined;
+}
+
+function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {
+  const c = step.content;
+  if ('text' in c) return Buffer.from(c.text, 'utf8');
+  if ('base64' in c) return Buffer.from(c.base64, 'base64');
+  return readFileSync(c.localPath);
+}
+
+/** Runs steps in order; returns each exec step's result (puts yield rc 0). Throws ModuleError on the first failure. */
+export async function applySteps(steps: readonly Step[], targets: StepTargets): Promise<ExecResult[]> {
+  const outputs: ExecResult[] = [];
+  for (const step of steps) {
+    const onController = step.on === 'controller';
+    const conn = onController ? targets.controller : targets.host;
+    const become = onController ? undefined : targets.become;
+    const started = performance.now();
+    if (step.kind === 'exec') {
+      const res = await conn.exec(step.command, {
+        ...(become ? { become } : {}),
+        ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+        ...(targets.env && !onController ? { env: targets.env } : {}),
+      });
+      outputs.push(res);
+      if (res.rc !== 0 && !step.allowFailure) {
+        const detail = (res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n');
+        throw new ModuleError(`${step.description} failed (rc=${res.rc})${detail ? `: ${detail}` : ''}`, {
+          rc: res.rc,
+          stdout: res.stdout,
+          stderr: res.stderr,
+        });
+      }
+    } else if (step.kind === 'put') {
+      try {
+        await conn.put(step.dest, contentOf(step), {
+          ...(step.mode !== undefined ? { mode: step.mode } : {}),
+          ...(step.owner ? { owner: step.owner } : {}),
+          ...(step.group ? { group: step.group } : {}),
+          ...(become ? { become } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
+        throw new ModuleError(`${step.description} failed: ${(error as Error).message}`);
+      }
+      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started });
+    }
+  }
+  return outputs;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the run knows of each host across plays: gathered facts, set_fact
+ * and registered values, whether it failed or is unreachable, its counters.
+ */
+import { Literal } from '../vars/resolver.js';
+import { emptyCounters, type Counters } from './events.js';
+
+function literalLayer(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = new Literal(v);
+  return out;
+}
+
+export class HostState {
+  /** ansible_facts and ansible_* from gather_facts */
+  private facts: Record<string, unknown> = {};
+  /** set_fact and register */
+  private assigned: Record<string, unknown> = {};
+  private factCache: Record<string, unknown> | undefined;
+  private assignedCache: Record<string, unknown> | undefined;
+  failed = false;
+  unreachable = false;
+  /** the failure was caught by a rescue section */
+  rescued = false;
+  readonly counters: Counters = emptyCounters();
+
+  constructor(readonly name: string) {}
+
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+
+  setFacts(values: Record<string, unknown>): void {
+    Object.assign(this.facts, values);
+    this.factCache = undefined;
+  }
+
+  assign(values: Record<string, unknown>): void {
+    Object.assign(this.assigned, values);
+    this.assignedCache = undefined;
+  }
+
+  /** facts as a variable layer whose values are never rendered again */
+  factLayer(): Record<string, unknown> {
+    this.factCache ??= literalLayer(this.facts);
+    return this.factCache;
+  }
+
+  assignedLayer(): Record<string, unknown> {
+    this.assignedCache ??= literalLayer(this.assigned);
+    return this.assignedCache;
+  }
+
+  hasFacts(): boolean {
+    return Object.keys(this.facts).length > 0;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * include_tasks and include_role: loaded per host at run time, because
+ * their file or role name may be a template. Hosts that resolve to the
+ * same file run its tasks together.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../errors.js';
+import type { Scope } from '../load/inherit.js';
+import type { Node, TaskNode } from '../load/model.js';
+import { RoleLoader, roleSearchPath } from '../load/roles.js';
+import { loadTaskList } from '../load/tasks.js';
+import { loadYamlFile } from '../load/yaml.js';
+import type { PlayRuntime } from './runtime.js';
+
+const cache = new Map<string, Node[]>();
+
+function scopeOf(task: TaskNode): Scope {
+  return {
+    when: [],
+    tags: [...new Set([...task.tags, ...(task.include?.applyTags ?? [])])],
+    vars: task.vars,
+    role: task.role,
+    ...(task.become !== undefined ? { become: task.become } : {}),
+    ...(task.becomeUser !== undefined ? { becomeUser: task.becomeUser } : {}),
+    ...(task.environment !== undefined ? { environment: task.environment } : {}),
+    ...(task.noLog !== undefined ? { noLog: task.noLog } : {}),
+    ...(task.delegateTo !== undefined ? { delegateTo: task.delegateTo } : {}),
+    ...(task.connection !== undefined ? { connection: task.connection } : {}),
+  };
+}
+
+export function loadDynamicInclude(rt: PlayRuntime, task: TaskNode, vars: Record<string, unknown>): { key: string; nodes: Node[] } {
+  const spec = task.include!;
+  const target = String(rt.options.templar.renderValue(spec.target, vars, task.pos) ?? '');
+  if (!target) throw new EngineError(`${spec.kind} needs a ${spec.kind === 'include_tasks' ? 'file' : 'role name'}`, task.pos);
+  const searchPath = roleSearchPath(rt.play.dir);
+  if (spec.kind === 'include_tasks') {
+    const bases = [
+      ...(task.role ? [path.join(task.role.dir, 'tasks')] : []),
+      ...(task.pos ? [path.dirname(task.pos.file)] : []),
+      rt.play.dir,
+    ];
+    const file = path.isAbsolute(target) ? target : bases.map((b) => path.resolve(b, target)).find((f) => existsSync(f));
+    if (!file) throw new EngineError(`include_tasks: could not find '${target}' in ${bases.join(', ')}`, task.pos);
+    const key = `tasks\0${file}\0${task.pos?.file}:${task.pos?.line}`;
+    let nodes = cache.get(key);
+    if (!nodes) {
+      const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
+      nodes = loadTaskList(loadYamlFile(file), scopeOf(task), loader, { file, line: 1 });
+      cache.set(key, nodes);
+    }
+    return { key, nodes };
+  }
+  const tasksFrom = spec.tasksFrom !== undefined ? String(rt.options.templar.renderValue(spec.tasksFrom, vars, task.pos)) : undefined;
+  const key = `role\0${target}\0${tasksFrom}\0${task.pos?.file}:${task.pos?.line}`;
+  let nodes = cache.get(key);
+  if (!nodes) {
+    const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
+    nodes = loader.loadRef({ role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) }, scopeOf(task), task.pos);
+    for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
+    cache.set(key, nodes);
+  }
+  return { key, nodes };
+}

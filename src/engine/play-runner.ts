@@ -1,0 +1,230 @@
+/**
+ * The linear strategy for one play: each task runs on every active host of
+ * the batch at once (bounded by --forks); the next starts when all are
+ * done. Blocks catch failures in rescue, handlers run at flush points.
+ */
+import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { mapLimit } from './connections.js';
+import { factVariables, FACTS_SCRIPT, parseFacts } from './facts.js';
+import { selectedByTags } from './tags.js';
+import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
+import { loadDynamicInclude } from './includes.js';
+import type { BlockNode, Node, TaskNode } from '../load/model.js';
+import { ConnectionError } from '../errors.js';
+import type { HostStatus } from './events.js';
+
+export class PlayRunner {
+  private readonly runner: TaskRunner;
+  private readonly ended = new Set<string>();
+  private startAtTask: string | undefined;
+
+  constructor(private readonly rt: PlayRuntime) {
+    this.runner = new TaskRunner(rt);
+    this.startAtTask = rt.options.startAtTask;
+  }
+
+  private get events() {
+    return this.rt.options.events;
+  }
+
+  active(hosts: readonly string[]): string[] {
+    return hosts.filter((h) => this.rt.hosts.get(h)?.active && !this.ended.has(h));
+  }
+
+  async runBatch(batch: string[]): Promise<void> {
+    if (this.rt.play.gatherFacts) await this.gatherFacts(batch);
+    for (const section of this.rt.play.sections) {
+      await this.runNodes(section, batch);
+      await this.flushHandlers(batch);
+    }
+  }
+
+  private async gatherFacts(hosts: string[]): Promise<void> {
+    const todo = this.active(hosts);
+    if (todo.length === 0) return;
+    this.events.emit({ type: 'task_start', name: 'Gathering Facts', module: 'setup', handler: false, hosts: todo });
+    const started = performance.now();
+    await mapLimit(todo, this.rt.options.forks, async (host) => {
+      const t0 = performance.now();
+      const state = this.rt.hosts.get(host)!;
+      try {
+        const vars = this.rt.vars.resolver(host).view;
+        const conn = await connectionFor(this.rt, specFor(this.rt, host, vars, this.rt.play.connection === 'local'));
+        const res = await conn.exec(FACTS_SCRIPT);
+        if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
+        state.setFacts(factVariables(parseFacts(res.stdout)));
+        this.record(host, 'ok', false);
+        this.events.emit({ type: 'host_result', task: 'Gathering Facts', host, status: 'ok', durationMs: performance.now() - t0 });
+      } catch (error) {
+        const unreachable = error instanceof ConnectionError && error.unreachable;
+        const status: HostStatus = unreachable ? 'unreachable' : 'failed';
+        this.mark(host, status);
+        this.record(host, status, false);
+        const msg = error instanceof Error ? error.message : String(error);
+        this.events.emit({ type: 'host_result', task: 'Gathering Facts', host, status, msg, durationMs: performance.now() - t0 });
+      }
+    });
+    addPhase(this.rt, 'facts', performance.now() - started);
+  }
+
+  private mark(host: string, status: HostStatus): void {
+    const state = this.rt.hosts.get(host);
+    if (!state) return;
+    if (status === 'unreachable') state.unreachable = true;
+    if (status === 'failed') state.failed = true;
+  }
+
+  private record(host: string, status: HostStatus, ignored: boolean): void {
+    const c = this.rt.hosts.get(host)?.counters;
+    if (!c) return;
+    if (ignored) {
+      c.ignored++;
+      return;
+    }
+    c[status]++;
+    // Ansible counts a changed task as ok too.
+    if (status === 'changed') c.ok++;
+  }
+
+  async runNodes(nodes: readonly Node[], hosts: readonly string[]): Promise<void> {
+    for (const node of nodes) {
+      if (this.active(hosts).length === 0) return;
+      if (node.kind === 'block') await this.runBlock(node, hosts);
+      else await this.runTask(node, hosts, false);
+    }
+  }
+
+  private async runBlock(block: BlockNode, hosts: readonly string[]): Promise<void> {
+    const entered = this.active(hosts);
+    await this.runNodes(block.block, entered);
+    const failed = entered.filter((h) => this.rt.hosts.get(h)?.failed);
+    if (block.rescue.length && failed.length) {
+      for (const h of failed) {
+        const state = this.rt.hosts.get(h)!;
+        state.failed = false;
+        state.counters.failed--;
+        state.counters.rescued++;
+      }
+      await this.runNodes(block.rescue, failed);
+    }
+    if (block.always.length) {
+      const stillFailed = entered.filter((h) => this.rt.hosts.get(h)?.failed);
+      for (const h of stillFailed) this.rt.hosts.get(h)!.failed = false;
+      await this.runNodes(block.always, entered.filter((h) => !this.rt.hosts.get(h)?.unreachable));
+      for (const h of stillFailed) this.rt.hosts.get(h)!.failed = true;
+    }
+  }
+
+  private selected(task: TaskNode): boolean {
+    return selectedByTags(task.tags, this.rt.options.tags, this.rt.options.skipTags);
+  }
+
+  async runTask(task: TaskNode, hosts: readonly string[], handler: boolean): Promise<void> {
+    if (!handler && !this.selected(task)) return;
+    if (this.startAtTask !== undefined && !handler) {
+      if (task.name !== this.startAtTask) return;
+      this.startAtTask = undefined;
+    }
+    if (task.module === 'meta') return this.meta(task, hosts);
+    if (task.include) return this.include(task, hosts);
+    let targets = this.active(hosts);
+    if (targets.length === 0) return;
+    const runOnce = task.runOnce !== undefined && String(task.runOnce).toLowerCase() !== 'false';
+    if (runOnce) targets = targets.slice(0, 1);
+    const name = task.name ?? task.module;
+    this.events.emit({ type: 'task_start', name, module: task.module, role: task.role?.name, handler, pos: task.pos, hosts: targets });
+    const outcomes = await mapLimit(targets, this.rt.options.forks, (host) => this.runner.run(task, host));
+    targets.forEach((host, i) => this.settle(task, host, outcomes[i] as TaskOutcome));
+    if (runOnce) this.shareRunOnce(task, targets[0] as string, outcomes[0] as TaskOutcome, hosts);
+    this.checkFailureThresholds(task, hosts);
+  }
+
+  private settle(task: TaskNode, host: string, outcome: TaskOutcome): void {
+    this.record(host, outcome.status, outcome.ignored);
+    if (!outcome.ignored) this.mark(host, outcome.status);
+    if (outcome.status === 'changed' && task.notify.length) {
+      let set = this.rt.notified.get(host);
+      if (!set) this.rt.notified.set(host, (set = new Set()));
+      for (const n of task.notify) set.add(n);
+    }
+  }
+
+  /** run_once: the result is given to every host, as Ansible does. */
+  private shareRunOnce(task: TaskNode, first: string, outcome: TaskOutcome, hosts: readonly string[]): void {
+    for (const host of this.active(hosts)) {
+      if (host === first) continue;
+      if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+      if (task.module === 'set_fact' && outcome.status !== 'failed') {
+        const facts = outcome.result.ansible_facts as Record<string, unknown> | undefined;
+        if (facts) this.rt.hosts.get(host)?.assign(facts);
+      }
+    }
+  }
+
+  private checkFailureThresholds(task: TaskNode, hosts: readonly string[]): void {
+    const states = hosts.map((h) => this.rt.hosts.get(h)!).filter(Boolean);
+    const failed = states.filter((s) => !s.active);
+    if (failed.length === 0) return;
+    const fatal = task.anyErrorsFatal ?? this.rt.play.anyErrorsFatal;
+    const pct = this.rt.play.maxFailPercentage;
+    const overPct = pct !== undefined && (failed.length / states.length) * 100 > pct;
+    if ((fatal !== undefined && String(fatal).toLowerCase() !== 'false' && fatal !== false) || overPct) {
+      for (const s of states) if (s.active) s.failed = true;
+      this.events.emit({
+        type: 'warning',
+        msg: overPct ? `max_fail_percentage ${pct}% exceeded: stopping the play` : 'any_errors_fatal: stopping the play on every host',
+      });
+    }
+  }
+
+  async flushHandlers(hosts: readonly string[]): Promise<void> {
+    for (const handler of this.rt.play.handlers) {
+      const names = [handler.name, handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined, ...handler.listen];
+      const due = this.active(hosts).filter((h) => {
+        const set = this.rt.notified.get(h);
+        return set !== undefined && names.some((n) => n !== undefined && set.has(n));
+      });
+      if (due.length === 0) continue;
+      for (const h of due) for (const n of names) if (n) this.rt.notified.get(h)?.delete(n);
+      await this.runTask(handler, due, true);
+    }
+  }
+
+  private async meta(task: TaskNode, hosts: readonly string[]): Promise<void> {
+    const action = String(task.args._raw_params ?? task.args.action ?? '');
+    switch (action) {
+      case 'flush_handlers':
+        return this.flushHandlers(hosts);
+      case 'end_play':
+        for (const h of hosts) this.ended.add(h);
+        return;
+      case 'end_host':
+      case 'end_batch':
+        for (const h of this.active(hosts)) this.ended.add(h);
+        return;
+      case 'reset_connection':
+        for (const h of hosts) this.rt.pool.forget(h);
+        return;
+      case 'noop':
+      case 'clear_facts':
+      case 'clear_host_errors':
+      case 'refresh_inventory':
+        return;
+      default:
+        this.events.emit({ type: 'warning', msg: `meta: '${action}' is not supported and was ignored` });
+    }
+  }
+
+  private async include(task: TaskNode, hosts: readonly string[]): Promise<void> {
+    const groups = new Map<string, { nodes: Node[]; hosts: string[] }>();
+    for (const host of this.active(hosts)) {
+      const vars = this.rt.vars.resolver(host, task).view;
+      if (!task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos))) continue;
+      const loaded = loadDynamicInclude(this.rt, task, vars);
+      const group = groups.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
+      group.hosts.push(host);
+      groups.set(loaded.key, group);
+    }
+    for (const group of groups.values()) await this.runNodes(group.nodes, group.hosts);
+  }
+}

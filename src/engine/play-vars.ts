@@ -1,0 +1,114 @@
+/**
+ * The variable layers of a host for one task of one play, in Ansible's
+ * precedence, lowest first: role defaults < inventory < facts < play vars
+ * < vars_files < role vars < block/task vars < set_fact/register
+ * < role params < extra vars. Magic variables sit on top.
+ */
+import path from 'node:path';
+import type { Inventory } from '../inventory/index.js';
+import type { Play, RoleInfo, TaskNode } from '../load/model.js';
+import { OMIT } from '../template/index.js';
+import { VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
+import type { HostState } from './host-state.js';
+
+export interface PlayScope {
+  play: Play;
+  inventory: Inventory;
+  hosts: Map<string, HostState>;
+  /** every host of the play, and the current batch */
+  playHosts: string[];
+  batch: string[];
+  varsFiles: Record<string, unknown>;
+  extraVars: Record<string, unknown>;
+  check: boolean;
+  diff: boolean;
+  renderer: ValueRenderer;
+}
+
+function merged(roles: RoleInfo[], pick: (r: RoleInfo) => Record<string, unknown>): Record<string, unknown> {
+  return Object.assign({}, ...roles.map(pick));
+}
+
+export class PlayVars {
+  private readonly roleDefaults: Record<string, unknown>;
+  private readonly roleVars: Record<string, unknown>;
+  private readonly groups: Record<string, string[]>;
+  private readonly inventoryLayers = new Map<string, VarLayer[]>();
+
+  constructor(private readonly scope: PlayScope) {
+    // Role defaults and vars are visible play-wide, as in Ansible without private_role_vars.
+    this.roleDefaults = merged(scope.play.roles, (r) => r.defaults);
+    this.roleVars = merged(scope.play.roles, (r) => r.vars);
+    this.groups = scope.inventory.groupsMap();
+  }
+
+  private inventoryLayersOf(host: string): VarLayer[] {
+    let layers = this.inventoryLayers.get(host);
+    if (!layers) {
+      layers = this.scope.inventory.getHost(host) ? this.scope.inventory.varLayersFor(host) : [];
+      this.inventoryLayers.set(host, layers);
+    }
+    return layers;
+  }
+
+  private magic(host: string, role: RoleInfo | undefined): Record<string, unknown> {
+    const { play } = this.scope;
+    const activeHosts = this.scope.playHosts.filter((h) => this.scope.hosts.get(h)?.active !== false);
+    return {
+      inventory_hostname: host,
+      inventory_hostname_short: host.split('.')[0],
+      group_names: this.scope.inventory.groupNamesOf(host),
+      groups: this.groups,
+      hostvars: this.hostvarsProxy(),
+      play_hosts: activeHosts,
+      ansible_play_hosts: activeHosts,
+      ansible_play_hosts_all: this.scope.playHosts,
+      ansible_play_batch: this.scope.batch,
+      ansible_play_name: play.name,
+      playbook_dir: play.dir,
+      inventory_dir: undefined,
+      ansible_check_mode: this.scope.check,
+      ansible_diff_mode: this.scope.diff,
+      omit: OMIT,
+      ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
+      ansible_config_file: path.join(play.dir, 'ezplay.cfg'),
+    };
+  }
+
+  private hostvarsProxy(): Record<string, unknown> {
+    const target = Object.create(null) as Record<string, unknown>;
+    return new Proxy(target, {
+      get: (_t, name) => (typeof name === 'string' && this.scope.hosts.has(name) ? this.resolver(name).view : undefined),
+      has: (_t, name) => typeof name === 'string' && this.scope.hosts.has(name),
+      ownKeys: () => [...this.scope.hosts.keys()],
+      getOwnPropertyDescriptor: (_t, name) =>
+        typeof name === 'string' && this.scope.hosts.has(name)
+          ? { enumerable: true, configurable: true, value: this.resolver(name).view }
+          : undefined,
+    });
+  }
+
+  layers(host: string, task?: TaskNode, extra?: Record<string, unknown>): VarLayer[] {
+    const state = this.scope.hosts.get(host);
+    const role = task?.role;
+    const layers: VarLayer[] = [
+      { source: 'role defaults', vars: role ? { ...this.roleDefaults, ...role.defaults } : this.roleDefaults },
+      ...this.inventoryLayersOf(host),
+      { source: 'facts', vars: state?.factLayer() ?? {} },
+      { source: 'play vars', vars: this.scope.play.vars, ...(this.scope.play.pos ? { pos: this.scope.play.pos } : {}) },
+      { source: 'vars_files', vars: this.scope.varsFiles },
+      { source: 'role vars', vars: role ? { ...this.roleVars, ...role.vars } : this.roleVars },
+      { source: 'task vars', vars: task?.vars ?? {}, ...(task?.pos ? { pos: task.pos } : {}) },
+      { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
+      { source: 'role params', vars: role?.params ?? {} },
+      { source: 'extra vars', vars: this.scope.extraVars },
+      { source: 'magic', vars: this.magic(host, role) },
+    ];
+    if (extra) layers.push({ source: 'loop', vars: extra });
+    return layers;
+  }
+
+  resolver(host: string, task?: TaskNode, extra?: Record<string, unknown>): VarResolver {
+    return new VarResolver(this.layers(host, task, extra), this.scope.renderer);
+  }
+}

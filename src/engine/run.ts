@@ -1,0 +1,129 @@
+/**
+ * A whole run: plays in order, hosts in batches, then, when a host failed,
+ * the journal rolled back on every host the run changed.
+ */
+import path from 'node:path';
+import { EngineError, LoadError } from '../errors.js';
+import type { Play, Playbook } from '../load/model.js';
+import { loadYamlFile } from '../load/yaml.js';
+import { ConnectionPool } from './connections.js';
+import { batchSizes, splitBatches } from './batches.js';
+import type { Counters } from './events.js';
+import { HostState } from './host-state.js';
+import { newRunId, RunJournal } from './journal.js';
+import type { RunOptions } from './options.js';
+import { PlayRunner } from './play-runner.js';
+import { PlayVars } from './play-vars.js';
+import { rollbackEntries, type RollbackResult } from './rollback.js';
+import { connectionFor, newController, specFor, type PlayRuntime } from './runtime.js';
+
+export interface RunSummary {
+  runId: string;
+  hosts: Record<string, Counters>;
+  failed: boolean;
+  unreachable: boolean;
+  rollback?: RollbackResult;
+  durationMs: number;
+}
+
+/** The hosts a play targets, after --limit. */
+export function playHosts(play: Play, options: Pick<RunOptions, 'inventory' | 'limit'>): string[] {
+  const hosts = options.inventory.hostsMatching(play.hosts);
+  return options.limit ? options.inventory.applyLimit(hosts, options.limit) : hosts;
+}
+
+function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of play.varsFiles) {
+    const candidates = Array.isArray(entry) ? entry : [entry];
+    const file = candidates.map((c) => path.resolve(play.dir, String(render(c)))).find(Boolean);
+    if (!file) continue;
+    const values = loadYamlFile(file);
+    if (values === null) continue;
+    if (typeof values !== 'object' || Array.isArray(values)) throw new LoadError('vars_files: expected a mapping', { file });
+    Object.assign(out, values);
+  }
+  return out;
+}
+
+export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const runId = newRunId();
+  const journal = new RunJournal(options.journalRoot, runId, {
+    runId,
+    playbook: playbook.file,
+    inventory: options.inventoryPaths,
+    started: new Date().toISOString(),
+    hosts: {},
+  });
+  const pool = new ConnectionPool(options.openConnection);
+  const controller = newController();
+  const states = new Map<string, HostState>();
+  const phases: Record<string, number> = {};
+  const events = options.events;
+  events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
+
+  let summary: RunSummary | undefined;
+  try {
+    for (const [playIndex, play] of playbook.plays.entries()) {
+      const hosts = playHosts(play, options);
+      for (const h of hosts) if (!states.has(h)) states.set(h, new HostState(h));
+      events.emit({ type: 'play_start', name: play.name, hosts, pos: play.pos });
+      if (hosts.length === 0) {
+        events.emit({ type: 'warning', msg: `no hosts matched '${play.hosts}'${options.limit ? ` with --limit ${options.limit}` : ''}` });
+        continue;
+      }
+      const renderer = options.templar;
+      const extra = options.extraVars;
+      const varsFiles = loadVarsFiles(play, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
+      const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
+      for (const batch of splitBatches(hosts, sizes)) {
+        const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, renderer });
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases };
+        await new PlayRunner(rt).runBatch(batch);
+        if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
+      }
+      events.emit({ type: 'play_end', name: play.name });
+      if (hosts.every((h) => !states.get(h)?.active)) break;
+    }
+    const failed = [...states.values()].some((s) => s.failed);
+    const unreachable = [...states.values()].some((s) => s.unreachable);
+    let rollback: RollbackResult | undefined;
+    if ((failed || unreachable) && options.rollback && !options.check) {
+      rollback = await rollBack(journal, pool, controller, states, options, playbook);
+    }
+    journal.finish(rollback ? 'rolled_back' : failed || unreachable ? 'failed' : 'ok');
+    const counters = Object.fromEntries([...states.entries()].map(([h, s]) => [h, s.counters]));
+    for (const ms of pool.connectMs.values()) phases.connect = (phases.connect ?? 0) + ms;
+    summary = { runId, hosts: counters, failed, unreachable, ...(rollback ? { rollback } : {}), durationMs: performance.now() - started };
+    events.emit({ type: 'recap', runId, hosts: counters, durationMs: summary.durationMs, phases });
+    return summary;
+  } finally {
+    await pool.closeAll();
+  }
+}
+
+async function rollBack(
+  journal: RunJournal,
+  pool: ConnectionPool,
+  controller: ReturnType<typeof newController>,
+  states: Map<string, HostState>,
+  options: RunOptions,
+  playbook: Playbook,
+): Promise<RollbackResult | undefined> {
+  const entries = journal.pending();
+  if (entries.length === 0) return undefined;
+  const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
+  options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });
+  const play = playbook.plays[0];
+  if (!play) throw new EngineError('rollback without a play');
+  const connect = async (target: string) => {
+    if (target === 'localhost') return controller;
+    const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: [], batch: [], varsFiles: {}, extraVars: options.extraVars, check: false, diff: false, renderer: options.templar });
+    const rt = { journal, pool, controller } as unknown as PlayRuntime;
+    return connectionFor(rt, specFor(rt, target, vars.resolver(target).view));
+  };
+  const result = await rollbackEntries(entries, connect, controller, options.events, (seq) => journal.markUndone(seq));
+  options.events.emit({ type: 'rollback_end', ...result });
+  return result;
+}

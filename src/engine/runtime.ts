@@ -1,0 +1,101 @@
+/**
+ * What every task of a play shares: options, the play's variables, the
+ * journal, the connection pool, and how to reach a host.
+ */
+import { ConnectionError } from '../errors.js';
+import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
+import { LocalConnection } from '../connection/local.js';
+import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
+import type { Play, TaskNode } from '../load/model.js';
+import { toBool } from '../modules/args.js';
+import type { ConnectionPool } from './connections.js';
+import type { HostState } from './host-state.js';
+import type { RunJournal } from './journal.js';
+import type { RunOptions } from './options.js';
+import type { PlayVars } from './play-vars.js';
+
+export interface PlayRuntime {
+  options: RunOptions;
+  play: Play;
+  playIndex: number;
+  vars: PlayVars;
+  journal: RunJournal;
+  pool: ConnectionPool;
+  hosts: Map<string, HostState>;
+  controller: Connection;
+  /** handler names (and listen topics) notified per host */
+  notified: Map<string, Set<string>>;
+  /** phase name -> milliseconds, summed over hosts */
+  phases: Record<string, number>;
+}
+
+export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
+  rt.phases[phase] = (rt.phases[phase] ?? 0) + ms;
+}
+
+/** The connection spec of a host from its rendered variables. */
+export function specFor(rt: PlayRuntime, host: string, vars: Record<string, unknown>, forceLocal = false): ConnectionSpec {
+  const settings = connectionSettings(vars, host);
+  const local = forceLocal || settings.transport === 'local';
+  return {
+    host,
+    transport: local ? 'local' : 'ssh',
+    address: settings.address,
+    ...(settings.port !== undefined ? { port: settings.port } : {}),
+    ...(settings.user !== undefined ? { user: settings.user } : {}),
+    ...(settings.privateKeyFile ? { privateKeyFile: settings.privateKeyFile } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
+    ...(settings.sshCommonArgs ? { sshCommonArgs: settings.sshCommonArgs } : {}),
+    ...(settings.knownHostsFile ? { knownHostsFile: settings.knownHostsFile } : {}),
+    ...(settings.hostKeyChecking !== undefined ? { hostKeyChecking: settings.hostKeyChecking } : {}),
+  };
+}
+
+/** Opens (or reuses) the connection for a host, recording how to reach it for `ezplay rollback`. */
+export async function connectionFor(rt: PlayRuntime, spec: ConnectionSpec): Promise<Connection> {
+  if (spec.transport === 'local' && LOCALHOST_NAMES.includes(spec.host)) return rt.controller;
+  const { password: _secret, ...recordable } = spec;
+  rt.journal.setHost(spec.host, recordable);
+  return rt.pool.get(spec);
+}
+
+/** Where a task runs: the host itself, or its delegate. */
+export async function targetFor(
+  rt: PlayRuntime,
+  task: TaskNode,
+  host: string,
+  vars: Record<string, unknown>,
+  delegateTo: string | undefined,
+): Promise<{ conn: Connection; name: string }> {
+  const forceLocal = task.connection === 'local' || rt.play.connection === 'local';
+  if (delegateTo && delegateTo !== host) {
+    if (LOCALHOST_NAMES.includes(delegateTo) && !rt.options.inventory.getHost(delegateTo)) {
+      return { conn: rt.controller, name: delegateTo };
+    }
+    if (!rt.options.inventory.getHost(delegateTo)) {
+      throw new ConnectionError(`delegate_to: '${delegateTo}' is not in the inventory`, { unreachable: false });
+    }
+    const delegateVars = rt.vars.resolver(delegateTo, task).view;
+    return { conn: await connectionFor(rt, specFor(rt, delegateTo, delegateVars)), name: delegateTo };
+  }
+  return { conn: await connectionFor(rt, specFor(rt, host, vars, forceLocal)), name: host };
+}
+
+/** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */
+export function becomeFor(
+  rt: PlayRuntime,
+  task: TaskNode,
+  vars: Record<string, unknown>,
+  render: (v: unknown) => unknown,
+): Become | undefined {
+  const settings = connectionSettings(vars);
+  const raw = task.become !== undefined ? render(task.become) : settings.become;
+  if (raw === undefined || !toBool(raw)) return undefined;
+  const user = task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root');
+  const password = rt.options.becomePassword ?? settings.becomePassword;
+  return { user, ...(password ? { password } : {}) };
+}
+
+export function newController(): Connection {
+  return new LocalConnection('localhost');
+}

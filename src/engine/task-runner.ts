@@ -1,0 +1,293 @@
+/**
+ * One task on one host: conditions, loops, arguments, plan, then (outside
+ * check mode) journal the undo and apply; register, changed_when,
+ * failed_when, until/retries. Returns what happened; never throws for a
+ * host's failure.
+ */
+import { ConnectionError, EzplayError, ModuleError, type SourcePos } from '../errors.js';
+import type { TaskNode } from '../load/model.js';
+import { toBool, validateArgs } from '../modules/args.js';
+import { findModule } from '../modules/registry.js';
+import type { Diff, Module, Plan } from '../modules/types.js';
+import type { Connection } from '../connection/types.js';
+import { OMIT } from '../template/index.js';
+import { applySteps } from './apply-steps.js';
+import type { HostStatus } from './events.js';
+import { createHostContext } from './host-context.js';
+import { loopItems } from './loop.js';
+import { addPhase, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
+
+export interface TaskOutcome {
+  status: HostStatus;
+  result: Record<string, unknown>;
+  /** the failure was turned into a pass by ignore_errors */
+  ignored: boolean;
+}
+
+const HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+export class TaskRunner {
+  constructor(private readonly rt: PlayRuntime) {}
+
+  private get templar() {
+    return this.rt.options.templar;
+  }
+
+  async run(task: TaskNode, host: string): Promise<TaskOutcome> {
+    const base = this.rt.vars.resolver(host, task);
+    let outcome: TaskOutcome;
+    try {
+      if (task.loop === undefined) {
+        outcome = await this.runItem(task, host, undefined);
+      } else {
+        outcome = await this.runLoop(task, host, base.view);
+      }
+    } catch (error) {
+      outcome = this.failure(task, host, error);
+    }
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+    return outcome;
+  }
+
+  private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
+    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+    const results: Record<string, unknown>[] = [];
+    let changed = false;
+    let failed = false;
+    for (const [index, item] of items.entries()) {
+      const extra: Record<string, unknown> = {
+        [task.loopVar]: item,
+        ansible_loop_var: task.loopVar,
+        ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length },
+        ...(task.indexVar ? { [task.indexVar]: index } : {}),
+      };
+      const one = await this.runItem(task, host, extra);
+      results.push({ ...one.result, [task.loopVar]: item, ansible_loop_var: task.loopVar });
+      changed ||= one.status === 'changed';
+      failed ||= one.status === 'failed' || one.status === 'unreachable';
+      if (one.status === 'unreachable') return { ...one, result: { ...one.result, results } };
+      if (task.loopPause) await new Promise((r) => setTimeout(r, task.loopPause! * 1000));
+    }
+    const allSkipped = results.length === 0 || results.every((r) => r.skipped === true);
+    const result: Record<string, unknown> = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
+    if (failed) result.failed = true;
+    if (allSkipped) result.skipped = true;
+    const ignored = failed && this.ignoreErrors(task, host);
+    const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
+    return { status, result, ignored };
+  }
+
+  private ignoreErrors(task: TaskNode, host: string): boolean {
+    if (task.ignoreErrors === undefined) return false;
+    const vars = this.rt.vars.resolver(host, task).view;
+    return toBool(this.templar.renderValue(task.ignoreErrors, vars, task.pos));
+  }
+
+  /** Reports one item (or the whole task without a loop) to listeners. */
+  private emit(task: TaskNode, host: string, outcome: TaskOutcome, extra: { item?: string; diff?: Diff[]; delegatedTo?: string; ms: number }): void {
+    const noLog = outcome.result._ansible_no_log === true;
+    this.rt.options.events.emit({
+      type: 'host_result',
+      task: task.name ?? task.module,
+      host,
+      status: outcome.status,
+      ...(outcome.ignored ? { ignored: true } : {}),
+      ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      ...(extra.item !== undefined ? { item: extra.item } : {}),
+      msg: noLog ? HIDDEN : (outcome.result.msg as string | undefined),
+      ...(extra.diff && !noLog ? { diff: extra.diff } : {}),
+      result: outcome.result,
+      durationMs: extra.ms,
+      pos: task.pos,
+    });
+  }
+
+  private async runItem(task: TaskNode, host: string, extra: Record<string, unknown> | undefined): Promise<TaskOutcome> {
+    const started = performance.now();
+    const resolver = this.rt.vars.resolver(host, task, extra);
+    const vars = resolver.view;
+    const label = extra ? this.itemLabel(task, vars, extra) : undefined;
+    const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
+      this.emit(task, host, o, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
+      return o;
+    };
+
+    for (const condition of task.when) {
+      if (!this.templar.truthy(condition as string, vars, task.pos)) {
+        return emit({
+          status: 'skipped',
+          ignored: false,
+          result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: condition },
+        });
+      }
+    }
+    const noLog = task.noLog !== undefined && toBool(this.templar.renderValue(task.noLog, vars, task.pos));
+    let diffs: Diff[] | undefined;
+    let delegatedTo: string | undefined;
+    let result: Record<string, unknown>;
+    let status: HostStatus;
+    try {
+      const run = await this.execute(task, host, vars);
+      diffs = run.diff;
+      delegatedTo = run.delegatedTo;
+      result = run.result;
+      result = this.judge(task, vars, result);
+      status = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+    } catch (error) {
+      const failed = this.failure(task, host, error);
+      result = failed.result;
+      status = failed.status;
+    }
+    if (noLog) result = { censored: HIDDEN, changed: result.changed ?? false, ...(result.failed ? { failed: true } : {}), _ansible_no_log: true };
+    const ignored = status === 'failed' && this.ignoreErrors(task, host);
+    return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
+  }
+
+  private itemLabel(task: TaskNode, vars: Record<string, unknown>, extra: Record<string, unknown>): string {
+    const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : extra[task.loopVar];
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+
+  /** changed_when and failed_when, evaluated with the result registered under its name. */
+  private judge(task: TaskNode, vars: Record<string, unknown>, result: Record<string, unknown>): Record<string, unknown> {
+    if (task.changedWhen === undefined && task.failedWhen === undefined) return result;
+    const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
+    const out = { ...result };
+    if (task.changedWhen !== undefined) out.changed = this.all(task.changedWhen, scope, task.pos);
+    if (task.failedWhen !== undefined) {
+      out.failed = this.all(task.failedWhen, scope, task.pos);
+      if (!out.failed) delete out.msg;
+    }
+    return out;
+  }
+
+  private all(conditions: unknown, vars: Record<string, unknown>, pos: SourcePos | undefined): boolean {
+    const list = Array.isArray(conditions) ? conditions : [conditions];
+    return list.every((c) => this.templar.truthy(c as string, vars, pos));
+  }
+
+  /** Plans, and outside check mode applies, with until/retries. */
+  private async execute(task: TaskNode, host: string, vars: Record<string, unknown>) {
+    const module = findModule(task.module);
+    if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
+    const rendered = this.templar.renderValue(task.args, vars, task.pos) as Record<string, unknown>;
+    const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT);
+    const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
+    const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
+    const target = module.controllerOnly
+      ? { conn: this.rt.controller, name: 'localhost' }
+      : await targetFor(this.rt, task, host, vars, delegateTo);
+    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, vars, render);
+    const env = task.environment !== undefined ? (render(task.environment) as Record<string, string>) : undefined;
+    const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
+    const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
+
+    const ctx = createHostContext({
+      host,
+      conn: target.conn,
+      vars,
+      become,
+      check,
+      diff: showDiff,
+      runId: this.rt.journal.runId,
+      pos: task.pos,
+      roleDir: task.role?.dir,
+      playbookDir: this.rt.play.dir,
+      render: (text, source) => this.templar.render(text, vars, source),
+      evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
+      warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
+      ...(env ? { env } : {}),
+    });
+
+    const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;
+    const delay = Number(render(task.delay ?? 5));
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const out = await this.once(module, ctx, args, task, host, target, { check, become, env });
+      const result = retries ? { ...out.result, attempts: attempt } : out.result;
+      const delegatedTo = target.name !== host ? target.name : undefined;
+      if (task.until === undefined) return { ...out, result, delegatedTo };
+      const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
+      if (this.all(task.until, scope, task.pos) || attempt > retries) {
+        if (attempt > retries && !this.all(task.until, scope, task.pos)) {
+          return { ...out, delegatedTo, result: { ...result, failed: true, msg: `Retried ${retries} times; the condition was never met` } };
+        }
+        return { ...out, result, delegatedTo };
+      }
+      await new Promise((r) => setTimeout(r, delay * 1000));
+    }
+  }
+
+  private async once(
+    module: Module<any>,
+    ctx: ReturnType<typeof createHostContext>,
+    args: Record<string, unknown>,
+    task: TaskNode,
+    host: string,
+    target: { conn: Connection; name: string },
+    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined },
+  ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
+    const t0 = performance.now();
+    const plan: Plan = await module.plan(ctx, args);
+    addPhase(this.rt, 'plan', performance.now() - t0);
+    if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
+    for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
+    const base = { ...plan.result, ...(plan.msg ? { msg: plan.msg } : {}) };
+    const diff = plan.diff?.length ? plan.diff : undefined;
+    if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
+    if (how.check) {
+      if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'skipped in check mode: the command cannot report its effect' } };
+      return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
+    }
+    const t1 = performance.now();
+    if (plan.steps?.length) {
+      this.rt.journal.record({
+        host,
+        target: target.name,
+        task: task.name ?? task.module,
+        undo: plan.undo,
+        ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
+        play: this.rt.playIndex,
+        rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
+      });
+    }
+    const outputs = plan.steps?.length
+      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env })
+      : [];
+    const after = plan.afterApply ? await plan.afterApply(outputs) : {};
+    addPhase(this.rt, 'apply', performance.now() - t1);
+    return { result: { ...base, changed: true, ...after }, ...(diff ? { diff } : {}) };
+  }
+
+  private failure(task: TaskNode, host: string, error: unknown): TaskOutcome {
+    if (error instanceof ConnectionError) {
+      if (!error.unreachable) this.rt.pool.forget(host);
+      const status: HostStatus = error.unreachable ? 'unreachable' : 'failed';
+      return { status, ignored: false, result: { failed: true, unreachable: error.unreachable, msg: error.message, changed: false } };
+    }
+    if (error instanceof ModuleError) {
+      return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg: error.message } };
+    }
+    if (error instanceof EzplayError) {
+      return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.describe() } };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `unexpected error: ${message}`, exception: (error as Error)?.stack } };
+  }
+}
+
+function withVar(vars: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
+  return new Proxy(vars, {
+    get: (t, k) => (k === name ? value : Reflect.get(t, k)),
+    has: (t, k) => k === name || Reflect.has(t, k),
+  });
+}
+
+/** Without `register`, changed_when/failed_when may still name the result's fields (rc, stdout). */
+function withResultFields(vars: Record<string, unknown>, result: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(vars, {
+    get: (t, k) => (typeof k === 'string' && k in result ? result[k] : Reflect.get(t, k)),
+    has: (t, k) => (typeof k === 'string' && k in result) || Reflect.has(t, k),
+  });
+}
