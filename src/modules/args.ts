@@ -72,6 +72,7 @@ function aliasIndex(schema: ArgSchema): Map<string, string> {
 /**
  * Returns the arguments with defaults filled in and values coerced.
  * `omit` is the sentinel of Ansible's `omit`: an argument with that value is dropped.
+ * With `freeArgs` (the module's flag), names outside the schema pass through as given.
  */
 export function validateArgs(
   moduleName: string,
@@ -79,12 +80,17 @@ export function validateArgs(
   given: Record<string, unknown>,
   pos?: SourcePos,
   omit?: string,
+  options: { freeArgs?: boolean | undefined } = {},
 ): Record<string, unknown> {
   const index = aliasIndex(schema);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(given)) {
     if (omit !== undefined && value === omit) continue;
     const name = index.get(key);
+    if (!name && options.freeArgs) {
+      out[key] = value;
+      continue;
+    }
     if (!name) {
       const hint = closest(key, [...index.keys()]);
       throw new LoadError(`${moduleName}: unsupported argument '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`, pos);

@@ -5,9 +5,19 @@
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './types.js';
 import { getUrl } from './get-url.js';
+import { commandModule } from './command.js';
+import { shellModule } from './shell.js';
+import { fileModule } from './file.js';
+import { copyModule } from './copy.js';
+import { templateModule } from './template.js';
 
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
+  commandModule,
+  shellModule,
+  fileModule,
+  copyModule,
+  templateModule,
   getUrl,
 ];
 

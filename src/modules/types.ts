@@ -88,8 +88,19 @@ export interface Plan {
   diff?: Diff[];
   /** run in order, after `undo` is journaled */
   steps?: Step[];
-  /** run in order to take this task's change back */
+  /**
+   * Run in order to take this task's change back. `[]` means there is
+   * nothing to undo; `undefined` on a changed plan means the change cannot be
+   * undone (a `command` without `rollback:`), which the engine reports as
+   * "cannot undo" instead of pretending the rollback was complete.
+   */
   undo?: Step[];
+  /**
+   * Optional: removes what only `undo` needed (on-host backups such as
+   * `path.ezplay-bak-<runId>`). Undo must keep working until these run, so
+   * the engine may run them only once the run's journal is discarded.
+   */
+  cleanup?: Step[];
   /**
    * The module cannot know its effect before running (command, shell):
    * skipped in check mode unless the task says `check_mode: false`.
@@ -152,6 +163,11 @@ export interface Module<A = Record<string, unknown>> {
   freeForm?: string;
   /** runs on the controller whatever the task's host (debug, set_fact, assert) */
   controllerOnly?: boolean;
+  /**
+   * Accepts argument names that are not in `args` (set_fact's variables);
+   * they reach `plan` as given, without coercion. Pass it to validateArgs.
+   */
+  freeArgs?: boolean;
   plan(ctx: HostContext, args: A): Promise<Plan>;
 }
 

@@ -1,0 +1,148 @@
+/**
+ * `copy`: a file from the role's files/ (or inline `content`, or a file
+ * already on the host) to dest. Compared by sha256, so an unchanged file
+ * costs one probe and no upload.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { sh } from '../shell/quote.js';
+import { probePaths } from './file-facts.js';
+import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
+import type { ArgSchema, HostContext, Plan, Step } from './types.js';
+import { defineModule } from './types.js';
+import { backupStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
+
+export interface CopyArgs {
+  src?: string;
+  content?: unknown;
+  dest: string;
+  mode?: number;
+  owner?: string;
+  group?: string;
+  backup: boolean;
+  remote_src: boolean;
+  force: boolean;
+  directory_mode?: number;
+  validate?: string;
+}
+
+/** Arguments copy and template share, with their reference text. */
+export const FILE_CONTENT_ARGS: ArgSchema = {
+  dest: {
+    type: 'path',
+    required: true,
+    description:
+      'Where the file goes on the host. A path ending in `/`, or an existing directory, means "inside it, under the source\'s name". ' +
+      'When dest is a symlink, the file it points to is written.',
+  },
+  mode: { type: 'mode', description: "Permission bits, as octal: '0644' (quote it in YAML) or 0644. Default: the existing file's, else 0644." },
+  owner: { type: 'str', description: "The owning user, by name or uid. Default: the existing file's, else the connecting user." },
+  group: { type: 'str', description: "The owning group, by name or gid. Default: the existing file's." },
+  backup: {
+    type: 'bool',
+    default: false,
+    description: 'Keep the replaced file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).',
+  },
+  force: { type: 'bool', default: true, description: 'Replace a dest that differs. With `no`, only create dest when it is missing.' },
+  validate: {
+    type: 'str',
+    description:
+      'A command run on the new file before it replaces dest, `%s` standing for its path (`visudo -cf %s`). Dest is left alone when it fails.',
+  },
+};
+
+function contentBytes(content: unknown): Buffer {
+  return Buffer.from(typeof content === 'string' ? content : JSON.stringify(content, null, 2), 'utf8');
+}
+
+/** remote_src: both files are on the host; the bytes never travel. */
+async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Promise<Plan> {
+  const dest = args.dest.endsWith('/') ? path.posix.join(args.dest, path.basename(src)) : args.dest;
+  const [srcFacts, destFacts] = await probePaths((c) => ctx.probe(c), [
+    { path: src, follow: true, checksum: 'sha256' },
+    { path: dest, follow: true, checksum: 'sha256' },
+  ]);
+  if (!srcFacts?.stat || !destFacts) throw new ModuleError(`Source ${src} not found`);
+  if (srcFacts.stat.type !== 'file') throw new ModuleError(`Source ${src} is a ${srcFacts.stat.kind}; remote_src copies files only`);
+  if (destFacts.stat?.type === 'directory') return planRemoteCopy(ctx, { ...args, dest: `${dest}/` }, src);
+  const target = destFacts.realPath;
+  const existing = destFacts.stat;
+  const want: Attributes = { mode: args.mode, owner: args.owner, group: args.group };
+  const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
+  if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
+    const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
+    if (!attrs.steps.length) return { changed: false, result };
+    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), result };
+  }
+  const tmp = path.posix.join(path.dirname(target), `.${path.basename(target)}.ezplay-new-${ctx.runId}`);
+  const mode = args.mode ?? existing?.mode;
+  const owner = args.owner ?? existing?.owner;
+  const group = args.group ?? existing?.group;
+  const parts = [sh`cp -- ${src} ${tmp}`];
+  if (mode !== undefined) parts.push(sh`chmod ${formatMode(mode)} -- ${tmp}`);
+  if (owner || group) parts.push(sh`chown ${`${owner ?? ''}${group ? `:${group}` : ''}`} -- ${tmp}`);
+  parts.push(sh`mv -f -- ${tmp} ${target}`);
+  const steps: Step[] = [];
+  if (existing) steps.push(backupStep(target, ctx.runId));
+  steps.push({ kind: 'exec', command: `${parts.join(' && ')} || { ${sh`rm -f -- ${tmp}`}; false; }`, description: `copy ${src} to ${dest}` });
+  const short = (s: string | undefined) => (s ? `sha256 ${s.slice(0, 12)}…` : 'absent');
+  return {
+    changed: true,
+    diff: [{ subject: dest, before: existing ? short(destFacts.checksum) : 'absent', after: short(srcFacts.checksum), kind: 'summary' }],
+    steps,
+    undo: [{ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` }, existing ? restoreStep(target, ctx.runId, true) : removeStep(target)],
+    ...(existing ? { cleanup: [dropBackupStep(target, ctx.runId)] } : {}),
+    result,
+  };
+}
+
+export const copyModule = defineModule<CopyArgs>({
+  name: 'copy',
+  summary: "Copy a file from the role's files/ (or inline content) to the host",
+  description:
+    'Writes a file from the controller (`src`, looked up in the role\'s files/ folder, then beside the playbook), ' +
+    'from `content`, or from another path on the host (`remote_src`). Files are compared by sha256: an unchanged ' +
+    'file is not uploaded. The upload is atomic. Undo puts back the replaced file (kept as ' +
+    '`dest.ezplay-bak-<runId>`) or removes a file the task created.',
+  args: {
+    src: {
+      type: 'path',
+      description: "The file to copy: a path in the role's files/ folder (or absolute, on the controller); with remote_src, a path on the host.",
+    },
+    content: {
+      type: 'raw',
+      noLog: true,
+      description: 'The file content, instead of src. A mapping or list is written as JSON.',
+    },
+    ...FILE_CONTENT_ARGS,
+    remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
+    directory_mode: { type: 'mode', description: 'Mode of directories created for a dest ending in `/`.' },
+  },
+  async plan(ctx, args) {
+    if ((args.src === undefined) === (args.content === undefined)) {
+      throw new ModuleError('copy: give exactly one of src and content');
+    }
+    if (args.remote_src) {
+      if (args.src === undefined) throw new ModuleError('copy: remote_src needs src');
+      return planRemoteCopy(ctx, args, args.src);
+    }
+    let bytes: Buffer;
+    if (args.src !== undefined) {
+      const local = ctx.findFile('files', args.src);
+      if (statSync(local).isDirectory()) throw new ModuleError(`copy: ${args.src} is a directory; copying directories is not supported yet`);
+      bytes = readFileSync(local);
+    } else bytes = contentBytes(args.content);
+    const plan = await planContentAt(ctx, args.dest, args.src, {
+      content: bytes,
+      attributes: { mode: args.mode, owner: args.owner, group: args.group },
+      backup: args.backup,
+      force: args.force,
+      validate: args.validate,
+      createParents: { mode: args.directory_mode },
+    });
+    if (plan.result && args.src !== undefined) plan.result.src = args.src;
+    if (plan.result) plan.result.sha256 ??= sha256(bytes);
+    return plan;
+  },
+});

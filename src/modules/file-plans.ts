@@ -1,0 +1,247 @@
+/**
+ * One implementation of "make this file hold these bytes, with these
+ * attributes", shared by copy, template, lineinfile and blockinfile: they
+ * differ only in how they compute the bytes.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { quoteArgs, sh } from '../shell/quote.js';
+import { probePaths, type PathFacts, type PathStat } from './file-facts.js';
+import { shlexSplit } from './shlex.js';
+import type { Diff, HostContext, Plan, Step } from './types.js';
+import { backupStep, chmodStep, chownStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
+
+/** Content above this size is summarised by checksums instead of shown. */
+export const MAX_DIFF_BYTES = 256 * 1024;
+
+export interface Attributes {
+  mode?: number | undefined;
+  owner?: string | undefined;
+  group?: string | undefined;
+}
+
+export interface ContentRequest {
+  /** the file to write, as the task names it */
+  dest: string;
+  content: Buffer;
+  attributes: Attributes;
+  /** Ansible's `backup`: keep the old file as `dest.<time>~` */
+  backup: boolean;
+  /** false: leave an existing file alone */
+  force: boolean;
+  /** a command with `%s`, run on the new file before it replaces dest */
+  validate?: string | undefined;
+  /** the content is secret whatever it looks like (no_log) */
+  secret?: boolean;
+  /** create missing parent directories (copy to `dir/`), with this mode */
+  createParents?: { mode?: number | undefined } | undefined;
+}
+
+export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+export const sha1 = (b: Buffer | string): string => createHash('sha1').update(b).digest('hex');
+
+export function looksLikePrivateKey(b: Buffer | string | null | undefined): boolean {
+  return b ? /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(b.toString()) : false;
+}
+
+/** Text we can show as a unified diff: UTF-8, no NUL bytes, not huge. */
+export function isShowableText(b: Buffer): boolean {
+  if (b.length > MAX_DIFF_BYTES || b.includes(0)) return false;
+  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+}
+
+export function sameOwner(want: string | undefined, name: string, id: number): boolean {
+  return want === undefined || want === name || want === String(id);
+}
+
+/** Diffs, steps and their undo for the attributes of an existing path. */
+export function attributeChanges(
+  target: string,
+  stat: PathStat,
+  want: Attributes,
+  options: { recurse?: boolean } = {},
+): { diff: Diff[]; steps: Step[]; undo: Step[] } {
+  const diff: Diff[] = [];
+  const steps: Step[] = [];
+  const undo: Step[] = [];
+  // Linux has no lchmod: a link's own mode is always 0777 and cannot change.
+  if (want.mode !== undefined && stat.type !== 'link' && want.mode !== stat.mode) {
+    diff.push({ subject: target, before: `mode ${formatMode(stat.mode)}`, after: `mode ${formatMode(want.mode)}`, kind: 'summary' });
+    steps.push(chmodStep(target, want.mode, options));
+    undo.push(chmodStep(target, stat.mode));
+  }
+  const ownerDiffers = !sameOwner(want.owner, stat.owner, stat.uid);
+  const groupDiffers = !sameOwner(want.group, stat.group, stat.gid);
+  if (ownerDiffers || groupDiffers) {
+    diff.push({
+      subject: target,
+      before: `owner ${stat.owner}:${stat.group}`,
+      after: `owner ${want.owner ?? stat.owner}:${want.group ?? stat.group}`,
+      kind: 'summary',
+    });
+    steps.push(chownStep(target, ownerDiffers ? want.owner : undefined, groupDiffers ? want.group : undefined, options));
+    undo.push(chownStep(target, stat.owner, stat.group));
+  }
+  return { diff, steps, undo };
+}
+
+/**
+ * The diff of a file's content: text when both sides are showable, else
+ * checksums. `before` is null for a new file, 'unread' when it was too big
+ * to fetch (then `beforeSum` names it).
+ */
+export function contentDiff(subject: string, before: Buffer | null | 'unread', after: Buffer, beforeSum?: string): Diff {
+  const old = before === 'unread' ? null : before;
+  const secret = looksLikePrivateKey(old) || looksLikePrivateKey(after);
+  if (before !== 'unread' && (old === null || isShowableText(old)) && isShowableText(after)) {
+    return { subject, before: old?.toString('utf8') ?? '', after: after.toString('utf8'), kind: 'content', secret };
+  }
+  const short = (sum: string) => `sha256 ${sum.slice(0, 12)}…`;
+  const from = old ? short(sha256(old)) : before === 'unread' ? short(beforeSum ?? '?') : 'absent';
+  return { subject, before: from, after: short(sha256(after)), kind: 'summary', secret };
+}
+
+/** Ansible's backup name: `dest.<YYYY-MM-DD@HH:MM:SS>~`. */
+export function userBackupName(dest: string, now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+  return `${dest}.${date}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
+}
+
+/** The directories `mkdir -p dir` creates below an existing `ancestor`, top first. */
+export function missingDirs(dir: string, ancestor: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; d !== ancestor && d !== path.dirname(d); d = path.dirname(d)) out.unshift(d);
+  return out;
+}
+
+/** Steps that create `dirs` (top first) with a mode; undo removes the top one. */
+export function createDirsSteps(dirs: string[], mode: number | undefined): { steps: Step[]; undo: Step[] } {
+  const top = dirs[0];
+  if (top === undefined) return { steps: [], undo: [] };
+  const last = dirs[dirs.length - 1] as string;
+  const steps: Step[] = [{ kind: 'exec', command: sh`mkdir -p -- ${last}`, description: `create directory ${last}` }];
+  if (mode !== undefined) {
+    steps.push({ kind: 'exec', command: sh`chmod ${formatMode(mode)} -- ${dirs}`, description: `chmod ${formatMode(mode)} ${dirs.join(' ')}` });
+  }
+  return { steps, undo: [removeStep(top)] };
+}
+
+function validateCommand(validate: string, file: string): string {
+  if (!validate.includes('%s')) throw new ModuleError(`validate must contain %s: ${validate}`);
+  return quoteArgs(shlexSplit(validate).map((word) => word.split('%s').join(file)));
+}
+
+/** Plans writing `request.content` to `request.dest`, given the probe's facts about dest. */
+export async function planContent(ctx: HostContext, request: ContentRequest, facts: PathFacts): Promise<Plan> {
+  const { stat } = facts;
+  const target = facts.realPath;
+  if (stat?.type === 'directory') throw new ModuleError(`${request.dest} is a directory`);
+  const want = request.attributes;
+  const newSum = sha256(request.content);
+  const result: Record<string, unknown> = {
+    dest: request.dest,
+    checksum: sha1(request.content),
+    sha256: newSum,
+    size: request.content.length,
+    state: 'file',
+  };
+  if (stat && !request.force) return { changed: false, result: { ...result, msg: 'file already exists' } };
+  const beforeSum = facts.content ? sha256(facts.content) : facts.checksum;
+  if (stat && beforeSum === newSum) {
+    const attrs = attributeChanges(target, stat, want);
+    const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group };
+    if (!attrs.steps.length) return { changed: false, result: summary };
+    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), result: summary };
+  }
+
+  const steps: Step[] = [];
+  const undo: Step[] = [];
+  const cleanup: Step[] = [];
+  if (!stat) {
+    const parent = path.dirname(target);
+    if (facts.ancestor !== undefined && facts.ancestor !== parent) {
+      if (!request.createParents) throw new ModuleError(`Destination directory ${parent} does not exist`);
+      const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), request.createParents.mode);
+      steps.push(...dirs.steps);
+      undo.push(...dirs.undo);
+    }
+  } else {
+    steps.push(backupStep(target, ctx.runId));
+    undo.unshift(restoreStep(target, ctx.runId, true));
+    cleanup.push(dropBackupStep(target, ctx.runId));
+    if (request.backup) {
+      const name = userBackupName(target);
+      steps.push({ kind: 'exec', command: sh`cp -p -- ${target} ${name}`, description: `keep a backup ${name}` });
+      undo.unshift({ kind: 'exec', command: sh`rm -f -- ${name}`, description: `remove backup ${name}` });
+      result.backup_file = name;
+    }
+  }
+  if (!stat) undo.unshift(removeStep(target));
+
+  const secret = request.secret || looksLikePrivateKey(request.content);
+  const text = request.content.toString('utf8');
+  const putContent = Buffer.from(text, 'utf8').equals(request.content) ? { text } : { base64: request.content.toString('base64') };
+  const mode = want.mode ?? stat?.mode;
+  const owner = want.owner ?? stat?.owner;
+  const group = want.group ?? stat?.group;
+  const putAttrs = { ...(mode !== undefined ? { mode } : {}), ...(owner ? { owner } : {}), ...(group ? { group } : {}) };
+  if (request.validate) {
+    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ezplay-new-${ctx.runId}`);
+    const check = validateCommand(request.validate, tmp);
+    steps.push(
+      { kind: 'put', dest: tmp, content: putContent, description: `upload ${request.dest} for validation`, ...putAttrs, secret },
+      {
+        kind: 'exec',
+        command: `if ! ${check}; then ${sh`rm -f -- ${tmp}`}; echo 'validation failed' >&2; false; fi`,
+        description: `validate ${request.dest}`,
+      },
+      { kind: 'exec', command: sh`mv -f -- ${tmp} ${target}`, description: `move ${request.dest} into place` },
+    );
+    undo.unshift({ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` });
+  } else {
+    steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...putAttrs, secret });
+  }
+
+  const before = stat ? (facts.content ?? (stat.size <= MAX_DIFF_BYTES ? await ctx.readFile(target) : null) ?? 'unread') : null;
+  const diff: Diff[] = [contentDiff(request.dest, before, request.content, facts.checksum)];
+  if (request.secret) (diff[0] as Diff).secret = true;
+  if (stat) diff.push(...attributeChanges(target, stat, want).diff);
+  if (mode !== undefined) result.mode = formatMode(mode);
+  if (owner) result.owner = owner;
+  if (group) result.group = group;
+  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), result };
+}
+
+/**
+ * Plans content for a task's `dest` as copy and template read it: `dest/`
+ * or an existing directory means "inside it, named `name`", and `dest/`
+ * creates missing folders (`request.createParents`). Costs one probe
+ * when dest is a file path (the usual case), two when it is a directory.
+ */
+export async function planContentAt(
+  ctx: HostContext,
+  dest: string,
+  name: string | undefined,
+  request: Omit<ContentRequest, 'dest'>,
+): Promise<Plan> {
+  const probe = (p: string) => probePaths((c) => ctx.probe(c), [{ path: p, follow: true, checksum: 'sha256' }]);
+  const inside = (dir: string) => {
+    if (name === undefined) throw new ModuleError(`can not use content with a dir as dest: ${dest}`);
+    return path.posix.join(dir, path.basename(name));
+  };
+  if (dest.endsWith('/')) {
+    const file = inside(dest);
+    const [facts] = await probe(file);
+    return planContent(ctx, { ...request, dest: file, createParents: request.createParents ?? {} }, facts as PathFacts);
+  }
+  let [facts] = await probe(dest);
+  let file = dest;
+  if (facts?.stat?.type === 'directory') {
+    file = inside(facts.realPath);
+    [facts] = await probe(file);
+  }
+  // Only `dest/` asks for missing folders; a missing parent of a file path is an error, as in Ansible.
+  return planContent(ctx, { ...request, dest: file, createParents: undefined }, facts as PathFacts);
+}

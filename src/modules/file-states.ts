@@ -1,0 +1,227 @@
+/**
+ * The `file` module's decisions, one pure function per state: facts about
+ * the path in, diff + steps + undo out. The module file only probes.
+ */
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { sh } from '../shell/quote.js';
+import type { PathFacts, PathStat } from './file-facts.js';
+import { attributeChanges, createDirsSteps, missingDirs, type Attributes } from './file-plans.js';
+import type { Diff, Step } from './types.js';
+import { chmodCommand, chownCommand, dropBackupStep, formatMode, moveAsideStep, removeStep, restoreStep } from './undo.js';
+
+export type FileState = 'file' | 'directory' | 'absent' | 'link' | 'touch' | 'hard';
+
+export interface FileWant extends Attributes {
+  path: string;
+  state: FileState;
+  src?: string | undefined;
+  force: boolean;
+  recurse: boolean;
+}
+
+/** A descendant whose attributes differ, from `find -printf '%m|%u|%g|%p\0'`. */
+export interface TreeEntry {
+  mode: number;
+  owner: string;
+  group: string;
+  path: string;
+}
+
+export interface FileChange {
+  diff: Diff[];
+  steps: Step[];
+  undo: Step[];
+  cleanup: Step[];
+}
+
+export function describeStat(stat: PathStat | null, linkTarget?: string): string {
+  if (!stat) return 'absent';
+  if (stat.type === 'link') return `link -> ${linkTarget ?? '?'}`;
+  const type = stat.type === 'other' ? stat.kind : stat.type;
+  return `${type} ${formatMode(stat.mode)} ${stat.owner}:${stat.group}`;
+}
+
+function describeWant(type: string, want: Attributes): string {
+  const owner = want.owner || want.group ? ` ${want.owner ?? ''}:${want.group ?? ''}` : '';
+  return `${type}${want.mode !== undefined ? ` ${formatMode(want.mode)}` : ''}${owner}`;
+}
+
+/** Steps that give new paths (or a whole tree, with recurse) the wanted attributes. */
+function applyNew(paths: string[], want: Attributes, options: { link?: boolean; recurse?: boolean } = {}): Step[] {
+  const steps: Step[] = [];
+  const flag = options.recurse ? '-R' : '-h';
+  if (want.mode !== undefined && !options.link) {
+    const mode = formatMode(want.mode);
+    const cmd = options.recurse ? sh`chmod -R ${mode} -- ${paths}` : sh`chmod ${mode} -- ${paths}`;
+    steps.push({ kind: 'exec', command: cmd, description: `chmod ${options.recurse ? '-R ' : ''}${mode} ${paths.join(' ')}` });
+  }
+  if (want.owner !== undefined || want.group !== undefined) {
+    const spec = `${want.owner ?? ''}${want.group !== undefined ? `:${want.group}` : ''}`;
+    steps.push({ kind: 'exec', command: `chown ${flag} ${sh`${spec}`} -- ${sh`${paths}`}`, description: `chown ${flag} ${spec} ${paths.join(' ')}` });
+  }
+  return steps;
+}
+
+const none = (): FileChange => ({ diff: [], steps: [], undo: [], cleanup: [] });
+
+function requireParent(facts: PathFacts): void {
+  const parent = path.dirname(facts.realPath);
+  if (facts.ancestor !== undefined && facts.ancestor !== parent) {
+    throw new ModuleError(`the parent directory ${parent} of ${facts.path} does not exist`);
+  }
+}
+
+function planDirectory(want: FileWant, facts: PathFacts, tree: TreeEntry[]): FileChange {
+  const { stat } = facts;
+  const target = facts.realPath;
+  if (!stat) {
+    const dirs = missingDirs(target, facts.ancestor ?? '/');
+    const created = createDirsSteps(dirs, undefined);
+    return {
+      diff: [{ subject: want.path, before: 'absent', after: describeWant('directory', want), kind: 'summary' }],
+      steps: [...created.steps, ...applyNew(dirs, want)],
+      undo: created.undo,
+      cleanup: [],
+    };
+  }
+  if (stat.type !== 'directory') throw new ModuleError(`${want.path} exists and is a ${stat.kind}, not a directory`);
+  const top = attributeChanges(target, stat, want);
+  const change: FileChange = { diff: top.diff, steps: top.steps, undo: top.undo.reverse(), cleanup: [] };
+  if (want.recurse && tree.length) {
+    // chmod -R/chown -R reach the descendants too: put back each one that differed.
+    change.steps = applyNew([target], want, { recurse: true });
+    change.diff.push({ subject: `${want.path}/*`, before: `${tree.length} paths differ`, after: describeWant('all', want), kind: 'summary' });
+    const restore = tree.map((e) => `${chmodCommand(e.path, e.mode)} && ${chownCommand(e.path, e.owner, e.group)}`);
+    change.undo.push({ kind: 'exec', command: restore.join('; '), description: `restore attributes of ${tree.length} paths under ${want.path}` });
+  }
+  return change;
+}
+
+function planExisting(want: FileWant, facts: PathFacts): FileChange {
+  const { stat } = facts;
+  if (!stat) throw new ModuleError(`file (${want.path}) is absent, cannot continue`);
+  if (stat.type !== 'file' && stat.type !== 'other') throw new ModuleError(`file (${want.path}) is a ${stat.kind}, cannot continue`);
+  const change = { ...none(), ...attributeChanges(facts.realPath, stat, want) };
+  change.undo.reverse();
+  return change;
+}
+
+function planTouch(want: FileWant, facts: PathFacts): FileChange {
+  const { stat } = facts;
+  const target = facts.realPath;
+  if (!stat) {
+    requireParent(facts);
+    return {
+      diff: [{ subject: want.path, before: 'absent', after: describeWant('file', want), kind: 'summary' }],
+      steps: [{ kind: 'exec', command: sh`touch -- ${target}`, description: `create ${want.path}` }, ...applyNew([target], want)],
+      undo: [removeStep(target)],
+      cleanup: [],
+    };
+  }
+  // Touching an existing path always changes its times; undo sets them back.
+  const attrs = attributeChanges(target, stat, want);
+  const times = sh`touch -c -m -d ${stat.mtimeText} -- ${target} && touch -c -a -d ${stat.atimeText} -- ${target}`;
+  return {
+    diff: [{ subject: want.path, before: `mtime ${stat.mtimeText}`, after: 'mtime now', kind: 'summary' }, ...attrs.diff],
+    steps: [{ kind: 'exec', command: sh`touch -c -- ${target}`, description: `touch ${want.path}` }, ...attrs.steps],
+    undo: [...attrs.undo.reverse(), { kind: 'exec', command: times, description: `set the times of ${want.path} back` }],
+    cleanup: [],
+  };
+}
+
+function planAbsent(want: FileWant, facts: PathFacts, runId: string): FileChange {
+  if (!facts.stat) return none();
+  return {
+    diff: [{ subject: want.path, before: describeStat(facts.stat, facts.linkTarget), after: 'absent', kind: 'summary' }],
+    steps: [moveAsideStep(want.path, runId)],
+    undo: [restoreStep(want.path, runId, true)],
+    cleanup: [dropBackupStep(want.path, runId)],
+  };
+}
+
+/** link and hard: `srcFacts` describes the link's source (relative to the link's folder for symlinks). */
+function planLink(want: FileWant, facts: PathFacts, srcFacts: PathFacts | undefined, runId: string): FileChange {
+  const src = want.src;
+  if (src === undefined) throw new ModuleError(`src is required for state=${want.state}`);
+  const hard = want.state === 'hard';
+  const { stat } = facts;
+  if (!srcFacts?.stat && (hard || !want.force)) {
+    throw new ModuleError(`src file does not exist, use "force=yes" if you really want to create the link: ${srcFacts?.path ?? src}`);
+  }
+  const same = hard
+    ? stat !== null && srcFacts?.stat !== null && stat.inode === srcFacts?.stat?.inode && stat.dev === srcFacts.stat.dev
+    : stat?.type === 'link' && facts.linkTarget === src;
+  if (same && stat) {
+    const change = { ...none(), ...attributeChanges(want.path, stat, want) };
+    change.undo.reverse();
+    return change;
+  }
+  const makeLink: Step = hard
+    ? { kind: 'exec', command: sh`ln -- ${src} ${want.path}`, description: `hard link ${want.path} to ${src}` }
+    : { kind: 'exec', command: sh`ln -s -- ${src} ${want.path}`, description: `link ${want.path} -> ${src}` };
+  const after = hard ? `hard link to ${src}` : `link -> ${src}`;
+  const diff: Diff[] = [{ subject: want.path, before: describeStat(stat, facts.linkTarget), after, kind: 'summary' }];
+  if (!stat) {
+    requireParent(facts);
+    return { diff, steps: [makeLink, ...applyNew([want.path], want, { link: !hard })], undo: [removeStep(want.path)], cleanup: [] };
+  }
+  if (stat.type === 'link' && !hard) {
+    const old = facts.linkTarget ?? '';
+    return {
+      diff,
+      steps: [{ kind: 'exec', command: sh`ln -sfn -- ${src} ${want.path}`, description: `point ${want.path} to ${src}` }, ...applyNew([want.path], want, { link: true })],
+      undo: [{ kind: 'exec', command: sh`ln -sfn -- ${old} ${want.path}`, description: `point ${want.path} back to ${old}` }],
+      cleanup: [],
+    };
+  }
+  if (!want.force) throw new ModuleError(`refusing to convert ${want.path} from ${stat.kind} to a ${hard ? 'hard link' : 'symlink'} (use force=yes)`);
+  return {
+    diff,
+    steps: [moveAsideStep(want.path, runId), makeLink, ...applyNew([want.path], want, { link: !hard })],
+    undo: [restoreStep(want.path, runId, true)],
+    cleanup: [dropBackupStep(want.path, runId)],
+  };
+}
+
+/** Ansible's default state: what is there now, else a file (a directory with recurse). */
+export function defaultState(stat: PathStat | null, recurse: boolean): FileState {
+  if (!stat) return recurse ? 'directory' : 'file';
+  return stat.type === 'directory' ? 'directory' : stat.type === 'link' ? 'link' : 'file';
+}
+
+export function planFileState(want: FileWant, facts: PathFacts, extra: { src?: PathFacts | undefined; tree: TreeEntry[]; runId: string }): FileChange {
+  switch (want.state) {
+    case 'directory':
+      return planDirectory(want, facts, extra.tree);
+    case 'file':
+      return planExisting(want, facts);
+    case 'touch':
+      return planTouch(want, facts);
+    case 'absent':
+      return planAbsent(want, facts, extra.runId);
+    case 'link':
+    case 'hard':
+      return planLink(want, facts, extra.src, extra.runId);
+  }
+}
+
+/** Lists descendants of a directory whose attributes differ from `want` (for recurse). */
+export function treeCommand(dir: string, want: Attributes): string {
+  const tests: string[] = [];
+  if (want.mode !== undefined) tests.push(sh`! -perm ${formatMode(want.mode)}`);
+  if (want.owner !== undefined) tests.push(sh`! -user ${want.owner}`);
+  if (want.group !== undefined) tests.push(sh`! -group ${want.group}`);
+  if (!tests.length) return 'true';
+  return `if [ -d ${sh`${dir}`} ]; then find -H ${sh`${dir}`} -mindepth 1 ! -type l \\( ${tests.join(' -o ')} \\) -printf '%m|%u|%g|%p\\0'; fi`;
+}
+
+export function parseTree(text: string): TreeEntry[] {
+  return text
+    .split('\0')
+    .filter((r) => r.includes('|'))
+    .map((record) => {
+      const [mode = '0', owner = '', group = '', ...rest] = record.replace(/^\n/, '').split('|');
+      return { mode: parseInt(mode, 8), owner, group, path: rest.join('|') };
+    });
+}

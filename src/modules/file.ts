@@ -1,0 +1,115 @@
+/**
+ * `file`: directories, links, empty files, removal, and the mode/owner of
+ * what is there. One probe answers everything the decision needs (the path,
+ * a link's source, the differing entries of a tree for `recurse`).
+ */
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { parsePathFacts, pathFactsCommand, type FactsRequest } from './file-facts.js';
+import { defaultState, parseTree, planFileState, treeCommand, type FileState } from './file-states.js';
+import { defineModule } from './types.js';
+import { formatMode } from './undo.js';
+
+export interface FileArgs {
+  path: string;
+  state?: FileState;
+  mode?: number;
+  owner?: string;
+  group?: string;
+  recurse: boolean;
+  src?: string;
+  force: boolean;
+  follow: boolean;
+}
+
+const TREE_MARK = '@@tree';
+
+export const fileModule = defineModule<FileArgs>({
+  name: 'file',
+  summary: 'Manage directories, links, empty files, removal, and mode and ownership',
+  description:
+    'Makes a path a directory, a symbolic or hard link, an (empty, touched) file, or absent, and ' +
+    'sets its mode and ownership. Nothing happens when the path is already as asked. ' +
+    'Undo is exact: a removed path is kept aside as `path.ezplay-bak-<runId>` and put back, ' +
+    'a created one is removed (with the parent directories the task created), ' +
+    'and changed modes, owners and link targets are set back.',
+  args: {
+    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to manage.' },
+    state: {
+      type: 'str',
+      choices: ['file', 'directory', 'absent', 'link', 'touch', 'hard'],
+      description:
+        '`directory` creates it with missing parents; `file` only sets attributes of an existing file; ' +
+        '`touch` creates an empty file or updates times; `link`/`hard` make a symbolic/hard link to `src`; ' +
+        '`absent` removes it, recursively for a directory. Default: what the path is now, else `file`.',
+    },
+    mode: { type: 'mode', description: "Permission bits, as octal: '0755' (quote it in YAML) or 0755." },
+    owner: { type: 'str', aliases: ['user'], description: 'The owning user, by name or uid.' },
+    group: { type: 'str', description: 'The owning group, by name or gid.' },
+    recurse: {
+      type: 'bool',
+      default: false,
+      description: 'With state=directory: apply mode, owner and group to everything below it too.',
+    },
+    src: {
+      type: 'path',
+      description: 'The target of a link (state=link/hard). A relative symlink target is relative to the folder of `path`.',
+    },
+    force: {
+      type: 'bool',
+      default: false,
+      description: 'Create a symlink whose target does not exist yet, or replace a file or directory with a link.',
+    },
+    follow: {
+      type: 'bool',
+      default: true,
+      description: 'When `path` is a symlink, apply mode and ownership to its target instead of the link.',
+    },
+  },
+  async plan(ctx, args) {
+    const followable = args.state === undefined || args.state === 'file' || args.state === 'directory' || args.state === 'touch';
+    const requests: FactsRequest[] = [{ path: args.path, follow: args.follow && followable }];
+    const linkSrc =
+      args.src === undefined
+        ? undefined
+        : args.state === 'link' && !path.isAbsolute(args.src)
+          ? path.join(path.dirname(args.path), args.src)
+          : args.src;
+    if (linkSrc !== undefined && (args.state === 'link' || args.state === 'hard')) requests.push({ path: linkSrc });
+    const wantsTree = args.recurse && (args.state ?? 'directory') === 'directory';
+    let command = pathFactsCommand(requests);
+    if (wantsTree) command += `; echo ${TREE_MARK}; ${treeCommand(args.path, args)}`;
+
+    const res = await ctx.probe(command);
+    if (res.rc !== 0) throw new ModuleError(`probing ${args.path}: ${res.stderr.trim()}`, { rc: res.rc });
+    const [factsText = '', treeText = ''] = res.stdout.split(`\n${TREE_MARK}\n`);
+    const [facts, srcFacts] = parsePathFacts(requests, factsText);
+    if (!facts) throw new ModuleError(`no facts about ${args.path}`);
+
+    const state = args.state ?? defaultState(facts.stat, args.recurse);
+    const change = planFileState(
+      { path: args.path, state, src: args.src, force: args.force, recurse: args.recurse, mode: args.mode, owner: args.owner, group: args.group },
+      facts,
+      { src: srcFacts, tree: wantsTree ? parseTree(treeText) : [], runId: ctx.runId },
+    );
+    const result: Record<string, unknown> = { path: args.path, state };
+    if (state !== 'absent') {
+      const mode = args.mode ?? facts.stat?.mode;
+      if (mode !== undefined && state !== 'link') result.mode = formatMode(mode);
+      const owner = args.owner ?? facts.stat?.owner;
+      const group = args.group ?? facts.stat?.group;
+      if (owner) result.owner = owner;
+      if (group) result.group = group;
+      if (args.src !== undefined) result.src = args.src;
+    }
+    if (!change.steps.length) return { changed: false, result };
+    return {
+      changed: true,
+      diff: change.diff,
+      steps: change.steps,
+      undo: change.undo,
+      ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
+      result,
+    };
+  },
+});

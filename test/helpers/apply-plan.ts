@@ -1,0 +1,55 @@
+/**
+ * Test-only: runs a Plan's steps (or its undo) through a connection, the way
+ * the engine does, so module tests can prove apply, idempotency and undo
+ * against a real folder without the engine.
+ */
+import { readFileSync } from 'node:fs';
+import type { Connection, ExecResult } from '../../src/connection/types.js';
+import { LocalConnection } from '../../src/connection/local.js';
+import type { Plan, Step } from '../../src/modules/types.js';
+
+function bytesOf(step: Extract<Step, { kind: 'put' }>): Buffer {
+  const c = step.content;
+  if ('text' in c) return Buffer.from(c.text, 'utf8');
+  if ('base64' in c) return Buffer.from(c.base64, 'base64');
+  return readFileSync(c.localPath);
+}
+
+/** Runs steps in order; a failing step without allowFailure throws with its stderr. */
+export async function runSteps(conn: Connection, steps: readonly Step[]): Promise<ExecResult[]> {
+  const controller = new LocalConnection('localhost');
+  const outputs: ExecResult[] = [];
+  for (const step of steps) {
+    const target = step.on === 'controller' ? controller : conn;
+    if (step.kind === 'exec') {
+      const res = await target.exec(step.command, step.stdin !== undefined ? { stdin: step.stdin } : {});
+      outputs.push(res);
+      if (res.rc !== 0 && !step.allowFailure) {
+        throw new Error(`${step.description} failed (rc=${res.rc}): ${res.stderr.trim()}\n${step.command}`);
+      }
+    } else {
+      await target.put(step.dest, bytesOf(step), {
+        ...(step.mode !== undefined ? { mode: step.mode } : {}),
+        ...(step.owner ? { owner: step.owner } : {}),
+        ...(step.group ? { group: step.group } : {}),
+      });
+      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: 0 });
+    }
+  }
+  return outputs;
+}
+
+/** Applies a plan: its steps, then afterApply; returns the registered result. */
+export async function applyPlan(conn: Connection, plan: Plan): Promise<Record<string, unknown>> {
+  if (!plan.changed) return { ...plan.result, changed: false };
+  const outputs = await runSteps(conn, plan.steps ?? []);
+  const after = plan.afterApply ? await plan.afterApply(outputs) : {};
+  return { ...plan.result, ...after, changed: true };
+}
+
+/** Runs a plan's undo; throws when the plan says it cannot be undone. */
+export async function undoPlan(conn: Connection, plan: Plan): Promise<void> {
+  if (!plan.changed) return;
+  if (plan.undo === undefined) throw new Error('the plan cannot be undone');
+  await runSteps(conn, plan.undo);
+}
