@@ -8,10 +8,11 @@
  *       etcd: { hosts: { h1: }, vars: { ... }, children: { ... } }
  *
  * Read as YAML 1.1, as Ansible's PyYAML does: `yes`/`no` are booleans and
- * `0700` is the octal number 448.
+ * `0700` is the octal number 448 (see inventory-yaml-schema.ts).
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { InventoryError, type SourcePos } from '../errors.js';
+import { ANSIBLE_YAML_OPTIONS } from './inventory-yaml-schema.js';
 import { expandHostSpec, HostPatternError } from '../inventory/host-ranges.js';
 import type { Inventory } from '../inventory/inventory.js';
 
@@ -24,7 +25,7 @@ export interface YamlSource {
 /** Parses one YAML 1.1 document, turning the first syntax error into an InventoryError at its line. */
 export function readYamlDocument(text: string, file: string): YamlSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const [first = 'invalid YAML', ...rest] = error.message.split('\n');
