@@ -19,7 +19,7 @@ import type { FileStat } from '../connection/types.js';
 import { ModuleError, PkiError } from '../errors.js';
 import {
   certMatches, DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS, describeCert, describePrivateKey,
-  expandUsages, inspectCert, issueCert, splitHosts, type CertUsage, type RsaBits,
+  expandUsages, inspectCert, issueCert, splitHosts, type CertPair, type CertUsage, type RsaBits,
 } from '../pki/index.js';
 import { sh } from '../shell/quote.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
@@ -124,6 +124,71 @@ async function parentSteps(ctx: HostContext, paths: string[]): Promise<Step[]> {
   return missing.map((dir) => ({ kind: 'exec', command: sh`mkdir -p ${dir}`, description: `create ${dir}` }));
 }
 
+interface Drift {
+  reasons: string[];
+  warnings: string[];
+  /** the key is missing or unusable: a new one is generated */
+  newKey: boolean;
+}
+
+/** Why the certificate (and maybe the key) must be issued anew; no reasons means it is kept. */
+function driftOf(args: CertArgs, caPem: string, cert: ExistingFile, key: ExistingFile, hosts: string[], usages: CertUsage[]): Drift {
+  const keyReason = keyRotationReason(key, args.key_size ?? 2048);
+  const drift: Drift = { reasons: keyReason ? [keyReason] : [], warnings: [], newKey: key.text === null || keyReason !== undefined };
+  if (cert.text === null) drift.reasons.push('absent');
+  else if (key.text === null) drift.reasons.push('the key is absent; a new key is generated');
+  else if (!drift.newKey) {
+    const match = certMatches(cert.text, {
+      commonName: args.common_name, organization: args.organization, hosts, usages,
+      renewBeforeDays: args.renew_before_days ?? DEFAULT_RENEW_BEFORE_DAYS, keyPem: key.text,
+    }, caPem);
+    drift.reasons.push(...match.reasons);
+    drift.warnings.push(...match.warnings);
+  }
+  return drift;
+}
+
+interface Change {
+  diff: Diff[];
+  /** copies of replaced files, taken before any write */
+  backups: Step[];
+  writes: Step[];
+  undo: Step[];
+  notAfter?: Date;
+}
+
+/** Issues the certificate (and key, when it must change) and the steps that write them with their backups. */
+async function reissue(
+  ctx: HostContext, args: CertArgs, wanted: { ca: CertPair; hosts: string[]; usages: CertUsage[] }, cert: ExistingFile, key: ExistingFile, drift: Drift,
+): Promise<Change> {
+  const issued = await issueCert({
+    ca: wanted.ca, commonName: args.common_name, organization: args.organization, hosts: wanted.hosts,
+    usages: wanted.usages, validityDays: args.validity_days ?? DEFAULT_LEAF_VALIDITY_DAYS,
+    keyBits: args.key_size ?? 2048, keyPem: drift.newKey ? undefined : (key.text ?? undefined),
+  });
+  const info = inspectCert(issued.certPem);
+  const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
+  const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [] };
+  const replace = (file: ExistingFile, write: Step) => {
+    const r = replaceSteps(ctx, file);
+    out.backups.push(...r.before);
+    out.undo.push(...r.undo);
+    out.writes.push(write);
+  };
+  if (drift.newKey) {
+    replace(key, { kind: 'put', dest: args.key, content: { text: issued.keyPem }, mode: args.mode ?? 0o600, ...owned, secret: true, description: `write key ${args.key}` });
+    const label = describePrivateKey(issued.keyPem).label;
+    out.diff.push({ subject: args.key, kind: 'summary', before: key.text === null ? 'absent' : 'present (redacted)', after: `new key (${label}, redacted)` });
+  }
+  replace(cert, { kind: 'put', dest: args.cert, content: { text: issued.certPem }, mode: args.cert_mode ?? 0o644, ...owned, description: `write certificate ${args.cert}` });
+  out.diff.push(
+    cert.text === null
+      ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${describeCert(info)}` }
+      : { subject: args.cert, kind: 'summary', before: describeOld(cert.text), after: `${drift.reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
+  );
+  return out;
+}
+
 export const certModule = defineModule<CertArgs>({
   name: 'cert',
   summary: 'Issue a TLS certificate from a CA, reissuing only when it drifted or is about to expire',
@@ -168,7 +233,6 @@ export const certModule = defineModule<CertArgs>({
     } catch (error) {
       throw toModuleError(ctx, error);
     }
-    const keySize = args.key_size ?? 2048;
     const [caCert, caKey, cert, key] = await Promise.all([
       ctx.readFile(args.ca_cert), ctx.readFile(args.ca_key), readExisting(ctx, args.cert), readExisting(ctx, args.key),
     ]);
@@ -186,74 +250,32 @@ export const certModule = defineModule<CertArgs>({
     }
     const ca = { certPem: caCert.toString('utf8'), keyPem: caKey.toString('utf8') };
 
-    const keyReason = keyRotationReason(key, keySize);
-    const newKey = key.text === null || keyReason !== undefined;
-    const reasons: string[] = [];
-    const warnings: string[] = [];
-    if (keyReason) reasons.push(keyReason);
-    if (cert.text === null) reasons.push('absent');
-    else if (key.text === null) reasons.push('the key is absent; a new key is generated');
-    else if (!newKey) {
-      const match = certMatches(cert.text, {
-        commonName: args.common_name, organization: args.organization, hosts, usages,
-        renewBeforeDays: args.renew_before_days ?? DEFAULT_RENEW_BEFORE_DAYS, keyPem: key.text ?? undefined,
-      }, ca.certPem);
-      reasons.push(...match.reasons);
-      warnings.push(...match.warnings);
-    }
-
-    const keyMode = args.mode ?? 0o600;
-    const certMode = args.cert_mode ?? 0o644;
-    const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
-    const diff: Diff[] = [];
-    const steps: Step[] = [];
-    const undo: Step[] = [];
-    const backups: Step[] = [];
-    const writes: Step[] = [];
-    let notAfter: Date | undefined;
-
-    if (reasons.length > 0) {
-      const issued = await issueCert({
-        ca, commonName: args.common_name, organization: args.organization, hosts, usages,
-        validityDays: args.validity_days ?? DEFAULT_LEAF_VALIDITY_DAYS, keyBits: keySize,
-        keyPem: newKey ? undefined : (key.text ?? undefined),
-      }).catch((error: unknown) => {
-        throw toModuleError(ctx, error);
-      });
-      const info = inspectCert(issued.certPem);
-      notAfter = info.notAfter;
-      if (newKey) {
-        const replace = replaceSteps(ctx, key);
-        backups.push(...replace.before);
-        undo.push(...replace.undo);
-        writes.push({ kind: 'put', dest: args.key, content: { text: issued.keyPem }, mode: keyMode, ...owned, secret: true, description: `write key ${args.key}` });
-        const label = describePrivateKey(issued.keyPem).label;
-        diff.push({ subject: args.key, kind: 'summary', before: key.text === null ? 'absent' : 'present (redacted)', after: `new key (${label}, redacted)` });
-      }
-      const replace = replaceSteps(ctx, cert);
-      backups.push(...replace.before);
-      undo.push(...replace.undo);
-      writes.push({ kind: 'put', dest: args.cert, content: { text: issued.certPem }, mode: certMode, ...owned, description: `write certificate ${args.cert}` });
-      diff.push(
-        cert.text === null
-          ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${describeCert(info)}` }
-          : { subject: args.cert, kind: 'summary', before: describeOld(cert.text), after: `${reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
-      );
-    }
+    const drift = driftOf(args, ca.certPem, cert, key, hosts, usages);
+    const change: Change = drift.reasons.length === 0
+      ? { diff: [], backups: [], writes: [], undo: [] }
+      : await reissue(ctx, args, { ca, hosts, usages }, cert, key, drift).catch((error: unknown) => {
+          throw toModuleError(ctx, error);
+        });
     // files kept as they are may still have drifted in mode or ownership
-    for (const [file, mode, rewritten] of [[key, keyMode, newKey], [cert, certMode, reasons.length > 0]] as const) {
+    const kept: Array<[ExistingFile, number, boolean]> = [[key, args.mode ?? 0o600, drift.newKey], [cert, args.cert_mode ?? 0o644, drift.reasons.length > 0]];
+    for (const [file, mode, rewritten] of kept) {
       if (rewritten) continue;
       const attrs = attributeSteps(file, mode, args.owner, args.group);
-      diff.push(...attrs.diff);
-      writes.push(...attrs.steps);
-      undo.push(...attrs.undo);
+      change.diff.push(...attrs.diff);
+      change.writes.push(...attrs.steps);
+      change.undo.push(...attrs.undo);
     }
 
-    const result = { changed: writes.length > 0, cert: args.cert, key: args.key, reasons, key_reused: !newKey, ...(notAfter && { not_after: notAfter.toISOString() }) };
-    if (writes.length === 0) return { changed: false, result, ...(warnings.length > 0 && { warnings }) };
+    const changed = change.writes.length > 0;
+    const warnings = drift.warnings.length > 0 ? { warnings: drift.warnings } : {};
+    const result = {
+      changed, cert: args.cert, key: args.key, reasons: drift.reasons, key_reused: !drift.newKey,
+      ...(change.notAfter && { not_after: change.notAfter.toISOString() }),
+    };
+    if (!changed) return { changed, result, ...warnings };
     const created = [cert, key].filter((file) => file.stat === null).map((file) => file.path);
-    steps.push(...(await parentSteps(ctx, created)), ...backups, ...writes);
-    return { changed: true, diff, steps, undo, result, ...(warnings.length > 0 && { warnings }) };
+    const steps = [...(await parentSteps(ctx, created)), ...change.backups, ...change.writes];
+    return { changed, diff: change.diff, steps, undo: change.undo, result, ...warnings };
   },
 });
 
