@@ -42,6 +42,7 @@ export type RunEvent =
   | {
       type: 'host_result';
       task: string;
+      module?: string | undefined;
       host: string;
       status: HostStatus;
       /** a failure that ignore_errors turned into a pass */
@@ -72,6 +73,7 @@ export type RunEvent =
       runId: string;
       hosts: Record<string, Counters>;
       durationMs: number;
+      /** milliseconds spent per phase (connect, facts, plan, apply), summed over hosts */
       phases: Record<string, number>;
     };
 

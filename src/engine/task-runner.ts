@@ -89,6 +89,7 @@ export class TaskRunner {
     this.rt.options.events.emit({
       type: 'host_result',
       task: task.name ?? task.module,
+      module: task.module,
       host,
       status: outcome.status,
       ...(outcome.ignored ? { ignored: true } : {}),
@@ -171,7 +172,7 @@ export class TaskRunner {
     const module = findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
     const rendered = this.templar.renderValue(task.args, vars, task.pos) as Record<string, unknown>;
-    const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT);
+    const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
     const target = module.controllerOnly

@@ -1,0 +1,159 @@
+/** `ezplay run PLAYBOOK`: load and validate everything, then run. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EventBus } from '../engine/events.js';
+import { runPlaybook, playHosts, type RunSummary } from '../engine/run.js';
+import { allTasks, validatePlaybook } from '../engine/validate.js';
+import { loadInventory } from '../load/inventory.js';
+import { loadVarsDirs } from '../load/vars-dirs.js';
+import { loadPlaybook } from '../load/playbook.js';
+import { Templar } from '../template/index.js';
+import { selectedByTags } from '../engine/tags.js';
+import { EXIT } from './exit-codes.js';
+import { parseExtraVars } from './extra-vars.js';
+import { chooseInventory } from './inventory-choice.js';
+import { makeReporter } from './reporter-choice.js';
+import { sshOpener } from './ssh-opener.js';
+import type { Playbook } from '../load/model.js';
+import type { Inventory } from '../inventory/index.js';
+
+export interface RunFlags {
+  inventory: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  forks: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
+  verbose: number;
+  json?: boolean;
+  color: boolean;
+  rollback: boolean;
+  rolesPath: string[];
+  acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
+  askPass?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const splitTags = (values: string[]) => values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default inventory/hosts, else the lab)', collect, [])
+    .option('-C, --check', 'plan only: report what would change, change nothing')
+    .option('-D, --diff', 'show the differences of files and settings')
+    .option('-l, --limit <pattern>', 'limit the run to hosts matching this pattern')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (repeatable, comma separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
+    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON/YAML, or @file (repeatable)', collect, [])
+    .option('-f, --forks <n>', 'hosts worked on at once', '25')
+    .option('--list-hosts', 'list the hosts each play targets and exit')
+    .option('--list-tasks', 'list the tasks each play would run and exit')
+    .option('--list-tags', 'list the tags and exit')
+    .option('--syntax-check', 'load and validate the playbook, then exit')
+    .option('--start-at-task <name>', 'start at the task with this name')
+    .option('-v, --verbose', 'more output (repeat for more)', (_v: string, prev: number) => prev + 1, 0)
+    .option('--json', 'one JSON event per line')
+    .option('--no-color', 'plain output without colours')
+    .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
+    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
+    .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
+    .option('-K, --ask-become-pass', 'ask for the sudo password')
+    .option('-k, --ask-pass', 'ask for the SSH password');
+}
+
+function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
+  const only = splitTags(flags.tags);
+  const skip = splitTags(flags.skipTags);
+  const allTags = new Set<string>();
+  write(`\nplaybook: ${path.relative(process.cwd(), playbook.file)}`);
+  for (const play of playbook.plays) {
+    write(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
+    if (flags.listHosts) {
+      const hosts = playHosts(play, { inventory, limit: flags.limit });
+      write(`    pattern: ['${play.hosts}']\n    hosts (${hosts.length}):`);
+      for (const h of hosts) write(`      ${h}`);
+    }
+    const tasks = play.sections.flatMap((s) => allTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
+    for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
+    if (flags.listTasks) {
+      write('    tasks:');
+      for (const t of tasks) write(`      ${t.role ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${t.tags.join(', ')}]`);
+    }
+  }
+  if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
+}
+
+export async function runCommand(playbookPath: string, flags: RunFlags): Promise<number> {
+  const write = (s: string) => process.stdout.write(`${s}\n`);
+  const say = (s: string) => process.stderr.write(`${s}\n`);
+  const extraVars = parseExtraVars(flags.extraVars);
+  const forks = Number(flags.forks);
+  if (!Number.isInteger(forks) || forks < 1) {
+    const { OptionsError } = await import('../errors.js');
+    throw new OptionsError(`--forks must be a positive whole number, got '${flags.forks}'`);
+  }
+  const playbook = loadPlaybook(playbookPath, { rolesPath: flags.rolesPath });
+  validatePlaybook(playbook);
+  if (flags.syntaxCheck) {
+    write(`\nplaybook: ${playbookPath}`);
+    return EXIT.ok;
+  }
+  const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
+  const inventory = await loadInventory(inventoryPaths);
+  await loadVarsDirs(playbook.dir, inventory);
+  if (flags.listHosts || flags.listTasks || flags.listTags) {
+    listing(playbook, inventory, flags, write);
+    return EXIT.ok;
+  }
+  const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
+  const bus = new EventBus();
+  const reporter = makeReporter(flags, bus);
+  const summary: RunSummary = await runPlaybook(playbook, {
+    inventory,
+    inventoryPaths,
+    check: flags.check ?? false,
+    diff: flags.diff ?? false,
+    limit: flags.limit,
+    tags: splitTags(flags.tags),
+    skipTags: splitTags(flags.skipTags),
+    extraVars,
+    forks,
+    startAtTask: flags.startAtTask,
+    rollback: flags.rollback,
+    verbosity: flags.verbose,
+    becomePassword,
+    journalRoot: path.resolve('.ezplay', 'runs'),
+    openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
+    events: bus,
+    templar: new Templar(),
+  });
+  await reporter.flush();
+  if (summary.failed) return EXIT.hostFailed;
+  if (summary.unreachable) return EXIT.hostUnreachable;
+  return EXIT.ok;
+}
+
+/** Reads a secret from the terminal without echoing it. */
+export async function askSecret(prompt: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write(prompt);
+  muted._writeToOutput = () => {};
+  return new Promise((resolve) => {
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Checks a loaded playbook before any host is contacted: every module
+ * exists and every argument name is one it knows. Values may still be
+ * templates, so their types are checked per host at run time.
+ */
+import { closest } from 'fastest-levenshtein';
+import { LoadError } from '../errors.js';
+import type { Node, Playbook, TaskNode } from '../load/model.js';
+import { findModule, suggestModule } from '../modules/registry.js';
+import { ENGINE_ACTIONS } from '../load/keywords.js';
+
+const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);
+
+function checkTask(task: TaskNode): void {
+  if (task.module === 'meta') {
+    const action = String(task.args._raw_params ?? '');
+    if (!META_ACTIONS.has(action)) throw new LoadError(`meta: unknown action '${action}'`, task.pos);
+    return;
+  }
+  if (ENGINE_ACTIONS.has(task.module)) return;
+  const module = findModule(task.module);
+  if (!module) {
+    const hint = suggestModule(task.module);
+    throw new LoadError(`couldn't resolve module '${task.module}'${hint ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
+  }
+  if (module.freeArgs) return;
+  const known = new Set<string>();
+  for (const [name, spec] of Object.entries(module.args)) {
+    known.add(name);
+    for (const alias of spec.aliases ?? []) known.add(alias);
+  }
+  for (const key of Object.keys(task.args)) {
+    if (!known.has(key)) {
+      const hint = closest(key, [...known]);
+      throw new LoadError(`${module.name}: unsupported argument '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
+    }
+  }
+}
+
+function walk(nodes: readonly Node[], visit: (task: TaskNode) => void): void {
+  for (const node of nodes) {
+    if (node.kind === 'task') visit(node);
+    else {
+      walk(node.block, visit);
+      walk(node.rescue, visit);
+      walk(node.always, visit);
+    }
+  }
+}
+
+export function validatePlaybook(playbook: Playbook): void {
+  for (const play of playbook.plays) {
+    for (const section of play.sections) walk(section, checkTask);
+    walk(play.handlers, checkTask);
+  }
+}
+
+/** Every task of a playbook in order, for --list-tasks and --list-tags. */
+export function allTasks(nodes: readonly Node[]): TaskNode[] {
+  const out: TaskNode[] = [];
+  walk(nodes, (t) => out.push(t));
+  return out;
+}

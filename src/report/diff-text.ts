@@ -1,0 +1,39 @@
+/**
+ * A module's Diff as the user sees it: a unified diff for content, a
+ * `before -> after` line for everything else. Private keys never show.
+ */
+import { createTwoFilesPatch } from 'diff';
+import pc from 'picocolors';
+import type { Diff } from '../modules/types.js';
+import { isPrivateKeyPem, redactPrivateKeys } from '../pki/redact.js';
+
+const REDACTED = '<private key: redacted>';
+
+function safe(text: string, secret: boolean | undefined): string {
+  if (secret || isPrivateKeyPem(text)) return text === '' ? '' : `${REDACTED}\n`;
+  return redactPrivateKeys(text);
+}
+
+export function formatDiff(diff: Diff, color: boolean): string {
+  const before = safe(diff.before, diff.secret);
+  const after = safe(diff.after, diff.secret);
+  if (diff.kind === 'summary') {
+    const line = `${diff.subject}: ${before.trim() || '(none)'} -> ${after.trim() || '(none)'}`;
+    return color ? pc.cyan(line) : line;
+  }
+  const patch = createTwoFilesPatch(`before: ${diff.subject}`, `after: ${diff.subject}`, before, after, undefined, undefined, {
+    context: 3,
+  });
+  const lines = patch.split('\n').filter((l, i) => !(i === 0 && l.startsWith('====')));
+  if (!color) return lines.join('\n').trimEnd();
+  return lines
+    .map((l) => {
+      if (l.startsWith('+++') || l.startsWith('---')) return pc.bold(l);
+      if (l.startsWith('+')) return pc.green(l);
+      if (l.startsWith('-')) return pc.red(l);
+      if (l.startsWith('@@')) return pc.cyan(l);
+      return l;
+    })
+    .join('\n')
+    .trimEnd();
+}

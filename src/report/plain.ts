@@ -1,0 +1,115 @@
+/**
+ * Ansible-like lines for logs and pipes: `TASK [role : name]`, one line per
+ * host, diffs under --diff, and the PLAY RECAP.
+ */
+import pc from 'picocolors';
+import type { Counters, RunEvent } from '../engine/events.js';
+import { formatDiff } from './diff-text.js';
+
+export interface PlainOptions {
+  color: boolean;
+  verbosity: number;
+  diff: boolean;
+  write: (text: string) => void;
+}
+
+function banner(title: string): string {
+  return `\n${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
+}
+
+export function recapLine(host: string, c: Counters, width: number): string {
+  const cell = (k: keyof Counters) => `${k}=${c[k]}`.padEnd(k === 'unreachable' ? 15 : 11);
+  return `${host.padEnd(width)} : ${cell('ok')}${cell('changed')}${cell('unreachable')}${cell('failed')}${cell('skipped')}${cell('rescued')}ignored=${c.ignored}`;
+}
+
+export class PlainReporter {
+  constructor(private readonly o: PlainOptions) {}
+
+  private paint(status: string, text: string): string {
+    if (!this.o.color) return text;
+    switch (status) {
+      case 'ok':
+        return pc.green(text);
+      case 'changed':
+        return pc.yellow(text);
+      case 'skipped':
+        return pc.cyan(text);
+      case 'failed':
+      case 'unreachable':
+        return pc.red(text);
+      default:
+        return text;
+    }
+  }
+
+  handle = (event: RunEvent): void => {
+    const w = this.o.write;
+    switch (event.type) {
+      case 'play_start':
+        w(banner(`PLAY [${event.name}]`));
+        break;
+      case 'task_start': {
+        const kind = event.handler ? 'RUNNING HANDLER' : 'TASK';
+        w(banner(`${kind} [${event.role ? `${event.role} : ` : ''}${event.name}]`));
+        break;
+      }
+      case 'host_result':
+        this.hostResult(event);
+        break;
+      case 'warning':
+        w(this.paint('changed', `[WARNING]: ${event.host ? `${event.host}: ` : ''}${event.msg}`));
+        break;
+      case 'rollback_start':
+        w(banner(`ROLLBACK [${event.reason}]`));
+        break;
+      case 'rollback_step': {
+        const label = event.status === 'undone' ? 'undone' : event.status === 'failed' ? 'FAILED to undo' : 'cannot undo';
+        w(this.paint(event.status === 'undone' ? 'changed' : 'failed', `${label}: [${event.host}] ${event.task}${event.msg ? ` (${event.msg})` : ''}`));
+        break;
+      }
+      case 'rollback_end':
+        w(`rollback: ${event.undone} undone, ${event.failed} failed, ${event.cannotUndo} could not be undone`);
+        break;
+      case 'recap': {
+        w(banner('PLAY RECAP'));
+        const hosts = Object.keys(event.hosts);
+        const width = Math.max(26, ...hosts.map((h) => h.length));
+        for (const h of hosts) {
+          const c = event.hosts[h]!;
+          const status = c.failed || c.unreachable ? 'failed' : c.changed ? 'changed' : 'ok';
+          w(this.paint(status, recapLine(h, c, width)));
+        }
+        w('');
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
+    const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
+    const item = e.item !== undefined ? ` => (item=${e.item})` : '';
+    if (this.o.diff && e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
+    let line: string;
+    switch (e.status) {
+      case 'failed':
+        line = `fatal: [${host}]: FAILED!${item} => ${JSON.stringify({ msg: e.msg ?? 'failed' })}`;
+        break;
+      case 'unreachable':
+        line = `fatal: [${host}]: UNREACHABLE! => ${JSON.stringify({ msg: e.msg ?? 'unreachable' })}`;
+        break;
+      case 'skipped':
+        line = `skipping: [${host}]${item}`;
+        break;
+      default:
+        line = `${e.status}: [${host}]${item}`;
+        if (e.msg && (this.o.verbosity > 0 || e.module === 'debug')) {
+          line += ` => ${JSON.stringify({ msg: e.msg })}`;
+        }
+    }
+    this.o.write(this.paint(e.status, line));
+    if (e.ignored) this.o.write(this.paint('skipped', '...ignoring'));
+    if (this.o.verbosity > 1 && e.result) this.o.write(JSON.stringify(e.result, null, 2));
+  }
+}
