@@ -5,12 +5,16 @@
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './types.js';
 import { getUrl } from './get-url.js';
+import { unarchive } from './unarchive.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
 import { fileModule } from './file.js';
 import { copyModule } from './copy.js';
 import { templateModule } from './template.js';
 
+import { user } from './user.js';
+import { group } from './group.js';
+import { systemd, systemdService, service } from './systemd.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -19,6 +23,12 @@ const modules: Module<any>[] = [
   copyModule,
   templateModule,
   getUrl,
+  unarchive,
+  user,
+  group,
+  systemd,
+  systemdService,
+  service,
 ];
 
 const byName = new Map<string, Module<any>>();

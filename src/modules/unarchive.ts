@@ -1,0 +1,209 @@
+/**
+ * unarchive: a tar archive (gzipped or not) into a folder on the host. Check
+ * mode is honest: the members are listed (on the controller with our own
+ * tar reader, on the host with GNU tar) and compared by sha256 with what is
+ * in `dest`, so only members that differ count as changes, and only those
+ * are moved into place.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ModuleError } from '../errors.js';
+import { sh } from '../shell/quote.js';
+import { readTar, type TarEntry } from './tar-reader.js';
+import { defineModule, type HostContext, type Plan, type Step } from './types.js';
+import { compareMembers, describeChanges, extractSteps, withParents, type Attributes } from './unarchive-changes.js';
+import {
+  destProbeCommand,
+  parseDestProbe,
+  parseRemoteListing,
+  remoteListCommand,
+  selectMembers,
+  type Member,
+} from './unarchive-members.js';
+
+export interface UnarchiveArgs {
+  src: string;
+  dest: string;
+  remote_src: boolean;
+  extra_opts: string[];
+  include: string[];
+  exclude: string[];
+  creates?: string;
+  mode?: number;
+  owner?: string;
+  group?: string;
+}
+
+export const UPLOAD_DIR = '/var/tmp/ezplay-unarchive';
+
+export const unarchive = defineModule<UnarchiveArgs>({
+  name: 'unarchive',
+  summary: 'Extract a tar archive into a folder on the host, changing only the files that differ',
+  description:
+    'Reads the archive (on the controller with a built-in tar reader, or on the host with GNU tar when ' +
+    '`remote_src: true`), applies `include`, `exclude` and `--strip-components` from `extra_opts`, and ' +
+    'compares each member by sha256 with the file in `dest`. Changed members are extracted into a scratch ' +
+    'folder inside `dest` and moved into place one by one; files they replace are backed up first, so undo ' +
+    'restores them and removes what did not exist. Supports .tar and .tar.gz on the controller; on the host, ' +
+    'whatever GNU tar reads.',
+  args: {
+    src: {
+      type: 'path',
+      required: true,
+      description:
+        "The archive: a name in the role's files/ folder or an absolute path on the controller, or with " +
+        '`remote_src: true` a path on the host.',
+    },
+    dest: { type: 'path', required: true, description: 'Folder on the host to extract into; it must exist.' },
+    remote_src: { type: 'bool', default: false, description: '`src` is already on the host.' },
+    extra_opts: {
+      type: 'list',
+      elements: 'str',
+      default: [],
+      description: "Extra options for tar, e.g. ['--strip-components=1']. Only --strip-components is taken into account when planning a controller-side archive.",
+    },
+    include: {
+      type: 'list',
+      elements: 'str',
+      default: [],
+      description: 'Archive member names (as stored, before stripping) to extract; a folder name takes everything below it.',
+    },
+    exclude: { type: 'list', elements: 'str', default: [], description: 'Wildcard patterns of members not to extract, as tar --exclude.' },
+    creates: { type: 'path', description: 'If this path exists on the host, do nothing.' },
+    mode: { type: 'mode', description: 'Permissions to set on every extracted file and folder.' },
+    owner: { type: 'str', description: 'Owner to set on every extracted file and folder.' },
+    group: { type: 'str', description: 'Group to set on every extracted file and folder.' },
+  },
+  plan: planUnarchive,
+});
+
+export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Promise<Plan> {
+  const fail = (message: string) => new ModuleError(message, { src: args.src, dest: args.dest }, ctx.pos);
+  const tarOptions = [...args.extra_opts, ...args.exclude.map((e) => `--exclude=${e}`)];
+  const want: Attributes = { mode: args.mode, owner: args.owner, group: args.group };
+  const guard = [
+    args.creates ? sh`if [ -e ${args.creates} ]; then echo @creates; exit 0; fi` : '',
+    sh`[ -d ${args.dest} ] || { echo @nodest; exit 0; }`,
+  ].filter(Boolean);
+
+  let members: Member[];
+  let localArchive: string | undefined;
+  let destListing: string;
+  if (args.remote_src) {
+    const res = await ctx.probe([...guard, remoteListCommand(args.src, tarOptions, args.include)].join('\n'));
+    const early = guardOutcome(res.stdout, args);
+    if (early) return early;
+    const listing = parseRemoteListing(res.stdout, res.stderr, stripComponents(args.extra_opts));
+    if (listing.kind === 'nosrc') throw fail(`${args.src} does not exist on ${ctx.host}`);
+    if (listing.kind === 'failed') throw fail(`cannot list ${args.src}: ${listing.detail}`);
+    members = withParents(listing.members);
+    destListing = await probeDest(ctx, args.dest, members, fail);
+  } else {
+    localArchive = ctx.findFile('files', args.src);
+    try {
+      const entries = await readArchive(localArchive);
+      members = withParents(selectMembers(entries, { strip: stripComponents(args.extra_opts), include: args.include, exclude: args.exclude }));
+    } catch (error) {
+      throw fail(`${localArchive}: ${(error as Error).message}`);
+    }
+    if (args.extra_opts.some((o) => /^--(transform|xform)\b/.test(o))) {
+      ctx.warn(`unarchive: ${args.extra_opts.join(' ')}: renaming options are not taken into account when planning`);
+    }
+    const res = await ctx.probe([...guard, 'echo @dest', destProbeCommand(args.dest)].join('\n'), { stdin: pathList(members) });
+    const early = guardOutcome(res.stdout, args);
+    if (early) return early;
+    if (res.rc !== 0) throw fail(`cannot inspect ${args.dest}: ${res.stderr.trim()}`);
+    destListing = res.stdout.split(/^@dest$/m)[1] ?? '';
+  }
+
+  let changes;
+  try {
+    changes = compareMembers(members, parseDestProbe(destListing), want);
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
+  const files = members.map((m) => m.path);
+  const result = { src: args.src, dest: args.dest, files };
+  if (!changes.length) return { changed: false, result: { ...result, msg: `${args.dest} already holds the archive's files` } };
+
+  const tag = createHash('sha256')
+    .update(JSON.stringify([args.src, args.dest, changes.map((c) => [c.member.path, c.member.sha256])]))
+    .digest('hex')
+    .slice(0, 12);
+  const upload = localArchive ? path.posix.join(UPLOAD_DIR, `${ctx.runId}-${tag}-${path.basename(localArchive)}`) : undefined;
+  const extract = extractSteps(
+    { archive: upload ?? args.src, dest: args.dest, tarOptions, include: args.include, want, runId: ctx.runId, tag },
+    changes,
+  );
+  const steps: Step[] = [];
+  const undo: Step[] = [...extract.undo];
+  if (upload && localArchive) {
+    steps.push(
+      { kind: 'exec', command: sh`mkdir -p -m 0700 ${UPLOAD_DIR}`, description: `create ${UPLOAD_DIR}` },
+      { kind: 'put', dest: upload, content: { localPath: localArchive }, mode: 0o600, description: `upload ${args.src} to ${upload}` },
+    );
+    const removeUpload: Step = { kind: 'exec', command: sh`rm -f ${upload}`, description: `remove ${upload}` };
+    undo.push(removeUpload);
+    steps.push(...extract.steps, removeUpload);
+  } else {
+    steps.push(...extract.steps);
+  }
+  return {
+    changed: true,
+    diff: describeChanges(args.dest, changes, want),
+    steps,
+    undo,
+    result: { ...result, changed_files: changes.map((c) => path.posix.join(args.dest, c.member.path)) },
+  };
+}
+
+function guardOutcome(stdout: string, args: UnarchiveArgs): Plan | undefined {
+  if (/^@creates$/m.test(stdout)) {
+    return { changed: false, result: { src: args.src, dest: args.dest, msg: `skipped, since ${args.creates} exists` } };
+  }
+  if (/^@nodest$/m.test(stdout)) throw new ModuleError(`dest ${args.dest} does not exist or is not a directory`, { dest: args.dest });
+  return undefined;
+}
+
+async function probeDest(
+  ctx: HostContext,
+  dest: string,
+  members: readonly Member[],
+  fail: (m: string) => ModuleError,
+): Promise<string> {
+  const res = await ctx.probe(destProbeCommand(dest), { stdin: pathList(members) });
+  if (res.rc !== 0) throw fail(`cannot inspect ${dest}: ${res.stderr.trim()}`);
+  return res.stdout;
+}
+
+function pathList(members: readonly Member[]): string {
+  const bad = members.find((m) => m.path.includes('\n'));
+  if (bad) throw new ModuleError(`archive member name with a newline is not supported: ${JSON.stringify(bad.path)}`);
+  return members.map((m) => `${m.path}\n`).join('');
+}
+
+/** `--strip-components=N`, `--strip-components N` or `--strip=N`, as tar spells it. */
+export function stripComponents(opts: readonly string[]): number {
+  let strip = 0;
+  opts.forEach((o, i) => {
+    const m = /^--strip(?:-components)?(?:=(\d+))?$/.exec(o);
+    if (m) strip = Number(m[1] ?? opts[i + 1] ?? 0);
+  });
+  return strip;
+}
+
+// One parse per archive per run, however many hosts plan with it at once.
+const parsed = new Map<string, Promise<TarEntry[]>>();
+
+async function readArchive(file: string): Promise<TarEntry[]> {
+  const st = await fs.stat(file);
+  const key = `${file}\0${st.size}\0${st.mtimeMs}`;
+  let entries = parsed.get(key);
+  if (!entries) {
+    entries = fs.readFile(file).then(readTar);
+    parsed.set(key, entries);
+    entries.catch(() => parsed.delete(key));
+  }
+  return entries;
+}
