@@ -1,0 +1,193 @@
+import test from 'ava';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { createHostContext } from '../../../src/engine/host-context.js';
+import { validateArgs } from '../../../src/modules/args.js';
+import { parseUserFacts } from '../../../src/modules/user-facts.js';
+import { user } from '../../../src/modules/user.js';
+import { ModuleError } from '../../../src/errors.js';
+
+// captured on Debian 12 (shadow 4.13) with the module's own probe command
+const OPS =
+  '@@ezplay:begin:passwd\nops:x:1000:1000::/home/ops:/bin/bash\n\n@@ezplay:end:0\n@@ezplay:begin:primary\nops\n\n@@ezplay:end:0\n' +
+  '@@ezplay:begin:all-groups\nops adm sudo\n\n@@ezplay:end:0\n@@ezplay:begin:group-db\nops:x:1000:\nadm:x:4:ops\n\n@@ezplay:end:2\n' +
+  '@@ezplay:begin:home\n\n@@ezplay:end:0\n@@ezplay:begin:password\nusable\n\n@@ezplay:end:0\n';
+const ABSENT =
+  '@@ezplay:begin:passwd\n\n@@ezplay:end:2\n@@ezplay:begin:primary\n\n@@ezplay:end:1\n@@ezplay:begin:all-groups\n\n@@ezplay:end:1\n' +
+  '@@ezplay:begin:group-db\n\n@@ezplay:end:2\n@@ezplay:begin:home\n\n@@ezplay:end:1\n';
+
+/** The probe output of a user, section by section. */
+function probeOutput(s: { passwd?: string; groups?: string; groupDb?: string; home?: boolean; password?: string }): string {
+  const part = (name: string, out: string, rc: number) => `@@ezplay:begin:${name}\n${out}\n\n@@ezplay:end:${rc}\n`;
+  const groups = (s.groups ?? '').split(' ');
+  return (
+    part('passwd', s.passwd ?? '', s.passwd ? 0 : 2) +
+    part('primary', s.passwd ? (groups[0] ?? '') : '', s.passwd ? 0 : 1) +
+    part('all-groups', s.groups ?? '', s.passwd ? 0 : 1) +
+    part('group-db', s.groupDb ?? '', 0) +
+    part('home', '', s.home ? 0 : 1) +
+    (s.password ? part('password', s.password, 0) : '')
+  );
+}
+
+async function planUser(given: Record<string, unknown>, stdout: string) {
+  const conn = new FakeConnection().answer('getent passwd', { stdout });
+  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp' });
+  const args = validateArgs('user', user.args, given);
+  return { plan: await user.plan(ctx, args as never), conn };
+}
+
+const commands = (steps: { kind: string; command?: string }[] | undefined) => (steps ?? []).map((s) => s.command);
+
+test('parses a captured probe of an existing user', (t) => {
+  const f = parseUserFacts(OPS);
+  t.deepEqual(f.entry, { name: 'ops', uid: 1000, gid: 1000, comment: '', home: '/home/ops', shell: '/bin/bash' });
+  t.is(f.primaryGroup, 'ops');
+  t.deepEqual(f.groups, ['adm', 'sudo']);
+  t.deepEqual([...f.knownGroups], [['ops', 1000], ['adm', 4]]);
+  t.is(f.password, 'usable');
+  t.true(f.homeExists);
+});
+
+test('parses a captured probe of a missing user', (t) => {
+  const f = parseUserFacts(ABSENT);
+  t.is(f.entry, undefined);
+  t.deepEqual(f.groups, []);
+  t.false(f.homeExists);
+});
+
+const ETCD = 'etcd:x:999:997::/var/lib/etcd:/usr/sbin/nologin';
+const ETCD_GROUP = 'etcd:x:997:';
+
+const cases: Array<{ title: string; args: Record<string, unknown>; facts: string; diff?: string[]; steps?: string[]; undo?: string[] }> = [
+  {
+    title: 'creates a system user without a home, undo removes only the user',
+    args: { name: 'etcd', system: true, shell: '/usr/sbin/nologin', create_home: false },
+    facts: ABSENT,
+    diff: ['user etcd: absent -> present (system, /usr/sbin/nologin)'],
+    steps: ['useradd -s /usr/sbin/nologin -r -M etcd'],
+    undo: ['userdel etcd'],
+  },
+  {
+    title: 'creates a home it then owns: undo removes it too',
+    args: { name: 'etcd', system: true, home: '/var/lib/etcd' },
+    facts: probeOutput({}),
+    diff: ['user etcd: absent -> present (system, /var/lib/etcd)'],
+    steps: ['useradd -d /var/lib/etcd -r -m etcd'],
+    undo: ['userdel -r etcd'],
+  },
+  {
+    title: 'keeps a home that existed before',
+    args: { name: 'etcd', home: '/var/lib/etcd' },
+    facts: probeOutput({ home: true }),
+    steps: ['useradd -d /var/lib/etcd -m etcd'],
+    undo: ['userdel etcd'],
+  },
+  {
+    title: 'an existing group of the same name becomes the primary group, and survives undo',
+    args: { name: 'etcd', system: true, create_home: false, uid: 990, groups: ['adm'] },
+    facts: probeOutput({ groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
+    diff: ['user etcd: absent -> present (system, uid 990, group etcd)'],
+    steps: ['useradd -u 990 -g etcd -G adm -r -M etcd'],
+    undo: ['userdel etcd', 'getent group etcd >/dev/null || groupadd -g 997 etcd'],
+  },
+  {
+    title: 'changes shell, comment and groups in one usermod, undo puts them back',
+    args: { name: 'etcd', shell: '/bin/sh', comment: 'etcd server', groups: ['adm'] },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
+    diff: ['user etcd groups: (none) -> adm', 'user etcd comment:  -> etcd server', 'user etcd shell: /usr/sbin/nologin -> /bin/sh'],
+    steps: ["usermod -G adm -c 'etcd server' -s /bin/sh etcd"],
+    undo: ["usermod -G '' -c '' -s /usr/sbin/nologin etcd"],
+  },
+  {
+    title: 'append adds only the missing groups',
+    args: { name: 'etcd', groups: ['adm', 'sudo'], append: true },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: `${ETCD_GROUP}\nadm:x:4:\nsudo:x:27:etcd` }),
+    diff: ['user etcd groups: sudo -> sudo,adm'],
+    steps: ['usermod -a -G adm etcd'],
+    undo: ['usermod -G sudo etcd'],
+  },
+  {
+    title: 'without append, groups is the exact set',
+    args: { name: 'etcd', groups: [] },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: ETCD_GROUP }),
+    steps: ["usermod -G '' etcd"],
+    undo: ['usermod -G sudo etcd'],
+  },
+  {
+    title: 'changes home and moves it, uid and primary group',
+    args: { name: 'etcd', home: '/srv/etcd', move_home: true, uid: 1500, group: 'adm' },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
+    steps: ['usermod -u 1500 -g adm -d /srv/etcd -m etcd'],
+    undo: ['usermod -u 999 -g 997 -d /var/lib/etcd -m etcd'],
+  },
+  {
+    title: 'locks a usable password',
+    args: { name: 'etcd', password_lock: true },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'usable' }),
+    diff: ['user etcd password: unlocked -> locked'],
+    steps: ['usermod -L etcd'],
+    undo: ['usermod -U etcd'],
+  },
+  {
+    title: 'removes a user and recreates it on undo',
+    args: { name: 'etcd', state: 'absent' },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd adm', groupDb: ETCD_GROUP }),
+    diff: ['user etcd: present -> absent'],
+    steps: ['userdel etcd'],
+    undo: [
+      'getent group etcd >/dev/null || groupadd -g 997 etcd',
+      "useradd -r -u 999 -g 997 -G adm -c '' -d /var/lib/etcd -s /usr/sbin/nologin -M etcd",
+    ],
+  },
+  {
+    title: 'remove also deletes the home; undo gives back an empty one',
+    args: { name: 'etcd', state: 'absent', remove: true, force: true },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP }),
+    diff: ['user etcd: present -> absent (/var/lib/etcd removed)'],
+    steps: ['userdel -r -f etcd'],
+  },
+  // no-op and idempotency: the state each change above leads to
+  { title: 'no-op: absent user, state absent', args: { name: 'etcd', state: 'absent' }, facts: ABSENT },
+  {
+    title: 'idempotent: the user as wanted',
+    args: { name: 'etcd', system: true, shell: '/usr/sbin/nologin', home: '/var/lib/etcd', groups: ['etcd'], group: 'etcd' },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP }),
+  },
+  {
+    title: 'idempotent: appended groups already there',
+    args: { name: 'etcd', groups: ['sudo'], append: true },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo adm', groupDb: `${ETCD_GROUP}\nsudo:x:27:etcd` }),
+  },
+  {
+    title: 'no-op with a warning: nothing to unlock in a password that was never set',
+    args: { name: 'etcd', password_lock: false },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'locked-empty' }),
+  },
+];
+
+for (const c of cases) {
+  test(c.title, async (t) => {
+    const { plan } = await planUser(c.args, c.facts);
+    if (!c.steps) {
+      t.false(plan.changed);
+      t.is(plan.steps, undefined);
+      return;
+    }
+    t.true(plan.changed);
+    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
+    t.deepEqual(commands(plan.steps), c.steps);
+    if (c.undo) t.deepEqual(commands(plan.undo), c.undo);
+  });
+}
+
+test('the probe is one command', async (t) => {
+  const { conn } = await planUser({ name: 'etcd', groups: ['adm'] }, probeOutput({ groupDb: 'adm:x:4:' }));
+  t.is(conn.commands().length, 1);
+  t.regex(conn.commands()[0] ?? '', /getent passwd etcd.*getent group etcd adm/s);
+});
+
+test('a missing group is an error, as in Ansible', async (t) => {
+  const error = await t.throwsAsync(planUser({ name: 'etcd', group: 'nosuch' }, ABSENT));
+  t.true(error instanceof ModuleError);
+  t.is(error?.message, 'Group nosuch does not exist');
+});
