@@ -1,0 +1,150 @@
+/** Filters on structured data: merging dicts, reshaping, JSON and YAML. */
+import YAML from 'yaml';
+import { param } from '../call-args.js';
+import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, type Mapping } from '../python-values.js';
+import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import type { ImplTable } from './registry.js';
+
+type ListMerge = 'replace' | 'keep' | 'append' | 'prepend' | 'append_rp' | 'prepend_rp';
+
+function mergeLists(x: unknown[], y: unknown[], how: ListMerge): unknown[] {
+  switch (how) {
+    case 'replace': return y;
+    case 'keep': return x;
+    case 'append': return [...x, ...y];
+    case 'prepend': return [...y, ...x];
+    case 'append_rp': return [...x.filter((v) => !pyContains(y, v)), ...y];
+    case 'prepend_rp': return [...y, ...x.filter((v) => !pyContains(y, v))];
+  }
+}
+
+/** Ansible's merge_hash: `y` wins; copies, never changes its inputs. */
+export function mergeHash(x: Mapping, y: Mapping, recursive: boolean, listMerge: ListMerge): Mapping {
+  const out: Mapping = { ...x };
+  for (const key of Object.keys(y)) {
+    const yv = y[key];
+    const xv = out[key];
+    if (!Object.hasOwn(out, key)) out[key] = yv;
+    else if (isMapping(xv) && isMapping(yv)) out[key] = recursive ? mergeHash(xv, yv, recursive, listMerge) : yv;
+    else if (Array.isArray(xv) && Array.isArray(yv)) out[key] = mergeLists(xv, yv, listMerge);
+    else out[key] = yv;
+  }
+  return out;
+}
+
+function assertDefinedDeep(value: unknown, depth = 0): void {
+  if (value instanceof Undefined) value.fail();
+  if (depth > 50) return;
+  if (Array.isArray(value)) value.forEach((v) => assertDefinedDeep(v, depth + 1));
+  else if (isMapping(value)) Object.keys(value).forEach((k) => assertDefinedDeep(value[k], depth + 1));
+}
+
+function combine(terms: unknown[], kwargs: Record<string, unknown>): Mapping {
+  const unknownKeys = Object.keys(kwargs).filter((k) => k !== 'recursive' && k !== 'list_merge');
+  if (unknownKeys.length) throw new TemplateRuntimeError("'recursive' and 'list_merge' are the only valid keyword arguments");
+  const listMerge = String(kwargs.list_merge ?? 'replace') as ListMerge;
+  if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge)) {
+    throw new TemplateRuntimeError(`'${listMerge}' is not a valid list_merge value`);
+  }
+  const dicts = terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+  assertDefinedDeep(dicts);
+  for (const d of dicts) if (!isMapping(d)) throw new TemplateRuntimeError(`combine expects dictionaries, got ${typeName(d)}`);
+  return (dicts as Mapping[]).reduce((acc, d) => mergeHash(acc, d, truthy(kwargs.recursive ?? false), listMerge), {});
+}
+
+interface JsonOptions {
+  indent: number | null;
+  sortKeys: boolean;
+  itemSeparator: string;
+  keySeparator: string;
+}
+
+function jsonString(s: string): string {
+  // Python's json.dumps escapes everything outside ASCII (ensure_ascii)
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Python's json.dumps. */
+export function pyJson(value: unknown, options: JsonOptions, level = 0): string {
+  value = unwrap(value);
+  if (value instanceof Undefined) value.fail();
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'string') return jsonString(value);
+  const nested = (items: string[], open: string, close: string): string => {
+    if (!items.length) return open + close;
+    if (options.indent === null) return open + items.join(options.itemSeparator) + close;
+    const inner = '\n' + ' '.repeat(options.indent * (level + 1));
+    return open + inner + items.join(options.itemSeparator + inner) + '\n' + ' '.repeat(options.indent * level) + close;
+  };
+  if (Array.isArray(value)) return nested(value.map((v) => pyJson(v, options, level + 1)), '[', ']');
+  if (isMapping(value)) {
+    const keys = Object.keys(value);
+    if (options.sortKeys) keys.sort();
+    return nested(keys.map((k) => jsonString(k) + options.keySeparator + pyJson(value[k], options, level + 1)), '{', '}');
+  }
+  throw new TemplateRuntimeError(`Object of type ${typeName(value)} is not JSON serializable`);
+}
+
+function toJson(value: unknown, kwargs: Record<string, unknown>, nice: boolean): string {
+  const indentArg = kwargs.indent ?? (nice ? 4 : null);
+  const indent = indentArg === null ? null : Number(indentArg);
+  const sortKeys = truthy(kwargs.sort_keys ?? nice);
+  return pyJson(value, { indent, sortKeys, itemSeparator: indent === null ? ', ' : ',', keySeparator: ': ' });
+}
+
+function plain(value: unknown): unknown {
+  value = unwrap(value);
+  if (value instanceof Undefined) value.fail();
+  if (Array.isArray(value)) return value.map(plain);
+  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, plain(value[k])]));
+  return value;
+}
+
+/** PyYAML's default_flow_style=None: collections holding only scalars are written inline. */
+function toYaml(value: unknown, nice: boolean, indent: number): string {
+  const doc = new YAML.Document(plain(value), { version: '1.1', sortMapEntries: true });
+  if (!nice) {
+    YAML.visit(doc, {
+      Collection(_key, node) {
+        if (node.items.every((item) => (YAML.isPair(item) ? !YAML.isCollection(item.value) : !YAML.isCollection(item)))) node.flow = true;
+      },
+    });
+  }
+  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false });
+}
+
+export const dataFilters: ImplTable = {
+  combine: (value, call) => combine([value, ...call.args], call.kwargs),
+  dict2items: (value, call) => {
+    if (!isMapping(value)) throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${typeName(value)} instead.`);
+    const k = pyStr(param(call, 0, 'key_name', 'key'));
+    const v = pyStr(param(call, 1, 'value_name', 'value'));
+    return Object.keys(value).map((key) => ({ [k]: key, [v]: value[key] }));
+  },
+  items2dict: (value, call) => {
+    const k = pyStr(param(call, 0, 'key_name', 'key'));
+    const v = pyStr(param(call, 1, 'value_name', 'value'));
+    const out: Mapping = {};
+    for (const item of toList(value)) {
+      if (!isMapping(item)) throw new TemplateRuntimeError(`items2dict requires a list of dictionaries, got ${typeName(item)}`);
+      out[pyStr(item[k])] = item[v];
+    }
+    return out;
+  },
+  to_json: (value, call) => toJson(value, call.kwargs, false),
+  to_nice_json: (value, call) => toJson(value, { indent: param(call, 0, 'indent', 4), sort_keys: call.kwargs.sort_keys ?? true }, true),
+  from_json: (value) => {
+    if (!isString(value)) throw new TemplateRuntimeError(`from_json expects a string, got ${typeName(value)}`);
+    try {
+      return JSON.parse(String(value));
+    } catch (err) {
+      throw new TemplateRuntimeError(`from_json: ${(err as Error).message}`);
+    }
+  },
+  to_yaml: (value, call) => toYaml(value, false, Number(call.kwargs.indent ?? 2)),
+  to_nice_yaml: (value, call) => toYaml(value, true, Number(param(call, 0, 'indent', 4))),
+  from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
+  from_yaml_all: (value) => YAML.parseAllDocuments(pyStr(value), { version: '1.1' }).map((doc) => doc.toJS()),
+};

@@ -1,0 +1,66 @@
+/**
+ * nunjucks' parser with Jinja's subscripts: `items[1:]`, `name[:-1]`,
+ * `list[::-1]`. Everything else is nunjucks' grammar, which already matches
+ * Jinja's for the expressions Ansible content uses.
+ */
+import { internals, type AnyNode } from './nunjucks-internals.js';
+
+const { nodes, lexer } = internals;
+
+export const SliceNode = nodes.Node.extend('Slice', { fields: ['start', 'stop', 'step'] });
+
+class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => AnyNode) {
+  /** `[index]` or `[start:stop:step]` after an expression. */
+  parseSubscript(): AnyNode {
+    const open = this.nextToken();
+    const parts: (AnyNode | null)[] = [null, null, null];
+    let index = 0;
+    let isSlice = false;
+    while (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) {
+      if (this.skip(lexer.TOKEN_COLON)) {
+        isSlice = true;
+        index++;
+        if (index > 2) this.fail('too many slice components', open.lineno, open.colno);
+        continue;
+      }
+      if (parts[index] !== null) this.fail('expected "]" or ":" in subscript', open.lineno, open.colno);
+      parts[index] = this.parseExpression();
+    }
+    if (isSlice) return new SliceNode(open.lineno, open.colno, parts[0], parts[1], parts[2]);
+    if (parts[0] === null) this.fail('empty subscript', open.lineno, open.colno);
+    return parts[0];
+  }
+
+  parsePostfix(node: AnyNode): AnyNode {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === 'left-paren') {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript());
+      } else if (tok.type === 'operator' && tok.value === '.') {
+        this.nextToken();
+        const name = this.nextToken();
+        if (!name || name.type !== 'symbol') {
+          this.fail(`expected name as lookup value, got ${name ? name.value : 'end of template'}`, tok.lineno, tok.colno);
+        }
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, name.value));
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  }
+}
+
+export interface LexerOptions {
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+}
+
+export function parseTemplate(text: string, options: LexerOptions): AnyNode {
+  const parser = new JinjaParser(lexer.lex(text, options));
+  parser.extensions = [];
+  return parser.parseAsRoot();
+}

@@ -1,0 +1,176 @@
+/**
+ * Python semantics for JavaScript values: how Jinja2 under Ansible prints,
+ * tests and compares them. `True` prints as "True", a list as "['a', 'b']",
+ * an empty list is false, `1 == '1'` is false.
+ */
+import { SafeString } from './nunjucks-internals.js';
+import { TemplateRuntimeError, Undefined } from './undefined.js';
+
+export type Mapping = Record<string, unknown>;
+
+export function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined);
+}
+
+export function isString(value: unknown): value is string {
+  return typeof value === 'string' || value instanceof SafeString;
+}
+
+/** Plain strings for SafeStrings (macro output, `safe`), anything else unchanged. */
+export function unwrap(value: unknown): unknown {
+  return value instanceof SafeString ? value.val : value;
+}
+
+/** Python's name of the value's type, for error messages and `type_debug`. */
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (value instanceof Undefined) return 'AnsibleUndefined';
+  if (isString(value)) return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'function') return 'function';
+  return 'dict';
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  return String(n);
+}
+
+/** Python's str(): what `{{ x }}`, `~` and `| string` produce. */
+export function pyStr(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Undefined) value.fail();
+  if (value instanceof SafeString) return value.val;
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'object') return pyRepr(value);
+  return String(value);
+}
+
+export function reprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return quote + out + quote;
+}
+
+/** Python's repr(): how values look inside printed lists and dicts. */
+export function pyRepr(value: unknown, depth = 0): string {
+  if (depth > 100) throw new TemplateRuntimeError('value is nested too deeply to print (a cycle?)');
+  if (value instanceof Undefined) value.fail();
+  if (isString(value)) return reprString(String(unwrap(value)));
+  if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v, depth + 1)).join(', ')}]`;
+  if (isMapping(value)) {
+    const parts = Object.keys(value).map((k) => `${reprString(k)}: ${pyRepr(value[k], depth + 1)}`);
+    return `{${parts.join(', ')}}`;
+  }
+  return pyStr(value);
+}
+
+/** Jinja truthiness: empty strings, lists and dicts are false; undefined fails. */
+export function truthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (value === true) return true;
+  if (typeof value === 'string') return value.length > 0;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (value instanceof Undefined) value.fail();
+  if (value instanceof SafeString) return value.val.length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') {
+    for (const _ in value) return true;
+    return Object.keys(value).length > 0;
+  }
+  return true;
+}
+
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return undefined;
+}
+
+/** Python ==: no coercion between strings and numbers, deep for lists and dicts. */
+export function pyEquals(a: unknown, b: unknown): boolean {
+  if (a instanceof Undefined) a.fail();
+  if (b instanceof Undefined) b.fail();
+  a = unwrap(a);
+  b = unwrap(b);
+  if (a === b) return true;
+  if (a === undefined || a === null) return b === undefined || b === null;
+  const na = numeric(a);
+  const nb = numeric(b);
+  if (na !== undefined || nb !== undefined) return na === nb;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => pyEquals(v, b[i]));
+  }
+  if (isMapping(a) && isMapping(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.hasOwn(b, k) && pyEquals(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Python ordering: numbers with numbers, strings with strings, lists element-wise. */
+export function pyCompare(a: unknown, b: unknown, op = '<'): number {
+  if (a instanceof Undefined) a.fail();
+  if (b instanceof Undefined) b.fail();
+  a = unwrap(a);
+  b = unwrap(b);
+  const na = numeric(a);
+  const nb = numeric(b);
+  if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (!pyEquals(a[i], b[i])) return pyCompare(a[i], b[i], op);
+    }
+    return a.length - b.length;
+  }
+  throw new TemplateRuntimeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** Python's `in`: substring, list membership or dict key. */
+export function pyContains(container: unknown, item: unknown): boolean {
+  if (container instanceof Undefined) container.fail();
+  if (item instanceof Undefined) item.fail();
+  container = unwrap(container);
+  if (typeof container === 'string') {
+    if (!isString(item)) throw new TemplateRuntimeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    return container.includes(String(unwrap(item)));
+  }
+  if (Array.isArray(container)) return container.some((v) => pyEquals(v, item));
+  if (isMapping(container)) {
+    const key = String(unwrap(item));
+    return Object.hasOwn(container, key) || (Reflect.has(container, key) && !(key in Object.prototype));
+  }
+  throw new TemplateRuntimeError(`argument of type '${typeName(container)}' is not iterable`);
+}
+
+/** Turns a value into the list that Python's iteration would walk. */
+export function toList(value: unknown): unknown[] {
+  if (value instanceof Undefined) value.fail();
+  value = unwrap(value);
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return Array.from(value);
+  if (value instanceof Map || value instanceof Set) return Array.from(value.keys());
+  if (isMapping(value)) {
+    if (Symbol.iterator in value) return Array.from(value as unknown as Iterable<unknown>);
+    return Object.keys(value);
+  }
+  throw new TemplateRuntimeError(`'${typeName(value)}' object is not iterable`);
+}

@@ -1,0 +1,171 @@
+/**
+ * The entry point of template/: renders strings and values with Jinja2
+ * semantics as Ansible has them. Pure: it knows nothing of hosts or tasks;
+ * the caller passes the variables (possibly a lazily resolving Proxy).
+ */
+import type { SourcePos } from '../errors.js';
+import { RenderContext } from './context.js';
+import { createEnvironment, LEXER_OPTIONS, type TemplarEnvironment } from './environment.js';
+import { Frame } from './nunjucks-internals.js';
+import { compileProgram, type Program } from './program.js';
+import { isMapping, truthy as isTruthy, unwrap } from './python-values.js';
+import { nativeRuntime, runtime, type Runtime } from './runtime.js';
+import { toTemplateError } from './template-error.js';
+import { Undefined } from './undefined.js';
+import { types } from 'node:util';
+
+export type VarLookup = Record<string, unknown>;
+
+const TEMPLATE_MARK = /\{\{|\{%|\{#/;
+const MAX_CACHED_PROGRAMS = 10000;
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === '\n') n++;
+  return n;
+}
+
+/** Fails on an undefined value left inside a list or dict a template built. */
+function assertDefined(value: unknown, depth = 0): void {
+  if (value instanceof Undefined) value.fail();
+  if (depth > 20 || typeof value !== 'object' || value === null || types.isProxy(value)) return;
+  if (Array.isArray(value)) for (const item of value) assertDefined(item, depth + 1);
+  else if (isMapping(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key of Object.keys(value)) assertDefined(value[key], depth + 1);
+  }
+}
+
+export class Templar {
+  private readonly env: TemplarEnvironment;
+  private readonly programs = new Map<string, Program>();
+  private readonly slot: { value: unknown } = { value: undefined };
+  private readonly nativeRuntime: Runtime;
+
+  constructor(options: { searchPaths?: string[] } = {}) {
+    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text));
+    this.nativeRuntime = nativeRuntime(this.slot);
+  }
+
+  /** true when the string contains {{, {% or {# */
+  static isTemplate(text: string): boolean {
+    return TEMPLATE_MARK.test(text);
+  }
+
+  /** Renders a template text to a string. */
+  render(text: string, vars: VarLookup, where?: SourcePos): string {
+    if (!Templar.isTemplate(text)) return text;
+    try {
+      const out = this.run(this.compile(text), vars, runtime);
+      // Ansible keeps the template's trailing newlines even where trim_blocks ate them
+      const missing = trailingNewlines(text) - trailingNewlines(out);
+      return missing > 0 ? out + '\n'.repeat(missing) : out;
+    } catch (err) {
+      throw toTemplateError(err, text, where);
+    }
+  }
+
+  /**
+   * Renders every string inside a value. A string that is exactly one
+   * `{{ expr }}` keeps the expression's type (list, dict, number, bool, None).
+   * The input is never changed; collections are copied.
+   */
+  renderValue(value: unknown, vars: VarLookup, where?: SourcePos): unknown {
+    if (typeof value === 'string') return this.renderString(value, vars, where);
+    if (Array.isArray(value)) return value.map((item) => this.renderValue(item, vars, where));
+    if (isMapping(value) && !types.isProxy(value)) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) out[key] = this.renderValue(value[key], vars, where);
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * Evaluates a bare expression (`when`, `changed_when`, `until`, assert
+   * `that`). Booleans and numbers pass through; `{{ }}`-wrapped text is accepted.
+   */
+  evaluate(expression: string | boolean | number, vars: VarLookup, where?: SourcePos): unknown {
+    if (typeof expression !== 'string') return expression;
+    const trimmed = expression.trim();
+    let text = `{{ ${trimmed} }}`;
+    if (trimmed.startsWith('{{')) {
+      try {
+        if (this.compile(expression).singleExpression) text = expression;
+      } catch {
+        // not a whole `{{ }}` expression after all: evaluate it bare
+      }
+    }
+    try {
+      return this.native(this.compile(text), vars);
+    } catch (err) {
+      throw toTemplateError(err, text, where);
+    }
+  }
+
+  /** Evaluates to a boolean with Jinja truthiness (empty list, dict or string is false). */
+  truthy(expression: string | boolean | number, vars: VarLookup, where?: SourcePos): boolean {
+    const value = this.evaluate(expression, vars, where);
+    try {
+      return isTruthy(value);
+    } catch (err) {
+      throw toTemplateError(err, String(expression), where);
+    }
+  }
+
+  private renderString(text: string, vars: VarLookup, where?: SourcePos): unknown {
+    if (!Templar.isTemplate(text)) return text;
+    let program: Program;
+    try {
+      program = this.compile(text);
+    } catch (err) {
+      throw toTemplateError(err, text, where);
+    }
+    if (!program.singleExpression) return this.render(text, vars, where);
+    try {
+      return this.native(program, vars);
+    } catch (err) {
+      throw toTemplateError(err, text, where);
+    }
+  }
+
+  private compile(text: string): Program {
+    let program = this.programs.get(text);
+    if (!program) {
+      program = compileProgram(text, LEXER_OPTIONS, this.env);
+      if (this.programs.size >= MAX_CACHED_PROGRAMS) this.programs.clear();
+      this.programs.set(text, program);
+    }
+    return program;
+  }
+
+  /** Runs a single-expression program and returns the expression's value. */
+  private native(program: Program, vars: VarLookup): unknown {
+    const saved = this.slot.value;
+    this.slot.value = undefined;
+    try {
+      this.run(program, vars, this.nativeRuntime);
+      const value = unwrap(this.slot.value);
+      assertDefined(value);
+      return value === undefined ? null : value;
+    } finally {
+      this.slot.value = saved;
+    }
+  }
+
+  private run(program: Program, vars: VarLookup, rt: Runtime): string {
+    const context = new RenderContext(this.env, vars, program.blocks);
+    const frame = new Frame();
+    frame.topLevel = true;
+    let output = '';
+    let failure: unknown;
+    let failed = false;
+    program.root(this.env, context, frame, rt, (err, out) => {
+      if (err) {
+        if (!failed) failure = err;
+        failed = true;
+      } else output = out ?? '';
+    });
+    if (failed) throw failure;
+    return output;
+  }
+}

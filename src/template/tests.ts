@@ -1,0 +1,102 @@
+/** Jinja's and Ansible's tests: `x is defined`, `v is version('3.5', '>=')`, `result is failed`. */
+import { param, type CallArgs } from './call-args.js';
+import { toBool } from './filters/core.js';
+import { lenient, type ImplTable } from './filters/registry.js';
+import { isMapping, isString, pyCompare, pyContains, pyEquals, pyStr, toList, truthy, type Mapping } from './python-values.js';
+import { pythonRegex } from './python-regex.js';
+import { TemplateRuntimeError, Undefined } from './undefined.js';
+import { compareVersions } from './version.js';
+
+function regexTest(value: unknown, call: CallArgs, mode: 'match' | 'search' | 'fullmatch'): boolean {
+  const pattern = pyStr(param(call, 0, 'pattern', ''));
+  const options = { ignorecase: truthy(param(call, 1, 'ignorecase', false)), multiline: truthy(param(call, 2, 'multiline', false)) };
+  // inline flags such as (?i) must stay at the very start
+  const flags = /^\(\?[aiLmsux]+\)/.exec(pattern)?.[0] ?? '';
+  const body = pattern.slice(flags.length);
+  const source = flags + (mode === 'match' ? `\\A(?:${body})` : mode === 'fullmatch' ? `\\A(?:${body})\\Z` : body);
+  const re = pythonRegex(source, options);
+  return re.test(pyStr(value));
+}
+
+/** A registered task result; Ansible's result tests refuse anything else. */
+function result(value: unknown, test: string): Mapping {
+  if (!isMapping(value)) throw new TemplateRuntimeError(`The '${test}' test expects a dictionary`);
+  return value;
+}
+
+function changed(value: unknown): boolean {
+  const r = result(value, 'changed');
+  if (Object.hasOwn(r, 'changed')) return truthy(r.changed);
+  if (Array.isArray(r.results)) return r.results.some((item) => isMapping(item) && truthy(item.changed));
+  return false;
+}
+
+const isNumber = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+
+function version(value: unknown, call: CallArgs): boolean {
+  return compareVersions(pyStr(value), pyStr(param(call, 0, 'version', '')), pyStr(param(call, 1, 'operator', 'eq')), {
+    strict: truthy(param(call, 2, 'strict', false)),
+    versionType: call.kwargs.version_type === undefined || call.kwargs.version_type === null ? undefined : pyStr(call.kwargs.version_type),
+  });
+}
+
+function integerArg(call: CallArgs, name: string): number {
+  const n = Number(param(call, 0, name, NaN));
+  if (!Number.isFinite(n)) throw new TemplateRuntimeError(`the ${name} argument must be a number`);
+  return n;
+}
+
+export const tests: ImplTable = {
+  defined: lenient((v) => !(v instanceof Undefined)),
+  undefined: lenient((v) => v instanceof Undefined),
+  none: lenient((v) => v === null),
+  string: lenient((v) => isString(v)),
+  number: lenient((v) => isNumber(v)),
+  integer: lenient((v) => typeof v === 'number' && Number.isInteger(v)),
+  float: lenient((v) => typeof v === 'number' && !Number.isInteger(v)),
+  boolean: lenient((v) => typeof v === 'boolean'),
+  mapping: lenient((v) => isMapping(v)),
+  iterable: lenient((v) => isString(v) || Array.isArray(v) || isMapping(v)),
+  sequence: lenient((v) => isString(v) || Array.isArray(v) || isMapping(v)),
+  callable: lenient((v) => typeof v === 'function'),
+  sameas: (v, call) => v === call.args[0],
+  match: (v, call) => regexTest(v, call, 'match'),
+  search: (v, call) => regexTest(v, call, 'search'),
+  regex: (v, call) => regexTest(v, call, param(call, 3, 'match_type', 'search') as 'match' | 'search' | 'fullmatch'),
+  version: (v, call) => version(v, call),
+  version_compare: (v, call) => version(v, call),
+  in: (v, call) => pyContains(call.args[0], v),
+  contains: (v, call) => pyContains(v, call.args[0]),
+  eq: (v, call) => pyEquals(v, call.args[0]),
+  ne: (v, call) => !pyEquals(v, call.args[0]),
+  lt: (v, call) => pyCompare(v, call.args[0], '<') < 0,
+  le: (v, call) => pyCompare(v, call.args[0], '<=') <= 0,
+  gt: (v, call) => pyCompare(v, call.args[0], '>') > 0,
+  ge: (v, call) => pyCompare(v, call.args[0], '>=') >= 0,
+  truthy: (v, call) => (truthy(param(call, 0, 'convert_bool', false)) && (isString(v) || isNumber(v)) ? toBool(v) : truthy(v)),
+  falsy: (v, call) => !(truthy(param(call, 0, 'convert_bool', false)) && (isString(v) || isNumber(v)) ? toBool(v) : truthy(v)),
+  succeeded: (v) => !truthy(result(v, 'succeeded').failed),
+  failed: (v) => truthy(result(v, 'failed').failed),
+  changed: (v) => changed(v),
+  skipped: (v) => truthy(result(v, 'skipped').skipped),
+  finished: (v) => truthy(result(v, 'finished').finished ?? true),
+  reachable: (v) => !truthy(result(v, 'reachable').unreachable),
+  unreachable: (v) => truthy(result(v, 'unreachable').unreachable),
+  divisibleby: (v, call) => Number(v) % integerArg(call, 'num') === 0,
+  even: (v) => Number(v) % 2 === 0,
+  odd: (v) => Math.abs(Number(v) % 2) === 1,
+  lower: (v) => { const s = pyStr(v); return s === s.toLowerCase() && /\p{L}/u.test(s); },
+  upper: (v) => { const s = pyStr(v); return s === s.toUpperCase() && /\p{L}/u.test(s); },
+  subset: (v, call) => toList(v).every((x) => pyContains(toList(call.args[0]), x)),
+  superset: (v, call) => toList(call.args[0]).every((x) => pyContains(toList(v), x)),
+  abs: (v) => pyStr(v).startsWith('/'),
+  any: (v) => toList(v).some(truthy),
+  all: (v) => toList(v).every(truthy),
+};
+
+// Aliases as Jinja and Ansible name them
+Object.assign(tests, {
+  equalto: tests.eq, '==': tests.eq, '!=': tests.ne, '<': tests.lt, '<=': tests.le, '>': tests.gt, '>=': tests.ge,
+  lessthan: tests.lt, greaterthan: tests.gt, success: tests.succeeded, succeed: tests.succeeded, failure: tests.failed,
+  fail: tests.failed, change: tests.changed, skip: tests.skipped, null: tests.none, regex_search: tests.search,
+});

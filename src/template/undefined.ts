@@ -1,0 +1,39 @@
+/**
+ * Strict undefined, as Ansible's AnsibleUndefined: a missing variable or
+ * attribute evaluates to a marker instead of failing at once, so that
+ * `default`, `is defined` and friends can inspect it; any other use of the
+ * marker (output, arithmetic, iteration, calls, truth tests) fails with the
+ * message of the first lookup that went wrong. Attribute access on the marker
+ * returns the marker itself, so `a.b.c | default(1)` works when `a` is missing.
+ */
+export class Undefined {
+  constructor(readonly hint: string) {}
+
+  fail(): never {
+    throw new TemplateRuntimeError(this.hint);
+  }
+}
+
+/**
+ * An error raised while a template runs. The Templar turns it into a
+ * TemplateError with the file and line; `lineno` (1-based, inside the
+ * template text) is filled in by the runtime's error handler.
+ */
+export class TemplateRuntimeError extends Error {
+  lineno: number | undefined;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRuntimeError';
+  }
+}
+
+export const isUndefined = (value: unknown): value is Undefined => value instanceof Undefined;
+
+/** Fails when any of the values is undefined; used at the door of filters and operators. */
+export function requireDefined(...values: unknown[]): void {
+  for (const value of values) if (value instanceof Undefined) value.fail();
+}
+
+export function undefinedVariable(name: string): Undefined {
+  return new Undefined(`'${name}' is undefined`);
+}
