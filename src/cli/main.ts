@@ -77,4 +77,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Subcommands such as `lab ssh` pass on the exit code of what they ran.
+process.exitCode = code || (typeof process.exitCode === 'number' ? process.exitCode : 0);

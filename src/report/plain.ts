@@ -18,8 +18,9 @@ function banner(title: string): string {
 }
 
 export function recapLine(host: string, c: Counters, width: number): string {
-  const cell = (k: keyof Counters) => `${k}=${c[k]}`.padEnd(k === 'unreachable' ? 15 : 11);
-  return `${host.padEnd(width)} : ${cell('ok')}${cell('changed')}${cell('unreachable')}${cell('failed')}${cell('skipped')}${cell('rescued')}ignored=${c.ignored}`;
+  // Ansible's layout: each count left-aligned in four columns
+  const keys: Array<keyof Counters> = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
+  return `${host.padEnd(width)} : ${keys.map((k) => `${k}=${String(c[k]).padEnd(4)}`).join(' ')}`.trimEnd();
 }
 
 export class PlainReporter {
