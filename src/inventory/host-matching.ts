@@ -24,6 +24,7 @@ export interface PatternMatch {
 
 export function matchPattern(inventory: Inventory, pattern: string | readonly string[]): PatternMatch {
   const result: PatternMatch = { hosts: [], unmatched: [], implicit: [] };
+  let chosen = new Set<string>();
   for (const part of orderPatternParts(splitPattern(pattern))) {
     const op = part[0] === '&' || part[0] === '!' ? part[0] : '';
     const body = op ? part.slice(1) : part;
@@ -32,15 +33,16 @@ export function matchPattern(inventory: Inventory, pattern: string | readonly st
     if (one.implicit && !result.implicit.includes(body)) result.implicit.push(body);
     if (op === '!') {
       const drop = new Set(one.hosts);
-      result.hosts = result.hosts.filter((h) => !drop.has(h));
+      chosen = new Set([...chosen].filter((h) => !drop.has(h)));
     } else if (op === '&') {
       const keep = new Set(one.hosts);
-      result.hosts = result.hosts.filter((h) => keep.has(h));
+      chosen = new Set([...chosen].filter((h) => keep.has(h)));
     } else {
-      for (const h of one.hosts) if (!result.hosts.includes(h)) result.hosts.push(h);
+      for (const h of one.hosts) chosen.add(h);
     }
   }
-  result.implicit = result.implicit.filter((h) => result.hosts.includes(h));
+  result.hosts = [...chosen];
+  result.implicit = result.implicit.filter((h) => chosen.has(h));
   return result;
 }
 

@@ -22,10 +22,14 @@ export interface YamlSource {
   file: string;
 }
 
-/** Parses one YAML 1.1 document, turning the first syntax error into an InventoryError at its line. */
+/**
+ * Parses one YAML 1.1 document, turning the first syntax error into an
+ * InventoryError at its line. Duplicate keys are allowed, the last winning,
+ * because Ansible only warns about them.
+ */
 export function readYamlDocument(text: string, file: string): YamlSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { ...ANSIBLE_YAML_OPTIONS, lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const [first = 'invalid YAML', ...rest] = error.message.split('\n');
