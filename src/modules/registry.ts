@@ -11,6 +11,17 @@ import { shellModule } from './shell.js';
 import { fileModule } from './file.js';
 import { copyModule } from './copy.js';
 import { templateModule } from './template.js';
+import { statModule } from './stat.js';
+import { lineinfileModule } from './lineinfile.js';
+import { blockinfileModule } from './blockinfile.js';
+import { slurpModule } from './slurp.js';
+import { fetchModule } from './fetch.js';
+import { debugModule } from './debug.js';
+import { setFactModule } from './set-fact.js';
+import { assertModule } from './assert.js';
+import { failModule } from './fail.js';
+import { pauseModule } from './pause.js';
+import { pingModule } from './ping.js';
 
 import { user } from './user.js';
 import { group } from './group.js';
@@ -22,6 +33,17 @@ const modules: Module<any>[] = [
   fileModule,
   copyModule,
   templateModule,
+  statModule,
+  lineinfileModule,
+  blockinfileModule,
+  slurpModule,
+  fetchModule,
+  debugModule,
+  setFactModule,
+  assertModule,
+  failModule,
+  pauseModule,
+  pingModule,
   getUrl,
   unarchive,
   user,

@@ -1,0 +1,102 @@
+/**
+ * `stat`: facts about a path in Ansible's `stat` shape, for `when:`
+ * conditions. Never changes anything; one probe.
+ */
+import { ModuleError } from '../errors.js';
+import { parsePathFacts, pathFactsCommand, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from './file-facts.js';
+import { defineModule } from './types.js';
+import { formatMode } from './undo.js';
+
+export interface StatArgs {
+  path: string;
+  follow: boolean;
+  get_checksum: boolean;
+  checksum_algorithm: ChecksumAlgorithm;
+}
+
+/** The `stat` dictionary Ansible registers, from the probe's facts. */
+export function ansibleStat(facts: PathFacts): Record<string, unknown> {
+  const s = facts.stat;
+  if (!s) return { exists: false };
+  const bit = (mask: number) => (s.mode & mask) !== 0;
+  const out: Record<string, unknown> = {
+    exists: true,
+    path: facts.path,
+    mode: formatMode(s.mode & 0o7777),
+    isdir: s.type === 'directory',
+    isreg: s.type === 'file',
+    islnk: s.type === 'link',
+    ischr: s.kind === 'character special file',
+    isblk: s.kind === 'block special file',
+    isfifo: s.kind === 'fifo',
+    issock: s.kind === 'socket',
+    uid: s.uid,
+    gid: s.gid,
+    pw_name: s.owner,
+    gr_name: s.group,
+    size: s.size,
+    inode: s.inode,
+    dev: s.dev,
+    nlink: s.nlink,
+    atime: s.atime,
+    mtime: s.mtime,
+    ctime: s.ctime,
+    wusr: bit(0o200),
+    rusr: bit(0o400),
+    xusr: bit(0o100),
+    wgrp: bit(0o20),
+    rgrp: bit(0o40),
+    xgrp: bit(0o10),
+    woth: bit(0o2),
+    roth: bit(0o4),
+    xoth: bit(0o1),
+    isuid: bit(0o4000),
+    isgid: bit(0o2000),
+  };
+  if (facts.access !== undefined) {
+    out.readable = facts.access.includes('r');
+    out.writeable = facts.access.includes('w');
+    out.executable = facts.access.includes('x');
+  }
+  if (s.type === 'link') {
+    out.lnk_target = facts.linkTarget ?? '';
+    out.lnk_source = facts.linkTarget ?? '';
+  }
+  if (facts.checksum !== undefined) out.checksum = facts.checksum;
+  return out;
+}
+
+export const statModule = defineModule<StatArgs>({
+  name: 'stat',
+  summary: 'Read facts about a path (exists, type, mode, owner, checksum)',
+  description:
+    'Registers `stat` with Ansible\'s fields: exists, path, mode (a string such as "0644"), isdir, isreg, islnk, ' +
+    'pw_name, gr_name, uid, gid, size, times, permission bits, readable/writeable/executable, lnk_target for links, ' +
+    'and checksum for regular files. Never reports a change.',
+  args: {
+    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to look at.' },
+    follow: { type: 'bool', default: false, description: 'Describe the target of a symlink instead of the link.' },
+    get_checksum: { type: 'bool', default: true, description: 'Compute the checksum of a regular file.' },
+    checksum_algorithm: {
+      type: 'str',
+      default: 'sha1',
+      aliases: ['checksum', 'checksum_algo'],
+      choices: ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'],
+      description: 'The checksum algorithm (sha1, as Ansible, unless told otherwise).',
+    },
+  },
+  async plan(ctx, args) {
+    const request: FactsRequest = {
+      path: args.path,
+      follow: args.follow,
+      checksum: args.get_checksum ? args.checksum_algorithm : false,
+      access: true,
+    };
+    const res = await ctx.probe(pathFactsCommand([request]));
+    if (res.rc !== 0) throw new ModuleError(`stat ${args.path}: ${res.stderr.trim()}`, { rc: res.rc });
+    const [facts] = parsePathFacts([request], res.stdout);
+    if (!facts) throw new ModuleError(`stat ${args.path}: no answer`);
+    // With follow, Ansible reports the path asked for, with the target's attributes.
+    return { changed: false, result: { stat: ansibleStat({ ...facts, path: args.path }) } };
+  },
+});
