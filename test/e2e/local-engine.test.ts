@@ -1,0 +1,102 @@
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { counters, LOCAL_INVENTORY, project, runLocal, treeHash } from '../helpers/run-local.js';
+
+const SITE = `
+- hosts: local
+  gather_facts: no
+  vars:
+    out: "$DIR/out"
+    TMP_NODES: "{% for h in groups['local'] %}{{ h }},{% endfor %}"
+    NODES: "{{ TMP_NODES.rstrip(',') }}"
+  tasks:
+    - name: make the folder
+      file: path={{ out }} state=directory mode=0755
+    - name: write the config
+      copy:
+        content: "nodes={{ NODES }}\\nport={{ port | default(2379) }}\\n"
+        dest: "{{ out }}/app.conf"
+        mode: 0640
+      notify: restart app
+    - name: a templated file
+      template: src=unit.j2 dest={{ out }}/unit.conf
+  handlers:
+    - name: restart app
+      copy: content="restarted\\n" dest={{ out }}/handler.log
+`;
+
+function site() {
+  return project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': SITE,
+    'templates/unit.j2': '{% for h in groups["local"] %}member={{ h }}\n{% endfor %}',
+  });
+}
+
+test('a first run changes, a second run changes nothing', async (t) => {
+  const dir = site();
+  const first = await runLocal(dir);
+  t.is(counters(first)?.changed, 4);
+  t.is(readFileSync(path.join(dir, 'out/app.conf'), 'utf8'), 'nodes=localhost\nport=2379\n');
+  t.is(readFileSync(path.join(dir, 'out/unit.conf'), 'utf8'), 'member=localhost\n');
+  t.true(existsSync(path.join(dir, 'out/handler.log')));
+  const second = await runLocal(dir);
+  t.is(counters(second)?.changed, 0);
+  t.is(counters(second)?.failed, 0);
+});
+
+test('--check changes nothing and --diff shows the unified diff', async (t) => {
+  const dir = site();
+  await runLocal(dir);
+  const before = treeHash(dir);
+  const run = await runLocal(dir, 'play.yml', { check: true, diff: true, extraVars: { port: 2380 } });
+  t.is(treeHash(dir), before);
+  // the handler is notified and planned too, but its file already holds what it writes
+  t.is(counters(run)?.changed, 1, 'only the config would change');
+  t.regex(run.output, /-port=2379\n\+port=2380/);
+});
+
+test('a failure rolls every change of the run back, byte for byte', async (t) => {
+  const dir = project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - copy: content="one\\n" dest=$DIR/keep.txt
+- hosts: local
+  gather_facts: no
+  tasks:
+    - copy: content="changed\\n" dest=$DIR/keep.txt
+    - file: path=$DIR/newdir/sub state=directory
+    - copy: content="x\\n" dest=$DIR/newdir/sub/x
+    - command: /bin/false
+`,
+    'keep.txt': 'original\n',
+  });
+  const before = treeHash(dir);
+  const run = await runLocal(dir);
+  t.true(run.summary.failed);
+  t.is(run.summary.rollback?.undone, 4);
+  t.is(run.summary.rollback?.cannotUndo, 1);
+  t.is(treeHash(dir), before);
+  t.is(readFileSync(path.join(dir, 'keep.txt'), 'utf8'), 'original\n');
+});
+
+test('--no-rollback keeps the changes of a failed run', async (t) => {
+  const dir = project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - copy: content="new\\n" dest=$DIR/f.txt
+    - fail: msg=stop here
+`,
+  });
+  const run = await runLocal(dir, 'play.yml', { rollback: false });
+  t.true(run.summary.failed);
+  t.is(run.summary.rollback, undefined);
+  t.is(readFileSync(path.join(dir, 'f.txt'), 'utf8'), 'new\n');
+});
