@@ -8,11 +8,11 @@
  *       etcd: { hosts: { h1: }, vars: { ... }, children: { ... } }
  *
  * Read as YAML 1.1, as Ansible's PyYAML does: `yes`/`no` are booleans and
- * `0700` is the octal number 448 (see inventory-yaml-schema.ts).
+ * `0700` is the octal number 448 (see yaml-schema.ts).
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { InventoryError, type SourcePos } from '../errors.js';
-import { ANSIBLE_YAML_OPTIONS } from './inventory-yaml-schema.js';
+import { ANSIBLE_YAML_OPTIONS } from './yaml-schema.js';
 import { expandHostSpec, HostPatternError } from '../inventory/host-ranges.js';
 import type { Inventory } from '../inventory/inventory.js';
 

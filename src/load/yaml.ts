@@ -1,13 +1,12 @@
 /**
- * YAML with Ansible's meanings (YAML 1.1: `yes`/`no` are booleans, `0700`
- * is octal) into plain values, remembering where every mapping, sequence
+ * YAML with Ansible's meanings (YAML 1.1 as PyYAML reads it: `yes`/`no` are
+ * booleans, `0700` is octal) into plain values, remembering where every mapping, sequence
  * and key came from so errors can name the file and line.
  */
 import { readFileSync } from 'node:fs';
 import {
   LineCounter,
   parseAllDocuments,
-  Scalar,
   isAlias,
   isMap,
   isScalar,
@@ -16,6 +15,7 @@ import {
   type Node,
 } from 'yaml';
 import { LoadError, type SourcePos } from '../errors.js';
+import { ANSIBLE_YAML_OPTIONS } from './yaml-schema.js';
 
 interface NodePositions {
   pos: SourcePos;
@@ -47,30 +47,6 @@ function excerpt(text: string, line: number, col: number): string {
   const lines = text.split('\n');
   const src = lines[line - 1] ?? '';
   return `    ${src}\n    ${' '.repeat(Math.max(0, col - 1))}^ here`;
-}
-
-// PyYAML, which Ansible uses, reads yes/no/on/off as booleans but not y/n.
-const pyBoolTags = [
-  {
-    identify: (value: unknown) => value === true,
-    default: true,
-    tag: 'tag:yaml.org,2002:bool',
-    test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-    resolve: () => new Scalar(true),
-  },
-  {
-    identify: (value: unknown) => value === false,
-    default: true,
-    tag: 'tag:yaml.org,2002:bool',
-    test: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-    resolve: () => new Scalar(false),
-  },
-];
-
-type Tags = Array<{ tag?: string } & Record<string, unknown>>;
-function ansibleTags(tags: Tags): Tags {
-  const rest = tags.filter((t) => t.tag !== 'tag:yaml.org,2002:bool');
-  return [...(pyBoolTags as unknown as Tags), ...rest];
 }
 
 class Converter {
@@ -132,11 +108,10 @@ class Converter {
 export function parseYamlDocuments(text: string, file: string): unknown[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, {
-    version: '1.1',
+    ...ANSIBLE_YAML_OPTIONS,
     lineCounter: lines,
     uniqueKeys: false,
     merge: true,
-    customTags: ansibleTags as never,
   });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
