@@ -15,11 +15,11 @@ import type { PlayRuntime } from './runtime.js';
 
 const cache = new Map<string, Node[]>();
 
-function scopeOf(task: TaskNode): Scope {
+function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope {
   return {
     when: [],
     tags: [...new Set([...task.tags, ...(task.include?.applyTags ?? [])])],
-    vars: task.vars,
+    vars: { ...task.vars, ...loopVars },
     role: task.role,
     ...(task.become !== undefined ? { become: task.become } : {}),
     ...(task.becomeUser !== undefined ? { becomeUser: task.becomeUser } : {}),
@@ -30,7 +30,18 @@ function scopeOf(task: TaskNode): Scope {
   };
 }
 
-export function loadDynamicInclude(rt: PlayRuntime, task: TaskNode, vars: Record<string, unknown>): { key: string; nodes: Node[] } {
+/**
+ * Loads what an include names for one host. `loopVars` (the loop variable of
+ * one item) become variables of every included task, so each item's tasks
+ * are their own nodes.
+ */
+export function loadDynamicInclude(
+  rt: PlayRuntime,
+  task: TaskNode,
+  vars: Record<string, unknown>,
+  loopVars: Record<string, unknown> = {},
+): { key: string; nodes: Node[] } {
+  const itemKey = JSON.stringify(loopVars);
   const spec = task.include!;
   const target = String(rt.options.templar.renderValue(spec.target, vars, task.pos) ?? '');
   if (!target) throw new EngineError(`${spec.kind} needs a ${spec.kind === 'include_tasks' ? 'file' : 'role name'}`, task.pos);
@@ -43,21 +54,21 @@ export function loadDynamicInclude(rt: PlayRuntime, task: TaskNode, vars: Record
     ];
     const file = path.isAbsolute(target) ? target : bases.map((b) => path.resolve(b, target)).find((f) => existsSync(f));
     if (!file) throw new EngineError(`include_tasks: could not find '${target}' in ${bases.join(', ')}`, task.pos);
-    const key = `tasks\0${file}\0${task.pos?.file}:${task.pos?.line}`;
+    const key = `tasks\0${file}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
     let nodes = cache.get(key);
     if (!nodes) {
       const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
-      nodes = loadTaskList(loadYamlFile(file), scopeOf(task), loader, { file, line: 1 });
+      nodes = loadTaskList(loadYamlFile(file), scopeOf(task, loopVars), loader, { file, line: 1 });
       cache.set(key, nodes);
     }
     return { key, nodes };
   }
   const tasksFrom = spec.tasksFrom !== undefined ? String(rt.options.templar.renderValue(spec.tasksFrom, vars, task.pos)) : undefined;
-  const key = `role\0${target}\0${tasksFrom}\0${task.pos?.file}:${task.pos?.line}`;
+  const key = `role\0${target}\0${tasksFrom}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
   let nodes = cache.get(key);
   if (!nodes) {
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
-    nodes = loader.loadRef({ role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) }, scopeOf(task), task.pos);
+    nodes = loader.loadRef({ role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) }, scopeOf(task, loopVars), task.pos);
     for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
   }

@@ -9,6 +9,7 @@ import { factVariables, FACTS_SCRIPT, parseFacts } from './facts.js';
 import { selectedByTags } from './tags.js';
 import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';
+import { loopItems } from './loop.js';
 import type { BlockNode, Node, TaskNode } from '../load/model.js';
 import { ConnectionError } from '../errors.js';
 import type { HostStatus } from './events.js';
@@ -215,16 +216,31 @@ export class PlayRunner {
     }
   }
 
+  /**
+   * include_tasks / include_role, per host: hosts that resolve to the same
+   * file (and loop item) run its tasks together. A loop runs the included
+   * tasks once per item, in order; with run_once, only for the first host.
+   */
   private async include(task: TaskNode, hosts: readonly string[]): Promise<void> {
-    const groups = new Map<string, { nodes: Node[]; hosts: string[] }>();
-    for (const host of this.active(hosts)) {
+    const runOnce = task.runOnce !== undefined && String(task.runOnce).toLowerCase() !== 'false';
+    const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
+    const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
+    for (const host of targets) {
       const vars = this.rt.vars.resolver(host, task).view;
       if (!task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos))) continue;
-      const loaded = loadDynamicInclude(this.rt, task, vars);
-      const group = groups.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
-      group.hosts.push(host);
-      groups.set(loaded.key, group);
+      const items =
+        task.loop === undefined
+          ? [undefined]
+          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos);
+      items.forEach((item, index) => {
+        const loopVars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
+        const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
+        const round = (rounds[index] ??= new Map());
+        const group = round.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
+        group.hosts.push(host);
+        round.set(loaded.key, group);
+      });
     }
-    for (const group of groups.values()) await this.runNodes(group.nodes, group.hosts);
+    for (const round of rounds) for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
   }
 }
