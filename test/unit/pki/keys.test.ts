@@ -3,19 +3,25 @@ import test from 'ava';
 import { PkiError } from '../../../src/errors.js';
 import { createCa, describePrivateKey, generateKeyPair, issueCert, keyMatchesCert, publicKeyPemOf } from '../../../src/pki/index.js';
 
-test('RSA 2048 keys are generated natively, well under half a second', async (t) => {
-  const times: number[] = [];
+// serial: AVA runs serial tests before the concurrent ones, so nothing else in this file competes
+test.serial('RSA 2048 keys are generated natively, well under half a second', async (t) => {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < 5; i++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     const pair = await generateKeyPair({ type: 'rsa', bits: 2048 });
-    times.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
     t.regex(pair.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/);
     t.regex(pair.publicKeyPem, /^-----BEGIN PUBLIC KEY-----\n/);
   }
-  const median = [...times].sort((a, b) => a - b)[2] ?? Infinity;
-  t.log(`RSA 2048 generation: median ${median.toFixed(0)} ms of ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  // prime search time varies from key to key, so the median is bounded, not each run
-  t.true(median < 500, `median ${median} ms`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2] ?? Infinity;
+  const show = (xs: number[]) => xs.map((ms) => ms.toFixed(0)).join(', ');
+  t.log(`RSA 2048 generation: median ${median(wall).toFixed(0)} ms wall (${show(wall)}), ${median(cpu).toFixed(0)} ms CPU (${show(cpu)})`);
+  // prime search varies from key to key, and a busy machine stretches wall time: bound the median CPU time
+  t.true(median(cpu) < 500, `median ${median(cpu)} ms CPU`);
 });
 
 test('keys describe themselves without their content', async (t) => {
