@@ -34,8 +34,7 @@ export class RenderContext {
     const value = this.ctx[name];
     // Object.prototype members (`constructor`, `toString`) are not variables.
     if (value !== undefined && !(name in Object.prototype && !Object.hasOwn(this.ctx, name))) return value;
-    const global = this.env.globals[name];
-    if (global !== undefined) return global;
+    if (Object.hasOwn(this.env.globals, name)) return this.env.globals[name];
     return undefinedVariable(name);
   }
 

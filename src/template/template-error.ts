@@ -13,13 +13,15 @@ function lineOf(err: unknown): number | undefined {
 function cleanMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // nunjucks prefixes wrapped errors with their class name
-  return message.replace(/^(Error|TypeError|RangeError|TemplateRuntimeError): /, '');
+  return message.replace(/^(Error|TypeError|RangeError|TemplateRuntimeError): /, '').replace(/^parse\w+: /, '');
 }
 
 export function toTemplateError(err: unknown, text: string, where?: SourcePos): TemplateError {
   if (err instanceof TemplateError) return err;
   const lines = text.split('\n');
-  const line = lineOf(err);
+  // nunjucks' parser gives no line when the template ends too early
+  const endOfText = (err as { name?: string } | null)?.name === 'Template render error' ? text.replace(/\n$/, '').split('\n').length : undefined;
+  const line = lineOf(err) ?? endOfText;
   let message = cleanMessage(err);
   let pos: SourcePos | undefined;
   if (where) {

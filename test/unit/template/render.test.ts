@@ -1,0 +1,135 @@
+import test from 'ava';
+import { Templar } from '../../../src/template/index.js';
+import { renders, templar, VARS } from './helpers.js';
+
+test('isTemplate finds expressions, statements and comments', (t) => {
+  t.true(Templar.isTemplate('a {{ b }}'));
+  t.true(Templar.isTemplate('{% if x %}{% endif %}'));
+  t.true(Templar.isTemplate('{# note #}'));
+  t.false(Templar.isTemplate('plain { text } with $vars'));
+});
+
+test('text without template markup is returned as it is', (t) => {
+  t.is(templar.render('no markup here', VARS), 'no markup here');
+});
+
+const pythonRendering: Array<[string, string]> = [
+  ['{{ enabled }}', 'True'],
+  ['{{ disabled }}', 'False'],
+  ['{{ port }}', '2379'],
+  ['{{ ratio }}', '2.5'],
+  ['{{ words }}', "['b', 'a', 'C', 'a']"],
+  ['{{ numbers }}', '[3, 1, 2]'],
+  ['{{ conf.tls }}', "{'enabled': True, 'ca': '/etc/ca.pem'}"],
+  ['{{ ["it\'s", "x"] }}', `["it's", 'x']`],
+  ['{{ [none, true, 1.5] }}', '[None, True, 1.5]'],
+  ['{{ empty_list }}{{ empty_dict }}', '[]{}'],
+  ['{{ "a\\nb" | list }}', "['a', '\\n', 'b']"],
+  ['{{ True }} {{ False }} {{ None }}', 'True False '],
+];
+
+test('values print as Python prints them', (t) => {
+  for (const [template, expected] of pythonRendering) renders(t, template, expected);
+});
+
+test('None prints as an empty string in text, as "None" inside ~ and | string', (t) => {
+  renders(t, '[{{ nothing }}]', '[]');
+  renders(t, "{{ 'x' ~ nothing }}", 'xNone');
+  renders(t, '{{ nothing | string }}', 'None');
+});
+
+test('trim_blocks is on, lstrip_blocks is off, whitespace control works', (t) => {
+  renders(t, '{% if enabled %}\nyes\n{% endif %}\n', 'yes\n');
+  // the newline eaten after endif comes back: Ansible keeps the template's trailing newlines
+  renders(t, '  {% if enabled %}\nyes\n  {% endif %}\n', '  yes\n  \n');
+  renders(t, 'a   {%- if enabled -%}   b   {%- endif -%}   c', 'abc');
+  renders(t, 'a  {{- name -}}  b', 'aetcdb');
+  renders(t, 'a{# comment #}b', 'ab');
+});
+
+test('trailing newlines of the template are kept, as Ansible does', (t) => {
+  renders(t, '{{ name }}\n', 'etcd\n');
+  renders(t, 'x\n{% if enabled %}\ny\n{% endif %}', 'x\ny\n');
+  renders(t, 'x\n{% if disabled %}\ny\n{% endif %}\n', 'x\n');
+});
+
+test('autoescape is off', (t) => {
+  renders(t, '{{ "<a href=\'x\'>&</a>" }}', "<a href='x'>&</a>");
+});
+
+test('kubeasz-style expressions', (t) => {
+  renders(t, "{{ TMP_NODES.rstrip(',') }}", 'etcd1=https://10.0.0.1:2380,etcd2=https://10.0.0.2:2380');
+  renders(t, "{{ groups['etcd']|length }}", '3');
+  renders(
+    t,
+    "{% for host in groups['etcd'] %}{{ hostvars[host]['ansible_host'] | default(host) }}{% if not loop.last %},{% endif %}{% endfor %}",
+    '10.0.0.1,10.0.0.2,etcd3',
+  );
+  renders(t, '{{ inventory_hostname }}', 'etcd1');
+  renders(t, "{{ hostvars[inventory_hostname]['NODE_NAME'] }}", 'etcd-1');
+  renders(t, "{% if inventory_hostname == groups['etcd'][0] %}first{% else %}other{% endif %}", 'first');
+  renders(t, "{{ ETCD_VER.lstrip('v') }}", '3.5.9');
+  renders(
+    t,
+    "{% set nodes = [] %}{% for h in groups['etcd'] %}{% set _ = nodes.append(h ~ '=https://' ~ hostvars[h].ansible_host | default(h) ~ ':2380') %}{% endfor %}{{ nodes | join(',') }}",
+    'etcd1=https://10.0.0.1:2380,etcd2=https://10.0.0.2:2380,etcd3=https://etcd3:2380',
+  );
+});
+
+test('loops: loop variables, else, dicts, key/value pairs, filtered loops', (t) => {
+  renders(t, '{% for n in numbers %}{{ loop.index }}:{{ n }} {% endfor %}', '1:3 2:1 3:2 ');
+  renders(t, '{% for n in numbers %}{{ loop.first }}{{ loop.last }} {% endfor %}', 'TrueFalse FalseFalse FalseTrue ');
+  renders(t, '{% for n in empty_list %}x{% else %}none{% endfor %}', 'none');
+  renders(t, '{% for k in conf %}{{ k }} {% endfor %}', 'listen tls ');
+  renders(t, '{% for k, v in conf.tls.items() %}{{ k }}={{ v }} {% endfor %}', 'enabled=True ca=/etc/ca.pem ');
+  renders(t, '{% for k, v in conf.tls %}{{ k }}={{ v }} {% endfor %}', 'enabled=True ca=/etc/ca.pem ');
+  renders(t, '{% for n in numbers if n > 1 %}{{ n }}{% endfor %}', '32');
+  renders(t, '{% for c in "abc" %}{{ c }}-{% endfor %}', 'a-b-c-');
+  renders(t, '{% for a, b in [[1, 2], [3, 4]] %}{{ a + b }} {% endfor %}', '3 7 ');
+});
+
+test('set, macros, filter blocks and raw', (t) => {
+  renders(t, '{% set x = port + 1 %}{{ x }}', '2380');
+  renders(t, '{% set block %}in {{ name }}{% endset %}[{{ block }}]', '[in etcd]');
+  renders(t, '{% macro url(h, p=2379) %}https://{{ h }}:{{ p }}{% endmacro %}{{ url("a") }} {{ url("b", 2380) }}', 'https://a:2379 https://b:2380');
+  renders(t, '{% filter upper %}{{ name }}{% endfilter %}', 'ETCD');
+  renders(t, '{% raw %}{{ not rendered }}{% endraw %}', '{{ not rendered }}');
+});
+
+test('set does not write into the caller variables', (t) => {
+  const vars: Record<string, unknown> = { a: 1 };
+  t.is(templar.render('{% set a = 2 %}{% set b = 3 %}{{ a }}{{ b }}', vars), '23');
+  t.deepEqual(vars, { a: 1 });
+});
+
+test('variables are read lazily from a Proxy, never enumerated', (t) => {
+  const asked: string[] = [];
+  const vars = new Proxy({} as Record<string, unknown>, {
+    get(_target, key) {
+      if (typeof key === 'string') asked.push(key);
+      return key === 'name' ? 'etcd' : undefined;
+    },
+    ownKeys() {
+      throw new Error('enumerated');
+    },
+  });
+  t.is(templar.render('{{ name }}-{{ missing | default("d") }}', vars), 'etcd-d');
+  t.true(asked.includes('name'));
+});
+
+test('include and import read templates from the search paths', async (t) => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'ezplay-template-'));
+  writeFileSync(join(dir, 'part.j2'), 'part of {{ name }}');
+  writeFileSync(join(dir, 'macros.j2'), '{% macro hello(who) %}hello {{ who }}{% endmacro %}');
+  writeFileSync(join(dir, 'broken.j2'), 'line one\n{{ nope }}\n');
+  const withPaths = new Templar({ searchPaths: [dir] });
+  t.is(withPaths.render('[{% include "part.j2" %}]', VARS), '[part of etcd]');
+  t.is(withPaths.render('{% import "macros.j2" as m %}{{ m.hello(name) }}', VARS), 'hello etcd');
+  t.is(withPaths.render('{% from "macros.j2" import hello %}{{ hello("x") }}', VARS), 'hello x');
+  const err = t.throws(() => withPaths.render('a\n{% include "broken.j2" %}', VARS, { file: 'main.j2' }));
+  t.regex(err!.message, /broken\.j2:2: 'nope' is undefined/);
+  t.throws(() => withPaths.render('{% include "missing.j2" %}', VARS), { message: /template not found: missing\.j2/ });
+});
