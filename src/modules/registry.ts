@@ -6,6 +6,7 @@ import { closest } from 'fastest-levenshtein';
 import type { Module } from './types.js';
 import { getUrl } from './get-url.js';
 import { unarchive } from './unarchive.js';
+import { etcdHealth } from './etcd/health.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
 import { fileModule } from './file.js';
@@ -46,6 +47,7 @@ const modules: Module<any>[] = [
   pingModule,
   getUrl,
   unarchive,
+  etcdHealth,
   user,
   group,
   systemd,
