@@ -43,7 +43,7 @@ export function describeStat(stat: PathStat | null, linkTarget?: string): string
 }
 
 function describeWant(type: string, want: Attributes): string {
-  const owner = want.owner || want.group ? ` ${want.owner ?? ''}:${want.group ?? ''}` : '';
+  const owner = want.owner || want.group ? ` ${want.owner ?? ''}${want.group ? `:${want.group}` : ''}` : '';
   return `${type}${want.mode !== undefined ? ` ${formatMode(want.mode)}` : ''}${owner}`;
 }
 

@@ -1,0 +1,96 @@
+/**
+ * Shared by the unit tests of the core modules: a HostContext over a
+ * FakeConnection, and builders for the output of the file-facts probe.
+ */
+import { createHash } from 'node:crypto';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { createHostContext } from '../../../src/engine/host-context.js';
+import { validateArgs } from '../../../src/modules/args.js';
+import type { HostContext, Module, Plan, Step } from '../../../src/modules/types.js';
+
+export const RUN = 'run1';
+
+export interface CtxOptions {
+  vars?: Record<string, unknown>;
+  playbookDir?: string;
+  roleDir?: string;
+  render?: (text: string) => string;
+  evaluate?: (expression: string) => unknown;
+  warnings?: string[];
+}
+
+export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostContext {
+  return createHostContext({
+    host: conn.host,
+    conn,
+    vars: o.vars ?? {},
+    runId: RUN,
+    playbookDir: o.playbookDir ?? '/nonexistent',
+    roleDir: o.roleDir,
+    ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
+    ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
+    warn: (m) => o.warnings?.push(m),
+  });
+}
+
+/** Validates `given` like the engine does, then plans. */
+export async function planWith<A>(module: Module<A>, conn: FakeConnection, given: Record<string, unknown>, o: CtxOptions = {}): Promise<Plan> {
+  const args = validateArgs(module.name, module.args, given, undefined, undefined, { freeArgs: module.freeArgs });
+  return module.plan(fakeContext(conn, o), args as A);
+}
+
+export interface FakeFile {
+  kind?: string;
+  mode?: number;
+  owner?: string;
+  group?: string;
+  uid?: number;
+  gid?: number;
+  inode?: number;
+  content?: string | Buffer;
+  /** sha256 to report when content is not given */
+  sum?: string;
+  link?: string;
+  real?: string;
+  withContent?: boolean;
+  algorithm?: 'sha1' | 'sha256';
+}
+
+export const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
+export const sha1 = (b: string | Buffer): string => createHash('sha1').update(b).digest('hex');
+
+/** One section of the file-facts probe's output, for a path that exists. */
+export function present(index: number, f: FakeFile = {}): string {
+  const content = f.content === undefined ? undefined : Buffer.from(f.content);
+  const kind = f.kind ?? 'regular file';
+  const lines = [`@@ ${index}`];
+  if (f.real) lines.push(`real:${f.real}`);
+  lines.push(
+    `stat:${kind}|${(f.mode ?? 0o644).toString(8)}|${f.owner ?? 'root'}|${f.group ?? 'root'}|${content?.length ?? 0}|${f.uid ?? 0}|${f.gid ?? 0}|${f.inode ?? 100}|2049|1|1700000000|1700000001|1700000002|2023-11-14 22:13:20.000000000 +0000|2023-11-14 22:13:21.000000000 +0000`,
+  );
+  if (f.link !== undefined) lines.push(`link:${f.link}`);
+  if (kind === 'regular file' && (content || f.sum)) {
+    lines.push(`sum:${f.sum ?? (f.algorithm === 'sha1' ? sha1(content as Buffer) : sha256(content as Buffer))}`);
+  }
+  if (f.withContent && content) lines.push('content:', content.toString('base64'));
+  return lines.join('\n');
+}
+
+/** A section for a missing path, with the nearest existing directory above it. */
+export function absent(index: number, ancestor: string): string {
+  return [`@@ ${index}`, 'absent', `ancestor:${ancestor}`].join('\n');
+}
+
+/** Answers the file-facts probe (recognised by its section marker) with `sections`. */
+export function answerFacts(conn: FakeConnection, ...sections: string[]): FakeConnection {
+  return conn.answer('echo @@ 0', { stdout: `${sections.join('\n')}\n` });
+}
+
+/** Steps as short strings for table assertions. */
+export function describeSteps(steps: readonly Step[] | undefined): string[] {
+  return (steps ?? []).map((s) =>
+    s.kind === 'exec'
+      ? s.command
+      : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
+  );
+}

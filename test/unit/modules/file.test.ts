@@ -1,0 +1,177 @@
+import test from 'ava';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { parseTree, treeCommand } from '../../../src/modules/file-states.js';
+import { fileModule } from '../../../src/modules/file.js';
+import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
+
+const BAK = `.ezplay-bak-${RUN}`;
+
+interface Case {
+  title: string;
+  args: Record<string, unknown>;
+  facts: string[];
+  tree?: string;
+  diff?: string[];
+  steps?: string[];
+  undo?: string[];
+  error?: RegExp;
+}
+
+const dir = (i: number, mode = 0o700, owner = 'etcd') => present(i, { kind: 'directory', mode, owner, group: owner });
+
+const cases: Case[] = [
+  {
+    title: 'directory: created with its missing parents, which undo removes',
+    args: { path: '/var/lib/etcd/data', state: 'directory', mode: '0700', owner: 'etcd', group: 'etcd' },
+    facts: [absent(0, '/var/lib')],
+    diff: ['/var/lib/etcd/data: absent -> directory 0700 etcd:etcd'],
+    steps: [
+      'mkdir -p -- /var/lib/etcd/data',
+      'chmod 0700 -- /var/lib/etcd /var/lib/etcd/data',
+      'chown -h etcd:etcd -- /var/lib/etcd /var/lib/etcd/data',
+    ],
+    undo: ['rm -rf -- /var/lib/etcd'],
+  },
+  { title: 'directory: as wanted, no change', args: { path: '/etc/etcd', state: 'directory', mode: 0o700, owner: 'etcd' }, facts: [dir(0)] },
+  {
+    title: 'directory: mode and owner set back by undo',
+    args: { path: '/etc/etcd', state: 'directory', mode: '0750', owner: 'root' },
+    facts: [dir(0)],
+    diff: ['/etc/etcd: mode 0700 -> mode 0750', '/etc/etcd: owner etcd:etcd -> owner root:etcd'],
+    steps: ['chmod 0750 -- /etc/etcd', 'chown -h root -- /etc/etcd'],
+    undo: ['chown -h etcd:etcd -- /etc/etcd', 'chmod 0700 -- /etc/etcd'],
+  },
+  {
+    title: 'directory: owner given as a uid that matches',
+    args: { path: '/etc/etcd', state: 'directory', owner: '0' },
+    facts: [present(0, { kind: 'directory', owner: 'root', uid: 0 })],
+  },
+  {
+    title: 'directory: a file in the way is an error',
+    args: { path: '/etc/etcd', state: 'directory' },
+    facts: [present(0, { content: 'x' })],
+    error: /not a directory/,
+  },
+  {
+    title: 'directory with recurse: descendants that differ are put back one by one',
+    args: { path: '/var/lib/etcd', state: 'directory', owner: 'etcd', recurse: true },
+    facts: [dir(0, 0o700, 'root')],
+    tree: '644|root|root|/var/lib/etcd/a\u0000700|root|root|/var/lib/etcd/sub\u0000',
+    diff: ['/var/lib/etcd: owner root:root -> owner etcd:root', '/var/lib/etcd/*: 2 paths differ -> all etcd'],
+    steps: ['chown -R etcd -- /var/lib/etcd'],
+    undo: [
+      'chown -h root:root -- /var/lib/etcd',
+      'chmod 0644 -- /var/lib/etcd/a && chown -h root:root -- /var/lib/etcd/a; chmod 0700 -- /var/lib/etcd/sub && chown -h root:root -- /var/lib/etcd/sub',
+    ],
+  },
+  {
+    title: 'absent: moved aside, undo moves it back',
+    args: { path: '/etc/etcd', state: 'absent' },
+    facts: [dir(0)],
+    diff: ['/etc/etcd: directory 0700 etcd:etcd -> absent'],
+    steps: [
+      `if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd; elif { [ -e /etc/etcd ] || [ -L /etc/etcd ]; }; then mv -f -- /etc/etcd /etc/etcd${BAK}; fi`,
+    ],
+    undo: [`if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd && mv -f -- /etc/etcd${BAK} /etc/etcd; fi`],
+  },
+  { title: 'absent: already absent', args: { path: '/etc/etcd', state: 'absent' }, facts: [absent(0, '/etc')] },
+  {
+    title: 'file: only attributes of an existing file',
+    args: { path: '/etc/x', mode: '0600' },
+    facts: [present(0, { content: 'x' })],
+    diff: ['/etc/x: mode 0644 -> mode 0600'],
+    steps: ['chmod 0600 -- /etc/x'],
+    undo: ['chmod 0644 -- /etc/x'],
+  },
+  { title: 'file: a missing file is an error', args: { path: '/etc/x', state: 'file' }, facts: [absent(0, '/etc')], error: /is absent, cannot continue/ },
+  {
+    title: 'file: mode applies to the target of a followed link',
+    args: { path: '/etc/link', mode: '0600' },
+    facts: [present(0, { content: 'x', real: '/etc/real' })],
+    steps: ['chmod 0600 -- /etc/real'],
+  },
+  {
+    title: 'touch: a new empty file',
+    args: { path: '/etc/x', state: 'touch', mode: '0640' },
+    facts: [absent(0, '/etc')],
+    diff: ['/etc/x: absent -> file 0640'],
+    steps: ['touch -- /etc/x', 'chmod 0640 -- /etc/x'],
+    undo: ['rm -rf -- /etc/x'],
+  },
+  {
+    title: 'touch: an existing file gets its times back on undo',
+    args: { path: '/etc/x', state: 'touch' },
+    facts: [present(0, { content: 'x' })],
+    steps: ['touch -c -- /etc/x'],
+    undo: [
+      "touch -c -m -d '2023-11-14 22:13:21.000000000 +0000' -- /etc/x && touch -c -a -d '2023-11-14 22:13:20.000000000 +0000' -- /etc/x",
+    ],
+  },
+  {
+    title: 'link: new symlink',
+    args: { path: '/usr/local/bin/etcd', state: 'link', src: '/opt/etcd/etcd' },
+    facts: [absent(0, '/usr/local/bin'), present(1, { content: 'bin' })],
+    diff: ['/usr/local/bin/etcd: absent -> link -> /opt/etcd/etcd'],
+    steps: ['ln -s -- /opt/etcd/etcd /usr/local/bin/etcd'],
+    undo: ['rm -rf -- /usr/local/bin/etcd'],
+  },
+  {
+    title: 'link: already pointing there',
+    args: { path: '/usr/local/bin/etcd', state: 'link', src: '/opt/etcd/etcd' },
+    facts: [present(0, { kind: 'symbolic link', mode: 0o777, link: '/opt/etcd/etcd' }), present(1, { content: 'bin' })],
+  },
+  {
+    title: 'link: repointed, undo points back',
+    args: { path: '/opt/etcd/current', state: 'link', src: 'v3.5.12' },
+    facts: [present(0, { kind: 'symbolic link', mode: 0o777, link: 'v3.5.11' }), present(1, { kind: 'directory' })],
+    diff: ['/opt/etcd/current: link -> v3.5.11 -> link -> v3.5.12'],
+    steps: ['ln -sfn -- v3.5.12 /opt/etcd/current'],
+    undo: ['ln -sfn -- v3.5.11 /opt/etcd/current'],
+  },
+  {
+    title: 'link: missing source needs force',
+    args: { path: '/x', state: 'link', src: '/nowhere' },
+    facts: [absent(0, '/'), absent(1, '/')],
+    error: /src file does not exist/,
+  },
+  {
+    title: 'link: a file in the way needs force',
+    args: { path: '/x', state: 'link', src: '/y' },
+    facts: [present(0, { content: 'x' }), present(1, { content: 'y' })],
+    error: /refusing to convert/,
+  },
+  {
+    title: 'hard: same inode, no change',
+    args: { path: '/x', state: 'hard', src: '/y' },
+    facts: [present(0, { content: 'y', inode: 7 }), present(1, { content: 'y', inode: 7 })],
+  },
+];
+
+for (const c of cases) {
+  test(`file: ${c.title}`, async (t) => {
+    const conn = new FakeConnection();
+    conn.answer('echo @@ 0', { stdout: `${c.facts.join('\n')}\n${c.tree !== undefined ? `@@tree\n${c.tree}` : ''}` });
+    const planned = planWith(fileModule, conn, c.args);
+    if (c.error) {
+      await t.throwsAsync(planned, { message: c.error });
+      return;
+    }
+    const plan = await planned;
+    t.is(conn.commands().length, 1, 'one probe');
+    t.is(plan.changed, c.steps !== undefined);
+    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
+    if (c.steps) t.deepEqual(describeSteps(plan.steps), c.steps);
+    if (c.undo) t.deepEqual(describeSteps(plan.undo), c.undo);
+  });
+}
+
+test('file: recurse asks for the tree in the same probe', async (t) => {
+  const conn = answerFacts(new FakeConnection(), dir(0));
+  await planWith(fileModule, conn, { path: '/d', state: 'directory', mode: '0700', recurse: true });
+  t.regex(conn.commands()[0] ?? '', /echo @@tree; if \[ -d \/d \]; then find -H \/d -mindepth 1 ! -type l \\\( ! -perm 0700 \\\) -printf/);
+});
+
+test('file: tree parser', (t) => {
+  t.deepEqual(treeCommand('/d', {}), 'true');
+  t.deepEqual(parseTree('644|a|b|/d/x|y\u0000'), [{ mode: 0o644, owner: 'a', group: 'b', path: '/d/x|y' }]);
+});
