@@ -94,9 +94,19 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
     this._emit(path === undefined ? '))' : `, ${JSON.stringify(path)}))`);
   }
 
+  compileFunCall(node: AnyNode, frame: AnyNode): void {
+    // nunjucks pastes the callee's name into the code unescaped; a string
+    // literal with a newline (`'a\nb'.split()`) would break it
+    this._emit(`(${this.position(node)}, runtime.callWrap(`);
+    this.compile(node.name, frame);
+    this._emit(`, ${JSON.stringify(describe(node.name) ?? 'expression')}, context, `);
+    this._compileAggregate(node.args, frame, '[', '])');
+    this._emit(')');
+  }
+
   compileGroup(node: AnyNode, frame: AnyNode): void {
     // `(a, b)` is a tuple in Jinja, not JavaScript's comma operator
-    if (node.children.length === 1) return this._compileAggregate(node, frame, '(', ')');
+    if (node.children.length === 1 && !node.tuple) return this._compileAggregate(node, frame, '(', ')');
     this._compileAggregate(node, frame, '[', ']');
   }
 

@@ -31,6 +31,38 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     return parts[0];
   }
 
+  /** `(...)`, `[...]` and `{...}`, allowing Python's trailing comma: `(x,)` is a one-item tuple. */
+  parseAggregate(): AnyNode {
+    const tok = this.nextToken();
+    const kinds: Record<string, { make: new (l: number, c: number) => AnyNode; close: string }> = {
+      'left-paren': { make: nodes.Group, close: 'right-paren' },
+      [lexer.TOKEN_LEFT_BRACKET]: { make: nodes.Array, close: lexer.TOKEN_RIGHT_BRACKET },
+      'left-curly': { make: nodes.Dict, close: 'right-curly' },
+    };
+    const kind = tok && kinds[tok.type];
+    if (!kind) return null;
+    const node = new kind.make(tok.lineno, tok.colno);
+    for (;;) {
+      if (this.skip(kind.close)) break;
+      if (node.children.length > 0) {
+        if (!this.skip('comma')) this.fail('expected comma after expression', tok.lineno, tok.colno);
+        if (this.skip(kind.close)) {
+          node.tuple = true;
+          break;
+        }
+      }
+      if (node instanceof nodes.Dict) {
+        const key = this.parsePrimary();
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected colon after dict key', tok.lineno, tok.colno);
+        const value = this.parseExpression();
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
+      } else {
+        node.addChild(this.parseExpression());
+      }
+    }
+    return node;
+  }
+
   parsePostfix(node: AnyNode): AnyNode {
     let tok = this.peekToken();
     while (tok) {

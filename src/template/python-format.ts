@@ -127,7 +127,7 @@ export function percentFormat(format: string, args: unknown): string {
   const out = format.replace(PERCENT_SPEC, (_m, name: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
     if (type === '%') return '%';
     const spec: Spec = {
-      fill: ' ', align: flags.includes('-') ? '<' : '', sign: flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '',
+      fill: ' ', align: flags.includes('-') ? '<' : flags.includes('0') ? '' : '>', sign: flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '',
       alt: flags.includes('#'), zero: flags.includes('0'),
       width: width === '*' ? Number(take()) : Number(width ?? 0),
       precision: precision === '*' ? Number(take()) : precision === undefined ? undefined : Number(precision),

@@ -86,13 +86,20 @@ export class Templar {
    */
   evaluate(expression: string | boolean | number, vars: VarLookup, where?: SourcePos): unknown {
     if (typeof expression !== 'string') return expression;
-    const trimmed = expression.trim();
+    let trimmed = expression.trim();
     let text = `{{ ${trimmed} }}`;
-    if (trimmed.startsWith('{{')) {
+    if (Templar.isTemplate(trimmed)) {
+      let program: Program | undefined;
       try {
-        if (this.compile(expression).singleExpression) text = expression;
+        program = this.compile(trimmed);
       } catch {
-        // not a whole `{{ }}` expression after all: evaluate it bare
+        // not template text after all (a literal '{{' in a string): evaluate it bare
+      }
+      if (program?.singleExpression) text = trimmed;
+      else if (program) {
+        // Ansible's older form: `when: "{{ port }} == 2379"` is rendered first, then evaluated
+        trimmed = this.render(trimmed, vars, where).trim();
+        text = `{{ ${trimmed} }}`;
       }
     }
     try {
