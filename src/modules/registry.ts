@@ -7,6 +7,7 @@ import type { Module } from './types.js';
 import { getUrl } from './get-url.js';
 import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
+import { uri } from './uri.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
 import { fileModule } from './file.js';
@@ -24,6 +25,8 @@ import { failModule } from './fail.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 
+import { caModule } from './ca.js';
+import { certModule } from './cert.js';
 import { user } from './user.js';
 import { group } from './group.js';
 import { systemd, systemdService, service } from './systemd.js';
@@ -45,9 +48,12 @@ const modules: Module<any>[] = [
   failModule,
   pauseModule,
   pingModule,
+  caModule,
+  certModule,
   getUrl,
   unarchive,
   etcdHealth,
+  uri,
   user,
   group,
   systemd,
