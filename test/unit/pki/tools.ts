@@ -1,19 +1,13 @@
 /**
- * External tools the PKI tests cross-check against when installed
- * (Debian: `apt-get install openssl golang-cfssl`). Tests that need one are
- * skipped, not failed, without it: Node's own X509Certificate checks run always.
+ * External tools the PKI tests cross-check against (Debian: `apt-get install
+ * openssl golang-cfssl`, which .ci/run does). They are required: a missing
+ * tool fails those tests rather than skipping them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function installed(tool: string, args: string[]): boolean {
-  return spawnSync(tool, args, { stdio: 'ignore' }).status === 0;
-}
-
-export const hasOpenssl = installed('openssl', ['version']);
-export const hasCfssl = installed('cfssl', ['version']);
 
 /** Writes files to a fresh temporary folder, runs `fn` with their paths, then removes the folder. */
 export function withFiles<T>(files: Record<string, string>, fn: (paths: Record<string, string>) => T): T {
