@@ -30,6 +30,10 @@ import { certModule } from './cert.js';
 import { user } from './user.js';
 import { group } from './group.js';
 import { systemd, systemdService, service } from './systemd.js';
+import { firewall } from './firewall/firewall-module.js';
+import { firewalld } from './firewall/firewalld-module.js';
+import { ufw } from './firewall/ufw-module.js';
+import { iptables } from './firewall/iptables-module.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -59,6 +63,10 @@ const modules: Module<any>[] = [
   systemd,
   systemdService,
   service,
+  firewall,
+  firewalld,
+  ufw,
+  iptables,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -1,0 +1,76 @@
+/** `iptables`: Ansible's iptables module, the everyday subset for one rule. */
+import { sh } from '../../shell/quote.js';
+import { defineModule } from '../types.js';
+import { batchProbe, parseSections, section } from '../probe-sections.js';
+import { run } from './change.js';
+
+export interface IptablesArgs {
+  table: string;
+  chain: string;
+  protocol?: string;
+  source?: string;
+  destination_port?: string;
+  jump?: string;
+  comment?: string;
+  state: 'present' | 'absent';
+  action: 'append' | 'insert';
+  ip_version: 'ipv4' | 'ipv6';
+}
+
+/** The rule's words in iptables' own order, so `iptables -S` prints them back the same. */
+export function iptablesSpec(a: IptablesArgs): string[] {
+  const proto = a.protocol?.toLowerCase();
+  const ports = a.destination_port !== undefined && (proto === 'tcp' || proto === 'udp');
+  return [
+    ...(a.source !== undefined ? ['-s', a.source] : []),
+    ...(proto !== undefined ? ['-p', proto] : []),
+    ...(ports ? ['-m', proto as string, '--dport', String(a.destination_port).replace('-', ':')] : []),
+    ...(a.comment !== undefined ? ['-m', 'comment', '--comment', a.comment] : []),
+    ...(a.jump !== undefined ? ['-j', a.jump] : []),
+  ];
+}
+
+export const iptables = defineModule<IptablesArgs>({
+  name: 'iptables',
+  summary: 'Add or remove one iptables rule',
+  description:
+    "Ansible's iptables module for one rule: whether it exists is asked with `iptables -C`. Rules are not saved " +
+    '(as in Ansible); pair with netfilter-persistent if they must survive a reboot. Undo deletes a rule the task ' +
+    'added and adds back, with the same action, a rule it deleted.',
+  args: {
+    table: { type: 'str', default: 'filter', choices: ['filter', 'nat', 'mangle', 'raw', 'security'], description: 'The table.' },
+    chain: { type: 'str', default: 'INPUT', description: 'The chain, e.g. INPUT.' },
+    protocol: { type: 'str', description: 'Protocol: tcp, udp, icmp, all.' },
+    source: { type: 'str', description: 'Source address or network, e.g. 10.0.0.0/24.' },
+    destination_port: { type: 'str', description: "Destination port or range ('2379', '2379:2380'); needs protocol tcp or udp." },
+    jump: { type: 'str', description: 'Target: ACCEPT, DROP, REJECT, or a chain.' },
+    comment: { type: 'str', description: 'A comment stored with the rule (-m comment).' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'Whether the rule should exist.' },
+    action: {
+      type: 'str',
+      default: 'append',
+      choices: ['append', 'insert'],
+      description: 'Add the rule at the end of the chain (append, -A) or at its start (insert, -I).',
+    },
+    ip_version: { type: 'str', default: 'ipv4', choices: ['ipv4', 'ipv6'], description: 'iptables or ip6tables.' },
+  },
+  async plan(ctx, args) {
+    const bin = args.ip_version === 'ipv6' ? 'ip6tables' : 'iptables';
+    const spec = iptablesSpec(args);
+    const base = [bin, '-w', '-t', args.table];
+    const res = await ctx.probe(batchProbe([{ name: 'check', command: sh`${[...base, '-C', args.chain, ...spec]} 2>/dev/null` }]));
+    const present = section(parseSections(res.stdout), 'check').rc === 0;
+    const result = { table: args.table, chain: args.chain, rule: spec.join(' '), state: args.state };
+    if (present === (args.state === 'present')) return { changed: false, result };
+    const add = run(sh`${[...base, args.action === 'insert' ? '-I' : '-A', args.chain, ...spec]}`, `add the rule to ${args.chain}`);
+    const del = run(sh`${[...base, '-D', args.chain, ...spec]}`, `delete the rule from ${args.chain}`);
+    const subject = `${bin} ${args.table} ${args.chain} ${spec.join(' ')}`;
+    return {
+      changed: true,
+      diff: [{ subject, before: present ? 'present' : 'absent', after: args.state, kind: 'summary' }],
+      steps: [present ? del : add],
+      undo: [present ? add : del],
+      result,
+    };
+  },
+});
