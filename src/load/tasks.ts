@@ -4,7 +4,7 @@
  * by every task inside, so the engine sees flat, self-describing tasks.
  */
 import path from 'node:path';
-import { closest } from 'fastest-levenshtein';
+import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
@@ -44,9 +44,10 @@ function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): s
   }
   const unknown = candidates.find((k) => !known.includes(k));
   if (unknown) {
-    const names = [...TASK_KEYWORDS, ...ENGINE_ACTIONS];
-    const hint = closest(unknown, names);
-    const suggestion = suggestModule(unknown) ?? hint;
+    // With a module already found, an unknown key is most likely a mistyped keyword.
+    const keyword = closest(unknown, [...TASK_KEYWORDS, ...ENGINE_ACTIONS]);
+    const module = known.length ? undefined : suggestModule(unknown);
+    const suggestion = module && distance(unknown, module) < distance(unknown, keyword) ? module : keyword;
     throw new LoadError(
       `'${unknown}' is not a valid task keyword or a known module${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
       keyPos(task, unknown),

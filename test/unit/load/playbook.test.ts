@@ -1,0 +1,139 @@
+import test from 'ava';
+import path from 'node:path';
+import { LoadError } from '../../../src/errors.js';
+import { loadPlaybook } from '../../../src/load/playbook.js';
+import type { BlockNode, TaskNode } from '../../../src/load/model.js';
+import { validatePlaybook } from '../../../src/engine/validate.js';
+import { project } from '../../helpers/run-local.js';
+
+function load(files: Record<string, string>, main = 'play.yml') {
+  const dir = project(files);
+  return { dir, playbook: loadPlaybook(path.join(dir, main)) };
+}
+
+test('free-form arguments, YAML 1.1 booleans and octal modes', (t) => {
+  const { playbook } = load({
+    'play.yml': `
+- hosts: all
+  become: yes
+  tasks:
+    - file: name={{ item }} state=directory mode=0700
+      with_items: [a, b]
+    - shell: systemctl daemon-reload && systemctl restart etcd
+    - copy: {content: x, dest: /x, mode: 0644}
+`,
+  });
+  const [file, shell, copy] = playbook.plays[0]!.sections[1] as TaskNode[];
+  t.deepEqual(file!.args, { name: '{{ item }}', state: 'directory', mode: '0700' });
+  t.is(file!.loopKind, 'items');
+  t.is(file!.become, true);
+  t.is(shell!.module, 'shell');
+  t.regex(String(Object.values(shell!.args)[0]), /daemon-reload && systemctl restart etcd/);
+  t.is(copy!.args.mode, 0o644);
+});
+
+test('an unknown task keyword names the file and line, with a suggestion', (t) => {
+  const error = t.throws(
+    () =>
+      load({
+        'play.yml': `- hosts: all
+  tasks:
+    - name: ok
+      command: "true"
+    - name: typo
+      command: "true"
+      registr: out
+`,
+      }),
+    { instanceOf: LoadError },
+  );
+  t.is(error?.pos?.line, 7);
+  t.regex(error!.message, /registr.*did you mean 'register'/);
+});
+
+test('an unknown module suggests the closest name', (t) => {
+  const error = t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - copyy: {src: a, dest: b}\n' }), { instanceOf: LoadError });
+  t.regex(error!.message, /did you mean 'copy'/);
+  t.is(error?.pos?.line, 3);
+});
+
+test('an unknown module argument is an error before anything runs', (t) => {
+  const { playbook } = load({ 'play.yml': '- hosts: all\n  tasks:\n    - copy: {src: a, dest: b, mod: 0644}\n' });
+  const error = t.throws(() => validatePlaybook(playbook), { instanceOf: LoadError });
+  t.regex(error!.message, /unsupported argument 'mod' \(did you mean 'mode'\?\)/);
+});
+
+test('a YAML syntax error shows the line and where in it', (t) => {
+  const error = t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - command: [a\n    - b: c\n' }), { instanceOf: LoadError });
+  t.truthy(error?.pos?.line);
+  t.regex(error!.excerpt ?? '', /\^ here/);
+});
+
+test('roles: defaults, vars, handlers, meta dependencies, params and when', (t) => {
+  const { playbook } = load({
+    'play.yml': `
+- hosts: all
+  roles:
+    - { role: app, vars: { port: 1 }, when: deploy | bool, tags: [app] }
+`,
+    'roles/app/tasks/main.yml': '- name: app task\n  command: echo {{ port }}\n  notify: restart app\n',
+    'roles/app/defaults/main.yml': 'port: 2379\n',
+    'roles/app/vars/main.yml': 'internal: yes\n',
+    'roles/app/handlers/main.yml': '- name: restart app\n  command: echo restart\n',
+    'roles/app/meta/main.yml': 'dependencies:\n  - base\n',
+    'roles/base/tasks/main.yml': '- name: base task\n  command: "true"\n',
+  });
+  const play = playbook.plays[0]!;
+  const tasks = play.sections[1] as TaskNode[];
+  t.deepEqual(tasks.map((x) => x.name), ['base task', 'app task']);
+  const app = tasks[1]!;
+  t.is(app.role?.name, 'app');
+  t.deepEqual(app.role?.defaults, { port: 2379 });
+  t.deepEqual(app.role?.vars, { internal: true });
+  t.deepEqual(app.role?.params, { port: 1 });
+  t.deepEqual(app.when, ['deploy | bool']);
+  t.deepEqual(app.tags, ['app']);
+  t.deepEqual(play.handlers.map((h) => h.name), ['restart app']);
+  t.deepEqual(play.roles.map((r) => r.name), ['base', 'app']);
+});
+
+test('blocks pass when, tags and vars down to every task; import_tasks is static', (t) => {
+  const { playbook } = load({
+    'play.yml': `
+- hosts: all
+  tasks:
+    - block:
+        - import_tasks: more.yml
+      rescue:
+        - command: echo rescue
+      when: x is defined
+      tags: [b]
+      vars: { v: 1 }
+`,
+    'more.yml': '- name: imported\n  command: echo {{ v }}\n  tags: inner\n',
+  });
+  const block = playbook.plays[0]!.sections[1]![0] as BlockNode;
+  t.is(block.kind, 'block');
+  const inner = block.block[0] as TaskNode;
+  t.is(inner.name, 'imported');
+  t.deepEqual(inner.when, ['x is defined']);
+  t.deepEqual(inner.tags.sort(), ['b', 'inner']);
+  t.deepEqual(inner.vars, { v: 1 });
+  t.is(inner.pos?.file.endsWith('more.yml'), true);
+});
+
+test('import_playbook and a missing role are reported with their place', (t) => {
+  const { playbook } = load({
+    'site.yml': '- import_playbook: a.yml\n- hosts: all\n  tasks: []\n',
+    'a.yml': '- hosts: etcd\n  tasks: []\n',
+  }, 'site.yml');
+  t.deepEqual(playbook.plays.map((p) => p.hosts), ['etcd', 'all']);
+  const error = t.throws(() => load({ 'play.yml': '- hosts: all\n  roles: [nope]\n' }), { instanceOf: LoadError });
+  t.regex(error!.message, /the role 'nope' was not found/);
+});
+
+test('play keywords are checked', (t) => {
+  const error = t.throws(() => load({ 'play.yml': '- hosts: all\n  handler: []\n' }), { instanceOf: LoadError });
+  t.regex(error!.message, /'handler' is not a valid attribute for a play \(did you mean 'handlers'\?\)/);
+  t.is(error?.pos?.line, 2);
+});
