@@ -91,8 +91,32 @@ export interface LexerOptions {
   lstripBlocks: boolean;
 }
 
+/**
+ * nunjucks ends an expression at the first `}}`, so `{{ {'a': {'b': 1}} }}`
+ * fails to parse; Jinja counts braces. Inside an open `{`, a `}}` is read
+ * here as the `}` that closes it.
+ */
+function balancedBraces(tokens: AnyNode): AnyNode {
+  const next = tokens.nextToken.bind(tokens);
+  let depth = 0;
+  tokens.nextToken = () => {
+    if (tokens.in_code && depth > 0 && tokens.str.startsWith('}}', tokens.index)) {
+      const tok = { type: 'right-curly', value: '}', lineno: tokens.lineno, colno: tokens.colno };
+      tokens.forward();
+      depth--;
+      return tok;
+    }
+    const tok = next();
+    if (tok?.type === 'left-curly') depth++;
+    else if (tok?.type === 'right-curly') depth = Math.max(0, depth - 1);
+    else if (tok?.type === 'variable-end' || tok?.type === 'block-end') depth = 0;
+    return tok;
+  };
+  return tokens;
+}
+
 export function parseTemplate(text: string, options: LexerOptions): AnyNode {
-  const parser = new JinjaParser(lexer.lex(text, options));
+  const parser = new JinjaParser(balancedBraces(lexer.lex(text, options)));
   parser.extensions = [];
   return parser.parseAsRoot();
 }

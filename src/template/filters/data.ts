@@ -112,7 +112,7 @@ function toYaml(value: unknown, nice: boolean, indent: number): string {
       },
     });
   }
-  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false });
+  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false, singleQuote: true });
 }
 
 export const dataFilters: ImplTable = {

@@ -131,3 +131,9 @@ test('trailing commas, one-item tuples', (t) => {
   yields(t, "{{ {'a': 1,} }}", { a: 1 });
   yields(t, '{{ (1) }}', 1);
 });
+
+test('nested dict literals may close with }}, as Jinja counts braces', (t) => {
+  yields(t, "{{ {'a': {'b': 1}} }}", { a: { b: 1 } });
+  renders(t, "{% set d = {'a': {'b': 2}} %}{{ d.a.b }}", '2');
+  renders(t, "{{ {'a': {'b': {'c': 3}}}.a.b.c }}", '3');
+});
