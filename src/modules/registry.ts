@@ -7,6 +7,8 @@ import type { Module } from './types.js';
 import { getUrl } from './get-url.js';
 import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
+import { etcdMember } from './etcd/member.js';
+import { etcdSnapshot } from './etcd/snapshot.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
@@ -57,6 +59,8 @@ const modules: Module<any>[] = [
   getUrl,
   unarchive,
   etcdHealth,
+  etcdMember,
+  etcdSnapshot,
   uri,
   user,
   group,

@@ -81,6 +81,24 @@ export type Step =
       group?: string;
       secret?: boolean;
       on?: 'host' | 'controller';
+    }
+  | {
+      /**
+       * Copies a file from the task's host to the controller (etcd_snapshot):
+       * for bytes that exist only once earlier steps have run, so they cannot
+       * be a `put` prepared at plan time. The controller folder is created.
+       */
+      kind: 'fetch';
+      /** path on the host, read with the task's become */
+      src: string;
+      /** path on the controller, written atomically */
+      dest: string;
+      description: string;
+      /** permission bits of the controller copy (default 0600: fetched files are often backups holding secrets) */
+      mode?: number;
+      secret?: boolean;
+      /** always host -> controller; present so `step.on` reads on every kind */
+      on?: never;
     };
 
 export interface Plan {

@@ -3,7 +3,8 @@
  * LocalConnection, and a runner that applies steps the way the engine does,
  * so undo scripts are tested for real in a temporary folder.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { LocalConnection } from '../../../src/connection/local.js';
 import type { Connection, ExecResult } from '../../../src/connection/types.js';
@@ -25,7 +26,7 @@ export function contextFor(conn: Connection, host: string, roleDir?: string): Ho
   return createHostContext({ host, conn, vars: {}, runId: 'run-test', playbookDir: process.cwd(), roleDir });
 }
 
-/** Runs steps in order like the engine: exec and put on the host; stops at the first failure. */
+/** Runs steps in order like the engine (exec, put, fetch); stops at the first failure. */
 export async function runSteps(conn: Connection, steps: Step[]): Promise<ExecResult[]> {
   const outputs: ExecResult[] = [];
   for (const step of steps) {
@@ -43,7 +44,12 @@ export async function runSteps(conn: Connection, steps: Step[]): Promise<ExecRes
       });
       outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: 0 });
     } else {
-      throw new Error(`runSteps: step kind ${step.kind} is run by the engine`);
+      // fetch: host -> controller; in these tests both are this machine
+      const bytes = await conn.get(step.src);
+      if (!bytes) throw new Error(`${step.description}: ${step.src} is missing`);
+      mkdirSync(path.dirname(step.dest), { recursive: true });
+      writeFileSync(step.dest, bytes, { mode: step.mode ?? 0o600 });
+      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: 0 });
     }
   }
   return outputs;

@@ -1,0 +1,90 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { etcdMember, planEtcdMember, type EtcdMemberArgs } from '../../../src/modules/etcd/member.js';
+import { validateArgs } from '../../../src/modules/args.js';
+import type { Plan, Step } from '../../../src/modules/types.js';
+import { fakeHost, localHost, runSteps } from './get-url-harness.js';
+import { startEtcd, type EtcdProcess } from './etcd-harness.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/etcd/${name}`, import.meta.url), 'utf8');
+const EP = 'http://127.0.0.1:23790';
+const NEW = 'http://127.0.0.1:23801';
+
+const args = (given: Record<string, unknown>) =>
+  validateArgs('etcd_member', etcdMember.args, { endpoints: [EP], ...given }) as unknown as EtcdMemberArgs;
+const commands = (steps: Step[] | undefined) => steps?.map((s) => (s.kind === 'exec' ? s.command : s.kind)) ?? [];
+const tail = (command: string) => command.slice(command.indexOf('--command-timeout=5s ') + 21);
+
+function plan(listFixture: string, given: Record<string, unknown>): Promise<Plan> {
+  const { ctx } = fakeHost('etcd1', (c) => c.answer('member list -w json', { stdout: fixture(listFixture) }));
+  return planEtcdMember(ctx, args(given));
+}
+
+test('present, missing: member add --learner; undo finds it by peer URL and removes it', async (t) => {
+  const p = await plan('member-list.json', { name: 'cap2', peer_urls: [NEW], learner: true });
+  t.true(p.changed);
+  t.deepEqual(p.diff, [{ subject: 'etcd member cap2', kind: 'summary', before: 'absent', after: `learner with peer URLs ${NEW}` }]);
+  t.deepEqual(commands(p.steps).map(tail), [`member add cap2 --peer-urls=${NEW} --learner`]);
+  const [undo = ''] = commands(p.undo);
+  t.regex(undo, /member list \| awk -F', ' -v u=http:\/\/127.0.0.1:23801 /);
+  t.regex(undo, /if \[ -n "\$id" \]; then .* member remove "\$id"; fi$/);
+  t.like(await p.afterApply!([{ rc: 0, stdout: fixture('member-add-learner.txt'), stderr: '', durationMs: 1 }]), {
+    member_id: 'b631bef75783595c',
+    initial_cluster: 'cap1=http://127.0.0.1:23800,cap2=http://127.0.0.1:23801',
+    initial_cluster_state: 'existing',
+  });
+});
+
+test('present, already added but not started (no name yet): found by peer URL, no change', async (t) => {
+  const p = await plan('member-list-learner.json', { name: 'cap2', peer_urls: [NEW], learner: true });
+  t.false(p.changed);
+  t.like(p.result, { member_id: 'b631bef75783595c' });
+});
+
+test('absent, present in the list: remove by hex id; undo adds it back as it was', async (t) => {
+  const p = await plan('member-list-learner.json', { state: 'absent', name: 'cap2', peer_urls: [NEW] });
+  t.deepEqual(commands(p.steps).map(tail), ['member remove b631bef75783595c']);
+  t.deepEqual(commands(p.undo).map(tail), [`member add cap2 --peer-urls=${NEW} --learner`]);
+});
+
+test('absent, not a member: no change', async (t) => {
+  t.false((await plan('member-list.json', { state: 'absent', name: 'cap2' })).changed);
+});
+
+test('promoted: a learner is promoted; no undo is possible', async (t) => {
+  const p = await plan('member-list-learner.json', { state: 'promoted', peer_urls: [NEW] });
+  t.deepEqual(commands(p.steps).map(tail), ['member promote b631bef75783595c']);
+  t.is(p.undo, undefined);
+  t.false((await plan('member-list.json', { state: 'promoted', name: 'cap1' })).changed, 'a voting member stays');
+  await t.throwsAsync(plan('member-list.json', { state: 'promoted', name: 'nobody' }), { message: /not a member/ });
+});
+
+test('a failing etcdctl is reported with its own words', async (t) => {
+  const { ctx } = fakeHost('etcd1', (c) => c.answer('member list', { rc: 1, stdout: fixture('status-down.err') }));
+  await t.throwsAsync(planEtcdMember(ctx, args({ name: 'x', peer_urls: [NEW] })), {
+    message: /Failed to get the status of endpoint http:\/\/127.0.0.1:23799/,
+  });
+});
+
+// Against a real single-member etcd on loopback: add a learner, see it, undo it.
+let etcd: EtcdProcess | undefined;
+test.before(async () => {
+  etcd = await startEtcd();
+});
+test.after.always(() => etcd?.stop());
+
+test.serial('real etcd: add a learner, idempotent, undo removes it', async (t) => {
+  if (!etcd) return t.pass('etcd is not installed here');
+  const { ctx, conn } = localHost();
+  const a = args({ endpoints: [etcd.clientUrl], name: 'learner1', peer_urls: ['http://127.0.0.1:1'], learner: true });
+  const p = await planEtcdMember(ctx, a);
+  t.true(p.changed);
+  const outputs = await runSteps(conn, p.steps ?? []);
+  t.like(await p.afterApply!(outputs), { initial_cluster_state: 'existing' });
+  const again = await planEtcdMember(ctx, a);
+  t.false(again.changed);
+  t.is((again.result?.members as unknown[]).length, 2);
+  await runSteps(conn, p.undo ?? []);
+  const after = await planEtcdMember(ctx, { ...a, state: 'absent' });
+  t.false(after.changed, 'gone again');
+});
