@@ -9,6 +9,13 @@ const { nodes, lexer } = internals;
 
 export const SliceNode = nodes.Node.extend('Slice', { fields: ['start', 'stop', 'step'] });
 
+const KEYWORDS = new Set(['and', 'or', 'not', 'if', 'else', 'is', 'in']);
+
+function startsArgument(tok: AnyNode): boolean {
+  if (tok.type === 'symbol') return !KEYWORDS.has(tok.value);
+  return ['string', 'int', 'float', 'boolean', 'none', lexer.TOKEN_LEFT_BRACKET, 'left-curly'].includes(tok.type);
+}
+
 class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => AnyNode) {
   /** `[index]` or `[start:stop:step]` after an expression. */
   parseSubscript(): AnyNode {
@@ -61,6 +68,32 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
       }
     }
     return node;
+  }
+
+  /**
+   * `x is name`, `x is name(args)` and Jinja's one-argument form without
+   * parentheses: `x is divisibleby 3`, `host is in groups.etcd`.
+   */
+  parseIs(): AnyNode {
+    let node = this.parseCompare();
+    const isTok = this.peekToken();
+    if (!this.skipSymbol('is')) return node;
+    const not = this.skipSymbol('not');
+    const nameTok = this.nextToken();
+    if (!nameTok || !['symbol', 'none', 'boolean'].includes(nameTok.type)) {
+      this.fail('expected a test name after "is"', isTok.lineno, isTok.colno);
+    }
+    const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, nameTok.value);
+    const next = this.peekToken();
+    let test: AnyNode = name;
+    if (next && next.type === 'left-paren') {
+      test = new nodes.FunCall(next.lineno, next.colno, name, this.parseSignature());
+    } else if (next && startsArgument(next)) {
+      const args = new nodes.NodeList(next.lineno, next.colno, [this.parsePrimary()]);
+      test = new nodes.FunCall(next.lineno, next.colno, name, args);
+    }
+    node = new nodes.Is(node.lineno, node.colno, node, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
   parsePostfix(node: AnyNode): AnyNode {

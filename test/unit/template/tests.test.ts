@@ -1,0 +1,58 @@
+import test from 'ava';
+import { templar, VARS } from './helpers.js';
+
+const cases: Array<[string, boolean]> = [
+  ['port is defined', true], ['nope is undefined', true], ['nothing is none', true],
+  ['name is string', true], ['port is string', false], ['port is number', true], ['ratio is number', true],
+  ['port is integer', true], ['ratio is integer', false], ['ratio is float', true], ['enabled is boolean', true], ['port is boolean', false],
+  ['conf is mapping', true], ['words is mapping', false], ['words is iterable', true], ['name is iterable', true], ['port is iterable', false],
+  ['words is sequence', true], ['port is sequence', false], ['enabled is sameas true', true], ['1 is sameas true', false],
+  ["name is match('et')", true], ["name is match('cd')", false], ["name is search('cd')", true],
+  ["'ETCD' is match('etcd', ignorecase=true)", true], ["'a\\nline2' is match('^line', multiline=true)", false],
+  ["'a\\nline2' is search('^line', multiline=true)", true], ["name is regex('^e.c')", true], ["name is regex('tcd', match_type='match')", false],
+  ["'etcd1' is in(groups.etcd)", true], ["'lb' is in groups.etcd", false], ["groups.etcd is contains('etcd2')", true],
+  ['port is equalto(2379)', true], ['port is eq 2379', true], ['port is ne(1)', true], ['port is gt(1000)', true],
+  ["'yes' is truthy", true], ["'' is truthy", false], ["'no' is truthy(convert_bool=true)", false], ['empty_list is falsy', true],
+  ['result_ok is succeeded', true], ['result_ok is success', true], ['result_failed is failed', true], ['result_failed is failure', true],
+  ['result_ok is failed', false], ['result_changed is changed', true], ['result_ok is changed', false], ['result_loop is changed', true],
+  ['result_skipped is skipped', true], ['result_ok is skipped', false],
+  ['port is divisibleby(2)', false], ['9 is divisibleby 3', true], ['4 is even', true], ['3 is odd', true], ['-3 is odd', true],
+  ["'abc' is lower", true], ["'ABC' is upper", true], ["'Abc' is lower", false],
+  ['[1, 2] is subset([1, 2, 3])', true], ['[1, 4] is subset([1, 2, 3])', false], ['[1, 2, 3] is superset([3])', true],
+  ["'/etc/etcd' is abs", true], ["'etc' is abs", false],
+  ['port is not defined', false], ['nope is not none', true],
+];
+
+test('Jinja and Ansible tests', (t) => {
+  for (const [expression, expected] of cases) t.is(templar.evaluate(expression, VARS), expected, expression);
+});
+
+const versions: Array<[string, string, string, boolean]> = [
+  ['3.4.23', '3.5', '<', true], ['3.4.23', '3.5', 'lt', true], ['v3.4.23', '3.5', '<', true], ['v3.5.9', '3.5', '>=', true],
+  ['3.5.0', '3.5', 'ge', true], ['3.5', '3.5.0', '<', true], ['3.10.1', '3.9.9', '>', true], ['3.10.1', '3.9.9', 'gt', true],
+  ['3.5.9', '3.5.9', '==', true], ['3.5.9', '3.5.9', 'eq', true], ['3.5.9', '3.5.10', '!=', true], ['3.5.9', '3.5.10', 'ne', true],
+  ['3.5.9', '3.5.9', '<=', true], ['3.5.9', '3.5.8', 'le', false], ['1.2', '1.2', '', true],
+];
+
+test('version comparisons, loose by default, with a leading v ignored', (t) => {
+  for (const [value, reference, op, expected] of versions) {
+    const expression = op ? `'${value}' is version('${reference}', '${op}')` : `'${value}' is version('${reference}')`;
+    t.is(templar.evaluate(expression, VARS), expected, expression);
+    t.is(templar.evaluate(expression.replace('version(', 'version_compare('), VARS), expected, expression);
+  }
+  t.true(templar.evaluate("ETCD_VER is version('3.4', '>') and ETCD_VER is version('3.6', '<')", VARS) as boolean);
+  t.true(templar.evaluate("'1.0.0-rc.1' is version('1.0.0', '<', version_type='semver')", VARS) as boolean);
+  t.true(templar.evaluate("'1.0.0-alpha.1' is version('1.0.0-alpha.beta', '<', version_type='semver')", VARS) as boolean);
+  t.throws(() => templar.evaluate("'1' is version('2', 'bogus')", VARS), { message: /Invalid operator type \(bogus\)/ });
+  t.throws(() => templar.evaluate("'1.0a' is version('2.0', '<', strict=true)", VARS), { message: /invalid version number/ });
+});
+
+test('result tests need a registered result', (t) => {
+  t.throws(() => templar.evaluate("'x' is failed", VARS), { message: /The 'failed' test expects a dictionary/ });
+});
+
+test('tests other than the type tests refuse undefined values', (t) => {
+  t.throws(() => templar.evaluate("nope is match('x')", VARS), { message: /'nope' is undefined/ });
+  t.throws(() => templar.evaluate('nope is changed', VARS), { message: /'nope' is undefined/ });
+  t.false(templar.evaluate('nope is string', VARS) as boolean);
+});
