@@ -37,7 +37,9 @@ export const debugModule = defineModule<DebugArgs>({
       } catch {
         value = 'VARIABLE IS NOT DEFINED!';
       }
-      return { changed: false, result: { [args.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value } };
+      const shown = value === undefined ? 'VARIABLE IS NOT DEFINED!' : value;
+      // The reporter prints `msg`; Ansible prints `var: value` for var, so say that.
+      return { changed: false, msg: `${args.var}: ${JSON.stringify(shown, null, 2)}`, result: { [args.var]: shown } };
     }
     return { changed: false, result: { msg: args.msg ?? 'Hello world!' } };
   },

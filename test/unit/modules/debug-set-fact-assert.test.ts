@@ -30,7 +30,9 @@ test('controller-only modules say so', (t) => {
 test('debug: msg, default, var, undefined var, verbosity', async (t) => {
   t.deepEqual((await planWith(debugModule, conn, { msg: 'hi' })).result, { msg: 'hi' });
   t.deepEqual((await planWith(debugModule, conn, {})).result, { msg: 'Hello world!' });
-  t.deepEqual((await planWith(debugModule, conn, { var: 'nodes' }, { evaluate })).result, { nodes: ['a', 'b', 'c'] });
+  const shown = await planWith(debugModule, conn, { var: 'nodes' }, { evaluate });
+  t.deepEqual(shown.result, { nodes: ['a', 'b', 'c'] });
+  t.is(shown.msg, 'nodes: [\n  "a",\n  "b",\n  "c"\n]');
   t.deepEqual((await planWith(debugModule, conn, { var: 'nope' }, { evaluate })).result, { nope: 'VARIABLE IS NOT DEFINED!' });
   t.like((await planWith(debugModule, conn, { msg: 'x', verbosity: 2 }, { vars: { ansible_verbosity: 1 } })).result, { skipped: true });
   t.deepEqual((await planWith(debugModule, conn, { msg: 'x', verbosity: 2 }, { vars: { ansible_verbosity: 2 } })).result, { msg: 'x' });
