@@ -62,7 +62,7 @@ async function matchDiskToImage(name: string, image: ImageInfo, log: LabLog): Pr
 
 async function startMachine(spec: MachineSpec, image: ImageInfo, publicKey: string, log: LabLog): Promise<MachineState> {
   await matchDiskToImage(spec.name, image, log);
-  await createMachineNetwork(spec.name, spec.address);
+  await createMachineNetwork(spec.name, spec.index, spec.address);
   const root = await mountRoot(spec.name, image);
   await writeFile(path.join(machinePaths(spec.name).dir, 'image-id'), `${image.id}\n`);
   await seedRoot(spec.name, root, publicKey);

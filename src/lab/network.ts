@@ -34,6 +34,19 @@ export function parseSubnet(text: string): Subnet {
   return { cidr: `${prefix}.0/24`, prefix, bridgeAddress: `${prefix}.1` };
 }
 
+/**
+ * Fixed link-layer addresses: a machine re-created after a power cut or a
+ * reset keeps its MAC, so neighbour caches on the controller and on its
+ * peers stay right (a new random MAC left them sending into the void for
+ * half a minute). The bridge gets one too, since a bridge otherwise takes
+ * the lowest MAC of its ports and changes it as machines come and go.
+ */
+const MAC_PREFIX = '02:65:7a:6c';
+const macFor = (n: number): string =>
+  `${MAC_PREFIX}:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
+export const BRIDGE_MAC = macFor(0);
+export const machineMac = (index: number): string => macFor(index);
+
 export function machineAddress(subnet: Subnet, index: number): string {
   if (index < 1 || index > MAX_MACHINES) throw new LabError(`the lab holds at most ${MAX_MACHINES} machines`);
   return `${subnet.prefix}.${FIRST_HOST + index - 1}`;
@@ -88,14 +101,14 @@ async function checkSubnetUnused(subnet: Subnet): Promise<void> {
 export async function ensureBridge(subnet: Subnet): Promise<void> {
   if (!(await linkExists(BRIDGE_NAME))) {
     await checkSubnetUnused(subnet);
-    await run(['ip', 'link', 'add', 'name', BRIDGE_NAME, 'type', 'bridge']);
+    await run(['ip', 'link', 'add', 'name', BRIDGE_NAME, 'address', BRIDGE_MAC, 'type', 'bridge']);
   }
   const addrs = await ipJson<Array<{ addr_info: Array<{ local: string; prefixlen: number }> }>>(['-4', 'addr', 'show', 'dev', BRIDGE_NAME]);
   const have = addrs.flatMap((a) => a.addr_info.map((i) => `${i.local}/${i.prefixlen}`));
   const want = `${subnet.bridgeAddress}/24`;
   for (const other of have.filter((a) => a !== want)) await run(['ip', 'addr', 'del', other, 'dev', BRIDGE_NAME]);
   if (!have.includes(want)) await run(['ip', 'addr', 'add', want, 'dev', BRIDGE_NAME]);
-  await run(['ip', 'link', 'set', 'dev', BRIDGE_NAME, 'up']);
+  await run(['ip', 'link', 'set', 'dev', BRIDGE_NAME, 'address', BRIDGE_MAC, 'up']);
 }
 
 export async function removeBridge(): Promise<void> {
@@ -103,16 +116,18 @@ export async function removeBridge(): Promise<void> {
 }
 
 /** A fresh namespace and veth pair for one machine; leftovers of the same name are replaced. */
-export async function createMachineNetwork(machine: string, address: string): Promise<void> {
+export async function createMachineNetwork(machine: string, index: number, address: string): Promise<void> {
   await removeMachineNetwork(machine);
   const ns = netnsName(machine);
   const veth = vethName(machine);
   await run(['ip', 'netns', 'add', ns]);
-  await run(['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  await run(['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', machineMac(index), 'netns', ns]);
   await run(['ip', 'link', 'set', 'dev', veth, 'master', BRIDGE_NAME, 'up']);
   await run(['ip', '-n', ns, 'link', 'set', 'dev', 'lo', 'up']);
   await run(['ip', '-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
   await run(['ip', '-n', ns, 'link', 'set', 'dev', 'eth0', 'up']);
+  // whatever the controller remembered about this address is from an older link
+  await run(['ip', 'neigh', 'flush', 'to', address, 'dev', BRIDGE_NAME], { allowFail: true });
 }
 
 export async function removeMachineNetwork(machine: string): Promise<void> {

@@ -1,0 +1,39 @@
+/**
+ * `lab down` leaves nothing behind. Named to run last among the end-to-end
+ * files (ava runs them in alphabetical order, one at a time); it brings the
+ * lab back up at the end for whoever uses it next.
+ */
+import test from 'ava';
+import { existsSync } from 'node:fs';
+import { labDown, readLabState, silentLog, STATE_PATH } from '../../src/lab/index.js';
+import { ensureLab, findLabLeftovers, labSshOk, tcpAnswers } from '../helpers/lab.js';
+
+test.serial('lab down leaves no process, mount, namespace, link or HTTP server; lab up restores it', async (t) => {
+  const info = await ensureLab();
+  const state = await readLabState();
+  const httpPid = state?.http?.pid;
+  t.truthy(httpPid);
+  const before = findLabLeftovers();
+  t.true(before.processes.length >= info.machines.length * 2, 'the running lab is visible to the check');
+  t.is(before.mounts.length, info.machines.length);
+  t.is(before.netns.length, info.machines.length);
+  t.true(before.links.includes('ezlab0'));
+
+  const started = Date.now();
+  await labDown({ log: silentLog });
+  t.log(`lab down: ${Date.now() - started} ms`);
+
+  const after = findLabLeftovers();
+  t.deepEqual(after.processes, [], 'no nspawn, machine or HTTP server process');
+  t.deepEqual(after.mounts, [], 'no overlay mount');
+  t.deepEqual(after.netns, [], 'no network namespace');
+  t.deepEqual(after.links, [], 'no veth and no bridge');
+  t.throws(() => process.kill(httpPid!, 0), undefined, 'the HTTP server pid is gone');
+  for (const m of info.machines) t.throws(() => process.kill(m.initPid, 0), undefined, `${m.name} PID 1 is gone`);
+  t.false(await tcpAnswers(info.bridgeAddress, Number(new URL(info.httpUrl).port)));
+  t.false(existsSync(STATE_PATH));
+
+  const again = await ensureLab();
+  t.is(again.machines.length, 3);
+  t.is((await labSshOk('lab1', 'systemctl is-system-running')).trim(), 'running');
+});
