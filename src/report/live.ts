@@ -23,6 +23,8 @@ export class LiveReporter {
   private hosts = new Map<string, HostLine>();
   private running: Promise<unknown> = Promise.resolve();
   private pending: RunEvent[] = [];
+  /** diffs and messages of the running task, printed once its lines are drawn */
+  private taskNotes: Array<Extract<RunEvent, { type: 'host_result' }>> = [];
 
   constructor(options: { verbosity: number; diff: boolean; write: (text: string) => void }) {
     this.plain = new PlainReporter({ ...options, color: true });
@@ -59,7 +61,7 @@ export class LiveReporter {
           line.items++;
           if (event.msg && (event.status === 'failed' || event.status === 'unreachable')) line.msg = event.msg;
         }
-        if (event.diff?.length || event.ignored || event.module === 'debug') this.pending.push({ ...event, status: event.status });
+        if (event.diff?.length || event.ignored || event.module === 'debug') this.taskNotes.push(event);
         return;
       }
       case 'play_end':
@@ -108,9 +110,11 @@ export class LiveReporter {
       ],
       { exitOnError: false, rendererOptions: { collapseErrors: false }, registerSignalListeners: false },
     );
-    this.running = this.running.then(() => {
+    const notes = (this.taskNotes = []);
+    this.running = this.running.then(async () => {
       this.drainPlain();
-      return list.run().catch(() => undefined);
+      await list.run().catch(() => undefined);
+      for (const note of notes) this.plain.notes(note);
     });
   }
 }
