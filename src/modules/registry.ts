@@ -36,6 +36,7 @@ import { firewall } from './firewall/firewall-module.js';
 import { firewalld } from './firewall/firewalld-module.js';
 import { ufw } from './firewall/ufw-module.js';
 import { iptables } from './firewall/iptables-module.js';
+import { waitFor } from './wait-for.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -71,6 +72,7 @@ const modules: Module<any>[] = [
   firewalld,
   ufw,
   iptables,
+  waitFor,
 ];
 
 const byName = new Map<string, Module<any>>();
