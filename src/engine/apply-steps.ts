@@ -3,6 +3,8 @@
  * hosts, and only through here.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sh } from '../shell/quote.js';
 import { ModuleError } from '../errors.js';
 import type { Become, Connection, ExecResult } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
@@ -56,6 +58,12 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
         if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
         throw new ModuleError(`${step.description} failed: ${(error as Error).message}`);
       }
+      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started });
+    } else if (step.kind === 'fetch') {
+      const bytes = await targets.host.get(step.src, targets.become ? { become: targets.become } : {});
+      if (bytes === null) throw new ModuleError(`${step.description} failed: ${step.src} does not exist on the host`);
+      await targets.controller.exec(sh`mkdir -p ${path.dirname(step.dest)}`);
+      await targets.controller.put(step.dest, bytes, { mode: step.mode ?? 0o600 });
       outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started });
     }
   }
