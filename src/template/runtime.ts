@@ -5,7 +5,6 @@
  * derived from nunjucks' runtime, passed to each render, so nunjucks itself
  * is left untouched.
  */
-import { splitArgs } from './call-args.js';
 import type { RenderContext } from './context.js';
 import { internals, SafeString } from './nunjucks-internals.js';
 import * as operators from './operators.js';
@@ -129,14 +128,9 @@ export function inlineIfUndefined(line: number): Undefined {
   return new Undefined(`the inline if-expression on line ${line} evaluated to false and no else section was defined`);
 }
 
-/** nunjucks' keyword-args marker, read back by call-args.ts. */
-export function keywords(args: unknown[]): unknown[] {
-  return args;
-}
-
 const methods = {
   memberLookup, sliceLookup, callWrap, suppressValue, handleError, iterable, makeDict, runTest, inlineIfUndefined,
-  truthy, splitArgs,
+  truthy,
   contextOrFrameLookup(context: RenderContext, frame: { lookup(name: string): unknown }, name: string): unknown {
     const local = frame.lookup(name);
     return local !== undefined ? local : context.lookup(name);

@@ -125,10 +125,12 @@ test('include and import read templates from the search paths', async (t) => {
   writeFileSync(join(dir, 'part.j2'), 'part of {{ name }}');
   writeFileSync(join(dir, 'macros.j2'), '{% macro hello(who) %}hello {{ who }}{% endmacro %}');
   writeFileSync(join(dir, 'broken.j2'), 'line one\n{{ nope }}\n');
+  writeFileSync(join(dir, 'base.j2'), '[{% block body %}base{% endblock %}]');
   const withPaths = new Templar({ searchPaths: [dir] });
   t.is(withPaths.render('[{% include "part.j2" %}]', VARS), '[part of etcd]');
   t.is(withPaths.render('{% import "macros.j2" as m %}{{ m.hello(name) }}', VARS), 'hello etcd');
   t.is(withPaths.render('{% from "macros.j2" import hello %}{{ hello("x") }}', VARS), 'hello x');
+  t.is(withPaths.render('{% extends "base.j2" %}{% block body %}{{ name }}+{{ super() }}{% endblock %}', VARS), '[etcd+base]');
   const err = t.throws(() => withPaths.render('a\n{% include "broken.j2" %}', VARS, { file: 'main.j2' }));
   t.regex(err!.message, /broken\.j2:2: 'nope' is undefined/);
   t.throws(() => withPaths.render('{% include "missing.j2" %}', VARS), { message: /template not found: missing\.j2/ });
