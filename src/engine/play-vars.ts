@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
 import { OMIT } from '../template/index.js';
-import { VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
+import { Literal, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
 import type { HostState } from './host-state.js';
 
 export interface PlayScope {
@@ -59,7 +59,8 @@ export class PlayVars {
       inventory_hostname_short: host.split('.')[0],
       group_names: this.scope.inventory.groupNamesOf(host),
       groups: this.groups,
-      hostvars: this.hostvarsProxy(),
+      // a lazy view of every host: never walked in search of templates, which would resolve every host's every variable
+      hostvars: new Literal(this.hostvarsProxy()),
       play_hosts: activeHosts,
       ansible_play_hosts: activeHosts,
       ansible_play_hosts_all: this.scope.playHosts,
