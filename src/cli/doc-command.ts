@@ -12,7 +12,9 @@ export function registerDocCommand(program: Command): void {
     .option('--list', 'list every module with its summary')
     .option('--markdown', 'print the whole reference as markdown (docs/modules.md)')
     .action((name: string | undefined, flags: { list?: boolean; markdown?: boolean }) => {
-      const write = (s: string) => process.stdout.write(`${s}\n`);
+      const write = (s: string): void => {
+        process.stdout.write(`${s}\n`);
+      };
       if (flags.markdown) return write(referenceMarkdown(allModules()));
       if (flags.list || !name) {
         const modules = allModules();
