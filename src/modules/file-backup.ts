@@ -65,3 +65,12 @@ function describe(paths: readonly string[]): string {
   if (paths.length <= 3) return paths.join(', ');
   return `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
 }
+
+/** Deletes the backups once the run no longer needs them for undo (Plan.cleanup). */
+export function dropBackupsStep(files: ReadonlyArray<{ backup: string }>): Step {
+  return {
+    kind: 'exec',
+    command: files.map((f) => sh`rm -f ${f.backup}`).join('\n'),
+    description: `delete ${files.length === 1 ? 'the backup' : `${files.length} backups`} of this change`,
+  };
+}

@@ -9,7 +9,7 @@ import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { ChecksumMismatchError, sharedDownloadCache, type CachedFile } from './download-cache.js';
 import type { DownloadOptions } from './download-transport.js';
-import { backupPath, backupStep, removeStep, restoreStep } from './file-backup.js';
+import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
 import {
   checksumsProbeCommand,
@@ -70,7 +70,8 @@ export const getUrl = defineModule<GetUrlArgs>({
       default: false,
       description:
         'Without a checksum, an existing `dest` is left alone unless force is true; then the URL is downloaded and ' +
-        'replaces `dest` when its content differs.',
+        'replaces `dest` when its content differs (with `fetch_on: host` the content is only known after the ' +
+        'download, so it always counts as a change).',
     },
     timeout: { type: 'int', default: 10, description: 'Seconds to wait for the server to connect or send data.' },
     validate_certs: { type: 'bool', default: true, description: "Verify the server's TLS certificate." },
@@ -228,7 +229,14 @@ function contentPlan(
     return { changed: true, diff: [diff], steps: write, undo: [removeStep([dest])], result };
   }
   const files = [{ path: dest, backup: backupPath(ctx.runId, dest, `get_url ${diff.after}`) }];
-  return { changed: true, diff: [diff], steps: [backupStep(files), ...write], undo: [restoreStep(files)], result };
+  return {
+    changed: true,
+    diff: [diff],
+    steps: [backupStep(files), ...write],
+    undo: [restoreStep(files)],
+    cleanup: [dropBackupsStep(files)],
+    result,
+  };
 }
 
 /** The content is right; only mode, owner or group may still differ. */

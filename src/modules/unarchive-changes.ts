@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { sh } from '../shell/quote.js';
-import { backupPath, backupStep, removeStep, restoreStep } from './file-backup.js';
+import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
 import { humanSize, shortSha } from './get-url-checksum.js';
 import type { Diff, Step } from './types.js';
 import type { DestEntry, Member } from './unarchive-members.js';
@@ -113,7 +113,7 @@ export interface ExtractPlan {
 }
 
 /** Steps to back up, extract and move into place; and the undo that takes all of it back. */
-export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { steps: Step[]; undo: Step[] } {
+export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { steps: Step[]; undo: Step[]; cleanup: Step[] } {
   const abs = (rel: string) => path.posix.join(p.dest, rel);
   const replaced = changes
     .filter((c) => c.action === 'replace')
@@ -146,7 +146,7 @@ export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { step
   const files = created.filter((c) => c.member.type !== 'dir').map((c) => abs(c.member.path));
   const dirs = created.filter((c) => c.member.type === 'dir').map((c) => abs(c.member.path));
   if (files.length || dirs.length) undo.push(removeStep(files, dirs));
-  return { steps, undo };
+  return { steps, undo, cleanup: replaced.length ? [dropBackupsStep(replaced)] : [] };
 }
 
 function attributeCommands(target: string, isLink: boolean, want: Attributes): string[] {

@@ -154,6 +154,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     diff: describeChanges(args.dest, changes, want),
     steps,
     undo,
+    ...(extract.cleanup.length ? { cleanup: extract.cleanup } : {}),
     result: { ...result, changed_files: changes.map((c) => path.posix.join(args.dest, c.member.path)) },
   };
 }
