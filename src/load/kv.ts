@@ -6,8 +6,20 @@
 
 /** Splits a line into words like a shell would, but keeps Jinja blocks whole and quotes in place. */
 export function splitArgs(text: string): string[] {
-  const words: string[] = [];
+  return splitArgSpans(text).map((w) => w.word);
+}
+
+interface ArgSpan {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** splitArgs, with where each word starts and ends in `text`. */
+function splitArgSpans(text: string): ArgSpan[] {
+  const words: ArgSpan[] = [];
   let current = '';
+  let begin = 0;
   let quote: string | null = null;
   let depth = 0;
   let started = false;
@@ -16,6 +28,7 @@ export function splitArgs(text: string): string[] {
     const two = text.slice(i, i + 2);
     if (two === '{{' || two === '{%' || two === '{#') {
       depth++;
+      if (!started) begin = i;
       current += two;
       i++;
       started = true;
@@ -28,7 +41,7 @@ export function splitArgs(text: string): string[] {
       continue;
     }
     if (depth === 0 && !quote && (ch === ' ' || ch === '\t' || ch === '\n')) {
-      if (started) words.push(current);
+      if (started) words.push({ word: current, start: begin, end: i });
       current = '';
       started = false;
       continue;
@@ -37,6 +50,7 @@ export function splitArgs(text: string): string[] {
       if (quote === ch) quote = null;
       else if (!quote) quote = ch;
     }
+    if (!started) begin = i;
     if (ch === '\\' && quote && i + 1 < text.length) {
       current += ch + (text[i + 1] as string);
       i++;
@@ -46,7 +60,7 @@ export function splitArgs(text: string): string[] {
     current += ch;
     started = true;
   }
-  if (started) words.push(current);
+  if (started) words.push({ word: current, start: begin, end: text.length });
   return words;
 }
 
@@ -68,18 +82,27 @@ export function parseKeyValue(
   options: { rawParam?: string; knownKeys?: ReadonlySet<string> } = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const raw: string[] = [];
-  for (const word of splitArgs(text)) {
+  // The raw parameter keeps the text between its words (newlines of a
+  // multi-line `shell: |` script), minus the key=value words taken out.
+  let raw = '';
+  let previous: ArgSpan | undefined;
+  let adjacent = false;
+  for (const span of splitArgSpans(text)) {
+    const { word } = span;
     const m = KEY.exec(word);
     const key = m?.[1];
     if (m && key && (!options.rawParam || options.knownKeys?.has(key))) {
       out[key] = unquote(m[2] ?? '');
+      adjacent = false;
     } else if (options.rawParam) {
-      raw.push(word);
+      if (previous) raw += adjacent ? text.slice(previous.end, span.start) : ' ';
+      raw += text.slice(span.start, span.end);
+      previous = span;
+      adjacent = true;
     } else {
       throw new Error(`'${word}' is not of the form key=value`);
     }
   }
-  if (options.rawParam && raw.length) out[options.rawParam] = raw.join(' ');
+  if (options.rawParam && previous) out[options.rawParam] = raw;
   return out;
 }
