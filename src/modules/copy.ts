@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { planCopyTree } from './copy-tree.js';
 import { probePaths } from './file-facts.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
 import type { ArgSchema, HostContext, Plan, Step } from './types.js';
@@ -108,7 +109,9 @@ export const copyModule = defineModule<CopyArgs>({
   args: {
     src: {
       type: 'path',
-      description: "The file to copy: a path in the role's files/ folder (or absolute, on the controller); with remote_src, a path on the host.",
+      description:
+        "The file to copy: a path in the role's files/ folder (or absolute, on the controller); with remote_src, a path on the host. " +
+        'A directory is copied recursively: `dir` lands as `dest/dir/`, `dir/` copies its contents into dest.',
     },
     content: {
       type: 'raw',
@@ -117,7 +120,7 @@ export const copyModule = defineModule<CopyArgs>({
     },
     ...FILE_CONTENT_ARGS,
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
-    directory_mode: { type: 'mode', description: 'Mode of directories created for a dest ending in `/`.' },
+    directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
   },
   async plan(ctx, args) {
     if ((args.src === undefined) === (args.content === undefined)) {
@@ -130,7 +133,17 @@ export const copyModule = defineModule<CopyArgs>({
     let bytes: Buffer;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
-      if (statSync(local).isDirectory()) throw new ModuleError(`copy: ${args.src} is a directory; copying directories is not supported yet`);
+      if (statSync(local).isDirectory()) {
+        return planCopyTree(ctx, {
+          src: args.src,
+          localDir: local,
+          dest: args.dest,
+          attributes: { mode: args.mode, owner: args.owner, group: args.group },
+          directoryMode: args.directory_mode,
+          backup: args.backup,
+          force: args.force,
+        });
+      }
       bytes = readFileSync(local);
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {

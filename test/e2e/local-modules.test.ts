@@ -83,6 +83,7 @@ function tasks(root: string): Array<[string, Record<string, unknown>]> {
     ['file', { path: at('current'), state: 'link', src: 'v2', force: true }],
     ['file', { path: at('data'), state: 'directory', owner: 'nobody', group: 'nogroup', mode: '0750', recurse: true }],
     ['copy', { src: 'etcd.conf', dest: at('new/conf.d/'), directory_mode: '0755' }],
+    ['copy', { src: 'conf.d', dest: at('etc/etcd'), mode: '0600', directory_mode: '0750' }],
     ['copy', { src: at('release.tar'), dest: at('opt/'), remote_src: true }],
     ['file', { path: at('stamp'), state: 'touch' }],
     ['command', { argv: ['touch', at('made')], creates: at('made'), rollback: `rm -f ${at('made')}` }],
@@ -111,6 +112,8 @@ test('apply changes the folder, a second plan is a no-op, undo restores it byte 
   t.is(readlinkSync(path.join(root, 'current')), 'v2');
   t.is(lstatSync(path.join(root, 'data/x/f')).uid, 65534);
   t.is(readFileSync(path.join(root, 'new/conf.d/etcd.conf'), 'utf8'), 'name: etcd\n');
+  t.is(readFileSync(path.join(root, 'etc/etcd/conf.d/sub/b.conf'), 'utf8'), 'b=2\n');
+  t.is(lstatSync(path.join(root, 'etc/etcd/conf.d/sub')).mode & 0o777, 0o750);
 
   const second = new Map<string, boolean>();
   for (const [name, args] of tasks(root)) {

@@ -136,3 +136,14 @@ test('copy: remote_src compares both checksums in one probe', async (t) => {
 test('copy: src and content together are refused', async (t) => {
   await t.throwsAsync(planWith(copyModule, new FakeConnection(), { src: 'a', content: 'b', dest: '/x' }), { message: /exactly one/ });
 });
+
+test('copy: a directory src is copied file by file after one probe', async (t) => {
+  const conn = answerFacts(new FakeConnection(), absent(0, '/etc/etcd'), present(1, { content: 'b=2\n' }));
+  const plan = await planWith(copyModule, conn, { src: 'conf.d', dest: '/etc/etcd' }, { roleDir: ROLE });
+  t.is(conn.commands().length, 1);
+  t.deepEqual(describeSteps(plan.steps), ['mkdir -p -- /etc/etcd/conf.d', 'put /etc/etcd/conf.d/a.conf']);
+  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /etc/etcd/conf.d/a.conf', 'rm -rf -- /etc/etcd/conf.d']);
+  t.like(plan.result, { dest: '/etc/etcd/conf.d', files: 2 });
+  const contents = answerFacts(new FakeConnection(), present(0, { content: 'a=1\n' }), present(1, { content: 'b=2\n' }));
+  t.false((await planWith(copyModule, contents, { src: 'conf.d/', dest: '/etc/etcd/conf.d' }, { roleDir: ROLE })).changed, 'dir/ copies the contents; idempotent');
+});
