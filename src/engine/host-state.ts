@@ -22,6 +22,8 @@ export class HostState {
   unreachable = false;
   /** the failure was caught by a rescue section */
   rescued = false;
+  /** the task and result that last failed, for a rescue's ansible_failed_task/ansible_failed_result */
+  lastFailure: { task: Record<string, unknown>; result: Record<string, unknown> } | undefined;
   readonly counters: Counters = emptyCounters();
 
   constructor(readonly name: string) {}

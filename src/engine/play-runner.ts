@@ -105,6 +105,7 @@ export class PlayRunner {
         state.failed = false;
         state.counters.failed--;
         state.counters.rescued++;
+        if (state.lastFailure) state.assign({ ansible_failed_task: state.lastFailure.task, ansible_failed_result: state.lastFailure.result });
       }
       await this.runNodes(block.rescue, failed);
     }
@@ -143,6 +144,10 @@ export class PlayRunner {
   private settle(task: TaskNode, host: string, outcome: TaskOutcome): void {
     this.record(host, outcome.status, outcome.ignored);
     if (!outcome.ignored) this.mark(host, outcome.status);
+    if (outcome.status === 'failed' && !outcome.ignored) {
+      const state = this.rt.hosts.get(host);
+      if (state) state.lastFailure = { task: { name: task.name ?? task.module, action: task.module }, result: outcome.result };
+    }
     if (outcome.status === 'changed' && task.notify.length) {
       let set = this.rt.notified.get(host);
       if (!set) this.rt.notified.set(host, (set = new Set()));
