@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { probePaths } from './file-facts.js';
-import { contentDiff, sha1 } from './file-plans.js';
+import { contentDiff, looksLikePrivateKey, sha1 } from './file-plans.js';
 import { defineModule, type Step } from './types.js';
 
 export interface FetchArgs {
@@ -81,9 +81,19 @@ export const fetchModule = defineModule<FetchArgs>({
     if (dirs.length) {
       steps.push({ kind: 'exec', command: sh`mkdir -p -- ${dirs[dirs.length - 1] as string}`, description: `create ${dirs[dirs.length - 1]}`, on: 'controller' });
     }
-    steps.push({ kind: 'put', dest, content: { base64: bytes.toString('base64') }, description: `fetch ${args.src} to ${dest}`, on: 'controller', ...(localMode !== undefined ? { mode: localMode } : {}) });
+    const keepMode = localMode !== undefined ? { mode: localMode } : {};
+    steps.push({
+      kind: 'put',
+      dest,
+      content: { base64: bytes.toString('base64') },
+      description: `fetch ${args.src} to ${dest}`,
+      on: 'controller',
+      secret: looksLikePrivateKey(bytes),
+      ...keepMode,
+    });
+    // The journal keeps undo steps: an old local private key stays marked secret there.
     const undo: Step[] = local
-      ? [{ kind: 'put', dest, content: { base64: local.toString('base64') }, description: `put back ${dest}`, on: 'controller', ...(localMode !== undefined ? { mode: localMode } : {}) }]
+      ? [{ kind: 'put', dest, content: { base64: local.toString('base64') }, description: `put back ${dest}`, on: 'controller', secret: looksLikePrivateKey(local), ...keepMode }]
       : [{ kind: 'exec', command: sh`rm -rf -- ${dirs[0] ?? dest}`, description: `remove ${dirs[0] ?? dest}`, on: 'controller' }];
     return { changed: true, diff: [contentDiff(dest, local, bytes)], steps, undo, result };
   },
