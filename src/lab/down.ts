@@ -7,10 +7,11 @@
  */
 import { rm, unlink } from 'node:fs/promises';
 import { LabError } from '../errors.js';
+import { labCgroupParents, removeMachineCgroups } from './cgroup.js';
 import { checkPlatform } from './deps.js';
 import { stopHttpServer } from './http-server.js';
 import { withLabLock } from './lock.js';
-import { stopMachine } from './machine.js';
+import { releaseMachine, stopMachine } from './machine.js';
 import { labMounts } from './mounts.js';
 import { removeBridge } from './network.js';
 import { MACHINES_DIR, STATE_PATH } from './paths.js';
@@ -27,6 +28,7 @@ export async function labDown(options: { log?: LabLog } = {}): Promise<void> {
     const state = await readLabState();
     if (state && state.machines.length > 0) log(`stopping ${state.machines.map((m) => m.name).join(', ')}`);
     await Promise.all((state?.machines ?? []).map((m) => stopMachine(m.name, m.pid, m.initPid, STOP_GRACE_MS)));
+    for (const m of state?.machines ?? []) await releaseMachine(m.name);
     if (state?.http) await stopHttpServer(state.http.pid);
     await sweepLeftovers(new Set(), log);
     const stillMounted = await labMounts();
@@ -35,6 +37,10 @@ export async function labDown(options: { log?: LabLog } = {}): Promise<void> {
     }
     await rm(MACHINES_DIR, { recursive: true, force: true });
     await removeBridge();
+    // stopped nspawn processes leave their groups once reaped, which can take a few seconds here
+    if (!(await removeMachineCgroups(await labCgroupParents(), 15_000))) {
+      log(`some empty lab cgroups are still held by exited processes; the next \`lab up\` removes them`);
+    }
     await unlink(STATE_PATH).catch(() => {});
     log('lab down: no machines, mounts, namespaces, links or HTTP server left');
   });

@@ -8,6 +8,8 @@ import { closeSync, openSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
+import { sh } from '../shell/quote.js';
+import { createMachineCgroups, labCgroupParents, removeMachineCgroups } from './cgroup.js';
 import { ensureMachineIdentity } from './identity.js';
 import { OPS_USER, type ImageInfo } from './image.js';
 import { isMounted, unmount } from './mounts.js';
@@ -90,11 +92,17 @@ export async function isMachineProcess(pid: number, name: string): Promise<boole
   return argv !== null && path.basename(argv[0] ?? '') === 'systemd-nspawn' && argv.includes(`--machine=${name}`);
 }
 
-/** Starts systemd-nspawn detached from this process; returns its pid. */
+/**
+ * Starts systemd-nspawn detached from this process, inside the machine's own
+ * cgroups (see cgroup.ts); returns its pid. A shell enters the groups and
+ * then execs nspawn, so the pid is nspawn's.
+ */
 export async function startNspawn(name: string, root: string): Promise<number> {
+  const enter = (await createMachineCgroups(name)).map((dir) => sh`echo $$ > ${path.join(dir, 'cgroup.procs')} && `).join('');
+  const script = `${enter}${sh`exec systemd-nspawn ${nspawnArgs(name, root)}`}`;
   const consoleFd = openSync(machinePaths(name).console, 'w');
   try {
-    const child = spawn('systemd-nspawn', nspawnArgs(name, root), { detached: true, stdio: ['ignore', consoleFd, consoleFd] });
+    const child = spawn('sh', ['-c', script], { detached: true, stdio: ['ignore', consoleFd, consoleFd] });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) => reject(new LabError(`cannot start systemd-nspawn for ${name}: ${err.message}`)));
@@ -151,6 +159,8 @@ export async function releaseMachine(name: string): Promise<void> {
   await removeMachineNetwork(name);
   // nspawn leaves this behind on the controller when it cannot remove it
   await rmdir(path.join('/run/systemd/nspawn/propagate', name)).catch(() => {});
+  // a group still holding the unreaped nspawn is reused by the next boot, and removed by `down`
+  await removeMachineCgroups((await labCgroupParents()).map((parent) => path.join(parent, name)), 0);
 }
 
 /** Forgets the machine's disk: the next boot starts from the image. */

@@ -8,6 +8,7 @@
  */
 import { readdir, readlink, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { labCgroupParents, removeMachineCgroups } from './cgroup.js';
 import { HTTP_SCRIPT_PATH, MACHINES_DIR, BRIDGE_NAME } from './paths.js';
 import { isMachineProcess, stopMachine } from './machine.js';
 import { labMounts, unmount } from './mounts.js';
@@ -77,6 +78,11 @@ export async function sweepLeftovers(keep: ReadonlySet<string>, log: LabLog): Pr
     if (keep.has(ns.slice('ezlab-'.length))) continue;
     log(`removing leftover network namespace ${ns}`);
     await removeNetns(ns);
+  }
+  for (const parent of await labCgroupParents()) {
+    const groups = await readdir(parent, { withFileTypes: true }).catch(() => []);
+    const gone = groups.filter((g) => g.isDirectory() && !keep.has(g.name)).map((g) => path.join(parent, g.name));
+    await removeMachineCgroups(gone, 0);
   }
   const propagate = '/run/systemd/nspawn/propagate';
   for (const dir of await readdir(propagate).catch(() => [] as string[])) {
