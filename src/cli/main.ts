@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { EzplayError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { registerLabCommands } from './lab.js';
+import { registerStatusCommand } from './status-command.js';
 import { registerDocCommand } from './doc-command.js';
 import { addRunOptions, runCommand, type RunFlags } from './run-command.js';
 import { rollbackCommand } from './rollback-command.js';
@@ -57,6 +58,7 @@ Examples:
     });
 
   registerLabCommands(cli);
+  registerStatusCommand(cli);
   registerDocCommand(cli);
   return cli;
 }

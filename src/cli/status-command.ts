@@ -1,0 +1,148 @@
+/**
+ * `ezplay status`: the etcd cluster's health table, changing nothing. It
+ * runs the shipped playbooks/status.yml (a ping, then etcd_health from the
+ * first reachable member) through the engine and prints what the health
+ * check saw. Its run journal goes to a temporary folder, so the latest run
+ * that `ezplay rollback` finds stays the last real one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EventBus, type RunEvent } from '../engine/events.js';
+import { runPlaybook } from '../engine/run.js';
+import { validatePlaybook } from '../engine/validate.js';
+import { loadInventory } from '../load/inventory.js';
+import { loadPlaybook } from '../load/playbook.js';
+import { PACKAGE_ROOT } from '../load/roles.js';
+import { loadVarsDirs } from '../load/vars-dirs.js';
+import { healthTable } from '../modules/etcd/judge-health.js';
+import type { MemberHealth } from '../modules/etcd/health-probe.js';
+import { Templar } from '../template/index.js';
+import { EXIT } from './exit-codes.js';
+import { parseExtraVars } from './extra-vars.js';
+import { chooseInventory } from './inventory-choice.js';
+import { makeReporter } from './reporter-choice.js';
+import { sshOpener } from './ssh-opener.js';
+
+export interface StatusFlags {
+  inventory: string[];
+  extraVars: string[];
+  limit?: string;
+  json?: boolean;
+  color: boolean;
+  verbose: number;
+  acceptNewHostKeys?: boolean;
+}
+
+/** What the status run learnt, for printing. */
+export interface ClusterStatus {
+  healthy: boolean;
+  members: MemberHealth[];
+  leader: string | null;
+  alarms: unknown[];
+  problems: string[];
+  /** hosts that did not answer the ping */
+  unreachable: string[];
+  /** the health check could not run at all (no reachable member, no etcdctl) */
+  error?: string;
+}
+
+export const STATUS_PLAYBOOK = path.join(PACKAGE_ROOT, 'playbooks', 'status.yml');
+const HEALTH_TASK = 'etcd cluster health';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description("show the etcd cluster's health (every member, leader, raft term and index, alarms), changing nothing")
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default inventory/hosts, else the lab)', collect, [])
+    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON/YAML, or @file (repeatable)', collect, [])
+    .option('-l, --limit <pattern>', 'ask only these members')
+    .option('--json', 'print the status as one JSON object')
+    .option('--no-color', 'plain output without colours')
+    .option('-v, --verbose', 'show the tasks of the status run too', (_v: string, prev: number) => prev + 1, 0)
+    .option('--accept-new-host-keys', 'record host keys seen for the first time')
+    .addHelpText('after', '\nExit status: 0 when the cluster is healthy, 2 when it is not, 3 when no member answers.')
+    .action(async (flags: StatusFlags) => {
+      process.exitCode = await statusCommand(flags);
+    });
+}
+
+export async function statusCommand(flags: StatusFlags): Promise<number> {
+  const say = (s: string) => process.stderr.write(`${s}\n`);
+  const write = (s: string) => process.stdout.write(`${s}\n`);
+  const playbook = loadPlaybook(STATUS_PLAYBOOK);
+  validatePlaybook(playbook);
+  const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
+  const inventory = await loadInventory(inventoryPaths);
+  await loadVarsDirs(playbook.dir, inventory);
+
+  const bus = new EventBus();
+  const seen = { health: undefined as Record<string, unknown> | undefined, unreachable: new Set<string>() };
+  bus.on((event: RunEvent) => {
+    if (event.type !== 'host_result') return;
+    if (event.status === 'unreachable') seen.unreachable.add(event.host);
+    if (event.task === HEALTH_TASK && event.result) seen.health = event.result;
+  });
+  const reporter = flags.verbose > 0 && !flags.json ? makeReporter({ ...flags, verbose: flags.verbose - 1 }, bus) : undefined;
+  const journalRoot = mkdtempSync(path.join(os.tmpdir(), 'ezplay-status-'));
+  try {
+    await runPlaybook(playbook, {
+      inventory,
+      inventoryPaths,
+      check: true,
+      diff: false,
+      limit: flags.limit,
+      tags: [],
+      skipTags: [],
+      extraVars: parseExtraVars(flags.extraVars),
+      forks: 25,
+      rollback: false,
+      verbosity: Math.max(0, flags.verbose - 1),
+      journalRoot,
+      openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }),
+      events: bus,
+      templar: new Templar(),
+    });
+    await reporter?.flush();
+  } finally {
+    rmSync(journalRoot, { recursive: true, force: true });
+  }
+
+  const status = clusterStatus(seen.health, [...seen.unreachable]);
+  if (flags.json) write(JSON.stringify(status));
+  else for (const line of describeStatus(status)) write(line);
+  if (status.healthy) return EXIT.ok;
+  return status.members.length === 0 && status.unreachable.length > 0 ? EXIT.hostUnreachable : EXIT.hostFailed;
+}
+
+export function clusterStatus(result: Record<string, unknown> | undefined, unreachable: string[]): ClusterStatus {
+  if (!result) {
+    return {
+      healthy: false, members: [], leader: null, alarms: [], problems: [], unreachable,
+      error: unreachable.length ? 'no member answered' : 'the health check did not run',
+    };
+  }
+  const members = (result.members as MemberHealth[] | undefined) ?? [];
+  const problems = (result.problems as string[] | undefined) ?? [];
+  const healthy = result.healthy === true && !result.failed;
+  return {
+    healthy,
+    members,
+    leader: (result.leader as string | null | undefined) ?? null,
+    alarms: (result.alarms as unknown[] | undefined) ?? [],
+    problems: healthy ? [] : problems.length ? problems : [String(result.msg ?? 'unhealthy')],
+    unreachable,
+  };
+}
+
+export function describeStatus(status: ClusterStatus): string[] {
+  const lines = status.members.length ? healthTable(status.members) : [];
+  if (status.unreachable.length) lines.push(`unreachable over ssh: ${status.unreachable.join(', ')}`);
+  if (status.error) lines.push(`etcd cluster status unknown: ${status.error}`);
+  else if (status.healthy) lines.push(`etcd cluster is healthy (${status.members.length} members, leader ${status.leader ?? '?'})`);
+  else lines.push(`etcd cluster is NOT healthy: ${status.problems.join('; ')}`);
+  return lines;
+}
