@@ -5,7 +5,6 @@
  */
 import type { Client, SFTPWrapper } from 'ssh2';
 import { ConnectionError } from '../errors.js';
-import { sh } from '../shell/quote.js';
 import type { Become, Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
 import { PersistentShell, ShellFailure, type RawResult } from './persistent-shell.js';
 import { ShellPool } from './ssh-shell-pool.js';
@@ -198,7 +197,8 @@ export class SshConnection implements Connection, FileHost {
   private async killProcessGroup(pid: number): Promise<void> {
     if (!pid || this.lostReason || !this.pool) return;
     try {
-      await this.pool.withShell((shell) => shell.run(sh`kill -KILL -- -${pid} 2>/dev/null`, 5000));
+      // The shell leads its process group; dash's kill takes no `--` before a negative pid.
+      await this.pool.withShell((shell) => shell.run(`kill -KILL -${Math.trunc(pid)} 2>/dev/null`, 5000));
     } catch {
       // best effort: the command's own end will come when the host reaps it
     }
