@@ -179,7 +179,7 @@ export class TaskRunner {
       ? { conn: this.rt.controller, name: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
     const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, vars, render);
-    const env = task.environment !== undefined ? (render(task.environment) as Record<string, string>) : undefined;
+    const env = task.environment !== undefined ? mergeEnvironment(render(task.environment)) : undefined;
     const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
 
@@ -276,6 +276,15 @@ export class TaskRunner {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `unexpected error: ${message}`, exception: (error as Error)?.stack } };
   }
+}
+
+/** `environment` as one mapping: a list of mappings (play, block, task) merges, the last winning. */
+function mergeEnvironment(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const layer of Array.isArray(value) ? value : [value]) {
+    if (layer && typeof layer === 'object') for (const [k, v] of Object.entries(layer)) out[k] = String(v);
+  }
+  return out;
 }
 
 function withVar(vars: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {

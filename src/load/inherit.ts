@@ -17,7 +17,6 @@ export function emptyScope(): Scope {
 const SCALARS: Array<[keyof Inheritable, string]> = [
   ['become', 'become'],
   ['becomeUser', 'become_user'],
-  ['environment', 'environment'],
   ['noLog', 'no_log'],
   ['checkMode', 'check_mode'],
   ['diff', 'diff'],
@@ -47,6 +46,7 @@ export function readInheritable(raw: Record<string, unknown>, pos: SourcePos | u
   for (const [field, key] of SCALARS) {
     if (raw[key] !== undefined) (out as Record<string, unknown>)[field] = raw[key];
   }
+  if (raw.environment !== undefined && raw.environment !== null) out.environment = raw.environment;
   return out;
 }
 
@@ -57,6 +57,10 @@ export function inherit(parent: Scope, own: Partial<Inheritable>): Scope {
     tags: [...new Set([...parent.tags, ...(own.tags ?? [])])],
     vars: { ...parent.vars, ...own.vars },
   };
+  // As in Ansible, environments accumulate (a list, inner last and winning); each may still be a template.
+  if (own.environment !== undefined) {
+    out.environment = parent.environment === undefined ? own.environment : [...list(parent.environment), ...list(own.environment)];
+  }
   for (const [field] of SCALARS) {
     const value = own[field];
     if (value !== undefined) (out as unknown as Record<string, unknown>)[field] = value;
