@@ -242,7 +242,10 @@ export class TaskRunner {
       return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
     }
     const t1 = performance.now();
-    if (plan.steps?.length) {
+    // `changed_when: false` declares a read-only probe (ss, etcdctl member
+    // list): nothing to undo, so no "cannot undo" entry in the journal.
+    const readOnly = task.changedWhen === false || String(task.changedWhen).trim().toLowerCase() === 'false';
+    if (plan.steps?.length && !readOnly) {
       this.rt.journal.record({
         host,
         target: target.name,
