@@ -207,7 +207,9 @@ export class TaskRunner {
       attempt++;
       const out = await this.once(module, ctx, args, task, host, target, { check, become, env });
       const result = retries ? { ...out.result, attempts: attempt } : out.result;
-      const delegatedTo = target.name !== host ? target.name : undefined;
+      // debug, set_fact and the like run on the controller without being delegated there
+      const shown = module.controllerOnly ? delegateTo : target.name;
+      const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
       if (task.until === undefined) return { ...out, result, delegatedTo };
       const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
       if (this.all(task.until, scope, task.pos) || attempt > retries) {
