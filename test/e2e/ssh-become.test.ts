@@ -1,0 +1,134 @@
+/**
+ * `become` through sudo on the persistent shell, with real local users:
+ * one whose sudo needs no password, one whose sudo needs it (credential
+ * cached per shell), and one whose sudo never caches (password each time).
+ */
+import test from 'ava';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSsh, type SshConnection, type SshOptions } from '../../src/connection/ssh.js';
+import type { ConnectionSpec, ExecResult } from '../../src/connection/types.js';
+import { ensureUser, makeKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+
+const NOPW = 'ezplay-sudo-nopw';
+const PW = 'ezplay-sudo-pw';
+const NOCACHE = 'ezplay-sudo-nocache';
+const SECRET = 'S3cret-sudo-Pa55';
+
+let dir: string;
+let sshd: Sshd;
+let key: KeyPair;
+let knownHosts: string;
+
+const options = (): SshOptions => ({ agentSocket: null, knownHostsFiles: [], sshConfigPath: join(dir, 'none') });
+const spec = (user: string): ConnectionSpec => ({
+  host: 'db1', transport: 'ssh', address: '127.0.0.1', port: sshd.port, user,
+  privateKeyFile: key.file, knownHostsFile: knownHosts,
+});
+
+function assertNoSecret(t: { false: (v: boolean, m?: string) => void }, ...results: ExecResult[]): void {
+  for (const r of results) t.false(JSON.stringify(r).includes(SECRET), 'the sudo password leaked into a result');
+}
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ezplay-become-test-'));
+  key = await makeKey(dir, 'ed25519');
+  await ensureUser(NOPW, SECRET, 'nopasswd');
+  await ensureUser(PW, SECRET, 'password');
+  await ensureUser(NOCACHE, SECRET, 'password');
+  // This user's sudo never remembers a password, like timestamp_timeout=0 sites.
+  await writeFile(`/etc/sudoers.d/${NOCACHE}`, `Defaults:${NOCACHE} timestamp_timeout=0\n${NOCACHE} ALL=(ALL:ALL) ALL\n`, { mode: 0o440 });
+  const lines = [key.publicLine];
+  sshd = await startSshd({ authorizedKeys: { root: lines, [NOPW]: lines, [PW]: lines, [NOCACHE]: lines } });
+  knownHosts = join(dir, 'known_hosts');
+  await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
+});
+
+test.after.always(async () => {
+  await sshd?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test.serial('become without a sudo password', async (t) => {
+  const c = await openSsh(spec(NOPW), options());
+  t.is((await c.exec('id -un', { become: {} })).stdout, 'root\n');
+  t.is((await c.exec('id -un', { become: { user: 'nobody' } })).stdout, 'nobody\n');
+  t.is((await c.exec('id -un')).stdout, `${NOPW}\n`);
+  const withAll = await c.exec('pwd; echo "$X"; cat; exit 4', { become: {}, cwd: '/etc', env: { X: 'a b' }, stdin: 'in\n' });
+  t.deepEqual([withAll.rc, withAll.stdout, withAll.stderr], [4, '/etc\na b\nin\n', '']);
+  await c.close();
+});
+
+test.serial('become with a sudo password: validated once per shell, never shown', async (t) => {
+  const c = await openSsh(spec(PW), options());
+  const become = { password: SECRET };
+  const results: ExecResult[] = [];
+  for (let i = 0; i < 5; i++) results.push(await c.exec('id -un; echo "$SUDO_USER"', { become }));
+  for (const r of results) t.deepEqual([r.rc, r.stdout, r.stderr], [0, `root\n${PW}\n`, '']);
+  const started = performance.now();
+  for (let i = 0; i < 20; i++) await c.exec('true', { become });
+  t.log(`20 sudo commands after validation: ${(performance.now() - started).toFixed(0)} ms`);
+  const parallel = await Promise.all(Array.from({ length: 8 }, () => c.exec('sleep 0.1; id -un', { become })));
+  t.deepEqual(parallel.map((r) => r.stdout), Array(8).fill('root\n'));
+  const piped = await c.exec('cat', { become, stdin: 'data through sudo\n' });
+  t.is(piped.stdout, 'data through sudo\n');
+  const echoing = await c.exec('printf %s "$P"; echo', { become: { password: SECRET }, env: { P: SECRET } });
+  t.false(echoing.stdout.includes(SECRET));
+  assertNoSecret(t, ...results, ...parallel, piped, echoing);
+  await c.close();
+});
+
+test.serial('a sudo that never caches gets the password with every command', async (t) => {
+  const c = await openSsh(spec(NOCACHE), options());
+  const become = { password: SECRET };
+  const first = await c.exec('id -un', { become });
+  const second = await c.exec('cat', { become, stdin: 'stdin intact\n' });
+  const third = await c.exec('id -un', { become, stdin: Buffer.alloc(0) });
+  t.deepEqual([first.stdout, second.stdout, third.stdout], ['root\n', 'stdin intact\n', 'root\n']);
+  t.is(second.stderr, '');
+  assertNoSecret(t, first, second, third);
+  await c.close();
+});
+
+test.serial('a wrong or missing sudo password is a failed result that says so and shows no password', async (t) => {
+  const c = await openSsh(spec(PW), options());
+  const wrong = await c.exec('id -un', { become: { password: 'not-it' } });
+  t.not(wrong.rc, 0);
+  t.regex(wrong.stderr, /sudo refused the become password/);
+  t.false(JSON.stringify(wrong).includes('not-it'));
+  const missing = await c.exec('id -un', { become: {} });
+  t.is(missing.rc, 1);
+  t.regex(missing.stderr, /password is required/);
+  t.is((await c.exec('id -un')).stdout, `${PW}\n`, 'the shell survives');
+  await c.close();
+});
+
+test.serial('as root, become root skips sudo', async (t) => {
+  const c = await openSsh(spec('root'), options());
+  const r = await c.exec('echo "sudo:$SUDO_USER"', { become: { user: 'root' } });
+  t.is(r.stdout, 'sudo:\n');
+  t.is((await c.exec('id -un', { become: { user: 'nobody' } })).stdout, 'nobody\n');
+  await c.close();
+});
+
+test.serial('put through sudo writes root-owned files atomically, small and large', async (t) => {
+  const c: SshConnection = await openSsh(spec(PW), options());
+  const become = { password: SECRET };
+  const small = join(dir, 'small.conf');
+  await c.put(small, 'key: value\n', { become, mode: 0o600, owner: 'root', group: 'root' });
+  t.is(await readFile(small, 'utf8'), 'key: value\n');
+  t.is((await stat(small)).mode & 0o777, 0o600);
+  const large = join(dir, 'large.bin');
+  const bytes = Buffer.alloc(3 * 1024 * 1024 + 7, 0xab);
+  await c.put(large, bytes, { become, mode: 0o755, owner: 'nobody' });
+  const st = await stat(large);
+  t.is(st.size, bytes.length);
+  t.is(st.mode & 0o777, 0o755);
+  t.is(st.uid, 65534);
+  // Buffer.equals: ava's deepEqual takes seconds on megabytes
+  t.true((await c.get(large, { become }))?.equals(bytes));
+  const leftovers = await c.exec('ls -A /tmp | grep ezplay-upload || true');
+  t.is(leftovers.stdout, '', 'the staging file is gone');
+  await c.close();
+});
