@@ -22,6 +22,7 @@ export interface PlayScope {
   extraVars: Record<string, unknown>;
   check: boolean;
   diff: boolean;
+  verbosity?: number;
   renderer: ValueRenderer;
 }
 
@@ -70,6 +71,7 @@ export class PlayVars {
       inventory_dir: undefined,
       ansible_check_mode: this.scope.check,
       ansible_diff_mode: this.scope.diff,
+      ansible_verbosity: this.scope.verbosity ?? 0,
       omit: OMIT,
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
       ansible_config_file: path.join(play.dir, 'ezplay.cfg'),
