@@ -59,7 +59,7 @@ function ownership(owner: string | undefined, group: string | undefined): string
 }
 
 /** Streams bytes to a new remote file, several writes in flight, mode 0600 from the start. */
-async function sftpWrite(h: FileHost, path: string, data: Buffer): Promise<void> {
+async function sftpWrite(h: FileHost, path: string, data: Buffer, dest: string): Promise<void> {
   const sftp = await h.sftp();
   const call = <T>(fn: (cb: (error: Error | null | undefined, value: T) => void) => void): Promise<T> =>
     new Promise((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
@@ -79,9 +79,9 @@ async function sftpWrite(h: FileHost, path: string, data: Buffer): Promise<void>
   } catch (cause) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (h.lost) {
-      throw new ConnectionError(`connection to ${h.host} lost while uploading ${path} (${h.lost})`, { unreachable: true, cause });
+      throw new ConnectionError(`connection to ${h.host} lost while uploading ${dest} (${h.lost})`, { unreachable: true, cause });
     }
-    throw new ConnectionError(`cannot upload ${path} to ${h.host}: ${(cause as Error).message}`, { cause });
+    throw new ConnectionError(`cannot upload ${dest} to ${h.host} (as ${path}): ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -126,14 +126,14 @@ export async function putFile(h: FileHost, dest: string, data: Buffer, options: 
   if (data.length <= SHELL_UPLOAD_LIMIT) {
     result = await h.run({ command: `{ ${writeFromStdin}; }${orCleanUp}` }, { kind: 'bytes', data }, become);
   } else if (!sudo) {
-    await sftpWrite(h, tmp, data);
+    await sftpWrite(h, tmp, data, dest);
     result = await h.run({ command: `{ ${finish}; }${orCleanUp}` }, { kind: 'none' });
   } else {
     // SFTP runs as the login user: stage in /tmp, then let the sudo'ed shell
     // copy it beside the destination; stdin is opened before sudo, so the
     // staged file can stay private to the login user.
     const staging = `/tmp/.ezplay-upload-${randomBytes(8).toString('hex')}`;
-    await sftpWrite(h, staging, data);
+    await sftpWrite(h, staging, data, dest);
     try {
       result = await h.run({ command: `{ ${writeFromStdin}; }${orCleanUp}` }, { kind: 'remote-file', path: staging }, become);
     } finally {

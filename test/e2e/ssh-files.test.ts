@@ -1,0 +1,133 @@
+/**
+ * put/get over a real sshd: atomic replacement, the sha256 skip, modes kept
+ * or set, odd file names, large SFTP uploads, and a connection killed in the
+ * middle of an upload leaving the old file whole.
+ */
+import test from 'ava';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectionError } from '../../src/errors.js';
+import { openSsh, type SshConnection } from '../../src/connection/ssh.js';
+import { makeKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+
+let dir: string;
+let sshd: Sshd;
+let key: KeyPair;
+let knownHosts: string;
+
+async function connect(): Promise<SshConnection> {
+  return openSsh(
+    { host: 'etcd1', transport: 'ssh', address: '127.0.0.1', port: sshd.port, user: 'root', privateKeyFile: key.file, knownHostsFile: knownHosts },
+    { agentSocket: null, knownHostsFiles: [], sshConfigPath: join(dir, 'none') },
+  );
+}
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+test.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ezplay-files-test-'));
+  key = await makeKey(dir, 'ed25519');
+  sshd = await startSshd({ authorizedKeys: { root: [key.publicLine] } });
+  knownHosts = join(dir, 'known_hosts');
+  await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
+});
+
+test.after.always(async () => {
+  await sshd?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test.serial('put writes, skips identical content, replaces atomically, and keeps or sets the mode', async (t) => {
+  const c = await connect();
+  const file = join(dir, 'etcd.conf');
+  await c.put(file, 'name: one\n');
+  t.is(await readFile(file, 'utf8'), 'name: one\n');
+  t.is((await stat(file)).mode & 0o777, 0o644, 'a new file without a mode is 0644');
+
+  const before = await stat(file);
+  await c.put(file, 'name: one\n');
+  t.is((await stat(file)).ino, before.ino, 'identical content is not uploaded again');
+
+  await chmod(file, 0o600);
+  await c.put(file, 'name: two\n');
+  const replaced = await stat(file);
+  t.not(replaced.ino, before.ino, 'new content arrives by rename');
+  t.is(replaced.mode & 0o777, 0o600, 'the existing mode is kept');
+
+  await c.put(file, 'name: two\n', { mode: 0o640, owner: 'nobody', group: 'nogroup' });
+  const fixed = await stat(file);
+  t.is(fixed.ino, replaced.ino, 'same content: mode and owner fixed in place');
+  t.is(fixed.mode & 0o777, 0o640);
+  t.is(fixed.uid, 65534);
+
+  t.deepEqual((await readdir(dir)).filter((n) => n.includes('.ezplay-')), [], 'no temporary files left');
+  await c.close();
+});
+
+test.serial('get returns bytes or null; a directory is an error', async (t) => {
+  const c = await connect();
+  const bytes = Buffer.from([0, 255, 10, 13, 0x80]);
+  await writeFile(join(dir, 'bin'), bytes);
+  t.true((await c.get(join(dir, 'bin')))?.equals(bytes));
+  t.is(await c.get(join(dir, 'missing')), null);
+  await t.throwsAsync(c.get(dir), { instanceOf: ConnectionError, message: /cannot read/ });
+  await c.close();
+});
+
+test.serial('hostile file names are data', async (t) => {
+  const c = await connect();
+  // A file name cannot hold '/', so the payload creates a file in the remote shell's folder.
+  const traps = ['/root/pwned-by-ezplay', join(dir, 'pwned-by-ezplay')];
+  for (const trap of traps) await rm(trap, { force: true });
+  const name = join(dir, "a 'b' $(touch pwned-by-ezplay); `touch pwned-by-ezplay` x; touch pwned-by-ezplay");
+  await c.put(name, 'odd\n', { mode: 0o600 });
+  t.is(await readFile(name, 'utf8'), 'odd\n');
+  t.is((await c.get(name))?.toString(), 'odd\n');
+  for (const trap of traps) t.false(existsSync(trap));
+  await c.close();
+});
+
+test.serial('a large upload streams over SFTP', async (t) => {
+  const c = await connect();
+  const big = Buffer.alloc(24 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i, i);
+  const file = join(dir, 'etcd-binary');
+  const started = performance.now();
+  await c.put(file, big, { mode: 0o755 });
+  t.log(`24 MiB upload: ${(performance.now() - started).toFixed(0)} ms`);
+  t.is(sha(await readFile(file)), sha(big));
+  t.is((await stat(file)).mode & 0o777, 0o755);
+  const again = performance.now();
+  await c.put(file, big, { mode: 0o755 });
+  t.log(`same 24 MiB again (sha256 probe only): ${(performance.now() - again).toFixed(0)} ms`);
+  await c.close();
+});
+
+test.serial('a connection killed in the middle of an upload leaves the old file whole', async (t) => {
+  const c = await connect();
+  const file = join(dir, 'member.key');
+  const old = Buffer.from('the old, whole content\n');
+  await writeFile(file, old);
+  const big = Buffer.alloc(128 * 1024 * 1024, 0x5a);
+  const upload = c.put(file, big);
+  upload.catch(() => undefined);
+  // Wait until the temporary file beside the destination is filling up.
+  let seen = 0;
+  for (let i = 0; i < 2000 && seen < 1024 * 1024; i++) {
+    const tmp = (await readdir(dir)).find((n) => n.startsWith('.member.key.ezplay-'));
+    if (tmp) seen = (await stat(join(dir, tmp)).catch(() => ({ size: 0 }))).size;
+    if (seen < 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+  }
+  t.true(seen >= 1024 * 1024, 'the upload was under way');
+  const pids = await sshd.connectionPids();
+  t.true(pids.length > 0);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  const error = await t.throwsAsync(upload, { instanceOf: ConnectionError });
+  t.log(`after ${(seen / 1048576).toFixed(1)} MiB: ${error?.message}`);
+  t.true(error?.unreachable);
+  t.true((await readFile(file)).equals(old), 'the destination still holds the old content');
+  await c.close();
+});
