@@ -15,6 +15,9 @@ export function sshOptions(info: Pick<LabInfo, 'keyPath' | 'knownHostsPath'>): s
     '-o', 'GlobalKnownHostsFile=/dev/null',
     '-o', 'StrictHostKeyChecking=yes',
     '-o', 'ConnectTimeout=5',
+    // a killed or partitioned machine must not leave the client waiting forever
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
     '-o', 'LogLevel=ERROR',
     '-F', '/dev/null',
   ];

@@ -6,7 +6,7 @@
  * directory, its interface and namespace prefixes, its HTTP server script),
  * and every process is stopped by its pid, never by a process name.
  */
-import { readdir, readlink, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { labCgroupParents, removeMachineCgroups } from './cgroup.js';
 import { HTTP_SCRIPT_PATH, MACHINES_DIR, BRIDGE_NAME } from './paths.js';
@@ -17,6 +17,15 @@ import { childrenOf, cmdline, innerPid, listPids, signal, waitForExit } from './
 import { stopHttpServer } from './http-server.js';
 import type { LabLog } from './run.js';
 
+/** The machine whose overlay is the root file system of `pid`, if any. */
+async function overlayMachine(pid: number): Promise<string | null> {
+  const mountinfo = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+  const rootMount = mountinfo.split('\n').find((line) => line.split(' ')[4] === '/');
+  const upper = rootMount?.split(' - ')[1]?.match(/upperdir=([^,\s]+)/)?.[1];
+  if (!upper?.startsWith(`${MACHINES_DIR}/`)) return null;
+  return path.relative(MACHINES_DIR, upper).split('/')[0] ?? null;
+}
+
 /** The machine a lab process belongs to, judged by its root directory or its nspawn arguments. */
 async function labProcessMachine(pid: number): Promise<{ name: string; kind: 'nspawn' | 'init' } | null> {
   const argv = await cmdline(pid);
@@ -26,9 +35,10 @@ async function labProcessMachine(pid: number): Promise<{ name: string; kind: 'ns
     const name = path.relative(MACHINES_DIR, dirArg.slice('--directory='.length)).split('/')[0] ?? '';
     return (await isMachineProcess(pid, name)) ? { name, kind: 'nspawn' } : null;
   }
-  const root = await readlink(`/proc/${pid}/root`).catch(() => '');
-  if (root.startsWith(`${MACHINES_DIR}/`) && (await innerPid(pid)) === 1) {
-    return { name: path.relative(MACHINES_DIR, root).split('/')[0] ?? '', kind: 'init' };
+  // a machine's PID 1 lives in a mount namespace whose root is the machine's overlay
+  if (pid !== 1 && (await innerPid(pid)) === 1) {
+    const name = await overlayMachine(pid);
+    if (name) return { name, kind: 'init' };
   }
   return null;
 }

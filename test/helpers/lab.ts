@@ -7,8 +7,7 @@
  * chained as well.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import net from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { LAB_DIR, labUp, readLabState, silentLog, sshOptions, type LabInfo } from '../../src/lab/index.js';
 
 export const LAB_HOSTS = 3;
@@ -71,7 +70,7 @@ export async function labSshOk(host: string, command: string, options: SshOption
 }
 
 export interface LabLeftovers {
-  /** live (not zombie) processes whose command line or root directory is the lab's */
+  /** live (not zombie) lab processes: nspawn, the HTTP server, anything whose root file system is a machine's */
   processes: string[];
   mounts: string[];
   netns: string[];
@@ -98,13 +97,11 @@ export function findLabLeftovers(): LabLeftovers {
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (stat === '' || state === 'Z') continue;
     const cmd = procText(`/proc/${entry}/cmdline`).split('\0').join(' ').trim();
-    let root = '';
-    try {
-      root = readlinkSync(`/proc/${entry}/root`);
-    } catch {
-      // gone meanwhile
-    }
-    if (cmd.includes(`${LAB_DIR}/`) || root.startsWith(`${LAB_DIR}/`)) processes.push(`${entry} ${cmd}`);
+    // inside a machine, a process's root file system is the machine's overlay
+    const rootMount = procText(`/proc/${entry}/mountinfo`).split('\n').find((line) => line.split(' ')[4] === '/') ?? '';
+    // (an ssh client using the lab's key is not the lab's own: it is someone using the lab)
+    const own = cmd.includes(`--directory=${LAB_DIR}/`) || cmd.includes(`${LAB_DIR}/http-server`);
+    if (own || rootMount.includes(`upperdir=${LAB_DIR}/`)) processes.push(`${entry} ${cmd}`);
   }
   const mounts = procText('/proc/self/mountinfo')
     .split('\n')
@@ -121,17 +118,30 @@ export function findLabLeftovers(): LabLeftovers {
   return { processes, mounts, netns, links };
 }
 
-/** Whether anything accepts a TCP connection at address:port within a second. */
-export function tcpAnswers(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.setTimeout(1000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-  });
+/**
+ * Whether `pid` is a live process. A zombie does not count: this controller's
+ * PID 1 reaps orphans only every few seconds, and an exited process stays
+ * listed until then.
+ */
+export function isLiveProcess(pid: number): boolean {
+  const stat = procText(`/proc/${pid}/stat`);
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat !== '' && state !== 'Z' && state !== 'X';
+}
+
+/**
+ * Whether any socket on the controller listens on TCP `port`, read from
+ * /proc/net/tcp: once the lab is down its addresses are not local any more,
+ * and a connection attempt would leave the controller.
+ */
+export function listeningOn(port: number): boolean {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) =>
+    procText(file)
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // field 1 is local address:port in hex, field 3 the state; 0A is LISTEN
+      .some((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A'),
+  );
 }
