@@ -60,7 +60,11 @@ async function runSsh(host: string, command: string[], user: string): Promise<nu
 }
 
 export function registerLabCommands(program: Command): void {
-  const lab = program.command('lab').description('local Debian machines (systemd-nspawn) for the demo and end-to-end tests');
+  const lab = program
+    .command('lab')
+    .description('local Debian machines (systemd-nspawn) for the demo and end-to-end tests')
+    // so that `lab ssh lab1 ls -la` hands `-la` to the remote command
+    .enablePositionalOptions();
 
   lab
     .command('up')
@@ -94,7 +98,9 @@ export function registerLabCommands(program: Command): void {
     .description('ssh into a machine (by name or address), host-key checking on')
     .argument('<host>', 'lab1, lab2, ... or an address')
     .argument('[command...]', 'command to run instead of a shell')
-    .option('--user <user>', 'log in as this user', 'root')
+    .option('--user <user>', 'log in as this user (before the host)', 'root')
+    .passThroughOptions()
+    .allowUnknownOption()
     .action(async (host: string, command: string[], opts: { user: string }) => {
       process.exitCode = await runSsh(host, command, opts.user);
     });
