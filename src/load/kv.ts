@@ -66,9 +66,22 @@ function splitArgSpans(text: string): ArgSpan[] {
 
 function unquote(value: string): string {
   if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) {
-    return value.slice(1, -1).replace(/\\(["'\\])/g, '$1');
+    return value.slice(1, -1);
   }
   return value;
+}
+
+const ESCAPE = /\\(U[0-9A-Fa-f]{8}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[0-7]{1,3}|["'\\abfnrtv])/g;
+const SINGLE: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Python's unicode-escape decoding, which Ansible applies to each key=value word (`content="a\\nb"` holds a newline). */
+function decodeEscapes(text: string): string {
+  return text.replace(ESCAPE, (_m, code: string) => {
+    const head = code[0] as string;
+    if (head === 'U' || head === 'u' || head === 'x') return String.fromCodePoint(parseInt(code.slice(1), 16));
+    if (/[0-7]/.test(head)) return String.fromCodePoint(parseInt(code, 8));
+    return SINGLE[head] ?? head;
+  });
 }
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
@@ -92,7 +105,7 @@ export function parseKeyValue(
     const m = KEY.exec(word);
     const key = m?.[1];
     if (m && key && (!options.rawParam || options.knownKeys?.has(key))) {
-      out[key] = unquote(m[2] ?? '');
+      out[key] = unquote(decodeEscapes(m[2] ?? ''));
       adjacent = false;
     } else if (options.rawParam) {
       if (previous) raw += adjacent ? text.slice(previous.end, span.start) : ' ';
