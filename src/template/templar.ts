@@ -129,7 +129,10 @@ export class Templar {
     }
     if (!program.singleExpression) return this.render(text, vars, where);
     try {
-      return this.native(program, vars);
+      const value = this.native(program, vars);
+      // `content: "{{ key }}\n"`: Ansible keeps the newlines after the expression
+      const missing = typeof value === 'string' ? trailingNewlines(text) - trailingNewlines(value) : 0;
+      return missing > 0 ? (value as string) + '\n'.repeat(missing) : value;
     } catch (err) {
       throw toTemplateError(err, text, where);
     }
