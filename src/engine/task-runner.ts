@@ -206,6 +206,8 @@ export class TaskRunner {
     for (;;) {
       attempt++;
       const out = await this.once(module, ctx, args, task, host, target, { check, become, env });
+      // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
+      if (!showDiff) delete out.diff;
       const result = retries ? { ...out.result, attempts: attempt } : out.result;
       // debug, set_fact and the like run on the controller without being delegated there
       const shown = module.controllerOnly ? delegateTo : target.name;

@@ -90,7 +90,8 @@ export class PlainReporter {
 
   /** What a live view prints under a finished task: diffs and debug messages, without the status line. */
   notes(e: Extract<RunEvent, { type: 'host_result' }>): void {
-    if (this.o.diff && e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
+    // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
+    if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
     if (e.module === 'debug' && e.msg) this.o.write(`${e.host}: ${e.msg}`);
     if (e.ignored) this.o.write(this.paint('skipped', `${e.host}: ...ignoring`));
   }
@@ -98,7 +99,8 @@ export class PlainReporter {
   private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
     const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
     const item = e.item !== undefined ? ` => (item=${e.item})` : '';
-    if (this.o.diff && e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
+    // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
+    if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
     let line: string;
     switch (e.status) {
       case 'failed':
