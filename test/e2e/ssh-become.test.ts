@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSsh, type SshConnection, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec, ExecResult } from '../../src/connection/types.js';
-import { ensureUser, makeKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { ensureUser, makeKey, removeUser, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 
 const NOPW = 'ezplay-sudo-nopw';
 const PW = 'ezplay-sudo-pw';
@@ -47,6 +47,7 @@ test.before(async () => {
 
 test.after.always(async () => {
   await sshd?.stop();
+  for (const user of [NOPW, PW, NOCACHE]) await removeUser(user);
   await rm(dir, { recursive: true, force: true });
 });
 

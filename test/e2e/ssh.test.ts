@@ -7,13 +7,14 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import { sh } from '../../src/shell/quote.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec } from '../../src/connection/types.js';
-import { ensureUser, makeKey, run, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { createServer } from 'node:net';
+import { ensureUser, freePort, makeKey, removeUser, run, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 
 const USER = 'ezplay-ssh-pw';
 const PASSWORD = 'Corr3ct-h0rse-pw';
@@ -54,6 +55,7 @@ test.before(async () => {
 
 test.after.always(async () => {
   await sshd?.stop();
+  await removeUser(USER);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -211,6 +213,33 @@ test.serial('a closed port is reported as refused', async (t) => {
   t.regex(error?.message ?? '', /connection refused by 127\.0\.0\.1:1/);
 });
 
+test.serial('a server that never answers times out at connect', async (t) => {
+  const port = await freePort();
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+  try {
+    const started = Date.now();
+    const error = await t.throwsAsync(openSsh(spec({ port, connectTimeoutMs: 500 }), options()), { instanceOf: ConnectionError });
+    t.true(error?.unreachable);
+    t.regex(error?.message ?? '', /timed out after 0\.5 s waiting for the ssh handshake/);
+    t.true(Date.now() - started < 3000);
+  } finally {
+    silent.close();
+  }
+});
+
+test.serial('UserKnownHostsFile=/dev/null with StrictHostKeyChecking=no connects and records nothing', async (t) => {
+  const userFile = join(homedir(), '.ssh', 'known_hosts');
+  const before = await readFile(userFile, 'utf8').catch(() => 'absent');
+  const c = await openSsh(
+    spec({ knownHostsFile: undefined, sshCommonArgs: '-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no' }),
+    options(),
+  );
+  t.is((await c.exec('echo ok')).stdout, 'ok\n');
+  await c.close();
+  t.is(await readFile(userFile, 'utf8').catch(() => 'absent'), before);
+});
+
 test.serial('~/.ssh/config gives HostName, Port, User and IdentityFile', async (t) => {
   const config = join(dir, 'ssh_config');
   await writeFile(config, `Host db-*\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ${keys.rsa.file}\n`);
@@ -257,13 +286,13 @@ test.serial('stdin is binary-safe and never the shell itself; many lines come ba
 test.serial('a command past its timeout fails clearly and the connection lives on', async (t) => {
   const c = await openSsh(spec(), options());
   const started = Date.now();
-  const error = await t.throwsAsync(c.exec('sleep 30', { timeoutMs: 300 }), { instanceOf: ConnectionError });
-  t.regex(error?.message ?? '', /timed out after 300 ms on web1: sleep 30/);
+  const error = await t.throwsAsync(c.exec('sleep 29.7', { timeoutMs: 300 }), { instanceOf: ConnectionError });
+  t.regex(error?.message ?? '', /timed out after 300 ms on web1: sleep 29\.7/);
   t.false(error?.unreachable);
   t.true(Date.now() - started < 5000);
   t.is((await c.exec('echo alive')).stdout, 'alive\n');
   await new Promise((r) => setTimeout(r, 200));
-  t.is((await c.exec('pgrep -x -f "sleep 30" || echo none')).stdout, 'none\n', 'the timed-out command was killed');
+  t.is((await c.exec('pgrep -x -f "sleep 29.7" || echo none')).stdout, 'none\n', 'the timed-out command was killed');
   await c.close();
 });
 

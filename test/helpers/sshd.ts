@@ -177,9 +177,14 @@ export async function ensureUser(name: string, password: string, sudo: 'password
   await writeFile(`/etc/sudoers.d/${name}`, `${rule}\n`, { mode: 0o440 });
 }
 
+/** Removes a user made by ensureUser, so no known password outlives the tests. */
 export async function removeUser(name: string): Promise<void> {
   await rm(`/etc/sudoers.d/${name}`, { force: true });
-  if (existsSync(`/home/${name}`)) {
-    try { await run('userdel', ['--remove', name]); } catch { /* still logged in somewhere: leave it */ }
+  try {
+    await run('id', ['-u', name]);
+  } catch {
+    return;
   }
+  await run('userdel', ['--force', '--remove', name]).catch(() => undefined);
+  if (existsSync(`/home/${name}`)) await rm(`/home/${name}`, { recursive: true, force: true });
 }
