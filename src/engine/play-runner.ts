@@ -184,6 +184,9 @@ export class PlayRunner {
   }
 
   async flushHandlers(hosts: readonly string[]): Promise<void> {
+    // Every handler that listens to a topic runs, so notifications are
+    // consumed only once the flush is over.
+    const consumed: Array<[string, string]> = [];
     for (const handler of this.rt.play.handlers) {
       const names = [handler.name, handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined, ...handler.listen];
       const due = this.active(hosts).filter((h) => {
@@ -191,9 +194,10 @@ export class PlayRunner {
         return set !== undefined && names.some((n) => n !== undefined && set.has(n));
       });
       if (due.length === 0) continue;
-      for (const h of due) for (const n of names) if (n) this.rt.notified.get(h)?.delete(n);
+      for (const h of due) for (const n of names) if (n) consumed.push([h, n]);
       await this.runTask(handler, due, true);
     }
+    for (const [h, n] of consumed) this.rt.notified.get(h)?.delete(n);
   }
 
   private async meta(task: TaskNode, hosts: readonly string[]): Promise<void> {
