@@ -63,6 +63,8 @@ export interface RoleLoaderOptions {
 export class RoleLoader implements TaskLoader {
   stack: string[] = [];
   private readonly seen = new Set<string>();
+  /** a role's handlers are loaded once per play, however often its tasks are */
+  private readonly handlerFiles = new Set<string>();
   readonly roles: RoleInfo[] = [];
   readonly handlers: TaskNode[] = [];
 
@@ -126,7 +128,8 @@ export class RoleLoader implements TaskLoader {
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
       const tasks = tasksFile ? loadTaskList(loadYamlFile(tasksFile), roleScope, this, { file: tasksFile, line: 1 }) : [];
       const handlersFile = roleFile(dir, 'handlers', ref.handlers_from ? String(ref.handlers_from) : 'main');
-      if (handlersFile) {
+      if (handlersFile && !this.handlerFiles.has(handlersFile)) {
+        this.handlerFiles.add(handlersFile);
         const handlerScope: Scope = { ...roleScope, when: [], tags: [] };
         const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
         this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
