@@ -95,7 +95,8 @@ export async function bootMachines(
   onStarted: (machines: MachineState[]) => Promise<void>,
 ): Promise<MachineState[]> {
   if (specs.length === 0) return [];
-  await raiseInotifyLimit(specs.length + 8, log);
+  // machines are lab1..labN, so the highest index bounds how many will run
+  await raiseInotifyLimit(Math.max(...specs.map((s) => s.index)) + 8, log);
   log(`booting ${specs.map((s) => `${s.name} (${s.address})`).join(', ')}`);
   const started: MachineState[] = [];
   try {
