@@ -47,6 +47,7 @@ export class SshConnection implements Connection, FileHost {
   private pool: ShellPool | undefined;
   private sftpSession: Promise<SFTPWrapper> | undefined;
   private lostReason: string | undefined;
+  private connecting: Promise<void> | undefined;
   /** shells where sudo's credential cache does not hold: the password goes with every command */
   private readonly sudoFeedsPassword = new WeakSet<PersistentShell>();
 
@@ -57,8 +58,16 @@ export class SshConnection implements Connection, FileHost {
     this.host = spec.host;
   }
 
-  async connect(): Promise<void> {
-    if (this.pool) return;
+  /** Connecting twice at once shares one attempt. */
+  connect(): Promise<void> {
+    this.connecting ??= this.dial().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private async dial(): Promise<void> {
     const plan = await planDial(this.spec, this.options);
     this.user = plan.user;
     try {
@@ -232,6 +241,7 @@ export class SshConnection implements Connection, FileHost {
   async close(): Promise<void> {
     this.pool?.closeAll();
     this.pool = undefined;
+    this.connecting = undefined;
     this.lostReason ??= 'closed by ezplay';
     for (const client of [...this.clients].reverse()) client.end();
     this.clients = [];
