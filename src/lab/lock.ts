@@ -1,13 +1,14 @@
 /**
  * One lab command at a time on this controller: parallel test workers and a
- * user's shell may all call `up`. The lock is a file holding the owner's
- * pid; a lock whose owner is gone (killed mid-way) is taken over.
+ * user's shell may all call `up`. The lock is a file naming its owner (pid
+ * and start time, since a restored controller reuses pids); a lock whose
+ * owner is gone (killed mid-way) is taken over.
  */
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import { LOCK_PATH } from './paths.js';
-import { isRunning, sleep } from './proc.js';
+import { procStat, sleep } from './proc.js';
 import type { LabLog } from './run.js';
 
 const WAIT_MS = 20 * 60_000;
@@ -15,7 +16,7 @@ const WAIT_MS = 20 * 60_000;
 async function tryLock(): Promise<boolean> {
   try {
     const handle = await open(LOCK_PATH, 'wx');
-    await handle.writeFile(`${process.pid}\n`);
+    await handle.writeFile(`${process.pid} ${(await procStat(process.pid))?.startTime ?? ''}\n`);
     await handle.close();
     return true;
   } catch (err) {
@@ -24,10 +25,21 @@ async function tryLock(): Promise<boolean> {
   }
 }
 
-async function lockOwner(): Promise<number | null> {
-  const text = await readFile(LOCK_PATH, 'utf8').catch(() => null);
-  const pid = text === null ? NaN : parseInt(text, 10);
-  return Number.isFinite(pid) ? pid : null;
+interface LockOwner {
+  pid: number;
+  startTime: string;
+}
+
+async function lockOwner(): Promise<LockOwner | null> {
+  const [pidText, startTime = ''] = (await readFile(LOCK_PATH, 'utf8').catch(() => '')).trim().split(' ');
+  const pid = parseInt(pidText ?? '', 10);
+  return Number.isFinite(pid) ? { pid, startTime } : null;
+}
+
+async function ownerAlive(owner: LockOwner): Promise<boolean> {
+  const stat = await procStat(owner.pid);
+  if (stat === null || stat.state === 'Z') return false;
+  return owner.startTime === '' || stat.startTime === owner.startTime;
 }
 
 export async function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise<T> {
@@ -37,12 +49,12 @@ export async function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise
   while (!(await tryLock())) {
     const owner = await lockOwner();
     // an owner that died, or a half-written lock file, is a stale lock
-    if (owner === null ? await staleEmptyLock() : !(await isRunning(owner))) {
+    if (owner === null ? await staleEmptyLock() : !(await ownerAlive(owner))) {
       await unlink(LOCK_PATH).catch(() => {});
       continue;
     }
-    if (Date.now() > deadline) throw new LabError(`another lab command (pid ${owner}) has held ${LOCK_PATH} for too long`);
-    if (!told) log(`waiting for another lab command (pid ${owner ?? '?'}) to finish`);
+    if (Date.now() > deadline) throw new LabError(`another lab command (pid ${owner?.pid}) has held ${LOCK_PATH} for too long`);
+    if (!told) log(`waiting for another lab command (pid ${owner?.pid ?? '?'}) to finish`);
     told = true;
     await sleep(200);
   }

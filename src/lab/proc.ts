@@ -15,6 +15,8 @@ export async function cmdline(pid: number): Promise<string[] | null> {
 interface ProcStat {
   state: string;
   ppid: number;
+  /** clock ticks after boot: with the pid, names one process even when pids are reused */
+  startTime: string;
 }
 
 export async function procStat(pid: number): Promise<ProcStat | null> {
@@ -22,7 +24,7 @@ export async function procStat(pid: number): Promise<ProcStat | null> {
   if (!text) return null;
   // the command name in parentheses may itself hold spaces and parentheses
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
+  return { state: fields[0] ?? '?', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
 }
 
 export async function isRunning(pid: number): Promise<boolean> {
