@@ -17,11 +17,9 @@ import type { HostStatus } from './events.js';
 export class PlayRunner {
   private readonly runner: TaskRunner;
   private readonly ended = new Set<string>();
-  private startAtTask: string | undefined;
 
   constructor(private readonly rt: PlayRuntime) {
     this.runner = new TaskRunner(rt);
-    this.startAtTask = rt.options.startAtTask;
   }
 
   private get events() {
@@ -123,9 +121,9 @@ export class PlayRunner {
 
   async runTask(task: TaskNode, hosts: readonly string[], handler: boolean): Promise<void> {
     if (!handler && !this.selected(task)) return;
-    if (this.startAtTask !== undefined && !handler) {
-      if (task.name !== this.startAtTask) return;
-      this.startAtTask = undefined;
+    if (this.rt.startAt.task !== undefined && !handler) {
+      if (task.name !== this.rt.startAt.task) return;
+      this.rt.startAt.task = undefined;
     }
     if (task.module === 'meta') return this.meta(task, hosts);
     if (task.include) return this.include(task, hosts);

@@ -60,6 +60,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const controller = newController();
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
+  const startAt = { task: options.startAtTask };
   const events = options.events;
   events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
 
@@ -79,7 +80,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
       for (const batch of splitBatches(hosts, sizes)) {
         const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, renderer });
-        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases };
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases, startAt };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
       }

@@ -27,6 +27,8 @@ export interface PlayRuntime {
   notified: Map<string, Set<string>>;
   /** phase name -> milliseconds, summed over hosts */
   phases: Record<string, number>;
+  /** --start-at-task for the whole run: cleared once the task is reached, so later batches and plays run in full */
+  startAt: { task: string | undefined };
 }
 
 export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
