@@ -1,0 +1,201 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { project, treeHash } from '../helpers/run-local.js';
+import { exists, read } from '../helpers/local-hosts.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
+interface Spawned {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `ezplay ARGS` in `cwd`, as a user runs it (stdout is a pipe, so plain output). */
+function ezplay(cwd: string, ...args: string[]): Promise<Spawned> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const HOSTS = `
+[web]
+h1 ansible_connection=local
+h2 ansible_connection=local
+
+[db]
+h3 ansible_connection=local
+`;
+
+const SITE = `
+- name: configure
+  hosts: web
+  gather_facts: no
+  tasks:
+    - name: first
+      copy: dest=$DIR/{{ inventory_hostname }}.conf content="greeting={{ greeting | default('hi') }}\\n"
+      tags: config
+    - name: second
+      shell: echo "{{ inventory_hostname }} {{ extra | default('-') }}" >> $DIR/log
+      args:
+        rollback: rm -f $DIR/log
+    - name: third
+      command: "true"
+      changed_when: false
+      tags: check
+- name: database
+  hosts: db
+  gather_facts: no
+  tasks:
+    - name: db task
+      copy: dest=$DIR/db.conf content="db\\n"
+`;
+
+function site(extra: Record<string, string> = {}) {
+  return project({ hosts: HOSTS, 'site.yml': SITE, 'existing.txt': 'before\n', ...extra });
+}
+
+test('a run prints Ansible-like lines and the recap; ezplay rollback undoes it byte for byte', async (t) => {
+  const dir = site();
+  const before = treeHash(dir);
+  const run = await ezplay(dir, 'run', 'site.yml', '-i', 'hosts');
+  t.is(run.code, 0, run.stderr + run.stdout);
+  t.regex(run.stdout, /^PLAY \[configure\] \*+$/m);
+  t.regex(run.stdout, /^TASK \[first\] \*+$/m);
+  t.regex(run.stdout, /^changed: \[h1\]$/m);
+  t.regex(run.stdout, /^ok: \[h2\]$/m);
+  t.regex(run.stdout, /^PLAY RECAP \*+$/m);
+  t.regex(run.stdout, /^h1 +: ok=3 +changed=2 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=0$/m);
+  t.regex(run.stdout, /^h3 +: ok=1 +changed=1 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=0$/m);
+  t.false(run.stdout.includes('\x1b['), 'no colours in a pipe');
+  t.is(read(dir, 'h1.conf'), 'greeting=hi\n');
+  t.not(treeHash(dir), before);
+  const undo = await ezplay(dir, 'rollback');
+  t.is(undo.code, 0, undo.stderr + undo.stdout);
+  t.is(treeHash(dir), before, undo.stdout);
+});
+
+test('--json: one JSON object per line, the last exactly the recap; -e as k=v, JSON and @file', async (t) => {
+  const dir = site();
+  writeFileSync(path.join(dir, 'vars.yml'), 'greeting: from-file\n');
+  const run = await ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--json', '-e', 'greeting=kv', '-e', '{"extra": "json"}', '-e', '@vars.yml');
+  t.is(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  const events = lines.map((l) => JSON.parse(l) as { type: string; hosts?: Record<string, unknown> });
+  const last = events.at(-1)!;
+  t.deepEqual(Object.keys(last), ['type', 'hosts']);
+  t.is(last.type, 'recap');
+  t.deepEqual(last.hosts?.h1, { ok: 3, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
+  t.regex(lines.at(-1)!, /^\{"type":"recap","hosts":\{/);
+  t.true(events.some((e) => e.type === 'host_result'));
+  // the later -e wins, as in Ansible
+  t.is(read(dir, 'h1.conf'), 'greeting=from-file\n');
+  t.is(read(dir, 'log').split('\n').sort().join('\n').trim(), 'h1 json\nh2 json');
+});
+
+test('exit code 2 when a host fails', async (t) => {
+  const dir = project({ hosts: HOSTS, 'play.yml': '- hosts: web\n  gather_facts: no\n  tasks:\n    - fail: msg=boom\n      when: inventory_hostname == "h2"\n' });
+  const run = await ezplay(dir, 'run', 'play.yml', '-i', 'hosts');
+  t.is(run.code, 2, run.stderr);
+  t.regex(run.stdout, /^fatal: \[h2\]: FAILED! => \{"msg":"boom"\}$/m);
+  t.regex(run.stdout, /^h2 +: ok=0 +changed=0 +unreachable=0 +failed=1/m);
+});
+
+test('exit code 3 when a host is unreachable', async (t) => {
+  const dir = project({
+    hosts: 'far ansible_host=127.0.0.1 ansible_port=1 ansible_user=nobody\n',
+    'play.yml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - command: "true"\n',
+  });
+  const run = await ezplay(dir, 'run', 'play.yml', '-i', 'hosts');
+  t.is(run.code, 3, run.stderr + run.stdout);
+  t.regex(run.stdout, /UNREACHABLE!/);
+  t.regex(run.stdout, /far +: ok=0 +changed=0 +unreachable=1/);
+});
+
+test('exit code 4 for a parse error, with file:line; nothing changes', async (t) => {
+  const dir = project({
+    hosts: HOSTS,
+    'play.yml': `- hosts: web
+  gather_facts: no
+  tasks:
+    - copy: dest=$DIR/first content=x
+    - copy: dest=$DIR/second content=x colour=blue
+`,
+    'broken.yml': '- hosts: web\n  tasks:\n    - debug: {msg: unterminated\n    - debug: msg=x\n',
+  });
+  const before = treeHash(dir);
+  const [bad, broken] = await Promise.all([ezplay(dir, 'run', 'play.yml', '-i', 'hosts'), ezplay(dir, 'run', 'broken.yml', '-i', 'hosts', '--syntax-check')]);
+  t.is(bad.code, 4, bad.stdout);
+  t.regex(bad.stderr, /play\.yml:5/);
+  t.regex(bad.stderr, /unsupported argument 'colour'/);
+  t.false(bad.stderr.includes('    at '), 'no stack trace for a mistake in the YAML');
+  t.is(broken.code, 4);
+  t.regex(broken.stderr, /broken\.yml:\d+/);
+  t.is(treeHash(dir), before);
+});
+
+test('exit code 5 for bad options', async (t) => {
+  const dir = site();
+  const [forks, unknown] = await Promise.all([
+    ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--forks', 'abc'),
+    ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--no-such-flag'),
+  ]);
+  t.is(forks.code, 5, forks.stderr);
+  t.regex(forks.stderr, /--forks/);
+  t.is(unknown.code, 5);
+  t.regex(unknown.stderr, /no-such-flag/);
+  t.false(exists(dir, 'h1.conf'));
+});
+
+test('--syntax-check, --list-hosts, --list-tasks, --list-tags change nothing', async (t) => {
+  const dir = site();
+  const before = treeHash(dir);
+  const [syntax, listing] = await Promise.all([
+    ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--syntax-check'),
+    ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--list-hosts', '--list-tasks', '--list-tags'),
+  ]);
+  t.is(syntax.code, 0, syntax.stderr);
+  t.regex(syntax.stdout, /playbook: site\.yml/);
+  t.is(listing.code, 0, listing.stderr);
+  t.regex(listing.stdout, /play #1 \(web\): configure/);
+  t.regex(listing.stdout, /hosts \(2\):\n\s+h1\n\s+h2/);
+  t.regex(listing.stdout, /play #2 \(db\): database/);
+  t.regex(listing.stdout, /hosts \(1\):\n\s+h3/);
+  t.regex(listing.stdout, /^\s+first\tTAGS: \[config\]$/m);
+  t.regex(listing.stdout, /^\s+second\tTAGS: \[\]$/m);
+  t.regex(listing.stdout, /^\s+third\tTAGS: \[check\]$/m);
+  t.regex(listing.stdout, /TASK TAGS: \[check, config\]/);
+  t.is(treeHash(dir), before);
+});
+
+test('--start-at-task and --limit', async (t) => {
+  const dir = site();
+  const run = await ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--start-at-task', 'second', '-l', 'h2:db');
+  t.is(run.code, 0, run.stderr + run.stdout);
+  t.false(exists(dir, 'h1.conf'));
+  t.false(exists(dir, 'h2.conf'), 'the first task was skipped');
+  t.is(read(dir, 'log'), 'h2 -\n');
+  t.true(exists(dir, 'db.conf'), 'later plays run from their start');
+  t.notRegex(run.stdout, /\[h1\]/);
+});
+
+test('--version and --help', async (t) => {
+  const dir = site();
+  const [version, help] = await Promise.all([ezplay(dir, '--version'), ezplay(dir, 'run', '--help')]);
+  t.is(version.code, 0);
+  t.regex(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
+  t.is(help.code, 0);
+  t.regex(help.stdout, /Examples:/);
+  t.regex(help.stdout, /ezplay run playbooks\/etcd\.yml/);
+  t.regex(help.stdout, /--check/);
+});
