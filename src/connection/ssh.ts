@@ -68,6 +68,7 @@ export class SshConnection implements Connection, FileHost {
   }
 
   private async dial(): Promise<void> {
+    this.lostReason = undefined;
     const plan = await planDial(this.spec, this.options);
     this.user = plan.user;
     try {
@@ -91,17 +92,23 @@ export class SshConnection implements Connection, FileHost {
     }
     const target = this.clients[this.clients.length - 1] as Client;
     for (const client of this.clients) {
+      // Only this connection's clients speak for it; an earlier, closed one may still report.
       client.on('close', () => {
-        this.lostReason ??= 'the ssh connection closed';
+        if (this.clients.includes(client)) this.lostReason ??= 'the ssh connection closed';
       });
       client.on('error', (error: Error) => {
-        this.lostReason ??= error.message;
+        if (this.clients.includes(client)) this.lostReason ??= error.message;
       });
     }
     const maxShells = Math.max(1, this.options.maxShells ?? 4);
     this.pool = new ShellPool(() => this.openShell(target), maxShells);
-    // Warm the first shell now, so connect errors surface here and the first command is fast.
-    await this.pool.withShell(async () => undefined);
+    try {
+      // Warm the first shell now, so connect errors surface here and the first command is fast.
+      await this.pool.withShell(async () => undefined);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   private async openShell(client: Client): Promise<PersistentShell> {
