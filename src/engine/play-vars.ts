@@ -78,16 +78,17 @@ export class PlayVars {
     };
   }
 
+  /** Every inventory host is in hostvars, also those outside --limit or the plays so far, as in Ansible. */
   private hostvarsProxy(): Record<string, unknown> {
     const target = Object.create(null) as Record<string, unknown>;
+    const known = (name: string | symbol): name is string =>
+      typeof name === 'string' && (this.scope.hosts.has(name) || this.scope.inventory.hosts.has(name));
     return new Proxy(target, {
-      get: (_t, name) => (typeof name === 'string' && this.scope.hosts.has(name) ? this.resolver(name).view : undefined),
-      has: (_t, name) => typeof name === 'string' && this.scope.hosts.has(name),
-      ownKeys: () => [...this.scope.hosts.keys()],
+      get: (_t, name) => (known(name) ? this.resolver(name).view : undefined),
+      has: (_t, name) => known(name),
+      ownKeys: () => [...new Set([...this.scope.inventory.hosts.keys(), ...this.scope.hosts.keys()])],
       getOwnPropertyDescriptor: (_t, name) =>
-        typeof name === 'string' && this.scope.hosts.has(name)
-          ? { enumerable: true, configurable: true, value: this.resolver(name).view }
-          : undefined,
+        known(name) ? { enumerable: true, configurable: true, value: this.resolver(name).view } : undefined,
     });
   }
 
