@@ -2,6 +2,7 @@
  * A whole run: plays in order, hosts in batches, then, when a host failed,
  * the journal rolled back on every host the run changed.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError, LoadError } from '../errors.js';
 import type { Play, Playbook } from '../load/model.js';
@@ -36,8 +37,10 @@ function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<stri
   const out: Record<string, unknown> = {};
   for (const entry of play.varsFiles) {
     const candidates = Array.isArray(entry) ? entry : [entry];
-    const file = candidates.map((c) => path.resolve(play.dir, String(render(c)))).find(Boolean);
-    if (!file) continue;
+    // a list of alternatives: the first file that exists, as in Ansible
+    const paths = candidates.map((c) => path.resolve(play.dir, String(render(c))));
+    const file = paths.find((p) => existsSync(p));
+    if (!file) throw new LoadError(`vars_files: ${paths.length > 1 ? `none of ${paths.join(', ')} exists` : `${paths[0]} does not exist`}`, play.pos);
     const values = loadYamlFile(file);
     if (values === null) continue;
     if (typeof values !== 'object' || Array.isArray(values)) throw new LoadError('vars_files: expected a mapping', { file });
