@@ -273,3 +273,25 @@ test('ansible_check_mode is true under --check', async (t) => {
   const run = await runLocal(dir, 'play.yml', { check: true });
   t.is(results(run.events)[0]?.msg, 'check=True');
 });
+
+test('vars_files: templated names, and a list of alternatives takes the first file that exists', async (t) => {
+  const dir = project({
+    hosts: 'h1 ansible_connection=local\n',
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  vars:
+    env_name: prod
+  vars_files:
+    - "vars/{{ env_name }}.yml"
+    - ["vars/missing.yml", "vars/fallback.yml", "vars/prod.yml"]
+  tasks:
+    - copy: dest=$DIR/out content="{{ from_env }} {{ from_alternative }}"
+`,
+    'vars/prod.yml': 'from_env: prod\nfrom_alternative: not-this-one\n',
+    'vars/fallback.yml': 'from_alternative: fallback\n',
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.is(read(dir, 'out'), 'prod fallback');
+});
