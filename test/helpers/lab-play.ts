@@ -1,0 +1,189 @@
+/**
+ * End-to-end module tests in the lab: a playbook in a temporary project,
+ * run by the real CLI (`ezplay run ... --json`) against lab4 and lab5 only
+ * (lab1-lab3 belong to the etcd tests), `ezplay rollback` from the same
+ * project, and a fingerprint of a host's state read over ssh to compare
+ * before and after.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { quote, quoteArgs } from '../../src/shell/quote.js';
+import { labSshOk } from './lab.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
+/** The machines these tests may change; lab1-lab3 are never touched. */
+export const MODULE_HOSTS = ['lab4', 'lab5'] as const;
+export type ModuleHost = (typeof MODULE_HOSTS)[number];
+
+/**
+ * Outside any project, so the lab's own inventory/lab keeps naming three
+ * hosts while the lab holds five.
+ */
+const LAB_INVENTORY = path.join(os.tmpdir(), 'ezplay-module-tests', 'lab-inventory');
+
+let labInfo: Promise<LabInfo> | undefined;
+
+/** Brings the lab to five machines (keeping running ones) once per test file. */
+export function ensureModuleLab(): Promise<LabInfo> {
+  labInfo ??= (async () => {
+    mkdirSync(path.dirname(LAB_INVENTORY), { recursive: true });
+    return labUp({ hosts: MODULE_HOSTS.length + 3, inventoryPath: LAB_INVENTORY, log: silentLog });
+  })();
+  return labInfo;
+}
+
+/** An inventory naming lab4 and lab5 in group `mod`, with the lab inventory's [all:vars]. */
+function moduleInventory(info: LabInfo): string {
+  const lines = readFileSync(LAB_INVENTORY, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.trim() === '[all:vars]');
+  if (start < 0) throw new Error(`no [all:vars] in ${LAB_INVENTORY}`);
+  const vars = lines.slice(start).join('\n');
+  const hosts = MODULE_HOSTS.map((name) => {
+    const machine = info.allMachines.find((m) => m.name === name);
+    if (!machine) throw new Error(`the lab has no ${name}`);
+    return `${name} ansible_host=${machine.address}`;
+  });
+  return `[mod]\n${hosts.join('\n')}\n\n${vars}\n`;
+}
+
+/** A temporary project folder with `hosts` (lab4, lab5) and the given files. */
+export async function labProject(files: Record<string, string> = {}): Promise<string> {
+  const info = await ensureModuleLab();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-modules-'));
+  writeProjectFiles(dir, { hosts: moduleInventory(info), ...files });
+  return dir;
+}
+
+export function writeProjectFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+}
+
+export type HostResult = Extract<RunEvent, { type: 'host_result' }>;
+export type Recap = Record<string, { ok: number; changed: number; unreachable: number; failed: number; skipped: number }>;
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  events: RunEvent[];
+}
+
+export interface PlayRun extends CliRun {
+  runId: string;
+  recap: Recap;
+  /** every host_result, in order */
+  results: HostResult[];
+}
+
+function ezplay(cwd: string, args: string[], timeoutMs: number): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as RunEvent);
+      resolve({ code, stdout, stderr, events });
+    });
+  });
+}
+
+/** `ezplay run PLAYBOOK -i hosts --json [flags]` in the project. */
+export async function runPlay(dir: string, playbook: string, flags: string[] = [], timeoutMs = 120_000): Promise<PlayRun> {
+  const run = await ezplay(dir, ['run', playbook, '-i', 'hosts', '--json', ...flags], timeoutMs);
+  const start = run.events.find((e) => e.type === 'run_start');
+  const last = run.events.at(-1);
+  const recap = last?.type === 'recap' ? (last.hosts as Recap) : {};
+  const results = run.events.filter((e): e is HostResult => e.type === 'host_result');
+  return { ...run, runId: start?.type === 'run_start' ? start.runId : '', recap, results };
+}
+
+/** `ezplay rollback RUN_ID --json` in the project. */
+export function rollbackRun(dir: string, runId: string): Promise<CliRun> {
+  return ezplay(dir, ['rollback', runId, '--json'], 120_000);
+}
+
+/** The result of `task` on `host`; throws (with the run's output) when there is none or more than one. */
+export function resultOf(run: PlayRun, task: string, host: string): HostResult {
+  const found = run.results.filter((r) => r.task === task && r.host === host);
+  if (found.length !== 1) {
+    throw new Error(`expected one result of task '${task}' on ${host}, found ${found.length}\n${run.stdout}\n${run.stderr}`);
+  }
+  return found[0]!;
+}
+
+/** A short account of a run for assertion messages. */
+export function describeRun(run: CliRun): string {
+  const lines = run.events.map((e) => {
+    if (e.type === 'host_result') return `${e.host} ${e.status} [${e.task}] ${e.msg ?? ''}`;
+    if (e.type === 'rollback_step') return `${e.host} ${e.status} [${e.task}] ${e.msg ?? ''}`;
+    return e.type === 'recap' || e.type === 'warning' ? JSON.stringify(e) : '';
+  });
+  return `exit ${run.code}\n${lines.filter(Boolean).join('\n')}\n${run.stderr}`;
+}
+
+// ------------------------------------------------------------- fingerprints
+
+/** What a fingerprint covers on a host. */
+export interface FingerprintSpec {
+  /** files and folders: every path below them with its type, mode, owner, link target and sha256 */
+  paths?: string[];
+  users?: string[];
+  groups?: string[];
+  /** systemd units: is-enabled and is-active */
+  units?: string[];
+  /** `iptables -S` of every chain */
+  iptables?: boolean;
+  /** more shell commands whose output is part of the state */
+  commands?: string[];
+}
+
+function fingerprintScript(spec: FingerprintSpec): string {
+  const parts: string[] = [];
+  for (const p of spec.paths ?? []) {
+    parts.push(`echo ${quote(`## path ${p}`)}`);
+    // sorted by path; directory times are left out, content and metadata are not
+    parts.push(
+      `if [ -e ${quote(p)} ] || [ -L ${quote(p)} ]; then find ${quote(p)} -printf '%p %y %m %u:%g %l\\n' | LC_ALL=C sort; ` +
+        `find ${quote(p)} -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; else echo missing; fi`,
+    );
+  }
+  for (const u of spec.users ?? []) {
+    parts.push(`echo ${quote(`## user ${u}`)}; getent passwd ${quote(u)} || echo none; id ${quote(u)} 2>&1 || true; getent shadow ${quote(u)} | cut -d: -f1,2 || true`);
+  }
+  for (const g of spec.groups ?? []) {
+    parts.push(`echo ${quote(`## group ${g}`)}; getent group ${quote(g)} || echo none`);
+  }
+  for (const unit of spec.units ?? []) {
+    parts.push(`echo ${quote(`## unit ${unit}`)}; systemctl is-enabled ${quote(unit)} 2>&1 || true; systemctl is-active ${quote(unit)} 2>&1 || true`);
+  }
+  if (spec.iptables) parts.push(`echo '## iptables'; iptables -S; iptables -t nat -S`);
+  for (const c of spec.commands ?? []) parts.push(`echo ${quote(`## ${c}`)}; ${c}`);
+  return parts.join('\n');
+}
+
+/** The state of `host` that `spec` names, as text: equal texts mean an equal state. */
+export async function fingerprint(host: ModuleHost, spec: FingerprintSpec): Promise<string> {
+  return labSshOk(host, fingerprintScript(spec));
+}
+
+/** Runs a shell command line on a module host as root, failing on a non-zero exit. */
+export function onHost(host: ModuleHost, command: string): Promise<string> {
+  return labSshOk(host, command);
+}
+
+export { quote, quoteArgs };
