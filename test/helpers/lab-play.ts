@@ -5,6 +5,7 @@
  * project, and a fingerprint of a host's state read over ssh to compare
  * before and after.
  */
+import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -187,3 +188,55 @@ export function onHost(host: ModuleHost, command: string): Promise<string> {
 }
 
 export { quote, quoteArgs };
+
+// ------------------------------------------------------- the four checks
+
+export interface Scenario {
+  dir: string;
+  playbook?: string;
+  host: ModuleHost;
+  state: FingerprintSpec;
+}
+
+/**
+ * Runs the play twice: every task in `tasks` changes the first time and is
+ * ok the second, and the second run leaves the host as the first left it.
+ */
+export async function applyTwice(t: ExecutionContext, s: Scenario, tasks: string[]): Promise<{ first: PlayRun; second: PlayRun; applied: string }> {
+  const first = await runPlay(s.dir, s.playbook ?? 'play.yml');
+  t.is(first.code, 0, describeRun(first));
+  for (const task of tasks) t.is(resultOf(first, task, s.host).status, 'changed', `first run: ${task}\n${describeRun(first)}`);
+  const applied = await fingerprint(s.host, s.state);
+  const second = await runPlay(s.dir, s.playbook ?? 'play.yml');
+  t.is(second.code, 0, describeRun(second));
+  for (const task of tasks) t.is(resultOf(second, task, s.host).status, 'ok', `second run: ${task}\n${describeRun(second)}`);
+  t.is(second.recap[s.host]?.changed, 0, describeRun(second));
+  t.is(await fingerprint(s.host, s.state), applied, 'a second run changes nothing');
+  return { first, second, applied };
+}
+
+/**
+ * Changes the host by hand, then `--check --diff`: each task in `tasks`
+ * reports the drift as a change with a diff, and the host stays drifted.
+ */
+export async function checkDrift(t: ExecutionContext, s: Scenario, drift: string, tasks: string[]): Promise<PlayRun> {
+  await onHost(s.host, drift);
+  const drifted = await fingerprint(s.host, s.state);
+  const check = await runPlay(s.dir, s.playbook ?? 'play.yml', ['--check', '--diff']);
+  t.is(check.code, 0, describeRun(check));
+  for (const task of tasks) {
+    const result = resultOf(check, task, s.host);
+    t.is(result.status, 'changed', `--check sees the drift of ${task}\n${describeRun(check)}`);
+    t.true((result.diff ?? []).length > 0, `--diff shows the drift of ${task}`);
+  }
+  t.is(await fingerprint(s.host, s.state), drifted, '--check changes nothing');
+  return check;
+}
+
+/** `ezplay rollback RUN_ID`: it succeeds and the host's fingerprint is `before` again. */
+export async function rollbackTo(t: ExecutionContext, s: Scenario, runId: string, before: string): Promise<CliRun> {
+  const undo = await rollbackRun(s.dir, runId);
+  t.is(undo.code, 0, describeRun(undo));
+  t.is(await fingerprint(s.host, s.state), before, `rollback puts the host back as it was\n${describeRun(undo)}`);
+  return undo;
+}
