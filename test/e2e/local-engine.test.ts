@@ -92,7 +92,7 @@ test('--no-rollback keeps the changes of a failed run', async (t) => {
   gather_facts: no
   tasks:
     - copy: content="new\\n" dest=$DIR/f.txt
-    - fail: msg=stop here
+    - fail: msg="stop here"
 `,
   });
   const run = await runLocal(dir, 'play.yml', { rollback: false });
