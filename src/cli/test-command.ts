@@ -1,0 +1,245 @@
+/**
+ * `ezplay test ROLE`: the role's stages (src/scaffold/role-test.ts) on lab
+ * machines of its own. The lab is shared: people and the end-to-end suite
+ * work on lab1..lab5, so by default the test takes lab6..lab(5+N), resets
+ * them to fresh machines, and writes its inventory to a file of its own,
+ * leaving inventory/lab as it is.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Connection, ConnectionSpec } from '../connection/types.js';
+import { LocalConnection } from '../connection/local.js';
+import { ConnectionPool } from '../engine/connections.js';
+import { EventBus } from '../engine/events.js';
+import { appendUndone, readRun } from '../engine/journal.js';
+import { rollbackEntries } from '../engine/rollback.js';
+import { runPlaybook } from '../engine/run.js';
+import { validatePlaybook } from '../engine/validate.js';
+import { EngineError, OptionsError } from '../errors.js';
+import { loadInventory } from '../load/inventory.js';
+import { loadPlaybook } from '../load/playbook.js';
+import { findRoleDir, roleSearchPath } from '../load/roles.js';
+import { loadVarsDirs } from '../load/vars-dirs.js';
+import { labKill, labReset, labUp, silentLog, stderrLog, type LabMachineInfo } from '../lab/index.js';
+import { quote } from '../shell/quote.js';
+import { FINGERPRINT_COMMAND, parseFingerprint } from '../scaffold/fingerprint.js';
+import { RunRecorder, testRole, type RoleTestDriver, type StageResult } from '../scaffold/role-test.js';
+import { Templar } from '../template/index.js';
+import { PlainReporter } from '../report/plain.js';
+import { EXIT } from './exit-codes.js';
+import { sshOpener } from './ssh-opener.js';
+
+interface TestFlags {
+  hosts: number;
+  firstMachine: number;
+  keep?: boolean;
+  rolesPath: string[];
+  verbose: number;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number of ${min} or more`);
+    return n;
+  };
+}
+
+export function registerTestCommand(program: Command): void {
+  program
+    .command('test')
+    .argument('<role>', 'a role name (looked up like a playbook looks up roles) or a path to a role')
+    .description('test a role on fresh lab machines: converge, idempotence, check mode, verify, rollback')
+    .option('--hosts <n>', 'how many machines to test on', wholeNumber(1), 1)
+    .option('--first-machine <n>', 'the first lab machine to use (lab1..lab5 are left to people and the end-to-end tests)', wholeNumber(1), 6)
+    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status`, log in with `ezplay lab ssh labN`)')
+    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
+    .option('-v, --verbose', 'print every task of every run', (_v: string, prev: number) => prev + 1, 0)
+    .addHelpText(
+      'after',
+      `
+Stages, each on the same machines:
+  converge     tests/test.yml (or a play applying the role to all hosts) runs cleanly
+  idempotence  a second run changes nothing
+  check        a --check run would change nothing
+  verify       tests/verify.yml passes
+  rollback     undoing the runs leaves every touched path, unit and account as before
+
+Examples:
+  ezplay test node_exporter_lite
+  ezplay test ./roles/node_exporter_lite --hosts 2 --keep`,
+    )
+    .action(async (role: string, flags: TestFlags) => {
+      process.exitCode = await testCommand(role, flags);
+    });
+}
+
+/** ROLE as a path to a role folder, else by name along the roles search path. */
+export function resolveRole(role: string, rolesPath: string[]): string {
+  const looksLikeRole = (dir: string) => existsSync(path.join(dir, 'tasks')) && statSync(dir).isDirectory();
+  if ((role.includes('/') || role.startsWith('.')) && existsSync(role) && looksLikeRole(role)) return path.resolve(role);
+  const found = findRoleDir(role, roleSearchPath(process.cwd(), rolesPath), process.cwd());
+  if (found && looksLikeRole(found)) return found;
+  throw new OptionsError(`no role '${role}' in ${roleSearchPath(process.cwd(), rolesPath).join(', ')}`);
+}
+
+function renderInventory(machines: LabMachineInfo[], lab: { keyPath: string; knownHostsPath: string; etcdTarballUrl: string; etcdSha256: string }): string {
+  return [
+    '# Written by `ezplay test`: the lab machines this test owns.',
+    '[role_test]',
+    ...machines.map((m) => `${m.name} ansible_host=${m.address}`),
+    '',
+    '[all:vars]',
+    'ansible_user=root',
+    `ansible_ssh_private_key_file=${lab.keyPath}`,
+    `ansible_ssh_known_hosts_file=${lab.knownHostsPath}`,
+    `ezplay_known_hosts_file=${lab.knownHostsPath}`,
+    `etcd_download_url=${lab.etcdTarballUrl}`,
+    `etcd_sha256=${lab.etcdSha256}`,
+    '',
+  ].join('\n');
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function testCommand(role: string, flags: TestFlags): Promise<number> {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const roleDir = resolveRole(role, flags.rolesPath);
+  const name = path.basename(roleDir);
+  const rolesPath = [path.dirname(roleDir), ...flags.rolesPath];
+  const work = await mkdtemp(path.join(os.tmpdir(), `ezplay-test-${name}-`));
+  const started = performance.now();
+  try {
+    const testFile = path.join(roleDir, 'tests', 'test.yml');
+    const verifyFile = path.join(roleDir, 'tests', 'verify.yml');
+    let playbookFile = testFile;
+    if (!existsSync(testFile)) {
+      playbookFile = path.join(work, 'test.yml');
+      await writeFile(playbookFile, `- name: apply ${name}\n  hosts: all\n  roles:\n    - ${JSON.stringify(roleDir)}\n`);
+    }
+    const test = loadPlaybook(playbookFile, { rolesPath });
+    validatePlaybook(test);
+    const verify = existsSync(verifyFile) ? loadPlaybook(verifyFile, { rolesPath }) : undefined;
+    if (verify) validatePlaybook(verify);
+
+    const first = flags.firstMachine;
+    const last = first + flags.hosts - 1;
+    out(`testing role ${name} (${path.relative(process.cwd(), roleDir) || roleDir}) on lab${first}${last > first ? `..lab${last}` : ''}`);
+    const log = flags.verbose ? stderrLog : silentLog;
+    const info = await labUp({ hosts: last, inventoryPath: path.join(work, 'lab-inventory'), log });
+    const wanted = new Set(Array.from({ length: flags.hosts }, (_, i) => `lab${first + i}`));
+    for (const machine of wanted) await labReset(machine, { log });
+    const machines = info.allMachines.filter((m) => wanted.has(m.name));
+    const inventoryPath = path.join(work, 'inventory');
+    await writeFile(inventoryPath, renderInventory(machines, info));
+    out(`fresh machines ready in ${seconds(performance.now() - started)}: ${machines.map((m) => `${m.name} ${m.address}`).join(', ')}`);
+
+    const results = await withDriver(
+      { machines, inventoryPath, journalRoot: path.join(work, 'runs'), keyPath: info.keyPath, knownHostsPath: info.knownHostsPath, verbose: flags.verbose },
+      (driver) => testRole(driver, { test, verify }, (r) => printStage(r, out)),
+    );
+    const failed = results.filter((r) => r.status === 'failed');
+    out('');
+    out(
+      failed.length
+        ? `FAILED: role ${name}, stage${failed.length > 1 ? 's' : ''} ${failed.map((r) => r.stage).join(', ')} (${seconds(performance.now() - started)})`
+        : `PASSED: role ${name}, ${results.filter((r) => r.status === 'passed').length} stages (${seconds(performance.now() - started)})`,
+    );
+    if (flags.keep) out(`the machines stay up: ezplay lab ssh ${machines[0]?.name ?? ''}`);
+    else for (const machine of wanted) await labKill(machine, { log }).catch(() => {});
+    return failed.length ? EXIT.hostFailed : EXIT.ok;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function printStage(r: StageResult, out: (s: string) => void): void {
+  const mark = r.status === 'passed' ? 'ok    ' : r.status === 'skipped' ? 'skip  ' : 'FAILED';
+  out(`${mark} ${r.stage.padEnd(11)} ${r.summary} (${seconds(r.durationMs)})`);
+  for (const d of r.details) out(`         - ${d}`);
+}
+
+interface DriverSetup {
+  machines: LabMachineInfo[];
+  inventoryPath: string;
+  journalRoot: string;
+  keyPath: string;
+  knownHostsPath: string;
+  verbose: number;
+}
+
+async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) => Promise<T>): Promise<T> {
+  const inventory = await loadInventory([setup.inventoryPath]);
+  const opener = sshOpener({ acceptNewHostKeys: false });
+  const pool = new ConnectionPool(opener);
+  const controller = new LocalConnection('localhost');
+  const specFor = (m: LabMachineInfo): ConnectionSpec => ({
+    host: m.name,
+    transport: 'ssh',
+    address: m.address,
+    user: 'root',
+    privateKeyFile: setup.keyPath,
+    knownHostsFile: setup.knownHostsPath,
+  });
+  const byName = new Map(setup.machines.map((m) => [m.name, m]));
+  const connect = async (host: string): Promise<Connection> => {
+    const m = byName.get(host);
+    if (!m) throw new OptionsError(`no machine ${host} in this test`);
+    return pool.get(specFor(m));
+  };
+  const verboseOut = (s: string) => process.stdout.write(`${s}\n`);
+  const driver: RoleTestDriver = {
+    hosts: setup.machines.map((m) => m.name),
+    async run(playbook, mode) {
+      await loadVarsDirs(playbook.dir, inventory);
+      const bus = new EventBus();
+      const recorder = new RunRecorder();
+      bus.on(recorder.handle);
+      if (setup.verbose) {
+        verboseOut(`\n=== ${mode.stage}: ezplay run ${playbook.file}${mode.check ? ' --check' : ''}`);
+        bus.on(new PlainReporter({ color: false, verbosity: setup.verbose - 1, diff: true, write: verboseOut }).handle);
+      }
+      const summary = await runPlaybook(playbook, {
+        inventory,
+        inventoryPaths: [setup.inventoryPath],
+        check: mode.check,
+        // the diffs say which paths, units and accounts the role touches
+        diff: true,
+        tags: [],
+        skipTags: [],
+        extraVars: {},
+        forks: 25,
+        rollback: mode.stage === 'converge',
+        verbosity: Math.max(0, setup.verbose - 1),
+        journalRoot: setup.journalRoot,
+        openConnection: opener,
+        events: bus,
+        templar: new Templar(),
+      });
+      return recorder.record(summary);
+    },
+    async undo(runId) {
+      const run = readRun(setup.journalRoot, runId);
+      const bus = new EventBus();
+      return rollbackEntries(run.entries, (target) => (target === 'localhost' ? Promise.resolve(controller) : connect(target)), controller, bus, (seq) =>
+        appendUndone(setup.journalRoot, runId, seq),
+      );
+    },
+    async fingerprint(host) {
+      const conn = await connect(host);
+      const result = await conn.exec(`sh -c ${quote(FINGERPRINT_COMMAND)}`, { timeoutMs: 120_000 });
+      if (result.rc !== 0) throw new EngineError(`${host}: reading the fingerprint failed (exit ${result.rc}): ${result.stderr.slice(0, 500)}`);
+      return parseFingerprint(result.stdout);
+    },
+  };
+  try {
+    return await fn(driver);
+  } finally {
+    await pool.closeAll();
+  }
+}
