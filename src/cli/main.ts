@@ -13,6 +13,8 @@ import { registerStatusCommand } from './status-command.js';
 import { registerDocCommand } from './doc-command.js';
 import { addRunOptions, runCommand, type RunFlags } from './run-command.js';
 import { rollbackCommand } from './rollback-command.js';
+import { registerNewRoleCommand } from './new-role-command.js';
+import { registerTestCommand } from './test-command.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -60,6 +62,8 @@ Examples:
   registerLabCommands(cli);
   registerStatusCommand(cli);
   registerDocCommand(cli);
+  registerNewRoleCommand(cli);
+  registerTestCommand(cli);
   return cli;
 }
 
