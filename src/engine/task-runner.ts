@@ -43,7 +43,9 @@ export class TaskRunner {
         outcome = await this.runLoop(task, host, base.view);
       }
     } catch (error) {
+      // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
       outcome = this.failure(task, host, error);
+      this.emit(task, host, outcome, { ms: 0 });
     }
     if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
     return outcome;

@@ -100,3 +100,21 @@ test('--no-rollback keeps the changes of a failed run', async (t) => {
   t.is(run.summary.rollback, undefined);
   t.is(readFileSync(path.join(dir, 'f.txt'), 'utf8'), 'new\n');
 });
+
+test('a condition that cannot be evaluated fails the task and says why', async (t) => {
+  const dir = project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - command: "true"
+      when: nope.field == 1
+`,
+  });
+  const run = await runLocal(dir);
+  const result = run.events.find((e) => e.type === 'host_result');
+  t.is(result?.type === 'host_result' ? result.status : undefined, 'failed');
+  t.regex(run.output, /fatal: \[localhost\]: FAILED! => .*'nope' is undefined/);
+  t.is(counters(run)?.failed, 1);
+});
