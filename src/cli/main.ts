@@ -21,6 +21,12 @@ const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 
 let exitCode: number = EXIT.ok;
 
+// `ezplay run ... --json | head` closes our stdout early: stop quietly, as other tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCode);
+  throw error;
+});
+
 function program(): Command {
   const cli = new Command('ezplay')
     .description('Agentless playbooks for etcd clusters, in the Ansible syntax you know.')
