@@ -214,7 +214,8 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
         skipTags: [],
         extraVars: {},
         forks: 25,
-        rollback: mode.stage === 'converge',
+        // journaled for the rollback stage; a run that fails undoes itself
+        rollback: true,
         verbosity: Math.max(0, setup.verbose - 1),
         journalRoot: setup.journalRoot,
         openConnection: opener,

@@ -125,13 +125,13 @@ const NOISE = [/^\/var\/(log|cache|tmp)\//, /^\/var\/lib\/(systemd|apt|dhcp)\//,
  */
 export function touchedBetween(before: Fingerprint, after: Fingerprint): Touched {
   const touched = emptyTouched();
-  for (const [from, to, into] of [
-    [before.paths, after.paths, touched.paths],
-    [before.units, after.units, touched.units],
-    [before.accounts, after.accounts, touched.accounts],
+  for (const [from, to, into, missing] of [
+    [before.paths, after.paths, touched.paths, 'absent'],
+    [before.units, after.units, touched.units, unitState()],
+    [before.accounts, after.accounts, touched.accounts, 'absent'],
   ] as const) {
     for (const key of new Set([...from.keys(), ...to.keys()])) {
-      if (from.get(key) !== to.get(key) && !NOISE.some((n) => n.test(key))) into.add(key);
+      if ((from.get(key) ?? missing) !== (to.get(key) ?? missing) && !NOISE.some((n) => n.test(key))) into.add(key);
     }
   }
   return touched;

@@ -74,6 +74,8 @@ export class RunRecorder {
   }
 }
 
+const shortSums = (s: string) => s.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, 'sha256 $1…');
+
 const posKey = (pos: SourcePos) => `${pos.file}:${pos.line ?? 0}:${pos.col ?? 0}`;
 
 export interface RoleTestDriver {
@@ -168,7 +170,7 @@ async function undoAndCompare(
     const t = touched.get(host) ?? emptyTouched();
     compared += t.paths.size + t.units.size + t.accounts.size;
     const after = await driver.fingerprint(host);
-    for (const d of compareTouched(before.get(host)!, after, t)) details.push(`${host}: ${d.what}: before ${d.before}, after undo ${d.after}`);
+    for (const d of compareTouched(before.get(host)!, after, t)) details.push(`${host}: ${d.what}: before ${shortSums(d.before)}, after undo ${shortSums(d.after)}`);
   }
   const durationMs = performance.now() - started;
   if (details.length) return { stage: 'rollback', status: 'failed', summary: 'the machines are not back to how they were', details, durationMs };
