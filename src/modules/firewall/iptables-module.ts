@@ -3,6 +3,7 @@ import { sh } from '../../shell/quote.js';
 import { defineModule } from '../types.js';
 import { batchProbe, parseSections, section } from '../probe-sections.js';
 import { run } from './change.js';
+import { parseIptablesRules } from './iptables.js';
 
 export interface IptablesArgs {
   table: string;
@@ -36,7 +37,7 @@ export const iptables = defineModule<IptablesArgs>({
   description:
     "Ansible's iptables module for one rule: whether it exists is asked with `iptables -C`. Rules are not saved " +
     '(as in Ansible); pair with netfilter-persistent if they must survive a reboot. Undo deletes a rule the task ' +
-    'added and adds back, with the same action, a rule it deleted.',
+    'added and puts a rule it deleted back at its old place in the chain.',
   args: {
     table: { type: 'str', default: 'filter', choices: ['filter', 'nat', 'mangle', 'raw', 'security'], description: 'The table.' },
     chain: { type: 'str', default: 'INPUT', description: 'The chain, e.g. INPUT.' },
@@ -58,8 +59,14 @@ export const iptables = defineModule<IptablesArgs>({
     const bin = args.ip_version === 'ipv6' ? 'ip6tables' : 'iptables';
     const spec = iptablesSpec(args);
     const base = [bin, '-w', '-t', args.table];
-    const res = await ctx.probe(batchProbe([{ name: 'check', command: sh`${[...base, '-C', args.chain, ...spec]} 2>/dev/null` }]));
-    const present = section(parseSections(res.stdout), 'check').rc === 0;
+    const res = await ctx.probe(
+      batchProbe([
+        { name: 'check', command: sh`${[...base, '-C', args.chain, ...spec]} 2>/dev/null` },
+        { name: 'rules', command: sh`${[...base, '-S', args.chain]} 2>/dev/null` },
+      ]),
+    );
+    const sections = parseSections(res.stdout);
+    const present = section(sections, 'check').rc === 0;
     const result = { table: args.table, chain: args.chain, rule: spec.join(' '), state: args.state };
     if (present === (args.state === 'present')) return { changed: false, result };
     const add = run(sh`${[...base, args.action === 'insert' ? '-I' : '-A', args.chain, ...spec]}`, `add the rule to ${args.chain}`);
@@ -69,8 +76,29 @@ export const iptables = defineModule<IptablesArgs>({
       changed: true,
       diff: [{ subject, before: present ? 'present' : 'absent', after: args.state, kind: 'summary' }],
       steps: [present ? del : add],
-      undo: [present ? add : del],
+      undo: [present ? restoreStep(base, args, spec, section(sections, 'rules').out) ?? add : del],
       result,
     };
   },
 });
+
+/**
+ * Undo of a deletion: the rule goes back where `-D` will take it from (the
+ * first rule that matches), so the chain reads as before; order decides
+ * which rule wins. Undefined when the rule is not recognisable in
+ * `iptables -S` (a host name as source, say).
+ */
+function restoreStep(base: string[], args: IptablesArgs, spec: string[], listing: string) {
+  const wanted = normaliseSpec(spec, args.ip_version).join('\0');
+  const found = parseIptablesRules(listing).find((r) => r.chain === args.chain && r.spec.join('\0') === wanted);
+  if (!found) return undefined;
+  return run(sh`${[...base, '-I', args.chain, found.position, ...spec]}`, `put the rule back at position ${found.position} of ${args.chain}`);
+}
+
+/** iptables -S prints a plain address as a one-host network: 10.0.0.1 is 10.0.0.1/32. */
+function normaliseSpec(spec: string[], ipVersion: IptablesArgs['ip_version']): string[] {
+  return spec.map((word, i) => {
+    if (i === 0 || spec[i - 1] !== '-s' || word.includes('/')) return word;
+    return `${word}/${ipVersion === 'ipv6' ? 128 : 32}`;
+  });
+}

@@ -243,3 +243,12 @@ test('iptables module: checks with -C, adds and deletes the same rule', async (t
   t.deepEqual(commands(removed.plan.steps), [`ip6tables -w -t filter -D INPUT ${rule}`]);
   t.deepEqual(commands(removed.plan.undo), [`ip6tables -w -t filter -I INPUT ${rule}`]);
 });
+
+test('iptables module: a deleted rule is put back at its old place in the chain', async (t) => {
+  const args = { source: '10.9.9.9', jump: 'DROP', state: 'absent' };
+  const listing = '-P INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -s 10.9.9.9/32 -j DROP\n-A INPUT -p icmp -j ACCEPT';
+  const facts = `@@ezplay:begin:check\n\n@@ezplay:end:0\n@@ezplay:begin:rules\n${listing}\n\n@@ezplay:end:0\n`;
+  const { plan } = await planWith(iptables, args, facts);
+  t.deepEqual(commands(plan.steps), ['iptables -w -t filter -D INPUT -s 10.9.9.9 -j DROP']);
+  t.deepEqual(commands(plan.undo), ['iptables -w -t filter -I INPUT 2 -s 10.9.9.9 -j DROP']);
+});
