@@ -6,7 +6,7 @@
  * leaving inventory/lab as it is.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -105,6 +105,39 @@ function renderInventory(machines: LabMachineInfo[], lab: { keyPath: string; kno
   ].join('\n');
 }
 
+/**
+ * Two `ezplay test`s on the same machines would reset each other's: each
+ * machine is claimed with a file naming the owner's pid, and a claim whose
+ * owner is gone is taken over.
+ */
+async function claimMachine(name: string): Promise<() => Promise<void>> {
+  const file = path.join(os.tmpdir(), `ezplay-test-${name}.claim`);
+  for (;;) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return () => unlink(file).catch(() => {});
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new OptionsError(`${name} is in use by another \`ezplay test\` (pid ${owner}); wait for it, or choose other machines with --first-machine`);
+    }
+    await unlink(file).catch(() => {});
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function testCommand(role: string, flags: TestFlags): Promise<number> {
@@ -114,6 +147,7 @@ export async function testCommand(role: string, flags: TestFlags): Promise<numbe
   const rolesPath = [path.dirname(roleDir), ...flags.rolesPath];
   const work = await mkdtemp(path.join(os.tmpdir(), `ezplay-test-${name}-`));
   const started = performance.now();
+  const releases: Array<() => Promise<void>> = [];
   try {
     const testFile = path.join(roleDir, 'tests', 'test.yml');
     const verifyFile = path.join(roleDir, 'tests', 'verify.yml');
@@ -130,6 +164,7 @@ export async function testCommand(role: string, flags: TestFlags): Promise<numbe
     const first = flags.firstMachine;
     const last = first + flags.hosts - 1;
     out(`testing role ${name} (${path.relative(process.cwd(), roleDir) || roleDir}) on lab${first}${last > first ? `..lab${last}` : ''}`);
+    for (let index = first; index <= last; index++) releases.push(await claimMachine(`lab${index}`));
     const log = flags.verbose ? stderrLog : silentLog;
     const info = await labUp({ hosts: last, inventoryPath: path.join(work, 'lab-inventory'), log });
     const wanted = new Set(Array.from({ length: flags.hosts }, (_, i) => `lab${first + i}`));
@@ -154,6 +189,7 @@ export async function testCommand(role: string, flags: TestFlags): Promise<numbe
     else for (const machine of wanted) await labKill(machine, { log }).catch(() => {});
     return failed.length ? EXIT.hostFailed : EXIT.ok;
   } finally {
+    for (const release of releases) await release();
     await rm(work, { recursive: true, force: true });
   }
 }
