@@ -8,7 +8,7 @@ import { quote, sh } from '../shell/quote.js';
 import type { ExecResult } from '../connection/types.js';
 import { ModuleError } from '../errors.js';
 import { shlexSplit } from './shlex.js';
-import type { ArgSchema, HostContext, Plan, Step } from './types.js';
+import type { ArgSchema, Diff, HostContext, Plan, Step } from './types.js';
 
 /** Arguments both modules take. */
 export interface CommandArgs {
@@ -143,9 +143,9 @@ export async function planCommand(
   run: { line: string; registered: string | string[]; rollbackLine?: string | undefined },
 ): Promise<Plan> {
   const guarded = args.creates !== undefined || args.removes !== undefined;
+  const creates = args.creates !== undefined ? guardPath(args.creates, args.chdir) : undefined;
+  const removes = args.removes !== undefined ? guardPath(args.removes, args.chdir) : undefined;
   if (guarded) {
-    const creates = args.creates !== undefined ? guardPath(args.creates, args.chdir) : undefined;
-    const removes = args.removes !== undefined ? guardPath(args.removes, args.chdir) : undefined;
     const res = await ctx.probe(guardCommand({ creates, removes }));
     if (res.rc !== 0) throw new ModuleError(`checking creates/removes: ${res.stderr.trim()}`, { rc: res.rc });
     const found = parseGuards(res.stdout);
@@ -172,7 +172,7 @@ export async function planCommand(
   return {
     changed: true,
     opaque: !guarded,
-    diff: [],
+    diff: guardDiff(creates, removes),
     steps: [step],
     ...(undo ? { undo } : {}),
     afterApply: (outputs) => {
@@ -181,6 +181,18 @@ export async function planCommand(
       return commandResult(run.registered, res, { strip: args.strip_empty_ends });
     },
   };
+}
+
+/**
+ * What a guarded command is known to change, for --diff: the path `creates`
+ * names will exist, the one `removes` names will not. That is the drift
+ * --check reports when someone deleted what the command made.
+ */
+function guardDiff(creates: string | undefined, removes: string | undefined): Diff[] {
+  return [
+    ...(creates !== undefined ? [{ subject: creates, before: 'absent', after: 'present', kind: 'summary' as const }] : []),
+    ...(removes !== undefined ? [{ subject: removes, before: 'present', after: 'absent', kind: 'summary' as const }] : []),
+  ];
 }
 
 /** Splits like shlex, turning a quoting mistake into the module's error. */

@@ -133,3 +133,13 @@ test('command: afterApply reads the step output', async (t) => {
   const result = await plan.afterApply?.([{ rc: 0, stdout: 'hi\n', stderr: '', durationMs: 2 }]);
   t.like(result, { cmd: 'echo hi', rc: 0, stdout: 'hi', stdout_lines: ['hi'], failed: false, changed: true });
 });
+
+test('command: a guarded command shows what its guards expect in the diff; an unguarded one shows nothing', async (t) => {
+  const conn = new FakeConnection().answer('for f in', { stdout: 'creates:no\nremoves:yes\n' });
+  const plan = await planWith(commandModule, conn, { cmd: 'mv a b', chdir: '/src', creates: 'b', removes: '/src/a' });
+  t.deepEqual(plan.diff, [
+    { subject: '/src/b', before: 'absent', after: 'present', kind: 'summary' },
+    { subject: '/src/a', before: 'present', after: 'absent', kind: 'summary' },
+  ]);
+  t.deepEqual((await planWith(commandModule, new FakeConnection(), { cmd: 'date' })).diff, []);
+});
