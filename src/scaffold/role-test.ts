@@ -9,6 +9,7 @@
  * Running playbooks, undoing runs and reading fingerprints are injected, so
  * this file holds only the order of things and the judgement.
  */
+import path from 'node:path';
 import { formatPos, type SourcePos } from '../errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RollbackResult } from '../engine/rollback.js';
@@ -61,7 +62,7 @@ export class RunRecorder {
     const bad = (event.status === 'failed' && !event.ignored) || event.status === 'unreachable';
     if (event.status !== 'changed' && !bad) return;
     const role = event.pos ? this.roles.get(posKey(event.pos)) : undefined;
-    const label = `${role ? `${role} : ` : ''}${event.task}${event.pos ? ` (${formatPos(event.pos)})` : ''}`;
+    const label = `${role ? `${role} : ` : ''}${event.task}${event.pos ? ` (${formatPos({ ...event.pos, file: path.relative(process.cwd(), event.pos.file) })})` : ''}`;
     const into = bad ? this.failed : this.changed;
     const ref = into.get(label) ?? { label, hosts: [], msgs: [] };
     if (!ref.hosts.includes(event.host)) ref.hosts.push(event.host);

@@ -64,7 +64,7 @@ test.serial('the role `ezplay new role` writes passes every stage of `ezplay tes
 
 test.serial('a task that changes on every run fails the idempotence stage, named with its file and line', async (t) => {
   const run = await ezplay(tempProject(t), 'test', 'stamp_built', '--roles-path', FIXTURES);
-  t.is(run.code, 2, run.stdout);
+  t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'converge'), /^ok /);
   t.regex(stageLine(run.stdout, 'idempotence'), /^FAILED idempotence +1 task changed on the second run/);
   t.regex(run.stdout, /- stamp_built : record the build time \(.*stamp_built\/tasks\/main\.yml:10:3\) on lab6\n/);
@@ -75,7 +75,7 @@ test.serial('a task that changes on every run fails the idempotence stage, named
 
 test.serial('a read-only command skipped in check mode makes --check report a change: the check stage fails', async (t) => {
   const run = await ezplay(tempProject(t), 'test', path.join(FIXTURES, 'motd_hostname'));
-  t.is(run.code, 2, run.stdout);
+  t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'idempotence'), /^ok /);
   t.regex(stageLine(run.stdout, 'check'), /^FAILED check +1 task would change in check mode/);
   t.regex(run.stdout, /- motd_hostname : message of the day names the host \(.*motd_hostname\/tasks\/main\.yml:10:3\) on lab6\n/);
@@ -85,7 +85,7 @@ test.serial('a read-only command skipped in check mode makes --check report a ch
 
 test.serial('a rollback that leaves a file behind fails the rollback stage, naming the path', async (t) => {
   const run = await ezplay(tempProject(t), 'test', 'leftover_file', '--roles-path', FIXTURES);
-  t.is(run.code, 2, run.stdout);
+  t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'rollback'), /^FAILED rollback +the machines are not back to how they were/);
   t.regex(run.stdout, /- lab6: \/etc\/leftover-marker: before absent, after undo f 644 0:0 sha256 [0-9a-f]{12}…\n/);
 });
