@@ -134,7 +134,10 @@ export function describeRun(run: CliRun): string {
     if (e.type === 'rollback_step') return `${e.host} ${e.status} [${e.task}] ${e.msg ?? ''}`;
     return e.type === 'recap' || e.type === 'warning' ? JSON.stringify(e) : '';
   });
-  return `exit ${run.code}\n${lines.filter(Boolean).join('\n')}\n${run.stderr}`;
+  const shown = lines.filter(Boolean);
+  // output that is not JSON events (a crash, a usage error) is shown as it is
+  if (shown.length === 0) shown.push(run.stdout);
+  return `exit ${run.code}\n${shown.join('\n')}\n${run.stderr}`;
 }
 
 // ------------------------------------------------------------- fingerprints
