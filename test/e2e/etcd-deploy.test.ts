@@ -8,19 +8,21 @@
  * last, while a client keeps writing.
  */
 import test from 'ava';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
-import { ensureLab } from '../helpers/lab.js';
+import type { LabInfo } from '../../src/lab/index.js';
 import {
   changedTotal,
   etcdctl,
   failures,
+  ensureBare,
+  etcdLab,
   fingerprints,
   forgetControllerPki,
   hostResults,
   keysUnder,
   mainPids,
+  resetMembers,
   runPlaybook,
   SSL_DIR,
   startWriter,
@@ -30,8 +32,7 @@ import {
 let lab: LabInfo;
 
 test.before(async () => {
-  await ensureLab();
-  lab = await labReset(undefined, { log: silentLog });
+  lab = await ensureBare(await etcdLab());
   forgetControllerPki();
 });
 
@@ -169,3 +170,23 @@ test.serial('the change rolls out one member at a time, the leader last, while a
   const again = await runPlaybook(lab, ['-e', 'etcd_snapshot_count=20000']);
   t.is(changedTotal(again), 0, 'and converged');
 });
+
+test.serial('--check on bare machines with the certificates already issued plans the pushes and changes nothing', async (t) => {
+  lab = await resetMembers(lab);
+  const before = await fingerprints(lab);
+  const pki = fingerprintsOfPki();
+  const run = await runPlaybook(lab, ['--check']);
+  t.is(run.code, 0, failures(run));
+  t.is(changedTotal(run) > 0, true);
+  const notes = hostResults(run, 'certificates to push (check mode, not issued or no ca_dir yet)');
+  t.is(notes.length, 3);
+  for (const e of notes) t.regex(String(e.result?.msg), /does not exist yet; a real run pushes ca\.pem/);
+  t.deepEqual(await fingerprints(lab), before, 'no member changed');
+  t.deepEqual(fingerprintsOfPki(), pki, 'the PKI on the controller is as it was');
+});
+
+function fingerprintsOfPki(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of readdirSync(SSL_DIR).sort()) out[file] = readFileSync(path.join(SSL_DIR, file), 'utf8');
+  return out;
+}

@@ -8,16 +8,14 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { labKill, labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
-import { ensureLab } from '../helpers/lab.js';
-import { changedTotal, failures, fingerprints, forgetControllerPki, hostResults, runPlaybook, SSL_DIR } from '../helpers/etcd.js';
+import { labKill, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { changedTotal, ensureBare, etcdLab, failures, fingerprints, forgetControllerPki, hostResults, runPlaybook, SSL_DIR } from '../helpers/etcd.js';
 
 let lab: LabInfo;
 let bare: Record<string, string>;
 
 test.before(async () => {
-  await ensureLab();
-  lab = await labReset(undefined, { log: silentLog });
+  lab = await ensureBare(await etcdLab());
   forgetControllerPki();
   bare = await fingerprints(lab);
 });
@@ -64,7 +62,7 @@ test.serial('a member killed in the middle: the others roll back, and a correcte
   for (const m of survivors) t.is(now[m.address], bare[m.address], `${m.address} rolled back to bare`);
   t.false(existsSync(path.join(SSL_DIR, 'ca.pem')));
 
-  lab = await ensureLab();
+  lab = await etcdLab();
   const fixed = await runPlaybook(lab);
   t.is(fixed.code, 0, failures(fixed));
   t.is(hostResults(fixed, 'etcd cluster health')[0]?.status, 'ok');

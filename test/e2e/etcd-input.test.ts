@@ -7,15 +7,17 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
-import { ensureLab, labSshOk } from '../helpers/lab.js';
+import type { LabInfo } from '../../src/lab/index.js';
+import { labSshOk } from '../helpers/lab.js';
 import {
   changedTotal,
   etcdctl,
+  etcdLab,
   failures,
   fingerprints,
   forgetControllerPki,
   hostResults,
+  resetMembers,
   inventoryVariant,
   runCli,
   runPlaybook,
@@ -27,12 +29,12 @@ let lab: LabInfo;
 let dir: string;
 
 test.before(async () => {
-  lab = await ensureLab();
+  lab = await etcdLab();
   dir = mkdtempSync(path.join(tmpdir(), 'ezplay-etcd-input-'));
   // the cluster the earlier files left, or a new one when it cannot converge
   let run = await runPlaybook(lab);
   if (run.code !== 0) {
-    lab = await labReset(undefined, { log: silentLog });
+    lab = await resetMembers(lab);
     forgetControllerPki();
     run = await runPlaybook(lab);
   }

@@ -5,12 +5,13 @@
  * small HTTPS client of etcd's JSON gateway.
  */
 import { spawn, execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabInfo } from '../../src/lab/index.js';
-import { labSsh, labSshOk } from './lab.js';
+import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { ensureLab, LAB_HOSTS, labSsh, labSshOk } from './lab.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The tests' own cluster name, so a user's clusters/k8s is never touched. */
@@ -116,6 +117,33 @@ export async function fingerprints(lab: LabInfo): Promise<Record<string, string>
   const out: Record<string, string> = {};
   await Promise.all(lab.machines.map(async (m) => (out[m.address] = (await labSsh(m.name, FINGERPRINT)).stdout)));
   return out;
+}
+
+/**
+ * The lab's first three machines, with an inventory of the tests' own that
+ * names exactly them: a lab grown by someone else (`lab up --hosts 5`)
+ * rewrites inventory/lab, never this one.
+ */
+export async function etcdLab(): Promise<LabInfo> {
+  const info = await ensureLab();
+  const machines = info.machines.slice(0, LAB_HOSTS);
+  const inventoryPath = path.join(tmpdir(), 'ezplay-e2e-etcd-inventory');
+  writeFileSync(inventoryPath, inventoryVariant(info, machines.map((m) => m.address)));
+  return { ...info, machines, inventoryPath };
+}
+
+/** These machines back to bare, one at a time; the lab's other machines are left alone. */
+export async function resetMembers(lab: LabInfo): Promise<LabInfo> {
+  for (const m of lab.machines) await labReset(m.name, { log: silentLog });
+  return lab;
+}
+
+/** Machines as `lab reset` leaves them, with nothing of etcd's; reset only when they are not. */
+export async function ensureBare(lab: LabInfo): Promise<LabInfo> {
+  const bare = '! id etcd >/dev/null 2>&1 && [ ! -e /etc/systemd/system/etcd.service ] && [ ! -e /opt/kube ] && [ ! -e /var/lib/etcd ]';
+  const checks = await Promise.all(lab.machines.map((m) => labSsh(m.name, bare)));
+  if (checks.every((c) => c.code === 0)) return lab;
+  return resetMembers(lab);
 }
 
 export async function mainPids(lab: LabInfo): Promise<Record<string, string>> {
