@@ -165,7 +165,7 @@ test.serial('status reports state, address and memory of each machine; up again 
   // asking for fewer keeps every machine but names only that many in the inventory
   const fewer = await labUp({ hosts: 2, log: silentLog });
   t.is(fewer.machines.length, 2);
-  t.is(fewer.allMachines.length, 3);
+  t.is(fewer.allMachines.length, info.allMachines.length, 'no machine is stopped');
   const inventory = await readFile(fewer.inventoryPath, 'utf8');
   t.false(inventory.includes(info.machines[2]!.address));
   const restored = await ensureLab();

@@ -7,7 +7,9 @@
 import test from 'ava';
 import path from 'node:path';
 import { DIST_DIR } from '../../src/lab/paths.js';
-import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, restoreLabInventory, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+
+test.after.always(restoreLabInventory);
 
 const HOST = 'lab4';
 const DIR = '/opt/ezdl';

@@ -5,7 +5,9 @@
  * (every file, mode, owner and link is back byte for byte).
  */
 import test from 'ava';
-import { describeRun, fingerprint, labProject, onHost, resultOf, rollbackRun, runPlay, type FingerprintSpec } from '../helpers/lab-play.js';
+import { describeRun, fingerprint, type FingerprintSpec, labProject, onHost, restoreLabInventory, resultOf, rollbackRun, runPlay } from '../helpers/lab-play.js';
+
+test.after.always(restoreLabInventory);
 
 const HOST = 'lab4';
 const DIR = '/srv/ezmod-files';

@@ -6,7 +6,9 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, resultOf, rollbackTo, rollbackRun, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, restoreLabInventory, resultOf, rollbackRun, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+
+test.after.always(restoreLabInventory);
 
 const DIR = '/srv/ezread';
 

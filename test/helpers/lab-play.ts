@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { labUp, readLabState, silentLog, type LabInfo } from '../../src/lab/index.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
 import { labSshOk } from './lab.js';
@@ -31,14 +31,31 @@ export type ModuleHost = (typeof MODULE_HOSTS)[number];
 const LAB_INVENTORY = path.join(os.tmpdir(), 'ezplay-module-tests', 'lab-inventory');
 
 let labInfo: Promise<LabInfo> | undefined;
+/** The lab's own inventory before these tests pointed the lab at theirs. */
+let previousInventory: { path: string; hosts: number } | undefined;
 
 /** Brings the lab to five machines (keeping running ones) once per test file. */
 export function ensureModuleLab(): Promise<LabInfo> {
   labInfo ??= (async () => {
     mkdirSync(path.dirname(LAB_INVENTORY), { recursive: true });
+    const state = await readLabState();
+    previousInventory =
+      state && state.inventoryPath !== LAB_INVENTORY
+        ? { path: state.inventoryPath, hosts: state.inventoryHosts }
+        : { path: path.join(ROOT, 'inventory', 'lab'), hosts: 3 };
     return labUp({ hosts: MODULE_HOSTS.length + 3, inventoryPath: LAB_INVENTORY, log: silentLog });
   })();
   return labInfo;
+}
+
+/**
+ * Points the lab back at its own inventory (`ezplay run` without -i uses
+ * it), keeping lab4 and lab5 running. For `test.after.always`.
+ */
+export async function restoreLabInventory(): Promise<void> {
+  if (!labInfo || !previousInventory) return;
+  await labInfo.catch(() => {});
+  await labUp({ hosts: previousInventory.hosts, inventoryPath: previousInventory.path, log: silentLog });
 }
 
 /** An inventory naming lab4 and lab5 in group `mod`, with the lab inventory's [all:vars]. */
@@ -90,7 +107,7 @@ export interface PlayRun extends CliRun {
 
 function ezplay(cwd: string, args: string[], timeoutMs: number): Promise<CliRun> {
   return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.CI;
     execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
