@@ -84,6 +84,16 @@ test.serial('an undefined variable in the unit template stops the run before any
   t.deepEqual(await fingerprints(lab), before);
 });
 
+test.serial('an etcd port held by another program is refused before any change', async (t) => {
+  const before = await fingerprints(lab);
+  // sshd holds port 22 on every member
+  const run = await runPlaybook(lab, ['-e', 'etcd_peer_port=22']);
+  t.is(run.code, 2);
+  t.regex(failedMessage(run, 'the etcd ports are free or held by etcd'), /another program listens on the etcd ports \(.*:22 users:\(\("sshd"/);
+  t.is(changedTotal(run), 0);
+  t.deepEqual(await fingerprints(lab), before);
+});
+
 test.serial('an unreachable member stops the run before any change', async (t) => {
   // its sshd does not answer: the member's address, on a port nothing listens on
   const victim = lab.machines[2]!;
