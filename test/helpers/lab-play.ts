@@ -7,11 +7,15 @@
  */
 import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labUp, readLabState, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { labUp, readLabState, silentLog, toLabInfo, type LabInfo, type LabState } from '../../src/lab/index.js';
+import { isHttpServer } from '../../src/lab/http-server.js';
+import { renderInventory } from '../../src/lab/inventory.js';
+import { machineLinkState } from '../../src/lab/network.js';
+import { liveMachines } from '../../src/lab/up.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
 import { labSshOk } from './lab.js';
@@ -25,20 +29,35 @@ export const MODULE_HOSTS = ['lab4', 'lab5'] as const;
 export type ModuleHost = (typeof MODULE_HOSTS)[number];
 
 /**
- * Outside any project, so the lab's own inventory/lab keeps naming three
- * hosts while the lab holds five.
+ * Where `lab up` writes its inventory when these tests grow the lab: outside
+ * any project, so the lab's own inventory/lab keeps naming three hosts.
  */
 const LAB_INVENTORY = path.join(os.tmpdir(), 'ezplay-module-tests', 'lab-inventory');
 
 let labInfo: Promise<LabInfo> | undefined;
-/** The lab's own inventory before these tests pointed the lab at theirs. */
+/** The lab's own inventory, when `lab up` pointed the lab at LAB_INVENTORY instead. */
 let previousInventory: { path: string; hosts: number } | undefined;
 
-/** Brings the lab to five machines (keeping running ones) once per test file. */
+/** Whether lab4 and lab5 run, reachable, with the lab's HTTP server: then `lab up` has nothing to do. */
+async function moduleHostsReady(state: LabState | null): Promise<boolean> {
+  if (!state?.http || !(await isHttpServer(state.http.pid))) return false;
+  const alive = await liveMachines(state);
+  for (const name of MODULE_HOSTS) {
+    if (!alive.some((m) => m.name === name) || (await machineLinkState(name)) === 'down') return false;
+  }
+  return true;
+}
+
+/**
+ * lab4 and lab5, running. When they are not, `lab up` brings the lab to five
+ * machines (keeping running ones); it then names LAB_INVENTORY as the lab's
+ * inventory until restoreLabInventory. Once per test file.
+ */
 export function ensureModuleLab(): Promise<LabInfo> {
   labInfo ??= (async () => {
-    mkdirSync(path.dirname(LAB_INVENTORY), { recursive: true });
     const state = await readLabState();
+    if (state && (await moduleHostsReady(state))) return toLabInfo(state);
+    mkdirSync(path.dirname(LAB_INVENTORY), { recursive: true });
     previousInventory =
       state && state.inventoryPath !== LAB_INVENTORY
         ? { path: state.inventoryPath, hosts: state.inventoryHosts }
@@ -50,7 +69,8 @@ export function ensureModuleLab(): Promise<LabInfo> {
 
 /**
  * Points the lab back at its own inventory (`ezplay run` without -i uses
- * it), keeping lab4 and lab5 running. For `test.after.always`.
+ * it) if ensureModuleLab had to run `lab up`; lab4 and lab5 keep running.
+ * For `test.after.always`.
  */
 export async function restoreLabInventory(): Promise<void> {
   if (!labInfo || !previousInventory) return;
@@ -58,18 +78,22 @@ export async function restoreLabInventory(): Promise<void> {
   await labUp({ hosts: previousInventory.hosts, inventoryPath: previousInventory.path, log: silentLog });
 }
 
-/** An inventory naming lab4 and lab5 in group `mod`, with the lab inventory's [all:vars]. */
+/** An inventory naming lab4 and lab5 in group `mod`, with the [all:vars] of the lab's own inventory. */
 function moduleInventory(info: LabInfo): string {
-  const lines = readFileSync(LAB_INVENTORY, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.trim() === '[all:vars]');
-  if (start < 0) throw new Error(`no [all:vars] in ${LAB_INVENTORY}`);
-  const vars = lines.slice(start).join('\n');
+  const lab = renderInventory({
+    addresses: [],
+    keyPath: info.keyPath,
+    knownHostsPath: info.knownHostsPath,
+    etcdTarballUrl: info.etcdTarballUrl,
+    etcdSha256: info.etcdSha256,
+  });
+  const vars = lab.slice(lab.indexOf('[all:vars]'));
   const hosts = MODULE_HOSTS.map((name) => {
     const machine = info.allMachines.find((m) => m.name === name);
     if (!machine) throw new Error(`the lab has no ${name}`);
     return `${name} ansible_host=${machine.address}`;
   });
-  return `[mod]\n${hosts.join('\n')}\n\n${vars}\n`;
+  return `[mod]\n${hosts.join('\n')}\n\n${vars}`;
 }
 
 /** A temporary project folder with `hosts` (lab4, lab5) and the given files. */
