@@ -60,7 +60,7 @@ test.serial('stat, slurp, fetch: the host is never changed; fetch is idempotent,
 
   const undo = await rollbackRun(dir, first.runId);
   t.is(undo.code, 0, describeRun(undo));
-  t.false(existsSync(local), 'rollback removes the fetched file');
+  t.false(existsSync(path.join(dir, 'fetched')), 'rollback removes the fetched file and the folders made for it');
 });
 
 const PYTHON_HIDDEN = '/root/.ezplay-hidden-python';
