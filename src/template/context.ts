@@ -43,7 +43,8 @@ export class RenderContext {
       this.ctx = Object.create(this.ctx) as Record<string, unknown>;
       this.layered = true;
     }
-    this.ctx[name] = value;
+    // Defined, not assigned: an assignment would reach a Proxy prototype's set trap.
+    Object.defineProperty(this.ctx, name, { value, writable: true, enumerable: true, configurable: true });
   }
 
   getVariables(): Record<string, unknown> {

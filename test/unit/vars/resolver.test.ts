@@ -55,3 +55,9 @@ test('a cycle error is a VarsError', (t) => {
   // the template layer wraps it, keeping the VarsError as the cause
   t.true(error instanceof VarsError || (error as { cause?: unknown })?.cause instanceof VarsError);
 });
+
+test('{% set %} at the top of a template works over the lazy view', (t) => {
+  const r = new VarResolver([{ source: 'v', vars: { a: 1 } }], templar);
+  t.is(templar.render('{% set x = a + 1 %}x={{ x }}', r.view), 'x=2');
+  t.false('x' in r.view);
+});
