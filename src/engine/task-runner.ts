@@ -207,7 +207,14 @@ export class TaskRunner {
     let attempt = 0;
     for (;;) {
       attempt++;
-      const out = await this.once(module, ctx, args, task, host, target, { check, become, env });
+      let out: { result: Record<string, unknown>; diff?: Diff[] };
+      try {
+        out = await this.once(module, ctx, args, task, host, target, { check, become, env });
+      } catch (error) {
+        // With until, a module's failure is a result to judge and retry (a probe before a service is up).
+        if (task.until === undefined || !(error instanceof ModuleError)) throw error;
+        out = { result: { changed: false, ...error.result, failed: true, msg: error.message } };
+      }
       // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
       if (!showDiff) delete out.diff;
       const result = retries ? { ...out.result, attempts: attempt } : out.result;

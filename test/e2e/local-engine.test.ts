@@ -118,3 +118,54 @@ test('a condition that cannot be evaluated fails the task and says why', async (
   t.regex(run.output, /fatal: \[localhost\]: FAILED! => .*'nope' is undefined/);
   t.is(counters(run)?.failed, 1);
 });
+
+test('until retries a module that fails, until it succeeds', async (t) => {
+  const dir = project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - name: count attempts in a file
+      shell: echo x >> $DIR/attempts; [ $(wc -l < $DIR/attempts) -ge 3 ]
+      changed_when: false
+    - name: a module error is retried too
+      slurp: src=$DIR/attempts
+      register: got
+      until: got is succeeded
+      retries: 2
+      delay: 0
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run)?.failed, 1, 'the shell task fails without until');
+  const dir2 = project({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - name: appears on the third try
+      shell: echo x >> $DIR/attempts; [ $(wc -l < $DIR/attempts) -ge 3 ]
+      register: r
+      until: r.rc == 0
+      retries: 5
+      delay: 0
+      changed_when: false
+    - name: a module error is retried until the file exists
+      slurp: src=$DIR/later
+      register: got
+      until: got is succeeded
+      retries: 3
+      delay: 0
+      ignore_errors: yes
+`,
+  });
+  const second = await runLocal(dir2);
+  const results = second.events.filter((e) => e.type === 'host_result');
+  const first = results[0];
+  t.is(first?.type === 'host_result' ? first.result?.attempts : undefined, 3);
+  const slurp = results[1];
+  t.is(slurp?.type === 'host_result' ? slurp.result?.attempts : undefined, 4, 'tried once and retried three times');
+  t.is(counters(second)?.ignored, 1);
+});
