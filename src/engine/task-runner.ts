@@ -279,7 +279,8 @@ export class TaskRunner {
 
   private failure(task: TaskNode, host: string, error: unknown): TaskOutcome {
     if (error instanceof ConnectionError) {
-      if (!error.unreachable) this.rt.pool.forget(host);
+      // A lost connection is never reused: the next use (a rollback, a later play) reconnects.
+      this.rt.pool.forget(host);
       const status: HostStatus = error.unreachable ? 'unreachable' : 'failed';
       return { status, ignored: false, result: { failed: true, unreachable: error.unreachable, msg: error.message, changed: false } };
     }
