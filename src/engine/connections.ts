@@ -41,7 +41,11 @@ export class ConnectionPool {
 
   /** Forgets a host's connection (after it dropped), so the next use reconnects. */
   forget(host: string): void {
-    for (const key of this.open.keys()) if (key.startsWith(`${host}\0`)) this.open.delete(key);
+    for (const [key, pending] of this.open) {
+      if (!key.startsWith(`${host}\0`)) continue;
+      this.open.delete(key);
+      void pending.then((conn) => conn.close()).catch(() => {});
+    }
   }
 
   async closeAll(): Promise<void> {
