@@ -18,6 +18,11 @@ export async function rollbackCommand(runId: string | undefined, flags: { json?:
   } catch (error) {
     throw new OptionsError((error as Error).message);
   }
+  if (run.meta.prunedBy) {
+    throw new OptionsError(
+      `run ${run.meta.runId} can no longer be rolled back: run ${run.meta.prunedBy} succeeded after it, and its backups were deleted then`,
+    );
+  }
   const bus = new EventBus();
   const reporter = makeReporter({ ...flags, diff: false }, bus);
   const controller = new LocalConnection('localhost');

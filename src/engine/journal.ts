@@ -18,6 +18,8 @@ export interface JournalEntry {
   task: string;
   /** undefined: the change cannot be undone automatically */
   undo: Step[] | undefined;
+  /** removes what only `undo` needed (on-host backups), once the run can no longer be rolled back */
+  cleanup?: Step[] | undefined;
   become?: { user?: string } | undefined;
   play: number;
   rollback: 'on_failure' | 'never';
@@ -30,12 +32,15 @@ export interface RunMeta {
   started: string;
   finished?: string;
   status?: 'ok' | 'failed' | 'rolled_back';
+  /** the later run after whose success this run's backups were deleted: it can no longer be rolled back */
+  prunedBy?: string;
   /** how to reach each host again, secrets left out */
   hosts: Record<string, Omit<ConnectionSpec, 'password'>>;
 }
 
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  // Milliseconds keep run ids in the order the runs started, which pruning relies on.
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace('.', '').replace('Z', '');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -117,6 +122,25 @@ export function readRun(root: string, runId?: string): { meta: RunMeta; entries:
     else entries.push(parsed);
   }
   return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse() };
+}
+
+/** Every recorded run id, oldest first. */
+export function listRunIds(root: string): string[] {
+  return existsSync(root) ? readdirSync(root).sort() : [];
+}
+
+export function readMeta(root: string, runId: string): RunMeta | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(root, runId, 'meta.json'), 'utf8')) as RunMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+export function markPruned(root: string, runId: string, by: string): void {
+  const file = path.join(root, runId, 'meta.json');
+  const meta = JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
+  writeFileSync(file, `${JSON.stringify({ ...meta, prunedBy: by }, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function latestRunId(root: string): string | undefined {

@@ -16,6 +16,8 @@ import type { RunOptions } from './options.js';
 import { PlayRunner } from './play-runner.js';
 import { PlayVars } from './play-vars.js';
 import { rollbackEntries, type RollbackResult } from './rollback.js';
+import { pruneEarlierRuns } from './prune.js';
+import type { ConnectionSpec } from '../connection/types.js';
 import { connectionFor, newController, specFor, type PlayRuntime } from './runtime.js';
 
 export interface RunSummary {
@@ -97,6 +99,14 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       rollback = await rollBack(journal, pool, controller, states, options, playbook);
     }
     journal.finish(rollback ? 'rolled_back' : failed || unreachable ? 'failed' : 'ok');
+    if (!failed && !unreachable && !options.check) {
+      const reachable = (target: string) => target === 'localhost' || (states.has(target) && states.get(target)!.active);
+      const connect = async (target: string, spec: Omit<ConnectionSpec, 'password'> | undefined) => {
+        if (!spec) throw new Error(`no record of how to reach ${target}`);
+        return pool.get(spec);
+      };
+      await pruneEarlierRuns(options.journalRoot, runId, connect, controller, events, reachable);
+    }
     const counters = Object.fromEntries([...states.entries()].map(([h, s]) => [h, s.counters]));
     for (const ms of pool.connectMs.values()) phases.connect = (phases.connect ?? 0) + ms;
     summary = { runId, hosts: counters, failed, unreachable, ...(rollback ? { rollback } : {}), durationMs: performance.now() - started };

@@ -264,6 +264,7 @@ export class TaskRunner {
         target: target.name,
         task: task.name ?? task.module,
         undo: plan.undo,
+        ...(plan.cleanup?.length ? { cleanup: plan.cleanup } : {}),
         ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
         play: this.rt.playIndex,
         rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',

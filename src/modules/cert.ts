@@ -11,8 +11,9 @@
  * undo moves that copy back; files that did not exist are removed. The same
  * mechanism serves the certificate and the key, and the old key never
  * enters the run journal, which would otherwise hold it in plain text
- * (redacting it there would make the undo useless). The backups stay on the
- * host after a successful run, readable only as the originals were.
+ * (redacting it there would make the undo useless). The backups are as
+ * readable as the originals were, and are deleted (Plan.cleanup) once a later
+ * run has succeeded and this one can no longer be rolled back.
  */
 import { posix } from 'node:path';
 import type { FileStat } from '../connection/types.js';
@@ -83,14 +84,15 @@ function keyRotationReason(key: ExistingFile, keySize: number): string | undefin
   }
 }
 
-/** Copy aside before replacing, and the undo that puts the copy back (or removes a file that was new). */
-function replaceSteps(ctx: HostContext, file: ExistingFile): { before: Step[]; undo: Step[] } {
-  if (!file.stat) return { before: [], undo: [{ kind: 'exec', command: sh`rm -f ${file.path}`, description: `remove ${file.path}` }] };
+/** Copy aside before replacing, the undo that puts the copy back (or removes a file that was new), and the copy's removal. */
+function replaceSteps(ctx: HostContext, file: ExistingFile): { before: Step[]; undo: Step[]; cleanup: Step[] } {
+  if (!file.stat) return { before: [], undo: [{ kind: 'exec', command: sh`rm -f ${file.path}`, description: `remove ${file.path}` }], cleanup: [] };
   const backup = `${file.path}.ezplay-bak-${ctx.runId}`;
   return {
     before: [{ kind: 'exec', command: sh`cp -p ${file.path} ${backup}`, description: `back up ${file.path} to ${backup}` }],
     // guarded: when the backup step never ran, the file was never replaced either
     undo: [{ kind: 'exec', command: sh`if [ -e ${backup} ]; then mv -f ${backup} ${file.path}; fi`, description: `restore ${file.path} from ${backup}` }],
+    cleanup: [{ kind: 'exec', command: sh`rm -f ${backup}`, description: `delete backup ${backup}` }],
   };
 }
 
@@ -154,6 +156,8 @@ interface Change {
   backups: Step[];
   writes: Step[];
   undo: Step[];
+  /** removes the copies once the run no longer needs them (Plan.cleanup) */
+  cleanup: Step[];
   notAfter?: Date;
 }
 
@@ -168,11 +172,12 @@ async function reissue(
   });
   const info = inspectCert(issued.certPem);
   const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
-  const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [] };
+  const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [], cleanup: [] };
   const replace = (file: ExistingFile, write: Step) => {
     const r = replaceSteps(ctx, file);
     out.backups.push(...r.before);
     out.undo.push(...r.undo);
+    out.cleanup.push(...r.cleanup);
     out.writes.push(write);
   };
   if (drift.newKey) {
@@ -252,7 +257,7 @@ export const certModule = defineModule<CertArgs>({
 
     const drift = driftOf(args, ca.certPem, cert, key, hosts, usages);
     const change: Change = drift.reasons.length === 0
-      ? { diff: [], backups: [], writes: [], undo: [] }
+      ? { diff: [], backups: [], writes: [], undo: [], cleanup: [] }
       : await reissue(ctx, args, { ca, hosts, usages }, cert, key, drift).catch((error: unknown) => {
           throw toModuleError(ctx, error);
         });
@@ -275,7 +280,8 @@ export const certModule = defineModule<CertArgs>({
     if (!changed) return { changed, result, ...warnings };
     const created = [cert, key].filter((file) => file.stat === null).map((file) => file.path);
     const steps = [...(await parentSteps(ctx, created)), ...change.backups, ...change.writes];
-    return { changed, diff: change.diff, steps, undo: change.undo, result, ...warnings };
+    const cleanup = change.cleanup.length ? { cleanup: change.cleanup } : {};
+    return { changed, diff: change.diff, steps, undo: change.undo, ...cleanup, result, ...warnings };
   },
 });
 

@@ -169,3 +169,28 @@ test('until retries a module that fails, until it succeeds', async (t) => {
   t.is(slurp?.type === 'host_result' ? slurp.result?.attempts : undefined, 4, 'tried once and retried three times');
   t.is(counters(second)?.ignored, 1);
 });
+
+test('backups are kept for the latest successful run only', async (t) => {
+  const { readdirSync } = await import('node:fs');
+  const { readMeta, listRunIds } = await import('../../src/engine/journal.js');
+  const files = (extra: string) => ({
+    'hosts': LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - copy: content="{{ v }}\\n" dest=$DIR/conf
+`,
+    ...(extra ? {} : {}),
+  });
+  const dir = project({ ...files(''), conf: 'original\n' });
+  const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
+  await runLocal(dir, 'play.yml', { extraVars: { v: 'one' } });
+  t.is(backups().length, 1, 'the first run keeps a copy of the original for its rollback');
+  await runLocal(dir, 'play.yml', { extraVars: { v: 'two' } });
+  const runs = listRunIds(path.join(dir, '.ezplay', 'runs'));
+  t.is(runs.length, 2);
+  t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, runs[1]);
+  t.is(backups().length, 1, "only the second run's copy is left");
+  t.true(backups()[0]!.endsWith(runs[1]!));
+});

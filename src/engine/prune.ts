@@ -1,0 +1,59 @@
+/**
+ * On-host backups exist so a run can be rolled back. Once a later run has
+ * succeeded, rolling back the earlier one makes no sense any more, so its
+ * backups (old files, old private keys among them) are deleted from the
+ * hosts and the run is marked as pruned. The latest successful run keeps
+ * its backups, so `ezplay rollback` still works for it.
+ */
+import type { Connection, ConnectionSpec } from '../connection/types.js';
+import { applySteps } from './apply-steps.js';
+import type { EventSink } from './events.js';
+import { listRunIds, markPruned, readMeta, readRun } from './journal.js';
+
+export async function pruneEarlierRuns(
+  root: string,
+  currentRunId: string,
+  connect: (target: string, spec: Omit<ConnectionSpec, 'password'> | undefined) => Promise<Connection>,
+  controller: Connection,
+  events: EventSink,
+  reachable: (target: string) => boolean,
+): Promise<number> {
+  let pruned = 0;
+  for (const runId of listRunIds(root)) {
+    if (runId >= currentRunId) continue;
+    if (readMeta(root, runId)?.prunedBy) continue;
+    let run;
+    try {
+      run = readRun(root, runId);
+    } catch {
+      continue;
+    }
+    const byTarget = new Map<string, typeof run.entries>();
+    for (const entry of run.entries) {
+      if (!entry.cleanup?.length) continue;
+      byTarget.set(entry.target, [...(byTarget.get(entry.target) ?? []), entry]);
+    }
+    let complete = true;
+    for (const [target, entries] of byTarget) {
+      if (!reachable(target)) {
+        // a host this run did not touch is left for a run that does
+        complete = false;
+        continue;
+      }
+      try {
+        const conn = target === 'localhost' ? controller : await connect(target, run.meta.hosts[target]);
+        for (const entry of entries) {
+          await applySteps(entry.cleanup ?? [], { host: conn, controller, become: entry.become ? { ...entry.become } : undefined });
+        }
+      } catch (error) {
+        complete = false;
+        events.emit({ type: 'warning', host: target, msg: `could not delete the backups of run ${runId}: ${(error as Error).message}` });
+      }
+    }
+    if (complete) {
+      markPruned(root, runId, currentRunId);
+      pruned++;
+    }
+  }
+  return pruned;
+}
