@@ -38,8 +38,8 @@ export const debugModule = defineModule<DebugArgs>({
         value = 'VARIABLE IS NOT DEFINED!';
       }
       const shown = value === undefined ? 'VARIABLE IS NOT DEFINED!' : value;
-      // The reporter prints `msg`; Ansible prints `var: value` for var, so say that.
-      return { changed: false, msg: `${args.var}: ${JSON.stringify(shown, null, 2)}`, result: { [args.var]: shown } };
+      // Ansible shows `{"<var>": value}`: the reporter prints the result as it is.
+      return { changed: false, result: { [args.var]: shown } };
     }
     return { changed: false, result: { msg: args.msg ?? 'Hello world!' } };
   },

@@ -92,7 +92,7 @@ export class PlainReporter {
   notes(e: Extract<RunEvent, { type: 'host_result' }>): void {
     // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
     if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
-    if (e.module === 'debug' && e.msg) this.o.write(`${e.host}: ${e.msg}`);
+    if (e.module === 'debug' && e.status === 'ok') this.o.write(`${e.host} => ${debugShown(e)}`);
     if (e.ignored) this.o.write(this.paint('skipped', `${e.host}: ...ignoring`));
   }
 
@@ -114,12 +114,21 @@ export class PlainReporter {
         break;
       default:
         line = `${e.status}: [${host}]${item}`;
-        if (e.msg && (this.o.verbosity > 0 || e.module === 'debug')) {
-          line += ` => ${JSON.stringify({ msg: e.msg })}`;
-        }
+        if (e.module === 'debug' && e.status === 'ok') line += ` => ${debugShown(e)}`;
+        else if (e.msg && this.o.verbosity > 0) line += ` => ${JSON.stringify({ msg: e.msg })}`;
     }
     this.o.write(this.paint(e.status, line));
     if (e.ignored) this.o.write(this.paint('skipped', '...ignoring'));
     if (this.o.verbosity > 1 && e.result) this.o.write(JSON.stringify(e.result, null, 2));
   }
+}
+
+/** What debug shows, as Ansible does: its result without the bookkeeping fields, indented by four. */
+function debugShown(e: Extract<RunEvent, { type: 'host_result' }>): string {
+  const shown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.result ?? {})) {
+    if (k === 'changed' || k === 'failed' || k.startsWith('_ansible')) continue;
+    shown[k] = v;
+  }
+  return JSON.stringify(shown, null, 4);
 }

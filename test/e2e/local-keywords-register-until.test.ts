@@ -136,7 +136,7 @@ test('set_fact, assert, fail and debug', async (t) => {
   });
   const run = await runLocal(dir, 'play.yml', { rollback: false });
   t.is(read(dir, 'out'), "['a', 'b'] 3");
-  t.regex(run.output, /ok: \[h1\] => \{"msg":"nodes=a,b"\}/);
+  t.regex(run.output, /ok: \[h1\] => \{\n {4}"msg": "nodes=a,b"\n\}/);
   t.regex(run.output, /count/);
   const all = results(run.events);
   t.regex(all.find((r) => r.module === 'assert' && r.status === 'failed')?.msg ?? '', /^count is not four/);
