@@ -100,7 +100,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     }
     journal.finish(rollback ? 'rolled_back' : failed || unreachable ? 'failed' : 'ok');
     if (!failed && !unreachable && !options.check) {
-      const reachable = (target: string) => target === 'localhost' || (states.has(target) && states.get(target)!.active);
+      // Only a host this run changed: a rerun that changes nothing leaves the host as it is, and
+      // the run that last changed it keeps its backups, so it can still be rolled back.
+      const changed = new Set(journal.pending().map((e) => e.target));
+      const reachable = (target: string) =>
+        changed.has(target) && (target === 'localhost' || (states.has(target) && states.get(target)!.active));
       const connect = async (target: string, spec: Omit<ConnectionSpec, 'password'> | undefined) => {
         if (!spec) throw new Error(`no record of how to reach ${target}`);
         return pool.get(spec);
