@@ -28,10 +28,10 @@ export async function pruneEarlierRuns(
     } catch {
       continue;
     }
+    // every host the run changed, with or without backups: a run is only over once each of them is
     const byTarget = new Map<string, typeof run.entries>();
     for (const entry of run.entries) {
-      if (!entry.cleanup?.length) continue;
-      byTarget.set(entry.target, [...(byTarget.get(entry.target) ?? []), entry]);
+      byTarget.set(entry.target, [...(byTarget.get(entry.target) ?? []), ...(entry.cleanup?.length ? [entry] : [])]);
     }
     let complete = true;
     for (const [target, entries] of byTarget) {
@@ -40,6 +40,7 @@ export async function pruneEarlierRuns(
         complete = false;
         continue;
       }
+      if (entries.length === 0) continue;
       try {
         const conn = target === 'localhost' ? controller : await connect(target, run.meta.hosts[target]);
         for (const entry of entries) {

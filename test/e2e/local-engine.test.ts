@@ -198,18 +198,17 @@ test('backups are kept for the latest successful run only', async (t) => {
 test('a rerun that changes nothing prunes nothing: the run before it keeps its backups and stays rollbackable', async (t) => {
   const { readdirSync } = await import('node:fs');
   const { readMeta, listRunIds } = await import('../../src/engine/journal.js');
-  const dir = project({
-    hosts: LOCAL_INVENTORY,
-    'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - copy: content="new\\n" dest=$DIR/conf\n',
-    conf: 'original\n',
-  });
-  const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
-  await runLocal(dir, 'play.yml');
-  const again = await runLocal(dir, 'play.yml');
-  t.is(again.summary.hosts.localhost?.changed, 0);
-  const runs = listRunIds(path.join(dir, '.ezplay', 'runs'));
-  t.is(runs.length, 2);
-  t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, undefined);
-  t.is(backups().length, 1, 'the first run keeps its copy of the original');
-  t.true(backups()[0]!.endsWith(runs[0]!));
+  const play = '- hosts: local\n  gather_facts: no\n  tasks:\n    - copy: content="new\\n" dest=$DIR/conf\n';
+  // a run that replaced a file (and keeps a backup), and one that only created it (no backup)
+  for (const files of [{ conf: 'original\n' }, {}]) {
+    const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': play, ...files });
+    const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
+    await runLocal(dir, 'play.yml');
+    const again = await runLocal(dir, 'play.yml');
+    t.is(again.summary.hosts.localhost?.changed, 0);
+    const runs = listRunIds(path.join(dir, '.ezplay', 'runs'));
+    t.is(runs.length, 2);
+    t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, undefined);
+    t.deepEqual(backups(), 'conf' in files ? [`conf.ezplay-bak-${runs[0]}`] : [], 'the first run keeps its copy of the original');
+  }
 });
