@@ -68,7 +68,8 @@ export function renderReport(machine: MachineDescription, results: ScenarioResul
     '',
     table(['scenario', 'runs', 'ezplay', 'Ansible', 'Ansible/ezplay', 'target', 'met'], rows),
     '',
-    "Where ezplay's time went (medians; connect, facts, plan and apply are summed over hosts and can exceed the wall time):",
+    "Where ezplay's time went, from its `--json` timings (medians; facts is wall time, while connect, plan and apply " +
+      'are summed over hosts and tasks, so with many hosts at once they exceed the wall time):',
     '',
     phasesTable(results),
     ...(retries > 0 ? ['', `${retries} run(s) failed (a lab machine reset or unreachable) and were measured again.`] : []),
