@@ -73,7 +73,10 @@ export class RunJournal {
     writeFileSync(path.join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`, { mode: 0o600 });
   }
 
+  /** Called for every task on every host: the file is rewritten only when a host's spec is new or different. */
   setHost(name: string, spec: Omit<ConnectionSpec, 'password'>): void {
+    const known = this.meta.hosts[name];
+    if (known !== undefined && JSON.stringify(known) === JSON.stringify(spec)) return;
     this.meta.hosts[name] = spec;
     this.writeMeta();
   }
