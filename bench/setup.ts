@@ -56,8 +56,9 @@ export async function bringUpLab(firstMachine: number, etcdHosts: number, generi
   const genericMachines = pick(genericHosts);
   const etcdInventory = path.join(WORK_DIR, 'etcd-inventory');
   const genericInventory = path.join(WORK_DIR, 'generic-inventory');
-  await writeFile(etcdInventory, renderInventory('etcd', etcdMachines, info));
-  await writeFile(genericInventory, renderInventory('bench', genericMachines, info));
+  // only the inventories this run uses: an empty [etcd] group would fail ezplay's inventory check
+  if (etcdHosts > 0) await writeFile(etcdInventory, renderInventory('etcd', etcdMachines, info));
+  if (genericHosts > 0) await writeFile(genericInventory, renderInventory('bench', genericMachines, info));
   return { info, etcdMachines, genericMachines, etcdInventory, genericInventory };
 }
 
