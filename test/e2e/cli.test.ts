@@ -1,32 +1,12 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ezplay as run } from '../helpers/cli.js';
 import { project, treeHash } from '../helpers/run-local.js';
 import { exists, read } from '../helpers/local-hosts.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-
-interface Spawned {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `ezplay ARGS` in `cwd`, as a user runs it (stdout is a pipe, so plain output). */
-function ezplay(cwd: string, ...args: string[]): Promise<Spawned> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1' };
-    delete env.CI;
-    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `ezplay ARGS` in `cwd`, as a user runs it, outside CI so the output is what a user sees. */
+const ezplay = (cwd: string, ...args: string[]) => run(cwd, args, { unset: ['CI'] });
 
 const HOSTS = `
 [web]

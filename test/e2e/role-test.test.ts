@@ -4,33 +4,14 @@
  * are never touched.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ezplay as run, ROOT } from '../helpers/cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'role-test');
 
-interface Spawned {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ezplay(cwd: string, ...args: string[]): Promise<Spawned> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: '1' };
-    delete env.EZPLAY_ROLES_PATH;
-    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env, timeout: 300_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const ezplay = (cwd: string, ...args: string[]) => run(cwd, args, { timeoutMs: 300_000, unset: ['EZPLAY_ROLES_PATH'] });
 
 function tempProject(t: { teardown: (fn: () => void) => void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-role-test-'));

@@ -6,11 +6,9 @@
  * before and after.
  */
 import type { ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { labUp, readLabState, silentLog, toLabInfo, type LabInfo, type LabState } from '../../src/lab/index.js';
 import { isHttpServer } from '../../src/lab/http-server.js';
 import { renderInventory } from '../../src/lab/inventory.js';
@@ -19,27 +17,8 @@ import { liveMachines } from '../../src/lab/up.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
 import { labSshOk } from './lab.js';
+import { ezplay as spawnCli, ROOT } from './cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-const BUILT = path.join(ROOT, 'dist', 'cli', 'main.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * How to start the CLI: the build when it is newer than every source file
- * (`npm test` builds first), else the sources through tsx. Starting the
- * build costs a third of the time, and these tests start the CLI often.
- */
-const CLI: string[] = existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestMtime(path.join(ROOT, 'src')) ? [BUILT] : ['--import', TSX, MAIN];
 
 /** The machines these tests may change; lab1-lab3 are never touched. */
 export const MODULE_HOSTS = ['lab4', 'lab5'] as const;
@@ -146,19 +125,13 @@ export interface PlayRun extends CliRun {
   results: HostResult[];
 }
 
-function ezplay(cwd: string, args: string[], timeoutMs: number): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env.CI;
-    execFile(process.execPath, [...CLI, ...args], { cwd, env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const events = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as RunEvent);
-      resolve({ code, stdout, stderr, events });
-    });
-  });
+async function ezplay(cwd: string, args: string[], timeoutMs: number): Promise<CliRun> {
+  const { code, stdout, stderr } = await spawnCli(cwd, args, { timeoutMs, unset: ['CI'] });
+  const events = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  return { code, stdout, stderr, events };
 }
 
 /** `ezplay run PLAYBOOK -i hosts --json [flags]` in the project. */
