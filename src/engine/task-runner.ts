@@ -34,13 +34,12 @@ export class TaskRunner {
   }
 
   async run(task: TaskNode, host: string): Promise<TaskOutcome> {
-    const base = this.rt.vars.resolver(host, task);
     let outcome: TaskOutcome;
     try {
       if (task.loop === undefined) {
         outcome = await this.runItem(task, host, undefined);
       } else {
-        outcome = await this.runLoop(task, host, base.view);
+        outcome = await this.runLoop(task, host, this.rt.vars.resolver(host, task).view);
       }
     } catch (error) {
       // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
@@ -74,14 +73,13 @@ export class TaskRunner {
     const result: Record<string, unknown> = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
     if (failed) result.failed = true;
     if (allSkipped) result.skipped = true;
-    const ignored = failed && this.ignoreErrors(task, host);
+    const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
   }
 
-  private ignoreErrors(task: TaskNode, host: string): boolean {
+  private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
     if (task.ignoreErrors === undefined) return false;
-    const vars = this.rt.vars.resolver(host, task).view;
     return toBool(this.templar.renderValue(task.ignoreErrors, vars, task.pos));
   }
 
@@ -142,7 +140,7 @@ export class TaskRunner {
       status = failed.status;
     }
     if (noLog) result = { censored: HIDDEN, changed: result.changed ?? false, ...(result.failed ? { failed: true } : {}), _ansible_no_log: true };
-    const ignored = status === 'failed' && this.ignoreErrors(task, host);
+    const ignored = status === 'failed' && this.ignoreErrors(task, vars);
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
   }
 
