@@ -58,6 +58,7 @@ export class RunJournal {
   private readonly entries: JournalEntry[] = [];
   /** undo steps held in memory in full (secrets included) for this process's own rollback */
   private readonly fullUndo = new Map<number, Step[] | undefined>();
+  private readonly specs = new Map<string, ConnectionSpec>();
 
   constructor(
     root: string,
@@ -74,11 +75,19 @@ export class RunJournal {
   }
 
   /** Called for every task on every host: the file is rewritten only when a host's spec is new or different. */
-  setHost(name: string, spec: Omit<ConnectionSpec, 'password'>): void {
+  /** Remembers how a host was reached: in full for this process's own rollback, without secrets on disk. */
+  setHost(name: string, spec: ConnectionSpec): void {
+    this.specs.set(name, spec);
+    const { password: _secret, ...recordable } = spec;
     const known = this.meta.hosts[name];
-    if (known !== undefined && JSON.stringify(known) === JSON.stringify(spec)) return;
-    this.meta.hosts[name] = spec;
+    if (known !== undefined && JSON.stringify(known) === JSON.stringify(recordable)) return;
+    this.meta.hosts[name] = recordable;
     this.writeMeta();
+  }
+
+  /** How this run reached a host, secrets included. */
+  specOf(name: string): ConnectionSpec | undefined {
+    return this.specs.get(name);
   }
 
   finish(status: RunMeta['status']): void {

@@ -48,7 +48,7 @@ export class PlayRunner {
       const state = this.rt.hosts.get(host)!;
       try {
         const vars = this.rt.vars.resolver(host).view;
-        const conn = await connectionFor(this.rt, specFor(this.rt, host, vars, this.rt.play.connection === 'local'));
+        const conn = await connectionFor(this.rt, specFor(host, vars, this.rt.play.connection === 'local'));
         const res = await conn.exec(FACTS_SCRIPT);
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
         state.setFacts(factVariables(parseFacts(res.stdout)));

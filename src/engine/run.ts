@@ -18,7 +18,7 @@ import { PlayVars } from './play-vars.js';
 import { rollbackEntries, type RollbackResult } from './rollback.js';
 import { pruneEarlierRuns } from './prune.js';
 import type { ConnectionSpec } from '../connection/types.js';
-import { connectionFor, newController, specFor, type PlayRuntime } from './runtime.js';
+import { newController, type PlayRuntime } from './runtime.js';
 
 export interface RunSummary {
   runId: string;
@@ -96,7 +96,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     const unreachable = [...states.values()].some((s) => s.unreachable);
     let rollback: RollbackResult | undefined;
     if ((failed || unreachable) && options.rollback && !options.check) {
-      rollback = await rollBack(journal, pool, controller, states, options, playbook);
+      rollback = await rollBack(journal, pool, controller, states, options);
     }
     journal.finish(rollback ? 'rolled_back' : failed || unreachable ? 'failed' : 'ok');
     if (!failed && !unreachable && !options.check) {
@@ -127,19 +127,17 @@ async function rollBack(
   controller: ReturnType<typeof newController>,
   states: Map<string, HostState>,
   options: RunOptions,
-  playbook: Playbook,
 ): Promise<RollbackResult | undefined> {
   const entries = journal.pending();
   if (entries.length === 0) return undefined;
   const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
   options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });
-  const play = playbook.plays[0];
-  if (!play) throw new EngineError('rollback without a play');
+  // Undo reaches each host the way the run did (the connection is reopened if it dropped).
   const connect = async (target: string) => {
     if (target === 'localhost') return controller;
-    const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: [], batch: [], varsFiles: {}, extraVars: options.extraVars, check: false, diff: false, renderer: options.templar });
-    const rt = { journal, pool, controller } as unknown as PlayRuntime;
-    return connectionFor(rt, specFor(rt, target, vars.resolver(target).view));
+    const spec = journal.specOf(target);
+    if (!spec) throw new EngineError(`no record of how this run reached ${target}`);
+    return pool.get(spec);
   };
   const result = await rollbackEntries(entries, connect, controller, options.events, (seq) => journal.markUndone(seq));
   options.events.emit({ type: 'rollback_end', ...result });

@@ -36,7 +36,7 @@ export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
 }
 
 /** The connection spec of a host from its rendered variables. */
-export function specFor(rt: PlayRuntime, host: string, vars: Record<string, unknown>, forceLocal = false): ConnectionSpec {
+export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false): ConnectionSpec {
   const settings = connectionSettings(vars, host);
   const local = forceLocal || settings.transport === 'local';
   return {
@@ -56,8 +56,7 @@ export function specFor(rt: PlayRuntime, host: string, vars: Record<string, unkn
 /** Opens (or reuses) the connection for a host, recording how to reach it for `ezplay rollback`. */
 export async function connectionFor(rt: PlayRuntime, spec: ConnectionSpec): Promise<Connection> {
   if (spec.transport === 'local' && LOCALHOST_NAMES.includes(spec.host)) return rt.controller;
-  const { password: _secret, ...recordable } = spec;
-  rt.journal.setHost(spec.host, recordable);
+  rt.journal.setHost(spec.host, spec);
   return rt.pool.get(spec);
 }
 
@@ -78,9 +77,9 @@ export async function targetFor(
       throw new ConnectionError(`delegate_to: '${delegateTo}' is not in the inventory`, { unreachable: false });
     }
     const delegateVars = rt.vars.resolver(delegateTo, task).view;
-    return { conn: await connectionFor(rt, specFor(rt, delegateTo, delegateVars)), name: delegateTo };
+    return { conn: await connectionFor(rt, specFor(delegateTo, delegateVars)), name: delegateTo };
   }
-  return { conn: await connectionFor(rt, specFor(rt, host, vars, forceLocal)), name: host };
+  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal)), name: host };
 }
 
 /** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */
