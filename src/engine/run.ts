@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError, LoadError } from '../errors.js';
 import type { Play, Playbook } from '../load/model.js';
-import { loadYamlFile } from '../load/yaml.js';
+import { readVarsFileSync } from '../load/vars-file.js';
 import { ConnectionPool } from './connections.js';
 import { batchSizes, splitBatches } from './batches.js';
 import type { Counters } from './events.js';
@@ -43,10 +43,7 @@ function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<stri
     const paths = candidates.map((c) => path.resolve(play.dir, String(render(c))));
     const file = paths.find((p) => existsSync(p));
     if (!file) throw new LoadError(`vars_files: ${paths.length > 1 ? `none of ${paths.join(', ')} exists` : `${paths[0]} does not exist`}`, play.pos);
-    const values = loadYamlFile(file);
-    if (values === null) continue;
-    if (typeof values !== 'object' || Array.isArray(values)) throw new LoadError('vars_files: expected a mapping', { file });
-    Object.assign(out, values);
+    Object.assign(out, readVarsFileSync(file));
   }
   return out;
 }

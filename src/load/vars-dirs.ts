@@ -7,10 +7,10 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InventoryError } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { LOCALHOST_NAMES } from '../inventory/patterns.js';
-import { mappingToVars, readYamlDocument } from './inventory-yaml.js';
+import { InventoryError } from '../errors.js';
+import { parseVarsFile } from './vars-file.js';
 
 const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -66,10 +66,5 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 export async function readVarsFile(file: string): Promise<Record<string, unknown>> {
-  const text = await readFile(file, 'utf8');
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new InventoryError('Ansible Vault files are not supported; keep secrets in a file ezplay can read', { file, line: 1 });
-  }
-  const source = readYamlDocument(text, file);
-  return mappingToVars(source, source.doc.contents, `variables file ${file}`);
+  return parseVarsFile(await readFile(file, 'utf8'), file, InventoryError);
 }
