@@ -4,47 +4,30 @@
  */
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec } from '../../src/connection/types.js';
-import { makeKey, run, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { run, sshFixture, type Sshd, type SshFixture } from '../helpers/sshd.js';
 
 let dir: string;
 let sshd: Sshd;
-let keys: Record<'ed25519', KeyPair>;
-let knownHosts: string;
 let hostFingerprint: string;
-
-/** Isolated from the real ~/.ssh: no user config, no agent, only our known_hosts. */
-function options(extra: SshOptions = {}): SshOptions {
-  return { agentSocket: null, knownHostsFiles: [], sshConfigPath: join(dir, 'no-config'), ...extra };
-}
-
-function spec(extra: Partial<ConnectionSpec> = {}): ConnectionSpec {
-  return {
-    host: 'web1', transport: 'ssh', address: '127.0.0.1', port: sshd.port, user: 'root',
-    privateKeyFile: keys.ed25519.file, knownHostsFile: knownHosts, ...extra,
-  };
-}
+let fixture: SshFixture<'ed25519'> | undefined;
+const options = (extra?: SshOptions): SshOptions => fixture!.options(extra);
+const spec = (extra?: Partial<ConnectionSpec>): ConnectionSpec => fixture!.spec(extra);
 
 test.before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ezplay-ssh-test-'));
-  keys = {
-    ed25519: await makeKey(dir, 'ed25519'),
-  };
-  sshd = await startSshd({ authorizedKeys: { root: Object.values(keys).map((k) => k.publicLine) } });
-  knownHosts = join(dir, 'known_hosts');
-  await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
+  fixture = await sshFixture({ ed25519: { type: 'ed25519' } });
+  ({ dir, sshd } = fixture);
   const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(sshd.dir, 'ssh_host_ed25519_key.pub')]);
   hostFingerprint = stdout.split(' ')[1] as string;
 });
 
 test.after.always(async () => {
-  await sshd?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 test.serial('an unknown host key is refused by default, with its fingerprint and how to accept it', async (t) => {

@@ -5,14 +5,13 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec } from '../../src/connection/types.js';
-import { ensureUser, freePort, makeKey, removeUser, run, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { ensureUser, freePort, removeUser, run, sshFixture, type KeyPair, type Sshd, type SshFixture } from '../helpers/sshd.js';
 
 const USER = 'ezplay-ssh-pw';
 const PASSWORD = 'Corr3ct-h0rse-pw';
@@ -21,37 +20,24 @@ let dir: string;
 let sshd: Sshd;
 let keys: Record<'ed25519' | 'ecdsa' | 'rsa' | 'encrypted', KeyPair>;
 let knownHosts: string;
-
-/** Isolated from the real ~/.ssh: no user config, no agent, only our known_hosts. */
-function options(extra: SshOptions = {}): SshOptions {
-  return { agentSocket: null, knownHostsFiles: [], sshConfigPath: join(dir, 'no-config'), ...extra };
-}
-
-function spec(extra: Partial<ConnectionSpec> = {}): ConnectionSpec {
-  return {
-    host: 'web1', transport: 'ssh', address: '127.0.0.1', port: sshd.port, user: 'root',
-    privateKeyFile: keys.ed25519.file, knownHostsFile: knownHosts, ...extra,
-  };
-}
+let fixture: SshFixture<'ed25519' | 'ecdsa' | 'rsa' | 'encrypted'> | undefined;
+const options = (extra?: SshOptions): SshOptions => fixture!.options(extra);
+const spec = (extra?: Partial<ConnectionSpec>): ConnectionSpec => fixture!.spec(extra);
 
 test.before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ezplay-ssh-test-'));
-  keys = {
-    ed25519: await makeKey(dir, 'ed25519'),
-    ecdsa: await makeKey(dir, 'ecdsa'),
-    rsa: await makeKey(dir, 'rsa'),
-    encrypted: await makeKey(dir, 'ed25519', 'open sesame'),
-  };
+  fixture = await sshFixture({
+    ed25519: { type: 'ed25519' },
+    ecdsa: { type: 'ecdsa' },
+    rsa: { type: 'rsa' },
+    encrypted: { type: 'ed25519', passphrase: 'open sesame' },
+  });
+  ({ dir, sshd, keys, knownHosts } = fixture);
   await ensureUser(USER, PASSWORD, 'nopasswd');
-  sshd = await startSshd({ authorizedKeys: { root: Object.values(keys).map((k) => k.publicLine) } });
-  knownHosts = join(dir, 'known_hosts');
-  await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
 });
 
 test.after.always(async () => {
-  await sshd?.stop();
+  await fixture?.close();
   await removeUser(USER);
-  await rm(dir, { recursive: true, force: true });
 });
 
 for (const type of ['ed25519', 'ecdsa', 'rsa'] as const) {

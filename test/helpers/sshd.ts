@@ -11,6 +11,8 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { SshOptions } from '../../src/connection/ssh.js';
+import type { ConnectionSpec } from '../../src/connection/types.js';
 
 export const run = promisify(execFile);
 
@@ -187,4 +189,46 @@ export async function removeUser(name: string): Promise<void> {
   }
   await run('userdel', ['--force', '--remove', name]).catch(() => undefined);
   if (existsSync(`/home/${name}`)) await rm(`/home/${name}`, { recursive: true, force: true });
+}
+
+/** One sshd with a set of root keys and a known_hosts naming it: what most ssh test files start from. */
+export interface SshFixture<K extends string> {
+  dir: string;
+  sshd: Sshd;
+  keys: Record<K, KeyPair>;
+  knownHosts: string;
+  /** isolated from the real ~/.ssh: no user config, no agent, only the given known_hosts */
+  options(extra?: SshOptions): SshOptions;
+  /** root at the fixture's sshd with the first key */
+  spec(extra?: Partial<ConnectionSpec>): ConnectionSpec;
+  close(): Promise<void>;
+}
+
+export async function sshFixture<K extends string>(
+  wanted: Record<K, { type: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string }>,
+): Promise<SshFixture<K>> {
+  const dir = await mkdtemp(join(tmpdir(), 'ezplay-ssh-test-'));
+  const keys = {} as Record<K, KeyPair>;
+  for (const [name, how] of Object.entries(wanted) as Array<[K, { type: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string }]>) {
+    keys[name] = await makeKey(dir, how.type, how.passphrase);
+  }
+  const first = Object.values<KeyPair>(keys)[0] as KeyPair;
+  const sshd = await startSshd({ authorizedKeys: { root: Object.values<KeyPair>(keys).map((k) => k.publicLine) } });
+  const knownHosts = join(dir, 'known_hosts');
+  await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
+  return {
+    dir,
+    sshd,
+    keys,
+    knownHosts,
+    options: (extra = {}) => ({ agentSocket: null, knownHostsFiles: [], sshConfigPath: join(dir, 'no-config'), ...extra }),
+    spec: (extra = {}) => ({
+      host: 'web1', transport: 'ssh', address: '127.0.0.1', port: sshd.port, user: 'root',
+      privateKeyFile: first.file, knownHostsFile: knownHosts, ...extra,
+    }),
+    async close() {
+      await sshd.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
