@@ -129,7 +129,7 @@ export class PlayRunner {
     if (task.include) return this.include(task, hosts);
     let targets = this.active(hosts);
     if (targets.length === 0) return;
-    const runOnce = task.runOnce !== undefined && String(task.runOnce).toLowerCase() !== 'false';
+    const runOnce = keywordOn(task.runOnce);
     if (runOnce) targets = targets.slice(0, 1);
     const name = task.name ?? task.module;
     this.events.emit({ type: 'task_start', name, module: task.module, role: task.role?.name, handler, pos: task.pos, hosts: targets });
@@ -172,7 +172,7 @@ export class PlayRunner {
     const fatal = task.anyErrorsFatal ?? this.rt.play.anyErrorsFatal;
     const pct = this.rt.play.maxFailPercentage;
     const overPct = pct !== undefined && (failed.length / states.length) * 100 > pct;
-    if ((fatal !== undefined && String(fatal).toLowerCase() !== 'false' && fatal !== false) || overPct) {
+    if (keywordOn(fatal) || overPct) {
       for (const s of states) if (s.active) s.failed = true;
       this.events.emit({
         type: 'warning',
@@ -229,7 +229,7 @@ export class PlayRunner {
    * tasks once per item, in order; with run_once, only for the first host.
    */
   private async include(task: TaskNode, hosts: readonly string[]): Promise<void> {
-    const runOnce = task.runOnce !== undefined && String(task.runOnce).toLowerCase() !== 'false';
+    const runOnce = keywordOn(task.runOnce);
     const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
     const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
     for (const host of targets) {
@@ -250,4 +250,9 @@ export class PlayRunner {
     }
     for (const round of rounds) for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
   }
+}
+
+/** A play-level boolean keyword (run_once, any_errors_fatal): set unless absent or false. */
+function keywordOn(value: unknown): boolean {
+  return value !== undefined && value !== false && String(value).toLowerCase() !== 'false';
 }
