@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { OptionsError } from '../errors.js';
-import { readLabState } from '../lab/index.js';
 
 export async function chooseInventory(given: readonly string[], say: (msg: string) => void): Promise<string[]> {
   if (given.length) {
@@ -17,6 +16,7 @@ export async function chooseInventory(given: readonly string[], say: (msg: strin
     say(`using the inventory ${path.relative(process.cwd(), hosts)}`);
     return [hosts];
   }
+  const { readLabState } = await import('../lab/index.js');
   const lab = await readLabState().catch(() => null);
   if (lab && existsSync(lab.inventoryPath)) {
     say(`using the lab's inventory ${path.relative(process.cwd(), lab.inventoryPath) || lab.inventoryPath} (no inventory/hosts here)`);

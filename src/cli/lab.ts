@@ -6,10 +6,10 @@
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
 import { LabError } from '../errors.js';
-import {
-  labDown, labHeal, labKill, labPartition, labReset, labStatus, labUp,
-  readLabState, sshArgv, type LabInfo, type LabStatus,
-} from '../lab/index.js';
+import type { LabInfo, LabStatus } from '../lab/index.js';
+
+/** The lab itself, loaded only when a lab command runs. */
+const lab = () => import('../lab/index.js');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -49,6 +49,7 @@ function printStatus(status: LabStatus): void {
 }
 
 async function runSsh(host: string, command: string[], user: string): Promise<number> {
+  const { readLabState, sshArgv } = await lab();
   const state = await readLabState();
   if (!state) throw new LabError('the lab is not up (run `ezplay lab up`)');
   const [cmd, ...args] = sshArgv(state, host, command, user);
@@ -60,13 +61,13 @@ async function runSsh(host: string, command: string[], user: string): Promise<nu
 }
 
 export function registerLabCommands(program: Command): void {
-  const lab = program
+  const group = program
     .command('lab')
     .description('local Debian machines (systemd-nspawn) for the demo and end-to-end tests')
     // so that `lab ssh lab1 ls -la` hands `-la` to the remote command
     .enablePositionalOptions();
 
-  lab
+  group
     .command('up')
     .description('boot the lab machines (keeps running ones) and write an inventory for them')
     .option('--hosts <n>', 'number of machines', positiveInt, 3)
@@ -74,26 +75,27 @@ export function registerLabCommands(program: Command): void {
     .option('--subnet <cidr>', 'private /24 for the lab network (default $EZPLAY_LAB_SUBNET or 10.213.7.0/24)')
     .action(async (opts: { hosts: number; inventory: string; subnet?: string }) => {
       const started = Date.now();
+      const { labUp } = await lab();
       const info = await labUp({ hosts: opts.hosts, inventoryPath: opts.inventory, subnet: opts.subnet });
       printInfo(info, (Date.now() - started) / 1000);
     });
 
-  lab
+  group
     .command('down')
     .description('stop every machine and remove all of the lab (processes, mounts, namespaces, links, HTTP server)')
-    .action(async () => labDown());
+    .action(async () => (await lab()).labDown());
 
-  lab
+  group
     .command('status')
     .description("each machine's state, address and memory use")
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const status = await labStatus();
+      const status = await (await lab()).labStatus();
       if (opts.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
       else printStatus(status);
     });
 
-  lab
+  group
     .command('ssh')
     .description('ssh into a machine (by name or address), host-key checking on')
     .argument('<host>', 'lab1, lab2, ... or an address')
@@ -105,29 +107,29 @@ export function registerLabCommands(program: Command): void {
       process.exitCode = await runSsh(host, command, opts.user);
     });
 
-  lab
+  group
     .command('reset')
     .description('stop a machine (or all), delete its disk and boot it fresh with the same address and host key')
     .argument('[host]', 'lab1, lab2, ... (default: every machine)')
     .action(async (host?: string) => {
-      await labReset(host);
+      await (await lab()).labReset(host);
     });
 
-  lab
+  group
     .command('kill')
     .description("power cut: SIGKILL to the machine's PID 1 (`lab up` boots it again with its disk)")
     .argument('<host>')
-    .action(async (host: string) => labKill(host));
+    .action(async (host: string) => (await lab()).labKill(host));
 
-  lab
+  group
     .command('partition')
     .description("cut a machine's network (the controller's end of its veth goes down)")
     .argument('<host>')
-    .action(async (host: string) => labPartition(host));
+    .action(async (host: string) => (await lab()).labPartition(host));
 
-  lab
+  group
     .command('heal')
     .description("restore a machine's network")
     .argument('<host>')
-    .action(async (host: string) => labHeal(host));
+    .action(async (host: string) => (await lab()).labHeal(host));
 }

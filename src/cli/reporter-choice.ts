@@ -1,17 +1,16 @@
-/** listr2 on a terminal, plain lines otherwise, JSON lines with --json. */
+/** listr2 on a terminal (loaded only then), plain lines otherwise, JSON lines with --json. */
 import type { EventBus } from '../engine/events.js';
 import { jsonLinesReporter } from '../report/json-lines.js';
-import { LiveReporter } from '../report/live.js';
 import { PlainReporter } from '../report/plain.js';
 
 export interface Reporter {
   flush(): Promise<void>;
 }
 
-export function makeReporter(
+export async function makeReporter(
   flags: { json?: boolean | undefined; color: boolean; verbose: number; diff?: boolean | undefined },
   bus: EventBus,
-): Reporter {
+): Promise<Reporter> {
   const write = (s: string) => process.stdout.write(`${s}\n`);
   if (flags.json) {
     bus.on(jsonLinesReporter(write));
@@ -19,6 +18,7 @@ export function makeReporter(
   }
   const tty = process.stdout.isTTY && !process.env.CI && flags.color;
   if (tty) {
+    const { LiveReporter } = await import('../report/live.js');
     const live = new LiveReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
     bus.on(live.handle);
     return live;

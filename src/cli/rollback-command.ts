@@ -24,7 +24,7 @@ export async function rollbackCommand(runId: string | undefined, flags: { json?:
     );
   }
   const bus = new EventBus();
-  const reporter = makeReporter({ ...flags, diff: false }, bus);
+  const reporter = await makeReporter({ ...flags, diff: false }, bus);
   const controller = new LocalConnection('localhost');
   const pool = new ConnectionPool(sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }));
   bus.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${run.meta.runId}` });

@@ -1,6 +1,5 @@
 /** `ezplay run PLAYBOOK`: load and validate everything, then run. */
 import path from 'node:path';
-import type { Command } from 'commander';
 import { EventBus } from '../engine/events.js';
 import { runPlaybook, playHosts, type RunSummary } from '../engine/run.js';
 import { allTasks, validatePlaybook } from '../engine/validate.js';
@@ -41,33 +40,7 @@ export interface RunFlags {
   askPass?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 const splitTags = (values: string[]) => values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
-
-export function addRunOptions(cmd: Command): Command {
-  return cmd
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default inventory/hosts, else the lab)', collect, [])
-    .option('-C, --check', 'plan only: report what would change, change nothing')
-    .option('-D, --diff', 'show the differences of files and settings')
-    .option('-l, --limit <pattern>', 'limit the run to hosts matching this pattern')
-    .option('-t, --tags <tags>', 'only run tasks with these tags (repeatable, comma separated)', collect, [])
-    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
-    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON/YAML, or @file (repeatable)', collect, [])
-    .option('-f, --forks <n>', 'hosts worked on at once', '25')
-    .option('--list-hosts', 'list the hosts each play targets and exit')
-    .option('--list-tasks', 'list the tasks each play would run and exit')
-    .option('--list-tags', 'list the tags and exit')
-    .option('--syntax-check', 'load and validate the playbook, then exit')
-    .option('--start-at-task <name>', 'start at the task with this name')
-    .option('-v, --verbose', 'more output (repeat for more)', (_v: string, prev: number) => prev + 1, 0)
-    .option('--json', 'one JSON event per line')
-    .option('--no-color', 'plain output without colours')
-    .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
-    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
-    .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
-    .option('-K, --ask-become-pass', 'ask for the sudo password')
-    .option('-k, --ask-pass', 'ask for the SSH password');
-}
 
 function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
   const only = splitTags(flags.tags);
@@ -116,7 +89,7 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
   const bus = new EventBus();
-  const reporter = makeReporter(flags, bus);
+  const reporter = await makeReporter(flags, bus);
   const summary: RunSummary = await runPlaybook(playbook, {
     inventory,
     inventoryPaths,

@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { EventBus, type RunEvent } from '../engine/events.js';
 import { runPlaybook } from '../engine/run.js';
 import { validatePlaybook } from '../engine/validate.js';
@@ -51,25 +50,6 @@ export interface ClusterStatus {
 export const STATUS_PLAYBOOK = path.join(PACKAGE_ROOT, 'playbooks', 'status.yml');
 const HEALTH_TASK = 'etcd cluster health';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export function registerStatusCommand(program: Command): void {
-  program
-    .command('status')
-    .description("show the etcd cluster's health (every member, leader, raft term and index, alarms), changing nothing")
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default inventory/hosts, else the lab)', collect, [])
-    .option('-e, --extra-vars <vars>', 'k=v pairs, JSON/YAML, or @file (repeatable)', collect, [])
-    .option('-l, --limit <pattern>', 'ask only these members')
-    .option('--json', 'print the status as one JSON object')
-    .option('--no-color', 'plain output without colours')
-    .option('-v, --verbose', 'show the tasks of the status run too', (_v: string, prev: number) => prev + 1, 0)
-    .option('--accept-new-host-keys', 'record host keys seen for the first time')
-    .addHelpText('after', '\nExit status: 0 when the cluster is healthy, 2 when it is not, 3 when no member answers.')
-    .action(async (flags: StatusFlags) => {
-      process.exitCode = await statusCommand(flags);
-    });
-}
-
 export async function statusCommand(flags: StatusFlags): Promise<number> {
   const say = (s: string) => process.stderr.write(`${s}\n`);
   const write = (s: string) => process.stdout.write(`${s}\n`);
@@ -86,7 +66,7 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
     if (event.status === 'unreachable') seen.unreachable.add(event.host);
     if (event.task === HEALTH_TASK && event.result) seen.health = event.result;
   });
-  const reporter = flags.verbose > 0 && !flags.json ? makeReporter({ ...flags, verbose: flags.verbose - 1 }, bus) : undefined;
+  const reporter = flags.verbose > 0 && !flags.json ? await makeReporter({ ...flags, verbose: flags.verbose - 1 }, bus) : undefined;
   const journalRoot = mkdtempSync(path.join(os.tmpdir(), 'ezplay-status-'));
   try {
     await runPlaybook(playbook, {

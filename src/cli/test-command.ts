@@ -9,7 +9,6 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
 import type { Connection, ConnectionSpec } from '../connection/types.js';
 import { LocalConnection } from '../connection/local.js';
 import { ConnectionPool } from '../engine/connections.js';
@@ -32,51 +31,12 @@ import { PlainReporter } from '../report/plain.js';
 import { EXIT } from './exit-codes.js';
 import { sshOpener } from './ssh-opener.js';
 
-interface TestFlags {
+export interface TestFlags {
   hosts: number;
   firstMachine: number;
   keep?: boolean;
   rolesPath: string[];
   verbose: number;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function wholeNumber(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number of ${min} or more`);
-    return n;
-  };
-}
-
-export function registerTestCommand(program: Command): void {
-  program
-    .command('test')
-    .argument('<role>', 'a role name (looked up like a playbook looks up roles) or a path to a role')
-    .description('test a role on fresh lab machines: converge, idempotence, check mode, verify, rollback')
-    .option('--hosts <n>', 'how many machines to test on', wholeNumber(1), 1)
-    .option('--first-machine <n>', 'the first lab machine to use (lab1..lab5 are left to people and the end-to-end tests)', wholeNumber(1), 6)
-    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status`, log in with `ezplay lab ssh labN`)')
-    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
-    .option('-v, --verbose', 'print every task of every run', (_v: string, prev: number) => prev + 1, 0)
-    .addHelpText(
-      'after',
-      `
-Stages, each on the same machines:
-  converge     tests/test.yml (or a play applying the role to all hosts) runs cleanly
-  idempotence  a second run changes nothing
-  check        a --check run would change nothing
-  verify       tests/verify.yml passes
-  rollback     undoing the runs leaves every touched path, unit and account as before
-
-Examples:
-  ezplay test node_exporter_lite
-  ezplay test ./roles/node_exporter_lite --hosts 2 --keep`,
-    )
-    .action(async (role: string, flags: TestFlags) => {
-      process.exitCode = await testCommand(role, flags);
-    });
 }
 
 /** ROLE as a path to a role folder, else by name along the roles search path. */

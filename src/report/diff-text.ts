@@ -2,12 +2,20 @@
  * A module's Diff as the user sees it: a unified diff for content, a
  * `before -> after` line for everything else. Private keys never show.
  */
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
 import pc from 'picocolors';
 import type { Diff } from '../modules/types.js';
 import { isPrivateKeyPem, redactPrivateKeys } from '../pki/redact.js';
 
 const REDACTED = '<private key: redacted>';
+
+type DiffLibrary = typeof import('diff');
+let diffLibrary: DiffLibrary | undefined;
+
+/** The diff library, loaded (synchronously, from its CommonJS build) with the first content diff shown. */
+function library(): DiffLibrary {
+  return (diffLibrary ??= createRequire(import.meta.url)('diff') as DiffLibrary);
+}
 
 function safe(text: string, secret: boolean | undefined): string {
   if (secret || isPrivateKeyPem(text)) return text === '' ? '' : `${REDACTED}\n`;
@@ -21,7 +29,7 @@ export function formatDiff(diff: Diff, color: boolean): string {
     const line = `${diff.subject}: ${before.trim() || '(none)'} -> ${after.trim() || '(none)'}`;
     return color ? pc.cyan(line) : line;
   }
-  const patch = createTwoFilesPatch(`before: ${diff.subject}`, `after: ${diff.subject}`, before, after, undefined, undefined, {
+  const patch = library().createTwoFilesPatch(`before: ${diff.subject}`, `after: ${diff.subject}`, before, after, undefined, undefined, {
     context: 3,
   });
   const lines = patch.split('\n').filter((l, i) => !(i === 0 && l.startsWith('====')));
