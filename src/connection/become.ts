@@ -110,6 +110,30 @@ export function sudoStatement(
   return withStdin(sh`sudo -H -k -S -p ${words.prompt} -u ${user} -- sh -c ${inner}`, source, password);
 }
 
+/**
+ * What an exec channel that streams a file to a command runs: a fixed line
+ * (the same in any login shell) that reads one line of base64 from stdin,
+ * the statement, and evaluates it. The statement stays out of the process
+ * list, and whatever follows that line on stdin is the command's input.
+ */
+export const STREAM_RUNNER = `exec /bin/sh -c 'IFS= read -r s || exit 97; eval "$(printf %s "$s" | base64 -d)"'`;
+
+/** The first line a STREAM_RUNNER channel reads. */
+export function streamPreamble(statement: string): string {
+  return `${Buffer.from(statement, 'utf8').toString('base64')}\n`;
+}
+
+/**
+ * The statement for STREAM_RUNNER: the command as it is, or through
+ * `sudo -n` (the stream is the command's stdin, so sudo cannot read a
+ * password from it), printing the start token once sudo let it run.
+ */
+export function streamStatement(shape: CommandShape, sudo?: { user: string; words: SudoWords }): string {
+  if (!sudo) return commandScript(shape);
+  const inner = `printf '%s\\n' ${quote(sudo.words.startToken)} >&2; ${commandScript(shape)}`;
+  return sh`sudo -H -n -u ${sudo.user} -- sh -c ${inner}`;
+}
+
 /** Validates a password once and caches sudo's credential for this shell. */
 export function sudoValidateStatement(user: string, words: SudoWords, password: string): string {
   return `printf '%s\\n' ${quote(password)} | ${sh`sudo -H -S -p ${words.prompt} -u ${user} -- true`}`;

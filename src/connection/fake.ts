@@ -3,6 +3,7 @@
  * from a script of canned results and keeps files in memory. Nothing here
  * touches the machine.
  */
+import { access } from 'node:fs/promises';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 
 export interface FakeAnswer {
@@ -51,8 +52,15 @@ export class FakeConnection implements Connection {
     this.connected = true;
   }
 
+  /** Records the call; a `stdinFile` must exist on the controller (it is not read), as for the real transports. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     this.calls.push({ kind: 'exec', command, options });
+    const file = options.stdinFile;
+    if (file !== undefined) {
+      await access(file).catch((error: Error) => {
+        throw new Error(`cannot stream ${file} to ${this.host}: ${error.message}`);
+      });
+    }
     const found = this.answers.find((a) => matches(a, command));
     return { rc: 0, stdout: '', stderr: '', durationMs: 0, ...found?.result };
   }

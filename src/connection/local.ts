@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { sh, quote } from '../shell/quote.js';
@@ -27,7 +27,23 @@ export class LocalConnection implements Connection {
 
   async connect(): Promise<void> {}
 
-  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const file = options.stdinFile;
+    if (file !== undefined) {
+      if (options.stdin !== undefined) throw new Error('exec: give stdin or stdinFile, not both');
+      if (options.become?.password !== undefined && (options.become.user ?? 'root') !== currentUser) {
+        throw new Error(`cannot stream ${file} to a command on ${this.host} through sudo with a password: sudo would read it from the same input`);
+      }
+      // Opened first: a missing file fails here, before the command runs.
+      const handle = await fs.open(file, 'r').catch((error: Error) => {
+        throw new Error(`cannot stream ${file} to ${this.host}: ${error.message}`);
+      });
+      return this.spawnShell(command, options, { file, stream: createReadStream(file, { fd: handle }) });
+    }
+    return this.spawnShell(command, options, undefined);
+  }
+
+  private spawnShell(command: string, options: ExecOptions, source: { file: string; stream: ReadStream } | undefined): Promise<ExecResult> {
     let line = command;
     if (options.cwd) line = `cd ${quote(options.cwd)} && ${line}`;
     line = wrapBecome(line, options.become, currentUser);
@@ -45,9 +61,15 @@ export class LocalConnection implements Connection {
       }
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
+      let readError: Error | undefined;
       child.on('error', reject);
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        source?.stream.destroy();
+        if (readError) {
+          reject(new Error(`reading ${source?.file} failed while streaming it to ${this.host}: ${readError.message}`));
+          return;
+        }
         resolve({
           rc: code ?? 128,
           stdout: Buffer.concat(out).toString('utf8'),
@@ -58,6 +80,15 @@ export class LocalConnection implements Connection {
       });
       // A command that does not read stdin closes it early; that is not an error.
       child.stdin.on('error', () => {});
+      if (source) {
+        source.stream.on('error', (error: Error) => {
+          readError = error;
+          source.stream.unpipe(child.stdin);
+          child.stdin.destroy();
+        });
+        source.stream.pipe(child.stdin);
+        return;
+      }
       const input = Buffer.from(options.stdin ?? '');
       const password = options.become?.password;
       child.stdin.end(password ? Buffer.concat([Buffer.from(`${password}\n`), input]) : input);

@@ -11,9 +11,11 @@ import { ShellPool } from './ssh-shell-pool.js';
 import { connectHop, forwardThrough } from './ssh-connect.js';
 import { planDial, proxyCommandStream, type SshOptions } from './ssh-target.js';
 import { getFile, putFile, type FileHost } from './ssh-files.js';
+import { StreamSourceError, streamFileToExec, type StreamOutcome } from './ssh-stream.js';
 import {
   plainStatement,
   scrub,
+  streamStatement,
   sudoStatement,
   sudoValidateStatement,
   sudoWords,
@@ -123,6 +125,10 @@ export class SshConnection implements Connection, FileHost {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.stdinFile !== undefined) {
+      if (options.stdin !== undefined) return Promise.reject(new Error('exec: give stdin or stdinFile, not both'));
+      return this.streamFile({ command, env: options.env, cwd: options.cwd }, options.stdinFile, options.become, options.timeoutMs);
+    }
     const source: StdinSource = options.stdin === undefined
       ? { kind: 'none' }
       : { kind: 'bytes', data: Buffer.from(options.stdin) };
@@ -180,6 +186,55 @@ export class SshConnection implements Connection, FileHost {
     this.sudoFeedsPassword.add(shell);
     const fed = await viaSudo(true);
     return toResult(fed.raw, password, fed.stderr);
+  }
+
+  /** A command fed a controller file on its own exec channel; see ExecOptions.stdinFile. */
+  private async streamFile(shape: CommandShape, file: string, become: Become | undefined, timeoutMs?: number): Promise<ExecResult> {
+    this.livePool(shape.command); // throws when not connected or the connection is lost
+    const client = this.clients[this.clients.length - 1] as Client;
+    const sudo = this.needsSudo(become);
+    if (sudo && become?.password !== undefined) {
+      throw new Error(`cannot stream ${file} to a command on ${this.host} through sudo with a password: sudo would read it from the same input`);
+    }
+    const words = sudoWords();
+    const statement = streamStatement(shape, sudo ? { user: become?.user ?? 'root', words } : undefined);
+    const timeout = timeoutMs ?? this.options.commandTimeoutMs;
+    let outcome: StreamOutcome;
+    try {
+      outcome = await streamFileToExec(client, statement, file, timeout);
+    } catch (cause) {
+      if (cause instanceof StreamSourceError) throw new Error(`cannot stream ${file} to ${this.host}: ${cause.message}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new ConnectionError(`cannot open a channel on ${this.host} to stream ${file}: ${(cause as Error).message}`, {
+        unreachable: this.lostReason !== undefined,
+        cause,
+      });
+    }
+    if (outcome.timedOut) {
+      throw new ConnectionError(`command timed out after ${timeout} ms on ${this.host} while streaming ${file}: ${label(shape.command)}`);
+    }
+    if (outcome.rc === undefined) {
+      // Let the client's own close/error event land before deciding what happened.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const why = this.lostReason ?? 'its channel closed without an exit status';
+      throw new ConnectionError(`connection to ${this.host} lost while streaming ${file} (${why})`, { unreachable: this.lostReason !== undefined });
+    }
+    if (outcome.readError) {
+      throw new Error(`reading ${file} failed while streaming it to ${this.host}: ${outcome.readError.message}`);
+    }
+    let stderr = outcome.stderr.toString('utf8');
+    if (sudo) {
+      const unwrapped = unwrapSudoStderr(stderr, words);
+      stderr = unwrapped.stderr;
+      if (!unwrapped.started && /password is required/.test(stderr)) stderr += 'ezplay: sudo needs a password here: give the become password\n';
+    }
+    return {
+      rc: outcome.rc,
+      stdout: outcome.stdout.toString('utf8'),
+      stderr,
+      ...(outcome.signal ? { signal: outcome.signal } : {}),
+      durationMs: outcome.durationMs,
+    };
   }
 
   private livePool(command: string): ShellPool {

@@ -14,6 +14,14 @@ export interface Become {
 export interface ExecOptions {
   /** bytes for the command's standard input */
   stdin?: string | Buffer;
+  /**
+   * A file on the controller streamed to the command's standard input as it
+   * runs (megabytes, such as an archive for `tar -x -f -`), instead of
+   * `stdin`. Over ssh the command gets an exec channel of its own. It cannot
+   * go with a become password, which sudo would read from that same input:
+   * such a call throws.
+   */
+  stdinFile?: string;
   /** run through sudo as this user */
   become?: Become;
   /** extra environment for the command */

@@ -32,11 +32,20 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
     const become = onController ? undefined : targets.become;
     const started = performance.now();
     if (step.kind === 'exec') {
-      const res = await conn.exec(step.command, {
+      const options = {
         ...(become ? { become } : {}),
         ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+        ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
         ...(targets.env && !onController ? { env: targets.env } : {}),
-      });
+      };
+      let res: ExecResult;
+      try {
+        res = await conn.exec(step.command, options);
+      } catch (error) {
+        // A lost host stays a ConnectionError (unreachable); a stream that could not be read is this step's failure.
+        if (step.stdinFile === undefined || error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
+        throw new ModuleError(`${step.description} on ${conn.host} failed: ${(error as Error).message}`, { stdin_file: step.stdinFile });
+      }
       outputs.push(res);
       if (res.rc !== 0 && !step.allowFailure) {
         const detail = (res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n');

@@ -63,6 +63,12 @@ export type Step =
       /** what it does, for logs and the rollback report */
       description: string;
       stdin?: string;
+      /**
+       * A file on the controller streamed to the command's stdin as it runs
+       * (instead of `stdin`): bytes go to the host once, with no upload to
+       * clean up. Not with a become password; plan another way then.
+       */
+      stdinFile?: string;
       /** a non-zero exit is a result, not a failure (command/shell judge it themselves) */
       allowFailure?: boolean;
       /** the stdin holds a secret: the journal stores it redacted */

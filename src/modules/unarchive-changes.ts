@@ -5,9 +5,10 @@
  * files they replace, so undo is exact.
  */
 import path from 'node:path';
-import { sh } from '../shell/quote.js';
+import { raw, sh } from '../shell/quote.js';
 import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
 import { humanSize, shortSha } from './get-url-checksum.js';
+import type { Compression } from './tar-reader.js';
 import type { Diff, Step } from './types.js';
 import type { DestEntry, Member } from './unarchive-members.js';
 
@@ -21,6 +22,23 @@ export type Change =
   | { action: 'create'; member: Member }
   | { action: 'replace'; member: Member; before: DestEntry }
   | { action: 'attrs'; member: Member; mode: number; owner: string; group: string };
+
+/** Scratch folders inside dest: this, the pid of the shell that extracts, `-` and six random characters. */
+export const SCRATCH_PREFIX = '.ezplay-unarchive-';
+
+/**
+ * Removes scratch folders whose shell is gone: left by an extraction killed
+ * outright (no EXIT trap), e.g. a host that lost power.
+ */
+function sweepScratch(dest: string): string[] {
+  return [
+    sh`for d in ${dest}/${raw(SCRATCH_PREFIX)}*; do`,
+    `  p=\${d##*/${SCRATCH_PREFIX}}; p=\${p%%-*}`,
+    `  case $p in ''|*[!0-9]*) continue ;; esac`,
+    `  [ -d "/proc/$p" ] || rm -rf -- "$d"`,
+    'done',
+  ];
+}
 
 const octal = (m: number) => m.toString(8).padStart(4, '0');
 
@@ -102,7 +120,8 @@ function describeDest(d: DestEntry): string {
 }
 
 export interface ExtractPlan {
-  archive: string;
+  /** the archive on the host, or `stream`: a controller file fed to tar's stdin */
+  archive: string | { stream: string; compression: Compression };
   dest: string;
   tarOptions: readonly string[];
   include: readonly string[];
@@ -121,8 +140,17 @@ export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { step
   const created = changes.filter((c) => c.action === 'create');
   const attrsOnly = changes.filter((c): c is Extract<Change, { action: 'attrs' }> => c.action === 'attrs');
 
-  const lines = ['set -e', sh`x=$(mktemp -d ${`${p.dest}/.ezplay-unarchive-XXXXXX`})`, `trap 'rm -rf "$x"' EXIT`];
-  lines.push(sh`tar -xf ${p.archive} -C "$x" ${[...p.tarOptions]}` + (p.include.length ? sh` -- ${[...p.include]}` : ''));
+  const lines = [
+    'set -e',
+    ...sweepScratch(p.dest),
+    sh`x=$(mktemp -d ${`${p.dest}/${SCRATCH_PREFIX}`}"$$"-XXXXXX)`,
+    // A signal exits through the EXIT trap too, so an interrupted extraction leaves nothing behind.
+    `trap 'rm -rf "$x"' EXIT`,
+    `trap 'exit 129' HUP INT TERM PIPE`,
+  ];
+  const streamed = typeof p.archive === 'string' ? undefined : p.archive;
+  const from = streamed ? ['-f', '-', ...(streamed.compression === 'gzip' ? ['-z'] : [])] : ['-f', p.archive as string];
+  lines.push(sh`tar -x ${from} -C "$x" ${[...p.tarOptions]}` + (p.include.length ? sh` -- ${[...p.include]}` : ''));
   for (const c of changes) {
     const target = abs(c.member.path);
     if (c.member.type === 'dir') {
@@ -134,7 +162,12 @@ export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { step
   }
   const steps: Step[] = [];
   if (replaced.length) steps.push(backupStep(replaced));
-  steps.push({ kind: 'exec', command: lines.join('\n'), description: `extract ${p.archive} into ${p.dest}` });
+  steps.push({
+    kind: 'exec',
+    command: lines.join('\n'),
+    description: streamed ? `extract ${streamed.stream} (streamed) into ${p.dest}` : `extract ${p.archive as string} into ${p.dest}`,
+    ...(streamed ? { stdinFile: streamed.stream } : {}),
+  });
 
   const undo: Step[] = [];
   for (const c of attrsOnly) {

@@ -6,11 +6,11 @@
  * are moved into place.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import { readTar, type TarEntry } from './tar-reader.js';
+import { archiveListing } from './tar-listing-cache.js';
+import type { Compression } from './tar-reader.js';
 import { defineModule, type HostContext, type Plan, type Step } from './types.js';
 import { compareMembers, describeChanges, extractSteps, withParents, type Attributes } from './unarchive-changes.js';
 import {
@@ -45,8 +45,10 @@ export const unarchive = defineModule<UnarchiveArgs>({
     '`remote_src: true`), applies `include`, `exclude` and `--strip-components` from `extra_opts`, and ' +
     'compares each member by sha256 with the file in `dest`. Changed members are extracted into a scratch ' +
     'folder inside `dest` and moved into place one by one; files they replace are backed up first, so undo ' +
-    'restores them and removes what did not exist. Supports .tar and .tar.gz on the controller; on the host, ' +
-    'whatever GNU tar reads.',
+    'restores them and removes what did not exist. A controller-side archive is streamed into tar on the host ' +
+    'as it is sent (uploaded first when sudo needs a password), and its member listing is cached beside the ' +
+    'download cache, so an unchanged archive is not decompressed again on the next run. Supports .tar and ' +
+    '.tar.gz on the controller; on the host, whatever GNU tar reads.',
   args: {
     src: {
       type: 'path',
@@ -88,7 +90,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
   ].filter(Boolean);
 
   let members: Member[];
-  let localArchive: string | undefined;
+  let localArchive: { path: string; compression: Compression } | undefined;
   let destListing: string;
   if (args.remote_src) {
     const res = await ctx.probe([...guard, remoteListCommand(args.src, tarOptions, args.include)].join('\n'));
@@ -100,12 +102,13 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     members = withParents(listing.members);
     destListing = await probeDest(ctx, args.dest, members, fail);
   } else {
-    localArchive = ctx.findFile('files', args.src);
+    const file = ctx.findFile('files', args.src);
     try {
-      const entries = await readArchive(localArchive);
-      members = withParents(selectMembers(entries, { strip: stripComponents(args.extra_opts), include: args.include, exclude: args.exclude }));
+      const listing = await archiveListing(file);
+      localArchive = { path: file, compression: listing.compression };
+      members = withParents(selectMembers(listing.entries, { strip: stripComponents(args.extra_opts), include: args.include, exclude: args.exclude }));
     } catch (error) {
-      throw fail(`${localArchive}: ${(error as Error).message}`);
+      throw fail(`${file}: ${(error as Error).message}`);
     }
     if (args.extra_opts.some((o) => /^--(transform|xform)\b/.test(o))) {
       ctx.warn(`unarchive: ${args.extra_opts.join(' ')}: renaming options are not taken into account when planning`);
@@ -131,9 +134,22 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     .update(JSON.stringify([args.src, args.dest, changes.map((c) => [c.member.path, c.member.sha256])]))
     .digest('hex')
     .slice(0, 12);
-  const upload = localArchive ? path.posix.join(UPLOAD_DIR, `${ctx.runId}-${tag}-${path.basename(localArchive)}`) : undefined;
+  // A controller archive streams straight into tar on the host, unless sudo
+  // needs a password, which it would read from that same stdin: then it is
+  // uploaded first.
+  const stream = localArchive && ctx.become?.password === undefined ? localArchive : undefined;
+  const upload =
+    localArchive && !stream ? path.posix.join(UPLOAD_DIR, `${ctx.runId}-${tag}-${path.basename(localArchive.path)}`) : undefined;
   const extract = extractSteps(
-    { archive: upload ?? args.src, dest: args.dest, tarOptions, include: args.include, want, runId: ctx.runId, tag },
+    {
+      archive: stream ? { stream: stream.path, compression: stream.compression } : (upload ?? args.src),
+      dest: args.dest,
+      tarOptions,
+      include: args.include,
+      want,
+      runId: ctx.runId,
+      tag,
+    },
     changes,
   );
   const steps: Step[] = [];
@@ -141,7 +157,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
   if (upload && localArchive) {
     steps.push(
       { kind: 'exec', command: sh`mkdir -p -m 0700 ${UPLOAD_DIR}`, description: `create ${UPLOAD_DIR}` },
-      { kind: 'put', dest: upload, content: { localPath: localArchive }, mode: 0o600, description: `upload ${args.src} to ${upload}` },
+      { kind: 'put', dest: upload, content: { localPath: localArchive.path }, mode: 0o600, description: `upload ${args.src} to ${upload}` },
     );
     const removeUpload: Step = { kind: 'exec', command: sh`rm -f ${upload}`, description: `remove ${upload}` };
     undo.push(removeUpload);
@@ -192,19 +208,4 @@ export function stripComponents(opts: readonly string[]): number {
     if (m) strip = Number(m[1] ?? opts[i + 1] ?? 0);
   });
   return strip;
-}
-
-// One parse per archive per run, however many hosts plan with it at once.
-const parsed = new Map<string, Promise<TarEntry[]>>();
-
-async function readArchive(file: string): Promise<TarEntry[]> {
-  const st = await fs.stat(file);
-  const key = `${file}\0${st.size}\0${st.mtimeMs}`;
-  let entries = parsed.get(key);
-  if (!entries) {
-    entries = fs.readFile(file).then(readTar);
-    parsed.set(key, entries);
-    entries.catch(() => parsed.delete(key));
-  }
-  return entries;
 }

@@ -1,14 +1,20 @@
 /**
  * `become` through sudo on the persistent shell, with real local users:
  * one whose sudo needs no password, one whose sudo needs it (credential
- * cached per shell), and one whose sudo never caches (password each time).
+ * cached per shell), and one whose sudo never caches (password each time);
+ * a file streamed to a command through sudo -n, and unarchive as each.
  */
 import test from 'ava';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSsh, type SshConnection, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec, ExecResult } from '../../src/connection/types.js';
+import { LocalConnection } from '../../src/connection/local.js';
+import { applySteps } from '../../src/engine/apply-steps.js';
+import { createHostContext } from '../../src/engine/host-context.js';
+import { planUnarchive } from '../../src/modules/unarchive.js';
 import { ensureUser, makeKey, removeUser, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 
 const NOPW = 'ezplay-sudo-nopw';
@@ -132,4 +138,52 @@ test.serial('put through sudo writes root-owned files atomically, small and larg
   const leftovers = await c.exec('ls -A /tmp | grep ezplay-upload || true');
   t.is(leftovers.stdout, '', 'the staging file is gone');
   await c.close();
+});
+
+test.serial('stdinFile through sudo -n; refused with a become password, which sudo would read from the stream', async (t) => {
+  const source = join(dir, 'streamed.tar');
+  await writeFile(source, Buffer.alloc(2 * 1024 * 1024 + 3, 0x42));
+  const nopw = await openSsh(spec(NOPW), options());
+  const asRoot = await nopw.exec('id -un; wc -c', { become: {}, stdinFile: source, env: { X: '1' } });
+  t.deepEqual([asRoot.rc, asRoot.stdout, asRoot.stderr], [0, `root\n${2 * 1024 * 1024 + 3}\n`, '']);
+  const asNobody = await nopw.exec('id -un; head -c 2', { become: { user: 'nobody' }, stdinFile: source });
+  t.deepEqual([asNobody.rc, asNobody.stdout], [0, 'nobody\nBB']);
+  await nopw.close();
+
+  const pw = await openSsh(spec(PW), options());
+  await t.throwsAsync(pw.exec('cat >/dev/null', { become: { password: SECRET }, stdinFile: source }), {
+    message: /through sudo with a password/,
+  });
+  const missing = await pw.exec('cat >/dev/null', { become: {}, stdinFile: source });
+  t.is(missing.rc, 1);
+  t.regex(missing.stderr, /password is required[\s\S]*give the become password/);
+  t.notRegex(missing.stderr, /ezplay-sudo-ok/);
+  await pw.close();
+});
+
+test.serial('unarchive as a sudo user: streamed through sudo -n without a password, uploaded first with one', async (t) => {
+  const tree = join(dir, 'tree', 'rel');
+  await mkdir(tree, { recursive: true });
+  await writeFile(join(tree, 'etcd'), 'etcd v2\n', { mode: 0o755 });
+  const archive = join(dir, 'rel.tgz');
+  execFileSync('tar', ['czf', archive, '-C', join(dir, 'tree'), 'rel']);
+  const dest = join(dir, 'root-bin');
+  await mkdir(dest, { mode: 0o755 });
+  await writeFile(join(dest, 'etcd'), 'etcd v1\n', { mode: 0o755 });
+  const args = { src: archive, dest, remote_src: false, extra_opts: ['--strip-components=1'], include: [], exclude: [], mode: 0o750 };
+  for (const [user, become] of [[NOPW, {}], [PW, { password: SECRET }]] as const) {
+    const c = await openSsh(spec(user), options());
+    const ctx = createHostContext({ host: 'db1', conn: c, vars: {}, runId: `run-${user}`, playbookDir: dir, become });
+    const plan = await planUnarchive(ctx, args);
+    t.deepEqual(plan.diff?.map((d) => d.subject), [join(dest, 'etcd')], user);
+    t.is(plan.steps?.some((s) => s.kind === 'exec' && s.stdinFile !== undefined), user === NOPW, `${user}: streamed only without a password`);
+    await applySteps(plan.steps ?? [], { host: c, controller: new LocalConnection('localhost'), become });
+    t.is(await readFile(join(dest, 'etcd'), 'utf8'), 'etcd v2\n');
+    t.deepEqual([(await stat(join(dest, 'etcd'))).uid, (await stat(join(dest, 'etcd'))).mode & 0o777], [0, 0o750]);
+    t.false((await planUnarchive(ctx, args)).changed, `${user}: a second plan finds nothing to do`);
+    await applySteps(plan.undo ?? [], { host: c, controller: new LocalConnection('localhost'), become });
+    t.is(await readFile(join(dest, 'etcd'), 'utf8'), 'etcd v1\n', `${user}: undo restores the old file`);
+    t.deepEqual(await readdir(dest), ['etcd']);
+    await c.close();
+  }
 });

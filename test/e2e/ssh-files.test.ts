@@ -1,16 +1,23 @@
 /**
  * put/get over a real sshd: atomic replacement, the sha256 skip, modes kept
  * or set, odd file names, large SFTP uploads, and a connection killed in the
- * middle of an upload leaving the old file whole.
+ * middle of an upload leaving the old file whole; a controller file streamed
+ * into a command, and a connection killed while an archive streams into
+ * unarchive's tar leaving dest as it was.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import { openSsh, type SshConnection } from '../../src/connection/ssh.js';
+import { LocalConnection } from '../../src/connection/local.js';
+import { applySteps } from '../../src/engine/apply-steps.js';
+import { createHostContext } from '../../src/engine/host-context.js';
+import { planUnarchive } from '../../src/modules/unarchive.js';
 import { makeKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 
 let dir: string;
@@ -130,4 +137,91 @@ test.serial('a connection killed in the middle of an upload leaves the old file 
   t.true(error?.unreachable);
   t.true((await readFile(file)).equals(old), 'the destination still holds the old content');
   await c.close();
+});
+
+test.serial('stdinFile streams a controller file into a command on its own channel', async (t) => {
+  const c = await connect();
+  const big = Buffer.alloc(24 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i, i);
+  const source = join(dir, 'stream-source');
+  await writeFile(source, big);
+  const started = performance.now();
+  const hashed = await c.exec('sha256sum | cut -c1-64; pwd; echo "$WHO"', { stdinFile: source, cwd: '/tmp', env: { WHO: "it's me" } });
+  t.log(`24 MiB through an exec channel: ${(performance.now() - started).toFixed(0)} ms`);
+  t.deepEqual([hashed.rc, hashed.stdout, hashed.stderr], [0, `${sha(big)}\n/tmp\nit's me\n`, '']);
+
+  // A command that stops reading early is a result, not a hang.
+  const early = await c.exec('head -c 4 | od -An -tx1; exit 3', { stdinFile: source });
+  t.deepEqual([early.rc, early.stdout.trim()], [3, '00 00 00 00']);
+  await t.throwsAsync(c.exec('cat', { stdinFile: join(dir, 'no-such-file') }), { message: /cannot stream .*no-such-file to etcd1: ENOENT/ });
+  t.is((await c.exec('echo still here')).stdout, 'still here\n', 'the persistent shells are untouched');
+  await c.close();
+});
+
+test.serial('a connection killed while an archive streams into unarchive leaves dest as it was', async (t) => {
+  // An uncompressed archive with a large member, so the stream is still going when the connection dies.
+  const tree = join(dir, 'tree', 'rel');
+  await mkdir(tree, { recursive: true });
+  await writeFile(join(tree, 'etcd'), Buffer.alloc(128 * 1024 * 1024, 0x61));
+  const archive = join(dir, 'rel.tar');
+  execFileSync('tar', ['cf', archive, '-C', join(dir, 'tree'), 'rel']);
+  await rm(join(dir, 'tree'), { recursive: true });
+  const dest = join(dir, 'unarchive-dest');
+  await mkdir(dest);
+  const old = Buffer.from('the old etcd\n');
+  await writeFile(join(dest, 'etcd'), old, { mode: 0o755 });
+
+  const c = await connect();
+  const ctx = createHostContext({ host: 'etcd1', conn: c, vars: {}, runId: 'run-stream', playbookDir: dir });
+  const plan = await planUnarchive(ctx, {
+    src: archive, dest, remote_src: false, extra_opts: ['--strip-components=1'], include: [], exclude: [],
+  });
+  t.true(plan.changed);
+  const applying = applySteps(plan.steps ?? [], { host: c, controller: new LocalConnection('localhost') });
+  applying.catch(() => undefined);
+  let seen = 0;
+  for (let i = 0; i < 2000 && seen < 8 * 1024 * 1024; i++) {
+    const scratch = (await readdir(dest)).find((n) => n.startsWith('.ezplay-unarchive-'));
+    if (scratch) seen = (await stat(join(dest, scratch, 'etcd')).catch(() => ({ size: 0 }))).size;
+    if (seen < 8 * 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+  }
+  t.true(seen >= 8 * 1024 * 1024, 'tar was writing into the scratch folder');
+  // The connection drops (sshd's processes die); the shell and tar on the host live on.
+  const sshdPids: number[] = [];
+  for (const pid of await sshd.connectionPids()) {
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+    if (comm.startsWith('sshd')) sshdPids.push(pid);
+  }
+  t.true(sshdPids.length > 0);
+  for (const pid of sshdPids) process.kill(pid, 'SIGKILL');
+  const error = await t.throwsAsync(applying, { instanceOf: ConnectionError });
+  t.log(`after ${(seen / 1048576).toFixed(0)} MiB: ${error?.message}`);
+  t.true(error?.unreachable);
+  t.regex(error?.message ?? '', /etcd1.*rel\.tar/);
+  t.true((await readFile(join(dest, 'etcd'))).equals(old), 'dest still holds the old file');
+  // The host's end sees its input cut, tar fails, and the EXIT trap removes the scratch folder.
+  let left = await readdir(dest);
+  for (let i = 0; i < 200 && left.length > 1; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = await readdir(dest);
+  }
+  t.deepEqual(left, ['etcd']);
+
+  // Killed outright, no trap runs: the next extraction sweeps the scratch folder of a shell that is gone.
+  const orphan = join(dest, '.ezplay-unarchive-999999999-AbCdEf');
+  await mkdir(orphan);
+  await writeFile(join(orphan, 'etcd'), 'half');
+  const again = await connect();
+  const ctx2 = createHostContext({ host: 'etcd1', conn: again, vars: {}, runId: 'run-stream-2', playbookDir: dir });
+  const small = join(dir, 'small.tar');
+  await mkdir(join(dir, 'tree', 'rel'), { recursive: true });
+  await writeFile(join(dir, 'tree', 'rel', 'etcd'), 'the new etcd\n');
+  execFileSync('tar', ['cf', small, '-C', join(dir, 'tree'), 'rel']);
+  const plan2 = await planUnarchive(ctx2, { src: small, dest, remote_src: false, extra_opts: ['--strip-components=1'], include: [], exclude: [] });
+  await applySteps(plan2.steps ?? [], { host: again, controller: new LocalConnection('localhost') });
+  t.deepEqual(await readdir(dest), ['etcd']);
+  t.is(await readFile(join(dest, 'etcd'), 'utf8'), 'the new etcd\n');
+  await again.close();
+  await c.close();
+  await rm(archive);
 });

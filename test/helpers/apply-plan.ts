@@ -22,7 +22,10 @@ export async function runSteps(conn: Connection, steps: readonly Step[]): Promis
   for (const step of steps) {
     const target = step.on === 'controller' ? controller : conn;
     if (step.kind === 'exec') {
-      const res = await target.exec(step.command, step.stdin !== undefined ? { stdin: step.stdin } : {});
+      const res = await target.exec(step.command, {
+        ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+        ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
+      });
       outputs.push(res);
       if (res.rc !== 0 && !step.allowFailure) {
         throw new Error(`${step.description} failed (rc=${res.rc}): ${res.stderr.trim()}\n${step.command}`);

@@ -31,7 +31,10 @@ export async function runSteps(conn: Connection, steps: Step[]): Promise<ExecRes
   const outputs: ExecResult[] = [];
   for (const step of steps) {
     if (step.kind === 'exec') {
-      const res = await conn.exec(step.command, step.stdin !== undefined ? { stdin: step.stdin } : {});
+      const res = await conn.exec(step.command, {
+        ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+        ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
+      });
       outputs.push(res);
       if (res.rc !== 0 && !step.allowFailure) throw new Error(`${step.description}: rc ${res.rc}: ${res.stderr}`);
     } else if (step.kind === 'put') {

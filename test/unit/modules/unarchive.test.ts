@@ -1,15 +1,24 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync, statSync, linkSync, readlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync, statSync, linkSync, readlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readTar } from '../../../src/modules/tar-reader.js';
+import { readTar, TarParser } from '../../../src/modules/tar-reader.js';
 import { planUnarchive, unarchive, stripComponents, type UnarchiveArgs } from '../../../src/modules/unarchive.js';
 import { parseRemoteListing, selectMembers, stripName, parseDestProbe } from '../../../src/modules/unarchive-members.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
 import { fakeHost, localHost, runSteps } from './get-url-harness.js';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { LocalConnection } from '../../../src/connection/local.js';
+import { createHostContext } from '../../../src/engine/host-context.js';
+import { applySteps } from '../../../src/engine/apply-steps.js';
+import { archiveListing, clearListingMemo, listingCacheDir } from '../../../src/modules/tar-listing-cache.js';
+import type { Step } from '../../../src/modules/types.js';
+
+// Archive listings are cached under EZPLAY_CACHE_DIR: a folder of this test file's own.
+process.env.EZPLAY_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'ezplay-unarchive-cache-'));
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const LONG = `${'deep/'.repeat(25)}file.txt`;
@@ -27,9 +36,9 @@ function makeTree(version = 'a'): string {
   return root;
 }
 
-function tarball(root: string, name: string, extra: string[] = []): string {
+function tarball(root: string, name: string, extra: string[] = [], gzip = true): string {
   const file = path.join(root, name);
-  execFileSync('tar', ['czf', file, ...extra, '-C', path.join(root, 'src'), 'etcd-v3.4.23-linux-amd64']);
+  execFileSync('tar', [gzip ? 'czf' : 'cf', file, ...extra, '-C', path.join(root, 'src'), 'etcd-v3.4.23-linux-amd64']);
   return file;
 }
 
@@ -37,9 +46,9 @@ function args(given: Record<string, unknown>): UnarchiveArgs {
   return validateArgs('unarchive', unarchive.args, given) as unknown as UnarchiveArgs;
 }
 
-test('tar reader: GNU archive made by tar czf, with a symlink', (t) => {
+test('tar reader: GNU archive made by tar czf, with a symlink', async (t) => {
   const root = makeTree();
-  const entries = readTar(readFileSync(tarball(root, 't.tgz')));
+  const entries = await readTar(readFileSync(tarball(root, 't.tgz')));
   const names = entries.map((e) => e.name).sort();
   t.deepEqual(names, [
     'etcd-v3.4.23-linux-amd64/',
@@ -57,14 +66,14 @@ test('tar reader: GNU archive made by tar czf, with a symlink', (t) => {
 });
 
 for (const format of ['gnu', 'pax', 'ustar']) {
-  test(`tar reader: long names and hard links in ${format} format`, (t) => {
+  test(`tar reader: long names and hard links in ${format} format`, async (t) => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'ezplay-tar-'));
     const top = path.join(root, 'src', 'etcd-v3.4.23-linux-amd64');
     mkdirSync(path.join(top, path.dirname(LONG)), { recursive: true });
     writeFileSync(path.join(top, LONG), 'long\n');
     writeFileSync(path.join(top, 'a'), 'linked\n');
     linkSync(path.join(top, 'a'), path.join(top, 'b'));
-    const entries = readTar(readFileSync(tarball(root, 't.tgz', [`--format=${format}`])));
+    const entries = await readTar(readFileSync(tarball(root, 't.tgz', [`--format=${format}`])));
     t.like(entries.find((e) => e.name.endsWith('file.txt')), { name: `etcd-v3.4.23-linux-amd64/${LONG}`, sha256: sha('long\n') });
     const links = entries.filter((e) => e.name.endsWith('/a') || e.name.endsWith('/b'));
     t.deepEqual(links.map((e) => e.sha256), [sha('linked\n'), sha('linked\n')]);
@@ -72,17 +81,40 @@ for (const format of ['gnu', 'pax', 'ustar']) {
   });
 }
 
-test('tar reader: rejects what is not a tar archive', (t) => {
-  t.throws(() => readTar(Buffer.alloc(1024, 7)), { message: /bad header checksum/ });
+test('tar reader: rejects what is not a tar archive', async (t) => {
+  await t.throwsAsync(readTar(Buffer.alloc(1024, 7)), { message: /bad header checksum/ });
   t.throws(() => readTar(Buffer.from('PK\u0003\u0004rest')), { message: /zip/ });
+  const whole = readFileSync(tarball(makeTree(), 't.tgz'));
+  await t.throwsAsync(readTar(whole.subarray(0, whole.length - 40)), { message: /unexpected end of file/ }, 'a cut gzip stream');
 });
 
-test('member selection: strip, include, exclude as GNU tar', (t) => {
+test('tar reader: the same entries whatever sizes the bytes arrive in, and a cut archive is refused', (t) => {
+  const root = makeTree();
+  const plain = readFileSync(tarball(root, 't.tar', [], false));
+  const whole = new TarParser();
+  whole.push(plain);
+  const expected = whole.end();
+  t.is(expected.length, 7);
+  for (const size of [1, 7, 511, 512, 513, 4096]) {
+    const parser = new TarParser();
+    for (let i = 0; i < plain.length; i += size) parser.push(plain.subarray(i, i + size));
+    t.deepEqual(parser.end(), expected, `chunks of ${size} bytes`);
+  }
+  const etcd = plain.indexOf('etcd binary');
+  const cut = new TarParser();
+  cut.push(plain.subarray(0, etcd + 3));
+  t.throws(() => cut.end(), { message: /is truncated/ });
+  const halfHeader = new TarParser();
+  halfHeader.push(plain.subarray(0, 700));
+  t.throws(() => halfHeader.end(), { message: /ends inside a header/ });
+});
+
+test('member selection: strip, include, exclude as GNU tar', async (t) => {
   t.is(stripName('./etcd-v1/etcd', 1), 'etcd-v1/etcd');
   t.is(stripName('etcd-v1/', 1), undefined);
   t.is(stripComponents(['--strip-components=2']), 2);
   t.is(stripComponents(['--strip-components', '1']), 1);
-  const entries = readTar(readFileSync(tarball(makeTree(), 't.tgz')));
+  const entries = await readTar(readFileSync(tarball(makeTree(), 't.tgz')));
   const picked = selectMembers(entries, {
     strip: 1,
     include: ['etcd-v3.4.23-linux-amd64/etcd', 'etcd-v3.4.23-linux-amd64/Documentation'],
@@ -108,16 +140,102 @@ test('plan from the controller against faked dest facts: diff lists added and ch
     { subject: '/usr/local/bin/etcd', kind: 'summary', before: `sha256 ${sha('old etcd\n').slice(0, 12)}…`, after: `sha256 ${sha('etcd binary a\n').slice(0, 12)}… (14 B)` },
     { subject: '/usr/local/bin/etcd-link', kind: 'summary', before: 'absent', after: 'link to etcd' },
   ]);
-  const commands = plan.steps?.map((s) => (s.kind === 'exec' ? s.command : `put ${s.dest}`)) ?? [];
-  t.regex(commands[0] ?? '', /^mkdir -p -m 0700 \/var\/tmp\/ezplay-unarchive$/);
-  t.regex(commands[1] ?? '', /^put \/var\/tmp\/ezplay-unarchive\/run-test-[0-9a-f]{12}-t\.tgz$/);
-  t.regex(commands[2] ?? '', /cp -pP \/usr\/local\/bin\/etcd \/var\/tmp\/ezplay-backup\//);
-  t.regex(commands[3] ?? '', /tar -xf \S+ -C "\$x" --strip-components=1 -- etcd-v3.4.23-linux-amd64\/etcd/);
-  t.notRegex(commands[3] ?? '', /mv -f -T "\$x"\/etcdctl/, 'an unchanged member is not moved');
-  t.regex(commands[4] ?? '', /^rm -f /);
+  const [backup, extract, ...more] = plan.steps ?? [];
+  t.is(more.length, 0, 'no upload, no removal: the archive streams into tar');
+  t.regex(backup?.kind === 'exec' ? backup.command : '', /cp -pP \/usr\/local\/bin\/etcd \/var\/tmp\/ezplay-backup\//);
+  t.like(extract, { kind: 'exec', stdinFile: file, description: `extract ${file} (streamed) into /usr/local/bin` });
+  const script = extract?.kind === 'exec' ? extract.command : '';
+  t.regex(script, /tar -x -f - -z -C "\$x" --strip-components=1 -- etcd-v3.4.23-linux-amd64\/etcd/);
+  t.regex(script, /x=\$\(mktemp -d \/usr\/local\/bin\/.ezplay-unarchive-"\$\$"-XXXXXX\)/);
+  t.notRegex(script, /mv -f -T "\$x"\/etcdctl/, 'an unchanged member is not moved');
   const undo = plan.undo?.map((s) => (s as { command: string }).command).join('\n') ?? '';
   t.regex(undo, /cp -pP \/var\/tmp\/ezplay-backup\/\S+ \/usr\/local\/bin\/etcd.ezplay-restore/);
   t.regex(undo, /rm -f \/usr\/local\/bin\/etcd-link/);
+  t.notRegex(undo, /ezplay-unarchive\//, 'nothing uploaded, nothing to remove');
+});
+
+test('a plain tar streams without -z; with a become password the archive is uploaded first', async (t) => {
+  const file = tarball(makeTree(), 't.tar', [], false);
+  const dest = `@dest\nA\t-\t-\tetcd\n`;
+  const plain = fakeHost('n1', (c) => c.answer('@dest', { stdout: dest }));
+  const a = args({ src: file, dest: '/opt/bin', extra_opts: ['--strip-components=1'], include: ['etcd-v3.4.23-linux-amd64/etcd'] });
+  const streamed = await planUnarchive(plain.ctx, a);
+  t.deepEqual(streamed.steps?.map((s) => s.kind === 'exec' && s.stdinFile), [file]);
+  t.regex((streamed.steps?.[0] as { command: string }).command, /tar -x -f - -C "\$x"/);
+
+  const conn = new FakeConnection('n1').answer('@dest', { stdout: dest });
+  const ctx = createHostContext({ host: 'n1', conn, vars: {}, runId: 'run-test', playbookDir: process.cwd(), become: { password: 'pw' } });
+  const uploaded = await planUnarchive(ctx, a);
+  const kinds = uploaded.steps?.map((s) => (s.kind === 'exec' ? (s.stdinFile ? 'stream' : s.command.split(' ')[0]) : s.kind));
+  t.deepEqual(kinds, ['mkdir', 'put', 'set', 'rm']);
+  t.regex((uploaded.steps?.[2] as { command: string }).command, /tar -x -f \/var\/tmp\/ezplay-unarchive\/run-test-[0-9a-f]{12}-t\.tar -C "\$x"/);
+  t.regex(JSON.stringify(uploaded.undo), /rm -f \/var\/tmp\/ezplay-unarchive\//);
+});
+
+test('a streamed step whose archive is gone fails with a ModuleError naming the host and the archive', async (t) => {
+  const step: Step = { kind: 'exec', command: 'cat >/dev/null', description: 'extract /nowhere/x.tgz (streamed) into /opt', stdinFile: '/nowhere/x.tgz' };
+  for (const host of [new FakeConnection('n1'), new LocalConnection('n1')]) {
+    const error = await t.throwsAsync(applySteps([step], { host, controller: new LocalConnection('localhost') }), { instanceOf: ModuleError });
+    t.regex(error?.message ?? '', /extract \/nowhere\/x\.tgz \(streamed\) into \/opt on n1 failed: .*\/nowhere\/x\.tgz.*ENOENT/, host.transport);
+  }
+});
+
+test.serial('listing cache: parsed once, then read from disk; a touched archive or a corrupt entry is read afresh', async (t) => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'ezplay-listings-'));
+  const file = tarball(makeTree(), 't.tgz');
+  const first = await archiveListing(file, cache);
+  t.is(first.source, 'archive');
+  t.is(first.compression, 'gzip');
+  t.is((await archiveListing(file, cache)).source, 'memory');
+  clearListingMemo();
+  const second = await archiveListing(file, cache);
+  t.is(second.source, 'disk');
+  t.deepEqual(second.entries, first.entries);
+  const [stored] = readdirSync(cache);
+  t.regex(stored ?? '', /^[0-9a-f]{32}\.json$/);
+
+  // Another mtime is another identity: the old entry is not used.
+  clearListingMemo();
+  const later = new Date(Date.now() + 5000);
+  utimesSync(file, later, later);
+  t.is((await archiveListing(file, cache)).source, 'archive');
+  t.is(readdirSync(cache).length, 2);
+
+  // A corrupt entry (or one for another file) is ignored and written again.
+  clearListingMemo();
+  const entryFile = path.join(cache, readdirSync(cache).find((n) => n !== stored) ?? '');
+  for (const junk of ['{"format":1,"entr', JSON.stringify({ ...JSON.parse(readFileSync(entryFile, 'utf8')), size: 1 }), JSON.stringify({ format: 1, entries: [{ name: 7 }] })]) {
+    writeFileSync(entryFile, junk);
+    const again = await archiveListing(file, cache);
+    t.is(again.source, 'archive', junk.slice(0, 20));
+    t.deepEqual(again.entries, first.entries);
+    t.notThrows(() => JSON.parse(readFileSync(entryFile, 'utf8')), 'rewritten');
+    clearListingMemo();
+    t.is((await archiveListing(file, cache)).source, 'disk');
+    clearListingMemo();
+  }
+});
+
+test.serial('listing cache: a new process plans from the stored listing (EZPLAY_CACHE_DIR)', async (t) => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'ezplay-cache-'));
+  const saved = process.env.EZPLAY_CACHE_DIR;
+  process.env.EZPLAY_CACHE_DIR = cache;
+  try {
+    t.is(listingCacheDir(), path.join(cache, 'tar-listings'));
+    const file = tarball(makeTree(), 't.tgz');
+    const plan = () => planUnarchive(fakeHost('n1', (c) => c.answer('@dest', { stdout: '@dest\n' })).ctx, args({ src: file, dest: '/opt' }));
+    await plan();
+    t.is(readdirSync(listingCacheDir()).length, 1);
+    clearListingMemo();
+    const stored = path.join(listingCacheDir(), readdirSync(listingCacheDir())[0] ?? '');
+    const past = new Date(Date.now() - 3600_000);
+    utimesSync(stored, past, past);
+    t.true((await plan()).changed);
+    t.true(Math.abs(statSync(stored).mtimeMs - past.getTime()) < 1, 'read, not written again');
+  } finally {
+    if (saved === undefined) delete process.env.EZPLAY_CACHE_DIR;
+    else process.env.EZPLAY_CACHE_DIR = saved;
+  }
 });
 
 test('creates exists: no change; dest missing: a clear error', async (t) => {
