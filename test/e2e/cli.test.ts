@@ -1,5 +1,6 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { ezplay as run } from '../helpers/cli.js';
 import { project, treeHash } from '../helpers/run-local.js';
@@ -122,6 +123,50 @@ test('exit code 4 for a parse error, with file:line; nothing changes', async (t)
   t.is(broken.code, 4);
   t.regex(broken.stderr, /broken\.yml:\d+/);
   t.is(treeHash(dir), before);
+});
+
+/** A TCP port on 127.0.0.1 that counts the connections made to it and closes each at once (it speaks no SSH). */
+async function countingPort(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    count: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+test('input that fails to load touches no host (exit 4, no connection attempt); valid input reaches it', async (t) => {
+  const server = await countingPort();
+  t.teardown(() => server.close());
+  const play = '- hosts: all\n  tasks:\n    - command: "true"\n';
+  const dir = project({
+    hosts: `far ansible_host=127.0.0.1 ansible_port=${server.port} ansible_user=nobody\n`,
+    'good.yml': play,
+    // the error is in the second play: the first one, which gathers facts, is fine
+    'bad-argument.yml': `${play}- hosts: all\n  tasks:\n    - copy: dest=$DIR/x content=x colour=blue\n`,
+    'bad-yaml.yml': `${play}- hosts: all\n  tasks:\n    - debug: {msg: unterminated\n`,
+    'missing-role.yml': `${play}- hosts: all\n  roles: [no_such_role]\n`,
+    'missing-vars-file.yml': '- hosts: all\n  vars_files: [missing.yml]\n  tasks:\n    - command: "true"\n',
+  });
+  for (const file of ['bad-argument.yml', 'bad-yaml.yml', 'missing-role.yml', 'missing-vars-file.yml']) {
+    const run = await ezplay(dir, 'run', file, '-i', 'hosts');
+    t.is(run.code, 4, `${file}: ${run.stderr}${run.stdout}`);
+    t.is(server.count(), 0, `${file}: no connection attempt`);
+  }
+  const good = await ezplay(dir, 'run', 'good.yml', '-i', 'hosts');
+  t.is(good.code, 3, good.stderr + good.stdout);
+  t.regex(good.stdout, /^fatal: \[far\]: UNREACHABLE! => /m);
+  t.true(server.count() >= 1, 'the same inventory reaches the port once the input is valid');
 });
 
 test('exit code 5 for bad options', async (t) => {
