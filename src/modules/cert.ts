@@ -3,8 +3,9 @@
  * controller, in roles/ca). It is reissued only when what it says drifted
  * from what is wanted: SANs, usages, names, the CA, a key that does not fit,
  * or an expiry inside the renewal window. The key is kept across reissues
- * unless it is missing, unreadable or of another size than `key_size`, so
- * peers pinning nothing but the CA never notice a renewal.
+ * unless it is missing, unreadable, or of another type than `key_type` or
+ * size than `key_size`, so peers pinning nothing but the CA never notice a
+ * renewal.
  *
  * Undo: every file this task replaces is first copied beside itself
  * (`cp -p`, so owner and mode survive) as `<file>.ezplay-bak-<runId>`, and
@@ -20,7 +21,7 @@ import type { FileStat } from '../connection/types.js';
 import { ModuleError, PkiError } from '../errors.js';
 import {
   certMatches, DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS, describeCert, describePrivateKey,
-  expandUsages, inspectCert, issueCert, splitHosts, type CertPair, type CertUsage, type RsaBits,
+  expandUsages, inspectCert, issueCert, splitHosts, type CertPair, type CertUsage, type LeafKeyType, type RsaBits,
 } from '../pki/index.js';
 import { sh } from '../shell/quote.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
@@ -36,6 +37,7 @@ interface CertArgs {
   usages: string[];
   validity_days: number;
   renew_before_days: number;
+  key_type: LeafKeyType;
   key_size: RsaBits;
   owner?: string;
   group?: string;
@@ -72,10 +74,13 @@ function checkUsages(ctx: HostContext, usages: readonly string[]): CertUsage[] {
 }
 
 /** Why the existing key cannot be kept, or undefined when it can. */
-function keyRotationReason(key: ExistingFile, keySize: number): string | undefined {
+function keyRotationReason(key: ExistingFile, keyType: LeafKeyType, keySize: number): string | undefined {
   if (key.text === null) return undefined;
   try {
     const description = describePrivateKey(key.text);
+    if (keyType === 'ecdsa') {
+      return description.type === 'ecdsa' && description.curve === 'prime256v1' ? undefined : `the key is ${description.label}; a new ECDSA P-256 key replaces it`;
+    }
     if (description.type !== 'rsa') return `the key is ${description.label}; a new RSA ${keySize} key replaces it`;
     if (description.bits !== keySize) return `key size ${description.bits ?? '?'} -> ${keySize}`;
     return undefined;
@@ -135,7 +140,7 @@ interface Drift {
 
 /** Why the certificate (and maybe the key) must be issued anew; no reasons means it is kept. */
 function driftOf(args: CertArgs, caPem: string, cert: ExistingFile, key: ExistingFile, hosts: string[], usages: CertUsage[]): Drift {
-  const keyReason = keyRotationReason(key, args.key_size ?? 2048);
+  const keyReason = keyRotationReason(key, args.key_type ?? 'rsa', args.key_size ?? 2048);
   const drift: Drift = { reasons: keyReason ? [keyReason] : [], warnings: [], newKey: key.text === null || keyReason !== undefined };
   if (cert.text === null) drift.reasons.push('absent');
   else if (key.text === null) drift.reasons.push('the key is absent; a new key is generated');
@@ -168,7 +173,7 @@ async function reissue(
   const issued = await issueCert({
     ca: wanted.ca, commonName: args.common_name, organization: args.organization, hosts: wanted.hosts,
     usages: wanted.usages, validityDays: args.validity_days ?? DEFAULT_LEAF_VALIDITY_DAYS,
-    keyBits: args.key_size ?? 2048, keyPem: drift.newKey ? undefined : (key.text ?? undefined),
+    keyType: args.key_type ?? 'rsa', keyBits: args.key_size ?? 2048, keyPem: drift.newKey ? undefined : (key.text ?? undefined),
   });
   const info = inspectCert(issued.certPem);
   const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
@@ -200,7 +205,7 @@ export const certModule = defineModule<CertArgs>({
   description:
     'Issues a certificate and key signed by `ca_cert`/`ca_key`, all on the same host. An existing certificate is kept ' +
     'while its names, SANs and usages match, it was signed by this CA, it fits its key and it expires after the renewal window. ' +
-    'An existing key is reused on reissue unless it is unreadable or of another size. Replaced files are backed up beside ' +
+    'An existing key is reused on reissue unless it is unreadable or of another type or size. Replaced files are backed up beside ' +
     'themselves as `<file>.ezplay-bak-<run id>`, which rollback restores.',
   args: {
     ca_cert: { type: 'path', required: true, description: 'Path of the CA certificate on the host.' },
@@ -222,7 +227,11 @@ export const certModule = defineModule<CertArgs>({
       type: 'int', default: DEFAULT_RENEW_BEFORE_DAYS,
       description: 'Reissue when the certificate expires within this many days.',
     },
-    key_size: { type: 'int', default: 2048, choices: [2048, 4096], description: 'RSA key size; an existing key of another size is replaced.' },
+    key_type: {
+      type: 'str', default: 'rsa', choices: ['rsa', 'ecdsa'],
+      description: 'Key type: rsa, or ecdsa (P-256; the CA stays RSA and signs it). An existing key of the other type is replaced.',
+    },
+    key_size: { type: 'int', default: 2048, choices: [2048, 4096], description: 'RSA key size; an existing RSA key of another size is replaced. Ignored for ecdsa.' },
     owner: { type: 'str', description: 'Owner of the certificate and key (the etcd user, for member certificates).' },
     group: { type: 'str', description: 'Group of the certificate and key.' },
     mode: { type: 'mode', default: 0o600, description: 'Mode of the private key file.' },

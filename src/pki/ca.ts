@@ -5,8 +5,8 @@
  */
 import forge from 'node-forge';
 import { PkiError } from '../errors.js';
-import { nameAttributes, randomSerialHex, setValidity, signSha256, subjectKeyIdBytes, type CertPair } from './build.js';
-import { forgeSigningKey, generateKeyPair, type RsaBits } from './keys.js';
+import { nameAttributes, randomSerialHex, setSubjectKey, setValidity, signCertificate, subjectKeyIdExtension, subjectKeyOf, type CertPair } from './build.js';
+import { generateKeyObjects, privateKeyPemOf, type RsaBits } from './keys.js';
 
 export const DEFAULT_CA_VALIDITY_DAYS = 3650;
 
@@ -25,25 +25,22 @@ export async function createCa(options: CreateCaOptions): Promise<CertPair> {
   const validityDays = options.validityDays ?? DEFAULT_CA_VALIDITY_DAYS;
   if (!options.commonName) throw new PkiError('a CA needs a common name');
   if (!(validityDays > 0)) throw new PkiError(`validity must be a positive number of days, not ${validityDays}`);
-  const { privateKeyPem } = await generateKeyPair({ type: 'rsa', bits: options.keyBits ?? 2048 });
-  const key = forgeSigningKey(privateKeyPem);
-  const publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const { privateKey, publicKey } = await generateKeyObjects({ type: 'rsa', bits: options.keyBits ?? 2048 });
+  const subject = subjectKeyOf(publicKey);
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
+  setSubjectKey(cert, subject);
   cert.serialNumber = randomSerialHex();
   setValidity(cert, validityDays, options.now ?? new Date());
   const name = nameAttributes(options);
   cert.setSubject(name);
   cert.setIssuer(name);
-  const keyId = subjectKeyIdBytes(publicKey);
   cert.setExtensions([
     // no pathLenConstraint: the CA signs leaves only, but an intermediate later must stay possible
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    // forge derives the subject key id from cert.publicKey, the same SHA-1 as keyId
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: keyId },
+    subjectKeyIdExtension(subject),
+    { name: 'authorityKeyIdentifier', keyIdentifier: subject.keyId },
   ]);
-  return { certPem: signSha256(cert, key), keyPem: privateKeyPem };
+  return { certPem: signCertificate(cert, subject, privateKey), keyPem: privateKeyPemOf(privateKey) };
 }

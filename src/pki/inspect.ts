@@ -5,6 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { PkiError } from '../errors.js';
+import { readCertificate } from './build.js';
 import { bytesToIp, type SubjectAltNames } from './hosts.js';
 import type { ExtUsage } from './issue.js';
 
@@ -33,9 +34,9 @@ export interface CertInfo {
 
 function readForge(certPem: string): forge.pki.Certificate {
   try {
-    return forge.pki.certificateFromPem(certPem);
+    return readCertificate(certPem);
   } catch (cause) {
-    throw new PkiError(`not a readable RSA certificate: ${(cause as Error).message}`, { cause });
+    throw new PkiError(`not a readable certificate: ${(cause as Error).message}`, { cause });
   }
 }
 

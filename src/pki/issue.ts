@@ -2,14 +2,17 @@
  * Leaf certificates for etcd members and clients, signed by a CA from
  * createCa (or any RSA CA). Extensions follow what cfssl's kubeasz profiles
  * produce, so etcd, etcdctl and Go's TLS stack accept them as they accept
- * kubeasz's own.
+ * kubeasz's own. The leaf key is RSA by default, or ECDSA P-256.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { PkiError } from '../errors.js';
-import { nameAttributes, randomSerialHex, reusableName, setValidity, signSha256, subjectKeyIdBytes, type CertPair } from './build.js';
+import {
+  nameAttributes, randomSerialHex, readCertificate, reusableName, setSubjectKey, setValidity, signCertificate, subjectKeyIdExtension, subjectKeyOf,
+  type CertPair, type SubjectKey,
+} from './build.js';
 import { ipToBytes, splitHosts } from './hosts.js';
-import { forgeSigningKey, forgeSubjectKey, generateKeyPair, keyMatchesCert, type RsaBits } from './keys.js';
+import { generateKeyObjects, parsePrivateKey, privateKeyPemOf, rsaSigningKey, type KeySpec, type RsaBits } from './keys.js';
 
 /** peer = a member talking to other members: both server and client. */
 export type CertUsage = 'server' | 'client' | 'peer';
@@ -17,6 +20,8 @@ export type CertUsage = 'server' | 'client' | 'peer';
 export type ExtUsage = 'server' | 'client';
 
 export const DEFAULT_LEAF_VALIDITY_DAYS = 3650;
+
+export type LeafKeyType = 'rsa' | 'ecdsa';
 
 export interface IssueCertOptions {
   ca: CertPair;
@@ -27,7 +32,9 @@ export interface IssueCertOptions {
   usages: readonly CertUsage[];
   /** default 3650 */
   validityDays?: number | undefined;
-  /** RSA modulus length for a new key, default 2048 */
+  /** the type of a new key: 'rsa' (default) or 'ecdsa' (P-256) */
+  keyType?: LeafKeyType | undefined;
+  /** RSA modulus length for a new RSA key, default 2048 */
   keyBits?: RsaBits | undefined;
   /** an existing private key to certify; a new one is generated when absent */
   keyPem?: string | undefined;
@@ -46,22 +53,47 @@ export function expandUsages(usages: readonly CertUsage[]): ExtUsage[] {
 }
 
 /** The CA's subject key id, which becomes the leaf's authority key id (chain building matches the two). */
-function caKeyId(caCert: forge.pki.Certificate): string {
+function caKeyId(caCert: forge.pki.Certificate, caX509: X509Certificate): string {
   const ski = caCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | null;
   if (ski?.subjectKeyIdentifier) return forge.util.hexToBytes(ski.subjectKeyIdentifier);
-  return subjectKeyIdBytes(caCert.publicKey as forge.pki.rsa.PublicKey);
+  return subjectKeyOf(caX509.publicKey).keyId;
 }
 
-function readCa(ca: CertPair): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+interface SigningCa {
+  cert: forge.pki.Certificate;
+  keyId: string;
+  key: KeyObject;
+}
+
+/** Reads the CA once: the certificate for its name, expiry and key id, the key parsed for signing. */
+function readCa(ca: CertPair): SigningCa {
   let cert: forge.pki.Certificate;
+  let x509: X509Certificate;
   try {
-    cert = forge.pki.certificateFromPem(ca.certPem);
+    cert = readCertificate(ca.certPem);
+    x509 = new X509Certificate(ca.certPem);
   } catch (cause) {
-    throw new PkiError('the CA certificate is not a readable RSA certificate', { cause });
+    throw new PkiError('the CA certificate is not a readable certificate', { cause });
   }
-  if (!new X509Certificate(ca.certPem).ca) throw new PkiError(`'${String(cert.subject.getField('CN')?.value)}' is not a CA certificate (basicConstraints CA:FALSE)`);
-  if (!keyMatchesCert(ca.keyPem, ca.certPem)) throw new PkiError('the CA key does not belong to the CA certificate');
-  return { cert, key: forgeSigningKey(ca.keyPem) };
+  if (!x509.ca) throw new PkiError(`'${String(cert.subject.getField('CN')?.value)}' is not a CA certificate (basicConstraints CA:FALSE)`);
+  const key = parsePrivateKey(ca.keyPem);
+  if (!x509.checkPrivateKey(key)) throw new PkiError('the CA key does not belong to the CA certificate');
+  return { cert, keyId: caKeyId(cert, x509), key: rsaSigningKey(key) };
+}
+
+function newKeySpec(options: IssueCertOptions): KeySpec {
+  const type = options.keyType ?? 'rsa';
+  if (type === 'rsa') return { type: 'rsa', bits: options.keyBits ?? 2048 };
+  if (type === 'ecdsa') return { type: 'ecdsa', curve: 'P-256' };
+  throw new PkiError(`unknown key type '${String(type)}' (rsa or ecdsa)`);
+}
+
+/** The subject key of a leaf: RSA, or ECDSA on P-256 (prime256v1). */
+function leafSubjectKey(key: KeyObject): SubjectKey {
+  const subject = subjectKeyOf(key);
+  const { description } = subject;
+  if (description.type === 'rsa' || (description.type === 'ecdsa' && description.curve === 'prime256v1')) return subject;
+  throw new PkiError(`certificates are issued for RSA and ECDSA P-256 keys only; this one is ${description.label}`);
 }
 
 export async function issueCert(options: IssueCertOptions): Promise<CertPair> {
@@ -71,11 +103,13 @@ export async function issueCert(options: IssueCertOptions): Promise<CertPair> {
   const usages = expandUsages(options.usages);
   if (usages.length === 0) throw new PkiError('a certificate needs at least one usage (server, client or peer)');
   const sans = splitHosts(options.hosts);
+  // a new key does not depend on the CA: it is generated on the threadpool while the CA is read and the certificate laid out
+  const generated = options.keyPem === undefined ? generateKeyObjects(newKeySpec(options)) : undefined;
+  // handled here so that an unusable CA, thrown first, leaves no unhandled rejection behind
+  generated?.catch(() => undefined);
   const ca = readCa(options.ca);
-  const keyPem = options.keyPem ?? (await generateKeyPair({ type: 'rsa', bits: options.keyBits ?? 2048 })).privateKeyPem;
 
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forgeSubjectKey(keyPem);
   cert.serialNumber = randomSerialHex();
   const now = options.now ?? new Date();
   setValidity(cert, validityDays, now);
@@ -83,17 +117,21 @@ export async function issueCert(options: IssueCertOptions): Promise<CertPair> {
   if (cert.validity.notAfter > ca.cert.validity.notAfter) cert.validity.notAfter = new Date(ca.cert.validity.notAfter);
   cert.setSubject(nameAttributes(options));
   cert.setIssuer(reusableName(ca.cert.subject.attributes));
-
-  const extensions: object[] = [
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: usages.includes('server'), clientAuth: usages.includes('client') },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caKeyId(ca.cert) },
-  ];
   // forge takes the address bytes in `value`; its own IPv6 text parser misreads some forms
   const altNames = [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ips.map((ip) => ({ type: 7, value: ipToBytes(ip) }))];
+
+  const privateKey = generated === undefined ? parsePrivateKey(options.keyPem as string) : (await generated).privateKey;
+  const subject = leafSubjectKey(privateKey);
+  setSubjectKey(cert, subject);
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: false, critical: true },
+    // keyEncipherment is for RSA key transport; RFC 5480 allows no such use of an EC key
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: subject.description.type === 'rsa', critical: true },
+    { name: 'extKeyUsage', serverAuth: usages.includes('server'), clientAuth: usages.includes('client') },
+    subjectKeyIdExtension(subject),
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.keyId },
+  ];
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   cert.setExtensions(extensions);
-  return { certPem: signSha256(cert, ca.key), keyPem };
+  return { certPem: signCertificate(cert, subject, ca.key), keyPem: options.keyPem ?? privateKeyPemOf(privateKey) };
 }

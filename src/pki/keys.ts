@@ -1,11 +1,10 @@
 /**
- * Private keys. Generation uses Node's native crypto: node-forge's pure-JS
- * RSA generation takes seconds per key, which adds up to minutes for a
- * cluster's worth of member certificates. Keys travel as PKCS#8 PEM; forge
- * objects are made from them only where forge has to sign.
+ * Private keys. Generation and signing use Node's native crypto: node-forge's
+ * pure-JS RSA takes seconds to generate a key and tens of milliseconds to
+ * sign with one. Keys travel as PKCS#8 PEM and are parsed once into a
+ * KeyObject where they are used.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair as generateNativeKeyPair, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { createPrivateKey, createPublicKey, generateKeyPair as generateNativeKeyPair, X509Certificate, type KeyObject } from 'node:crypto';
 import { PkiError } from '../errors.js';
 
 export type RsaBits = 2048 | 4096;
@@ -30,38 +29,50 @@ export interface KeyDescription {
   label: string;
 }
 
-const PEM_ENCODING = {
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-} as const;
+export interface KeyPairObjects {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
 
-/** crypto.generateKeyPair with PEM output, as a promise (util.promisify loses the PEM overload's types). */
-function generatePem(spec: { type: 'rsa'; modulusLength: number } | { type: 'ec'; namedCurve: string }): Promise<KeyPairPem> {
+/** crypto.generateKeyPair as a promise of KeyObjects; the work runs on libuv's threadpool. */
+function generateNative(spec: { type: 'rsa'; modulusLength: number } | { type: 'ec'; namedCurve: string }): Promise<KeyPairObjects> {
   return new Promise((resolve, reject) => {
-    const done = (error: Error | null, publicKeyPem: string, privateKeyPem: string): void => {
+    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject): void => {
       if (error) reject(new PkiError(`key generation failed: ${error.message}`, { cause: error }));
-      else resolve({ privateKeyPem, publicKeyPem });
+      else resolve({ privateKey, publicKey });
     };
-    if (spec.type === 'rsa') generateNativeKeyPair('rsa', { modulusLength: spec.modulusLength, ...PEM_ENCODING }, done);
-    else generateNativeKeyPair('ec', { namedCurve: spec.namedCurve, ...PEM_ENCODING }, done);
+    if (spec.type === 'rsa') generateNativeKeyPair('rsa', { modulusLength: spec.modulusLength }, done);
+    else generateNativeKeyPair('ec', { namedCurve: spec.namedCurve }, done);
   });
 }
 
 export const DEFAULT_KEY: KeySpec = { type: 'rsa', bits: 2048 };
 
 /** Generates a key pair off the event loop, so planning many hosts stays concurrent. */
-export async function generateKeyPair(spec: KeySpec = DEFAULT_KEY): Promise<KeyPairPem> {
+export async function generateKeyObjects(spec: KeySpec = DEFAULT_KEY): Promise<KeyPairObjects> {
   if (spec.type === 'rsa') {
     if (spec.bits !== 2048 && spec.bits !== 4096) throw new PkiError(`RSA key size must be 2048 or 4096, not ${String(spec.bits)}`);
-    return generatePem({ type: 'rsa', modulusLength: spec.bits });
+    return generateNative({ type: 'rsa', modulusLength: spec.bits });
   }
   if (spec.type === 'ecdsa' && spec.curve === 'P-256') {
-    return generatePem({ type: 'ec', namedCurve: 'P-256' });
+    return generateNative({ type: 'ec', namedCurve: 'P-256' });
   }
   throw new PkiError(`unsupported key type ${JSON.stringify(spec)}`);
 }
 
-function parsePrivateKey(keyPem: string) {
+/** The PKCS#8 PEM of a private key. */
+export function privateKeyPemOf(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** Generates a key pair off the event loop, as PEM. */
+export async function generateKeyPair(spec: KeySpec = DEFAULT_KEY): Promise<KeyPairPem> {
+  const { privateKey, publicKey } = await generateKeyObjects(spec);
+  return { privateKeyPem: privateKeyPemOf(privateKey), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** Parses a private key PEM (PKCS#8, PKCS#1 or SEC1, unencrypted). */
+export function parsePrivateKey(keyPem: string): KeyObject {
   try {
     return createPrivateKey(keyPem);
   } catch (cause) {
@@ -70,7 +81,11 @@ function parsePrivateKey(keyPem: string) {
 }
 
 export function describePrivateKey(keyPem: string): KeyDescription {
-  const key = parsePrivateKey(keyPem);
+  return describeKey(parsePrivateKey(keyPem));
+}
+
+/** describePrivateKey for a key already parsed (private or public). */
+export function describeKey(key: KeyObject): KeyDescription {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength;
@@ -100,20 +115,11 @@ export function keyMatchesCert(keyPem: string, certPem: string): boolean {
 }
 
 /**
- * A forge key for signing. forge signs with RSA only, so every key that
- * signs a certificate here (the CA's) must be RSA.
+ * The key a CA signs with. Certificates are signed sha256WithRSAEncryption,
+ * so the key must be RSA.
  */
-export function forgeSigningKey(keyPem: string): forge.pki.rsa.PrivateKey {
-  const description = describePrivateKey(keyPem);
+export function rsaSigningKey(key: KeyObject): KeyObject {
+  const description = describeKey(key);
   if (description.type !== 'rsa') throw new PkiError(`signing needs an RSA key; this one is ${description.label}`);
-  // forge reads PKCS#1 and unencrypted PKCS#8; Node re-exports PKCS#1 so any RSA PEM Node reads works
-  const pkcs1 = parsePrivateKey(keyPem).export({ type: 'pkcs1', format: 'pem' }).toString();
-  return forge.pki.privateKeyFromPem(pkcs1) as forge.pki.rsa.PrivateKey;
-}
-
-/** A forge public key for a certificate's subject; RSA only, as forge encodes no other kind. */
-export function forgeSubjectKey(keyPem: string): forge.pki.rsa.PublicKey {
-  const description = describePrivateKey(keyPem);
-  if (description.type !== 'rsa') throw new PkiError(`certificates are issued for RSA keys only; this one is ${description.label}`);
-  return forge.pki.publicKeyFromPem(publicKeyPemOf(keyPem)) as forge.pki.rsa.PublicKey;
+  return key;
 }

@@ -1,5 +1,7 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import test from 'ava';
+import forge from 'node-forge';
 import { PkiError } from '../../../src/errors.js';
 import { CLOCK_SKEW_MS, createCa, generateKeyPair, inspectCert, issueCert, type CertPair } from '../../../src/pki/index.js';
 import { run, runOk, withFiles } from './tools.js';
@@ -108,4 +110,73 @@ test('cfssl certinfo (Go x509) parses the certificate as issued', async (t) => {
   t.is(info.subject.common_name, 'etcd_1');
   t.deepEqual([...info.sans].sort(), ['10.0.0.1', '2001:db8::1', '::1', 'etcd-1.lab', 'localhost'].sort());
   t.is(info.sigalg, 'SHA256WithRSA');
+});
+
+test('signatures are sha256WithRSAEncryption, made natively: Node, forge and openssl verify them, and a changed byte fails them', async (t) => {
+  const given = await issueCert({ ca, commonName: 'etcd-1', hosts, usages: ['peer'], keyPem: (await generateKeyPair()).privateKeyPem });
+  const generated = await issueCert({ ca, commonName: 'root', hosts: [], usages: ['client'] });
+  const ec = await issueCert({ ca, commonName: 'etcd-ec', hosts, usages: ['peer'], keyType: 'ecdsa' });
+  const caX509 = new X509Certificate(ca.certPem);
+  t.true(caX509.verify(caX509.publicKey), 'the CA signs itself');
+  const otherKey = new X509Certificate(otherCa.certPem).publicKey;
+  for (const leaf of [given, generated, ec]) {
+    const x509 = new X509Certificate(leaf.certPem);
+    t.true(x509.verify(caX509.publicKey));
+    t.false(x509.verify(otherKey));
+    // one byte of the subject's common name changed: the signature no longer covers the certificate
+    const der = Buffer.from(x509.raw);
+    const at = der.indexOf(Buffer.from(x509.subject.replace(/^CN=/, '')));
+    t.true(at > 0);
+    der[at] = (der[at] ?? 0) ^ 0x01;
+    t.false(new X509Certificate(der).verify(caX509.publicKey), 'a changed byte fails');
+  }
+  // forge's own RSA, an independent implementation, accepts the RSA-keyed leaves (forge reads no EC key)
+  const forgeCa = forge.pki.certificateFromPem(ca.certPem);
+  for (const leaf of [given, generated]) t.true(forgeCa.verify(forge.pki.certificateFromPem(leaf.certPem)));
+  const openssl = run('openssl', ['version']);
+  if (openssl.status !== 0) {
+    t.log('openssl not found: the openssl verify part is skipped');
+    return;
+  }
+  withFiles({ 'ca.pem': ca.certPem, 'given.pem': given.certPem, 'generated.pem': generated.certPem, 'ec.pem': ec.certPem, 'self.pem': ca.certPem }, (p) => {
+    for (const name of ['self.pem', 'given.pem', 'generated.pem', 'ec.pem']) {
+      const res = run('openssl', ['verify', '-CAfile', p['ca.pem'] ?? '', p[name] ?? '']);
+      t.is(res.status, 0, `${name}: ${res.output}`);
+    }
+    const text = runOk('openssl', ['x509', '-in', p['ec.pem'] ?? '', '-noout', '-text']);
+    t.regex(text, /Signature Algorithm: sha256WithRSAEncryption/);
+    t.regex(text, /Public Key Algorithm: id-ecPublicKey/);
+  });
+});
+
+test('an ECDSA P-256 leaf: the EC key in the certificate, its key id, digitalSignature only, and Go parses it', async (t) => {
+  const leaf = await issueCert({ ca, commonName: 'etcd-ec', hosts, usages: ['peer'], keyType: 'ecdsa' });
+  t.regex(leaf.keyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+  const x509 = new X509Certificate(leaf.certPem);
+  t.is(x509.publicKey.asymmetricKeyType, 'ec');
+  t.true(x509.checkPrivateKey(createPrivateKey(leaf.keyPem)));
+  const info = inspectCert(leaf.certPem);
+  t.deepEqual(info.usages, ['server', 'client']);
+  t.deepEqual(info.sans, { ips: ['10.0.0.1', '::1', '2001:db8::1'], dns: ['etcd-1.lab', 'localhost'] });
+  // RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey bits, for P-256 the 65-byte uncompressed point that ends the SPKI
+  const spki = x509.publicKey.export({ type: 'spki', format: 'der' });
+  t.is(info.subjectKeyId, createHash('sha1').update(spki.subarray(-65)).digest('hex'));
+  t.is(info.authorityKeyId, inspectCert(ca.certPem).subjectKeyId);
+  const text = withFiles({ 'leaf.pem': leaf.certPem }, (p) => runOk('openssl', ['x509', '-in', p['leaf.pem'] ?? '', '-noout', '-ext', 'keyUsage']));
+  t.regex(text, /Digital Signature/);
+  t.notRegex(text, /Key Encipherment/);
+  const go = JSON.parse(withFiles({ 'leaf.pem': leaf.certPem }, (p) => runOk('cfssl', ['certinfo', '-cert', p['leaf.pem'] ?? '']))) as { sigalg: string; subject: { common_name: string } };
+  t.is(go.sigalg, 'SHA256WithRSA');
+  t.is(go.subject.common_name, 'etcd-ec');
+});
+
+test('a CA with an EC key is refused for signing', async (t) => {
+  const ecCa = withFiles({ 'key.pem': '', 'cert.pem': '' }, (p) => {
+    const [keyFile = '', certFile = ''] = [p['key.pem'], p['cert.pem']];
+    runOk('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=ec-ca', '-days', '1',
+      '-keyout', keyFile, '-out', certFile, '-addext', 'basicConstraints=critical,CA:TRUE']);
+    return { certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8') };
+  });
+  t.is(inspectCert(ecCa.certPem).subject.commonName, 'ec-ca');
+  await t.throwsAsync(issueCert({ ca: ecCa, commonName: 'x', hosts: [], usages: ['client'] }), { instanceOf: PkiError, message: /signing needs an RSA key; this one is ECDSA prime256v1/ });
 });

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import test from 'ava';
 import { PkiError } from '../../../src/errors.js';
 import { createCa, describePrivateKey, generateKeyPair, issueCert, keyMatchesCert, publicKeyPemOf } from '../../../src/pki/index.js';
@@ -50,11 +50,16 @@ test('keyMatchesCert tells the certified key from another', async (t) => {
   t.true(new X509Certificate(leaf.certPem).checkPrivateKey(createPrivateKey(leaf.keyPem)));
 });
 
-test('certificates are signed only with RSA keys, which forge can sign with', async (t) => {
+test('leaves are issued for RSA and ECDSA P-256 keys; other key types are refused', async (t) => {
   const ca = await createCa({ commonName: 'keys CA' });
   const ec = await generateKeyPair({ type: 'ecdsa', curve: 'P-256' });
-  await t.throwsAsync(issueCert({ ca, commonName: 'x', hosts: [], usages: ['client'], keyPem: ec.privateKeyPem }), {
-    instanceOf: PkiError,
-    message: /RSA keys only/,
-  });
+  const leaf = await issueCert({ ca, commonName: 'x', hosts: [], usages: ['client'], keyPem: ec.privateKeyPem });
+  t.true(keyMatchesCert(ec.privateKeyPem, leaf.certPem));
+  for (const other of [generateKeyPairSync('ed25519'), generateKeyPairSync('ec', { namedCurve: 'P-384' })]) {
+    const keyPem = other.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await t.throwsAsync(issueCert({ ca, commonName: 'x', hosts: [], usages: ['client'], keyPem }), {
+      instanceOf: PkiError,
+      message: /RSA and ECDSA P-256 keys only/,
+    });
+  }
 });

@@ -65,3 +65,9 @@ test('a name outside the SANs, a foreign client or a server-only client certific
   t.true(await refused(handshake(member, serverOnly, ca, '127.0.0.1')), 'server-only certificate as a client');
   t.true(await refused(handshake(member, undefined, ca, '127.0.0.1')), 'no client certificate');
 });
+
+test('an ECDSA P-256 member certificate from the RSA CA serves and authenticates over mutual TLS', async (t) => {
+  const ecMember = await issueCert({ ca, commonName: 'etcd-ec', hosts: ['127.0.0.1'], usages: ['peer'], keyType: 'ecdsa' });
+  t.is(await handshake(ecMember, client, ca, '127.0.0.1'), 'ok');
+  t.is(await handshake(member, ecMember, ca, '127.0.0.1'), 'ok', 'as a client');
+});
