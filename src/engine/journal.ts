@@ -1,10 +1,11 @@
 /**
  * The run journal: before a task's steps run, its undo is appended to
- * `.ezplay/runs/<run-id>/journal.jsonl` and flushed, so a crash, a lost
- * connection or a failed host can always be rolled back, even by a later
- * `ezplay rollback RUN_ID`.
+ * `.ezplay/runs/<run-id>/journal.jsonl` with a synchronous write, so a crash
+ * of this process, a lost connection or a failed host can always be rolled
+ * back, even by a later `ezplay rollback RUN_ID`. The file stays open from
+ * the first entry until the run is finished.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ConnectionSpec } from '../connection/types.js';
@@ -59,6 +60,8 @@ export class RunJournal {
   /** undo steps held in memory in full (secrets included) for this process's own rollback */
   private readonly fullUndo = new Map<number, Step[] | undefined>();
   private readonly specs = new Map<string, ConnectionSpec>();
+  /** journal.jsonl, open for appending */
+  private fd: number | undefined;
 
   constructor(
     root: string,
@@ -74,13 +77,18 @@ export class RunJournal {
     writeFileSync(path.join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`, { mode: 0o600 });
   }
 
-  /** Called for every task on every host: the file is rewritten only when a host's spec is new or different. */
-  /** Remembers how a host was reached: in full for this process's own rollback, without secrets on disk. */
+  /**
+   * Remembers how a host was reached: in full for this process's own
+   * rollback, without secrets on disk. Called for every task on every host:
+   * meta.json is rewritten only when a host's spec is new or different.
+   */
   setHost(name: string, spec: ConnectionSpec): void {
+    const previous = this.specs.get(name);
     this.specs.set(name, spec);
+    if (previous !== undefined && sameFields(previous, spec)) return;
     const { password: _secret, ...recordable } = spec;
     const known = this.meta.hosts[name];
-    if (known !== undefined && JSON.stringify(known) === JSON.stringify(recordable)) return;
+    if (known !== undefined && sameFields(known, recordable)) return;
     this.meta.hosts[name] = recordable;
     this.writeMeta();
   }
@@ -91,30 +99,49 @@ export class RunJournal {
   }
 
   finish(status: RunMeta['status']): void {
+    this.close();
     this.meta = { ...this.meta, status, finished: new Date().toISOString() };
     this.writeMeta();
+  }
+
+  /** Closes journal.jsonl; a later entry opens it again. */
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Appends one line; it is in the file (the operating system's) when this returns. */
+  private append(line: string): void {
+    this.fd ??= openSync(path.join(this.dir, 'journal.jsonl'), 'a', 0o600);
+    const bytes = Buffer.from(line);
+    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
   }
 
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full: JournalEntry = { ...entry, seq: ++this.seq };
     this.fullUndo.set(full.seq, entry.undo);
-    appendFileSync(
-      path.join(this.dir, 'journal.jsonl'),
-      `${JSON.stringify({ ...full, undo: redactSteps(full.undo) })}\n`,
-      { mode: 0o600 },
-    );
+    this.append(`${JSON.stringify({ ...full, undo: redactSteps(full.undo) })}\n`);
     this.entries.push(full);
     return full;
   }
 
   markUndone(seq: number): void {
-    appendFileSync(path.join(this.dir, 'journal.jsonl'), `${JSON.stringify({ undone: seq })}\n`);
+    this.append(`${JSON.stringify({ undone: seq })}\n`);
   }
 
   /** entries of this process, newest first, with their undo in full */
   pending(): JournalEntry[] {
     return [...this.entries].reverse().map((e) => ({ ...e, undo: this.fullUndo.get(e.seq) }));
   }
+}
+
+/** Whether two flat records (connection specs) hold the same values. */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
 }
 
 /** Reads a finished run back for `ezplay rollback`. */

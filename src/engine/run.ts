@@ -163,6 +163,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     events.emit({ type: 'recap', runId, hosts: counters, durationMs: summary.durationMs, phases });
     return summary;
   } finally {
+    journal.close();
     await pool.closeAll();
   }
 }
