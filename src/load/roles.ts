@@ -11,7 +11,7 @@ import { inherit, readInheritable, type Scope } from './inherit.js';
 import { ROLE_REF_KEYWORDS } from './keywords.js';
 import type { Node, RoleInfo, TaskNode } from './model.js';
 import { loadTaskList, type TaskLoader } from './tasks.js';
-import { keyPos, loadYamlFile, posOf } from './yaml.js';
+import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js';
 
 /** The folder ezplay is installed in (holds the shipped roles/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,11 +40,22 @@ function roleFile(dir: string, sub: string, file = 'main'): string | undefined {
   return [base, `${base}.yml`, `${base}.yaml`].find((f) => existsSync(f) && statSync(f).isFile());
 }
 
+/**
+ * defaults/, vars/ and meta/ files by path, with the text each was parsed
+ * from: a role used several times (tasks_from, include_role) reads the file
+ * each time but parses it once. The values are shared, and only ever read.
+ */
+const parsedMappings = new Map<string, { text: string; value: Record<string, unknown> }>();
+
 function mapping(file: string | undefined): Record<string, unknown> {
   if (!file) return {};
-  const value = loadYamlFile(file);
+  const text = readYamlText(file);
+  const cached = parsedMappings.get(file);
+  if (cached?.text === text) return cached.value;
+  const value = parseYaml(text, file);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new LoadError('expected a mapping of variables', posOf(value) ?? { file });
+  parsedMappings.set(file, { text, value: value as Record<string, unknown> });
   return value as Record<string, unknown>;
 }
 

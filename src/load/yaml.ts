@@ -133,14 +133,17 @@ export function parseYaml(text: string, file: string): unknown {
   return docs.length ? docs[0] : null;
 }
 
-export function loadYamlFile(file: string): unknown {
-  let text: string;
+/** The text of a YAML file; a file that cannot be read is a LoadError. */
+export function readYamlText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new LoadError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, {
       cause: error,
     });
   }
-  return parseYaml(text, file);
+}
+
+export function loadYamlFile(file: string): unknown {
+  return parseYaml(readYamlText(file), file);
 }
