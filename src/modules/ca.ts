@@ -6,7 +6,9 @@
  */
 import { posix } from 'node:path';
 import { ModuleError, PkiError } from '../errors.js';
-import { createCa, DEFAULT_CA_VALIDITY_DAYS, describePrivateKey, inspectCert, keyMatchesCert, type RsaBits } from '../pki/index.js';
+import { DEFAULT_CA_VALIDITY_DAYS } from '../pki/defaults.js';
+import type { RsaBits } from '../pki/index.js';
+import { loadPki, type Pki } from './pki-loader.js';
 import { sh } from '../shell/quote.js';
 import { defineModule, type HostContext, type Plan } from './types.js';
 
@@ -23,11 +25,11 @@ interface CaArgs {
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Checks that an existing pair is a usable CA, so later cert tasks fail here with a clear message instead. */
-function checkExisting(ctx: HostContext, certPath: string, keyPath: string, certPem: string, keyPem: string): Date {
+function checkExisting(pki: Pki, ctx: HostContext, certPath: string, keyPath: string, certPem: string, keyPem: string): Date {
   try {
-    const info = inspectCert(certPem);
+    const info = pki.inspectCert(certPem);
     if (!info.isCa) throw new PkiError(`${certPath} is not a CA certificate (basicConstraints CA:FALSE)`);
-    if (!keyMatchesCert(keyPem, certPem)) throw new PkiError(`${keyPath} is not the key of ${certPath}`);
+    if (!pki.keyMatchesCert(keyPem, certPem)) throw new PkiError(`${keyPath} is not the key of ${certPath}`);
     if (info.notAfter <= new Date()) ctx.warn(`the CA ${certPath} expired on ${day(info.notAfter)}`);
     return info.notAfter;
   } catch (error) {
@@ -56,13 +58,14 @@ export const caModule = defineModule<CaArgs>({
   },
 
   async plan(ctx, args): Promise<Plan> {
+    const pki = await loadPki();
     const certPath = posix.join(args.path, args.cert ?? 'ca.pem');
     const keyPath = posix.join(args.path, args.key ?? 'ca-key.pem');
     const [certStat, keyStat] = await Promise.all([ctx.stat(certPath), ctx.stat(keyPath)]);
     if (certStat && keyStat) {
       const [certPem, keyPem] = await Promise.all([ctx.readFile(certPath), ctx.readFile(keyPath)]);
       if (!certPem || !keyPem) throw new ModuleError(`${certPath} or ${keyPath} exists but cannot be read`, {}, ctx.pos);
-      const notAfter = checkExisting(ctx, certPath, keyPath, certPem.toString('utf8'), keyPem.toString('utf8'));
+      const notAfter = checkExisting(pki, ctx, certPath, keyPath, certPem.toString('utf8'), keyPem.toString('utf8'));
       return { changed: false, result: { cert: certPath, key: keyPath, created: false, not_after: notAfter.toISOString() } };
     }
     if (certStat || keyStat) {
@@ -75,7 +78,7 @@ export const caModule = defineModule<CaArgs>({
       );
     }
 
-    const ca = await createCa({
+    const ca = await pki.createCa({
       commonName: args.common_name ?? 'etcd-ca',
       organization: args.organization,
       validityDays: args.validity_days ?? DEFAULT_CA_VALIDITY_DAYS,
@@ -83,12 +86,12 @@ export const caModule = defineModule<CaArgs>({
     }).catch((error: unknown) => {
       throw error instanceof PkiError ? new ModuleError(error.message, {}, ctx.pos) : error;
     });
-    const info = inspectCert(ca.certPem);
+    const info = pki.inspectCert(ca.certPem);
     return {
       changed: true,
       diff: [
         { subject: certPath, kind: 'summary', before: 'absent', after: `CA '${info.subject.commonName ?? ''}' (valid until ${day(info.notAfter)})` },
-        { subject: keyPath, kind: 'summary', before: 'absent', after: `present (${describePrivateKey(ca.keyPem).label}, redacted)` },
+        { subject: keyPath, kind: 'summary', before: 'absent', after: `present (${pki.describePrivateKey(ca.keyPem).label}, redacted)` },
       ],
       // the key goes first: a cert without its key would be refused as half a CA on the next run
       steps: [

@@ -19,10 +19,9 @@
 import { posix } from 'node:path';
 import type { FileStat } from '../connection/types.js';
 import { ModuleError, PkiError } from '../errors.js';
-import {
-  certMatches, DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS, describeCert, describePrivateKey,
-  expandUsages, inspectCert, issueCert, splitHosts, type CertPair, type CertUsage, type LeafKeyType, type RsaBits,
-} from '../pki/index.js';
+import { DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS } from '../pki/defaults.js';
+import type { CertPair, CertUsage, LeafKeyType, RsaBits } from '../pki/index.js';
+import { loadPki, type Pki } from './pki-loader.js';
 import { sh } from '../shell/quote.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
 
@@ -74,10 +73,10 @@ function checkUsages(ctx: HostContext, usages: readonly string[]): CertUsage[] {
 }
 
 /** Why the existing key cannot be kept, or undefined when it can. */
-function keyRotationReason(key: ExistingFile, keyType: LeafKeyType, keySize: number): string | undefined {
+function keyRotationReason(pki: Pki, key: ExistingFile, keyType: LeafKeyType, keySize: number): string | undefined {
   if (key.text === null) return undefined;
   try {
-    const description = describePrivateKey(key.text);
+    const description = pki.describePrivateKey(key.text);
     if (keyType === 'ecdsa') {
       return description.type === 'ecdsa' && description.curve === 'prime256v1' ? undefined : `the key is ${description.label}; a new ECDSA P-256 key replaces it`;
     }
@@ -139,13 +138,13 @@ interface Drift {
 }
 
 /** Why the certificate (and maybe the key) must be issued anew; no reasons means it is kept. */
-function driftOf(args: CertArgs, caPem: string, cert: ExistingFile, key: ExistingFile, hosts: string[], usages: CertUsage[]): Drift {
-  const keyReason = keyRotationReason(key, args.key_type ?? 'rsa', args.key_size ?? 2048);
+function driftOf(pki: Pki, args: CertArgs, caPem: string, cert: ExistingFile, key: ExistingFile, hosts: string[], usages: CertUsage[]): Drift {
+  const keyReason = keyRotationReason(pki, key, args.key_type ?? 'rsa', args.key_size ?? 2048);
   const drift: Drift = { reasons: keyReason ? [keyReason] : [], warnings: [], newKey: key.text === null || keyReason !== undefined };
   if (cert.text === null) drift.reasons.push('absent');
   else if (key.text === null) drift.reasons.push('the key is absent; a new key is generated');
   else if (!drift.newKey) {
-    const match = certMatches(cert.text, {
+    const match = pki.certMatches(cert.text, {
       commonName: args.common_name, organization: args.organization, hosts, usages,
       renewBeforeDays: args.renew_before_days ?? DEFAULT_RENEW_BEFORE_DAYS, keyPem: key.text,
     }, caPem);
@@ -168,14 +167,14 @@ interface Change {
 
 /** Issues the certificate (and key, when it must change) and the steps that write them with their backups. */
 async function reissue(
-  ctx: HostContext, args: CertArgs, wanted: { ca: CertPair; hosts: string[]; usages: CertUsage[] }, cert: ExistingFile, key: ExistingFile, drift: Drift,
+  pki: Pki, ctx: HostContext, args: CertArgs, wanted: { ca: CertPair; hosts: string[]; usages: CertUsage[] }, cert: ExistingFile, key: ExistingFile, drift: Drift,
 ): Promise<Change> {
-  const issued = await issueCert({
+  const issued = await pki.issueCert({
     ca: wanted.ca, commonName: args.common_name, organization: args.organization, hosts: wanted.hosts,
     usages: wanted.usages, validityDays: args.validity_days ?? DEFAULT_LEAF_VALIDITY_DAYS,
     keyType: args.key_type ?? 'rsa', keyBits: args.key_size ?? 2048, keyPem: drift.newKey ? undefined : (key.text ?? undefined),
   });
-  const info = inspectCert(issued.certPem);
+  const info = pki.inspectCert(issued.certPem);
   const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
   const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [], cleanup: [] };
   const replace = (file: ExistingFile, write: Step) => {
@@ -187,14 +186,14 @@ async function reissue(
   };
   if (drift.newKey) {
     replace(key, { kind: 'put', dest: args.key, content: { text: issued.keyPem }, mode: args.mode ?? 0o600, ...owned, secret: true, description: `write key ${args.key}` });
-    const label = describePrivateKey(issued.keyPem).label;
+    const label = pki.describePrivateKey(issued.keyPem).label;
     out.diff.push({ subject: args.key, kind: 'summary', before: key.text === null ? 'absent' : 'present (redacted)', after: `new key (${label}, redacted)` });
   }
   replace(cert, { kind: 'put', dest: args.cert, content: { text: issued.certPem }, mode: args.cert_mode ?? 0o644, ...owned, description: `write certificate ${args.cert}` });
   out.diff.push(
     cert.text === null
-      ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${describeCert(info)}` }
-      : { subject: args.cert, kind: 'summary', before: describeOld(cert.text), after: `${drift.reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
+      ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${pki.describeCert(info)}` }
+      : { subject: args.cert, kind: 'summary', before: describeOld(pki, cert.text), after: `${drift.reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
   );
   return out;
 }
@@ -239,11 +238,12 @@ export const certModule = defineModule<CertArgs>({
   },
 
   async plan(ctx, args): Promise<Plan> {
+    const pki = await loadPki();
     const usages = checkUsages(ctx, args.usages ?? ['server']);
     const hosts = (args.hosts ?? []).map(String);
     try {
-      splitHosts(hosts);
-      expandUsages(usages);
+      pki.splitHosts(hosts);
+      pki.expandUsages(usages);
     } catch (error) {
       throw toModuleError(ctx, error);
     }
@@ -264,10 +264,10 @@ export const certModule = defineModule<CertArgs>({
     }
     const ca = { certPem: caCert.toString('utf8'), keyPem: caKey.toString('utf8') };
 
-    const drift = driftOf(args, ca.certPem, cert, key, hosts, usages);
+    const drift = driftOf(pki, args, ca.certPem, cert, key, hosts, usages);
     const change: Change = drift.reasons.length === 0
       ? { diff: [], backups: [], writes: [], undo: [], cleanup: [] }
-      : await reissue(ctx, args, { ca, hosts, usages }, cert, key, drift).catch((error: unknown) => {
+      : await reissue(pki, ctx, args, { ca, hosts, usages }, cert, key, drift).catch((error: unknown) => {
           throw toModuleError(ctx, error);
         });
     // files kept as they are may still have drifted in mode or ownership
@@ -294,9 +294,9 @@ export const certModule = defineModule<CertArgs>({
   },
 });
 
-function describeOld(certPem: string): string {
+function describeOld(pki: Pki, certPem: string): string {
   try {
-    return describeCert(inspectCert(certPem));
+    return pki.describeCert(pki.inspectCert(certPem));
   } catch {
     return 'present (unreadable)';
   }

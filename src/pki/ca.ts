@@ -8,7 +8,9 @@ import { PkiError } from '../errors.js';
 import { nameAttributes, randomSerialHex, setSubjectKey, setValidity, signCertificate, subjectKeyIdExtension, subjectKeyOf, type CertPair } from './build.js';
 import { generateKeyObjects, privateKeyPemOf, type RsaBits } from './keys.js';
 
-export const DEFAULT_CA_VALIDITY_DAYS = 3650;
+import { DEFAULT_CA_VALIDITY_DAYS } from './defaults.js';
+
+export { DEFAULT_CA_VALIDITY_DAYS };
 
 export interface CreateCaOptions {
   commonName: string;

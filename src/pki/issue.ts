@@ -19,7 +19,9 @@ export type CertUsage = 'server' | 'client' | 'peer';
 /** What a certificate's extKeyUsage grants, in the terms of CertUsage. */
 export type ExtUsage = 'server' | 'client';
 
-export const DEFAULT_LEAF_VALIDITY_DAYS = 3650;
+import { DEFAULT_LEAF_VALIDITY_DAYS } from './defaults.js';
+
+export { DEFAULT_LEAF_VALIDITY_DAYS };
 
 export type LeafKeyType = 'rsa' | 'ecdsa';
 

@@ -9,7 +9,9 @@ import { inspectCert, isIssuedBy, type CertInfo } from './inspect.js';
 import { expandUsages, type CertUsage } from './issue.js';
 import { keyMatchesCert } from './keys.js';
 
-export const DEFAULT_RENEW_BEFORE_DAYS = 30;
+import { DEFAULT_RENEW_BEFORE_DAYS } from './defaults.js';
+
+export { DEFAULT_RENEW_BEFORE_DAYS };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface WantedCert {
