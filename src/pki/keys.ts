@@ -48,16 +48,46 @@ function generateNative(spec: { type: 'rsa'; modulusLength: number } | { type: '
 
 export const DEFAULT_KEY: KeySpec = { type: 'rsa', bits: 2048 };
 
-/** Generates a key pair off the event loop, so planning many hosts stays concurrent. */
-export async function generateKeyObjects(spec: KeySpec = DEFAULT_KEY): Promise<KeyPairObjects> {
+function nativeSpec(spec: KeySpec): { type: 'rsa'; modulusLength: number } | { type: 'ec'; namedCurve: string } {
   if (spec.type === 'rsa') {
     if (spec.bits !== 2048 && spec.bits !== 4096) throw new PkiError(`RSA key size must be 2048 or 4096, not ${String(spec.bits)}`);
-    return generateNative({ type: 'rsa', modulusLength: spec.bits });
+    return { type: 'rsa', modulusLength: spec.bits };
   }
-  if (spec.type === 'ecdsa' && spec.curve === 'P-256') {
-    return generateNative({ type: 'ec', namedCurve: 'P-256' });
-  }
+  if (spec.type === 'ecdsa' && spec.curve === 'P-256') return { type: 'ec', namedCurve: 'P-256' };
   throw new PkiError(`unsupported key type ${JSON.stringify(spec)}`);
+}
+
+/**
+ * One RSA key generated ahead per size. RSA generation takes 35-360 ms at
+ * random, and a run that needs one key usually needs more right after (a
+ * CA, a certificate per member, a client certificate), so each RSA key
+ * handed out starts the next one on an idle thread. A spare lives only in
+ * this process's memory and is handed out once; a failed spare is dropped
+ * and the caller generates its own.
+ */
+const spares = new Map<number, Promise<KeyPairObjects>>();
+
+function generateAhead(modulusLength: number): void {
+  const next = generateNative({ type: 'rsa', modulusLength });
+  next.catch(() => spares.delete(modulusLength));
+  spares.set(modulusLength, next);
+}
+
+/** Generates a key pair off the event loop, so planning many hosts stays concurrent. */
+export async function generateKeyObjects(spec: KeySpec = DEFAULT_KEY): Promise<KeyPairObjects> {
+  const native = nativeSpec(spec);
+  if (native.type !== 'rsa') return generateNative(native);
+  const spare = spares.get(native.modulusLength);
+  spares.delete(native.modulusLength);
+  generateAhead(native.modulusLength);
+  if (spare) {
+    try {
+      return await spare;
+    } catch {
+      // fall through to a key of its own
+    }
+  }
+  return generateNative(native);
 }
 
 /** The PKCS#8 PEM of a private key. */

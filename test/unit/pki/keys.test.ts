@@ -63,3 +63,12 @@ test('leaves are issued for RSA and ECDSA P-256 keys; other key types are refuse
     });
   }
 });
+
+test('keys generated ahead are handed out once: every RSA key of a burst is different', async (t) => {
+  const first = await generateKeyPair({ type: 'rsa', bits: 2048 });
+  const burst = await Promise.all([1, 2, 3, 4].map(() => generateKeyPair({ type: 'rsa', bits: 2048 })));
+  const after = await generateKeyPair({ type: 'rsa', bits: 2048 });
+  const all = [first, ...burst, after].map((k) => k.privateKeyPem);
+  t.is(new Set(all).size, all.length);
+  for (const k of [first, ...burst, after]) t.is(describePrivateKey(k.privateKeyPem).label, 'RSA 2048');
+});
