@@ -3,8 +3,7 @@
  * with Node's own http/https so that `validate_certs: false` and client
  * timeouts work without extra dependencies.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
@@ -51,9 +50,10 @@ export async function downloadText(url: string, options: DownloadOptions, limit 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function openFollowingRedirects(url: URL, options: DownloadOptions, left: number): Promise<http.IncomingMessage> {
+async function openFollowingRedirects(url: URL, options: DownloadOptions, left: number): Promise<IncomingMessage> {
+  // http and https (with tls) load with the first download instead of with every run
+  const client = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default;
   return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { 'user-agent': 'ezplay' };
     const user = options.username ?? decodeURIComponent(url.username);
     const pass = options.password ?? decodeURIComponent(url.password);
