@@ -25,24 +25,41 @@ export async function loadVarsDirs(
   scope: 'inventory_dir' | 'playbook_dir' = 'playbook_dir',
 ): Promise<void> {
   const groupDir = join(dir, 'group_vars');
+  const groupNames = await listing(groupDir);
   for (const group of inventory.groups.keys()) {
-    for (const file of await findVarsFiles(groupDir, group)) {
+    for (const file of await findVarsFiles(groupDir, group, groupNames)) {
       inventory.setGroupVars(group, await readVarsFile(file), { scope, source: file });
     }
   }
   const hostDir = join(dir, 'host_vars');
+  const hostNames = await listing(hostDir);
   // the implicit localhost has no inventory entry but still reads host_vars/localhost
   const hosts = new Set([...inventory.hosts.keys(), ...LOCALHOST_NAMES]);
   for (const host of hosts) {
-    for (const file of await findVarsFiles(hostDir, host)) {
+    for (const file of await findVarsFiles(hostDir, host, hostNames)) {
       inventory.setHostVars(host, await readVarsFile(file), { scope, source: file });
     }
   }
 }
 
-/** The vars files for one entity, in the order they apply. */
-export async function findVarsFiles(dir: string, name: string): Promise<string[]> {
+/**
+ * The names in a folder, so that only names present are looked at: an empty
+ * set when it does not exist; undefined when it cannot be listed (each name
+ * is then tried in turn).
+ */
+async function listing(dir: string): Promise<Set<string> | undefined> {
+  try {
+    return new Set(await readdir(dir));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : undefined;
+  }
+}
+
+/** The vars files for one entity, in the order they apply; `names`: what `dir` holds, when known. */
+export async function findVarsFiles(dir: string, name: string, names?: Set<string>): Promise<string[]> {
   for (const ext of VARS_EXTENSIONS) {
+    if (names && !names.has(name + ext)) continue;
     const path = join(dir, name + ext);
     const info = await stat(path).catch(() => undefined);
     if (!info) continue;
