@@ -1,9 +1,7 @@
 /** `ezplay run PLAYBOOK`: load and validate everything, then run. */
 import path from 'node:path';
 import { EventBus } from '../engine/events.js';
-import { connectEarly, runPlaybook, playHosts, type RunSummary } from '../engine/run.js';
-import { ConnectionPool } from '../engine/connections.js';
-import type { RunOptions } from '../engine/options.js';
+import { runPlaybook, playHosts, type RunSummary } from '../engine/run.js';
 import { allTasks, validatePlaybook } from '../engine/validate.js';
 import { loadInventory } from '../load/inventory.js';
 import { loadVarsDirs } from '../load/vars-dirs.js';
@@ -13,7 +11,7 @@ import { selectedByTags } from '../engine/tags.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
 import { chooseInventory } from './inventory-choice.js';
-import { makeReporter, type Reporter } from './reporter-choice.js';
+import { makeReporter } from './reporter-choice.js';
 import { sshOpener } from './ssh-opener.js';
 import type { Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
@@ -91,9 +89,8 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
   const bus = new EventBus();
-  const openConnection = sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword });
-  const pool = new ConnectionPool(openConnection);
-  const options: RunOptions = {
+  const reporter = await makeReporter(flags, bus);
+  const summary: RunSummary = await runPlaybook(playbook, {
     inventory,
     inventoryPaths,
     check: flags.check ?? false,
@@ -108,22 +105,10 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
     verbosity: flags.verbose,
     becomePassword,
     journalRoot: path.resolve('.ezplay', 'runs'),
-    openConnection,
-    pool,
+    openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     events: bus,
     templar: new Templar(),
-  };
-  // Everything is loaded and valid: the first play's handshakes can start while the run is set up.
-  connectEarly(playbook, options, pool);
-  let summary: RunSummary;
-  let reporter: Reporter;
-  try {
-    reporter = await makeReporter(flags, bus);
-    summary = await runPlaybook(playbook, options);
-  } finally {
-    // runPlaybook closes the pool itself; this is for a failure before it started
-    await pool.closeAll();
-  }
+  });
   await reporter.flush();
   if (summary.failed) return EXIT.hostFailed;
   if (summary.unreachable) return EXIT.hostUnreachable;

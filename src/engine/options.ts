@@ -1,7 +1,7 @@
 /** Everything a run is told from outside: the parsed command line, in engine terms. */
 import type { Inventory } from '../inventory/index.js';
 import type { Templar } from '../template/index.js';
-import type { ConnectionOpener, ConnectionPool } from './connections.js';
+import type { ConnectionOpener } from './connections.js';
 import type { EventSink } from './events.js';
 
 export interface RunOptions {
@@ -23,8 +23,6 @@ export interface RunOptions {
   /** where run journals go: .ezplay/runs */
   journalRoot: string;
   openConnection: ConnectionOpener;
-  /** a pool some connections were already opened in (connectEarly); the run uses it instead of its own, and closes it */
-  pool?: ConnectionPool | undefined;
   events: EventSink;
   templar: Templar;
 }

@@ -18,7 +18,7 @@ import { PlayVars } from './play-vars.js';
 import { rollbackEntries, type RollbackResult } from './rollback.js';
 import { pruneEarlierRuns } from './prune.js';
 import type { ConnectionSpec } from '../connection/types.js';
-import { newController, specFor, type PlayRuntime } from './runtime.js';
+import { newController, type PlayRuntime } from './runtime.js';
 
 export interface RunSummary {
   runId: string;
@@ -48,58 +48,6 @@ function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<stri
   return out;
 }
 
-/** A play's vars_files and its batches of hosts (`serial`). */
-function preparePlay(play: Play, hosts: string[], options: RunOptions): { varsFiles: Record<string, unknown>; batches: string[][] } {
-  const render = (v: unknown) => options.templar.renderValue(v, { ...play.vars, ...options.extraVars }, play.pos);
-  const varsFiles = loadVarsFiles(play, render);
-  return { varsFiles, batches: splitBatches(hosts, batchSizes(play.serial, hosts.length, render)) };
-}
-
-function batchVars(
-  play: Play,
-  hosts: string[],
-  batch: string[],
-  varsFiles: Record<string, unknown>,
-  states: Map<string, HostState>,
-  options: RunOptions,
-): PlayVars {
-  return new PlayVars({
-    play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: options.extraVars,
-    check: options.check, diff: options.diff, verbosity: options.verbosity, renderer: options.templar,
-  });
-}
-
-/**
- * Starts, in the background, the SSH connections that the first play's
- * Gathering Facts opens first (the first `forks` hosts of its first batch),
- * with the specs it computes for them, so the handshakes overlap what is
- * left before it: the reporter, the journal, the run's start. Call it only
- * once the playbook and the inventory have loaded and validated, so that
- * bad input touches no host. A play that gathers no facts, or runs with
- * `connection: local`, opens nothing ahead: which hosts its tasks reach is
- * for them to say. An outcome waits in the pool, so an unreachable host is
- * reported by Gathering Facts exactly as without this; what cannot be
- * computed here is left to the run, which reports it.
- */
-export function connectEarly(playbook: Playbook, options: RunOptions, pool: ConnectionPool): void {
-  const play = playbook.plays[0];
-  if (!play || !play.gatherFacts || play.connection === 'local') return;
-  try {
-    const hosts = playHosts(play, options);
-    if (hosts.length === 0) return;
-    const states = new Map(hosts.map((h) => [h, new HostState(h)]));
-    const { varsFiles, batches } = preparePlay(play, hosts, options);
-    const batch = batches[0] ?? [];
-    const vars = batchVars(play, hosts, batch, varsFiles, states, options);
-    for (const host of batch.slice(0, options.forks)) {
-      const spec = specFor(host, vars.resolver(host).view);
-      if (spec.transport === 'ssh') pool.prewarm(spec);
-    }
-  } catch {
-    // the run meets the same problem where it is reported
-  }
-}
-
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const runId = newRunId();
@@ -110,7 +58,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     started: new Date().toISOString(),
     hosts: {},
   });
-  const pool = options.pool ?? new ConnectionPool(options.openConnection);
+  const pool = new ConnectionPool(options.openConnection);
   const controller = newController();
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
@@ -128,9 +76,12 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
         events.emit({ type: 'warning', msg: `no hosts matched '${play.hosts}'${options.limit ? ` with --limit ${options.limit}` : ''}` });
         continue;
       }
-      const { varsFiles, batches } = preparePlay(play, hosts, options);
-      for (const batch of batches) {
-        const vars = batchVars(play, hosts, batch, varsFiles, states, options);
+      const renderer = options.templar;
+      const extra = options.extraVars;
+      const varsFiles = loadVarsFiles(play, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
+      const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
+      for (const batch of splitBatches(hosts, sizes)) {
+        const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, renderer });
         const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases, startAt };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
