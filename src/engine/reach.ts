@@ -20,17 +20,16 @@ export type RecordedSpec = Omit<ConnectionSpec, 'password'>;
 
 export class HostReach {
   readonly pool: ConnectionPool;
-  /** the machine ezplay runs on: `delegate_to: localhost`, `connection: local`, controller-side steps */
-  readonly controller: Connection = new LocalConnection('localhost');
-
   /**
    * `openConnection` opens SSH connections (with the -k password, if any);
    * `becomePassword` is the -K password, used wherever a become has none of
-   * its own.
+   * its own; `controller` is the machine ezplay runs on (`delegate_to:
+   * localhost`, `connection: local`, controller-side steps).
    */
   constructor(
     openConnection: ConnectionOpener,
     private readonly becomePassword?: string | undefined,
+    readonly controller: Connection = new LocalConnection('localhost'),
   ) {
     this.pool = new ConnectionPool(openConnection);
   }
