@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { ezplay as run } from '../helpers/cli.js';
@@ -64,6 +64,34 @@ test('a run prints Ansible-like lines and the recap; ezplay rollback undoes it b
   const undo = await ezplay(dir, 'rollback');
   t.is(undo.code, 0, undo.stderr + undo.stdout);
   t.is(treeHash(dir), before, undo.stdout);
+});
+
+test('ezplay rollback after a --check run undoes the last run that changed something; with nothing left to undo it says so and exits 1', async (t) => {
+  const dir = site();
+  const before = treeHash(dir);
+  const run = await ezplay(dir, 'run', 'site.yml', '-i', 'hosts');
+  t.is(run.code, 0, run.stderr + run.stdout);
+  const check = await ezplay(dir, 'run', 'site.yml', '-i', 'hosts', '--check');
+  t.is(check.code, 0, check.stderr + check.stdout);
+  const runs = readdirSync(path.join(dir, '.ezplay', 'runs')).sort();
+  t.is(runs.length, 2);
+  const named = await ezplay(dir, 'rollback', runs[1]!);
+  t.is(named.code, 1, named.stdout);
+  t.regex(named.stderr, new RegExp(`nothing to undo: run ${runs[1]} was a --check run`));
+  const undo = await ezplay(dir, 'rollback');
+  t.is(undo.code, 0, undo.stderr + undo.stdout);
+  t.regex(undo.stdout, new RegExp(`run ${runs[0]}`), 'the run that changed something, not the --check run after it');
+  t.is(treeHash(dir), before, undo.stdout);
+  const again = await ezplay(dir, 'rollback');
+  t.is(again.code, 1, again.stdout);
+  t.regex(again.stderr, new RegExp(`nothing left to undo: the 5 change\\(s\\) of run ${runs[0]} were undone already`));
+  t.is(treeHash(dir), before);
+
+  const fresh = site();
+  t.is((await ezplay(fresh, 'run', 'site.yml', '-i', 'hosts', '-C')).code, 0);
+  const none = await ezplay(fresh, 'rollback');
+  t.is(none.code, 1, none.stdout);
+  t.regex(none.stderr, /nothing to undo: none of the 1 run\(s\) under .* changed anything/);
 });
 
 test('--json: one JSON object per line, the last exactly the recap; -e as k=v, JSON and @file', async (t) => {

@@ -2,11 +2,12 @@
  * `become` through sudo on the persistent shell, with real local users:
  * one whose sudo needs no password, one whose sudo needs it (credential
  * cached per shell), and one whose sudo never caches (password each time);
- * a file streamed to a command through sudo -n, and unarchive as each.
+ * a file streamed to a command through sudo -n, and unarchive as each;
+ * `ezplay run -K` and `ezplay rollback -K` as the user whose sudo needs it.
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSsh, type SshConnection, type SshOptions } from '../../src/connection/ssh.js';
@@ -15,6 +16,8 @@ import { LocalConnection } from '../../src/connection/local.js';
 import { applySteps } from '../../src/engine/apply-steps.js';
 import { createHostContext } from '../../src/engine/host-context.js';
 import { planUnarchive } from '../../src/modules/unarchive.js';
+import { ezplay } from '../helpers/cli.js';
+import { project } from '../helpers/run-local.js';
 import { ensureUser, makeKey, removeUser, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 
 const NOPW = 'ezplay-sudo-nopw';
@@ -186,4 +189,49 @@ test.serial('unarchive as a sudo user: streamed through sudo -n without a passwo
     t.deepEqual(await readdir(dest), ['etcd']);
     await c.close();
   }
+});
+
+/** Every file under a folder, read as text: the run's journal and meta. */
+async function allText(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name), 'utf8'));
+  }
+  return parts.join('\n');
+}
+
+test.serial('-K: a run, its own rollback and ezplay rollback reach the host through sudo with the password, which is written nowhere', async (t) => {
+  // a folder only root may write: every change and every undo needs sudo
+  const secure = join(dir, 'root-only');
+  await mkdir(secure, { recursive: true });
+  await chmod(secure, 0o700);
+  await writeFile(join(secure, 'app.conf'), 'old\n', { mode: 0o600 });
+  const hosts = `h1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${PW} ansible_ssh_private_key_file=${key.file} ansible_ssh_known_hosts_file=${knownHosts}\n`;
+  const play = (extra: string) => `- hosts: h1\n  gather_facts: no\n  become: yes\n  tasks:\n    - copy: dest=${secure}/app.conf content="new\\n" mode=0600\n${extra}`;
+  const proj = project({ hosts, 'site.yml': play(''), 'failing.yml': play('    - fail: msg=boom\n') });
+  const say = (r: { code: number; stdout: string; stderr: string }) => r.stdout + r.stderr;
+  const read = () => readFile(join(secure, 'app.conf'), 'utf8');
+
+  // the run fails after its change: its own rollback needs the password too
+  const failing = await ezplay(proj, ['run', 'failing.yml', '-i', 'hosts', '-K'], { input: `${SECRET}\n` });
+  t.is(failing.code, 2, say(failing));
+  t.regex(failing.stdout, /1 undone, 0 failed/, say(failing));
+  t.is(await read(), 'old\n', 'the failed run is rolled back through sudo');
+
+  const run = await ezplay(proj, ['run', 'site.yml', '-i', 'hosts', '-K'], { input: `${SECRET}\n` });
+  t.is(run.code, 0, say(run));
+  t.is(await read(), 'new\n');
+  const without = await ezplay(proj, ['rollback']);
+  t.is(without.code, 2, say(without));
+  t.regex(without.stdout, /password is required/);
+  t.is(await read(), 'new\n', 'no password, no undo');
+  const undo = await ezplay(proj, ['rollback', '-K'], { input: `${SECRET}\n` });
+  t.is(undo.code, 0, say(undo));
+  t.regex(undo.stdout, /1 undone, 0 failed/);
+  t.is(await read(), 'old\n', 'the finished run is undone through sudo');
+  t.is((await stat(join(secure, 'app.conf'))).uid, 0);
+
+  for (const r of [failing, run, without, undo]) t.false(say(r).includes(SECRET), 'the password is in no output');
+  t.false((await allText(join(proj, '.ezplay'))).includes(SECRET), 'the password is in no journal');
+  await rm(proj, { recursive: true, force: true });
 });

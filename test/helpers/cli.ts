@@ -32,12 +32,16 @@ export interface Spawned {
   stderr: string;
 }
 
-/** `ezplay ARGS` in `cwd`; stdout is a pipe, so output is plain. `unset` names variables to leave out. */
-export function ezplay(cwd: string, args: string[], options: { timeoutMs?: number; unset?: string[] } = {}): Promise<Spawned> {
+/**
+ * `ezplay ARGS` in `cwd`; stdout is a pipe, so output is plain. `unset`
+ * names variables to leave out; `input` is typed in on stdin (a password
+ * asked for with -K), never passed in argv.
+ */
+export function ezplay(cwd: string, args: string[], options: { timeoutMs?: number; unset?: string[]; input?: string } = {}): Promise<Spawned> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     for (const name of options.unset ?? []) delete env[name];
-    execFile(
+    const child = execFile(
       process.execPath,
       [...CLI, ...args],
       { cwd, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
@@ -46,5 +50,6 @@ export function ezplay(cwd: string, args: string[], options: { timeoutMs?: numbe
         resolve({ code, stdout, stderr });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
