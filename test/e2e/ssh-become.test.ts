@@ -206,7 +206,8 @@ test.serial('-K: a run, its own rollback and ezplay rollback reach the host thro
   await mkdir(secure, { recursive: true });
   await chmod(secure, 0o700);
   await writeFile(join(secure, 'app.conf'), 'old\n', { mode: 0o600 });
-  const hosts = `h1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${PW} ansible_ssh_private_key_file=${key.file} ansible_ssh_known_hosts_file=${knownHosts}\n`;
+  // the user whose sudo never caches: each step and each undo needs the password itself
+  const hosts = `h1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${NOCACHE} ansible_ssh_private_key_file=${key.file} ansible_ssh_known_hosts_file=${knownHosts}\n`;
   const play = (extra: string) => `- hosts: h1\n  gather_facts: no\n  become: yes\n  tasks:\n    - copy: dest=${secure}/app.conf content="new\\n" mode=0600\n${extra}`;
   const proj = project({ hosts, 'site.yml': play(''), 'failing.yml': play('    - fail: msg=boom\n') });
   const say = (r: { code: number; stdout: string; stderr: string }) => r.stdout + r.stderr;
