@@ -200,18 +200,22 @@ async function allText(dir: string): Promise<string> {
   return parts.join('\n');
 }
 
-test.serial('-K: a run, its own rollback and ezplay rollback reach the host through sudo with the password, which is written nowhere', async (t) => {
-  // a folder only root may write: every change and every undo needs sudo
-  const secure = join(dir, 'root-only');
+/** A file only root may write, a project whose play changes it with become, and a way to read it back. */
+async function sudoProject(name: string, inventoryLine: string) {
+  const secure = join(dir, name);
   await mkdir(secure, { recursive: true });
   await chmod(secure, 0o700);
   await writeFile(join(secure, 'app.conf'), 'old\n', { mode: 0o600 });
-  // the user whose sudo never caches: each step and each undo needs the password itself
-  const hosts = `h1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${NOCACHE} ansible_ssh_private_key_file=${key.file} ansible_ssh_known_hosts_file=${knownHosts}\n`;
   const play = (extra: string) => `- hosts: h1\n  gather_facts: no\n  become: yes\n  tasks:\n    - copy: dest=${secure}/app.conf content="new\\n" mode=0600\n${extra}`;
-  const proj = project({ hosts, 'site.yml': play(''), 'failing.yml': play('    - fail: msg=boom\n') });
-  const say = (r: { code: number; stdout: string; stderr: string }) => r.stdout + r.stderr;
-  const read = () => readFile(join(secure, 'app.conf'), 'utf8');
+  const proj = project({ hosts: `h1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_ssh_known_hosts_file=${knownHosts} ${inventoryLine}\n`, 'site.yml': play(''), 'failing.yml': play('    - fail: msg=boom\n') });
+  return { proj, secure, read: () => readFile(join(secure, 'app.conf'), 'utf8') };
+}
+
+const say = (r: { code: number; stdout: string; stderr: string }) => r.stdout + r.stderr;
+
+test.serial('-K: a run, its own rollback and ezplay rollback reach the host through sudo with the password, which is written nowhere', async (t) => {
+  // the user whose sudo never caches: each step and each undo needs the password itself
+  const { proj, secure, read } = await sudoProject('root-only', `ansible_user=${NOCACHE} ansible_ssh_private_key_file=${key.file}`);
 
   // the run fails after its change: its own rollback needs the password too
   const failing = await ezplay(proj, ['run', 'failing.yml', '-i', 'hosts', '-K'], { input: `${SECRET}\n` });
@@ -233,6 +237,25 @@ test.serial('-K: a run, its own rollback and ezplay rollback reach the host thro
   t.is((await stat(join(secure, 'app.conf'))).uid, 0);
 
   for (const r of [failing, run, without, undo]) t.false(say(r).includes(SECRET), 'the password is in no output');
+  t.false((await allText(join(proj, '.ezplay'))).includes(SECRET), 'the password is in no journal');
+  await rm(proj, { recursive: true, force: true });
+});
+
+test.serial('-k: ezplay rollback logs in with the SSH password asked for, as the run did', async (t) => {
+  // no key for this host: only the password logs in
+  const { proj, read } = await sudoProject('root-only-k', `ansible_user=${NOPW}`);
+  const run = await ezplay(proj, ['run', 'site.yml', '-i', 'hosts', '-k'], { input: `${SECRET}\n` });
+  t.is(run.code, 0, say(run));
+  t.is(await read(), 'new\n');
+  const without = await ezplay(proj, ['rollback']);
+  t.is(without.code, 2, say(without));
+  t.regex(without.stdout, /authentication failed/);
+  t.is(await read(), 'new\n', 'not logged in, nothing undone');
+  const undo = await ezplay(proj, ['rollback', '-k'], { input: `${SECRET}\n` });
+  t.is(undo.code, 0, say(undo));
+  t.regex(undo.stdout, /1 undone, 0 failed/);
+  t.is(await read(), 'old\n');
+  for (const r of [run, without, undo]) t.false(say(r).includes(SECRET), 'the password is in no output');
   t.false((await allText(join(proj, '.ezplay'))).includes(SECRET), 'the password is in no journal');
   await rm(proj, { recursive: true, force: true });
 });
