@@ -4,7 +4,7 @@ import { EventBus } from '../engine/events.js';
 import { runToUndo, Session } from '../engine/session.js';
 import { EXIT } from './exit-codes.js';
 import { makeReporter } from './reporter-choice.js';
-import { askSecret } from './run-command.js';
+import { askSecret } from './ask-secret.js';
 import { sshOpener } from './ssh-opener.js';
 
 export interface RollbackFlags {

@@ -10,6 +10,7 @@ import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
 import { chooseInventory } from './inventory-choice.js';
 import { makeReporter } from './reporter-choice.js';
+import { askSecret } from './ask-secret.js';
 import { sshOpener } from './ssh-opener.js';
 import type { Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
@@ -116,20 +117,4 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   if (summary.failed) return EXIT.hostFailed;
   if (summary.unreachable) return EXIT.hostUnreachable;
   return EXIT.ok;
-}
-
-/** Reads a secret from the terminal without echoing it. */
-export async function askSecret(prompt: string): Promise<string> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
-  process.stderr.write(prompt);
-  muted._writeToOutput = () => {};
-  return new Promise((resolve) => {
-    rl.question('', (answer) => {
-      rl.close();
-      process.stderr.write('\n');
-      resolve(answer);
-    });
-  });
 }

@@ -4,7 +4,7 @@
  * runs that reach no host over SSH never load it.
  */
 import type { ConnectionOpener } from '../engine/connections.js';
-import { askSecret } from './run-command.js';
+import { askSecret } from './ask-secret.js';
 
 export function sshOpener(flags: { acceptNewHostKeys: boolean; password?: string | undefined }): ConnectionOpener {
   return async (spec) => {
