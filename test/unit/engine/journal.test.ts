@@ -65,3 +65,14 @@ test('meta.json records how each host was reached, without its password, rewritt
   t.is(j.specOf('web1')?.password, 'secret', 'the password is kept in memory for this run');
   j.finish('ok');
 });
+
+test('a become password stays in memory for the run\'s own rollback and never reaches journal.jsonl', (t) => {
+  const { root, j } = journal();
+  j.record({ ...entry('as root'), become: { user: 'root', password: 'sudo-secret' } });
+  j.record({ ...entry('as etcd'), become: { password: 'sudo-secret' } });
+  t.false(readFileSync(path.join(root, 'run-1', 'journal.jsonl'), 'utf8').includes('sudo-secret'));
+  t.deepEqual(lines(root).map((l) => l.become), [{ user: 'root' }, {}]);
+  t.deepEqual(j.pending().map((e) => e.become), [{ password: 'sudo-secret' }, { user: 'root', password: 'sudo-secret' }]);
+  j.finish('ok');
+  t.deepEqual(readRun(root, 'run-1').entries.map((e) => e.become), [{}, { user: 'root' }]);
+});
