@@ -17,9 +17,25 @@ export async function makeReporter(
     return { flush: async () => {} };
   }
   const tty = process.stdout.isTTY && !process.env.CI && flags.color;
+  if (tty && flags.verbose > 0) {
+    const { HostLinesReporter } = await import('../report/live-hosts.js');
+    const live = new HostLinesReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
+    bus.on(live.handle);
+    return live;
+  }
   if (tty) {
     const { LiveReporter } = await import('../report/live.js');
-    const live = new LiveReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
+    const out = process.stdout;
+    const terminal = {
+      write: (text: string) => void out.write(text),
+      get columns() {
+        return out.columns || 80;
+      },
+      get rows() {
+        return out.rows || 24;
+      },
+    };
+    const live = new LiveReporter({ diff: flags.diff ?? false, terminal });
     bus.on(live.handle);
     return live;
   }

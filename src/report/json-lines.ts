@@ -2,8 +2,26 @@
 import type { RunEvent } from '../engine/events.js';
 import { redactPrivateKeys } from '../pki/redact.js';
 
+/** A long wait shows in --json once it has lasted this long, then about this often. */
+export const JSON_PROGRESS_EVERY_MS = 1000;
+
 export function jsonLinesReporter(write: (line: string) => void): (event: RunEvent) => void {
+  // per wait: the elapsed time of the last progress line written; quick waits write none
+  const shown = new Map<string, number>();
   return (event) => {
+    if (event.type === 'progress') {
+      const last = shown.get(event.key);
+      if (event.end) {
+        shown.delete(event.key);
+        if (last === undefined) return;
+      } else if (event.elapsedMs - (last ?? 0) < JSON_PROGRESS_EVERY_MS) {
+        return;
+      } else {
+        shown.set(event.key, event.elapsedMs);
+      }
+      write(JSON.stringify(event));
+      return;
+    }
     if (event.type === 'recap') {
       const phases = Object.fromEntries(Object.entries(event.phases).map(([k, v]) => [k, Math.round(v)]));
       write(JSON.stringify({ type: 'timings', runId: event.runId, durationMs: Math.round(event.durationMs), phases }));
