@@ -11,6 +11,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import { IMAGES_DIR } from './paths.js';
+import { progressLine, runDebootstrap } from './image-progress.js';
 import { run, type LabLog } from './run.js';
 
 const SUITE = 'bookworm';
@@ -81,19 +82,22 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   await rm(files.partial, { recursive: true, force: true });
   await mkdir(files.partial, { recursive: true });
   const rootfs = path.join(files.partial, 'rootfs');
-  const bootstrap = await run(
+  const bootstrap = await runDebootstrap(
     ['debootstrap', '--variant=minbase', `--include=${PACKAGES.join(',')}`, SUITE, rootfs, MIRROR],
-    { allowFail: true, timeoutMs: 15 * 60_000 },
+    log,
+    15 * 60_000,
   );
   if (bootstrap.code !== 0) {
     const logTail = await readFile(path.join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
     throw new LabError(
       `debootstrap of ${SUITE} from ${MIRROR} failed (set EZPLAY_LAB_MIRROR for another mirror):\n` +
-        `${bootstrap.stderr.trim().split('\n').slice(-6).join('\n')}\n${logTail.split('\n').slice(-10).join('\n')}`,
+        `${bootstrap.tail.trim().split('\n').slice(-6).join('\n')}\n${logTail.split('\n').slice(-10).join('\n')}`,
     );
   }
   const opsPassword = randomBytes(12).toString('base64url');
-  await configureImage(rootfs, opsPassword);
+  const configuring = progressLine(log);
+  configuring.update('configuring the image (ssh, the ops user)');
+  await configureImage(rootfs, opsPassword).finally(() => configuring.end());
   const info: ImageInfo = {
     id,
     rootfs: files.rootfs,
