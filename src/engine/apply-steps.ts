@@ -22,18 +22,26 @@ export interface StepTargets {
 /** Uploads from this size on show progress: smaller ones take well under a second. */
 const LARGE_UPLOAD_BYTES = 1 << 20;
 
-/** A large controller file going to a host, as a progress update; undefined for small or in-memory content. */
+/** A large upload to a host, as a progress update; undefined for a small one. */
 function largeUpload(step: Step, conn: Connection): { text: string; total: number; unit: 'bytes' } | undefined {
-  const local = step.kind === 'put' && 'localPath' in step.content ? step.content.localPath : step.kind === 'exec' ? step.stdinFile : undefined;
-  if (local === undefined) return undefined;
   let size: number;
-  try {
-    size = statSync(local).size;
-  } catch {
-    return undefined;
+  let name: string;
+  if (step.kind === 'put' && !('localPath' in step.content)) {
+    const c = step.content;
+    size = 'text' in c ? c.text.length : Math.floor((c.base64.length * 3) / 4);
+    name = path.posix.basename(step.dest);
+  } else {
+    const local = step.kind === 'put' && 'localPath' in step.content ? step.content.localPath : step.kind === 'exec' ? step.stdinFile : undefined;
+    if (local === undefined) return undefined;
+    try {
+      size = statSync(local).size;
+    } catch {
+      return undefined;
+    }
+    name = path.basename(local);
   }
   if (size < LARGE_UPLOAD_BYTES) return undefined;
-  return { text: `uploading ${path.basename(local)} to ${conn.host}`, total: size, unit: 'bytes' };
+  return { text: `uploading ${name} to ${conn.host}`, total: size, unit: 'bytes' };
 }
 
 function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {

@@ -8,7 +8,7 @@ import type { EventSink } from './events.js';
 
 export type ProgressSink = (update: ProgressUpdate) => void;
 
-/** Updates of one wait closer together than this are dropped (all but the end). */
+/** Updates of one wait closer together than this are dropped (but the end, and a count that moved). */
 export const PROGRESS_INTERVAL_MS = 200;
 
 export interface ProgressWhere {
@@ -20,16 +20,20 @@ export interface ProgressWhere {
 export function progressEmitter(events: EventSink, where: ProgressWhere, now: () => number = () => performance.now()): ProgressSink {
   let started: number | undefined;
   let last = -Infinity;
+  let lastCount: number | undefined;
   return (update) => {
     const t = now();
+    // a count that moves (round 2 of 3) is news, however soon; bytes are not
+    const countMoved = update.unit === 'count' && update.done !== lastCount;
     if (update.end) {
       // an end without an update before it ends a wait nobody was shown
       if (started === undefined) return;
-    } else if (t - last < PROGRESS_INTERVAL_MS) {
+    } else if (t - last < PROGRESS_INTERVAL_MS && !countMoved) {
       return;
     }
     started ??= t;
     last = t;
+    if (update.unit === 'count') lastCount = update.done;
     events.emit({
       type: 'progress',
       key: where.key,
@@ -45,6 +49,7 @@ export function progressEmitter(events: EventSink, where: ProgressWhere, now: ()
     if (update.end) {
       started = undefined;
       last = -Infinity;
+      lastCount = undefined;
     }
   };
 }
