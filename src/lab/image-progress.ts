@@ -7,6 +7,7 @@
  * printed every few seconds.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { LabError } from '../errors.js';
 import { stderrLog, type LabLog } from './run.js';
@@ -50,6 +51,21 @@ export class DebootstrapProgress {
     return true;
   }
 
+  /**
+   * Takes one line of debootstrap.log, where dpkg writes while the stages
+   * that print nothing else run ("installing core packages", "unpacking the
+   * base system"): the package dpkg is at keeps the line moving.
+   */
+  feedLog(line: string): boolean {
+    const m = /^(Unpacking|Setting up) ([^\s:]+)(:\S+)? \(/.exec(line);
+    if (!m) return false;
+    const verb = m[1] === 'Unpacking' ? 'unpacking' : 'configuring';
+    // count a package once per stage, where the stage's verb matches; elsewhere only name it
+    if (this.stage.startsWith(verb) && this.stage.endsWith('base system')) this.count++;
+    this.current = m[2];
+    return true;
+  }
+
   private enter(stage: string): void {
     if (stage === this.stage) return;
     this.stage = stage;
@@ -58,7 +74,7 @@ export class DebootstrapProgress {
   }
 
   text(): string {
-    if (this.count === 0) return `debootstrap: ${this.stage}`;
+    if (this.count === 0) return `debootstrap: ${this.stage}${this.current ? ` (${this.current})` : ''}`;
     // every package retrieved is extracted; the later stages each take an unknown share of them
     const total = this.stage === 'extracting packages' && this.count <= this.retrieved ? `/${this.retrieved}` : '';
     return `debootstrap: ${this.stage}, package ${this.count}${total}${this.current ? ` (${this.current})` : ''}`;
@@ -108,8 +124,40 @@ export function progressLine(log: LabLog, options: { everyMs?: number; now?: () 
   };
 }
 
-/** Runs debootstrap, reporting its progress; resolves with its exit code and the tail of its output. */
-export function runDebootstrap(argv: string[], log: LabLog, timeoutMs: number): Promise<{ code: number | null; tail: string }> {
+/** New whole lines of a growing file, read from where the last call stopped. */
+function logFollower(file: string): () => string[] {
+  let offset = 0;
+  let partial = '';
+  return () => {
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'r');
+      const size = fstatSync(fd).size;
+      if (size <= offset) return [];
+      const buffer = Buffer.alloc(Math.min(size - offset, 1 << 20));
+      offset += readSync(fd, buffer, 0, buffer.length, offset);
+      const lines = (partial + buffer.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      return lines;
+    } catch {
+      return [];
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+}
+
+/**
+ * Runs debootstrap, reporting its progress from its output and, once a
+ * second, from the log it writes into the new root (`logFile`). Resolves
+ * with its exit code, the signal that stopped it, and the tail of its output.
+ */
+export function runDebootstrap(
+  argv: string[],
+  log: LabLog,
+  timeoutMs: number,
+  logFile?: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; tail: string }> {
   const [cmd, ...args] = argv as [string, ...string[]];
   const progress = progressLine(log);
   const state = new DebootstrapProgress();
@@ -124,13 +172,22 @@ export function runDebootstrap(argv: string[], log: LabLog, timeoutMs: number): 
     };
     createInterface({ input: child.stdout }).on('line', take);
     createInterface({ input: child.stderr }).on('line', take);
+    const follow = logFile ? logFollower(logFile) : undefined;
+    const poll = setInterval(() => {
+      let moved = false;
+      for (const line of follow?.() ?? []) moved = state.feedLog(line) || moved;
+      if (moved) progress.update(state.text());
+    }, 1000);
+    poll.unref();
     child.on('error', (error: NodeJS.ErrnoException) => {
+      clearInterval(poll);
       progress.end();
       reject(new LabError(error.code === 'ENOENT' ? `command not found: ${cmd}` : error.message, { cause: error }));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
       progress.end();
-      resolve({ code, tail: tail.join('\n') });
+      resolve({ code, signal, tail: tail.join('\n') });
     });
   });
 }

@@ -39,6 +39,9 @@ const SSHD_CONFIG = [
 
 const SETUP_VERSION = 1;
 
+/** A build takes 3 min on a quiet 2-core machine; one that is busy with other work can take several times that. */
+const BUILD_TIMEOUT_MS = 40 * 60_000;
+
 export interface ImageInfo {
   id: string;
   rootfs: string;
@@ -85,12 +88,14 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   const bootstrap = await runDebootstrap(
     ['debootstrap', '--variant=minbase', `--include=${PACKAGES.join(',')}`, SUITE, rootfs, MIRROR],
     log,
-    15 * 60_000,
+    BUILD_TIMEOUT_MS,
+    path.join(rootfs, 'debootstrap/debootstrap.log'),
   );
   if (bootstrap.code !== 0) {
     const logTail = await readFile(path.join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
+    const why = bootstrap.signal ? `was stopped after ${BUILD_TIMEOUT_MS / 60_000} min (${bootstrap.signal})` : 'failed';
     throw new LabError(
-      `debootstrap of ${SUITE} from ${MIRROR} failed (set EZPLAY_LAB_MIRROR for another mirror):\n` +
+      `debootstrap of ${SUITE} from ${MIRROR} ${why} (set EZPLAY_LAB_MIRROR for another mirror):\n` +
         `${bootstrap.tail.trim().split('\n').slice(-6).join('\n')}\n${logTail.split('\n').slice(-10).join('\n')}`,
     );
   }

@@ -1,7 +1,8 @@
 /**
- * debootstrap's progress, read from its output: the fixture follows the
+ * debootstrap's progress, read from its output: stdout.txt follows the
  * format strings of debootstrap 1.0.128 (functions, scripts/debian-common)
- * line for line, shortened to a dozen packages.
+ * line for line, shortened to a dozen packages; debootstrap-log.txt is the
+ * end of a real debootstrap.log of the lab image (bookworm, minbase).
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
@@ -64,4 +65,30 @@ test('without a terminal, the progress line goes to the log every few seconds wi
   for (clock = 1000; clock <= 12_000; clock += 1000) line.tick();
   line.end();
   t.deepEqual(logged, ['debootstrap: downloading packages, package 3 (bash), 5 s', 'debootstrap: downloading packages, package 3 (bash), 10 s']);
+});
+
+const DPKG_LOG = readFileSync(new URL('../../fixtures/debootstrap/debootstrap-log.txt', import.meta.url), 'utf8').split('\n');
+
+test('while a stage prints nothing on stdout, the lines dpkg writes to debootstrap.log keep the line moving', (t) => {
+  const progress = new DebootstrapProgress();
+  progress.feed('I: Installing core packages...');
+  const shown = new Set<string>();
+  for (const line of DPKG_LOG) if (progress.feedLog(line)) shown.add(progress.text());
+  // named, not counted: the core packages' count belongs to the stages after it
+  t.true(shown.size > 20, [...shown].join('\n'));
+  t.true([...shown].every((s) => /^debootstrap: installing core packages \([a-z0-9.+-]+\)$/.test(s)));
+  t.false(progress.feedLog('Preparing to unpack .../libssl3_3.0.20-1~deb12u2_amd64.deb ...'));
+});
+
+test('in the base system stages, the lines of dpkg count the packages', (t) => {
+  const progress = new DebootstrapProgress();
+  progress.feed('I: Unpacking the base system...');
+  t.true(progress.feedLog('Unpacking libssl3:amd64 (3.0.20-1~deb12u2) ...'));
+  t.is(progress.text(), 'debootstrap: unpacking the base system, package 1 (libssl3)');
+  progress.feedLog('Setting up libssl3:amd64 (3.0.20-1~deb12u2) ...');
+  t.is(progress.text(), 'debootstrap: unpacking the base system, package 1 (libssl3)');
+  progress.feed('I: Configuring the base system...');
+  progress.feedLog('Setting up openssh-server (1:9.2p1-2+deb12u3) ...');
+  progress.feedLog('Setting up systemd (252.26-1~deb12u2) ...');
+  t.is(progress.text(), 'debootstrap: configuring the base system, package 2 (systemd)');
 });
