@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
+import { mountPoints, unmount } from './mounts.js';
 import { IMAGES_DIR } from './paths.js';
 import { progressLine, runDebootstrap } from './image-progress.js';
 import { run, type LabLog } from './run.js';
@@ -81,7 +82,10 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   const files = imageFiles(id);
   const started = Date.now();
   log(`building the machine image ${id} with debootstrap (once; cached in ${IMAGES_DIR}), this takes a few minutes`);
-  // a build that died half-way leaves a partial tree: never reuse it
+  // a build that died half-way leaves a partial tree: never reuse it. A
+  // debootstrap that was killed leaves its /proc mounted in that tree, and
+  // removing the tree would then walk into the controller's /proc.
+  await unmountUnder(files.partial);
   await rm(files.partial, { recursive: true, force: true });
   await mkdir(files.partial, { recursive: true });
   const rootfs = path.join(files.partial, 'rootfs');
@@ -92,6 +96,7 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
     path.join(rootfs, 'debootstrap/debootstrap.log'),
   );
   if (bootstrap.code !== 0) {
+    await unmountUnder(files.partial);
     const logTail = await readFile(path.join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
     const why = bootstrap.signal ? `was stopped after ${BUILD_TIMEOUT_MS / 60_000} min (${bootstrap.signal})` : 'failed';
     throw new LabError(
@@ -116,6 +121,11 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   await rename(files.partial, files.dir);
   log(`image ${id} built in ${info.buildSeconds} s`);
   return info;
+}
+
+async function unmountUnder(dir: string): Promise<void> {
+  const below = (await mountPoints()).filter((m) => m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+  for (const mount of below) await unmount(mount);
 }
 
 async function configureImage(rootfs: string, opsPassword: string): Promise<void> {
