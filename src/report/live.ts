@@ -145,8 +145,20 @@ export class LiveReporter {
       this.print(pc.yellow(`    ${e.host}${e.item !== undefined ? ` (item=${e.item})` : ''}:`));
       for (const d of e.diff) this.print(indent(formatDiff(d, true)));
     }
-    if (e.module === 'debug' && e.status === 'ok') this.plain.notes({ ...e, diff: undefined });
+    if (e.module === 'debug' && e.status === 'ok') this.debug(e);
     if (e.ignored) this.print(pc.cyan(`    ${e.host}: failed, ignored: ${firstLine(e.msg ?? '')}`));
+  }
+
+  /** A debug message that is text, or a list of lines (a table), shows as lines; anything else as Ansible's JSON. */
+  private debug(e: HostResult): void {
+    const msg = e.result?.msg;
+    const lines = typeof msg === 'string' ? msg.split('\n') : Array.isArray(msg) && msg.every((l) => typeof l === 'string') ? (msg as string[]) : undefined;
+    if (!lines || Object.keys(e.result ?? {}).some((k) => !['msg', 'changed', 'failed'].includes(k) && !k.startsWith('_ansible'))) {
+      this.plain.notes({ ...e, diff: undefined });
+      return;
+    }
+    this.print(`    ${e.host}:`);
+    for (const line of lines) this.print(`      ${line}`);
   }
 
   private printFailures(): void {

@@ -140,3 +140,24 @@ test('with --diff, a changed host shows its diff under the task', async (t) => {
   t.is(text[2], '    db-2:');
   t.true(text.includes('    -a=1') && text.includes('    +a=2'), text.join('\n'));
 });
+
+test('a debug message that is a list of lines (the health table) shows as those lines; other results as JSON', async (t) => {
+  const screen = new VirtualScreen(80);
+  const live = new LiveReporter({ diff: false, terminal: { write: screen.write, columns: 80, rows: 40 }, frameMs: 0, now: () => 0 });
+  live.handle({ type: 'task_start', name: 'health table', module: 'debug', handler: false, hosts: ['db-1'] });
+  const msg = ['ENDPOINT  HEALTH', 'https://db-1:2379  healthy'];
+  live.handle({ type: 'host_result', task: 'health table', module: 'debug', host: 'db-1', status: 'ok', result: { msg, changed: false }, durationMs: 1 });
+  live.handle({ type: 'task_start', name: 'show var', module: 'debug', handler: false, hosts: ['db-1'] });
+  live.handle({ type: 'host_result', task: 'show var', module: 'debug', host: 'db-1', status: 'ok', result: { port: 2379, changed: false }, durationMs: 1 });
+  await live.flush();
+  t.deepEqual(screen.text(), [
+    '✔ health table  ok=1 changed=0 failed=0',
+    '    db-1:',
+    '      ENDPOINT  HEALTH',
+    '      https://db-1:2379  healthy',
+    '✔ show var  ok=1 changed=0 failed=0',
+    'db-1 => {',
+    '    "port": 2379',
+    '}',
+  ]);
+});
