@@ -158,7 +158,10 @@ export class LiveReporter {
       return;
     }
     this.print(`    ${e.host}:`);
-    for (const line of lines) this.print(`      ${line}`);
+    // indented under its host, less so when a table would otherwise wrap
+    const longest = Math.max(...lines.map((l) => l.length));
+    const pad = ' '.repeat(Math.max(0, Math.min(6, this.o.terminal.columns - 1 - longest)));
+    for (const line of lines) this.print(`${pad}${line}`);
   }
 
   private printFailures(): void {
