@@ -123,6 +123,7 @@ export class LiveReporter {
     if (!line) task.hosts.set(e.host, (line = { status: undefined, items: 0, notes: [] }));
     if (!line.status || RANK[e.status] >= RANK[line.status]) line.status = e.status;
     line.items++;
+    if (e.delegatedTo) line.delegatedTo = e.delegatedTo;
     if ((e.status === 'failed' || e.status === 'unreachable') && !e.ignored) line.msg = e.msg ?? e.status;
     if (e.diff?.length || e.ignored || e.module === 'debug') line.notes.push(e);
   }

@@ -13,6 +13,8 @@ export interface HostOutcome {
   items: number;
   /** why it failed or was unreachable (not set for an ignored failure) */
   msg?: string;
+  /** where the task ran instead (delegate_to), shown as `host -> delegate` */
+  delegatedTo?: string;
   /** results with something to show under the task: diffs, debug output, ignored failures */
   notes: Array<Extract<RunEvent, { type: 'host_result' }>>;
 }
@@ -61,12 +63,13 @@ export function collapsedLines(task: FinishedTask, width: number): string[] {
   if (c.skipped) counts.push(`skipped=${c.skipped}`);
   const took = task.durationMs >= 1000 ? pc.dim(`  ${elapsedText(task.durationMs)}`) : '';
   const lines = [`${symbol} ${taskTitle(task)}  ${counts.join(' ')}${took}`];
-  const changed = [...task.hosts].filter(([, h]) => h.status === 'changed').map(([name]) => name);
+  const shown = (name: string, h: HostOutcome) => (h.delegatedTo ? `${name} -> ${h.delegatedTo}` : name);
+  const changed = [...task.hosts].filter(([, h]) => h.status === 'changed').map(([name, h]) => shown(name, h));
   if (changed.length) lines.push(...wrapList('    changed: ', changed, width - 1).map((l) => pc.yellow(l)));
   for (const [name, h] of task.hosts) {
     if (h.msg === undefined) continue;
     const [first, ...rest] = h.msg.split('\n');
-    lines.push(pc.red(`    ${h.status === 'unreachable' ? 'unreachable' : 'failed'}: ${name}: ${first ?? ''}`));
+    lines.push(pc.red(`    ${h.status === 'unreachable' ? 'unreachable' : 'failed'}: ${shown(name, h)}: ${first ?? ''}`));
     for (const more of rest) lines.push(pc.red(`      ${more}`));
   }
   return lines;

@@ -161,3 +161,12 @@ test('a debug message that is a list of lines (the health table) shows as those 
     '}',
   ]);
 });
+
+test('a delegated task names where it ran', async (t) => {
+  const screen = new VirtualScreen(80);
+  const live = new LiveReporter({ diff: false, terminal: { write: screen.write, columns: 80, rows: 40 }, frameMs: 0, now: () => 0 });
+  live.handle({ type: 'task_start', name: 'restart etcd on one member', role: 'etcd', module: 'systemd', handler: false, hosts: ['etcd1'] });
+  live.handle({ type: 'host_result', task: 'restart etcd on one member', host: 'etcd1', delegatedTo: 'etcd2', status: 'changed', durationMs: 1 });
+  await live.flush();
+  t.deepEqual(screen.text(), ['✔ etcd : restart etcd on one member  ok=0 changed=1 failed=0', '    changed: etcd1 -> etcd2']);
+});
