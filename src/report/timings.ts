@@ -61,7 +61,7 @@ function seconds(ms: number): string {
 /** The summary as text, for a terminal or a log. */
 export function timingsLines(s: TimingsSummary, color: boolean): string[] {
   const dim = (t: string) => (color ? pc.dim(t) : t);
-  const lines = [`\nTIMINGS ${'*'.repeat(71)}`, `run: ${seconds(s.durationMs)}`];
+  const lines = [`TIMINGS ${'*'.repeat(71)}`, `run: ${seconds(s.durationMs)}`];
   const phases = ['connect', 'facts', 'plan', 'apply'].filter((p) => s.phases[p] !== undefined);
   if (phases.length) {
     lines.push(`phases: ${phases.map((p) => `${p} ${seconds(s.phases[p]!)}`).join(', ')}`);

@@ -31,7 +31,7 @@ test('the slowest tasks (by their slowest host) and hosts (summed), slowest firs
     { host: 'b', ms: 211 },
   ]);
   t.deepEqual(timingsLines(s, false), [
-    '\nTIMINGS ***********************************************************************',
+    'TIMINGS ***********************************************************************',
     'run: 1.23 s',
     'phases: connect 0.09 s, facts 0.20 s, plan 0.30 s, apply 0.70 s',
     '  (facts is wall time; connect, plan and apply are summed over hosts, so they can exceed the run)',
