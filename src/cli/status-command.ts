@@ -16,7 +16,7 @@ import { loadPlaybook } from '../load/playbook.js';
 import { PACKAGE_ROOT } from '../load/roles.js';
 import { loadVarsDirs } from '../load/vars-dirs.js';
 import { healthTable } from '../modules/etcd/judge-health.js';
-import type { MemberHealth } from '../modules/etcd/health-probe.js';
+import type { MemberHealth } from '../facts/etcd/health.js';
 import { Templar } from '../template/index.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
