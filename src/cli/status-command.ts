@@ -12,7 +12,7 @@ import { EventBus, type RunEvent } from '../engine/events.js';
 import { loadCheckedPlaybook, loadHosts, Session } from '../engine/session.js';
 import { PACKAGE_ROOT } from '../load/roles.js';
 import { healthTable } from '../modules/etcd/judge-health.js';
-import type { MemberHealth } from '../modules/etcd/health-probe.js';
+import type { MemberHealth } from '../facts/etcd/health.js';
 import { Templar } from '../template/index.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { etcdHealth, planEtcdHealth, type EtcdHealthArgs } from '../../../src/modules/etcd/health.js';
-import { parseHealthProbe, type ClusterHealth, type MemberHealth } from '../../../src/modules/etcd/health-probe.js';
+import { parseHealthProbe, type ClusterHealth, type MemberHealth } from '../../../src/facts/etcd/health.js';
 import { healthTable, judgeHealth } from '../../../src/modules/etcd/judge-health.js';
-import { parseEtcdJson, hexId } from '../../../src/modules/etcd/etcdctl.js';
+import { parseEtcdJson, hexId } from '../../../src/facts/etcd/etcdctl.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
 import { fakeHost } from './get-url-harness.js';
@@ -141,4 +141,14 @@ test('module: recovers on a later attempt', async (t) => {
   const { ctx } = fakeHost('etcd1', (c) => c.answer(() => calls++ === 0, { stdout: DOWN3 }).answer('endpoint', { stdout: HEALTHY3 }));
   const plan = await planEtcdHealth(ctx, args({ endpoints: EP3, retries: 3 }), async () => {});
   t.like(plan.result, { healthy: true, attempts: 2 });
+});
+
+test('module: while it waits, it tells how many members are healthy, through the progress callback only', async (t) => {
+  let calls = 0;
+  const { ctx } = fakeHost('etcd1', (c) => c.answer(() => calls++ < 2, { stdout: DOWN3 }).answer('endpoint', { stdout: HEALTHY3 }));
+  const updates: unknown[] = [];
+  const plan = await planEtcdHealth({ ...ctx, progress: (u) => updates.push(u) }, args({ endpoints: EP3, retries: 3 }), async () => {});
+  t.like(plan.result, { healthy: true, attempts: 3 });
+  const waiting = { text: 'waiting for 3/3 healthy (2/3 now)', done: 2, total: 3, unit: 'count' };
+  t.deepEqual(updates, [waiting, waiting]);
 });
