@@ -77,7 +77,7 @@ Examples:
 export function registerRollbackCommand(program: Command, sink: ExitCodeSink): void {
   program
     .command('rollback')
-    .argument('[run-id]', 'the run to undo (default: the latest)')
+    .argument('[run-id]', 'the run to undo (default: the latest that changed something)')
     .description('undo the changes a finished run made, newest first')
     .option('--json', 'one JSON event per line')
     .option('--no-color', 'plain output without colours')
