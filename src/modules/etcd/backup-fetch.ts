@@ -76,7 +76,8 @@ export async function planEtcdBackupFetch(ctx: HostContext, args: EtcdBackupFetc
   const present = listDir(dest).filter((f) => f !== file && f !== `${file}.sha256`);
   const removals = retentionRemovals([...present, file], parsed.cluster, args.keep);
   if (removals.includes(file)) {
-    throw new ModuleError(`${file} is older than the newest ${args.keep} snapshots in ${dest}: it would be removed at once`, {}, ctx.pos);
+    // collecting a member's older scheduled snapshots: retention would drop it at once
+    return { changed: false, msg: `${file} is older than the newest ${args.keep} snapshots in ${dest}; not fetched`, result: { ...result, fetched: false } };
   }
   const part = path.join(dest, `.${file}.part`);
   const steps: Step[] = [

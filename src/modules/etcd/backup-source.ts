@@ -30,21 +30,21 @@ export function chooseBackupSource(health: readonly MemberState[], hosts: readon
   return { ok: false, error: `no healthy member of a cluster with a leader to take a snapshot from (${seen})` };
 }
 
-export const etcdBackupSource = defineModule<{ health: Record<string, unknown>; hosts: BackupHost[] }>({
+export const etcdBackupSource = defineModule<{ health: Record<string, unknown>; hosts: Record<string, string> }>({
   name: 'etcd_backup_source',
   summary: 'Choose the member an etcd snapshot is taken on: the leader when healthy (read-only)',
   description:
-    '`health` is the registered result of an etcd_health task run with failed_when: false; `hosts` lists the members ' +
-    'as {host, client_url}. Result: host, endpoint, reason. Fails when no member is healthy or there is no leader.',
+    '`health` is the registered result of an etcd_health task run with failed_when: false; `hosts` maps the members ' +
+    'in the run to their client URLs. Result: host, endpoint, reason. Fails when no member is healthy or there is no leader.',
   controllerOnly: true,
   args: {
     health: { type: 'dict', required: true, description: 'The registered result of etcd_health (failed_when: false).' },
-    hosts: { type: 'list', elements: 'dict', required: true, description: 'The members: [{host, client_url}].' },
+    hosts: { type: 'dict', required: true, description: 'inventory_hostname -> etcd_client_url of the members in the run.' },
   },
   async plan(ctx, args) {
     const { states, error } = memberStates(args.health);
     if (error) throw new ModuleError(`cannot choose a member to snapshot: the health check failed: ${error}`, {}, ctx.pos);
-    const source = chooseBackupSource(states, args.hosts);
+    const source = chooseBackupSource(states, Object.entries(args.hosts).map(([host, url]) => ({ host, client_url: String(url) })));
     if (!source.ok) throw new ModuleError(source.error, {}, ctx.pos);
     return { changed: false, result: { host: source.host, endpoint: source.endpoint, reason: source.reason }, msg: `snapshot from ${source.host}, ${source.reason}` };
   },

@@ -67,7 +67,7 @@ export interface BackupOutput {
 export function parseBackupOutput(stdout: string): BackupOutput {
   const out: BackupOutput = { removed: [] };
   for (const line of stdout.split('\n')) {
-    const m = /^([a-z_]+)=(.*)$/.exec(line.trim());
+    const m = /^([a-z0-9_]+)=(.*)$/.exec(line.trim());
     if (!m) continue;
     const [, key, value] = m as unknown as [string, string, string];
     const n = value === '' ? undefined : Number(value);
