@@ -34,11 +34,11 @@ export const etcdBackupSource = defineModule<{ health: Record<string, unknown>; 
   name: 'etcd_backup_source',
   summary: 'Choose the member an etcd snapshot is taken on: the leader when healthy (read-only)',
   description:
-    '`health` is the registered result of an etcd_health task run with failed_when: false; `hosts` maps the members ' +
+    '`health` is the registered result of an etcd_health task run with ignore_errors: true; `hosts` maps the members ' +
     'in the run to their client URLs. Result: host, endpoint, reason. Fails when no member is healthy or there is no leader.',
   controllerOnly: true,
   args: {
-    health: { type: 'dict', required: true, description: 'The registered result of etcd_health (failed_when: false).' },
+    health: { type: 'dict', required: true, description: 'The registered result of etcd_health (ignore_errors: true).' },
     hosts: { type: 'dict', required: true, description: 'inventory_hostname -> etcd_client_url of the members in the run.' },
   },
   async plan(ctx, args) {

@@ -41,7 +41,7 @@ export const etcdRestorePlan = defineModule<EtcdRestorePlanArgs>({
     backup_dir: { type: 'path', required: true, description: 'clusters/<cluster_name>/backup on the controller.' },
     cluster_name: { type: 'str', required: true, description: 'The cluster whose snapshots to consider.' },
     snapshot: { type: 'str', default: '', description: "The snapshot to restore; '' picks the newest intact one." },
-    health: { type: 'dict', default: {}, description: 'The registered result of an etcd_health task run with failed_when: false.' },
+    health: { type: 'dict', default: {}, description: 'The registered result of an etcd_health task run with ignore_errors: true.' },
     force: { type: 'bool', default: false, description: 'Restore even over a cluster that is healthy or has quorum.' },
     members: { type: 'list', elements: 'str', required: true, description: "The inventory's members (groups['etcd'])." },
     reachable: { type: 'list', elements: 'str', required: true, description: 'The members in this run that answered (ansible_play_hosts).' },
