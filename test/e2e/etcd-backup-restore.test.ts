@@ -96,15 +96,18 @@ test.serial('backup --verify under a 50 ms writer: fetched, checked, restore-tes
   t.true(keys >= 300, `the 300 keys at least (writer keys too): ${keys}`);
   const fetchedFrom = run.events.find((e) => e.type === 'host_result' && e.task === 'the member to snapshot')?.result?.host as string;
   t.is(await labSshOk(fetchedFrom, `ls /var/lib/etcd-backup/${path.basename(file)} 2>/dev/null || echo gone`), 'gone\n', "the member's copy is removed");
-  t.log(`backup and verify: ${ms} ms`);
+  t.log(`backup and verify: ${ms} ms; slowest tasks: ${slowest(run)}`);
 });
 
 test.serial('check mode says what it would take and changes nothing', async (t) => {
   const before = snapshots();
-  const run = await ezplay(['etcd', 'backup', '--verify', '--check']);
+  const run = await ezplay(['etcd', 'backup', '--verify', '--check', '--diff']);
   t.is(run.code, 0, failures(run));
   t.deepEqual(snapshots(), before);
-  t.regex(JSON.stringify(run.events.filter((e) => e.type === 'host_result' && e.task === 'snapshot on the chosen member, checked')), /snapshot of https:\/\/127.0.0.1:2379 at revision \d+/);
+  const take = run.events.find((e) => e.type === 'host_result' && e.task === 'snapshot on the chosen member, checked');
+  t.is(take?.status, 'changed');
+  t.regex(JSON.stringify(take?.diff), /snapshot of https:\/\/127.0.0.1:2379 at revision \d+ or later/);
+  t.regex(messages(run, 'snapshot to fetch (check mode)')[0] ?? '', /^check mode: a real run fetches the snapshot to .* restore-tests it on the controller$/);
 });
 
 test.serial('a restore over the healthy cluster is refused before any change', async (t) => {
@@ -144,6 +147,7 @@ test.serial('quorum lost (power cut on two members, disks wiped): restore brings
   const started = Date.now();
   const run = await ezplay(['etcd', 'restore']);
   t.log(`restore run: ${Date.now() - started} ms; quorum loss to a healthy cluster: ${Date.now() - lost} ms`);
+  t.log(`slowest tasks: ${slowest(run)}`);
   t.is(run.code, 0, failures(run));
   t.true(run.events.some((e) => e.type === 'warning' && /skipped .*29991231T235959Z.*damaged/.test(String(e.msg))), 'the rotten snapshot was skipped');
   t.regex(messages(run, 'restored')[0] ?? '', new RegExp(`restored ${path.basename(verifiedSnapshot)}: the cluster serves revision \\d+`));
@@ -163,6 +167,13 @@ test.serial('quorum lost (power cut on two members, disks wiped): restore brings
   t.is(again.code, 0, failures(again));
   t.is(changedTotal(again), 0, 'playbooks/etcd.yml afterwards changes nothing');
 });
+
+/** The five longest tasks of a run, for the log: where the time goes. */
+function slowest(run: PlaybookRun): string {
+  const byTask = new Map<string, number>();
+  for (const e of run.events) if (e.type === 'host_result') byTask.set(e.task, Math.max(byTask.get(e.task) ?? 0, Number(e.durationMs ?? 0)));
+  return [...byTask.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([task, ms]) => `${task} ${Math.round(ms)} ms`).join(', ');
+}
 
 function flip(file: string): void {
   const bytes = readFileSync(file);
