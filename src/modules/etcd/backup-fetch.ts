@@ -6,7 +6,7 @@
  * member's copy. A snapshot already on the controller with that hash is
  * not fetched again (collecting scheduled snapshots twice changes nothing).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
@@ -81,6 +81,8 @@ export async function planEtcdBackupFetch(ctx: HostContext, args: EtcdBackupFetc
   }
   const part = path.join(dest, `.${file}.part`);
   const steps: Step[] = [
+    // snapshots hold every key, secrets included: a folder of the controller's owner alone
+    ...(existsSync(dest) ? [] : [{ kind: 'exec' as const, on: 'controller' as const, command: sh`mkdir -p -m 0700 ${dest}`, description: `create ${dest}` }]),
     { kind: 'fetch', src: args.src, dest: part, mode: 0o600, secret: true, description: `fetch ${args.src} to ${part}` },
     {
       kind: 'exec',
