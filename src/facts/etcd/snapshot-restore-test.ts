@@ -9,7 +9,8 @@
  */
 import { sh } from '../../shell/quote.js';
 import { defineFact } from '../types.js';
-import { errorTail, jsonNumber, sectionCommand, splitSections } from './sections.js';
+import { section, sections } from './etcdctl.js';
+import { errorTail, jsonNumber } from './json-fields.js';
 import { parseSnapshotStatus, snapshotTool } from './snapshot-status.js';
 
 export interface RestoreTestArgs {
@@ -50,8 +51,8 @@ export function restoreTestCommand(a: RestoreTestArgs): string {
     'pid=',
     sh`scratch=$(mktemp -d ${`${a.scratchParent}/ezplay-snapshot-verify.XXXXXX`}) || { echo @scratch; echo "cannot make a scratch folder"; echo "@rc 1"; exit 0; }`,
     'trap \'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$scratch"\' EXIT',
-    sectionCommand('status', `${tool} snapshot status ${sh`${a.file}`} -w json`),
-    sectionCommand('restore', `${tool} snapshot restore ${sh`${a.file}`} ${sh`${cluster}`} --initial-cluster-token ezplay-verify --data-dir "$scratch/data"`),
+    section('status', `${tool} snapshot status ${sh`${a.file}`} -w json`),
+    section('restore', `${tool} snapshot restore ${sh`${a.file}`} ${sh`${cluster}`} --initial-cluster-token ezplay-verify --data-dir "$scratch/data"`),
     // nothing to serve when the restore failed
     '[ -d "$scratch/data/member" ] || exit 0',
     // short raft timers: a lone member elects itself at once
@@ -59,14 +60,14 @@ export function restoreTestCommand(a: RestoreTestArgs): string {
     'pid=$!',
     // every key (a range's count ignores its limit; 3.4 has no --count-only)
     `i=0; while [ $i -lt ${a.waitTenths} ]; do ${ctl} get "" --prefix --keys-only --limit=1 -w json >"$scratch/count" 2>&1 && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; i=$((i + 1)); done`,
-    sectionCommand('count', `${ctl} get "" --prefix --keys-only --limit=1 -w json`),
-    sectionCommand('hashkv', `${ctl} endpoint hashkv -w json`),
-    sectionCommand('log', 'tail -n 5 "$scratch/etcd.log"'),
+    section('count', `${ctl} get "" --prefix --keys-only --limit=1 -w json`),
+    section('hashkv', `${ctl} endpoint hashkv -w json`),
+    section('log', 'tail -n 5 "$scratch/etcd.log"'),
   ].join('\n');
 }
 
 export function parseRestoreTest(stdout: string): RestoreTest {
-  const parts = splitSections(stdout);
+  const parts = sections(stdout);
   const scratch = parts.get('scratch');
   if (scratch) return { ok: false, stage: 'scratch', error: scratch.text.trim() };
   const statusPart = parts.get('status');

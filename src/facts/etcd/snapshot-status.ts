@@ -6,7 +6,7 @@
  */
 import { sh } from '../../shell/quote.js';
 import { defineFact } from '../types.js';
-import { errorTail, jsonNumber } from './sections.js';
+import { errorTail, jsonNumber } from './json-fields.js';
 
 export interface SnapshotStatusArgs {
   file: string;

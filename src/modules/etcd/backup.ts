@@ -14,7 +14,7 @@ import { ModuleError } from '../../errors.js';
 import { sh } from '../../shell/quote.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
 import { CLUSTER_NAME, snapshotFileName } from './backup-names.js';
-import { DEFAULT_ENDPOINT, errorLines, etcdctlCommand, etcdctlSchema, jsonLine, parseEtcdJson, type EtcdctlArgs } from './etcdctl.js';
+import { DEFAULT_ENDPOINT, errorLines, etcdctlCommand, etcdctlSchema, jsonLine, parseEtcdJson, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
 
 export interface EtcdBackupArgs extends Omit<EtcdctlArgs, 'endpoints'> {
   endpoint: string;

@@ -35,7 +35,7 @@ test('restore test: a snapshot that restores and serves', (t) => {
   t.deepEqual(parseRestoreTest(RESTORED), { ok: true, snapshotRevision: 21, totalKey: 24, revision: 21, keys: 20, hash: 3171532503 });
 });
 
-const FAILED: Array<[string, string, string, RegExp]> = [
+const FAILED: Array<[string, string, 'status' | 'restore' | 'serve' | 'scratch', RegExp]> = [
   ['bytes flipped: the restore checks the hash', `@status\n{"hash":1,"revision":21,"totalKey":24,"totalSize":20480}\n@rc 0\n@restore\nError: expected sha256 [9 102], got [118 18]\n@rc 1\n`, 'restore', /does not restore: Error: expected sha256/],
   ['not a snapshot at all', '@status\nError: invalid database\n@rc 1\n', 'status', /not an etcd snapshot: Error: invalid database/],
   ['restored but never served', `@status\n{"hash":1,"revision":21,"totalKey":24,"totalSize":20480}\n@rc 0\n@restore\nok\n@rc 0\n@count\nError: context deadline exceeded\n@rc 1\n@hashkv\n@rc 1\n@log\npanic: boom\n@rc 0\n`, 'serve', /did not serve it: Error: context deadline exceeded \(etcd: panic: boom\)/],
