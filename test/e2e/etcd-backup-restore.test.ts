@@ -27,7 +27,10 @@ import {
   type PlaybookRun,
 } from '../helpers/etcd.js';
 import { putKeys, valuesUnder } from '../helpers/etcd-keys.js';
-import { labSsh, labSshOk } from '../helpers/lab.js';
+import { labSsh, labSshOk, useLab } from '../helpers/lab.js';
+
+// a lab of its own: this group kills and wipes machines
+useLab('backup');
 
 const BACKUP_DIR = path.join(ROOT, 'clusters', CLUSTER_NAME, 'backup');
 const SCHEDULE = ['-e', 'etcd_backup_schedule=hourly'];
