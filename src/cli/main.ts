@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EzplayError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { registerEtcdBackupCommands } from './etcd-backup-command.js';
 import { registerLabCommands } from './lab.js';
 import {
   registerDocCommand,
@@ -43,6 +44,7 @@ function program(): Command {
   registerDocCommand(cli);
   registerNewRoleCommand(cli);
   registerTestCommand(cli);
+  registerEtcdBackupCommands(cli, result);
   return cli;
 }
 

@@ -9,6 +9,12 @@ import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
+import { etcdBackup } from './etcd/backup.js';
+import { etcdBackupFetch } from './etcd/backup-fetch.js';
+import { etcdBackupSource } from './etcd/backup-source.js';
+import { etcdRestoreData } from './etcd/restore-data.js';
+import { etcdRestorePlan } from './etcd/restore-plan-module.js';
+import { etcdSnapshotVerify } from './etcd/snapshot-verify.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
@@ -62,6 +68,12 @@ const modules: Module<any>[] = [
   etcdHealth,
   etcdMember,
   etcdSnapshot,
+  etcdBackup,
+  etcdBackupFetch,
+  etcdBackupSource,
+  etcdRestoreData,
+  etcdRestorePlan,
+  etcdSnapshotVerify,
   uri,
   user,
   group,

@@ -11,6 +11,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { currentLabName } from '../../src/lab/paths.js';
 import { ensureLab, LAB_HOSTS, labSsh, labSshOk, useLab } from './lab.js';
 
 /** The etcd tests' own lab: no other test resets its machines. */
@@ -130,7 +131,8 @@ export async function fingerprints(lab: LabInfo): Promise<Record<string, string>
 export async function etcdLab(): Promise<LabInfo> {
   const info = await ensureLab();
   const machines = info.machines.slice(0, LAB_HOSTS);
-  const inventoryPath = path.join(tmpdir(), 'ezplay-e2e-etcd-inventory');
+  // one per lab: labs side by side must never read each other's member list
+  const inventoryPath = path.join(tmpdir(), `ezplay-e2e-etcd-inventory${currentLabName() ? `-${currentLabName()}` : ''}`);
   writeFileSync(inventoryPath, inventoryVariant(info, machines.map((m) => m.address)));
   return { ...info, machines, inventoryPath };
 }
