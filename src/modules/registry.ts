@@ -37,6 +37,7 @@ import { firewalld } from './firewall/firewalld-module.js';
 import { ufw } from './firewall/ufw-module.js';
 import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
+import { addHostModule, groupByModule } from './inventory-changes.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -73,6 +74,8 @@ const modules: Module<any>[] = [
   ufw,
   iptables,
   waitFor,
+  groupByModule,
+  addHostModule,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -136,8 +136,16 @@ export interface Plan {
   afterApply?: (outputs: ExecResult[]) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** variables set on the host (set_fact, setup) */
   facts?: Record<string, unknown>;
+  /** changes to the run's in-memory inventory (group_by, add_host), applied by the engine */
+  inventory?: InventoryChange;
   msg?: string;
   warnings?: string[];
+}
+
+/** Groups are made first (under their parents), then hosts join them. */
+export interface InventoryChange {
+  groups: Array<{ name: string; parents: string[] }>;
+  hosts: Array<{ name: string; groups: string[]; vars: Record<string, unknown> }>;
 }
 
 // --------------------------------------------------------------- the host
