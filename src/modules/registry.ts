@@ -38,6 +38,7 @@ import { ufw } from './firewall/ufw-module.js';
 import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
 import { addHostModule, groupByModule } from './inventory-changes.js';
+import { includeVarsModule } from './include-vars.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -76,6 +77,7 @@ const modules: Module<any>[] = [
   waitFor,
   groupByModule,
   addHostModule,
+  includeVarsModule,
 ];
 
 const byName = new Map<string, Module<any>>();
