@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ModuleError, type SourcePos } from '../errors.js';
 import type { Become, Connection } from '../connection/types.js';
 import { parseStat, statCommand } from '../modules/host-probes.js';
+import { readVarsFileSync } from '../load/vars-file.js';
 import type { HostContext, ProgressUpdate } from '../modules/types.js';
 
 export interface HostContextOptions {
@@ -68,6 +69,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
       }
       return found;
     },
+    readVars: (file) => readVarsFileSync(file),
     render(text, source) {
       if (!o.render) return text;
       return o.render(text, source ?? o.pos);

@@ -11,6 +11,7 @@ import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js
 import { loadDynamicInclude } from './includes.js';
 import { loopItems } from './loop.js';
 import { progressEmitter } from './progress.js';
+import { canonicalModuleName } from '../modules/registry.js';
 import type { BlockNode, Node, TaskNode } from '../load/model.js';
 import { ConnectionError } from '../errors.js';
 import type { HostStatus } from './events.js';
@@ -130,7 +131,8 @@ export class PlayRunner {
     if (task.include) return this.include(task, hosts);
     let targets = this.active(hosts);
     if (targets.length === 0) return;
-    const runOnce = keywordOn(task.runOnce);
+    // add_host adds one host per task (or per loop item), not one per play host: Ansible's bypass_host_loop
+    const runOnce = keywordOn(task.runOnce) || canonicalModuleName(task.module) === 'add_host';
     if (runOnce) targets = targets.slice(0, 1);
     const name = task.name ?? task.module;
     this.events.emit({ type: 'task_start', name, module: task.module, role: task.role?.name, handler, pos: task.pos, hosts: targets });

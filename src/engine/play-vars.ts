@@ -33,7 +33,7 @@ function merged(roles: RoleInfo[], pick: (r: RoleInfo) => Record<string, unknown
 export class PlayVars {
   private readonly roleDefaults: Record<string, unknown>;
   private readonly roleVars: Record<string, unknown>;
-  private readonly groups: Record<string, string[]>;
+  private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
 
   constructor(private readonly scope: PlayScope) {
@@ -41,6 +41,12 @@ export class PlayVars {
     this.roleDefaults = merged(scope.play.roles, (r) => r.defaults);
     this.roleVars = merged(scope.play.roles, (r) => r.vars);
     this.groups = scope.inventory.groupsMap();
+  }
+
+  /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
+  inventoryChanged(): void {
+    this.groups = this.scope.inventory.groupsMap();
+    this.inventoryLayers.clear();
   }
 
   private inventoryLayersOf(host: string): VarLayer[] {

@@ -6,6 +6,7 @@ import { ConnectionError } from '../errors.js';
 import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
 import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
+import type { InventoryChange } from '../modules/types.js';
 import { toBool } from '../modules/args.js';
 import type { ConnectionPool } from './connections.js';
 import type { HostState } from './host-state.js';
@@ -97,4 +98,22 @@ export function becomeFor(
   const user = task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root');
   const password = rt.options.becomePassword ?? settings.becomePassword;
   return { user, ...(password ? { password } : {}) };
+}
+
+/**
+ * group_by/add_host: the run's inventory gains groups and hosts, as
+ * Ansible's in-memory inventory does; the files stay as they are.
+ */
+export function applyInventoryChange(rt: PlayRuntime, change: InventoryChange): void {
+  const inventory = rt.options.inventory;
+  for (const group of change.groups) {
+    inventory.addGroup(group.name);
+    for (const parent of group.parents) if (parent !== 'all') inventory.addChild(parent, group.name);
+  }
+  for (const host of change.hosts) {
+    if (host.groups.length === 0 && !inventory.getHost(host.name)) inventory.addHost(host.name);
+    for (const group of host.groups) inventory.addHost(host.name, group);
+    if (Object.keys(host.vars).length) inventory.setHostVars(host.name, host.vars);
+  }
+  rt.vars.inventoryChanged();
 }

@@ -16,7 +16,7 @@ import type { HostStatus } from './events.js';
 import { createHostContext } from './host-context.js';
 import { loopItems } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
-import { addPhase, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
+import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -254,6 +254,7 @@ export class TaskRunner {
     const plan: Plan = await module.plan(ctx, args);
     addPhase(this.rt, 'plan', performance.now() - t0);
     if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
+    if (plan.inventory) applyInventoryChange(this.rt, plan.inventory);
     for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
     const base = { ...plan.result, ...(plan.msg ? { msg: plan.msg } : {}) };
     const diff = plan.diff?.length ? plan.diff : undefined;

@@ -93,6 +93,5 @@ export const ENGINE_ACTIONS = new Set<string>([
   'import_tasks',
   'include_role',
   'import_role',
-  'include_vars',
   'include',
 ]);

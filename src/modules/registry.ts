@@ -43,6 +43,8 @@ import { firewalld } from './firewall/firewalld-module.js';
 import { ufw } from './firewall/ufw-module.js';
 import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
+import { addHostModule, groupByModule } from './inventory-changes.js';
+import { includeVarsModule } from './include-vars.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -85,6 +87,9 @@ const modules: Module<any>[] = [
   ufw,
   iptables,
   waitFor,
+  groupByModule,
+  addHostModule,
+  includeVarsModule,
 ];
 
 const byName = new Map<string, Module<any>>();

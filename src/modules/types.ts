@@ -136,8 +136,16 @@ export interface Plan {
   afterApply?: (outputs: ExecResult[]) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** variables set on the host (set_fact, setup) */
   facts?: Record<string, unknown>;
+  /** changes to the run's in-memory inventory (group_by, add_host), applied by the engine */
+  inventory?: InventoryChange;
   msg?: string;
   warnings?: string[];
+}
+
+/** Groups are made first (under their parents), then hosts join them. */
+export interface InventoryChange {
+  groups: Array<{ name: string; parents: string[] }>;
+  hosts: Array<{ name: string; groups: string[]; vars: Record<string, unknown> }>;
 }
 
 // --------------------------------------------------------------- the host
@@ -168,6 +176,8 @@ export interface HostContext {
   stat(path: string): Promise<FileStat | null>;
   /** Finds `name` on the controller in the role's `kind/` folder, then beside the playbook; throws when missing. */
   findFile(kind: 'files' | 'templates', name: string): string;
+  /** Reads a variables file (YAML or JSON) on the controller, as vars_files does; absent in some tests. */
+  readVars?(file: string): Record<string, unknown>;
   /** Renders a Jinja2 template text with the host's variables. */
   render(text: string, source?: SourcePos): string;
   /** Evaluates a bare Jinja2 expression (`result.rc == 0`) with the host's variables. */

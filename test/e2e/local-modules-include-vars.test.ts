@@ -1,0 +1,55 @@
+/**
+ * include_vars on the local connection: a file (free form and `file:`),
+ * a folder in name order, `name:`, the role's vars/ found first, and the
+ * precedence over play vars, as in Ansible.
+ */
+import test from 'ava';
+import { LOCAL_INVENTORY, project, runLocal } from '../helpers/run-local.js';
+import { read } from '../helpers/local-hosts.js';
+
+test('include_vars: file, dir, name and role vars/ reach later tasks', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'vars/main.yml': 'color: red\nsize: 1\n',
+    'vars/other.json': '{"shape": "round"}',
+    'conf.d/10-a.yml': 'order: [a]\nlast: a\n',
+    'conf.d/20-b.yaml': 'last: b\n',
+    'conf.d/sub/30-c.yml': 'deep: c\n',
+    'conf.d/README': 'not variables',
+    'roles/r/vars/main.yml': 'from_role: yes\n',
+    'roles/r/vars/own.yml': 'role_file: own\n',
+    'roles/r/tasks/main.yml': '- include_vars: own.yml\n- copy: { dest: "$DIR/role", content: "{{ role_file }}" }\n',
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  vars:
+    color: blue
+  tasks:
+    - include_vars: main.yml
+    - include_vars:
+        file: other.json
+        name: loaded
+    - include_vars:
+        dir: conf.d
+        ignore_unknown_extensions: true
+      register: confd
+    - include_role: { name: r }
+    - copy:
+        dest: $DIR/out
+        content: "{{ color }} {{ size }} {{ loaded.shape }} {{ last }} {{ deep }} {{ confd.ansible_included_var_files | map('basename') | join(',') }}"
+`,
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'out'), 'red 1 round b c 10-a.yml,20-b.yaml,30-c.yml', 'included vars win over play vars; later files win');
+  t.is(read(dir, 'role'), 'own');
+});
+
+test('include_vars: a missing file fails the task naming where it looked; an unknown argument is refused at load', async (t) => {
+  const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: nope.yml\n' });
+  const run = await runLocal(dir);
+  t.true(run.summary.failed);
+  t.regex(run.output, /could not find 'nope\.yml' \(looked in .*vars\/nope\.yml/);
+  const bad = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: { file: a.yml, bogus: 1 }\n' });
+  await t.throwsAsync(runLocal(bad), { message: /include_vars: unsupported argument 'bogus'/ });
+});
