@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError, type SourcePos } from '../errors.js';
 import type { Become, Connection } from '../connection/types.js';
-import { parseStat, statCommand } from '../modules/host-probes.js';
+import { FactGatherer } from '../facts/gather.js';
+import { fileStatOf, pathsFact } from '../facts/paths.js';
+import type { PlannedState } from '../facts/planned.js';
 import type { HostContext } from '../modules/types.js';
 
 export interface HostContextOptions {
@@ -14,8 +16,8 @@ export interface HostContextOptions {
   conn: Connection;
   vars: Record<string, unknown>;
   become?: Become | undefined;
-  check?: boolean;
-  diff?: boolean;
+  /** check mode: what earlier planned steps on this host would have made; facts answer from it */
+  planned?: PlannedState | undefined;
   runId: string;
   pos?: SourcePos | undefined;
   roleDir?: string | undefined;
@@ -34,22 +36,27 @@ export function createHostContext(o: HostContextOptions): HostContext {
     ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}),
     ...(extra.cwd ? { cwd: extra.cwd } : {}),
   });
+  const facts = new FactGatherer((command) => o.conn.exec(command, execOpts()), o.planned, o.pos);
   return {
     host: o.host,
     vars: o.vars,
     become,
-    check: o.check ?? false,
-    diff: o.diff ?? false,
     runId: o.runId,
     pos: o.pos,
     roleDir: o.roleDir,
     playbookDir: o.playbookDir,
+    gather: (fact, args, options) => facts.gather(fact, args, options),
+    gatherAll: (requests, options) => facts.gatherAll(requests, options),
     probe: (command, options) => o.conn.exec(command, execOpts(options)),
-    readFile: (file) => o.conn.get(file, become ? { become } : {}),
+    async readFile(file) {
+      const planned = o.planned?.path(file);
+      if (planned?.type === 'absent') return null;
+      if (planned?.type === 'file' && planned.content) return planned.content;
+      return o.conn.get(file, become ? { become } : {});
+    },
     async stat(file) {
-      const res = await o.conn.exec(statCommand(file), execOpts());
-      if (res.rc !== 0) throw new ModuleError(`stat ${file}: ${res.stderr.trim()}`, {}, o.pos);
-      return parseStat(res.stdout);
+      const [found] = await facts.gather(pathsFact, [{ path: file }]);
+      return found ? fileStatOf(found) : null;
     },
     findFile(kind, name) {
       if (path.isAbsolute(name)) {

@@ -19,6 +19,7 @@ import { rollbackEntries, type RollbackResult } from './rollback.js';
 import { pruneEarlierRuns } from './prune.js';
 import type { ConnectionSpec } from '../connection/types.js';
 import { newController, type PlayRuntime } from './runtime.js';
+import { PlannedState } from '../facts/planned.js';
 
 export interface RunSummary {
   runId: string;
@@ -62,6 +63,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const controller = newController();
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
+  const planned = new Map<string, PlannedState>();
   const startAt = { task: options.startAtTask };
   const events = options.events;
   events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
@@ -82,7 +84,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
       for (const batch of splitBatches(hosts, sizes)) {
         const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, renderer });
-        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases, startAt };
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases, startAt, planned };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
       }
