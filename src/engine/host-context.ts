@@ -2,7 +2,7 @@
  * Builds the HostContext a module plans with: read-only access to one host
  * through its connection, and controller-side lookups for the task's role.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError, type SourcePos } from '../errors.js';
 import type { Become, Connection } from '../connection/types.js';
@@ -18,6 +18,8 @@ export interface HostContextOptions {
   become?: Become | undefined;
   /** check mode: what earlier planned steps on this host would have made; facts answer from it */
   planned?: PlannedState | undefined;
+  /** check mode: the same for the controller (files that findFile finds) */
+  controllerPlanned?: PlannedState | undefined;
   runId: string;
   pos?: SourcePos | undefined;
   roleDir?: string | undefined;
@@ -58,9 +60,16 @@ export function createHostContext(o: HostContextOptions): HostContext {
       const [found] = await facts.gather(pathsFact, [{ path: file }]);
       return found ? fileStatOf(found) : null;
     },
+    readControllerFile(file) {
+      const planned = o.controllerPlanned?.path(file);
+      if (planned?.type === 'file' && planned.content) return planned.content;
+      return readFileSync(file);
+    },
     findFile(kind, name) {
+      // in check mode a file an earlier task would write on the controller counts as found
+      const exists = (file: string) => existsSync(file) || !!o.controllerPlanned?.path(file)?.content;
       if (path.isAbsolute(name)) {
-        if (existsSync(name)) return name;
+        if (exists(name)) return name;
         throw new ModuleError(`could not find '${name}' on the controller`, {}, o.pos);
       }
       const candidates = [
@@ -68,7 +77,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
         path.join(o.playbookDir, kind, name),
         path.join(o.playbookDir, name),
       ];
-      const found = candidates.find((c) => existsSync(c));
+      const found = candidates.find((c) => exists(c));
       if (!found) {
         throw new ModuleError(`could not find '${name}' (looked in ${candidates.join(', ')})`, {}, o.pos);
       }

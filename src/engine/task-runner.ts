@@ -192,6 +192,7 @@ export class TaskRunner {
       vars,
       become,
       planned: check ? plannedStateFor(this.rt.planned, overlayKey) : undefined,
+      controllerPlanned: check ? plannedStateFor(this.rt.planned, CONTROLLER) : undefined,
       runId: this.rt.journal.runId,
       pos: task.pos,
       roleDir: task.role?.dir,

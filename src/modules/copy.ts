@@ -3,7 +3,7 @@
  * already on the host) to dest. Compared by sha256, so an unchanged file
  * costs one probe and no upload.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
@@ -133,7 +133,7 @@ export const copyModule = defineModule<CopyArgs>({
     let bytes: Buffer;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
-      if (statSync(local).isDirectory()) {
+      if (existsSync(local) && statSync(local).isDirectory()) {
         return planCopyTree(ctx, {
           src: args.src,
           localDir: local,
@@ -144,7 +144,7 @@ export const copyModule = defineModule<CopyArgs>({
           force: args.force,
         });
       }
-      bytes = readFileSync(local);
+      bytes = ctx.readControllerFile(local);
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,

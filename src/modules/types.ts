@@ -186,6 +186,12 @@ export interface HostContext {
   readFile(path: string): Promise<Buffer | null>;
   /** lstat of a path on the host; null when absent. */
   stat(path: string): Promise<FileStat | null>;
+  /**
+   * Reads a file on the controller (one findFile found); in check mode, the
+   * bytes an earlier task would have written there (a certificate the cert
+   * task would issue).
+   */
+  readControllerFile(path: string): Buffer;
   /** Finds `name` on the controller in the role's `kind/` folder, then beside the playbook; throws when missing. */
   findFile(kind: 'files' | 'templates', name: string): string;
   /** Renders a Jinja2 template text with the host's variables. */

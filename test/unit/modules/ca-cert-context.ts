@@ -64,6 +64,7 @@ export class MemoryHost {
         if (this.dirs.has(path)) return { exists: true, type: 'directory', mode: 0o755, owner: 'root', group: 'root', size: 4096 };
         return null;
       },
+      readControllerFile: unsupported('readControllerFile'),
       findFile: unsupported('findFile'),
       render: (text) => text,
       evaluate: unsupported('evaluate'),
