@@ -2,12 +2,14 @@
  * Builds the HostContext a module plans with: read-only access to one host
  * through its connection, and controller-side lookups for the task's role.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError, type SourcePos } from '../errors.js';
 import type { Become, Connection } from '../connection/types.js';
-import { parseStat, statCommand } from '../modules/host-probes.js';
 import { readVarsFileSync } from '../load/vars-file.js';
+import { FactGatherer } from '../facts/gather.js';
+import { fileStatOf, pathsFact } from '../facts/paths.js';
+import type { PlannedState } from '../facts/planned.js';
 import type { HostContext, ProgressUpdate } from '../modules/types.js';
 
 export interface HostContextOptions {
@@ -15,8 +17,10 @@ export interface HostContextOptions {
   conn: Connection;
   vars: Record<string, unknown>;
   become?: Become | undefined;
-  check?: boolean;
-  diff?: boolean;
+  /** check mode: what earlier planned steps on this host would have made; facts answer from it */
+  planned?: PlannedState | undefined;
+  /** check mode: the same for the controller (files that findFile finds) */
+  controllerPlanned?: PlannedState | undefined;
   runId: string;
   pos?: SourcePos | undefined;
   roleDir?: string | undefined;
@@ -36,26 +40,38 @@ export function createHostContext(o: HostContextOptions): HostContext {
     ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}),
     ...(extra.cwd ? { cwd: extra.cwd } : {}),
   });
+  const facts = new FactGatherer((command) => o.conn.exec(command, execOpts()), o.planned, o.pos);
   return {
     host: o.host,
     vars: o.vars,
     become,
-    check: o.check ?? false,
-    diff: o.diff ?? false,
     runId: o.runId,
     pos: o.pos,
     roleDir: o.roleDir,
     playbookDir: o.playbookDir,
+    gather: (fact, args, options) => facts.gather(fact, args, options),
+    gatherAll: (requests, options) => facts.gatherAll(requests, options),
     probe: (command, options) => o.conn.exec(command, execOpts(options)),
-    readFile: (file) => o.conn.get(file, become ? { become } : {}),
+    async readFile(file) {
+      const planned = o.planned?.path(file);
+      if (planned?.type === 'absent') return null;
+      if (planned?.type === 'file' && planned.content) return planned.content;
+      return o.conn.get(file, become ? { become } : {});
+    },
     async stat(file) {
-      const res = await o.conn.exec(statCommand(file), execOpts());
-      if (res.rc !== 0) throw new ModuleError(`stat ${file}: ${res.stderr.trim()}`, {}, o.pos);
-      return parseStat(res.stdout);
+      const [found] = await facts.gather(pathsFact, [{ path: file }]);
+      return found ? fileStatOf(found) : null;
+    },
+    readControllerFile(file) {
+      const planned = o.controllerPlanned?.path(file);
+      if (planned?.type === 'file' && planned.content) return planned.content;
+      return readFileSync(file);
     },
     findFile(kind, name) {
+      // in check mode a file an earlier task would write on the controller counts as found
+      const exists = (file: string) => existsSync(file) || !!o.controllerPlanned?.path(file)?.content;
       if (path.isAbsolute(name)) {
-        if (existsSync(name)) return name;
+        if (exists(name)) return name;
         throw new ModuleError(`could not find '${name}' on the controller`, {}, o.pos);
       }
       const candidates = [
@@ -63,7 +79,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
         path.join(o.playbookDir, kind, name),
         path.join(o.playbookDir, name),
       ];
-      const found = candidates.find((c) => existsSync(c));
+      const found = candidates.find((c) => exists(c));
       if (!found) {
         throw new ModuleError(`could not find '${name}' (looked in ${candidates.join(', ')})`, {}, o.pos);
       }

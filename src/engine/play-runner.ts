@@ -4,7 +4,7 @@
  * done. Blocks catch failures in rescue, handlers run at flush points.
  */
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
-import { mapLimit } from './connections.js';
+import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
 import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';

@@ -18,6 +18,7 @@ import { undoRun, type RollbackResult } from './rollback.js';
 import { pruneEarlierRuns } from './prune.js';
 import { HostReach } from './reach.js';
 import type { PlayRuntime } from './runtime.js';
+import { PlannedState } from '../facts/planned.js';
 
 export interface RunSummary {
   runId: string;
@@ -67,6 +68,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, share
   const { pool, controller } = reach;
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
+  const planned = new Map<string, PlannedState>();
   const startAt = { task: options.startAtTask };
   const events = options.events;
   events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
@@ -87,7 +89,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, share
       const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
       for (const batch of splitBatches(hosts, sizes)) {
         const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, renderer });
-        const rt: PlayRuntime = { options, play, playIndex, vars, journal, reach, pool, hosts: states, controller, notified: new Map(), phases, startAt };
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, reach, pool, hosts: states, controller, notified: new Map(), phases, startAt, planned };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
       }

@@ -8,6 +8,7 @@ import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
 import type { InventoryChange } from '../modules/types.js';
 import { toBool } from '../modules/args.js';
+import type { PlannedState } from '../facts/planned.js';
 import type { ConnectionPool } from './connections.js';
 import type { HostState } from './host-state.js';
 import type { RunJournal } from './journal.js';
@@ -32,6 +33,8 @@ export interface PlayRuntime {
   phases: Record<string, number>;
   /** --start-at-task for the whole run: cleared once the task is reached, so later batches and plays run in full */
   startAt: { task: string | undefined };
+  /** check mode: per target (host name, or the controller), what the tasks planned so far would have made */
+  planned: Map<string, PlannedState>;
 }
 
 export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {

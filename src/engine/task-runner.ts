@@ -8,11 +8,12 @@ import { ConnectionError, EzplayError, ModuleError, type SourcePos } from '../er
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
-import type { Diff, Module, Plan } from '../modules/types.js';
+import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection } from '../connection/types.js';
 import { OMIT } from '../template/index.js';
 import { applySteps } from './apply-steps.js';
 import type { HostStatus } from './events.js';
+import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
 import { loopItems } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
@@ -186,13 +187,15 @@ export class TaskRunner {
     const taskName = task.name ?? task.module;
     const progress = progressEmitter(this.rt.options.events, { key: `${taskName}@${host}`, host, task: taskName });
 
-    const ctx = createHostContext({
+    const overlayKey = target.conn === this.rt.controller ? CONTROLLER : target.name;
+    // a new context per attempt: until/retries read the host again, not the cached facts
+    const newContext = () => createHostContext({
       host,
       conn: target.conn,
       vars,
       become,
-      check,
-      diff: showDiff,
+      planned: check ? plannedStateFor(this.rt.planned, overlayKey) : undefined,
+      controllerPlanned: check ? plannedStateFor(this.rt.planned, CONTROLLER) : undefined,
       runId: this.rt.journal.runId,
       pos: task.pos,
       roleDir: task.role?.dir,
@@ -213,7 +216,7 @@ export class TaskRunner {
         attempt++;
         let out: { result: Record<string, unknown>; diff?: Diff[] };
         try {
-          out = await this.once(module, ctx, args, task, host, target, { check, become, env, progress });
+          out = await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
@@ -243,12 +246,18 @@ export class TaskRunner {
 
   private async once(
     module: Module<any>,
-    ctx: ReturnType<typeof createHostContext>,
+    ctx: HostContext,
     args: Record<string, unknown>,
     task: TaskNode,
     host: string,
     target: { conn: Connection; name: string },
-    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined; progress: ProgressSink },
+    how: {
+      check: boolean;
+      become: ReturnType<typeof becomeFor>;
+      env: Record<string, string> | undefined;
+      progress: ProgressSink;
+      overlayKey: string;
+    },
   ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
     const t0 = performance.now();
     const plan: Plan = await module.plan(ctx, args);
@@ -261,6 +270,7 @@ export class TaskRunner {
     if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
     if (how.check) {
       if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'skipped in check mode: the command cannot report its effect' } };
+      recordPlanned(this.rt.planned, how.overlayKey, plan);
       return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
     }
     const t1 = performance.now();

@@ -4,9 +4,11 @@
  * A command builder plus a pure parser, so the parser is tested from
  * captured output.
  */
-import { ModuleError } from '../errors.js';
+import { createHash } from 'node:crypto';
 import { sh } from '../shell/quote.js';
 import type { FileStat } from '../connection/types.js';
+import type { PlannedPath, PlannedState } from './planned.js';
+import { defineFact, FactError } from './types.js';
 
 export type ChecksumAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
@@ -148,12 +150,76 @@ export function parsePathFacts(requests: readonly FactsRequest[], stdout: string
   });
 }
 
-/** Runs the probe through `probe` (ctx.probe) and parses it. */
-export async function probePaths(
-  probe: (command: string) => Promise<{ rc: number; stdout: string; stderr: string }>,
-  requests: readonly FactsRequest[],
-): Promise<PathFacts[]> {
-  const res = await probe(pathFactsCommand(requests));
-  if (res.rc !== 0) throw new ModuleError(`probing ${requests.map((r) => r.path).join(', ')}: ${res.stderr.trim()}`, { rc: res.rc });
-  return parsePathFacts(requests, res.stdout);
+/**
+ * The one stat probe: type, mode, owner, size, times and, as asked, a
+ * checksum, the bytes and the access bits of each path, or for a missing one
+ * the nearest folder above it. Every module that looks at files asks it.
+ */
+export const pathsFact = defineFact<readonly FactsRequest[], PathFacts[]>({
+  name: 'paths',
+  command: (requests) => pathFactsCommand(requests),
+  parse(out, requests) {
+    if (out.rc !== 0) throw new FactError(`probing ${requests.map((r) => r.path).join(', ')}: ${out.stderr.trim()}`, out.rc);
+    return parsePathFacts(requests, out.stdout);
+  },
+  planned: (facts, state, requests) => facts.map((f, i) => plannedPathFacts(f, requests[i] as FactsRequest, state)),
+});
+
+/** One path's facts as they would be once the planned steps had run. */
+export function plannedPathFacts(facts: PathFacts, request: FactsRequest, state: PlannedState): PathFacts {
+  const planned = state.path(facts.realPath) ?? state.path(request.path);
+  if (!planned) {
+    if (facts.stat) return facts;
+    const ancestor = state.ancestor(facts.realPath, facts.ancestor);
+    return ancestor === undefined ? facts : { ...facts, ancestor };
+  }
+  if (planned.type === 'absent') {
+    const { stat: _s, checksum: _c, content: _b, linkTarget: _l, access: _a, ...rest } = facts;
+    // a path that exists has its folder above it
+    const existing = facts.stat ? facts.realPath.replace(/\/[^/]*$/, '') || '/' : facts.ancestor;
+    return { ...rest, stat: null, ancestor: state.ancestor(facts.realPath, existing) ?? '/' };
+  }
+  const out: PathFacts = { path: facts.path, realPath: facts.realPath, stat: plannedStat(planned, facts.stat) };
+  if (planned.type === 'link' && planned.target !== undefined) out.linkTarget = planned.target;
+  const content = planned.type === 'file' ? (planned.content ?? (facts.stat?.type === 'file' ? facts.content : undefined)) : undefined;
+  if (request.checksum && planned.type === 'file') {
+    const sum = planned.content ? createHash(request.checksum).update(planned.content).digest('hex') : facts.stat?.type === 'file' && !('content' in planned) ? facts.checksum : undefined;
+    if (sum !== undefined) out.checksum = sum;
+  }
+  if (request.content && content) out.content = content;
+  if (request.access) out.access = facts.access ?? 'rwx';
+  return out;
+}
+
+function plannedStat(p: PlannedPath, was: PathStat | null): PathStat {
+  const kind = p.type === 'directory' ? 'directory' : p.type === 'link' ? 'symbolic link' : 'regular file';
+  const same = was && was.type === p.type ? was : undefined;
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    kind,
+    type: p.type === 'absent' ? 'other' : p.type,
+    mode: p.mode ?? same?.mode ?? (p.type === 'directory' ? 0o755 : 0o644),
+    owner: p.owner ?? same?.owner ?? 'root',
+    group: p.group ?? same?.group ?? 'root',
+    size: p.content?.length ?? same?.size ?? 0,
+    uid: same?.uid ?? 0,
+    gid: same?.gid ?? 0,
+    inode: same?.inode ?? 0,
+    dev: same?.dev ?? 0,
+    nlink: same?.nlink ?? 1,
+    atime: same?.atime ?? now,
+    mtime: same?.mtime ?? now,
+    ctime: same?.ctime ?? now,
+    atimeText: same?.atimeText ?? '',
+    mtimeText: same?.mtimeText ?? '',
+  };
+}
+
+/** The short stat the connection layer speaks of (HostContext.stat). */
+export function fileStatOf(facts: PathFacts): FileStat | null {
+  const s = facts.stat;
+  if (!s) return null;
+  const stat: FileStat = { exists: true, type: s.type, mode: s.mode, owner: s.owner, group: s.group, size: s.size };
+  if (s.type === 'link' && facts.linkTarget !== undefined) stat.target = facts.linkTarget;
+  return stat;
 }

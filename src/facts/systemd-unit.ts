@@ -3,7 +3,9 @@
  * functions (tested from captured `systemctl show` output).
  */
 import { sh } from '../shell/quote.js';
+import { UNIT_DIRS, unitName, type PlannedState } from './planned.js';
 import { batchProbe, parseSections, section } from './sections.js';
+import { defineFact, FactError } from './types.js';
 
 export type SystemdScope = 'system' | 'user';
 
@@ -112,4 +114,36 @@ export function cannotBeDisabled(f: UnitFacts): boolean {
 
 export function isRunning(f: UnitFacts): boolean {
   return f.activeState === 'active' || f.activeState === 'activating' || f.activeState === 'reloading';
+}
+
+/** One unit as systemd sees it: `systemctl show` and `systemctl is-enabled`. */
+export const unitFact = defineFact<{ name: string; scope: SystemdScope }, UnitFacts>({
+  name: 'systemd_unit',
+  command: ({ name, scope }) => unitProbeCommand(name, scope),
+  parse(out, { name }) {
+    try {
+      return parseUnitFacts(out.stdout, name);
+    } catch (error) {
+      if (error instanceof SystemctlUnavailable) throw new FactError(`systemctl: ${error.message}`, out.rc);
+      throw error;
+    }
+  },
+  planned: (facts, state, { name, scope }) => (scope === 'system' ? plannedUnit(facts, state, name) : facts),
+});
+
+/** A unit whose file an earlier task writes is known (disabled, inactive) until the plan says more. */
+export function plannedUnit(facts: UnitFacts, state: PlannedState, name: string): UnitFacts {
+  const id = unitName(name);
+  const file = UNIT_DIRS.map((dir) => state.path(`${dir}/${id}`)).find((p) => p !== undefined);
+  const unit = state.unit(id);
+  if (!file && !unit) return facts;
+  let out = { ...facts, status: { ...facts.status } };
+  if (file?.type === 'absent') return { ...out, loadState: 'not-found', isEnabled: '', isEnabledRc: 1, activeState: 'inactive', subState: 'dead' };
+  if (file && !unitFound(facts)) {
+    out = { ...out, id, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled', isEnabled: 'disabled', isEnabledRc: 1, needDaemonReload: false };
+  }
+  if (unit?.masked !== undefined) out = { ...out, ...(unit.masked ? { loadState: 'masked', isEnabled: 'masked', isEnabledRc: 1 } : out.loadState === 'masked' ? { loadState: 'loaded', isEnabled: 'disabled', isEnabledRc: 1 } : {}) };
+  if (unit?.enabled !== undefined) out = { ...out, isEnabled: unit.enabled ? 'enabled' : 'disabled', isEnabledRc: unit.enabled ? 0 : 1, unitFileState: unit.enabled ? 'enabled' : 'disabled' };
+  if (unit?.active !== undefined) out = { ...out, activeState: unit.active ? 'active' : 'inactive', subState: unit.active ? 'running' : 'dead' };
+  return out;
 }

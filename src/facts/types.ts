@@ -1,3 +1,5 @@
+import type { PlannedState } from './planned.js';
+
 /**
  * The facts layer: every read of a host is a fact, a read-only shell command
  * plus a pure parser of what it printed. Parsers are tested from captured
@@ -18,6 +20,22 @@ export interface Fact<A = void, T = unknown> {
   command(args: A): string;
   /** pure: from the command's output to the value */
   parse(out: FactOutput, args: A): T;
+  /**
+   * Check mode: the value as it would be once the steps planned so far had
+   * run (a folder an earlier task makes, a unit file an earlier template
+   * writes). Pure, like `parse`; facts without it answer as the host is.
+   */
+  planned?(value: T, state: PlannedState, args: A): T;
+}
+
+/** A fact's command could not read what it reads (not a "missing" answer): the task fails with this message. */
+export class FactError extends Error {
+  constructor(
+    message: string,
+    readonly rc?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Helper so each fact file gets its argument and value types checked. */

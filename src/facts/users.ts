@@ -3,7 +3,9 @@
  * parsed by pure functions (tested from captured `getent`/`id` output).
  */
 import { sh } from '../shell/quote.js';
+import type { PlannedState } from './planned.js';
 import { batchProbe, parseSections, section } from './sections.js';
+import { defineFact } from './types.js';
 
 export interface PasswdEntry {
   name: string;
@@ -103,3 +105,62 @@ export function parseUserFacts(stdout: string): UserFacts {
     homeExists: section(s, 'home').rc === 0,
   };
 }
+
+/** One user: passwd entry, groups, the groups a plan names, home and password state. */
+export const userFact = defineFact<UserProbeRequest, UserFacts>({
+  name: 'user',
+  command: (r) => userProbeCommand(r),
+  parse: (out) => parseUserFacts(out.stdout),
+  planned(facts, state, r) {
+    const knownGroups = new Map(facts.knownGroups);
+    for (const name of [r.name, ...r.groups]) {
+      const g = state.groups.get(name);
+      if (g?.exists && !knownGroups.has(name)) knownGroups.set(name, g.gid ?? -1);
+      if (g && !g.exists) knownGroups.delete(name);
+    }
+    const u = state.users.get(r.name);
+    if (!u) return { ...facts, knownGroups };
+    if (!u.exists) return { ...facts, knownGroups, entry: undefined, primaryGroup: undefined, groups: [] };
+    if (facts.entry) return { ...facts, knownGroups };
+    const primaryGroup = u.group ?? (knownGroups.has(r.name) ? r.name : undefined);
+    const entry: PasswdEntry = {
+      name: r.name,
+      uid: -1,
+      gid: primaryGroup !== undefined ? (knownGroups.get(primaryGroup) ?? -1) : -1,
+      comment: u.comment ?? '',
+      home: u.home ?? `/home/${r.name}`,
+      shell: u.shell ?? '/bin/sh',
+    };
+    return { ...facts, knownGroups, entry, primaryGroup, groups: [] };
+  },
+});
+
+export interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
+
+export function groupProbeCommand(name: string): string {
+  return sh`getent group ${name} || true`;
+}
+
+/** `getent group NAME`: `etcd:x:998:alice,bob`; undefined when absent. */
+export function parseGroupEntry(out: string): GroupEntry | undefined {
+  const f = (out.split('\n')[0] ?? '').trim().split(':');
+  if (f.length < 3 || !f[0]) return undefined;
+  return { name: f[0], gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
+}
+
+/** One group by name; undefined when absent. */
+export const groupFact = defineFact<string, GroupEntry | undefined>({
+  name: 'group',
+  command: (name) => groupProbeCommand(name),
+  parse: (out) => parseGroupEntry(out.stdout),
+  planned(entry, state: PlannedState, name) {
+    const g = state.groups.get(name);
+    if (!g) return entry;
+    if (!g.exists) return undefined;
+    return entry ?? { name, gid: g.gid ?? -1, members: [] };
+  },
+});

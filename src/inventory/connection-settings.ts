@@ -5,6 +5,7 @@
  * (so `ansible_ssh_port` beats `ansible_port` when both are set).
  */
 import { InventoryError } from '../errors.js';
+import { parseBoolean } from '../common/booleans.js';
 
 export interface ConnectionSettings {
   transport: 'ssh' | 'local';
@@ -83,9 +84,7 @@ function toPort(value: unknown): number {
 
 /** Ansible's boolean(): yes/no, true/false, on/off, 1/0, in any case. */
 export function toBoolean(value: unknown, name: string): boolean {
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (['yes', 'true', 'on', '1', 'y', 't'].includes(text)) return true;
-  if (['no', 'false', 'off', '0', 'n', 'f', ''].includes(text)) return false;
+  const b = parseBoolean(value);
+  if (b !== undefined) return b;
   throw new InventoryError(`${name} '${String(value)}' is not a boolean: use yes/no or true/false`);
 }

@@ -5,6 +5,7 @@
  * themselves overlap freely.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { mapLimit } from '../common/map-limit.js';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import type { ImageInfo } from './image.js';
@@ -23,19 +24,6 @@ export interface MachineSpec {
 
 const PREPARE_AT_ONCE = 8;
 
-/** Runs `fn` over `items` with at most `limit` running at a time; rejects with the first failure. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /**
  * Every systemd holds several inotify instances, all counted against root;

@@ -4,11 +4,10 @@
  * Ansible coerces them, defaults are filled in.
  */
 import { closest } from 'fastest-levenshtein';
+import { parseBoolean } from '../common/booleans.js';
 import { LoadError, type SourcePos } from '../errors.js';
 import type { ArgSchema, ArgSpec, ArgType } from './types.js';
 
-const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
-const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
 
 /** Permission bits as Ansible reads them: YAML ints are already octal-parsed, strings are octal. */
 export function parseMode(value: unknown): number | undefined {
@@ -20,11 +19,8 @@ export function parseMode(value: unknown): number | undefined {
 }
 
 export function toBool(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value !== 0;
-  const s = String(value).trim().toLowerCase();
-  if (TRUE.has(s)) return true;
-  if (FALSE.has(s)) return false;
+  const b = parseBoolean(value);
+  if (b !== undefined) return b;
   throw new Error(`'${String(value)}' is not a boolean (use yes/no or true/false)`);
 }
 

@@ -251,16 +251,8 @@ export const certModule = defineModule<CertArgs>({
       ctx.readFile(args.ca_cert), ctx.readFile(args.ca_key), readExisting(ctx, args.cert), readExisting(ctx, args.key),
     ]);
     if (!caCert || !caKey) {
-      const missing = !caCert ? args.ca_cert : args.ca_key;
-      // in check mode the ca task before this one only said it would create the CA
-      if (!ctx.check) throw new ModuleError(`the CA file ${missing} does not exist on ${ctx.host}`, {}, ctx.pos);
-      return {
-        changed: true,
-        diff: [{ subject: args.cert, kind: 'summary', before: cert.text ? 'present' : 'absent', after: `issued for CN '${args.common_name}' once ${missing} exists` }],
-        steps: [],
-        undo: [],
-        warnings: [`${missing} does not exist yet; the certificate cannot be checked in check mode`],
-      };
+      // in check mode a CA that the ca task before this one would create is read from the plan
+      throw new ModuleError(`the CA file ${!caCert ? args.ca_cert : args.ca_key} does not exist on ${ctx.host}`, {}, ctx.pos);
     }
     const ca = { certPem: caCert.toString('utf8'), keyPem: caKey.toString('utf8') };
 

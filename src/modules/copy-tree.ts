@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { probePaths } from '../facts/paths.js';
+import { pathsFact } from '../facts/paths.js';
 import { planContent, type Attributes } from './file-plans.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 
@@ -37,8 +37,8 @@ export interface TreeCopy {
 export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise<Plan> {
   const base = request.src.endsWith('/') ? request.dest : path.posix.join(request.dest, path.basename(request.localDir));
   const files = listTree(request.localDir);
-  const facts = await probePaths(
-    (c) => ctx.probe(c),
+  const facts = await ctx.gather(
+    pathsFact,
     files.map((rel) => ({ path: path.posix.join(base, rel), follow: true, checksum: 'sha256' as const })),
   );
   const diff: Diff[] = [];

@@ -3,12 +3,12 @@
  * already on the host) to dest. Compared by sha256, so an unchanged file
  * costs one probe and no upload.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { planCopyTree } from './copy-tree.js';
-import { probePaths } from '../facts/paths.js';
+import { pathsFact } from '../facts/paths.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
 import type { ArgSchema, HostContext, Plan, Step } from './types.js';
 import { defineModule } from './types.js';
@@ -60,7 +60,7 @@ function contentBytes(content: unknown): Buffer {
 /** remote_src: both files are on the host; the bytes never travel. */
 async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Promise<Plan> {
   const dest = args.dest.endsWith('/') ? path.posix.join(args.dest, path.basename(src)) : args.dest;
-  const [srcFacts, destFacts] = await probePaths((c) => ctx.probe(c), [
+  const [srcFacts, destFacts] = await ctx.gather(pathsFact, [
     { path: src, follow: true, checksum: 'sha256' },
     { path: dest, follow: true, checksum: 'sha256' },
   ]);
@@ -133,7 +133,7 @@ export const copyModule = defineModule<CopyArgs>({
     let bytes: Buffer;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
-      if (statSync(local).isDirectory()) {
+      if (existsSync(local) && statSync(local).isDirectory()) {
         return planCopyTree(ctx, {
           src: args.src,
           localDir: local,
@@ -144,7 +144,7 @@ export const copyModule = defineModule<CopyArgs>({
           force: args.force,
         });
       }
-      bytes = readFileSync(local);
+      bytes = ctx.readControllerFile(local);
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import { probePaths } from '../facts/paths.js';
+import { pathsFact } from '../facts/paths.js';
 import { contentDiff, looksLikePrivateKey, sha1 } from './file-plans.js';
 import { defineModule, type Step } from './types.js';
 
@@ -52,7 +52,7 @@ export const fetchModule = defineModule<FetchArgs>({
     validate_checksum: { type: 'bool', default: true, description: 'Check the fetched bytes against the checksum the host reported.' },
   },
   async plan(ctx, args) {
-    const [remote] = await probePaths((c) => ctx.probe(c), [{ path: args.src, follow: true, checksum: 'sha1' }]);
+    const [remote] = await ctx.gather(pathsFact, [{ path: args.src, follow: true, checksum: 'sha1' }]);
     if (!remote?.stat) {
       if (args.fail_on_missing) throw new ModuleError(`the remote file does not exist: ${args.src}`, { file: args.src });
       const msg = 'the remote file does not exist, not transferring, ignored';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { quoteArgs, sh } from '../shell/quote.js';
-import { probePaths, type PathFacts, type PathStat } from '../facts/paths.js';
+import { pathsFact, type PathFacts, type PathStat } from '../facts/paths.js';
 import { shlexSplit } from '../shell/shlex.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 import { backupStep, chmodStep, chownStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
@@ -226,7 +226,7 @@ export async function planContentAt(
   name: string | undefined,
   request: Omit<ContentRequest, 'dest'>,
 ): Promise<Plan> {
-  const probe = (p: string) => probePaths((c) => ctx.probe(c), [{ path: p, follow: true, checksum: 'sha256' }]);
+  const probe = (p: string) => ctx.gather(pathsFact, [{ path: p, follow: true, checksum: 'sha256' }]);
   const inside = (dir: string) => {
     if (name === undefined) throw new ModuleError(`can not use content with a dir as dest: ${dest}`);
     return path.posix.join(dir, path.basename(name));

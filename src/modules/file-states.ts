@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
+import type { TreeEntry } from '../facts/file-tree.js';
 import { sh } from '../shell/quote.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
 import { attributeChanges, createDirsSteps, missingDirs, type Attributes } from './file-plans.js';
@@ -21,12 +22,7 @@ export interface FileWant extends Attributes {
 }
 
 /** A descendant whose attributes differ, from `find -printf '%m|%u|%g|%p\0'`. */
-export interface TreeEntry {
-  mode: number;
-  owner: string;
-  group: string;
-  path: string;
-}
+export type { TreeEntry } from '../facts/file-tree.js';
 
 export interface FileChange {
   diff: Diff[];
@@ -204,24 +200,4 @@ export function planFileState(want: FileWant, facts: PathFacts, extra: { src?: P
     case 'hard':
       return planLink(want, facts, extra.src, extra.runId);
   }
-}
-
-/** Lists descendants of a directory whose attributes differ from `want` (for recurse). */
-export function treeCommand(dir: string, want: Attributes): string {
-  const tests: string[] = [];
-  if (want.mode !== undefined) tests.push(sh`! -perm ${formatMode(want.mode)}`);
-  if (want.owner !== undefined) tests.push(sh`! -user ${want.owner}`);
-  if (want.group !== undefined) tests.push(sh`! -group ${want.group}`);
-  if (!tests.length) return 'true';
-  return `if [ -d ${sh`${dir}`} ]; then find -H ${sh`${dir}`} -mindepth 1 ! -type l \\( ${tests.join(' -o ')} \\) -printf '%m|%u|%g|%p\\0'; fi`;
-}
-
-export function parseTree(text: string): TreeEntry[] {
-  return text
-    .split('\0')
-    .filter((r) => r.includes('|'))
-    .map((record) => {
-      const [mode = '0', owner = '', group = '', ...rest] = record.replace(/^\n/, '').split('|');
-      return { mode: parseInt(mode, 8), owner, group, path: rest.join('|') };
-    });
 }

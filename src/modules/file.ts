@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { parsePathFacts, pathFactsCommand, type FactsRequest } from '../facts/paths.js';
-import { defaultState, parseTree, planFileState, treeCommand, type FileState } from './file-states.js';
+import { fileTreeFact } from '../facts/file-tree.js';
+import type { FactsRequest } from '../facts/paths.js';
+import type { PlannedEffect } from '../facts/planned.js';
+import { defaultState, planFileState, type FileState } from './file-states.js';
 import { defineModule } from './types.js';
-import { formatMode } from './undo.js';
+import { formatMode } from '../shell/mode.js';
 
 export interface FileArgs {
   path: string;
@@ -22,7 +24,6 @@ export interface FileArgs {
   follow: boolean;
 }
 
-const TREE_MARK = '@@tree';
 
 export const fileModule = defineModule<FileArgs>({
   name: 'file',
@@ -77,20 +78,15 @@ export const fileModule = defineModule<FileArgs>({
           : args.src;
     if (linkSrc !== undefined && (args.state === 'link' || args.state === 'hard')) requests.push({ path: linkSrc });
     const wantsTree = args.recurse && (args.state ?? 'directory') === 'directory';
-    let command = pathFactsCommand(requests);
-    if (wantsTree) command += `; echo ${TREE_MARK}; ${treeCommand(args.path, args)}`;
-
-    const res = await ctx.probe(command);
-    if (res.rc !== 0) throw new ModuleError(`probing ${args.path}: ${res.stderr.trim()}`, { rc: res.rc });
-    const [factsText = '', treeText = ''] = res.stdout.split(`\n${TREE_MARK}\n`);
-    const [facts, srcFacts] = parsePathFacts(requests, factsText);
+    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: args.path, want: args } } : {}) });
+    const [facts, srcFacts] = probed.paths;
     if (!facts) throw new ModuleError(`no facts about ${args.path}`);
 
     const state = args.state ?? defaultState(facts.stat, args.recurse);
     const change = planFileState(
       { path: args.path, state, src: args.src, force: args.force, recurse: args.recurse, mode: args.mode, owner: args.owner, group: args.group },
       facts,
-      { src: srcFacts, tree: wantsTree ? parseTree(treeText) : [], runId: ctx.runId },
+      { src: srcFacts, tree: probed.tree, runId: ctx.runId },
     );
     const result: Record<string, unknown> = { path: args.path, state };
     if (state !== 'absent') {
@@ -109,7 +105,21 @@ export const fileModule = defineModule<FileArgs>({
       steps: change.steps,
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
+      effects: [fileEffect(args.path, state, args, linkSrc ?? args.src)],
       result,
     };
   },
 });
+
+/** What the path is once the steps have run, for check mode's later tasks. */
+function fileEffect(path: string, state: FileState, want: { mode?: number | undefined; owner?: string | undefined; group?: string | undefined }, src: string | undefined): PlannedEffect {
+  const attrs = {
+    ...(want.mode !== undefined ? { mode: want.mode } : {}),
+    ...(want.owner !== undefined ? { owner: want.owner } : {}),
+    ...(want.group !== undefined ? { group: want.group } : {}),
+  };
+  if (state === 'absent') return { kind: 'path', path, type: 'absent' };
+  if (state === 'directory') return { kind: 'path', path, type: 'directory', ...attrs };
+  if (state === 'link') return { kind: 'path', path, type: 'link', ...(src !== undefined ? { target: src } : {}) };
+  return { kind: 'path', path, type: 'file', ...attrs };
+}

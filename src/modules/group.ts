@@ -2,30 +2,16 @@
  * `group`: Ansible's group module (groupadd, groupmod, groupdel).
  */
 import { sh } from '../shell/quote.js';
+import { groupFact, type GroupEntry } from '../facts/users.js';
 import { defineModule, type Plan, type Step } from './types.js';
+
+export { parseGroupEntry, type GroupEntry } from '../facts/users.js';
 
 export interface GroupArgs {
   name: string;
   state: 'present' | 'absent';
   gid?: number;
   system: boolean;
-}
-
-export interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
-
-export function groupProbeCommand(name: string): string {
-  return sh`getent group ${name} || true`;
-}
-
-/** `getent group NAME`: `etcd:x:998:alice,bob`; undefined when absent. */
-export function parseGroupEntry(out: string): GroupEntry | undefined {
-  const f = (out.split('\n')[0] ?? '').trim().split(':');
-  if (f.length < 3 || !f[0]) return undefined;
-  return { name: f[0], gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
 }
 
 const run = (command: string, description: string): Step => ({ kind: 'exec', command, description });
@@ -90,7 +76,9 @@ export const group = defineModule<GroupArgs>({
     },
   },
   async plan(ctx, args) {
-    const res = await ctx.probe(groupProbeCommand(args.name));
-    return planGroup(args, parseGroupEntry(res.stdout));
+    const plan = planGroup(args, await ctx.gather(groupFact, args.name));
+    if (!plan.changed) return plan;
+    const effect = { kind: 'group' as const, name: args.name, exists: args.state === 'present', ...(args.gid !== undefined ? { gid: args.gid } : {}) };
+    return { ...plan, effects: [effect] };
   },
 });

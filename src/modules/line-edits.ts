@@ -3,6 +3,7 @@
  * that follow Ansible's algorithms line for line (where it inserts, what it
  * counts as a match), so the modules only fetch, transform and write.
  */
+import { pythonRegex as translatePythonRegex } from '../template/python-regex.js';
 
 /** Lines with their endings kept, like Python's `splitlines(True)` on bytes. */
 export function splitLinesKeep(text: string): string[] {
@@ -13,23 +14,16 @@ const stripEnd = (line: string): string => line.replace(/[\r\n]+$/, '');
 const endsWithNewline = (line: string): boolean => /[\r\n]$/.test(line);
 
 /**
- * A Python regular expression as a JS RegExp: named groups `(?P<n>...)`,
- * `(?P=n)` and leading inline flags translate; the rest is shared syntax.
+ * A Python regular expression as a JS RegExp (the one translation, in
+ * src/template/python-regex.ts: named groups, \A and \Z, inline flags).
  * Lines are tested without their ending, since Python's `$` also matches
  * before a final newline.
  */
 export function pythonRegex(source: string): RegExp {
-  let flags = '';
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1] as string) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
   try {
-    return new RegExp(source, flags);
+    return translatePythonRegex(source);
   } catch (error) {
-    throw new Error(`invalid regular expression '${source}': ${(error as Error).message}`);
+    throw new Error((error as Error).message);
   }
 }
 

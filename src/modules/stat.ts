@@ -3,9 +3,9 @@
  * conditions. Never changes anything; one probe.
  */
 import { ModuleError } from '../errors.js';
-import { parsePathFacts, pathFactsCommand, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from '../facts/paths.js';
+import { pathsFact, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from '../facts/paths.js';
 import { defineModule } from './types.js';
-import { formatMode } from './undo.js';
+import { formatMode } from '../shell/mode.js';
 
 export interface StatArgs {
   path: string;
@@ -92,9 +92,7 @@ export const statModule = defineModule<StatArgs>({
       checksum: args.get_checksum ? args.checksum_algorithm : false,
       access: true,
     };
-    const res = await ctx.probe(pathFactsCommand([request]));
-    if (res.rc !== 0) throw new ModuleError(`stat ${args.path}: ${res.stderr.trim()}`, { rc: res.rc });
-    const [facts] = parsePathFacts([request], res.stdout);
+    const [facts] = await ctx.gather(pathsFact, [request]);
     if (!facts) throw new ModuleError(`stat ${args.path}: no answer`);
     // With follow, Ansible reports the path asked for, with the target's attributes.
     return { changed: false, result: { stat: ansibleStat({ ...facts, path: args.path }) } };

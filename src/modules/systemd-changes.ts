@@ -130,7 +130,8 @@ export function planUnit(a: SystemdArgs, f: UnitFacts): Plan {
   }
   const warnings: string[] = [];
   const mask = maskChange(a, f);
-  const changes = [mask, enableChange(a, f, warnings), stateChange(a, f)].filter((c): c is Change => !!c);
+  const enable = enableChange(a, f, warnings);
+  const changes = [mask, enable, stateChange(a, f)].filter((c): c is Change => !!c);
 
   const reloadNeeded = a.daemon_reload && (f.needDaemonReload || changes.length > 0);
   if (!a.daemon_reload && f.needDaemonReload && changes.length) {
@@ -160,5 +161,12 @@ export function planUnit(a: SystemdArgs, f: UnitFacts): Plan {
     if (a.masked) undo.unshift(mask.undo);
     else undo.push(mask.undo);
   }
-  return { changed: true, diff, steps, undo, result: unitResult(a, f), ...(warnings.length ? { warnings } : {}) };
+  const effect = {
+    kind: 'unit' as const,
+    name: f.id,
+    ...(mask ? { masked: a.masked } : {}),
+    ...(enable ? { enabled: a.enabled } : {}),
+    ...(a.state !== undefined ? { active: a.state !== 'stopped' } : {}),
+  };
+  return { changed: true, diff, steps, undo, effects: [effect], result: unitResult(a, f), ...(warnings.length ? { warnings } : {}) };
 }

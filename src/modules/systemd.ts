@@ -5,7 +5,7 @@
 import { ModuleError } from '../errors.js';
 import { defineModule, type ArgSchema, type HostContext, type Module, type Plan } from './types.js';
 import { planDaemonOnly, planUnit, type SystemdArgs } from './systemd-changes.js';
-import { parseUnitFacts, SystemctlUnavailable, unitProbeCommand } from '../facts/systemd-unit.js';
+import { unitFact } from '../facts/systemd-unit.js';
 
 const common: ArgSchema = {
   state: {
@@ -73,13 +73,7 @@ async function planSystemd(ctx: HostContext, args: SystemdArgs): Promise<Plan> {
     }
     return planDaemonOnly(args);
   }
-  const res = await ctx.probe(unitProbeCommand(args.name, args.scope));
-  try {
-    return planUnit(args, parseUnitFacts(res.stdout, args.name));
-  } catch (error) {
-    if (error instanceof SystemctlUnavailable) throw new ModuleError(`systemctl: ${error.message}`, { rc: res.rc });
-    throw error;
-  }
+  return planUnit(args, await ctx.gather(unitFact, { name: args.name, scope: args.scope }));
 }
 
 const description =

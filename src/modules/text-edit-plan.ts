@@ -4,7 +4,7 @@
  * the same content plan as copy.
  */
 import { ModuleError } from '../errors.js';
-import { probePaths } from '../facts/paths.js';
+import { pathsFact } from '../facts/paths.js';
 import { planContent, type Attributes } from './file-plans.js';
 import type { EditResult } from './line-edits.js';
 import type { HostContext, Plan } from './types.js';
@@ -21,7 +21,7 @@ export interface TextEditRequest {
 }
 
 export async function planTextEdit(ctx: HostContext, request: TextEditRequest): Promise<Plan> {
-  const [facts] = await probePaths((c) => ctx.probe(c), [{ path: request.path, follow: true, content: true }]);
+  const [facts] = await ctx.gather(pathsFact, [{ path: request.path, follow: true, content: true }]);
   if (!facts) throw new ModuleError(`no facts about ${request.path}`);
   if (facts.stat && facts.stat.type !== 'file') throw new ModuleError(`${request.path} is a ${facts.stat.kind}, not a file`);
   if (!facts.stat) {

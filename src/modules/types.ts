@@ -6,6 +6,9 @@
  */
 import type { Become, ExecResult, FileStat } from '../connection/types.js';
 import type { SourcePos } from '../errors.js';
+import type { FactRequest, GatherOptions } from '../facts/gather.js';
+import type { PlannedEffect } from '../facts/planned.js';
+import type { Fact } from '../facts/types.js';
 
 // ---------------------------------------------------------------- arguments
 
@@ -130,6 +133,12 @@ export interface Plan {
    * skipped in check mode unless the task says `check_mode: false`.
    */
   opaque?: boolean;
+  /**
+   * What the steps would make (paths, contents, attributes, units,
+   * accounts): in check mode the engine keeps them per host, and later
+   * tasks' facts answer from them.
+   */
+  effects?: PlannedEffect[];
   /** fields of the registered result known at plan time (stat, slurp, facts) */
   result?: Record<string, unknown>;
   /** fields of the registered result, from the outputs of `steps` */
@@ -158,8 +167,6 @@ export interface HostContext {
   readonly vars: Readonly<Record<string, unknown>>;
   /** become settings of the task, or undefined */
   readonly become: Become | undefined;
-  readonly check: boolean;
-  readonly diff: boolean;
   /** unique per run: name backups with it */
   readonly runId: string;
   /** where the task was written */
@@ -168,12 +175,31 @@ export interface HostContext {
   readonly roleDir: string | undefined;
   readonly playbookDir: string;
 
-  /** Runs a read-only command on the host (with the task's become). */
+  /**
+   * Reads a fact of the host (cached for the task; in check mode as the
+   * steps planned so far would have left the host).
+   */
+  gather<A, T>(fact: Fact<A, T>, args: A, options?: GatherOptions): Promise<T>;
+  /** Several facts in one round trip. */
+  gatherAll<R extends readonly FactRequest<any, any>[]>(
+    requests: R,
+    options?: GatherOptions,
+  ): Promise<{ [K in keyof R]: R[K] extends FactRequest<any, infer T> ? T : never }>;
+  /**
+   * Runs a command on the host (with the task's become): only for what no
+   * fact can read, the user's own commands (command, shell, uri's curl).
+   */
   probe(command: string, options?: { stdin?: string; env?: Record<string, string>; cwd?: string }): Promise<ExecResult>;
   /** Reads a file on the host; null when absent. */
   readFile(path: string): Promise<Buffer | null>;
   /** lstat of a path on the host; null when absent. */
   stat(path: string): Promise<FileStat | null>;
+  /**
+   * Reads a file on the controller (one findFile found); in check mode, the
+   * bytes an earlier task would have written there (a certificate the cert
+   * task would issue).
+   */
+  readControllerFile(path: string): Buffer;
   /** Finds `name` on the controller in the role's `kind/` folder, then beside the playbook; throws when missing. */
   findFile(kind: 'files' | 'templates', name: string): string;
   /** Reads a variables file (YAML or JSON) on the controller, as vars_files does; absent in some tests. */

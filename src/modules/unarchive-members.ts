@@ -147,38 +147,4 @@ const clean = (name: string) => trimSlashes(name).replace(/^\.\//, '');
 
 // ------------------------------------------------------------- dest side
 
-export type DestEntry =
-  | { kind: 'absent' }
-  | { kind: 'file'; sha256: string; mode: number; owner: string; group: string }
-  | { kind: 'dir'; mode: number; owner: string; group: string }
-  | { kind: 'symlink'; target: string }
-  | { kind: 'other' };
-
-/** Reads relative paths on stdin, one per line, and describes each under `dest`. */
-export function destProbeCommand(dest: string): string {
-  return [
-    sh`cd ${dest} || exit 3`,
-    'while IFS= read -r p; do',
-    '  if [ -L "$p" ]; then printf \'L\\t%s\\t%s\\n\' "$(readlink -- "$p")" "$p"',
-    '  elif [ -f "$p" ]; then printf \'F\\t%s\\t%s\\t%s\\n\' "$(sha256sum < "$p" | cut -c1-64)" "$(stat -c \'%a %U %G\' -- "$p")" "$p"',
-    '  elif [ -d "$p" ]; then printf \'D\\t-\\t%s\\t%s\\n\' "$(stat -c \'%a %U %G\' -- "$p")" "$p"',
-    '  elif [ -e "$p" ]; then printf \'O\\t-\\t-\\t%s\\n\' "$p"',
-    '  else printf \'A\\t-\\t-\\t%s\\n\' "$p"; fi',
-    'done',
-  ].join('\n');
-}
-
-export function parseDestProbe(stdout: string): Map<string, DestEntry> {
-  const out = new Map<string, DestEntry>();
-  for (const line of stdout.split('\n')) {
-    const [kind, a = '', b = '', ...rest] = line.split('\t');
-    const path = kind === 'L' ? [b, ...rest].join('\t') : rest.join('\t');
-    const [mode = '0', owner = '', group = ''] = b.split(' ');
-    if (kind === 'L') out.set(path, { kind: 'symlink', target: a });
-    else if (kind === 'F') out.set(path, { kind: 'file', sha256: a, mode: parseInt(mode, 8), owner, group });
-    else if (kind === 'D') out.set(path, { kind: 'dir', mode: parseInt(mode, 8), owner, group });
-    else if (kind === 'O') out.set(path, { kind: 'other' });
-    else if (kind === 'A') out.set(path, { kind: 'absent' });
-  }
-  return out;
-}
+export { destProbeCommand, parseDestProbe, type DestEntry } from '../facts/archive-dest.js';

@@ -9,13 +9,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { archiveDestFact, type DestEntry } from '../facts/archive-dest.js';
 import { archiveListing } from './tar-listing-cache.js';
 import type { Compression } from './tar-reader.js';
 import { defineModule, type HostContext, type Plan, type Step } from './types.js';
 import { compareMembers, describeChanges, extractSteps, withParents, type Attributes } from './unarchive-changes.js';
 import {
-  destProbeCommand,
-  parseDestProbe,
   parseRemoteListing,
   remoteListCommand,
   selectMembers,
@@ -91,7 +90,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
 
   let members: Member[];
   let localArchive: { path: string; compression: Compression } | undefined;
-  let destListing: string;
+  let destEntries: Map<string, DestEntry>;
   if (args.remote_src) {
     const res = await ctx.probe([...guard, remoteListCommand(args.src, tarOptions, args.include)].join('\n'));
     const early = guardOutcome(res.stdout, args);
@@ -100,7 +99,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     if (listing.kind === 'nosrc') throw fail(`${args.src} does not exist on ${ctx.host}`);
     if (listing.kind === 'failed') throw fail(`cannot list ${args.src}: ${listing.detail}`);
     members = withParents(listing.members);
-    destListing = await probeDest(ctx, args.dest, members, fail);
+    destEntries = (await ctx.gather(archiveDestFact, { dest: args.dest, paths: pathList(members) })).entries;
   } else {
     const file = ctx.findFile('files', args.src);
     try {
@@ -113,16 +112,15 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     if (args.extra_opts.some((o) => /^--(transform|xform)\b/.test(o))) {
       ctx.warn(`unarchive: ${args.extra_opts.join(' ')}: renaming options are not taken into account when planning`);
     }
-    const res = await ctx.probe([...guard, 'echo @dest', destProbeCommand(args.dest)].join('\n'), { stdin: pathList(members) });
-    const early = guardOutcome(res.stdout, args);
-    if (early) return early;
-    if (res.rc !== 0) throw fail(`cannot inspect ${args.dest}: ${res.stderr.trim()}`);
-    destListing = res.stdout.split(/^@dest$/m)[1] ?? '';
+    const probed = await ctx.gather(archiveDestFact, { dest: args.dest, creates: args.creates, paths: pathList(members) });
+    if (probed.created) return skippedPlan(args);
+    if (probed.noDest) throw new ModuleError(`dest ${args.dest} does not exist or is not a directory`, { dest: args.dest });
+    destEntries = probed.entries;
   }
 
   let changes;
   try {
-    changes = compareMembers(members, parseDestProbe(destListing), want);
+    changes = compareMembers(members, destEntries, want);
   } catch (error) {
     throw fail((error as Error).message);
   }
@@ -175,29 +173,21 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
   };
 }
 
+function skippedPlan(args: UnarchiveArgs): Plan {
+  return { changed: false, result: { src: args.src, dest: args.dest, msg: `skipped, since ${args.creates} exists` } };
+}
+
 function guardOutcome(stdout: string, args: UnarchiveArgs): Plan | undefined {
-  if (/^@creates$/m.test(stdout)) {
-    return { changed: false, result: { src: args.src, dest: args.dest, msg: `skipped, since ${args.creates} exists` } };
-  }
+  if (/^@creates$/m.test(stdout)) return skippedPlan(args);
   if (/^@nodest$/m.test(stdout)) throw new ModuleError(`dest ${args.dest} does not exist or is not a directory`, { dest: args.dest });
   return undefined;
 }
 
-async function probeDest(
-  ctx: HostContext,
-  dest: string,
-  members: readonly Member[],
-  fail: (m: string) => ModuleError,
-): Promise<string> {
-  const res = await ctx.probe(destProbeCommand(dest), { stdin: pathList(members) });
-  if (res.rc !== 0) throw fail(`cannot inspect ${dest}: ${res.stderr.trim()}`);
-  return res.stdout;
-}
 
-function pathList(members: readonly Member[]): string {
+function pathList(members: readonly Member[]): string[] {
   const bad = members.find((m) => m.path.includes('\n'));
   if (bad) throw new ModuleError(`archive member name with a newline is not supported: ${JSON.stringify(bad.path)}`);
-  return members.map((m) => `${m.path}\n`).join('');
+  return members.map((m) => m.path);
 }
 
 /** `--strip-components=N`, `--strip-components N` or `--strip=N`, as tar spells it. */

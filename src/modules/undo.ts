@@ -15,6 +15,7 @@
  * oldest task's, or the first one that finds the backup) puts back exactly
  * what was there before the run.
  */
+import { formatMode } from '../shell/mode.js';
 import { sh } from '../shell/quote.js';
 import type { Step } from './types.js';
 
@@ -107,7 +108,5 @@ export function chownStep(
   return { kind: 'exec', command: chownCommand(path, owner, group, options), description: `chown ${spec} ${path}` };
 }
 
-/** Permission bits as Ansible prints them: four octal digits. */
-export function formatMode(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
-}
+
+export { formatMode };

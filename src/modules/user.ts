@@ -4,7 +4,8 @@
  */
 import { defineModule } from './types.js';
 import { planCreate, planModify, planRemoval, type UserArgs } from './user-changes.js';
-import { parseUserFacts, userProbeCommand } from '../facts/users.js';
+import type { PlannedEffect } from '../facts/planned.js';
+import { userFact } from '../facts/users.js';
 
 export const user = defineModule<UserArgs>({
   name: 'user',
@@ -71,14 +72,24 @@ export const user = defineModule<UserArgs>({
     },
   },
   async plan(ctx, args) {
-    const command = userProbeCommand({
+    const facts = await ctx.gather(userFact, {
       name: args.name,
       groups: [...(args.group ? [args.group] : []), ...(args.groups ?? [])],
       home: args.home ?? `/home/${args.name}`,
       withLock: args.state === 'present' && args.password_lock !== undefined,
     });
-    const facts = parseUserFacts((await ctx.probe(command)).stdout);
-    if (args.state === 'absent') return planRemoval(args, facts);
-    return facts.entry ? planModify(args, facts) : planCreate(args, facts);
+    const plan = args.state === 'absent' ? planRemoval(args, facts) : facts.entry ? planModify(args, facts) : planCreate(args, facts);
+    if (!plan.changed) return plan;
+    const primary = args.group ?? facts.primaryGroup ?? (facts.knownGroups.has(args.name) ? args.name : undefined);
+    const effect: PlannedEffect = {
+      kind: 'user',
+      name: args.name,
+      exists: args.state === 'present',
+      ...(primary !== undefined ? { group: primary } : {}),
+      ...(args.home !== undefined ? { home: args.home } : {}),
+      ...(args.shell !== undefined ? { shell: args.shell } : {}),
+      ...(args.comment !== undefined ? { comment: args.comment } : {}),
+    };
+    return { ...plan, effects: [effect] };
   },
 });

@@ -4,7 +4,6 @@
  * not fit in a JavaScript number.
  */
 import { sh } from '../../shell/quote.js';
-import type { ArgSchema, HostContext } from '../../modules/types.js';
 
 export interface EtcdctlArgs {
   endpoints: string[];
@@ -13,6 +12,8 @@ export interface EtcdctlArgs {
   key?: string;
   etcdctl: string;
   timeout: number;
+  /** the host's `bin_dir` variable, searched for etcdctl after PATH */
+  binDir?: string | undefined;
 }
 
 export const DEFAULT_ENDPOINT = 'https://127.0.0.1:2379';
@@ -20,29 +21,10 @@ export const DEFAULT_ENDPOINT = 'https://127.0.0.1:2379';
 /** Where kubeasz and the release tarball put etcdctl, searched after PATH. */
 export const ETCDCTL_DIRS = ['/opt/kube/bin', '/usr/local/bin'];
 
-export const etcdctlSchema: ArgSchema = {
-  endpoints: {
-    type: 'list',
-    elements: 'str',
-    default: [DEFAULT_ENDPOINT],
-    description: 'Client URLs of the members to ask, e.g. https://10.0.0.1:2379.',
-  },
-  cacert: { type: 'path', description: "Path on the host of the CA certificate that signed the members' server certificates." },
-  cert: { type: 'path', description: 'Path on the host of the client certificate.' },
-  key: { type: 'path', description: 'Path on the host of the client private key.' },
-  etcdctl: {
-    type: 'str',
-    default: 'etcdctl',
-    aliases: ['etcdctl_path'],
-    description:
-      "The etcdctl binary: a path, or a name looked up in PATH, then in the host's `bin_dir` variable, /opt/kube/bin and /usr/local/bin.",
-  },
-  timeout: { type: 'int', default: 5, description: 'Seconds etcdctl waits to connect and for each request.' },
-};
 
 /** `ETCDCTL_API=3 etcdctl --endpoints=... --cacert=... <words>`, every value quoted. */
-export function etcdctlCommand(ctx: HostContext, a: EtcdctlArgs, words: readonly string[], endpoints = a.endpoints): string {
-  const dirs = [...binDir(ctx), ...ETCDCTL_DIRS].join(':');
+export function etcdctlCommand(a: EtcdctlArgs, words: readonly string[], endpoints = a.endpoints): string {
+  const dirs = [...(a.binDir?.startsWith('/') ? [a.binDir] : []), ...ETCDCTL_DIRS].join(':');
   const flags = [`--endpoints=${endpoints.join(',')}`, `--dial-timeout=${a.timeout}s`, `--command-timeout=${a.timeout}s`];
   if (a.cacert) flags.push(`--cacert=${a.cacert}`);
   if (a.cert) flags.push(`--cert=${a.cert}`);
@@ -50,15 +32,6 @@ export function etcdctlCommand(ctx: HostContext, a: EtcdctlArgs, words: readonly
   return `ETCDCTL_API=3 PATH="$PATH":${sh`${dirs}`} ` + sh`${a.etcdctl} ${flags} ${[...words]}`;
 }
 
-function binDir(ctx: HostContext): string[] {
-  try {
-    const dir = ctx.vars.bin_dir;
-    return typeof dir === 'string' && dir.startsWith('/') ? [dir] : [];
-  } catch {
-    // an undefined or unrenderable bin_dir only means one place fewer to look
-    return [];
-  }
-}
 
 /** JSON.parse that keeps integers beyond 2^53 (member ids) as decimal strings. */
 export function parseEtcdJson(text: string): unknown {

@@ -3,7 +3,6 @@
  * and `alarm list`, batched into one shell command, and a pure parser of
  * their combined output (JSON lines mixed with etcdctl's error lines).
  */
-import type { HostContext } from '../../modules/types.js';
 import {
   errorLines,
   etcdctlCommand,
@@ -14,6 +13,7 @@ import {
   sections,
   type EtcdctlArgs,
 } from './etcdctl.js';
+import { defineFact } from '../types.js';
 
 export interface MemberHealth {
   endpoint: string;
@@ -50,11 +50,11 @@ export interface ClusterHealth {
   failure?: string;
 }
 
-export function healthProbeCommand(ctx: HostContext, a: EtcdctlArgs): string {
+export function healthProbeCommand(a: EtcdctlArgs): string {
   return [
-    section('health', etcdctlCommand(ctx, a, ['endpoint', 'health', '-w', 'json'])),
-    section('status', etcdctlCommand(ctx, a, ['endpoint', 'status', '-w', 'json'])),
-    section('alarms', etcdctlCommand(ctx, a, ['alarm', 'list'])),
+    section('health', etcdctlCommand(a, ['endpoint', 'health', '-w', 'json'])),
+    section('status', etcdctlCommand(a, ['endpoint', 'status', '-w', 'json'])),
+    section('alarms', etcdctlCommand(a, ['alarm', 'list'])),
   ].join('\n');
 }
 
@@ -136,3 +136,10 @@ export function parseAlarms(text: string, members: readonly MemberHealth[] = [])
   }
   return out;
 }
+
+/** Health, status and alarms of every endpoint, asked from this host. */
+export const etcdHealthFact = defineFact<EtcdctlArgs, ClusterHealth>({
+  name: 'etcd_health',
+  command: (a) => healthProbeCommand(a),
+  parse: (out, a) => parseHealthProbe(out.stdout, a.endpoints),
+});

@@ -4,7 +4,8 @@
  * the new member's configuration.
  */
 import { sh } from '../../shell/quote.js';
-import { hexId, parseEtcdJson } from './etcdctl.js';
+import { errorLines, etcdctlCommand, hexId, jsonLine, parseEtcdJson, type EtcdctlArgs } from './etcdctl.js';
+import { defineFact, FactError } from '../types.js';
 
 export interface EtcdMember {
   id: string;
@@ -68,3 +69,33 @@ export function parseMemberAdd(stdout: string): MemberAdded {
 export function idByPeerUrlFilter(url: string): string {
   return sh`awk -F', ' -v u=${url} '{ n = split($4, p, ","); for (i = 1; i <= n; i++) if (p[i] == u) print $1 }'`;
 }
+
+/** `etcdctl member list`, asked from this host. */
+export const etcdMembersFact = defineFact<EtcdctlArgs, EtcdMember[]>({
+  name: 'etcd_members',
+  command: (a) => `${etcdctlCommand(a, ['member', 'list', '-w', 'json'])} 2>&1`,
+  parse(out) {
+    const json = jsonLine(out.stdout, '{');
+    if (out.rc !== 0 || !json) throw new FactError(`etcdctl member list failed: ${errorLines(out.stdout).join('; ') || `rc ${out.rc}`}`, out.rc);
+    return parseMemberList(json);
+  },
+});
+
+export interface EndpointStatus {
+  dbSize?: number;
+  revision?: number;
+}
+
+/** `etcdctl endpoint status` of the first endpoint, asked from this host. */
+export const etcdStatusFact = defineFact<EtcdctlArgs, EndpointStatus>({
+  name: 'etcd_status',
+  command: (a) => `${etcdctlCommand(a, ['endpoint', 'status', '-w', 'json'])} 2>&1`,
+  parse(out, a) {
+    const json = jsonLine(out.stdout, '[');
+    if (out.rc !== 0 || !json) throw new FactError(`cannot reach ${a.endpoints[0] ?? ''}: ${errorLines(out.stdout).join('; ') || `rc ${out.rc}`}`, out.rc);
+    const [status] = parseEtcdJson(json) as Array<{ Status?: { dbSize?: number; header?: { revision?: number } } }>;
+    const dbSize = status?.Status?.dbSize;
+    const revision = status?.Status?.header?.revision;
+    return { ...(dbSize !== undefined ? { dbSize } : {}), ...(revision !== undefined ? { revision } : {}) };
+  },
+});

@@ -4,10 +4,8 @@
  */
 import { sh } from '../../shell/quote.js';
 import { batchProbe, parseSections, section } from '../sections.js';
-import { parseFirewalldPorts } from '../../modules/firewall/firewalld.js';
-import { parseIptablesRules, type IptablesRule } from '../../modules/firewall/iptables.js';
-import { findInputChain, type NftChain } from '../../modules/firewall/nft.js';
-import { parseUfwAdded, type UfwRule } from '../../modules/firewall/ufw.js';
+import { findInputChain, parseFirewalldPorts, parseIptablesRules, parseUfwAdded, type IptablesRule, type NftChain, type UfwRule } from './rules.js';
+import { defineFact } from '../types.js';
 import type { PortRule } from './ports.js';
 
 export type Backend = 'firewalld' | 'ufw' | 'nftables' | 'iptables';
@@ -73,3 +71,10 @@ export function activeBackend(f: FirewallFacts): Backend | undefined {
   if (f.iptables) return 'iptables';
   return undefined;
 }
+
+/** Which firewall is active and what it lets in (zone: firewalld's, or its default). */
+export const firewallFact = defineFact<string | undefined, FirewallFacts>({
+  name: 'firewall',
+  command: (zone) => firewallProbeCommand(zone),
+  parse: (out) => parseFirewallFacts(out.stdout),
+});

@@ -14,7 +14,8 @@ import { ModuleError } from '../../errors.js';
 import { sh } from '../../shell/quote.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
 import { CLUSTER_NAME, snapshotFileName } from './backup-names.js';
-import { DEFAULT_ENDPOINT, errorLines, etcdctlCommand, etcdctlSchema, jsonLine, parseEtcdJson, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { DEFAULT_ENDPOINT, errorLines, etcdctlCommand, jsonLine, parseEtcdJson, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { etcdctlSchema, etcdctlTarget } from './etcdctl-args.js';
 
 export interface EtcdBackupArgs extends Omit<EtcdctlArgs, 'endpoints'> {
   endpoint: string;
@@ -109,7 +110,7 @@ export async function planEtcdBackup(ctx: HostContext, args: EtcdBackupArgs, now
     throw new ModuleError(`name ${JSON.stringify(args.name)} cannot start a file name: use letters, digits, '.', '_' and '-'`, {}, ctx.pos);
   }
   const ctlArgs: EtcdctlArgs = { ...args, endpoints: [args.endpoint] };
-  const res = await ctx.probe(`${etcdctlCommand(ctx, ctlArgs, ['endpoint', 'status', '-w', 'json'])} 2>&1`);
+  const res = await ctx.probe(`${etcdctlCommand(etcdctlTarget(ctx, ctlArgs), ['endpoint', 'status', '-w', 'json'])} 2>&1`);
   const json = jsonLine(res.stdout, '[');
   if (res.rc !== 0 || !json) {
     throw new ModuleError(`cannot reach ${args.endpoint}: ${errorLines(res.stdout).join('; ') || `rc ${res.rc}`}`, {}, ctx.pos);

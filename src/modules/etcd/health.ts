@@ -6,8 +6,9 @@
  */
 import { ModuleError } from '../../errors.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
-import { etcdctlSchema, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
-import { healthProbeCommand, parseHealthProbe, type ClusterHealth } from '../../facts/etcd/health.js';
+import type { EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { etcdctlSchema, etcdctlTarget } from './etcdctl-args.js';
+import { etcdHealthFact, type ClusterHealth } from '../../facts/etcd/health.js';
 import { judgeHealth, leaderEndpoint } from './judge-health.js';
 
 export interface EtcdHealthArgs extends EtcdctlArgs {
@@ -49,10 +50,10 @@ export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function planEtcdHealth(ctx: HostContext, args: EtcdHealthArgs, sleep: Sleep = realSleep): Promise<Plan> {
-  const command = healthProbeCommand(ctx, args);
+  const target = etcdctlTarget(ctx, args);
   for (let attempt = 0; ; attempt++) {
-    const res = await ctx.probe(command);
-    const status = parseHealthProbe(res.stdout, args.endpoints);
+    // each attempt reads the cluster again
+    const status = await ctx.gather(etcdHealthFact, target, { fresh: true });
     const verdict = judgeHealth(status, { requireLeader: args.require_leader, maxIndexLag: args.max_index_lag });
     const result = healthResult(status, verdict.ok, attempt + 1);
     if (verdict.ok) return { changed: false, result: { ...result, msg: 'etcd cluster is healthy' } };

@@ -11,8 +11,9 @@
 import { ModuleError } from '../../errors.js';
 import { raw, sh } from '../../shell/quote.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from '../types.js';
-import { etcdctlCommand, etcdctlSchema, errorLines, jsonLine, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
-import { findMember, idByPeerUrlFilter, parseMemberAdd, parseMemberList, type EtcdMember } from '../../facts/etcd/members.js';
+import { etcdctlCommand, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { etcdctlSchema, etcdctlTarget } from './etcdctl-args.js';
+import { findMember, idByPeerUrlFilter, parseMemberAdd, etcdMembersFact, type EtcdMember } from '../../facts/etcd/members.js';
 
 export interface EtcdMemberArgs extends EtcdctlArgs {
   state: 'present' | 'absent' | 'promoted';
@@ -54,12 +55,9 @@ export const etcdMember = defineModule<EtcdMemberArgs>({
 export async function planEtcdMember(ctx: HostContext, args: EtcdMemberArgs): Promise<Plan> {
   const fail = (message: string, result: Record<string, unknown> = {}) => new ModuleError(message, result, ctx.pos);
   if (!args.name && !args.peer_urls.length) throw fail('etcd_member needs a name or peer_urls to find the member');
-  const ctl = (...words: string[]) => etcdctlCommand(ctx, args, words);
+  const ctl = (...words: string[]) => etcdctlCommand(etcdctlTarget(ctx, args), words);
 
-  const res = await ctx.probe(`${ctl('member', 'list', '-w', 'json')} 2>&1`);
-  const json = jsonLine(res.stdout, '{');
-  if (res.rc !== 0 || !json) throw fail(`etcdctl member list failed: ${errorLines(res.stdout).join('; ') || `rc ${res.rc}`}`);
-  const members = parseMemberList(json);
+  const members = await ctx.gather(etcdMembersFact, etcdctlTarget(ctx, args));
   const found = findMember(members, args.name, args.peer_urls);
   const label = `etcd member ${args.name ?? args.peer_urls.join(',')}`;
   const result = { members };
@@ -98,7 +96,7 @@ export async function planEtcdMember(ctx: HostContext, args: EtcdMemberArgs): Pr
 }
 
 function addPlan(ctx: HostContext, args: EtcdMemberArgs, label: string, members: EtcdMember[]): Plan {
-  const ctl = (...words: string[]) => etcdctlCommand(ctx, args, words);
+  const ctl = (...words: string[]) => etcdctlCommand(etcdctlTarget(ctx, args), words);
   const add: Step = {
     kind: 'exec',
     command: ctl(...addWords(args.name ?? '', args.peer_urls, args.learner)),

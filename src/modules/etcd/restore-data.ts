@@ -86,7 +86,6 @@ export async function planEtcdRestoreData(ctx: HostContext, args: EtcdRestoreDat
   const lines = state.stdout.split('\n');
   const hasData = lines.includes('data=yes');
   const hasWal = lines.includes('wal=yes');
-  if (lines.includes('active=yes') && !ctx.check) throw new ModuleError(`etcd runs on ${ctx.host}: stop it before its data is replaced`, {}, ctx.pos);
 
   const aside = (dir: string) => `${dir}.restore-${args.stamp}`;
   const scratch = path.join(args.scratch_dir ?? os.tmpdir(), `ezplay-restore-${args.stamp}-${ctx.host.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
@@ -103,13 +102,15 @@ export async function planEtcdRestoreData(ctx: HostContext, args: EtcdRestoreDat
     ...(args.wal_dir ? [sh`tar -C ${path.join(scratch, 'wal')} -czf ${path.join(scratch, 'wal.tgz')} .`] : []),
   ].join(' && ');
 
+  // checked when it runs, not at plan time: in check mode an earlier task only plans to stop etcd
   const moveAside = [
+    'if systemctl is-active --quiet etcd.service 2>/dev/null; then echo "etcd still runs: stop it before its data is replaced" >&2; exit 1; fi',
     ...(hasData ? [sh`mv ${args.data_dir} ${aside(args.data_dir)}`] : []),
     ...(hasWal ? [sh`mv ${args.wal_dir} ${aside(args.wal_dir)}`] : []),
   ];
   const steps: Step[] = [
     { kind: 'exec', on: 'controller', command: restore, description: `restore ${path.basename(args.snapshot)} for ${args.name} on the controller` },
-    ...(moveAside.length ? [{ kind: 'exec' as const, command: moveAside.join(' && '), description: `move ${[hasData ? args.data_dir : '', hasWal ? args.wal_dir : ''].filter(Boolean).join(' and ')} aside (.restore-${args.stamp})` }] : []),
+    ...(moveAside.length > 1 ? [{ kind: 'exec' as const, command: moveAside.join(' && '), description: `move ${[hasData ? args.data_dir : '', hasWal ? args.wal_dir : ''].filter(Boolean).join(' and ')} aside (.restore-${args.stamp})` }] : []),
     { kind: 'exec', command: unpackCommand(args.data_dir, args.owner), stdinFile: path.join(scratch, 'data.tgz'), description: `unpack the restored data into ${args.data_dir}` },
     ...(args.wal_dir ? [{ kind: 'exec' as const, command: unpackCommand(args.wal_dir, args.owner), stdinFile: path.join(scratch, 'wal.tgz'), description: `unpack the restored WAL into ${args.wal_dir}` }] : []),
     { kind: 'exec', on: 'controller', command: sh`rm -rf ${scratch}`, description: `remove ${scratch}` },

@@ -11,7 +11,9 @@ import { ModuleError } from '../../errors.js';
 import { sh } from '../../shell/quote.js';
 import { humanSize } from '../get-url-checksum.js';
 import { defineModule, type HostContext, type Plan, type Step } from '../types.js';
-import { DEFAULT_ENDPOINT, etcdctlCommand, etcdctlSchema, errorLines, jsonLine, parseEtcdJson, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { DEFAULT_ENDPOINT, etcdctlCommand, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { etcdStatusFact } from '../../facts/etcd/members.js';
+import { etcdctlSchema, etcdctlTarget } from './etcdctl-args.js';
 
 export interface EtcdSnapshotArgs extends Omit<EtcdctlArgs, 'endpoints'> {
   dest: string;
@@ -60,15 +62,8 @@ export function snapshotStamp(now: Date): string {
 }
 
 export async function planEtcdSnapshot(ctx: HostContext, args: EtcdSnapshotArgs, now: Date = new Date()): Promise<Plan> {
-  const ctlArgs: EtcdctlArgs = { ...args, endpoints: [args.endpoint] };
-  const res = await ctx.probe(`${etcdctlCommand(ctx, ctlArgs, ['endpoint', 'status', '-w', 'json'])} 2>&1`);
-  const json = jsonLine(res.stdout, '[');
-  if (res.rc !== 0 || !json) {
-    throw new ModuleError(`cannot reach ${args.endpoint}: ${errorLines(res.stdout).join('; ') || `rc ${res.rc}`}`, {}, ctx.pos);
-  }
-  const [status] = parseEtcdJson(json) as Array<{ Status?: { dbSize?: number; header?: { revision?: number } } }>;
-  const dbSize = status?.Status?.dbSize;
-  const revision = status?.Status?.header?.revision;
+  const ctlArgs: EtcdctlArgs = etcdctlTarget(ctx, { ...args, endpoints: [args.endpoint] });
+  const { dbSize, revision } = await ctx.gather(etcdStatusFact, ctlArgs);
 
   const file = `${args.name}-${snapshotStamp(now)}-${ctx.host}.db`;
   const remote = path.posix.join(args.remote_dir, file);
@@ -77,7 +72,7 @@ export async function planEtcdSnapshot(ctx: HostContext, args: EtcdSnapshotArgs,
     'set -e',
     'umask 077',
     sh`mkdir -p -m 0700 ${args.remote_dir}`,
-    etcdctlCommand(ctx, ctlArgs, ['snapshot', 'save', remote]),
+    etcdctlCommand(ctlArgs, ['snapshot', 'save', remote]),
     sh`chmod 0600 ${remote}`,
   ].join('\n');
   const steps: Step[] = [

@@ -5,7 +5,7 @@
  */
 import { defineModule, type Diff, type Step } from '../types.js';
 import { MARK, type RuleChange } from './change.js';
-import { activeBackend, firewallProbeCommand, parseFirewallFacts, type Backend, type FirewallFacts } from '../../facts/firewall/state.js';
+import { activeBackend, firewallFact, type Backend, type FirewallFacts } from '../../facts/firewall/state.js';
 import { planFirewalldPort } from './firewalld.js';
 import { planIptablesPort, saveStep } from './iptables.js';
 import { planNftPort } from './nft.js';
@@ -78,7 +78,7 @@ export const firewall = defineModule<FirewallArgs>({
   async plan(ctx, args) {
     const rules = parsePortRules(args.port, args.proto);
     const open = ['enabled', 'present', 'open'].includes(args.state);
-    const facts = parseFirewallFacts((await ctx.probe(firewallProbeCommand(args.zone))).stdout);
+    const facts = await ctx.gather(firewallFact, args.zone);
     const backend = activeBackend(facts);
     const ports = rules.map(portLabel);
     if (!backend) {

@@ -1,7 +1,7 @@
 /** `firewalld`: Ansible's ansible.posix.firewalld, for ports. */
 import { ModuleError } from '../../errors.js';
 import { defineModule } from '../types.js';
-import { firewallProbeCommand, parseFirewallFacts } from '../../facts/firewall/state.js';
+import { firewallFact } from '../../facts/firewall/state.js';
 import { planFirewalldPort } from './firewalld.js';
 import { parsePortRule, portLabel } from '../../facts/firewall/ports.js';
 
@@ -38,7 +38,7 @@ export const firewalld = defineModule<FirewalldArgs>({
   async plan(ctx, args) {
     if (!args.port.includes('/')) throw new ModuleError(`port '${args.port}' needs its protocol, e.g. '${args.port}/tcp'`);
     const rule = parsePortRule(args.port, 'tcp');
-    const facts = parseFirewallFacts((await ctx.probe(firewallProbeCommand(args.zone))).stdout);
+    const facts = await ctx.gather(firewallFact, args.zone);
     const fw = facts.firewalld;
     if (!fw) throw new ModuleError('firewalld is not running (firewall-cmd --state)');
     const change = planFirewalldPort(rule, fw, {

@@ -4,15 +4,8 @@
  */
 import { sh } from '../../shell/quote.js';
 import { run, type RuleChange } from './change.js';
-import { covers, parsePortRule, portLabel, type PortRule } from '../../facts/firewall/ports.js';
-
-/** `firewall-cmd --list-ports`: `2379/tcp 2380-2381/udp` */
-export function parseFirewalldPorts(out: string): PortRule[] {
-  return out
-    .split(/\s+/)
-    .filter((w) => /^\d+(-\d+)?\/(tcp|udp)$/.test(w))
-    .map((w) => parsePortRule(w, 'tcp'));
-}
+import { covers, portLabel, type PortRule } from '../../facts/firewall/ports.js';
+export { parseFirewalldPorts } from '../../facts/firewall/rules.js';
 
 export interface FirewalldWanted {
   open: boolean;

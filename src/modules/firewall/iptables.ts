@@ -4,32 +4,11 @@
  * netfilter-persistent when it is installed.
  */
 import { sh } from '../../shell/quote.js';
-import { shlexSplit } from '../../shell/shlex.js';
 import { MARK, run, type RuleChange } from './change.js';
 import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
 import type { Step } from '../types.js';
-
-export interface IptablesRule {
-  chain: string;
-  /** the rule's words after `-A CHAIN` */
-  spec: string[];
-  /** 1-based position in its chain */
-  position: number;
-}
-
-/** `iptables -S CHAIN` lines; `-P` policy lines are skipped. */
-export function parseIptablesRules(out: string): IptablesRule[] {
-  const rules: IptablesRule[] = [];
-  const positions = new Map<string, number>();
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('-A ')) continue;
-    const [, chain = '', ...spec] = shlexSplit(line);
-    const position = (positions.get(chain) ?? 0) + 1;
-    positions.set(chain, position);
-    rules.push({ chain, spec, position });
-  }
-  return rules;
-}
+import type { IptablesRule } from '../../facts/firewall/rules.js';
+export { parseIptablesRules, type IptablesRule } from '../../facts/firewall/rules.js';
 
 /** The rule ezplay adds for a port, in the words `iptables -S` prints back. */
 export function iptablesPortSpec(rule: PortRule, comment: string | null = MARK): string[] {

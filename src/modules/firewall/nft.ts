@@ -7,58 +7,9 @@
 import { sh } from '../../shell/quote.js';
 import { MARK, run, type RuleChange } from './change.js';
 import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
+import type { NftChain, NftRule } from '../../facts/firewall/rules.js';
+export { findInputChain, type NftChain, type NftRule } from '../../facts/firewall/rules.js';
 
-export interface NftRule {
-  /** the rule as nft prints it, without its handle */
-  text: string;
-  handle: number;
-}
-
-export interface NftChain {
-  table: string;
-  chain: string;
-  rules: NftRule[];
-}
-
-/** The first `inet` table's chain hooked on input, from `nft -a list ruleset`. */
-export function findInputChain(out: string): NftChain | undefined {
-  let table: string | undefined;
-  let chain: (NftChain & { hooked: boolean }) | undefined;
-  let depth = 0;
-  for (const raw of out.split('\n')) {
-    const line = raw.trim();
-    const body = line.replace(/\s*# handle \d+$/, '');
-    if (depth === 0) {
-      const t = /^table (\S+) (\S+) \{$/.exec(body);
-      if (t) [table, depth] = [t[1] === 'inet' ? t[2] : undefined, 1];
-      continue;
-    }
-    if (depth === 1) {
-      const c = /^chain (\S+) \{$/.exec(body);
-      if (c && table) [chain, depth] = [{ table, chain: c[1] ?? '', rules: [], hooked: false }, 2];
-      else if (body.endsWith('{')) depth++;
-      else if (body === '}') [table, depth] = [undefined, 0];
-      continue;
-    }
-    if (depth === 2 && chain) {
-      if (body === '}') {
-        if (chain.hooked) return { table: chain.table, chain: chain.chain, rules: chain.rules };
-        [chain, depth] = [undefined, 1];
-      } else if (/\bhook input\b/.test(body)) chain.hooked = true;
-      else {
-        const r = /^(.*?)\s*# handle (\d+)$/.exec(line);
-        if (r) chain.rules.push({ text: r[1] ?? '', handle: Number(r[2]) });
-      }
-      continue;
-    }
-    // inside a set or map
-    if (body.endsWith('{')) depth++;
-    else if (body === '}') depth--;
-  }
-  return undefined;
-}
-
-/** The rule text ezplay adds for a port, as nft prints it back. */
 export function nftRuleText(rule: PortRule): string {
   return `${rule.proto} dport ${formatPorts(rule, '-')} accept comment "${MARK}"`;
 }

@@ -2,7 +2,7 @@
 import { ModuleError } from '../../errors.js';
 import { defineModule, type Diff, type Step } from '../types.js';
 import { run } from './change.js';
-import { firewallProbeCommand, parseFirewallFacts } from '../../facts/firewall/state.js';
+import { firewallFact } from '../../facts/firewall/state.js';
 import { formatPorts, parsePortRule } from '../../facts/firewall/ports.js';
 import { planUfwRule, type UfwRule } from './ufw.js';
 
@@ -44,7 +44,7 @@ export const ufw = defineModule<UfwArgs>({
   async plan(ctx, args) {
     if ((args.rule === undefined) !== (args.port === undefined)) throw new ModuleError('ufw: rule and port go together');
     if (args.rule === undefined && args.state === undefined) throw new ModuleError('ufw: give a rule and port, or state');
-    const facts = parseFirewallFacts((await ctx.probe(firewallProbeCommand(undefined))).stdout);
+    const facts = await ctx.gather(firewallFact, undefined);
     if (!facts.ufw) throw new ModuleError('ufw is not installed');
     const diff: Diff[] = [];
     const steps: Step[] = [];

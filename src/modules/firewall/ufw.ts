@@ -3,36 +3,9 @@
  * very commands that added them, active or not.
  */
 import { sh } from '../../shell/quote.js';
-import { shlexSplit } from '../../shell/shlex.js';
 import { run, type RuleChange } from './change.js';
-
-export interface UfwRule {
-  action: 'allow' | 'deny' | 'reject' | 'limit';
-  /** `2379/tcp`, `2379:2380/tcp` or a bare `2379` (both protocols) */
-  port: string;
-  comment?: string;
-}
-
-const ACTIONS = new Set(['allow', 'deny', 'reject', 'limit']);
-
-/** Simple rules of `ufw show added` (`ufw allow 2379/tcp comment 'ezplay'`); rules with from/to are skipped. */
-export function parseUfwAdded(out: string): UfwRule[] {
-  const rules: UfwRule[] = [];
-  for (const line of out.split('\n')) {
-    if (!line.startsWith('ufw ')) continue;
-    let words: string[];
-    try {
-      words = shlexSplit(line);
-    } catch {
-      continue;
-    }
-    const [, action = '', port = '', ...rest] = words;
-    if (!ACTIONS.has(action)) continue;
-    if (rest.length === 0) rules.push({ action: action as UfwRule['action'], port });
-    else if (rest.length === 2 && rest[0] === 'comment') rules.push({ action: action as UfwRule['action'], port, comment: rest[1] ?? '' });
-  }
-  return rules;
-}
+import type { UfwRule } from '../../facts/firewall/rules.js';
+export { parseUfwAdded, type UfwRule } from '../../facts/firewall/rules.js';
 
 function ruleWords(r: UfwRule): string[] {
   return [r.action, r.port, ...(r.comment !== undefined ? ['comment', r.comment] : [])];

@@ -42,7 +42,7 @@ export class MemoryHost {
     for (let d = dir; !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
   }
 
-  context(options: { check?: boolean; runId?: string } = {}): HostContext {
+  context(options: { runId?: string } = {}): HostContext {
     const unsupported = (what: string) => () => {
       throw new Error(`the ca/cert test context has no ${what}`);
     };
@@ -50,12 +50,12 @@ export class MemoryHost {
       host: 'controller',
       vars: {},
       become: undefined,
-      check: options.check ?? false,
-      diff: true,
       runId: options.runId ?? 'run1',
       pos: { file: 'roles/ca/tasks/main.yml', line: 1 },
       roleDir: undefined,
       playbookDir: '/playbooks',
+      gather: unsupported('gather'),
+      gatherAll: unsupported('gatherAll'),
       probe: unsupported('probe'),
       readFile: async (path) => this.files.get(path)?.content ?? null,
       stat: async (path): Promise<FileStat | null> => {
@@ -64,6 +64,7 @@ export class MemoryHost {
         if (this.dirs.has(path)) return { exists: true, type: 'directory', mode: 0o755, owner: 'root', group: 'root', size: 4096 };
         return null;
       },
+      readControllerFile: unsupported('readControllerFile'),
       findFile: unsupported('findFile'),
       render: (text) => text,
       evaluate: unsupported('evaluate'),

@@ -10,9 +10,9 @@ const DIR = '/etc/kubeasz/ssl';
 const CERT = `${DIR}/ca.pem`;
 const KEY = `${DIR}/ca-key.pem`;
 
-async function plan(host: MemoryHost, given: Record<string, unknown> = {}, check = false): Promise<Plan> {
+async function plan(host: MemoryHost, given: Record<string, unknown> = {}): Promise<Plan> {
   const args = validateArgs('ca', caModule.args, { path: DIR, common_name: 'etcd-ca', ...given });
-  return caModule.plan(host.context({ check }), args as never);
+  return caModule.plan(host.context(), args as never);
 }
 
 const lines = (diff: Diff[] = []) => diff.map((d) => `${d.subject}: ${d.before} -> ${d.after}`);

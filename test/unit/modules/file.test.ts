@@ -1,6 +1,6 @@
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
-import { parseTree, treeCommand } from '../../../src/modules/file-states.js';
+import { parseTree, treeCommand } from '../../../src/facts/file-tree.js';
 import { fileModule } from '../../../src/modules/file.js';
 import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
 

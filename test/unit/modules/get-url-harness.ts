@@ -22,8 +22,14 @@ export function localHost(host = 'localhost'): { conn: LocalConnection; ctx: Hos
   return { conn, ctx: contextFor(conn, host) };
 }
 
+/**
+ * The engine makes a context per plan, so its facts are cached for one plan;
+ * these tests plan again with the same context after applying, so each read
+ * here goes to a fresh one.
+ */
 export function contextFor(conn: Connection, host: string, roleDir?: string): HostContext {
-  return createHostContext({ host, conn, vars: {}, runId: 'run-test', playbookDir: process.cwd(), roleDir });
+  const make = () => createHostContext({ host, conn, vars: {}, runId: 'run-test', playbookDir: process.cwd(), roleDir });
+  return { ...make(), gather: (fact, args, options) => make().gather(fact, args, options), gatherAll: (requests, options) => make().gatherAll(requests, options) };
 }
 
 /** Runs steps in order like the engine (exec, put, fetch); stops at the first failure. */
