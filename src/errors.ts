@@ -106,6 +106,9 @@ export class EngineError extends EzplayError {
   }
 }
 
+/** The run journal could not be written or read: the run stops before its next change. */
+export class JournalError extends EngineError {}
+
 export class PkiError extends EzplayError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('pki', message, undefined, options);

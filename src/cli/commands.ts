@@ -81,7 +81,9 @@ export function registerRollbackCommand(program: Command, sink: ExitCodeSink): v
     .option('--no-color', 'plain output without colours')
     .option('-v, --verbose', 'more output', count, 0)
     .option('--accept-new-host-keys', 'record host keys seen for the first time')
-    .action(async (runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean }) => {
+    .option('--project <dir>', "the project whose runs to use (default: the nearest folder with run journals at or above the current one)")
+    .option('--list', 'print where the run journals are and list the recorded runs')
+    .action(async (runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean; project?: string; list?: boolean }) => {
       const { rollbackCommand } = await import('./rollback-command.js');
       sink.exitCode = await rollbackCommand(runId, flags);
     });

@@ -9,9 +9,18 @@ import { EXIT } from './exit-codes.js';
 import { makeReporter } from './reporter-choice.js';
 import { sshOpener } from './ssh-opener.js';
 import { OptionsError } from '../errors.js';
+import { findJournalRoot, journalRootOf } from './project-dir.js';
+import { listRuns } from './run-list.js';
 
-export async function rollbackCommand(runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean }): Promise<number> {
-  const root = path.resolve('.ezplay', 'runs');
+export async function rollbackCommand(
+  runId: string | undefined,
+  flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean; project?: string; list?: boolean },
+): Promise<number> {
+  const root = flags.project !== undefined ? journalRootOf(path.resolve(flags.project)) : findJournalRoot(process.cwd());
+  if (flags.list) {
+    listRuns(root, (line) => process.stdout.write(`${line}\n`));
+    return EXIT.ok;
+  }
   let run;
   try {
     run = readRun(root, runId);
@@ -25,6 +34,7 @@ export async function rollbackCommand(runId: string | undefined, flags: { json?:
   }
   const bus = new EventBus();
   const reporter = await makeReporter({ ...flags, diff: false }, bus);
+  for (const msg of run.warnings) bus.emit({ type: 'warning', msg });
   const controller = new LocalConnection('localhost');
   const pool = new ConnectionPool(sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }));
   bus.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${run.meta.runId}` });

@@ -8,6 +8,7 @@ import { loadVarsDirs } from '../load/vars-dirs.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { Templar } from '../template/index.js';
 import { selectedByTags } from '../engine/tags.js';
+import { journalRootOf, projectDirOf } from './project-dir.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
 import { chooseInventory } from './inventory-choice.js';
@@ -104,7 +105,7 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
     rollback: flags.rollback,
     verbosity: flags.verbose,
     becomePassword,
-    journalRoot: path.resolve('.ezplay', 'runs'),
+    journalRoot: journalRootOf(projectDirOf(playbook.file)),
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     events: bus,
     templar: new Templar(),
