@@ -100,6 +100,9 @@ export class ConnectionError extends EzplayError {
   }
 }
 
+/** A command ran past its timeout and was killed; the connection itself is fine. */
+export class CommandTimeout extends ConnectionError {}
+
 export class EngineError extends EzplayError {
   constructor(message: string, pos?: SourcePos, options?: { cause?: unknown }) {
     super('engine', message, pos, options);

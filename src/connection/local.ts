@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import { CommandTimeout } from '../errors.js';
 import { sh, quote } from '../shell/quote.js';
 import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 
@@ -52,12 +53,22 @@ export class LocalConnection implements Connection {
       const child = spawn('/bin/sh', ['-c', line], {
         env: { ...process.env, LC_ALL: 'C', ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
+        // its own process group, so a timeout kills what the command started too
+        ...(options.timeoutMs ? { detached: true } : {}),
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
       if (options.timeoutMs) {
-        timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-(child.pid as number), 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        }, options.timeoutMs);
       }
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -66,6 +77,10 @@ export class LocalConnection implements Connection {
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         source?.stream.destroy();
+        if (timedOut) {
+          reject(new CommandTimeout(`command timed out after ${options.timeoutMs} ms on ${this.host}: ${command.slice(0, 200)}`));
+          return;
+        }
         if (readError) {
           reject(new Error(`reading ${source?.file} failed while streaming it to ${this.host}: ${readError.message}`));
           return;

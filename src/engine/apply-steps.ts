@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sh } from '../shell/quote.js';
-import { ModuleError } from '../errors.js';
+import { CommandTimeout, ModuleError } from '../errors.js';
 import type { Become, Connection, ExecResult } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
 
@@ -14,6 +14,8 @@ export interface StepTargets {
   controller: Connection;
   become?: Become | undefined;
   env?: Record<string, string> | undefined;
+  /** the task's `timeout:`: each command is killed on the host when it runs longer */
+  timeoutMs?: number | undefined;
 }
 
 function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {
@@ -37,11 +39,18 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
         ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
         ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
         ...(targets.env && !onController ? { env: targets.env } : {}),
+        ...(targets.timeoutMs ? { timeoutMs: targets.timeoutMs } : {}),
       };
       let res: ExecResult;
       try {
         res = await conn.exec(step.command, options);
       } catch (error) {
+        if (error instanceof CommandTimeout) {
+          throw new ModuleError(
+            `${step.description}: did not finish within the task's timeout of ${(targets.timeoutMs ?? 0) / 1000} s and was killed on ${conn.host}`,
+            { timeout: (targets.timeoutMs ?? 0) / 1000 },
+          );
+        }
         // A lost host stays a ConnectionError (unreachable); a stream that could not be read is this step's failure.
         if (step.stdinFile === undefined || error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
         throw new ModuleError(`${step.description} on ${conn.host} failed: ${(error as Error).message}`, { stdin_file: step.stdinFile });

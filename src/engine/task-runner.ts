@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
@@ -213,6 +213,7 @@ export class TaskRunner {
     const env = task.environment !== undefined ? mergeEnvironment(render(task.environment)) : undefined;
     const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
+    const timeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
 
     const ctx = createHostContext({
       host,
@@ -238,7 +239,7 @@ export class TaskRunner {
       attempt++;
       let out: { result: Record<string, unknown>; diff?: Diff[] };
       try {
-        out = await this.once(module, ctx, args, task, host, target, { check, become, env, noLog });
+        out = await this.once(module, ctx, args, task, host, target, { check, become, env, noLog, timeoutMs });
       } catch (error) {
         // With until, a module's failure is a result to judge and retry (a probe before a service is up).
         if (task.until === undefined || !(error instanceof ModuleError)) throw error;
@@ -269,7 +270,7 @@ export class TaskRunner {
     task: TaskNode,
     host: string,
     target: { conn: Connection; name: string },
-    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined; noLog: boolean },
+    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined; noLog: boolean; timeoutMs: number | undefined },
   ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
     const t0 = performance.now();
     const plan: Plan = await module.plan(ctx, args);
@@ -301,7 +302,7 @@ export class TaskRunner {
       });
     }
     const outputs = plan.steps?.length
-      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env })
+      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env, timeoutMs: how.timeoutMs })
       : [];
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
     addPhase(this.rt, 'apply', performance.now() - t1);
@@ -333,6 +334,13 @@ function mergeEnvironment(value: unknown): Record<string, string> {
     if (layer && typeof layer === 'object') for (const [k, v] of Object.entries(layer)) out[k] = String(v);
   }
   return out;
+}
+
+/** The `timeout:` keyword: a positive number of seconds (0 means none, as in Ansible). */
+function timeoutOf(value: unknown, pos: SourcePos | undefined): number | undefined {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new EngineError(`timeout must be a number of seconds, got '${String(value)}'`, pos);
+  return seconds > 0 ? seconds * 1000 : undefined;
 }
 
 /** A no_log task's result as Ansible shows it: only whether it changed or failed. */

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { planCopyTree } from './copy-tree.js';
 import { probePaths } from './file-facts.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
@@ -143,6 +144,11 @@ export const copyModule = defineModule<CopyArgs>({
           backup: args.backup,
           force: args.force,
         });
+      }
+      const size = statSync(local).size;
+      if (size > STREAM_ABOVE_BYTES && args.validate === undefined) {
+        const attributes = { mode: args.mode, owner: args.owner, group: args.group };
+        return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = readFileSync(local);
     } else bytes = contentBytes(args.content);
