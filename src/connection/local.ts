@@ -4,12 +4,11 @@
  * host, so modules cannot tell the difference.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, type ReadStream } from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
 import { CommandTimeout } from '../errors.js';
 import { sh, quote } from '../shell/quote.js';
+import { tempBeside } from './temp-names.js';
 import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 
 const currentUser = os.userInfo().username;
@@ -113,7 +112,7 @@ export class LocalConnection implements Connection {
   async put(dest: string, content: Buffer | string, options: PutOptions = {}): Promise<void> {
     const becomeOther = options.become && (options.become.user ?? 'root') !== currentUser;
     if (becomeOther) return this.putThroughShell(dest, content, options);
-    const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`);
+    const tmp = tempBeside(dest, options.tempTag);
     try {
       await fs.writeFile(tmp, content, { mode: options.mode ?? 0o644 });
       if (options.mode !== undefined) await fs.chmod(tmp, options.mode);
@@ -131,7 +130,7 @@ export class LocalConnection implements Connection {
   }
 
   private async putThroughShell(dest: string, content: Buffer | string, options: PutOptions): Promise<void> {
-    const tmp = `${path.dirname(dest)}/.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`;
+    const tmp = tempBeside(dest, options.tempTag);
     const steps = [sh`cat > ${tmp}`];
     if (options.mode !== undefined) steps.push(sh`chmod ${options.mode.toString(8)} ${tmp}`);
     if (options.owner || options.group) {

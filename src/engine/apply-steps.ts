@@ -8,12 +8,15 @@ import { sh } from '../shell/quote.js';
 import { CommandTimeout, ModuleError } from '../errors.js';
 import type { Become, Connection, ExecResult } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
+import { tempFilesCleanup } from '../connection/temp-names.js';
 
 export interface StepTargets {
   host: Connection;
   controller: Connection;
   become?: Become | undefined;
   env?: Record<string, string> | undefined;
+  /** tags the names of upload temporaries, so a killed upload's leftovers can be removed */
+  runId?: string | undefined;
   /** the task's `timeout:`: each command is killed on the host when it runs longer */
   timeoutMs?: number | undefined;
 }
@@ -23,6 +26,13 @@ function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {
   if ('text' in c) return Buffer.from(c.text, 'utf8');
   if ('base64' in c) return Buffer.from(c.base64, 'base64');
   return readFileSync(c.localPath);
+}
+
+/** Removes what the uploads among `steps` may have left if they were killed (temporaries beside dest and in /tmp). */
+export function uploadLeftovers(steps: readonly Step[], runId: string): Step[] {
+  return steps
+    .filter((s): s is Extract<Step, { kind: 'put' }> => s.kind === 'put' && s.on !== 'controller')
+    .map((s) => ({ kind: 'exec', command: tempFilesCleanup(s.dest, runId), description: `remove what an interrupted upload of ${s.dest} left` }));
 }
 
 /** Runs steps in order; returns each exec step's result (puts yield rc 0). Throws ModuleError on the first failure. */
@@ -71,6 +81,7 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
           ...(step.owner ? { owner: step.owner } : {}),
           ...(step.group ? { group: step.group } : {}),
           ...(become ? { become } : {}),
+          ...(targets.runId ? { tempTag: targets.runId } : {}),
         });
       } catch (error) {
         if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;

@@ -11,7 +11,7 @@ import { findModule } from '../modules/registry.js';
 import type { Diff, Module, Plan } from '../modules/types.js';
 import type { Connection } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
-import { applySteps } from './apply-steps.js';
+import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { createHostContext } from './host-context.js';
 import { loopItems } from './loop.js';
@@ -289,12 +289,14 @@ export class TaskRunner {
     // list): nothing to undo, so no "cannot undo" entry in the journal.
     const readOnly = task.changedWhen === false || String(task.changedWhen).trim().toLowerCase() === 'false';
     if (plan.steps?.length && !readOnly) {
+      const leftovers = uploadLeftovers(plan.steps, this.rt.journal.runId);
+      const cleanup = [...leftovers, ...(plan.cleanup ?? [])];
       this.rt.journal.record({
         host,
         target: target.name,
         task: task.name ?? task.module,
-        undo: plan.undo,
-        ...(plan.cleanup?.length ? { cleanup: plan.cleanup } : {}),
+        undo: plan.undo && [...leftovers, ...plan.undo],
+        ...(cleanup.length ? { cleanup } : {}),
         ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
         play: this.rt.playIndex,
         rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
@@ -302,7 +304,9 @@ export class TaskRunner {
       });
     }
     const outputs = plan.steps?.length
-      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env, timeoutMs: how.timeoutMs })
+      ? await applySteps(plan.steps, {
+          host: target.conn, controller: this.rt.controller, become: how.become, env: how.env, timeoutMs: how.timeoutMs, runId: this.rt.journal.runId,
+        })
       : [];
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
     addPhase(this.rt, 'apply', performance.now() - t1);

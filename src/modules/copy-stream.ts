@@ -103,7 +103,8 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
     diff: [{ subject: file, before: stat ? short(facts.checksum) : 'absent', after: short(sum), kind: 'summary' }],
     steps,
     undo,
-    ...(stat ? { cleanup: [dropBackupStep(target, ctx.runId)] } : {}),
+    // a killed stream leaves its temporary file: removed by undo, or when the run is pruned
+    cleanup: [{ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` }, ...(stat ? [dropBackupStep(target, ctx.runId)] : [])],
     result: { ...result, mode: formatMode(mode), ...(owner ? { owner } : {}), ...(group ? { group } : {}) },
   };
 }
