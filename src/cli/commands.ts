@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunFlags } from './run-command.js';
+import type { RollbackFlags } from './rollback-command.js';
 import type { StatusFlags } from './status-command.js';
 import type { TestFlags } from './test-command.js';
 import type { DocFlags } from './doc-command.js';
@@ -81,9 +82,17 @@ export function registerRollbackCommand(program: Command, sink: ExitCodeSink): v
     .option('--no-color', 'plain output without colours')
     .option('-v, --verbose', 'more output', count, 0)
     .option('--accept-new-host-keys', 'record host keys seen for the first time')
+    .option('-K, --ask-become-pass', 'ask for the sudo password (the run\'s is never written down)')
+    .option('-k, --ask-pass', 'ask for the SSH password (the run\'s is never written down)')
     .option('--project <dir>', "the project whose runs to use (default: the nearest folder with run journals at or above the current one)")
     .option('--list', 'print where the run journals are and list the recorded runs')
-    .action(async (runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean; project?: string; list?: boolean }) => {
+    .addHelpText(
+      'after',
+      `
+Without RUN_ID, the latest run that changed something (a --check run changes nothing).
+Exit status: 0 when every change is undone, 2 when an undo failed, 1 when there is nothing to undo.`,
+    )
+    .action(async (runId: string | undefined, flags: RollbackFlags) => {
       const { rollbackCommand } = await import('./rollback-command.js');
       sink.exitCode = await rollbackCommand(runId, flags);
     });
@@ -146,8 +155,9 @@ export function registerTestCommand(program: Command): void {
     .argument('<role>', 'a role name (looked up like a playbook looks up roles) or a path to a role')
     .description('test a role on fresh lab machines: converge, idempotence, check mode, verify, rollback')
     .option('--hosts <n>', 'how many machines to test on', wholeNumber(1), 1)
-    .option('--first-machine <n>', 'the first lab machine to use (lab1..lab5 are left to people and the end-to-end tests)', wholeNumber(1), 6)
-    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status`, log in with `ezplay lab ssh labN`)')
+    .option('--lab <name>', 'the lab to test on (default $EZPLAY_LAB, else a lab of its own named roletest)')
+    .option('--first-machine <n>', 'the first machine of that lab to use', wholeNumber(1), 1)
+    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status --lab NAME`, log in with `ezplay lab ssh NAME1 --lab NAME`)')
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('-v, --verbose', 'print every task of every run', count, 0)
     .addHelpText(

@@ -8,7 +8,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { ConnectionSpec } from '../connection/types.js';
+import type { Become, ConnectionSpec } from '../connection/types.js';
 import { JournalError } from '../errors.js';
 import type { Step } from '../modules/types.js';
 import { needsSeal, runKey, seal, unseal } from './journal-seal.js';
@@ -23,7 +23,8 @@ export interface JournalEntry {
   undo: Step[] | undefined;
   /** removes what only `undo` needed (on-host backups), once the run can no longer be rolled back */
   cleanup?: Step[] | undefined;
-  become?: { user?: string } | undefined;
+  /** the task's become; its password only in this process's memory, never in the file */
+  become?: Become | undefined;
   play: number;
   rollback: 'on_failure' | 'never';
   /** the task is no_log: its undo is sealed in the file, never in clear */
@@ -37,6 +38,8 @@ export interface RunMeta {
   started: string;
   finished?: string;
   status?: 'ok' | 'failed' | 'rolled_back';
+  /** a --check run: it changed nothing, so there is nothing to roll back */
+  check?: boolean;
   /** the later run after whose success this run's backups were deleted: it can no longer be rolled back */
   prunedBy?: string;
   /** how to reach each host again, secrets left out */
@@ -151,12 +154,14 @@ export class RunJournal {
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full: JournalEntry = { ...entry, seq: ++this.seq };
     this.fullUndo.set(full.seq, entry.undo);
+    // the become password stays in memory (this.entries) for this process's own rollback
+    const become = entry.become ? { become: entry.become.user !== undefined ? { user: entry.become.user } : {} } : {};
     const { undo: _undo, ...stored } = full;
     if (needsSeal(full.undo, full.secret === true)) {
       const key = runKey(this.dir, true) as Buffer;
-      this.append(`${JSON.stringify({ ...stored, undo: undefined, sealed: seal(key, full.undo) })}\n`);
+      this.append(`${JSON.stringify({ ...stored, ...become, undo: undefined, sealed: seal(key, full.undo) })}\n`);
     } else {
-      this.append(`${JSON.stringify({ ...stored, undo: redactSteps(full.undo) })}\n`);
+      this.append(`${JSON.stringify({ ...stored, ...become, undo: redactSteps(full.undo) })}\n`);
     }
     this.entries.push(full);
     return full;
@@ -166,7 +171,7 @@ export class RunJournal {
     this.append(`${JSON.stringify({ undone: seq })}\n`);
   }
 
-  /** entries of this process, newest first, with their undo in full */
+  /** entries of this process, newest first, with their undo and become in full */
   pending(): JournalEntry[] {
     return [...this.entries].reverse().map((e) => ({ ...e, undo: this.fullUndo.get(e.seq) }));
   }
@@ -188,10 +193,11 @@ function endsWithNewline(fd: number): boolean {
   return last[0] === 0x0a;
 }
 
+/** A run read back: its changes not yet undone, newest first, and how many it recorded in all. */
 export interface RecordedRun {
   meta: RunMeta;
-  /** entries not yet undone, newest first */
   entries: JournalEntry[];
+  recorded: number;
   /** lines that could not be read (a torn last line after a crash or a full disk) */
   warnings: string[];
 }
@@ -235,7 +241,7 @@ export function readRun(root: string, runId?: string): RecordedRun {
     }
     entries.push(parsed);
   });
-  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), warnings };
+  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length, warnings };
 }
 
 /** Every recorded run id, oldest first. */

@@ -297,7 +297,8 @@ export class TaskRunner {
         task: task.name ?? task.module,
         undo: plan.undo && [...leftovers, ...plan.undo],
         ...(cleanup.length ? { cleanup } : {}),
-        ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
+        // the journal writes the user only; the password stays in memory for this run's own rollback
+        ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
         rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
         ...(how.noLog ? { secret: true } : {}),

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import { probePaths, type PathFacts } from './file-facts.js';
+import { probePaths, type PathFacts } from '../facts/paths.js';
 import { attributeChanges, createDirsSteps, missingDirs, userBackupName, type Attributes } from './file-plans.js';
 import type { HostContext, Plan, Step } from './types.js';
 import { backupStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
