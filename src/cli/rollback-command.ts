@@ -8,6 +8,7 @@ import { askSecret } from './run-command.js';
 import { sshOpener } from './ssh-opener.js';
 import { findJournalRoot, journalRootOf } from './project-dir.js';
 import { listRuns } from './run-list.js';
+import { acquireRunLock } from '../engine/run-lock.js';
 
 export interface RollbackFlags {
   json?: boolean;
@@ -20,6 +21,8 @@ export interface RollbackFlags {
   project?: string;
   /** print where the journals are and list the runs */
   list?: boolean;
+  /** false with --no-wait: refuse instead of waiting for a run in progress */
+  wait?: boolean;
 }
 
 export async function rollbackCommand(runId: string | undefined, flags: RollbackFlags): Promise<number> {
@@ -28,6 +31,18 @@ export async function rollbackCommand(runId: string | undefined, flags: Rollback
     listRuns(journalRoot, (line) => process.stdout.write(`${line}\n`));
     return EXIT.ok;
   }
+  const lock = await acquireRunLock(path.dirname(journalRoot), `ezplay rollback${runId ? ` ${runId}` : ''}`, {
+    wait: flags.wait !== false,
+    say: (line) => process.stderr.write(`${line}\n`),
+  });
+  try {
+    return await rollbackLocked(journalRoot, runId, flags);
+  } finally {
+    lock.release();
+  }
+}
+
+async function rollbackLocked(journalRoot: string, runId: string | undefined, flags: RollbackFlags): Promise<number> {
   // which run, or why there is nothing to undo, before asking for anything
   const run = runToUndo(journalRoot, runId);
   // the passwords were never written down: asked for again, as the run asked for them
