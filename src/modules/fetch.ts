@@ -39,7 +39,7 @@ export const fetchModule = defineModule<FetchArgs>({
   summary: 'Copy a file from the host to the controller',
   description:
     'Fetches `src` from the host into `dest/<inventory_hostname>/<src>` on the controller (or `dest` itself with flat). ' +
-    'Compared by sha1 first, so an unchanged file is not transferred. Undo restores the previous local file or removes the fetched one.',
+    'Compared by sha1 first, so an unchanged file is not transferred. The copy gets the source\'s mode. Undo restores the previous local file (kept sealed in the journal) or removes the fetched one.',
   args: {
     src: { type: 'path', required: true, description: 'The file on the host (files only, not directories).' },
     dest: {
