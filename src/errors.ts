@@ -100,11 +100,17 @@ export class ConnectionError extends EzplayError {
   }
 }
 
+/** A command ran past its timeout and was killed; the connection itself is fine. */
+export class CommandTimeout extends ConnectionError {}
+
 export class EngineError extends EzplayError {
   constructor(message: string, pos?: SourcePos, options?: { cause?: unknown }) {
     super('engine', message, pos, options);
   }
 }
+
+/** The run journal could not be written or read: the run stops before its next change. */
+export class JournalError extends EngineError {}
 
 export class PkiError extends EzplayError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -46,6 +46,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--timings', 'after the recap, the slowest tasks and hosts and the time per phase (always with -v)')
     .option('--no-color', 'plain output without colours')
     .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
+    .option('--no-wait', "refuse to start while another run or rollback of the project holds its lock, instead of waiting")
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
     .option('-K, --ask-become-pass', 'ask for the sudo password')
@@ -85,6 +86,9 @@ export function registerRollbackCommand(program: Command, sink: ExitCodeSink): v
     .option('--accept-new-host-keys', 'record host keys seen for the first time')
     .option('-K, --ask-become-pass', 'ask for the sudo password (the run\'s is never written down)')
     .option('-k, --ask-pass', 'ask for the SSH password (the run\'s is never written down)')
+    .option('--project <dir>', "the project whose runs to use (default: the nearest folder with run journals at or above the current one)")
+    .option('--list', 'print where the run journals are and list the recorded runs')
+    .option('--no-wait', 'refuse to start while a run of the project holds its lock, instead of waiting')
     .addHelpText(
       'after',
       `

@@ -6,6 +6,8 @@ import { loadCheckedPlaybook, loadHosts, Session } from '../engine/session.js';
 import { allTasks } from '../engine/validate.js';
 import { Templar } from '../template/index.js';
 import { selectedByTags } from '../engine/tags.js';
+import { journalRootOf, projectDirOf } from './project-dir.js';
+import { acquireRunLock } from '../engine/run-lock.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
 import { chooseInventory } from './inventory-choice.js';
@@ -16,6 +18,8 @@ import type { Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
 
 export interface RunFlags {
+  /** false with --no-wait: refuse instead of waiting for another run's lock */
+  wait?: boolean;
   inventory: string[];
   check?: boolean;
   diff?: boolean;
@@ -86,10 +90,28 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   }
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
+  const journalRoot = journalRootOf(projectDirOf(playbook.file));
+  // a --check run changes nothing: it needs no lock and waits for no one
+  const lock = flags.check ? undefined : await acquireRunLock(path.dirname(journalRoot), `ezplay run ${playbookPath}`, { wait: flags.wait !== false, say });
+  try {
+    return await runLocked(playbook, inventory, inventoryPaths, flags, { journalRoot, becomePassword, sshPassword, extraVars, forks });
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runLocked(
+  playbook: Playbook,
+  inventory: Inventory,
+  inventoryPaths: string[],
+  flags: RunFlags,
+  how: { journalRoot: string; becomePassword: string | undefined; sshPassword: string | undefined; extraVars: Record<string, unknown>; forks: number },
+): Promise<number> {
+  const { journalRoot, becomePassword, sshPassword, extraVars, forks } = how;
   const bus = new EventBus();
   const reporter = await makeReporter(flags, bus);
   const session = new Session({
-    journalRoot: path.resolve('.ezplay', 'runs'),
+    journalRoot,
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     becomePassword,
   });

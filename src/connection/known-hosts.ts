@@ -22,7 +22,8 @@ export interface KnownHostEntry {
 export type HostKeyVerdict =
   | { status: 'known'; entry: KnownHostEntry }
   | { status: 'revoked'; entry: KnownHostEntry }
-  | { status: 'changed'; entry: KnownHostEntry }
+  /** `entry`: the recorded key of the offered type if any, else the first; `recorded`: every key known for the host */
+  | { status: 'changed'; entry: KnownHostEntry; recorded: KnownHostEntry[] }
   | { status: 'unknown' };
 
 export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
@@ -96,8 +97,10 @@ export function fingerprintOfEntry(entry: KnownHostEntry): string {
 
 /**
  * Judges a presented host key against every entry: revoked beats everything,
- * a recorded identical key is known, a recorded key of the same type that
- * differs is a changed key, anything else is unknown.
+ * a recorded identical key is known; a host with recorded keys that offers
+ * another one (of the same type or not) has a changed key, as OpenSSH's
+ * accept-new judges it: a server now offering RSA where ed25519 was recorded
+ * is not a new host. Only a host with no recorded key is unknown.
  */
 export function verifyHostKey(entries: KnownHostEntry[], names: string[], blob: Buffer): HostKeyVerdict {
   const keyB64 = blob.toString('base64');
@@ -107,9 +110,9 @@ export function verifyHostKey(entries: KnownHostEntry[], names: string[], blob: 
   const forHost = entries.filter((e) => e.marker === undefined && names.some((n) => hostsFieldMatches(e.hosts, n)));
   const same = forHost.find((e) => e.key === keyB64);
   if (same) return { status: 'known', entry: same };
-  const changed = forHost.find((e) => e.keyType === keyType);
-  if (changed) return { status: 'changed', entry: changed };
-  return { status: 'unknown' };
+  if (forHost.length === 0) return { status: 'unknown' };
+  const sameType = forHost.find((e) => e.keyType === keyType);
+  return { status: 'changed', entry: sameType ?? (forHost[0] as KnownHostEntry), recorded: forHost };
 }
 
 /** Key types recorded for these names, so the server is asked for one of them first. */

@@ -4,11 +4,11 @@
  * host, so modules cannot tell the difference.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs, type ReadStream } from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
+import { CommandTimeout } from '../errors.js';
 import { sh, quote } from '../shell/quote.js';
+import { tempBeside } from './temp-names.js';
 import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
 
 const currentUser = os.userInfo().username;
@@ -52,12 +52,22 @@ export class LocalConnection implements Connection {
       const child = spawn('/bin/sh', ['-c', line], {
         env: { ...process.env, LC_ALL: 'C', ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
+        // its own process group, so a timeout kills what the command started too
+        ...(options.timeoutMs ? { detached: true } : {}),
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
       if (options.timeoutMs) {
-        timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-(child.pid as number), 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        }, options.timeoutMs);
       }
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -66,6 +76,10 @@ export class LocalConnection implements Connection {
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         source?.stream.destroy();
+        if (timedOut) {
+          reject(new CommandTimeout(`command timed out after ${options.timeoutMs} ms on ${this.host}: ${command.slice(0, 200)}`));
+          return;
+        }
         if (readError) {
           reject(new Error(`reading ${source?.file} failed while streaming it to ${this.host}: ${readError.message}`));
           return;
@@ -98,7 +112,7 @@ export class LocalConnection implements Connection {
   async put(dest: string, content: Buffer | string, options: PutOptions = {}): Promise<void> {
     const becomeOther = options.become && (options.become.user ?? 'root') !== currentUser;
     if (becomeOther) return this.putThroughShell(dest, content, options);
-    const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`);
+    const tmp = tempBeside(dest, options.tempTag);
     try {
       await fs.writeFile(tmp, content, { mode: options.mode ?? 0o644 });
       if (options.mode !== undefined) await fs.chmod(tmp, options.mode);
@@ -116,7 +130,7 @@ export class LocalConnection implements Connection {
   }
 
   private async putThroughShell(dest: string, content: Buffer | string, options: PutOptions): Promise<void> {
-    const tmp = `${path.dirname(dest)}/.${path.basename(dest)}.ezplay-${randomBytes(4).toString('hex')}`;
+    const tmp = tempBeside(dest, options.tempTag);
     const steps = [sh`cat > ${tmp}`];
     if (options.mode !== undefined) steps.push(sh`chmod ${options.mode.toString(8)} ${tmp}`);
     if (options.owner || options.group) {

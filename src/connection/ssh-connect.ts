@@ -78,8 +78,8 @@ async function judgeHostKey(target: HopTarget, blob: Buffer): Promise<Connection
       return new ConnectionError(
         [
           `REMOTE HOST IDENTIFICATION HAS CHANGED for ${name}!`,
-          `  recorded: ${fingerprintOfEntry(verdict.entry)} (${where(verdict.entry)})`,
-          `  offered:  ${fp}`,
+          ...verdict.recorded.map((e) => `  recorded: ${e.keyType} ${fingerprintOfEntry(e)} (${where(e)})`),
+          `  offered:  ${keyTypeOfBlob(blob)} ${fp}`,
           'Someone could be intercepting the connection, or the host was reinstalled.',
           `If the change is expected, remove the old key: ssh-keygen -R ${quote(name)}` +
             (verdict.entry.file.endsWith('known_hosts') ? ` -f ${quote(verdict.entry.file)}` : ''),

@@ -4,8 +4,8 @@
  * mode and owner, and renamed into place: a dropped connection can leave a
  * stray temporary file but never a half-written destination.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
+import { createHash } from 'node:crypto';
+import { stagingName, tempBeside } from './temp-names.js';
 import type { SFTPWrapper } from 'ssh2';
 import { ConnectionError } from '../errors.js';
 import { sh } from '../shell/quote.js';
@@ -112,7 +112,7 @@ export async function putFile(h: FileHost, dest: string, data: Buffer, options: 
     return;
   }
 
-  const tmp = posix.join(posix.dirname(dest), `.${posix.basename(dest)}.ezplay-${randomBytes(6).toString('hex')}`);
+  const tmp = tempBeside(dest, options.tempTag);
   const chown = ownership(owner, group);
   const finish = [
     sh`chmod ${mode.toString(8)} -- ${tmp}`,
@@ -132,7 +132,7 @@ export async function putFile(h: FileHost, dest: string, data: Buffer, options: 
     // SFTP runs as the login user: stage in /tmp, then let the sudo'ed shell
     // copy it beside the destination; stdin is opened before sudo, so the
     // staged file can stay private to the login user.
-    const staging = `/tmp/.ezplay-upload-${randomBytes(8).toString('hex')}`;
+    const staging = stagingName(options.tempTag);
     await sftpWrite(h, staging, data, dest);
     try {
       result = await h.run({ command: `{ ${writeFromStdin}; }${orCleanUp}` }, { kind: 'remote-file', path: staging }, become);

@@ -4,7 +4,7 @@
  * files through SFTP or the shell. See ARCHITECTURE.md, "Connections".
  */
 import type { Client, SFTPWrapper } from 'ssh2';
-import { ConnectionError } from '../errors.js';
+import { CommandTimeout, ConnectionError } from '../errors.js';
 import type { Become, Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
 import { PersistentShell, ShellFailure, type RawResult } from './persistent-shell.js';
 import { ShellPool } from './ssh-shell-pool.js';
@@ -211,7 +211,7 @@ export class SshConnection implements Connection, FileHost {
       });
     }
     if (outcome.timedOut) {
-      throw new ConnectionError(`command timed out after ${timeout} ms on ${this.host} while streaming ${file}: ${label(shape.command)}`);
+      throw new CommandTimeout(`command timed out after ${timeout} ms on ${this.host} while streaming ${file}: ${label(shape.command)}`);
     }
     if (outcome.rc === undefined) {
       // Let the client's own close/error event land before deciding what happened.
@@ -252,7 +252,7 @@ export class SshConnection implements Connection, FileHost {
       if (!(error instanceof ShellFailure)) throw error;
       if (error.reason === 'timeout') {
         await this.killProcessGroup(shell.pid);
-        throw new ConnectionError(`command timed out after ${timeoutMs} ms on ${this.host}: ${label(command)}`, { cause: error });
+        throw new CommandTimeout(`command timed out after ${timeoutMs} ms on ${this.host}: ${label(command)}`, { cause: error });
       }
       // Let the client's own close/error event land before deciding what happened.
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -45,6 +45,12 @@ export interface ExecResult {
 export interface PutOptions {
   /** permission bits, e.g. 0o644 */
   mode?: number;
+  /**
+   * A tag (the run id) in the names of temporary files (`.name.ezplay-<tag>-*`
+   * beside dest, `/tmp/.ezplay-upload-<tag>-*` when staged), so what a killed
+   * upload leaves can be found and removed later.
+   */
+  tempTag?: string;
   owner?: string;
   group?: string;
   become?: Become;

@@ -5,10 +5,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sh } from '../shell/quote.js';
-import { ModuleError } from '../errors.js';
+import { CommandTimeout, ModuleError } from '../errors.js';
 import type { Become, Connection, ExecResult } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
 import { withProgressTicks, type ProgressSink } from './progress.js';
+import { tempFilesCleanup } from '../connection/temp-names.js';
 
 export interface StepTargets {
   host: Connection;
@@ -17,6 +18,10 @@ export interface StepTargets {
   env?: Record<string, string> | undefined;
   /** where a large upload tells how long it has been going */
   progress?: ProgressSink | undefined;
+  /** tags the names of upload temporaries, so a killed upload's leftovers can be removed */
+  runId?: string | undefined;
+  /** the task's `timeout:`: each command is killed on the host when it runs longer */
+  timeoutMs?: number | undefined;
 }
 
 /** Uploads from this size on show progress: smaller ones take well under a second. */
@@ -51,6 +56,13 @@ function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {
   return readFileSync(c.localPath);
 }
 
+/** Removes what the uploads among `steps` may have left if they were killed (temporaries beside dest and in /tmp). */
+export function uploadLeftovers(steps: readonly Step[], runId: string): Step[] {
+  return steps
+    .filter((s): s is Extract<Step, { kind: 'put' }> => s.kind === 'put' && s.on !== 'controller')
+    .map((s) => ({ kind: 'exec', command: tempFilesCleanup(s.dest, runId), description: `remove what an interrupted upload of ${s.dest} left` }));
+}
+
 /** Runs steps in order; returns each exec step's result (puts yield rc 0). Throws ModuleError on the first failure. */
 export async function applySteps(steps: readonly Step[], targets: StepTargets): Promise<ExecResult[]> {
   const outputs: ExecResult[] = [];
@@ -75,11 +87,18 @@ async function runStep(step: Step, targets: StepTargets, conn: Connection, becom
       ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
       ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
       ...(targets.env && !onController ? { env: targets.env } : {}),
+      ...(targets.timeoutMs ? { timeoutMs: targets.timeoutMs } : {}),
     };
     let res: ExecResult;
     try {
       res = await conn.exec(step.command, options);
     } catch (error) {
+      if (error instanceof CommandTimeout) {
+        throw new ModuleError(
+          `${step.description}: did not finish within the task's timeout of ${(targets.timeoutMs ?? 0) / 1000} s and was killed on ${conn.host}`,
+          { timeout: (targets.timeoutMs ?? 0) / 1000 },
+        );
+      }
       // A lost host stays a ConnectionError (unreachable); a stream that could not be read is this step's failure.
       if (step.stdinFile === undefined || error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
       throw new ModuleError(`${step.description} on ${conn.host} failed: ${(error as Error).message}`, { stdin_file: step.stdinFile });
@@ -101,6 +120,7 @@ async function runStep(step: Step, targets: StepTargets, conn: Connection, becom
         ...(step.owner ? { owner: step.owner } : {}),
         ...(step.group ? { group: step.group } : {}),
         ...(become ? { become } : {}),
+        ...(targets.runId ? { tempTag: targets.runId } : {}),
       });
     } catch (error) {
       if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;

@@ -2,14 +2,8 @@
  * What the run knows of each host across plays: gathered facts, set_fact
  * and registered values, whether it failed or is unreachable, its counters.
  */
-import { Literal } from '../vars/resolver.js';
+import { literalValues as literalLayer } from '../vars/resolver.js';
 import { emptyCounters, type Counters } from './events.js';
-
-function literalLayer(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = new Literal(v);
-  return out;
-}
 
 export class HostState {
   /** ansible_facts and ansible_* from gather_facts */

@@ -11,6 +11,7 @@ import type { Node, TaskNode } from '../load/model.js';
 import { RoleLoader, roleSearchPath } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
 import { loadYamlFile } from '../load/yaml.js';
+import { literalValues } from '../vars/resolver.js';
 import type { PlayRuntime } from './runtime.js';
 
 const cache = new Map<string, Node[]>();
@@ -19,7 +20,8 @@ function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope 
   return {
     when: [],
     tags: [...new Set([...task.tags, ...(task.include?.applyTags ?? [])])],
-    vars: { ...task.vars, ...loopVars },
+    // an item was rendered once with the loop; it may hold host output, never a template
+    vars: { ...task.vars, ...literalValues(loopVars) },
     role: task.role,
     ...(task.become !== undefined ? { become: task.become } : {}),
     ...(task.becomeUser !== undefined ? { becomeUser: task.becomeUser } : {}),

@@ -5,11 +5,13 @@
  * back, even by a later `ezplay rollback RUN_ID`. The file stays open from
  * the first entry until the run is finished.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Become, ConnectionSpec } from '../connection/types.js';
+import { JournalError } from '../errors.js';
 import type { Step } from '../modules/types.js';
+import { needsSeal, runKey, seal, unseal } from './journal-seal.js';
 
 export interface JournalEntry {
   seq: number;
@@ -25,6 +27,8 @@ export interface JournalEntry {
   become?: Become | undefined;
   play: number;
   rollback: 'on_failure' | 'never';
+  /** the task is no_log: its undo is sealed in the file, never in clear */
+  secret?: boolean;
 }
 
 export interface RunMeta {
@@ -72,12 +76,21 @@ export class RunJournal {
     private meta: RunMeta,
   ) {
     this.dir = path.join(root, runId);
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new JournalError(`cannot create the run journal ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
     this.writeMeta();
   }
 
   private writeMeta(): void {
-    writeFileSync(path.join(this.dir, 'meta.json'), `${JSON.stringify(this.meta, null, 2)}\n`, { mode: 0o600 });
+    const file = path.join(this.dir, 'meta.json');
+    try {
+      writeFileSync(file, `${JSON.stringify(this.meta, null, 2)}\n`, { mode: 0o600 });
+    } catch (error) {
+      throw new JournalError(`cannot write the run journal ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): stopped before the next change`);
+    }
   }
 
   /**
@@ -114,11 +127,28 @@ export class RunJournal {
     this.fd = undefined;
   }
 
-  /** Appends one line; it is in the file (the operating system's) when this returns. */
+  /**
+   * Appends one line; it is in the file (the operating system's) when this
+   * returns. A line cut short by an earlier failure (disk full) is ended
+   * first, so the torn line stays alone and readers skip it.
+   */
   private append(line: string): void {
-    this.fd ??= openSync(path.join(this.dir, 'journal.jsonl'), 'a', 0o600);
-    const bytes = Buffer.from(line);
-    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    const file = path.join(this.dir, 'journal.jsonl');
+    try {
+      if (this.fd === undefined) {
+        this.fd = openSync(file, 'a+', 0o600);
+        if (!endsWithNewline(this.fd)) line = `\n${line}`;
+      }
+      const bytes = Buffer.from(line);
+      for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    } catch (error) {
+      this.close();
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new JournalError(
+        `cannot write the run journal ${file} (${reason}): stopped before the next change. ` +
+          `What ran so far is recorded there; free the space and roll back with: ezplay rollback ${this.runId}`,
+      );
+    }
   }
 
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
@@ -126,7 +156,13 @@ export class RunJournal {
     this.fullUndo.set(full.seq, entry.undo);
     // the become password stays in memory (this.entries) for this process's own rollback
     const become = entry.become ? { become: entry.become.user !== undefined ? { user: entry.become.user } : {} } : {};
-    this.append(`${JSON.stringify({ ...full, ...become, undo: redactSteps(full.undo) })}\n`);
+    const { undo: _undo, ...stored } = full;
+    if (needsSeal(full.undo, full.secret === true)) {
+      const key = runKey(this.dir, true) as Buffer;
+      this.append(`${JSON.stringify({ ...stored, ...become, undo: undefined, sealed: seal(key, full.undo) })}\n`);
+    } else {
+      this.append(`${JSON.stringify({ ...stored, ...become, undo: redactSteps(full.undo) })}\n`);
+    }
     this.entries.push(full);
     return full;
   }
@@ -149,11 +185,21 @@ function sameFields(a: object, b: object): boolean {
   return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
 }
 
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
 /** A run read back: its changes not yet undone, newest first, and how many it recorded in all. */
 export interface RecordedRun {
   meta: RunMeta;
   entries: JournalEntry[];
   recorded: number;
+  /** lines that could not be read (a torn last line after a crash or a full disk) */
+  warnings: string[];
 }
 
 /** Reads a finished run back for `ezplay rollback`. */
@@ -164,15 +210,38 @@ export function readRun(root: string, runId?: string): RecordedRun {
   if (!existsSync(dir)) throw new Error(`no run '${id}' under ${root}`);
   const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as RunMeta;
   const file = path.join(dir, 'journal.jsonl');
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
   const entries: JournalEntry[] = [];
   const undone = new Set<number>();
-  for (const line of lines) {
-    const parsed = JSON.parse(line) as JournalEntry | { undone: number };
-    if ('undone' in parsed) undone.add(parsed.undone);
-    else entries.push(parsed);
-  }
-  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length };
+  const warnings: string[] = [];
+  let key: Buffer | undefined;
+  lines.forEach((line, index) => {
+    if (line === '') return;
+    let parsed: (JournalEntry & { sealed?: string }) | { undone: number };
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      warnings.push(`${file}:${index + 1}: skipped a torn line (the run stopped while writing it; that step never ran)`);
+      return;
+    }
+    if ('undone' in parsed) {
+      undone.add(parsed.undone);
+      return;
+    }
+    if (parsed.sealed !== undefined) {
+      const { sealed, ...entry } = parsed;
+      key ??= runKey(dir, false);
+      try {
+        entries.push({ ...entry, undo: key ? (unseal(key, sealed) as Step[]) : undefined });
+      } catch {
+        entries.push({ ...entry, undo: undefined });
+      }
+      if (!key) warnings.push(`${file}:${index + 1}: the undo of '${entry.task}' is sealed and ${path.join(dir, 'secret.key')} is gone`);
+      return;
+    }
+    entries.push(parsed);
+  });
+  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length, warnings };
 }
 
 /** Every recorded run id, oldest first. */
@@ -201,5 +270,12 @@ export function latestRunId(root: string): string | undefined {
 
 /** Re-opens a recorded run to mark entries undone. */
 export function appendUndone(root: string, runId: string, seq: number): void {
-  appendFileSync(path.join(root, runId, 'journal.jsonl'), `${JSON.stringify({ undone: seq })}\n`);
+  const file = path.join(root, runId, 'journal.jsonl');
+  const fd = openSync(file, 'a+', 0o600);
+  try {
+    const line = `${endsWithNewline(fd) ? '' : '\n'}${JSON.stringify({ undone: seq })}\n`;
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
 import { OMIT } from '../template/index.js';
-import { Literal, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
+import { Literal, literalValues, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
 import type { HostState } from './host-state.js';
 
 export interface PlayScope {
@@ -114,7 +114,8 @@ export class PlayVars {
       { source: 'extra vars', vars: this.scope.extraVars },
       { source: 'magic', vars: this.magic(host, role) },
     ];
-    if (extra) layers.push({ source: 'loop', vars: extra });
+    // loop items were rendered once with the loop expression; they may hold host output
+    if (extra) layers.push({ source: 'loop', vars: literalValues(extra) });
     return layers;
   }
 

@@ -49,7 +49,8 @@ export async function rollbackEntries(
           events.emit({ type: 'rollback_step', host: entry.host, task: entry.task, status: 'undone' });
         } catch (error) {
           totals.failed++;
-          const msg = error instanceof Error ? error.message : String(error);
+          // a no_log task's undo may name its secrets in the error (its command, its output)
+          const msg = entry.secret ? 'the undo failed (details hidden: the task is no_log)' : error instanceof Error ? error.message : String(error);
           if (!conn) broken = msg;
           events.emit({ type: 'rollback_step', host: entry.host, task: entry.task, status: 'failed', msg });
         }

@@ -4,14 +4,14 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EzplayError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection } from '../connection/types.js';
-import { OMIT } from '../template/index.js';
-import { applySteps } from './apply-steps.js';
+import { OMIT, Templar } from '../template/index.js';
+import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
@@ -25,6 +25,8 @@ export interface TaskOutcome {
   /** the failure was turned into a pass by ignore_errors */
   ignored: boolean;
 }
+
+const warnedWhen = new WeakSet<TaskNode>();
 
 const HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -44,8 +46,11 @@ export class TaskRunner {
         outcome = await this.runLoop(task, host, this.rt.vars.resolver(host, task).view);
       }
     } catch (error) {
+      if (error instanceof JournalError) throw error; // the run stops: no change may run unrecorded
       // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
       outcome = this.failure(task, host, error);
+      // the loop expression's message may quote its values
+      if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: censored(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
     }
     if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
@@ -109,12 +114,16 @@ export class TaskRunner {
     const started = performance.now();
     const resolver = this.rt.vars.resolver(host, task, extra);
     const vars = resolver.view;
-    const label = extra ? this.itemLabel(task, vars, extra) : undefined;
+    const noLog = this.noLog(task, vars);
+    // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
+    const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra)) : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
-      this.emit(task, host, o, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
-      return o;
+      const shown = noLog ? { ...o, result: censored(o.result) } : o;
+      this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
+      return shown;
     };
 
+    this.warnTemplatedWhen(task, host);
     for (const condition of task.when) {
       if (!this.templar.truthy(condition as string, vars, task.pos)) {
         return emit({
@@ -124,26 +133,48 @@ export class TaskRunner {
         });
       }
     }
-    const noLog = task.noLog !== undefined && toBool(this.templar.renderValue(task.noLog, vars, task.pos));
     let diffs: Diff[] | undefined;
     let delegatedTo: string | undefined;
     let result: Record<string, unknown>;
     let status: HostStatus;
     try {
-      const run = await this.execute(task, host, vars);
+      const run = await this.execute(task, host, vars, noLog);
       diffs = run.diff;
       delegatedTo = run.delegatedTo;
       result = run.result;
       result = this.judge(task, vars, result);
       status = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
     } catch (error) {
+      if (error instanceof JournalError) throw error;
       const failed = this.failure(task, host, error);
       result = failed.result;
       status = failed.status;
     }
-    if (noLog) result = { censored: HIDDEN, changed: result.changed ?? false, ...(result.failed ? { failed: true } : {}), _ansible_no_log: true };
     const ignored = status === 'failed' && this.ignoreErrors(task, vars);
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
+  }
+
+  /** Whether the task's results are secret; a no_log that cannot be evaluated counts as set. */
+  private noLog(task: TaskNode, vars: Record<string, unknown>): boolean {
+    if (task.noLog === undefined) return false;
+    try {
+      return toBool(this.templar.renderValue(task.noLog, vars, task.pos));
+    } catch {
+      return true;
+    }
+  }
+
+  /** Ansible's warning, once per task: a condition is an expression, not a template. */
+  private warnTemplatedWhen(task: TaskNode, host: string): void {
+    if (warnedWhen.has(task)) return;
+    const templated = task.when.find((c) => typeof c === 'string' && Templar.isTemplate(c));
+    if (templated === undefined) return;
+    warnedWhen.add(task);
+    this.rt.options.events.emit({
+      type: 'warning',
+      host,
+      msg: `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${templated}`,
+    });
   }
 
   private itemLabel(task: TaskNode, vars: Record<string, unknown>, extra: Record<string, unknown>): string {
@@ -170,7 +201,7 @@ export class TaskRunner {
   }
 
   /** Plans, and outside check mode applies, with until/retries. */
-  private async execute(task: TaskNode, host: string, vars: Record<string, unknown>) {
+  private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean) {
     const module = findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
     const rendered = this.templar.renderValue(task.args, vars, task.pos) as Record<string, unknown>;
@@ -186,6 +217,7 @@ export class TaskRunner {
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
     const taskName = task.name ?? task.module;
     const progress = progressEmitter(this.rt.options.events, { key: `${taskName}@${host}`, host, task: taskName });
+    const timeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
 
     const overlayKey = target.conn === this.rt.controller ? CONTROLLER : target.name;
     // a new context per attempt: until/retries read the host again, not the cached facts
@@ -216,7 +248,7 @@ export class TaskRunner {
         attempt++;
         let out: { result: Record<string, unknown>; diff?: Diff[] };
         try {
-          out = await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey });
+          out = await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey, noLog, timeoutMs });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
@@ -257,6 +289,8 @@ export class TaskRunner {
       env: Record<string, string> | undefined;
       progress: ProgressSink;
       overlayKey: string;
+      noLog: boolean;
+      timeoutMs: number | undefined;
     },
   ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
     const t0 = performance.now();
@@ -278,20 +312,31 @@ export class TaskRunner {
     // list): nothing to undo, so no "cannot undo" entry in the journal.
     const readOnly = task.changedWhen === false || String(task.changedWhen).trim().toLowerCase() === 'false';
     if (plan.steps?.length && !readOnly) {
+      const leftovers = uploadLeftovers(plan.steps, this.rt.journal.runId);
+      const cleanup = [...leftovers, ...(plan.cleanup ?? [])];
       this.rt.journal.record({
         host,
         target: target.name,
         task: task.name ?? task.module,
-        undo: plan.undo,
-        ...(plan.cleanup?.length ? { cleanup: plan.cleanup } : {}),
+        undo: plan.undo && [...leftovers, ...plan.undo],
+        ...(cleanup.length ? { cleanup } : {}),
         // the journal writes the user only; the password stays in memory for this run's own rollback
         ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
         rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
+        ...(how.noLog ? { secret: true } : {}),
       });
     }
     const outputs = plan.steps?.length
-      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env, progress: how.progress })
+      ? await applySteps(plan.steps, {
+          host: target.conn,
+          controller: this.rt.controller,
+          become: how.become,
+          env: how.env,
+          progress: how.progress,
+          timeoutMs: how.timeoutMs,
+          runId: this.rt.journal.runId,
+        })
       : [];
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
     addPhase(this.rt, 'apply', performance.now() - t1);
@@ -323,6 +368,25 @@ function mergeEnvironment(value: unknown): Record<string, string> {
     if (layer && typeof layer === 'object') for (const [k, v] of Object.entries(layer)) out[k] = String(v);
   }
   return out;
+}
+
+/** The `timeout:` keyword: a positive number of seconds (0 means none, as in Ansible). */
+function timeoutOf(value: unknown, pos: SourcePos | undefined): number | undefined {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new EngineError(`timeout must be a number of seconds, got '${String(value)}'`, pos);
+  return seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** A no_log task's result as Ansible shows it: only whether it changed or failed. */
+function censored(result: Record<string, unknown>): Record<string, unknown> {
+  if (result._ansible_no_log === true) return result;
+  return {
+    censored: HIDDEN,
+    changed: result.changed ?? false,
+    ...(result.failed ? { failed: true } : {}),
+    ...(result.skipped ? { skipped: true } : {}),
+    _ansible_no_log: true,
+  };
 }
 
 function withVar(vars: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {

@@ -51,12 +51,12 @@ const CLASSIFY_PASSWORD =
 export function userProbeCommand(r: UserProbeRequest): string {
   const groupNames = [...new Set([r.name, ...r.groups])];
   return batchProbe([
-    { name: 'passwd', command: sh`getent passwd ${r.name}` },
-    { name: 'primary', command: sh`id -gn ${r.name} 2>/dev/null` },
-    { name: 'all-groups', command: sh`id -Gn ${r.name} 2>/dev/null` },
-    { name: 'group-db', command: sh`getent group ${groupNames}` },
+    { name: 'passwd', command: sh`getent passwd -- ${r.name}` },
+    { name: 'primary', command: sh`id -gn -- ${r.name} 2>/dev/null` },
+    { name: 'all-groups', command: sh`id -Gn -- ${r.name} 2>/dev/null` },
+    { name: 'group-db', command: sh`getent group -- ${groupNames}` },
     { name: 'home', command: sh`test -e ${r.home}` },
-    ...(r.withLock ? [{ name: 'password', command: sh`getent shadow ${r.name} | awk -F: ${CLASSIFY_PASSWORD}` }] : []),
+    ...(r.withLock ? [{ name: 'password', command: sh`getent shadow -- ${r.name} | awk -F: ${CLASSIFY_PASSWORD}` }] : []),
   ]);
 }
 
@@ -142,7 +142,7 @@ export interface GroupEntry {
 }
 
 export function groupProbeCommand(name: string): string {
-  return sh`getent group ${name} || true`;
+  return sh`getent group -- ${name} || true`;
 }
 
 /** `getent group NAME`: `etcd:x:998:alice,bob`; undefined when absent. */

@@ -12,6 +12,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { InventoryError, type SourcePos } from '../errors.js';
+import { aliasBomb, MAX_EXPANDED_VALUES } from './yaml.js';
 import { ANSIBLE_YAML_OPTIONS } from './yaml-schema.js';
 import { expandHostSpec, HostPatternError } from '../inventory/host-ranges.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -40,7 +41,10 @@ export function readYamlDocument(text: string, file: string): YamlSource {
     if (excerpt) failure.excerpt = excerpt;
     throw failure;
   }
-  return { doc, lines, file };
+  const source = { doc, lines, file };
+  const bomb = aliasBomb(doc, doc.contents, (node) => positionOf(source, node));
+  if (bomb) throw new InventoryError(`YAML aliases here expand to more than ${MAX_EXPANDED_VALUES} values (an alias bomb?); refusing the inventory`, bomb);
+  return source;
 }
 
 export function positionOf(source: YamlSource, node: unknown): SourcePos {
@@ -54,7 +58,8 @@ export function positionOf(source: YamlSource, node: unknown): SourcePos {
 export function mappingToVars(source: YamlSource, node: unknown, what: string): Record<string, unknown> {
   if (isEmpty(node)) return {};
   if (!isMap(node)) throw new InventoryError(`${what} must be a mapping of variable names to values`, positionOf(source, node));
-  const value = node.toJS(source.doc) as Record<string, unknown>;
+  // the document passed aliasBomb; yaml's own limit of 100 aliases per document would refuse ordinary reuse
+  const value = node.toJS(source.doc, { maxAliasCount: -1 }) as Record<string, unknown>;
   return value;
 }
 

@@ -50,6 +50,8 @@ export interface TaskNode extends Inheritable {
   until?: unknown;
   retries?: unknown;
   delay?: unknown;
+  /** seconds a task's commands may run before they are killed on the host */
+  timeout?: unknown;
   changedWhen?: unknown;
   failedWhen?: unknown;
   notify: string[];

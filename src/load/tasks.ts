@@ -150,6 +150,7 @@ function buildTask(
     until: raw.until,
     retries: raw.retries,
     delay: raw.delay,
+    ...(raw.timeout !== undefined ? { timeout: raw.timeout } : {}),
     changedWhen: raw.changed_when,
     failedWhen: raw.failed_when,
     notify: asStringList(raw.notify, 'notify', pos),

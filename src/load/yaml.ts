@@ -49,6 +49,41 @@ function excerpt(text: string, line: number, col: number): string {
   return `    ${src}\n    ${' '.repeat(Math.max(0, col - 1))}^ here`;
 }
 
+/**
+ * How many values aliases may expand a document to. Real playbooks reuse a
+ * few anchored blocks; a "billion laughs" document of a few hundred bytes
+ * expands to 10^9 values and is refused before any of it is built.
+ */
+export const MAX_EXPANDED_VALUES = 100_000;
+
+/**
+ * The first collection whose expansion passes the limit, or undefined.
+ * Linear in the size of the written document: each node's expanded size is
+ * computed once, an alias costs what its target does.
+ */
+export function aliasBomb(doc: Document.Parsed, root: unknown, at: (node: Node) => SourcePos): SourcePos | undefined {
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let found: SourcePos | undefined;
+  const size = (node: unknown): number => {
+    if (node === null || node === undefined || found) return 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return 0; // a recursive alias: the converter names it
+    open.add(node);
+    let total = 1;
+    if (isAlias(node)) total = size(node.resolve(doc));
+    else if (isSeq(node)) for (const item of node.items) total += size(item);
+    else if (isMap(node)) for (const pair of node.items) total += size(pair.key) + size(pair.value);
+    open.delete(node);
+    sizes.set(node, total);
+    if (total > MAX_EXPANDED_VALUES && !found) found = at(node as Node);
+    return total;
+  };
+  size(root);
+  return found;
+}
+
 class Converter {
   constructor(
     private readonly doc: Document.Parsed,
@@ -124,7 +159,17 @@ export function parseYamlDocuments(text: string, file: string): unknown[] {
       throw error;
     }
   }
-  return list.map((doc) => new Converter(doc, file, lines).convert(doc.contents));
+  return list.map((doc) => {
+    const converter = new Converter(doc, file, lines);
+    const bomb = aliasBomb(doc, doc.contents, (node) => {
+      const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+      return { file, line, col };
+    });
+    if (bomb) {
+      throw new LoadError(`YAML aliases here expand to more than ${MAX_EXPANDED_VALUES} values (an alias bomb?); refusing the document`, bomb);
+    }
+    return converter.convert(doc.contents);
+  });
 }
 
 /** Parses a YAML text that holds one document (an empty file is null). */

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact } from '../facts/paths.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
@@ -143,6 +144,12 @@ export const copyModule = defineModule<CopyArgs>({
           backup: args.backup,
           force: args.force,
         });
+      }
+      // a file planned in check mode by an earlier task exists only in the plan: read it from there
+      const size = existsSync(local) ? statSync(local).size : 0;
+      if (size > STREAM_ABOVE_BYTES && args.validate === undefined) {
+        const attributes = { mode: args.mode, owner: args.owner, group: args.group };
+        return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
     } else bytes = contentBytes(args.content);

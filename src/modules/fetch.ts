@@ -39,7 +39,7 @@ export const fetchModule = defineModule<FetchArgs>({
   summary: 'Copy a file from the host to the controller',
   description:
     'Fetches `src` from the host into `dest/<inventory_hostname>/<src>` on the controller (or `dest` itself with flat). ' +
-    'Compared by sha1 first, so an unchanged file is not transferred. Undo restores the previous local file or removes the fetched one.',
+    'Compared by sha1 first, so an unchanged file is not transferred. The copy gets the source\'s mode. Undo restores the previous local file (kept sealed in the journal) or removes the fetched one.',
   args: {
     src: { type: 'path', required: true, description: 'The file on the host (files only, not directories).' },
     dest: {
@@ -81,6 +81,8 @@ export const fetchModule = defineModule<FetchArgs>({
     if (dirs.length) {
       steps.push({ kind: 'exec', command: sh`mkdir -p -- ${dirs[dirs.length - 1] as string}`, description: `create ${dirs[dirs.length - 1]}`, on: 'controller' });
     }
+    // the copy is as private as the source (a 0600 key stays 0600); the old local copy keeps its own mode
+    const sourceMode = { mode: remote.stat.mode & 0o777 };
     const keepMode = localMode !== undefined ? { mode: localMode } : {};
     steps.push({
       kind: 'put',
@@ -89,9 +91,9 @@ export const fetchModule = defineModule<FetchArgs>({
       description: `fetch ${args.src} to ${dest}`,
       on: 'controller',
       secret: looksLikePrivateKey(bytes),
-      ...keepMode,
+      ...sourceMode,
     });
-    // The journal keeps undo steps: an old local private key stays marked secret there.
+    // The old local bytes are sealed in the journal (see engine/journal-seal.ts), never kept in clear.
     const undo: Step[] = local
       ? [{ kind: 'put', dest, content: { base64: local.toString('base64') }, description: `put back ${dest}`, on: 'controller', secret: looksLikePrivateKey(local), ...keepMode }]
       : [{ kind: 'exec', command: sh`rm -rf -- ${dirs[0] ?? dest}`, description: `remove ${dirs[0] ?? dest}`, on: 'controller' }];

@@ -20,13 +20,13 @@ export function planGroup(a: GroupArgs, g: GroupEntry | undefined): Plan {
   const subject = `group ${a.name}`;
   if (a.state === 'absent') {
     if (!g) return { changed: false, result: { name: a.name, state: 'absent' } };
-    const undo = [run(sh`groupadd -g ${g.gid} ${a.name}`, `recreate group ${a.name} (gid ${g.gid})`)];
+    const undo = [run(sh`groupadd -g ${g.gid} -- ${a.name}`, `recreate group ${a.name} (gid ${g.gid})`)];
     // groupdel forgets the members: give them back
-    if (g.members.length) undo.push(run(sh`gpasswd -M ${g.members.join(',')} ${a.name}`, `restore the members of ${a.name}`));
+    if (g.members.length) undo.push(run(sh`gpasswd -M ${g.members.join(',')} -- ${a.name}`, `restore the members of ${a.name}`));
     return {
       changed: true,
       diff: [{ subject, before: `present (gid ${g.gid})`, after: 'absent', kind: 'summary' }],
-      steps: [run(sh`groupdel ${a.name}`, `remove group ${a.name}`)],
+      steps: [run(sh`groupdel -- ${a.name}`, `remove group ${a.name}`)],
       undo,
       result: { name: a.name, state: 'absent' },
     };
@@ -37,8 +37,8 @@ export function planGroup(a: GroupArgs, g: GroupEntry | undefined): Plan {
     return {
       changed: true,
       diff: [{ subject, before: 'absent', after: details.length ? `present (${details.join(', ')})` : 'present', kind: 'summary' }],
-      steps: [run(sh`groupadd ${flags} ${a.name}`, `create group ${a.name}`)],
-      undo: [run(sh`groupdel ${a.name}`, `remove group ${a.name}`)],
+      steps: [run(sh`groupadd ${flags} -- ${a.name}`, `create group ${a.name}`)],
+      undo: [run(sh`groupdel -- ${a.name}`, `remove group ${a.name}`)],
       result: { name: a.name, state: 'present', system: a.system, ...(a.gid !== undefined ? { gid: a.gid } : {}) },
     };
   }
@@ -46,8 +46,8 @@ export function planGroup(a: GroupArgs, g: GroupEntry | undefined): Plan {
     return {
       changed: true,
       diff: [{ subject: `${subject} gid`, before: `${g.gid}`, after: `${a.gid}`, kind: 'summary' }],
-      steps: [run(sh`groupmod -g ${a.gid} ${a.name}`, `change the gid of ${a.name} to ${a.gid}`)],
-      undo: [run(sh`groupmod -g ${g.gid} ${a.name}`, `change the gid of ${a.name} back to ${g.gid}`)],
+      steps: [run(sh`groupmod -g ${a.gid} -- ${a.name}`, `change the gid of ${a.name} to ${a.gid}`)],
+      undo: [run(sh`groupmod -g ${g.gid} -- ${a.name}`, `change the gid of ${a.name} back to ${g.gid}`)],
       result: { name: a.name, state: 'present', gid: a.gid },
     };
   }

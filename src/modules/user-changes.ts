@@ -43,7 +43,7 @@ function requireGroups(a: UserArgs, facts: UserFacts): void {
 
 /** A group that exists before userdel and would be deleted by it (USERGROUPS_ENAB): recreate it. */
 function keepGroupStep(name: string, gid: number): Step {
-  return run(sh`getent group ${name} >/dev/null || groupadd -g ${gid} ${name}`, `recreate group ${name} (gid ${gid}) if userdel removed it`);
+  return run(sh`getent group -- ${name} >/dev/null || groupadd -g ${gid} -- ${name}`, `recreate group ${name} (gid ${gid}) if userdel removed it`);
 }
 
 export function planCreate(a: UserArgs, facts: UserFacts): Plan {
@@ -61,12 +61,12 @@ export function planCreate(a: UserArgs, facts: UserFacts): Plan {
   if (a.shell !== undefined) flags.push('-s', a.shell);
   if (a.system) flags.push('-r');
   flags.push(a.create_home ? '-m' : '-M');
-  const steps = [run(sh`useradd ${flags} ${a.name}`, `create user ${a.name}`)];
-  if (a.password_lock) steps.push(run(sh`usermod -L ${a.name}`, `lock the password of ${a.name}`));
+  const steps = [run(sh`useradd ${flags} -- ${a.name}`, `create user ${a.name}`)];
+  if (a.password_lock) steps.push(run(sh`usermod -L -- ${a.name}`, `lock the password of ${a.name}`));
 
   // Undo removes only what we create: the home only if it did not exist before
   const createsHome = a.create_home && !facts.homeExists;
-  const undo = [run(sh`userdel ${[...(createsHome ? ['-r'] : []), a.name]}`, `remove user ${a.name}${createsHome ? ` and ${home}` : ''}`)];
+  const undo = [run(sh`userdel ${[...(createsHome ? ['-r'] : []), '--', a.name]}`, `remove user ${a.name}${createsHome ? ` and ${home}` : ''}`)];
   const ownGroupGid = primary === a.name ? facts.knownGroups.get(a.name) : undefined;
   if (ownGroupGid !== undefined) undo.push(keepGroupStep(a.name, ownGroupGid));
 
@@ -100,11 +100,11 @@ export function planRemoval(a: UserArgs, facts: UserFacts): Plan {
   recreate.push('-c', e.comment, '-d', e.home, '-s', e.shell);
   // with remove the old home is gone: give back an empty one, its files cannot come back
   recreate.push(a.remove ? '-m' : '-M');
-  undo.push(run(sh`useradd ${recreate} ${a.name}`, `recreate user ${a.name} (uid ${e.uid})`));
+  undo.push(run(sh`useradd ${recreate} -- ${a.name}`, `recreate user ${a.name} (uid ${e.uid})`));
   return {
     changed: true,
     diff: [summary(`user ${a.name}`, 'present', a.remove ? `absent (${e.home} removed)` : 'absent')],
-    steps: [run(sh`userdel ${[...flags, a.name]}`, `remove user ${a.name}`)],
+    steps: [run(sh`userdel ${[...flags, '--', a.name]}`, `remove user ${a.name}`)],
     undo,
     result: { name: a.name, state: 'absent', ...(a.remove ? { remove: true } : {}) },
   };
@@ -123,8 +123,8 @@ function passwordLockChange(a: UserArgs, facts: UserFacts, warnings: string[]) {
   const [act, back] = a.password_lock ? ['-L', '-U'] : ['-U', '-L'];
   return {
     diff: summary(`user ${a.name} password`, locked ? 'locked' : 'unlocked', a.password_lock ? 'locked' : 'unlocked'),
-    step: run(sh`usermod ${act} ${a.name}`, `${a.password_lock ? 'lock' : 'unlock'} the password of ${a.name}`),
-    undo: run(sh`usermod ${back} ${a.name}`, `${a.password_lock ? 'unlock' : 'lock'} the password of ${a.name} again`),
+    step: run(sh`usermod ${act} -- ${a.name}`, `${a.password_lock ? 'lock' : 'unlock'} the password of ${a.name}`),
+    undo: run(sh`usermod ${back} -- ${a.name}`, `${a.password_lock ? 'unlock' : 'lock'} the password of ${a.name} again`),
   };
 }
 
@@ -171,8 +171,8 @@ export function planModify(a: UserArgs, facts: UserFacts): Plan {
   const undo: Step[] = [];
   const warnings: string[] = [];
   if (flags.length) {
-    steps.push(run(sh`usermod ${flags} ${a.name}`, `modify user ${a.name}`));
-    undo.push(run(sh`usermod ${back} ${a.name}`, `restore user ${a.name}`));
+    steps.push(run(sh`usermod ${flags} -- ${a.name}`, `modify user ${a.name}`));
+    undo.push(run(sh`usermod ${back} -- ${a.name}`, `restore user ${a.name}`));
   }
   const lock = passwordLockChange(a, facts, warnings);
   if (lock) {

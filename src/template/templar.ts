@@ -35,6 +35,14 @@ function assertDefined(value: unknown, depth = 0): void {
   }
 }
 
+/** The caller's variables with a few more names bound on top. */
+function withBindings(vars: VarLookup, extra: Record<string, unknown>): VarLookup {
+  return new Proxy(vars, {
+    get: (t, k) => (typeof k === 'string' && k in extra ? extra[k] : Reflect.get(t, k)),
+    has: (t, k) => (typeof k === 'string' && k in extra) || Reflect.has(t, k),
+  });
+}
+
 export class Templar {
   private readonly env: TemplarEnvironment;
   private readonly programs = new Map<string, Program>();
@@ -97,9 +105,12 @@ export class Templar {
       }
       if (program?.singleExpression) text = trimmed;
       else if (program) {
-        // Ansible's older form: `when: "{{ port }} == 2379"` is rendered first, then evaluated
-        trimmed = this.render(trimmed, vars, where).trim();
-        text = `{{ ${trimmed} }}`;
+        // Ansible's older form: `when: "{{ port }} == 2379"`. Each `{{ }}` is
+        // evaluated to a value that the condition then uses as a value: the
+        // text of a variable (host output above all) is never evaluated again.
+        const bound = this.inlineTemplates(trimmed, vars, where);
+        text = `{{ ${bound.expression} }}`;
+        vars = withBindings(vars, bound.values);
       }
     }
     try {
@@ -107,6 +118,46 @@ export class Templar {
     } catch (err) {
       throw toTemplateError(err, text, where);
     }
+  }
+
+  /**
+   * Turns `{{ a }} == 'x' and '{{ b }}' in c` into `(__tv0) == 'x' and 'B' in c`:
+   * outside quotes a `{{ }}` becomes a variable bound to its value; inside a
+   * quoted string, its rendered text escaped as string content.
+   */
+  private inlineTemplates(text: string, vars: VarLookup, where?: SourcePos): { expression: string; values: Record<string, unknown> } {
+    if (/\{%|\{#/.test(text)) {
+      throw toTemplateError(new Error('a condition cannot hold {% %} or {# #} blocks; write it as a bare expression'), text, where);
+    }
+    const values: Record<string, unknown> = {};
+    let out = '';
+    let quote: string | undefined;
+    for (let i = 0; i < text.length; ) {
+      if (text.startsWith('{{', i)) {
+        const end = text.indexOf('}}', i + 2);
+        if (end < 0) throw toTemplateError(new Error("unexpected end of template, expected '}}'"), text, where);
+        const inner = `{{ ${text.slice(i + 2, end).trim()} }}`;
+        if (quote) {
+          out += this.render(inner, vars, where).replace(/\\/g, '\\\\').replaceAll(quote, `\\${quote}`);
+        } else {
+          const name = `__ezplay_tv${Object.keys(values).length}`;
+          values[name] = this.evaluate(inner, vars, where);
+          out += `(${name})`;
+        }
+        i = end + 2;
+        continue;
+      }
+      const ch = text[i] as string;
+      if (quote && ch === '\\') {
+        out += text.slice(i, i + 2);
+        i += 2;
+        continue;
+      }
+      if (ch === "'" || ch === '"') quote = quote === ch ? undefined : (quote ?? ch);
+      out += ch;
+      i++;
+    }
+    return { expression: out.trim(), values };
   }
 
   /** Evaluates to a boolean with Jinja truthiness (empty list, dict or string is false). */

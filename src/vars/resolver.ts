@@ -23,6 +23,13 @@ export class Literal {
   constructor(readonly value: unknown) {}
 }
 
+/** Every value of a layer marked final: data from hosts and loop items are never rendered again. */
+export function literalValues(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = v instanceof Literal ? v : new Literal(v);
+  return out;
+}
+
 function needsRender(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
   if (Array.isArray(value)) return value.some(needsRender);

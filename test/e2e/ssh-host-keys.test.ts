@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import { openSsh, type SshOptions } from '../../src/connection/ssh.js';
 import type { ConnectionSpec } from '../../src/connection/types.js';
-import { run, sshFixture, type Sshd, type SshFixture } from '../helpers/sshd.js';
+import { run, sshFixture, startSshd, type Sshd, type SshFixture } from '../helpers/sshd.js';
 
 let dir: string;
 let sshd: Sshd;
@@ -74,6 +74,28 @@ test.serial('a changed host key is refused even with acceptNewHostKeys, naming b
     t.true(error?.message.includes(`${file}:2`));
   }
   t.is((await readFile(file, 'utf8')).split('\n').length, 3, 'nothing was appended');
+});
+
+test.serial('a host whose recorded key is of another type is changed, not new: refused with both fingerprints and no advice to accept', async (t) => {
+  const rsaServer = await startSshd({ hostKeyType: 'rsa', authorizedKeys: { root: [fixture!.keys.ed25519.publicLine] } });
+  try {
+    const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(rsaServer.dir, 'ssh_host_rsa_key.pub')]);
+    const offeredFp = stdout.split(' ')[1] as string;
+    const file = join(dir, 'other_type_known_hosts');
+    // the ed25519 key this host had before, recorded under the rsa server's name
+    await writeFile(file, `[127.0.0.1]:${rsaServer.port} ${sshd.hostKey}\n`);
+    for (const opts of [options(), options({ acceptNewHostKeys: true })]) {
+      const error = await t.throwsAsync(openSsh(spec({ port: rsaServer.port, knownHostsFile: file }), opts), { instanceOf: ConnectionError });
+      t.true(error?.unreachable);
+      t.true(error?.message.includes('REMOTE HOST IDENTIFICATION HAS CHANGED'), error?.message);
+      t.true(error?.message.includes(hostFingerprint), 'the recorded key');
+      t.true(error?.message.includes(offeredFp), 'the offered key');
+      t.false(error?.message.includes('--accept-new-host-keys'), error?.message);
+    }
+    t.is(await readFile(file, 'utf8'), `[127.0.0.1]:${rsaServer.port} ${sshd.hostKey}\n`, 'nothing was recorded');
+  } finally {
+    await rsaServer.stop();
+  }
 });
 
 test.serial('hashed known_hosts entries are honoured', async (t) => {

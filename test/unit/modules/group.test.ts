@@ -24,31 +24,31 @@ const cases: Array<{ title: string; args: Record<string, unknown>; facts: string
     args: { name: 'etcd', system: true },
     facts: '',
     diff: ['group etcd: absent -> present (system)'],
-    steps: ['groupadd -r etcd'],
-    undo: ['groupdel etcd'],
+    steps: ['groupadd -r -- etcd'],
+    undo: ['groupdel -- etcd'],
   },
   {
     title: 'creates a group with a gid',
     args: { name: 'etcd', gid: 1234 },
     facts: '',
-    steps: ['groupadd -g 1234 etcd'],
-    undo: ['groupdel etcd'],
+    steps: ['groupadd -g 1234 -- etcd'],
+    undo: ['groupdel -- etcd'],
   },
   {
     title: 'changes the gid; undo sets it back',
     args: { name: 'etcd', gid: 1234 },
     facts: 'etcd:x:997:\n',
     diff: ['group etcd gid: 997 -> 1234'],
-    steps: ['groupmod -g 1234 etcd'],
-    undo: ['groupmod -g 997 etcd'],
+    steps: ['groupmod -g 1234 -- etcd'],
+    undo: ['groupmod -g 997 -- etcd'],
   },
   {
     title: 'removes a group; undo recreates it with its members',
     args: { name: 'etcd', state: 'absent' },
     facts: 'etcd:x:997:alice,bob\n',
     diff: ['group etcd: present (gid 997) -> absent'],
-    steps: ['groupdel etcd'],
-    undo: ['groupadd -g 997 etcd', 'gpasswd -M alice,bob etcd'],
+    steps: ['groupdel -- etcd'],
+    undo: ['groupadd -g 997 -- etcd', 'gpasswd -M alice,bob -- etcd'],
   },
   { title: 'no-op: the group exists', args: { name: 'etcd', system: true }, facts: 'etcd:x:997:\n' },
   { title: 'idempotent: the gid is already right', args: { name: 'etcd', gid: 1234 }, facts: 'etcd:x:1234:\n' },
@@ -58,7 +58,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; facts: string
 for (const c of cases) {
   test(c.title, async (t) => {
     const { plan, conn } = await planGroup(c.args, c.facts);
-    t.deepEqual(conn.commands(), ['getent group etcd || true']);
+    t.deepEqual(conn.commands(), ['getent group -- etcd || true']);
     if (!c.steps) {
       t.false(plan.changed);
       return;

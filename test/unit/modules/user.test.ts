@@ -64,79 +64,79 @@ const cases: Array<{ title: string; args: Record<string, unknown>; facts: string
     args: { name: 'etcd', system: true, shell: '/usr/sbin/nologin', create_home: false },
     facts: ABSENT,
     diff: ['user etcd: absent -> present (system, /usr/sbin/nologin)'],
-    steps: ['useradd -s /usr/sbin/nologin -r -M etcd'],
-    undo: ['userdel etcd'],
+    steps: ['useradd -s /usr/sbin/nologin -r -M -- etcd'],
+    undo: ['userdel -- etcd'],
   },
   {
     title: 'creates a home it then owns: undo removes it too',
     args: { name: 'etcd', system: true, home: '/var/lib/etcd' },
     facts: probeOutput({}),
     diff: ['user etcd: absent -> present (system, /var/lib/etcd)'],
-    steps: ['useradd -d /var/lib/etcd -r -m etcd'],
-    undo: ['userdel -r etcd'],
+    steps: ['useradd -d /var/lib/etcd -r -m -- etcd'],
+    undo: ['userdel -r -- etcd'],
   },
   {
     title: 'keeps a home that existed before',
     args: { name: 'etcd', home: '/var/lib/etcd' },
     facts: probeOutput({ home: true }),
-    steps: ['useradd -d /var/lib/etcd -m etcd'],
-    undo: ['userdel etcd'],
+    steps: ['useradd -d /var/lib/etcd -m -- etcd'],
+    undo: ['userdel -- etcd'],
   },
   {
     title: 'an existing group of the same name becomes the primary group, and survives undo',
     args: { name: 'etcd', system: true, create_home: false, uid: 990, groups: ['adm'] },
     facts: probeOutput({ groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
     diff: ['user etcd: absent -> present (system, uid 990, group etcd)'],
-    steps: ['useradd -u 990 -g etcd -G adm -r -M etcd'],
-    undo: ['userdel etcd', 'getent group etcd >/dev/null || groupadd -g 997 etcd'],
+    steps: ['useradd -u 990 -g etcd -G adm -r -M -- etcd'],
+    undo: ['userdel -- etcd', 'getent group -- etcd >/dev/null || groupadd -g 997 -- etcd'],
   },
   {
     title: 'changes shell, comment and groups in one usermod, undo puts them back',
     args: { name: 'etcd', shell: '/bin/sh', comment: 'etcd server', groups: ['adm'] },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
     diff: ['user etcd groups: (none) -> adm', 'user etcd comment:  -> etcd server', 'user etcd shell: /usr/sbin/nologin -> /bin/sh'],
-    steps: ["usermod -G adm -c 'etcd server' -s /bin/sh etcd"],
-    undo: ["usermod -G '' -c '' -s /usr/sbin/nologin etcd"],
+    steps: ["usermod -G adm -c 'etcd server' -s /bin/sh -- etcd"],
+    undo: ["usermod -G '' -c '' -s /usr/sbin/nologin -- etcd"],
   },
   {
     title: 'append adds only the missing groups',
     args: { name: 'etcd', groups: ['adm', 'sudo'], append: true },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: `${ETCD_GROUP}\nadm:x:4:\nsudo:x:27:etcd` }),
     diff: ['user etcd groups: sudo -> sudo,adm'],
-    steps: ['usermod -a -G adm etcd'],
-    undo: ['usermod -G sudo etcd'],
+    steps: ['usermod -a -G adm -- etcd'],
+    undo: ['usermod -G sudo -- etcd'],
   },
   {
     title: 'without append, groups is the exact set',
     args: { name: 'etcd', groups: [] },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: ETCD_GROUP }),
-    steps: ["usermod -G '' etcd"],
-    undo: ['usermod -G sudo etcd'],
+    steps: ["usermod -G '' -- etcd"],
+    undo: ['usermod -G sudo -- etcd'],
   },
   {
     title: 'changes home and moves it, uid and primary group',
     args: { name: 'etcd', home: '/srv/etcd', move_home: true, uid: 1500, group: 'adm' },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
-    steps: ['usermod -u 1500 -g adm -d /srv/etcd -m etcd'],
-    undo: ['usermod -u 999 -g 997 -d /var/lib/etcd -m etcd'],
+    steps: ['usermod -u 1500 -g adm -d /srv/etcd -m -- etcd'],
+    undo: ['usermod -u 999 -g 997 -d /var/lib/etcd -m -- etcd'],
   },
   {
     title: 'locks a usable password',
     args: { name: 'etcd', password_lock: true },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'usable' }),
     diff: ['user etcd password: unlocked -> locked'],
-    steps: ['usermod -L etcd'],
-    undo: ['usermod -U etcd'],
+    steps: ['usermod -L -- etcd'],
+    undo: ['usermod -U -- etcd'],
   },
   {
     title: 'removes a user and recreates it on undo',
     args: { name: 'etcd', state: 'absent' },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd adm', groupDb: ETCD_GROUP }),
     diff: ['user etcd: present -> absent'],
-    steps: ['userdel etcd'],
+    steps: ['userdel -- etcd'],
     undo: [
-      'getent group etcd >/dev/null || groupadd -g 997 etcd',
-      "useradd -r -u 999 -g 997 -G adm -c '' -d /var/lib/etcd -s /usr/sbin/nologin -M etcd",
+      'getent group -- etcd >/dev/null || groupadd -g 997 -- etcd',
+      "useradd -r -u 999 -g 997 -G adm -c '' -d /var/lib/etcd -s /usr/sbin/nologin -M -- etcd",
     ],
   },
   {
@@ -144,7 +144,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; facts: string
     args: { name: 'etcd', state: 'absent', remove: true, force: true },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP }),
     diff: ['user etcd: present -> absent (/var/lib/etcd removed)'],
-    steps: ['userdel -r -f etcd'],
+    steps: ['userdel -r -f -- etcd'],
   },
   // no-op and idempotency: the state each change above leads to
   { title: 'no-op: absent user, state absent', args: { name: 'etcd', state: 'absent' }, facts: ABSENT },
@@ -183,7 +183,7 @@ for (const c of cases) {
 test('the probe is one command', async (t) => {
   const { conn } = await planUser({ name: 'etcd', groups: ['adm'] }, probeOutput({ groupDb: 'adm:x:4:' }));
   t.is(conn.commands().length, 1);
-  t.regex(conn.commands()[0] ?? '', /getent passwd etcd.*getent group etcd adm/s);
+  t.regex(conn.commands()[0] ?? '', /getent passwd -- etcd.*getent group -- etcd adm/s);
 });
 
 test('a missing group is an error, as in Ansible', async (t) => {
