@@ -8,6 +8,8 @@ import { getUrl } from './get-url.js';
 import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
+import { etcdMembership } from './etcd/membership.js';
+import { etcdPromote } from './etcd/promote.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
@@ -61,6 +63,8 @@ const modules: Module<any>[] = [
   unarchive,
   etcdHealth,
   etcdMember,
+  etcdMembership,
+  etcdPromote,
   etcdSnapshot,
   uri,
   user,
