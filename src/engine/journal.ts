@@ -23,7 +23,8 @@ export interface JournalEntry {
   cleanup?: Step[] | undefined;
   become?: { user?: string } | undefined;
   play: number;
-  rollback: 'on_failure' | 'never';
+  /** on_request: kept when the run fails, undone only by `ezplay rollback` */
+  rollback: 'on_failure' | 'on_request' | 'never';
 }
 
 export interface RunMeta {

@@ -265,7 +265,7 @@ export class TaskRunner {
         ...(plan.cleanup?.length ? { cleanup: plan.cleanup } : {}),
         ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
         play: this.rt.playIndex,
-        rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
+        rollback: !this.rt.options.rollback ? 'never' : plan.undoOnRequest && this.rt.play.rollback === 'on_failure' ? 'on_request' : this.rt.play.rollback,
       });
     }
     const outputs = plan.steps?.length

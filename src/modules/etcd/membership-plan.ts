@@ -29,6 +29,12 @@ export interface GrowInput {
   /** hosts of [etcd] that this run does not see (--limit) */
   hidden: string[];
   allow_even: boolean;
+  /**
+   * hosts being replaced (playbooks/etcd-replace.yml): out of the cluster
+   * and without data by the time they join, even if a check-mode run still
+   * finds them listed
+   */
+  replacing?: string[];
 }
 
 export interface Join {
@@ -62,7 +68,16 @@ export const NOTHING_CHANGED = 'nothing was changed';
 const findFor = (members: readonly ClusterMember[], h: { name: string; peer_url: string }) =>
   members.find((m) => m.peer_urls.includes(h.peer_url)) ?? members.find((m) => m.name !== '' && m.name === h.name);
 
-export function planGrow(input: GrowInput): GrowPlan | Refusal {
+export function planGrow(given: GrowInput): GrowPlan | Refusal {
+  const replacing = new Set(given.replacing ?? []);
+  const out = given.hosts.filter((h) => replacing.has(h.host));
+  const forget = (v: MembersView): MembersView => ({ ...v, members: v.members.filter((m) => !out.some((h) => findFor([m], h))) });
+  const input: GrowInput = {
+    ...given,
+    hosts: given.hosts.map((h) =>
+      replacing.has(h.host) ? { ...h, has_data: false, running: false } : h.view ? { ...h, view: forget(h.view) } : h,
+    ),
+  };
   const running = input.hosts.filter((h) => h.running && h.view && !h.view.error);
   const clusters = new Map<string, string[]>();
   for (const h of running) clusters.set(h.view?.cluster_id ?? '?', [...(clusters.get(h.view?.cluster_id ?? '?') ?? []), h.host]);

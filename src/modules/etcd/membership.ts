@@ -22,6 +22,7 @@ export interface EtcdMembershipArgs extends EtcdctlArgs {
   hosts: Array<Record<string, unknown>>;
   targets: Array<Record<string, unknown>>;
   hidden: string[];
+  replacing: string[];
   allow_even_members: boolean;
 }
 
@@ -44,6 +45,12 @@ export const etcdMembership = defineModule<EtcdMembershipArgs>({
     hosts: { type: 'list', default: [], description: 'grow: what each member\'s probe saw.' },
     targets: { type: 'list', default: [], description: 'remove, replace: the members to take out (replace: exactly one).' },
     hidden: { type: 'list', elements: 'str', default: [], description: 'grow: hosts of the group that this run does not see.' },
+    replacing: {
+      type: 'list',
+      elements: 'str',
+      default: [],
+      description: 'grow: hosts being replaced, planned as out of the cluster and without data.',
+    },
     allow_even_members: { type: 'bool', default: false, description: 'Accept an even number of members as the result.' },
   },
   plan: planEtcdMembership,
@@ -57,7 +64,7 @@ async function readFact<A, T>(ctx: HostContext, fact: Fact<A, T>, args: A): Prom
 export async function planEtcdMembership(ctx: HostContext, args: EtcdMembershipArgs): Promise<Plan> {
   const fail = (message: string, result: Record<string, unknown> = {}) => new ModuleError(message, { ...result, msg: message }, ctx.pos);
   if (args.mode === 'grow') {
-    const plan = planGrow({ hosts: args.hosts.map(inventoryMember), hidden: args.hidden, allow_even: args.allow_even_members });
+    const plan = planGrow({ hosts: args.hosts.map(inventoryMember), hidden: args.hidden, allow_even: args.allow_even_members, replacing: args.replacing });
     if (isRefusal(plan)) throw fail(plan.refused);
     return { changed: false, result: { ...plan, msg: plan.lines.join('\n') } };
   }

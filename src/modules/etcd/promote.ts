@@ -100,7 +100,8 @@ function promotePlan(ctx: HostContext, args: EtcdPromoteArgs, label: string, id:
     changed: true,
     diff: [{ subject: label, kind: 'summary', before: `learner ${id}`, after: 'voting member' }],
     steps: [{ kind: 'exec', command, description: `promote ${label} (${id})` }],
-    // undefined, not []: etcd cannot demote, and the journal must say so
+    // undefined, not []: etcd cannot demote, and the journal must say so; nothing to try when a run fails
+    undoOnRequest: true,
     result: { member_id: id, learner_index: progress.learner, leader_index: progress.leader },
   };
 }
