@@ -19,7 +19,7 @@ export interface EtcdPromoteArgs extends EtcdctlArgs {
   name?: string;
   peer_url: string;
   max_lag: number;
-  retries: number;
+  wait: number;
   delay: number;
 }
 
@@ -30,14 +30,14 @@ export const etcdPromote = defineModule<EtcdPromoteArgs>({
     'Finds the member by `peer_url` (or `name`) in `etcdctl member list`; when it is a learner, polls `endpoint status` ' +
     "of every member until the learner's raft index is within `max_lag` of the leader's, then runs `etcdctl member " +
     'promote` (retried for a few seconds if etcd still finds it behind). No change for a voting member. Fails when ' +
-    "the learner has not caught up after `retries` polls. Result: `member_id`, `learner_index`, `leader_index`. " +
+    "the learner has not caught up within `wait` seconds. Result: `member_id`, `learner_index`, `leader_index`. " +
     'Cannot be undone (etcd has no demote).',
   args: {
     ...etcdctlSchema,
     name: { type: 'str', description: "The member's name (etcd's --name)." },
     peer_url: { type: 'str', required: true, description: "The learner's peer URL, e.g. https://10.0.0.4:2380." },
     max_lag: { type: 'int', default: 10, description: "How far behind the leader's raft index the learner may be." },
-    retries: { type: 'int', default: 120, description: 'How many times to poll before giving up.' },
+    wait: { type: 'int', default: 60, description: 'Seconds to wait for the learner to catch up before giving up.' },
     delay: { type: 'float', default: 0.25, description: 'Seconds between polls.' },
   },
   plan: (ctx, args) => planEtcdPromote(ctx, args),
@@ -59,12 +59,13 @@ export function learnerLag(status: readonly EndpointState[], learnerId: string):
   return { learner, leader, lag: learner !== undefined && leader !== undefined ? leader - learner : undefined };
 }
 
-export async function planEtcdPromote(ctx: HostContext, args: EtcdPromoteArgs, sleep: Sleep = realSleep): Promise<Plan> {
+export async function planEtcdPromote(ctx: HostContext, args: EtcdPromoteArgs, sleep: Sleep = realSleep, now = () => Date.now()): Promise<Plan> {
+  const deadline = now() + args.wait * 1000;
   const label = `etcd member ${args.name ?? args.peer_url}`;
   const tls = { etcdctl: args.etcdctl, endpoints: args.endpoints, cacert: args.cacert, cert: args.cert, key: args.key, timeout: args.timeout };
   const fail = (message: string, result: Record<string, unknown> = {}) => new ModuleError(message, { ...result, msg: message }, ctx.pos);
   let progress: ReturnType<typeof learnerLag> = {};
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     const view = await readFact(ctx, etcdMembers, { ...tls, etcdctl: etcdctlPath(ctx, args) });
     if (view.error) throw fail(`etcdctl member list failed: ${view.error}`);
     const m = view.members.find((x) => x.peer_urls.includes(args.peer_url)) ?? view.members.find((x) => !!args.name && x.name === args.name);
@@ -74,7 +75,7 @@ export async function planEtcdPromote(ctx: HostContext, args: EtcdPromoteArgs, s
     const status = await readFact(ctx, etcdEndpointStatus, { ...tls, etcdctl: etcdctlPath(ctx, args), endpoints });
     progress = learnerLag(status, m.id);
     if (ctx.check || (progress.lag !== undefined && progress.lag <= args.max_lag)) return promotePlan(ctx, args, label, m.id, progress);
-    if (attempt >= args.retries) {
+    if (now() >= deadline) {
       throw fail(
         `${label} (${m.id}) has not caught up with the leader: raft index ${progress.learner ?? 'unknown (it does not answer)'}, ` +
           `the leader's ${progress.leader ?? 'unknown'}. It stays a learner (it does not count towards quorum); look at its journal ` +
