@@ -10,6 +10,7 @@ import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
 import { etcdMembership } from './etcd/membership.js';
 import { etcdPromote } from './etcd/promote.js';
+import { etcdCorruption } from './etcd/corruption.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
@@ -65,6 +66,7 @@ const modules: Module<any>[] = [
   etcdMember,
   etcdMembership,
   etcdPromote,
+  etcdCorruption,
   etcdSnapshot,
   uri,
   user,
