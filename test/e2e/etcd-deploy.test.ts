@@ -51,9 +51,12 @@ test.serial('--check on bare machines lists the whole plan and changes nothing',
   t.deepEqual(planned('server and peer certificate of each member'), members);
   for (const e of hostResults(run, 'etcd systemd unit')) {
     const diff = (e.diff ?? []).map((d: { after: string }) => d.after).join('\n');
-    t.regex(diff, /--initial-cluster-state=new/);
+    t.regex(diff, /EnvironmentFile=-\/etc\/etcd\/initial-cluster.env/);
     t.regex(diff, /--client-cert-auth/);
   }
+  const firstStart = hostResults(run, "etcd's first-start flags (check mode, no folder for them yet)").map((e) => String(e.msg ?? e.result?.msg));
+  t.is(firstStart.length, 3);
+  for (const m of firstStart) t.regex(m, /ETCD_INITIAL_CLUSTER_STATE=new/);
   const notes = hostResults(run).map((e) => String(e.msg ?? ''));
   t.true(notes.some((m) => m.includes('a real run extracts etcd, etcdctl')), 'the binaries to come are named');
   t.true(notes.some((m) => m.includes('pushes ca.pem, etcd.pem and etcd-key.pem')), 'the certificates to come are named');
