@@ -104,6 +104,9 @@ test.serial('grow 3 -> 5 by inventory: two learners, one at a time, no member re
   const writes = await writer.stop();
   t.is(run.code, 0, failures(run));
   t.log(`grow 3 -> 5: ${seconds(run)} s (${(run.ms / 2000).toFixed(1)} s a member), ${writes.acked.length} writes, ${writes.failed.length} failed`);
+  const joinStart = run.events.find((e) => e.type === 'task_start' && e.name === 'the cluster is healthy before a member is added')?.at ?? 0;
+  const joinEnd = hostResults(run, "the new member's first-start flags, as the inventory lists the members").at(-1)?.at ?? 0;
+  t.log(`the joins alone (health gate, add, start, catch up, promote, health gate): ${((joinEnd - joinStart) / 2000).toFixed(1)} s a member`);
   t.is(hostResults(run, 'add the new member as a learner').filter((e) => e.status === 'changed').length, 2);
   t.is(hostResults(run, 'promote the learner once its raft index has caught up with the leader\'s').filter((e) => e.status === 'changed').length, 2);
   t.is(hostResults(run, 'restart etcd on one member').length, 0, 'no rolling restart');
@@ -165,6 +168,10 @@ test.serial('a member whose WAL was corrupted while powered off: status names it
   const three = first(3);
   const victim = three.machines[2]!;
   const others = { ...three, machines: three.machines.slice(0, 2) };
+  // entries in the WAL to corrupt, whatever ran before
+  const warmup = startWriter(three, 'warmup/');
+  await new Promise((r) => setTimeout(r, 3000));
+  await warmup.stop();
   await labKill(victim.name, { log: silentLog });
   const wal = corruptWal(path.join(machinePaths(victim.name).upper, 'var/lib/etcd/member/wal'));
   t.log(`flipped a byte at ${wal.offset} of ${path.basename(wal.file)} (${wal.records} records)`);

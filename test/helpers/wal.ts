@@ -7,16 +7,21 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Each record: an 8-byte little-endian length field (low 56 bits), then the data and its padding. */
+/**
+ * Each record: an 8-byte little-endian length field (the data's length in
+ * the low 56 bits; with the top bit set, bits 56-58 count the padding after
+ * it), then the data and its padding.
+ */
 function recordOffsets(buf: Buffer): Array<{ start: number; length: number }> {
   const out: Array<{ start: number; length: number }> = [];
   let at = 0;
   while (at + 8 <= buf.length) {
     const field = buf.readBigUInt64LE(at);
     const length = Number(field & 0x00ffffffffffffffn);
-    if (length === 0 || at + 8 + length > buf.length) break;
+    const padding = field >> 63n ? Number((field >> 56n) & 0x7n) : 0;
+    if (length === 0 || at + 8 + length + padding > buf.length) break;
     out.push({ start: at + 8, length });
-    at += 8 + length;
+    at += 8 + length + padding;
   }
   return out;
 }
