@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunFlags } from './run-command.js';
+import type { RollbackFlags } from './rollback-command.js';
 import type { StatusFlags } from './status-command.js';
 import type { TestFlags } from './test-command.js';
 import type { DocFlags } from './doc-command.js';
@@ -83,7 +84,15 @@ export function registerRollbackCommand(program: Command, sink: ExitCodeSink): v
     .option('--no-color', 'plain output without colours')
     .option('-v, --verbose', 'more output', count, 0)
     .option('--accept-new-host-keys', 'record host keys seen for the first time')
-    .action(async (runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean }) => {
+    .option('-K, --ask-become-pass', 'ask for the sudo password (the run\'s is never written down)')
+    .option('-k, --ask-pass', 'ask for the SSH password (the run\'s is never written down)')
+    .addHelpText(
+      'after',
+      `
+Without RUN_ID, the latest run that changed something (a --check run changes nothing).
+Exit status: 0 when every change is undone, 2 when an undo failed, 1 when there is nothing to undo.`,
+    )
+    .action(async (runId: string | undefined, flags: RollbackFlags) => {
       const { rollbackCommand } = await import('./rollback-command.js');
       sink.exitCode = await rollbackCommand(runId, flags);
     });

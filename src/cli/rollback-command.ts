@@ -1,49 +1,40 @@
-/** `ezplay rollback [RUN_ID]`: undo a finished run from its journal. */
+/** `ezplay rollback [RUN_ID]`: undo a finished run from its journal, reaching its hosts as it did. */
 import path from 'node:path';
 import { EventBus } from '../engine/events.js';
-import { readRun, appendUndone } from '../engine/journal.js';
-import { rollbackEntries } from '../engine/rollback.js';
-import { ConnectionPool } from '../engine/connections.js';
-import { LocalConnection } from '../connection/local.js';
+import { runToUndo, Session } from '../engine/session.js';
 import { EXIT } from './exit-codes.js';
 import { makeReporter } from './reporter-choice.js';
+import { askSecret } from './run-command.js';
 import { sshOpener } from './ssh-opener.js';
-import { OptionsError } from '../errors.js';
 
-export async function rollbackCommand(runId: string | undefined, flags: { json?: boolean; color: boolean; verbose: number; acceptNewHostKeys?: boolean }): Promise<number> {
-  const root = path.resolve('.ezplay', 'runs');
-  let run;
+export interface RollbackFlags {
+  json?: boolean;
+  color: boolean;
+  verbose: number;
+  acceptNewHostKeys?: boolean;
+  askBecomePass?: boolean;
+  askPass?: boolean;
+}
+
+export async function rollbackCommand(runId: string | undefined, flags: RollbackFlags): Promise<number> {
+  const journalRoot = path.resolve('.ezplay', 'runs');
+  // which run, or why there is nothing to undo, before asking for anything
+  const run = runToUndo(journalRoot, runId);
+  // the passwords were never written down: asked for again, as the run asked for them
+  const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
+  const session = new Session({
+    journalRoot,
+    openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
+    becomePassword,
+  });
   try {
-    run = readRun(root, runId);
-  } catch (error) {
-    throw new OptionsError((error as Error).message);
-  }
-  if (run.meta.prunedBy) {
-    throw new OptionsError(
-      `run ${run.meta.runId} can no longer be rolled back: run ${run.meta.prunedBy} succeeded after it, and its backups were deleted then`,
-    );
-  }
-  const bus = new EventBus();
-  const reporter = await makeReporter({ ...flags, diff: false }, bus);
-  const controller = new LocalConnection('localhost');
-  const pool = new ConnectionPool(sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }));
-  bus.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${run.meta.runId}` });
-  try {
-    const result = await rollbackEntries(
-      run.entries.map((e) => ({ ...e, rollback: 'on_failure' as const })),
-      async (target) => {
-        const spec = run.meta.hosts[target];
-        if (!spec || target === 'localhost') return controller;
-        return pool.get(spec);
-      },
-      controller,
-      bus,
-      (seq) => appendUndone(root, run.meta.runId, seq),
-    );
-    bus.emit({ type: 'rollback_end', ...result });
+    const bus = new EventBus();
+    const reporter = await makeReporter({ ...flags, diff: false }, bus);
+    const { result } = await session.rollback(run, bus);
     await reporter.flush();
     return result.failed ? EXIT.hostFailed : EXIT.ok;
   } finally {
-    await pool.closeAll();
+    await session.close();
   }
 }

@@ -1,11 +1,9 @@
 /** `ezplay run PLAYBOOK`: load and validate everything, then run. */
 import path from 'node:path';
 import { EventBus } from '../engine/events.js';
-import { runPlaybook, playHosts, type RunSummary } from '../engine/run.js';
-import { allTasks, validatePlaybook } from '../engine/validate.js';
-import { loadInventory } from '../load/inventory.js';
-import { loadVarsDirs } from '../load/vars-dirs.js';
-import { loadPlaybook } from '../load/playbook.js';
+import { playHosts, type RunSummary } from '../engine/run.js';
+import { loadCheckedPlaybook, loadHosts, Session } from '../engine/session.js';
+import { allTasks } from '../engine/validate.js';
 import { Templar } from '../template/index.js';
 import { selectedByTags } from '../engine/tags.js';
 import { EXIT } from './exit-codes.js';
@@ -73,15 +71,13 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
     const { OptionsError } = await import('../errors.js');
     throw new OptionsError(`--forks must be a positive whole number, got '${flags.forks}'`);
   }
-  const playbook = loadPlaybook(playbookPath, { rolesPath: flags.rolesPath });
-  validatePlaybook(playbook);
+  const playbook = loadCheckedPlaybook(playbookPath, { rolesPath: flags.rolesPath });
   if (flags.syntaxCheck) {
     write(`\nplaybook: ${playbookPath}`);
     return EXIT.ok;
   }
   const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
-  const inventory = await loadInventory(inventoryPaths);
-  await loadVarsDirs(playbook.dir, inventory);
+  const inventory = await loadHosts(inventoryPaths, playbook.dir);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
     listing(playbook, inventory, flags, write);
     return EXIT.ok;
@@ -90,25 +86,32 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   const sshPassword = flags.askPass ? await askSecret('SSH password: ') : undefined;
   const bus = new EventBus();
   const reporter = await makeReporter(flags, bus);
-  const summary: RunSummary = await runPlaybook(playbook, {
-    inventory,
-    inventoryPaths,
-    check: flags.check ?? false,
-    diff: flags.diff ?? false,
-    limit: flags.limit,
-    tags: splitTags(flags.tags),
-    skipTags: splitTags(flags.skipTags),
-    extraVars,
-    forks,
-    startAtTask: flags.startAtTask,
-    rollback: flags.rollback,
-    verbosity: flags.verbose,
-    becomePassword,
+  const session = new Session({
     journalRoot: path.resolve('.ezplay', 'runs'),
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
-    events: bus,
-    templar: new Templar(),
+    becomePassword,
   });
+  let summary: RunSummary;
+  try {
+    summary = await session.run(playbook, {
+      inventory,
+      inventoryPaths,
+      check: flags.check ?? false,
+      diff: flags.diff ?? false,
+      limit: flags.limit,
+      tags: splitTags(flags.tags),
+      skipTags: splitTags(flags.skipTags),
+      extraVars,
+      forks,
+      startAtTask: flags.startAtTask,
+      rollback: flags.rollback,
+      verbosity: flags.verbose,
+      events: bus,
+      templar: new Templar(),
+    });
+  } finally {
+    await session.close();
+  }
   await reporter.flush();
   if (summary.failed) return EXIT.hostFailed;
   if (summary.unreachable) return EXIT.hostUnreachable;

@@ -9,14 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventBus, type RunEvent } from '../engine/events.js';
-import { runPlaybook } from '../engine/run.js';
-import { validatePlaybook } from '../engine/validate.js';
-import { loadInventory } from '../load/inventory.js';
-import { loadPlaybook } from '../load/playbook.js';
+import { loadCheckedPlaybook, loadHosts, Session } from '../engine/session.js';
 import { PACKAGE_ROOT } from '../load/roles.js';
-import { loadVarsDirs } from '../load/vars-dirs.js';
 import { healthTable } from '../modules/etcd/judge-health.js';
-import type { MemberHealth } from '../modules/etcd/health-probe.js';
+import type { MemberHealth } from '../facts/etcd/health.js';
 import { Templar } from '../template/index.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -56,11 +52,9 @@ const HEALTH_TASK = 'etcd cluster health';
 export async function statusCommand(flags: StatusFlags): Promise<number> {
   const say = (s: string) => process.stderr.write(`${s}\n`);
   const write = (s: string) => process.stdout.write(`${s}\n`);
-  const playbook = loadPlaybook(STATUS_PLAYBOOK);
-  validatePlaybook(playbook);
+  const playbook = loadCheckedPlaybook(STATUS_PLAYBOOK);
   const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
-  const inventory = await loadInventory(inventoryPaths);
-  await loadVarsDirs(playbook.dir, inventory);
+  const inventory = await loadHosts(inventoryPaths, playbook.dir);
 
   const bus = new EventBus();
   const seen = { health: undefined as Record<string, unknown> | undefined, unreachable: new Set<string>(), down: [] as DownMember[] };
@@ -73,8 +67,9 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   });
   const reporter = flags.verbose > 0 && !flags.json ? await makeReporter({ ...flags, verbose: flags.verbose - 1 }, bus) : undefined;
   const journalRoot = mkdtempSync(path.join(os.tmpdir(), 'ezplay-status-'));
+  const session = new Session({ journalRoot, openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }) });
   try {
-    await runPlaybook(playbook, {
+    await session.run(playbook, {
       inventory,
       inventoryPaths,
       check: true,
@@ -86,13 +81,12 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
       forks: 25,
       rollback: false,
       verbosity: Math.max(0, flags.verbose - 1),
-      journalRoot,
-      openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false }),
       events: bus,
       templar: new Templar(),
     });
     await reporter?.flush();
   } finally {
+    await session.close();
     rmSync(journalRoot, { recursive: true, force: true });
   }
 

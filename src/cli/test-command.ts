@@ -9,16 +9,11 @@ import { mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection, ConnectionSpec } from '../connection/types.js';
-import { LocalConnection } from '../connection/local.js';
-import { ConnectionPool } from '../engine/connections.js';
 import { EventBus } from '../engine/events.js';
-import { appendUndone, readRun } from '../engine/journal.js';
-import { rollbackEntries } from '../engine/rollback.js';
-import { runPlaybook } from '../engine/run.js';
-import { validatePlaybook } from '../engine/validate.js';
+import { readRun } from '../engine/journal.js';
+import { loadCheckedPlaybook, Session } from '../engine/session.js';
 import { EngineError, OptionsError } from '../errors.js';
 import { loadInventory } from '../load/inventory.js';
-import { loadPlaybook } from '../load/playbook.js';
 import { findRoleDir, roleSearchPath } from '../load/roles.js';
 import { loadVarsDirs } from '../load/vars-dirs.js';
 import { labKill, labReset, labUp, machineName, silentLog, stderrLog, type LabMachineInfo } from '../lab/index.js';
@@ -117,10 +112,8 @@ export async function testCommand(role: string, flags: TestFlags): Promise<numbe
       playbookFile = path.join(work, 'test.yml');
       await writeFile(playbookFile, `- name: apply ${name}\n  hosts: all\n  roles:\n    - ${JSON.stringify(roleDir)}\n`);
     }
-    const test = loadPlaybook(playbookFile, { rolesPath });
-    validatePlaybook(test);
-    const verify = existsSync(verifyFile) ? loadPlaybook(verifyFile, { rolesPath }) : undefined;
-    if (verify) validatePlaybook(verify);
+    const test = loadCheckedPlaybook(playbookFile, { rolesPath });
+    const verify = existsSync(verifyFile) ? loadCheckedPlaybook(verifyFile, { rolesPath }) : undefined;
 
     process.env.EZPLAY_LAB = flags.lab ?? process.env.EZPLAY_LAB ?? 'roletest';
     const first = flags.firstMachine;
@@ -173,9 +166,8 @@ interface DriverSetup {
 
 async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) => Promise<T>): Promise<T> {
   const inventory = await loadInventory([setup.inventoryPath]);
-  const opener = sshOpener({ acceptNewHostKeys: false });
-  const pool = new ConnectionPool(opener);
-  const controller = new LocalConnection('localhost');
+  // one session for every stage: the runs, their undo and the fingerprints share its connections
+  const session = new Session({ journalRoot: setup.journalRoot, openConnection: sshOpener({ acceptNewHostKeys: false }) });
   const specFor = (m: LabMachineInfo): ConnectionSpec => ({
     host: m.name,
     transport: 'ssh',
@@ -188,7 +180,7 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
   const connect = async (host: string): Promise<Connection> => {
     const m = byName.get(host);
     if (!m) throw new OptionsError(`no machine ${host} in this test`);
-    return pool.get(specFor(m));
+    return session.reach.open(specFor(m));
   };
   const verboseOut = (s: string) => process.stdout.write(`${s}\n`);
   const driver: RoleTestDriver = {
@@ -202,7 +194,7 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
         verboseOut(`\n=== ${mode.stage}: ezplay run ${playbook.file}${mode.check ? ' --check' : ''}`);
         bus.on(new PlainReporter({ color: false, verbosity: setup.verbose - 1, diff: true, write: verboseOut }).handle);
       }
-      const summary = await runPlaybook(playbook, {
+      const summary = await session.run(playbook, {
         inventory,
         inventoryPaths: [setup.inventoryPath],
         check: mode.check,
@@ -215,19 +207,16 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
         // journaled for the rollback stage; a run that fails undoes itself
         rollback: true,
         verbosity: Math.max(0, setup.verbose - 1),
-        journalRoot: setup.journalRoot,
-        openConnection: opener,
         events: bus,
         templar: new Templar(),
       });
       return recorder.record(summary);
     },
     async undo(runId) {
+      // every stage's run is undone in turn, those that changed nothing too
       const run = readRun(setup.journalRoot, runId);
-      const bus = new EventBus();
-      return rollbackEntries(run.entries, (target) => (target === 'localhost' ? Promise.resolve(controller) : connect(target)), controller, bus, (seq) =>
-        appendUndone(setup.journalRoot, runId, seq),
-      );
+      if (run.entries.length === 0) return { undone: 0, failed: 0, cannotUndo: 0 };
+      return (await session.rollback(run, new EventBus())).result;
     },
     async fingerprint(host) {
       const conn = await connect(host);
@@ -239,6 +228,6 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
   try {
     return await fn(driver);
   } finally {
-    await pool.closeAll();
+    await session.close();
   }
 }

@@ -8,7 +8,7 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { ConnectionSpec } from '../connection/types.js';
+import type { Become, ConnectionSpec } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
 
 export interface JournalEntry {
@@ -21,7 +21,8 @@ export interface JournalEntry {
   undo: Step[] | undefined;
   /** removes what only `undo` needed (on-host backups), once the run can no longer be rolled back */
   cleanup?: Step[] | undefined;
-  become?: { user?: string } | undefined;
+  /** the task's become; its password only in this process's memory, never in the file */
+  become?: Become | undefined;
   play: number;
   /** on_request: kept when the run fails, undone only by `ezplay rollback` */
   rollback: 'on_failure' | 'on_request' | 'never';
@@ -34,6 +35,8 @@ export interface RunMeta {
   started: string;
   finished?: string;
   status?: 'ok' | 'failed' | 'rolled_back';
+  /** a --check run: it changed nothing, so there is nothing to roll back */
+  check?: boolean;
   /** the later run after whose success this run's backups were deleted: it can no longer be rolled back */
   prunedBy?: string;
   /** how to reach each host again, secrets left out */
@@ -122,7 +125,9 @@ export class RunJournal {
   record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full: JournalEntry = { ...entry, seq: ++this.seq };
     this.fullUndo.set(full.seq, entry.undo);
-    this.append(`${JSON.stringify({ ...full, undo: redactSteps(full.undo) })}\n`);
+    // the become password stays in memory (this.entries) for this process's own rollback
+    const become = entry.become ? { become: entry.become.user !== undefined ? { user: entry.become.user } : {} } : {};
+    this.append(`${JSON.stringify({ ...full, ...become, undo: redactSteps(full.undo) })}\n`);
     this.entries.push(full);
     return full;
   }
@@ -131,7 +136,7 @@ export class RunJournal {
     this.append(`${JSON.stringify({ undone: seq })}\n`);
   }
 
-  /** entries of this process, newest first, with their undo in full */
+  /** entries of this process, newest first, with their undo and become in full */
   pending(): JournalEntry[] {
     return [...this.entries].reverse().map((e) => ({ ...e, undo: this.fullUndo.get(e.seq) }));
   }
@@ -145,8 +150,15 @@ function sameFields(a: object, b: object): boolean {
   return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
 }
 
+/** A run read back: its changes not yet undone, newest first, and how many it recorded in all. */
+export interface RecordedRun {
+  meta: RunMeta;
+  entries: JournalEntry[];
+  recorded: number;
+}
+
 /** Reads a finished run back for `ezplay rollback`. */
-export function readRun(root: string, runId?: string): { meta: RunMeta; entries: JournalEntry[] } {
+export function readRun(root: string, runId?: string): RecordedRun {
   const id = runId ?? latestRunId(root);
   if (!id) throw new Error(`no runs recorded under ${root}`);
   const dir = path.join(root, id);
@@ -161,7 +173,7 @@ export function readRun(root: string, runId?: string): { meta: RunMeta; entries:
     if ('undone' in parsed) undone.add(parsed.undone);
     else entries.push(parsed);
   }
-  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse() };
+  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length };
 }
 
 /** Every recorded run id, oldest first. */

@@ -5,7 +5,7 @@
  */
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from './connections.js';
-import { factVariables, FACTS_SCRIPT, parseFacts } from './facts.js';
+import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
 import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';

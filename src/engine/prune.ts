@@ -5,16 +5,15 @@
  * hosts and the run is marked as pruned. The latest successful run keeps
  * its backups, so `ezplay rollback` still works for it.
  */
-import type { Connection, ConnectionSpec } from '../connection/types.js';
 import { applySteps } from './apply-steps.js';
 import type { EventSink } from './events.js';
 import { listRunIds, markPruned, readMeta, readRun } from './journal.js';
+import type { HostReach } from './reach.js';
 
 export async function pruneEarlierRuns(
   root: string,
   currentRunId: string,
-  connect: (target: string, spec: Omit<ConnectionSpec, 'password'> | undefined) => Promise<Connection>,
-  controller: Connection,
+  reach: HostReach,
   events: EventSink,
   reachable: (target: string) => boolean,
 ): Promise<number> {
@@ -42,9 +41,10 @@ export async function pruneEarlierRuns(
       }
       if (entries.length === 0) continue;
       try {
-        const conn = target === 'localhost' ? controller : await connect(target, run.meta.hosts[target]);
+        // reached as that run reached it (reach.ts)
+        const conn = await reach.reachRecorded(target, run.meta.hosts[target], runId);
         for (const entry of entries) {
-          await applySteps(entry.cleanup ?? [], { host: conn, controller, become: entry.become ? { ...entry.become } : undefined });
+          await applySteps(entry.cleanup ?? [], { host: conn, controller: reach.controller, become: reach.become(entry.become) });
         }
       } catch (error) {
         complete = false;

@@ -7,6 +7,7 @@ import type { Connection } from '../connection/types.js';
 import { applySteps } from './apply-steps.js';
 import type { EventSink } from './events.js';
 import type { JournalEntry } from './journal.js';
+import type { HostReach, RecordedSpec } from './reach.js';
 
 export interface RollbackResult {
   undone: number;
@@ -56,4 +57,24 @@ export async function rollbackEntries(
     }),
   );
   return totals;
+}
+
+/**
+ * Undoes a run's entries, reaching every host as the run did (see
+ * reach.ts): by `specOf(target)`, with the become passwords of now where
+ * the record has none. The run's own rollback and `ezplay rollback` alike.
+ */
+export function undoRun(
+  run: { runId: string; entries: readonly JournalEntry[]; specOf: (target: string) => RecordedSpec | undefined },
+  reach: HostReach,
+  events: EventSink,
+  markUndone: (seq: number) => void,
+): Promise<RollbackResult> {
+  return rollbackEntries(
+    run.entries.map((e) => (e.become ? { ...e, become: reach.become(e.become) } : e)),
+    (target) => reach.reachRecorded(target, run.specOf(target), run.runId),
+    reach.controller,
+    events,
+    markUndone,
+  );
 }

@@ -4,10 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EngineError, LoadError } from '../errors.js';
+import { LoadError } from '../errors.js';
 import type { Play, Playbook } from '../load/model.js';
 import { readVarsFileSync } from '../load/vars-file.js';
-import { ConnectionPool } from './connections.js';
 import { batchSizes, splitBatches } from './batches.js';
 import type { Counters } from './events.js';
 import { HostState } from './host-state.js';
@@ -15,10 +14,10 @@ import { newRunId, RunJournal } from './journal.js';
 import type { RunOptions } from './options.js';
 import { PlayRunner } from './play-runner.js';
 import { PlayVars } from './play-vars.js';
-import { rollbackEntries, type RollbackResult } from './rollback.js';
+import { undoRun, type RollbackResult } from './rollback.js';
 import { pruneEarlierRuns } from './prune.js';
-import type { ConnectionSpec } from '../connection/types.js';
-import { newController, type PlayRuntime } from './runtime.js';
+import { HostReach } from './reach.js';
+import type { PlayRuntime } from './runtime.js';
 
 export interface RunSummary {
   runId: string;
@@ -48,7 +47,12 @@ function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<stri
   return out;
 }
 
-export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunSummary> {
+/**
+ * Runs a playbook. Hosts are reached through `reach` when a session (see
+ * session.ts) gives one, which stays open for what comes after; else through
+ * one of the run's own, closed at its end.
+ */
+export async function runPlaybook(playbook: Playbook, options: RunOptions, shared?: HostReach): Promise<RunSummary> {
   const started = performance.now();
   const runId = newRunId();
   const journal = new RunJournal(options.journalRoot, runId, {
@@ -56,10 +60,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     playbook: playbook.file,
     inventory: options.inventoryPaths,
     started: new Date().toISOString(),
+    ...(options.check ? { check: true } : {}),
     hosts: {},
   });
-  const pool = new ConnectionPool(options.openConnection);
-  const controller = newController();
+  const reach = shared ?? new HostReach(options.openConnection, options.becomePassword);
+  const { pool, controller } = reach;
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
   const startAt = { task: options.startAtTask };
@@ -82,7 +87,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
       for (const batch of splitBatches(hosts, sizes)) {
         const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, renderer });
-        const rt: PlayRuntime = { options, play, playIndex, vars, journal, pool, hosts: states, controller, notified: new Map(), phases, startAt };
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, reach, pool, hosts: states, controller, notified: new Map(), phases, startAt };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
       }
@@ -93,7 +98,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     const unreachable = [...states.values()].some((s) => s.unreachable);
     let rollback: RollbackResult | undefined;
     if ((failed || unreachable) && options.rollback && !options.check) {
-      rollback = await rollBack(journal, pool, controller, states, options);
+      rollback = await rollBack(journal, reach, states, options);
     }
     journal.finish(rollback ? 'rolled_back' : failed || unreachable ? 'failed' : 'ok');
     if (!failed && !unreachable && !options.check) {
@@ -102,11 +107,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const changed = new Set(journal.pending().map((e) => e.target));
       const reachable = (target: string) =>
         changed.has(target) && (target === 'localhost' || (states.has(target) && states.get(target)!.active));
-      const connect = async (target: string, spec: Omit<ConnectionSpec, 'password'> | undefined) => {
-        if (!spec) throw new Error(`no record of how to reach ${target}`);
-        return pool.get(spec);
-      };
-      await pruneEarlierRuns(options.journalRoot, runId, connect, controller, events, reachable);
+      await pruneEarlierRuns(options.journalRoot, runId, reach, events, reachable);
     }
     const counters = Object.fromEntries([...states.entries()].map(([h, s]) => [h, s.counters]));
     for (const ms of pool.connectMs.values()) phases.connect = (phases.connect ?? 0) + ms;
@@ -115,30 +116,19 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     return summary;
   } finally {
     journal.close();
-    await pool.closeAll();
+    if (!shared) await reach.close();
   }
 }
 
-async function rollBack(
-  journal: RunJournal,
-  pool: ConnectionPool,
-  controller: ReturnType<typeof newController>,
-  states: Map<string, HostState>,
-  options: RunOptions,
-): Promise<RollbackResult | undefined> {
+async function rollBack(journal: RunJournal, reach: HostReach, states: Map<string, HostState>, options: RunOptions): Promise<RollbackResult | undefined> {
   // changes whose undo is riskier than keeping them wait for `ezplay rollback`
   const entries = journal.pending().filter((e) => e.rollback !== 'on_request');
   if (entries.length === 0) return undefined;
   const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
   options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });
   // Undo reaches each host the way the run did (the connection is reopened if it dropped).
-  const connect = async (target: string) => {
-    if (target === 'localhost') return controller;
-    const spec = journal.specOf(target);
-    if (!spec) throw new EngineError(`no record of how this run reached ${target}`);
-    return pool.get(spec);
-  };
-  const result = await rollbackEntries(entries, connect, controller, options.events, (seq) => journal.markUndone(seq));
+  const run = { runId: journal.runId, entries, specOf: (target: string) => journal.specOf(target) };
+  const result = await undoRun(run, reach, options.events, (seq) => journal.markUndone(seq));
   options.events.emit({ type: 'rollback_end', ...result });
   return result;
 }

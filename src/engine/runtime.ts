@@ -4,7 +4,6 @@
  */
 import { ConnectionError } from '../errors.js';
 import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
-import { LocalConnection } from '../connection/local.js';
 import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
 import { toBool } from '../modules/args.js';
@@ -13,6 +12,7 @@ import type { HostState } from './host-state.js';
 import type { RunJournal } from './journal.js';
 import type { RunOptions } from './options.js';
 import type { PlayVars } from './play-vars.js';
+import type { HostReach } from './reach.js';
 
 export interface PlayRuntime {
   options: RunOptions;
@@ -20,6 +20,8 @@ export interface PlayRuntime {
   playIndex: number;
   vars: PlayVars;
   journal: RunJournal;
+  /** the one way to reach hosts (reach.ts); pool and controller are its own */
+  reach: HostReach;
   pool: ConnectionPool;
   hosts: Map<string, HostState>;
   controller: Connection;
@@ -55,9 +57,9 @@ export function specFor(host: string, vars: Record<string, unknown>, forceLocal 
 
 /** Opens (or reuses) the connection for a host, recording how to reach it for `ezplay rollback`. */
 export async function connectionFor(rt: PlayRuntime, spec: ConnectionSpec): Promise<Connection> {
-  if (spec.transport === 'local' && LOCALHOST_NAMES.includes(spec.host)) return rt.controller;
-  rt.journal.setHost(spec.host, spec);
-  return rt.pool.get(spec);
+  // the controller needs no record: undo reaches it without one (reach.ts)
+  if (spec.transport !== 'local' || !LOCALHOST_NAMES.includes(spec.host)) rt.journal.setHost(spec.host, spec);
+  return rt.reach.open(spec);
 }
 
 /** Where a task runs: the host itself, or its delegate. */
@@ -95,8 +97,4 @@ export function becomeFor(
   const user = task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root');
   const password = rt.options.becomePassword ?? settings.becomePassword;
   return { user, ...(password ? { password } : {}) };
-}
-
-export function newController(): Connection {
-  return new LocalConnection('localhost');
 }

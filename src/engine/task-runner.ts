@@ -263,7 +263,8 @@ export class TaskRunner {
         task: task.name ?? task.module,
         undo: plan.undo,
         ...(plan.cleanup?.length ? { cleanup: plan.cleanup } : {}),
-        ...(how.become ? { become: { ...(how.become.user ? { user: how.become.user } : {}) } } : {}),
+        // the journal writes the user only; the password stays in memory for this run's own rollback
+        ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
         rollback: !this.rt.options.rollback ? 'never' : plan.undoOnRequest && this.rt.play.rollback === 'on_failure' ? 'on_request' : this.rt.play.rollback,
       });

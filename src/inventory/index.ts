@@ -14,4 +14,3 @@ export { implicitLocalhost } from './implicit-localhost.js';
 export { connectionSettings, toBoolean, type ConnectionSettings } from './connection-settings.js';
 export { expandHostSpec, HostPatternError, type HostSpec } from './host-ranges.js';
 export { parsePythonLiteral, iniValue, type LiteralResult } from './python-literal.js';
-export { shlexSplit, ShlexError } from './shlex-split.js';

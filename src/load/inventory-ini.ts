@@ -18,7 +18,7 @@ import { InventoryError, type SourcePos } from '../errors.js';
 import { expandHostSpec, HostPatternError } from '../inventory/host-ranges.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { iniValue } from '../inventory/python-literal.js';
-import { shlexSplit, ShlexError } from '../inventory/shlex-split.js';
+import { shlexSplit, ShlexError } from '../shell/shlex.js';
 
 type SectionKind = 'hosts' | 'children' | 'vars';
 
@@ -97,7 +97,7 @@ function resolvePending(inventory: Inventory, pending: Map<string, Pending>, gro
 function parseHostLine(inventory: Inventory, line: string, group: string, pos: SourcePos): void {
   let tokens: string[];
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexSplit(line, { comments: true });
   } catch (err) {
     if (err instanceof ShlexError) throw new InventoryError(`cannot read host line '${line}': ${err.message}`, pos);
     throw err;

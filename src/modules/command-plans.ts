@@ -7,7 +7,7 @@ import path from 'node:path';
 import { quote, sh } from '../shell/quote.js';
 import type { ExecResult } from '../connection/types.js';
 import { ModuleError } from '../errors.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../shell/shlex.js';
 import type { ArgSchema, Diff, HostContext, Plan, Step } from './types.js';
 
 /** Arguments both modules take. */

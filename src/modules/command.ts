@@ -6,7 +6,7 @@
 import { ModuleError } from '../errors.js';
 import { quoteArgs } from '../shell/quote.js';
 import { COMMON_ARGS, INLINE_OPTIONS, inDir, planCommand, splitCommand, type CommandArgs } from './command-plans.js';
-import { extractInlineOptions } from './shlex.js';
+import { extractInlineOptions } from '../shell/shlex.js';
 import { defineModule } from './types.js';
 
 export interface CommandModuleArgs extends CommandArgs {

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { probePaths } from './file-facts.js';
+import { probePaths } from '../facts/paths.js';
 import { planContent, type Attributes } from './file-plans.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 

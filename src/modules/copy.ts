@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { planCopyTree } from './copy-tree.js';
-import { probePaths } from './file-facts.js';
+import { probePaths } from '../facts/paths.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
 import type { ArgSchema, HostContext, Plan, Step } from './types.js';
 import { defineModule } from './types.js';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import { probePaths } from './file-facts.js';
+import { probePaths } from '../facts/paths.js';
 import { contentDiff, looksLikePrivateKey, sha1 } from './file-plans.js';
 import { defineModule, type Step } from './types.js';
 

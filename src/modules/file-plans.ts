@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { quoteArgs, sh } from '../shell/quote.js';
-import { probePaths, type PathFacts, type PathStat } from './file-facts.js';
-import { shlexSplit } from './shlex.js';
+import { probePaths, type PathFacts, type PathStat } from '../facts/paths.js';
+import { shlexSplit } from '../shell/shlex.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 import { backupStep, chmodStep, chownStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
 

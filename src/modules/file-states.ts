@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import type { PathFacts, PathStat } from './file-facts.js';
+import type { PathFacts, PathStat } from '../facts/paths.js';
 import { attributeChanges, createDirsSteps, missingDirs, type Attributes } from './file-plans.js';
 import type { Diff, Step } from './types.js';
 import { chmodCommand, chownCommand, dropBackupStep, formatMode, moveAsideStep, removeStep, restoreStep } from './undo.js';

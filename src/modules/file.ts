@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { parsePathFacts, pathFactsCommand, type FactsRequest } from './file-facts.js';
+import { parsePathFacts, pathFactsCommand, type FactsRequest } from '../facts/paths.js';
 import { defaultState, parseTree, planFileState, treeCommand, type FileState } from './file-states.js';
 import { defineModule } from './types.js';
 import { formatMode } from './undo.js';

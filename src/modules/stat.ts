@@ -3,7 +3,7 @@
  * conditions. Never changes anything; one probe.
  */
 import { ModuleError } from '../errors.js';
-import { parsePathFacts, pathFactsCommand, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from './file-facts.js';
+import { parsePathFacts, pathFactsCommand, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from '../facts/paths.js';
 import { defineModule } from './types.js';
 import { formatMode } from './undo.js';
 

@@ -14,7 +14,7 @@ import {
   unitFound,
   type SystemdScope,
   type UnitFacts,
-} from './systemd-facts.js';
+} from '../facts/systemd-unit.js';
 
 export type ServiceState = 'started' | 'stopped' | 'restarted' | 'reloaded';
 

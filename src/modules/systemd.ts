@@ -5,7 +5,7 @@
 import { ModuleError } from '../errors.js';
 import { defineModule, type ArgSchema, type HostContext, type Module, type Plan } from './types.js';
 import { planDaemonOnly, planUnit, type SystemdArgs } from './systemd-changes.js';
-import { parseUnitFacts, SystemctlUnavailable, unitProbeCommand } from './systemd-facts.js';
+import { parseUnitFacts, SystemctlUnavailable, unitProbeCommand } from '../facts/systemd-unit.js';
 
 const common: ArgSchema = {
   state: {

@@ -4,7 +4,7 @@
  * the same content plan as copy.
  */
 import { ModuleError } from '../errors.js';
-import { probePaths } from './file-facts.js';
+import { probePaths } from '../facts/paths.js';
 import { planContent, type Attributes } from './file-plans.js';
 import type { EditResult } from './line-edits.js';
 import type { HostContext, Plan } from './types.js';

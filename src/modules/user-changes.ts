@@ -6,7 +6,7 @@
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import type { Diff, Plan, Step } from './types.js';
-import type { PasswdEntry, UserFacts } from './user-facts.js';
+import type { PasswdEntry, UserFacts } from '../facts/users.js';
 
 export interface UserArgs {
   name: string;

@@ -4,7 +4,7 @@
  */
 import { defineModule } from './types.js';
 import { planCreate, planModify, planRemoval, type UserArgs } from './user-changes.js';
-import { parseUserFacts, userProbeCommand } from './user-facts.js';
+import { parseUserFacts, userProbeCommand } from '../facts/users.js';
 
 export const user = defineModule<UserArgs>({
   name: 'user',

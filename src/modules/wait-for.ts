@@ -5,7 +5,7 @@
  */
 import { ModuleError } from '../errors.js';
 import { defineModule, type HostContext, type Module } from './types.js';
-import { batchProbe, parseSections, section } from './probe-sections.js';
+import { batchProbe, parseSections, section } from '../facts/sections.js';
 import {
   activeConnections,
   connectCommand,
@@ -16,7 +16,7 @@ import {
   parseProcNetTcp,
   pathCommand,
   procNetTcpCommand,
-} from './wait-for-facts.js';
+} from '../facts/sockets.js';
 
 export type WaitState = 'started' | 'stopped' | 'present' | 'absent' | 'drained';
 

@@ -200,7 +200,7 @@ test('a rerun that changes nothing prunes nothing: the run before it keeps its b
   const { readMeta, listRunIds } = await import('../../src/engine/journal.js');
   const play = '- hosts: local\n  gather_facts: no\n  tasks:\n    - copy: content="new\\n" dest=$DIR/conf\n';
   // a run that replaced a file (and keeps a backup), and one that only created it (no backup)
-  for (const files of [{ conf: 'original\n' }, {}]) {
+  for (const files of [{ conf: 'original\n' }, {}] as Array<Record<string, string>>) {
     const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': play, ...files });
     const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
     await runLocal(dir, 'play.yml');

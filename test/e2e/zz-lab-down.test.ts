@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { labDown, readLabState, silentLog, STATE_PATH } from '../../src/lab/index.js';
+import { lab, labDown, readLabState, silentLog } from '../../src/lab/index.js';
 import { ensureLab, findLabLeftovers, isLiveProcess, labSshOk, listeningOn } from '../helpers/lab.js';
 
 test.serial('lab down leaves no process, mount, namespace, link or HTTP server; lab up restores it', async (t) => {
@@ -36,7 +36,7 @@ test.serial('lab down leaves no process, mount, namespace, link or HTTP server; 
     t.false(isLiveProcess(m.initPid), `${m.name} PID 1 is gone`);
   }
   t.false(listeningOn(Number(new URL(info.httpUrl).port)), 'nothing listens on the HTTP port');
-  t.false(existsSync(STATE_PATH));
+  t.false(existsSync(lab().statePath));
 
   const again = await ensureLab();
   t.is(again.machines.length, 3);

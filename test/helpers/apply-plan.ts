@@ -4,9 +4,11 @@
  * against a real folder without the engine.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Connection, ExecResult } from '../../src/connection/types.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { Plan, Step } from '../../src/modules/types.js';
+import { sh } from '../../src/shell/quote.js';
 
 function bytesOf(step: Extract<Step, { kind: 'put' }>): Buffer {
   const c = step.content;
@@ -30,12 +32,19 @@ export async function runSteps(conn: Connection, steps: readonly Step[]): Promis
       if (res.rc !== 0 && !step.allowFailure) {
         throw new Error(`${step.description} failed (rc=${res.rc}): ${res.stderr.trim()}\n${step.command}`);
       }
-    } else {
+    } else if (step.kind === 'put') {
       await target.put(step.dest, bytesOf(step), {
         ...(step.mode !== undefined ? { mode: step.mode } : {}),
         ...(step.owner ? { owner: step.owner } : {}),
         ...(step.group ? { group: step.group } : {}),
       });
+      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: 0 });
+    } else {
+      // a fetch reads the host's file and writes it on the controller, as the engine does
+      const bytes = await conn.get(step.src);
+      if (bytes === null) throw new Error(`${step.description} failed: ${step.src} does not exist on the host`);
+      await controller.exec(sh`mkdir -p ${path.dirname(step.dest)}`);
+      await controller.put(step.dest, bytes, { mode: step.mode ?? 0o600 });
       outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: 0 });
     }
   }

@@ -14,7 +14,7 @@ import { renderInventory } from '../../src/lab/inventory.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
 import { labSshOk, useLab } from './lab.js';
-import { ezplay as spawnCli, ROOT } from './cli.js';
+import { ezplay as spawnCli } from './cli.js';
 
 
 /** The lab of these tests: a lab of their own, so no other test's machines are touched. */

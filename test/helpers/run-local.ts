@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileS
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { EventBus, type RunEvent } from '../../src/engine/events.js';
+import { EventBus, type Counters, type RunEvent } from '../../src/engine/events.js';
 import { runPlaybook, type RunSummary } from '../../src/engine/run.js';
 import { validatePlaybook } from '../../src/engine/validate.js';
 import { loadInventory } from '../../src/load/inventory.js';
@@ -89,6 +89,7 @@ export function treeHash(dir: string): string {
   return hash.digest('hex');
 }
 
-export function counters(run: LocalRun, host = 'localhost') {
+/** A host's counters; undefined for a host the run did not work on. */
+export function counters(run: LocalRun, host = 'localhost'): Counters | undefined {
   return run.summary.hosts[host];
 }

@@ -6,7 +6,8 @@
  * learner's progress against the leader's raft index.
  */
 import { defineFact } from '../types.js';
-import { etcdctlErrors, etcdctlLine, findJsonLine, parseBigIdJson, toHexId, type EtcdctlTarget } from './etcdctl-line.js';
+import { errorLines, hexId, jsonLine, parseEtcdJson } from './etcdctl.js';
+import { etcdctlLine, type EtcdctlTarget } from './etcdctl-line.js';
 
 export interface EndpointState {
   endpoint: string;
@@ -34,19 +35,19 @@ interface StatusJson {
 
 /** `endpoint status -w json` (2>&1) to one state per asked endpoint, in the order asked. */
 export function parseEndpointStatus(text: string, endpoints: readonly string[]): EndpointState[] {
-  const json = findJsonLine(text, '[');
+  const json = jsonLine(text, '[');
   const byEndpoint = new Map<string, EndpointState>();
-  for (const s of json ? (parseBigIdJson(json) as StatusJson[]) : []) {
+  for (const s of json ? (parseEtcdJson(json) as StatusJson[]) : []) {
     const state: EndpointState = { endpoint: s.Endpoint, is_learner: s.Status.isLearner === true };
-    const id = toHexId(s.Status.header?.member_id);
+    const id = hexId(s.Status.header?.member_id);
     if (id) state.member_id = id;
-    state.leader_id = toHexId(s.Status.leader) ?? '0';
+    state.leader_id = hexId(s.Status.leader) ?? '0';
     if (s.Status.raftTerm !== undefined) state.raft_term = s.Status.raftTerm;
     if (s.Status.raftIndex !== undefined) state.raft_index = s.Status.raftIndex;
     byEndpoint.set(s.Endpoint, state);
   }
   const errors = new Map<string, string>();
-  for (const line of etcdctlErrors(text)) {
+  for (const line of errorLines(text)) {
     const m = /^Failed to get the status of endpoint (\S+) \((.*)\)$/.exec(line);
     if (m) errors.set(m[1] as string, m[2] as string);
   }

@@ -1,12 +1,15 @@
 /**
- * etcd_members: the cluster's membership as one member sees it
- * (`etcdctl member list -w json`): the cluster id, and each member with its
- * id in hex, name (empty until it has started), URLs and learner flag.
+ * etcd's membership as data: `member list -w json` parsed (ids in hex),
+ * finding a member by name or peer URL, and what `member add` prints for
+ * the new member's configuration; and the etcd_members fact: the cluster as
+ * one member sees it (its id and members), for the membership planner.
  */
+import { sh } from '../../shell/quote.js';
 import { defineFact } from '../types.js';
-import { etcdctlErrors, etcdctlLine, findJsonLine, parseBigIdJson, toHexId, type EtcdctlTarget } from './etcdctl-line.js';
+import { errorLines, hexId, jsonLine, parseEtcdJson } from './etcdctl.js';
+import { etcdctlLine, type EtcdctlTarget } from './etcdctl-line.js';
 
-export interface ClusterMember {
+export interface EtcdMember {
   id: string;
   /** empty until the member has started */
   name: string;
@@ -14,6 +17,64 @@ export interface ClusterMember {
   client_urls: string[];
   is_learner: boolean;
 }
+
+interface MemberListJson {
+  header?: { cluster_id?: string | number };
+  members?: Array<{ ID: string | number; name?: string; peerURLs?: string[]; clientURLs?: string[]; isLearner?: boolean }>;
+}
+
+export function parseMemberList(json: string): EtcdMember[] {
+  const parsed = parseEtcdJson(json) as MemberListJson;
+  return (parsed.members ?? []).map((m) => ({
+    id: hexId(m.ID) ?? String(m.ID),
+    name: m.name ?? '',
+    peer_urls: m.peerURLs ?? [],
+    client_urls: m.clientURLs ?? [],
+    is_learner: m.isLearner === true,
+  }));
+}
+
+/** By name, or by a shared peer URL: a member added but not yet started has no name. */
+export function findMember(members: readonly EtcdMember[], name: string | undefined, peerUrls: readonly string[]): EtcdMember | undefined {
+  return (
+    (name ? members.find((m) => m.name === name) : undefined) ??
+    members.find((m) => m.peer_urls.some((u) => peerUrls.includes(u)))
+  );
+}
+
+export interface MemberAdded {
+  member_id?: string;
+  cluster_id?: string;
+  /** ETCD_NAME and friends, as etcdctl prints them for the new member's configuration */
+  env: Record<string, string>;
+  initial_cluster?: string;
+  initial_cluster_state?: string;
+}
+
+export function parseMemberAdd(stdout: string): MemberAdded {
+  const out: MemberAdded = { env: {} };
+  const head = /Member (\S+) added to cluster\s+(\S+)/.exec(stdout);
+  if (head) {
+    out.member_id = head[1] as string;
+    out.cluster_id = head[2] as string;
+  }
+  for (const m of stdout.matchAll(/^(ETCD_[A-Z_]+)="(.*)"$/gm)) out.env[m[1] as string] = m[2] as string;
+  if (out.env.ETCD_INITIAL_CLUSTER !== undefined) out.initial_cluster = out.env.ETCD_INITIAL_CLUSTER;
+  if (out.env.ETCD_INITIAL_CLUSTER_STATE !== undefined) out.initial_cluster_state = out.env.ETCD_INITIAL_CLUSTER_STATE;
+  return out;
+}
+
+/**
+ * An awk program over `member list` (simple format) that prints the id of
+ * the member with peer URL `url`: the undo of an add cannot know the new id
+ * in advance, so it looks it up when it runs.
+ */
+export function idByPeerUrlFilter(url: string): string {
+  return sh`awk -F', ' -v u=${url} '{ n = split($4, p, ","); for (i = 1; i <= n; i++) if (p[i] == u) print $1 }'`;
+}
+
+/** A member as the planner reads it: the same shape. */
+export type ClusterMember = EtcdMember;
 
 export interface MembersView {
   /** hex; absent when the list could not be read */
@@ -23,26 +84,12 @@ export interface MembersView {
   error?: string;
 }
 
-interface MemberListJson {
-  header?: { cluster_id?: string | number };
-  members?: Array<{ ID: string | number; name?: string; peerURLs?: string[]; clientURLs?: string[]; isLearner?: boolean }>;
-}
-
 /** `member list -w json` output (stdout, or stdout and stderr together) to a view. */
 export function parseMembersJson(text: string, rc = 0): MembersView {
-  const json = findJsonLine(text, '{');
-  if (!json || rc !== 0) return { members: [], error: etcdctlErrors(text).join('; ') || `etcdctl exited with ${rc}` };
-  const parsed = parseBigIdJson(json) as MemberListJson;
-  const view: MembersView = {
-    members: (parsed.members ?? []).map((m) => ({
-      id: toHexId(m.ID) ?? String(m.ID),
-      name: m.name ?? '',
-      peer_urls: m.peerURLs ?? [],
-      client_urls: m.clientURLs ?? [],
-      is_learner: m.isLearner === true,
-    })),
-  };
-  const cluster = toHexId(parsed.header?.cluster_id);
+  const json = jsonLine(text, '{');
+  if (!json || rc !== 0) return { members: [], error: errorLines(text).join('; ') || `etcdctl exited with ${rc}` };
+  const view: MembersView = { members: parseMemberList(json) };
+  const cluster = hexId((parseEtcdJson(json) as MemberListJson).header?.cluster_id);
   if (cluster) view.cluster_id = cluster;
   return view;
 }

@@ -6,8 +6,8 @@
  */
 import { ModuleError } from '../../errors.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
-import { etcdctlSchema, type EtcdctlArgs } from './etcdctl.js';
-import { healthProbeCommand, parseHealthProbe, type ClusterHealth } from './health-probe.js';
+import { etcdctlSchema, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { healthProbeCommand, parseHealthProbe, type ClusterHealth } from '../../facts/etcd/health.js';
 import { judgeHealth, leaderEndpoint } from './judge-health.js';
 
 export interface EtcdHealthArgs extends EtcdctlArgs {

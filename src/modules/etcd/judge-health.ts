@@ -4,7 +4,7 @@
  * Pure functions of a ClusterHealth.
  */
 import { humanSize } from '../get-url-checksum.js';
-import type { ClusterHealth, MemberHealth } from './health-probe.js';
+import type { ClusterHealth, MemberHealth } from '../../facts/etcd/health.js';
 
 export interface HealthJudgement {
   ok: boolean;

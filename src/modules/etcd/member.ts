@@ -11,8 +11,8 @@
 import { ModuleError } from '../../errors.js';
 import { raw, sh } from '../../shell/quote.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from '../types.js';
-import { etcdctlCommand, etcdctlSchema, errorLines, jsonLine, type EtcdctlArgs } from './etcdctl.js';
-import { findMember, idByPeerUrlFilter, parseMemberAdd, parseMemberList, type EtcdMember } from './member-list.js';
+import { etcdctlCommand, etcdctlSchema, errorLines, jsonLine, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
+import { findMember, idByPeerUrlFilter, parseMemberAdd, parseMemberList, type EtcdMember } from '../../facts/etcd/members.js';
 
 export interface EtcdMemberArgs extends EtcdctlArgs {
   state: 'present' | 'absent' | 'promoted';

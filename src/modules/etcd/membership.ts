@@ -13,7 +13,7 @@ import { etcdMembers, parseMembersJson } from '../../facts/etcd/members.js';
 import type { Fact } from '../../facts/types.js';
 import { toBool } from '../args.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
-import { etcdctlSchema, type EtcdctlArgs } from './etcdctl.js';
+import { etcdctlSchema, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
 import { isRefusal, planGrow, type InventoryMember } from './membership-plan.js';
 import { planRemove, planReplace, type MemberTarget } from './shrink-plan.js';
 

@@ -12,7 +12,7 @@ import { etcdMembers } from '../../facts/etcd/members.js';
 import type { Fact } from '../../facts/types.js';
 import { raw, sh } from '../../shell/quote.js';
 import { defineModule, type HostContext, type Plan } from '../types.js';
-import { etcdctlCommand, etcdctlSchema, type EtcdctlArgs } from './etcdctl.js';
+import { etcdctlCommand, etcdctlSchema, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
 import { leaderOf } from './shrink-plan.js';
 
 export interface EtcdPromoteArgs extends EtcdctlArgs {

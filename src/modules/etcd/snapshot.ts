@@ -11,7 +11,7 @@ import { ModuleError } from '../../errors.js';
 import { sh } from '../../shell/quote.js';
 import { humanSize } from '../get-url-checksum.js';
 import { defineModule, type HostContext, type Plan, type Step } from '../types.js';
-import { DEFAULT_ENDPOINT, etcdctlCommand, etcdctlSchema, errorLines, jsonLine, parseEtcdJson, type EtcdctlArgs } from './etcdctl.js';
+import { DEFAULT_ENDPOINT, etcdctlCommand, etcdctlSchema, errorLines, jsonLine, parseEtcdJson, type EtcdctlArgs } from '../../facts/etcd/etcdctl.js';
 
 export interface EtcdSnapshotArgs extends Omit<EtcdctlArgs, 'endpoints'> {
   dest: string;

@@ -5,11 +5,11 @@
  */
 import { defineModule, type Diff, type Step } from '../types.js';
 import { MARK, type RuleChange } from './change.js';
-import { activeBackend, firewallProbeCommand, parseFirewallFacts, type Backend, type FirewallFacts } from './facts.js';
+import { activeBackend, firewallProbeCommand, parseFirewallFacts, type Backend, type FirewallFacts } from '../../facts/firewall/state.js';
 import { planFirewalldPort } from './firewalld.js';
 import { planIptablesPort, saveStep } from './iptables.js';
 import { planNftPort } from './nft.js';
-import { formatPorts, parsePortRules, portLabel, type PortRule, type Proto } from './ports.js';
+import { formatPorts, parsePortRules, portLabel, type PortRule, type Proto } from '../../facts/firewall/ports.js';
 import { planUfwRule } from './ufw.js';
 
 export interface FirewallArgs {

@@ -1,9 +1,9 @@
 /** `firewalld`: Ansible's ansible.posix.firewalld, for ports. */
 import { ModuleError } from '../../errors.js';
 import { defineModule } from '../types.js';
-import { firewallProbeCommand, parseFirewallFacts } from './facts.js';
+import { firewallProbeCommand, parseFirewallFacts } from '../../facts/firewall/state.js';
 import { planFirewalldPort } from './firewalld.js';
-import { parsePortRule, portLabel } from './ports.js';
+import { parsePortRule, portLabel } from '../../facts/firewall/ports.js';
 
 export interface FirewalldArgs {
   port: string;

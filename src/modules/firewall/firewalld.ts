@@ -4,7 +4,7 @@
  */
 import { sh } from '../../shell/quote.js';
 import { run, type RuleChange } from './change.js';
-import { covers, parsePortRule, portLabel, type PortRule } from './ports.js';
+import { covers, parsePortRule, portLabel, type PortRule } from '../../facts/firewall/ports.js';
 
 /** `firewall-cmd --list-ports`: `2379/tcp 2380-2381/udp` */
 export function parseFirewalldPorts(out: string): PortRule[] {

@@ -1,7 +1,7 @@
 /** `iptables`: Ansible's iptables module, the everyday subset for one rule. */
 import { sh } from '../../shell/quote.js';
 import { defineModule } from '../types.js';
-import { batchProbe, parseSections, section } from '../probe-sections.js';
+import { batchProbe, parseSections, section } from '../../facts/sections.js';
 import { run } from './change.js';
 import { parseIptablesRules } from './iptables.js';
 

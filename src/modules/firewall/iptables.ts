@@ -4,9 +4,9 @@
  * netfilter-persistent when it is installed.
  */
 import { sh } from '../../shell/quote.js';
-import { shlexSplit } from '../shlex.js';
+import { shlexSplit } from '../../shell/shlex.js';
 import { MARK, run, type RuleChange } from './change.js';
-import { formatPorts, type PortRule } from './ports.js';
+import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
 import type { Step } from '../types.js';
 
 export interface IptablesRule {

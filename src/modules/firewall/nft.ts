@@ -6,7 +6,7 @@
  */
 import { sh } from '../../shell/quote.js';
 import { MARK, run, type RuleChange } from './change.js';
-import { formatPorts, type PortRule } from './ports.js';
+import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
 
 export interface NftRule {
   /** the rule as nft prints it, without its handle */

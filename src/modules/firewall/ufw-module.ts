@@ -2,8 +2,8 @@
 import { ModuleError } from '../../errors.js';
 import { defineModule, type Diff, type Step } from '../types.js';
 import { run } from './change.js';
-import { firewallProbeCommand, parseFirewallFacts } from './facts.js';
-import { formatPorts, parsePortRule } from './ports.js';
+import { firewallProbeCommand, parseFirewallFacts } from '../../facts/firewall/state.js';
+import { formatPorts, parsePortRule } from '../../facts/firewall/ports.js';
 import { planUfwRule, type UfwRule } from './ufw.js';
 
 export interface UfwArgs {

@@ -3,7 +3,7 @@
  * very commands that added them, active or not.
  */
 import { sh } from '../../shell/quote.js';
-import { shlexSplit } from '../shlex.js';
+import { shlexSplit } from '../../shell/shlex.js';
 import { run, type RuleChange } from './change.js';
 
 export interface UfwRule {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { iniValue, parsePythonLiteral } from '../../../src/inventory/index.js';
-import { shlexSplit } from '../../../src/inventory/shlex-split.js';
+import { shlexSplit as split } from '../../../src/shell/shlex.js';
+const shlexSplit = (line: string) => split(line, { comments: true });
 
 const cases: Array<[string, unknown]> = [
   ['22', 22],

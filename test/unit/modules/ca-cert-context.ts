@@ -81,8 +81,10 @@ export class MemoryHost {
         if (!this.dirs.has(posix.dirname(step.dest))) throw new Error(`put ${step.dest}: no such directory`);
         const old = this.files.get(step.dest);
         this.files.set(step.dest, { content, mode: step.mode ?? old?.mode ?? 0o644, owner: step.owner ?? old?.owner ?? 'root', group: step.group ?? old?.group ?? 'root' });
-      } else {
+      } else if (step.kind === 'exec') {
         this.run(splitWords(step.command));
+      } else {
+        throw new Error(`fetch ${step.src}: not supported here`);
       }
     }
   }

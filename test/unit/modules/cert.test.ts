@@ -16,7 +16,8 @@ async function plan(host: MemoryHost, given: Record<string, unknown> = {}, check
   return certModule.plan(host.context({ check }), args as never);
 }
 
-const stepText = (s: Step) => (s.kind === 'exec' ? s.command : `put ${s.dest} ${s.mode?.toString(8)} ${s.owner}:${s.group}${s.secret ? ' secret' : ''}`);
+const stepText = (s: Step) =>
+  s.kind === 'exec' ? s.command : s.kind === 'put' ? `put ${s.dest} ${s.mode?.toString(8)} ${s.owner}:${s.group}${s.secret ? ' secret' : ''}` : `fetch ${s.src} -> ${s.dest}`;
 const diffText = (p: Plan) => (p.diff ?? []).map((d) => `${d.subject}: ${d.before} -> ${d.after}`);
 
 interface Case {

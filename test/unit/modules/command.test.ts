@@ -2,7 +2,7 @@ import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { commandResult, globWord, guardCommand, parseGuards } from '../../../src/modules/command-plans.js';
 import { commandModule } from '../../../src/modules/command.js';
-import { extractInlineOptions, shlexSplit } from '../../../src/modules/shlex.js';
+import { extractInlineOptions, shlexSplit } from '../../../src/shell/shlex.js';
 import { describeSteps, planWith } from './core-modules-harness.js';
 
 const splits: Array<[string, string[]]> = [
@@ -20,7 +20,7 @@ for (const [line, words] of splits) {
 }
 
 test('shlex refuses an unclosed quote', (t) => {
-  t.throws(() => shlexSplit('echo "oops'), { message: /no closing quotation/ });
+  t.throws(() => shlexSplit('echo "oops'), { message: /No closing quotation/ });
 });
 
 test('inline options come out of the free form, quoted text stays', (t) => {

@@ -91,6 +91,8 @@ export function describeSteps(steps: readonly Step[] | undefined): string[] {
   return (steps ?? []).map((s) =>
     s.kind === 'exec'
       ? s.command
-      : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
+      : s.kind === 'fetch'
+        ? `fetch ${s.src} -> ${s.dest}`
+        : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
   );
 }

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { etcdHealth, planEtcdHealth, type EtcdHealthArgs } from '../../../src/modules/etcd/health.js';
-import { parseHealthProbe, type ClusterHealth, type MemberHealth } from '../../../src/modules/etcd/health-probe.js';
+import { parseHealthProbe, type ClusterHealth, type MemberHealth } from '../../../src/facts/etcd/health.js';
 import { healthTable, judgeHealth } from '../../../src/modules/etcd/judge-health.js';
-import { parseEtcdJson, hexId } from '../../../src/modules/etcd/etcdctl.js';
+import { parseEtcdJson, hexId } from '../../../src/facts/etcd/etcdctl.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
 import { fakeHost } from './get-url-harness.js';

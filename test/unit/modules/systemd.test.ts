@@ -3,7 +3,7 @@ import { FakeConnection } from '../../../src/connection/fake.js';
 import { createHostContext } from '../../../src/engine/host-context.js';
 import { ModuleError } from '../../../src/errors.js';
 import { validateArgs } from '../../../src/modules/args.js';
-import { parseUnitFacts } from '../../../src/modules/systemd-facts.js';
+import { parseUnitFacts } from '../../../src/facts/systemd-unit.js';
 import { service, systemd, systemdService } from '../../../src/modules/systemd.js';
 import type { Module } from '../../../src/modules/types.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { createHostContext } from '../../../src/engine/host-context.js';
 import { validateArgs } from '../../../src/modules/args.js';
-import { parseUserFacts } from '../../../src/modules/user-facts.js';
+import { parseUserFacts } from '../../../src/facts/users.js';
 import { user } from '../../../src/modules/user.js';
 import { ModuleError } from '../../../src/errors.js';
 

@@ -4,7 +4,7 @@ import { createHostContext } from '../../../src/engine/host-context.js';
 import { ModuleError } from '../../../src/errors.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { createWaitFor, type Clock } from '../../../src/modules/wait-for.js';
-import { activeConnections, isListening, parsePathCheck, parseProcNetTcp } from '../../../src/modules/wait-for-facts.js';
+import { activeConnections, isListening, parsePathCheck, parseProcNetTcp } from '../../../src/facts/sockets.js';
 
 // /proc/net/tcp and tcp6 (first 100 columns) captured on Debian 12 with `nc -l 127.0.0.1 2379`,
 // `nc -6 -l ::1 2381`, `nc -6 -l 2380` and one client connected to 2379

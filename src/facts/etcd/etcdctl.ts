@@ -4,7 +4,7 @@
  * not fit in a JavaScript number.
  */
 import { sh } from '../../shell/quote.js';
-import type { ArgSchema, HostContext } from '../types.js';
+import type { ArgSchema, HostContext } from '../../modules/types.js';
 
 export interface EtcdctlArgs {
   endpoints: string[];

@@ -3,7 +3,7 @@
  * functions (tested from captured `systemctl show` output).
  */
 import { sh } from '../shell/quote.js';
-import { batchProbe, parseSections, section } from './probe-sections.js';
+import { batchProbe, parseSections, section } from './sections.js';
 
 export type SystemdScope = 'system' | 'user';
 

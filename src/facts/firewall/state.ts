@@ -3,11 +3,11 @@
  * command. Each backend's output is parsed by its own pure parser.
  */
 import { sh } from '../../shell/quote.js';
-import { batchProbe, parseSections, section } from '../probe-sections.js';
-import { parseFirewalldPorts } from './firewalld.js';
-import { parseIptablesRules, type IptablesRule } from './iptables.js';
-import { findInputChain, type NftChain } from './nft.js';
-import { parseUfwAdded, type UfwRule } from './ufw.js';
+import { batchProbe, parseSections, section } from '../sections.js';
+import { parseFirewalldPorts } from '../../modules/firewall/firewalld.js';
+import { parseIptablesRules, type IptablesRule } from '../../modules/firewall/iptables.js';
+import { findInputChain, type NftChain } from '../../modules/firewall/nft.js';
+import { parseUfwAdded, type UfwRule } from '../../modules/firewall/ufw.js';
 import type { PortRule } from './ports.js';
 
 export type Backend = 'firewalld' | 'ufw' | 'nftables' | 'iptables';

@@ -3,7 +3,7 @@
  * parsed by pure functions (tested from captured `getent`/`id` output).
  */
 import { sh } from '../shell/quote.js';
-import { batchProbe, parseSections, section } from './probe-sections.js';
+import { batchProbe, parseSections, section } from './sections.js';
 
 export interface PasswdEntry {
   name: string;

@@ -3,7 +3,7 @@
  * and `alarm list`, batched into one shell command, and a pure parser of
  * their combined output (JSON lines mixed with etcdctl's error lines).
  */
-import type { HostContext } from '../types.js';
+import type { HostContext } from '../../modules/types.js';
 import {
   errorLines,
   etcdctlCommand,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parsePathFacts, pathFactsCommand, type FactsRequest } from '../../../src/modules/file-facts.js';
+import { parsePathFacts, pathFactsCommand, type FactsRequest } from '../../../src/facts/paths.js';
 
 const requests: FactsRequest[] = [
   { path: '/tmp/ff/f', checksum: 'sha256', content: true, access: true },
