@@ -45,6 +45,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('-v, --verbose', 'more output (repeat for more)', count, 0)
     .option('--json', 'one JSON event per line')
+    .option('--timings', 'after the recap, the slowest tasks and hosts and the time per phase (always with -v)')
     .option('--no-color', 'plain output without colours')
     .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])

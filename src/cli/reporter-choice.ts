@@ -1,25 +1,61 @@
-/** listr2 on a terminal (loaded only then), plain lines otherwise, JSON lines with --json. */
+/** listr2 on a terminal (loaded only then), plain lines otherwise, JSON lines with --json; the timing summary with --timings or -v. */
 import type { EventBus } from '../engine/events.js';
 import { jsonLinesReporter } from '../report/json-lines.js';
 import { PlainReporter } from '../report/plain.js';
+import { TimingsCollector, timingsLines } from '../report/timings.js';
 
 export interface Reporter {
   flush(): Promise<void>;
 }
 
-export async function makeReporter(
-  flags: { json?: boolean | undefined; color: boolean; verbose: number; diff?: boolean | undefined },
-  bus: EventBus,
-): Promise<Reporter> {
+export interface ReporterFlags {
+  json?: boolean | undefined;
+  color: boolean;
+  verbose: number;
+  diff?: boolean | undefined;
+  timings?: boolean | undefined;
+}
+
+export async function makeReporter(flags: ReporterFlags, bus: EventBus): Promise<Reporter> {
   const write = (s: string) => process.stdout.write(`${s}\n`);
+  // registered first, so that it has seen the recap when a reporter writes it
+  const timings = flags.timings || (flags.verbose > 0 && !flags.json) ? new TimingsCollector() : undefined;
+  if (timings) bus.on(timings.handle);
   if (flags.json) {
-    bus.on(jsonLinesReporter(write));
+    bus.on(jsonLinesReporter(write, timings));
     return { flush: async () => {} };
   }
+  const reporter = await textReporter(flags, bus, write);
+  return {
+    async flush() {
+      await reporter.flush();
+      const summary = timings?.summary();
+      if (summary) for (const line of timingsLines(summary, flags.color && Boolean(process.stdout.isTTY))) write(line);
+    },
+  };
+}
+
+async function textReporter(flags: ReporterFlags, bus: EventBus, write: (s: string) => void): Promise<Reporter> {
   const tty = process.stdout.isTTY && !process.env.CI && flags.color;
+  if (tty && flags.verbose > 0) {
+    const { HostLinesReporter } = await import('../report/live-hosts.js');
+    const live = new HostLinesReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
+    bus.on(live.handle);
+    return live;
+  }
   if (tty) {
     const { LiveReporter } = await import('../report/live.js');
-    const live = new LiveReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
+    const out = process.stdout;
+    const terminal = {
+      write: (text: string) => void out.write(text),
+      get columns() {
+        return out.columns || 80;
+      },
+      get rows() {
+        return out.rows || 24;
+      },
+    };
+    const live = new LiveReporter({ diff: flags.diff ?? false, terminal });
     bus.on(live.handle);
     return live;
   }

@@ -30,6 +30,7 @@ export interface RunFlags {
   startAtTask?: string;
   verbose: number;
   json?: boolean;
+  timings?: boolean;
   color: boolean;
   rollback: boolean;
   rolesPath: string[];

@@ -2,18 +2,46 @@
  * Runs a plan's steps (or an undo's) on a host. Only the engine writes to
  * hosts, and only through here.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sh } from '../shell/quote.js';
 import { ModuleError } from '../errors.js';
 import type { Become, Connection, ExecResult } from '../connection/types.js';
 import type { Step } from '../modules/types.js';
+import { withProgressTicks, type ProgressSink } from './progress.js';
 
 export interface StepTargets {
   host: Connection;
   controller: Connection;
   become?: Become | undefined;
   env?: Record<string, string> | undefined;
+  /** where a large upload tells how long it has been going */
+  progress?: ProgressSink | undefined;
+}
+
+/** Uploads from this size on show progress: smaller ones take well under a second. */
+const LARGE_UPLOAD_BYTES = 1 << 20;
+
+/** A large upload to a host, as a progress update; undefined for a small one. */
+function largeUpload(step: Step, conn: Connection): { text: string; total: number; unit: 'bytes' } | undefined {
+  let size: number;
+  let name: string;
+  if (step.kind === 'put' && !('localPath' in step.content)) {
+    const c = step.content;
+    size = 'text' in c ? c.text.length : Math.floor((c.base64.length * 3) / 4);
+    name = path.posix.basename(step.dest);
+  } else {
+    const local = step.kind === 'put' && 'localPath' in step.content ? step.content.localPath : step.kind === 'exec' ? step.stdinFile : undefined;
+    if (local === undefined) return undefined;
+    try {
+      size = statSync(local).size;
+    } catch {
+      return undefined;
+    }
+    name = path.basename(local);
+  }
+  if (size < LARGE_UPLOAD_BYTES) return undefined;
+  return { text: `uploading ${name} to ${conn.host}`, total: size, unit: 'bytes' };
 }
 
 function contentOf(step: Extract<Step, { kind: 'put' }>): Buffer {
@@ -30,51 +58,59 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
     const onController = step.on === 'controller';
     const conn = onController ? targets.controller : targets.host;
     const become = onController ? undefined : targets.become;
-    const started = performance.now();
-    if (step.kind === 'exec') {
-      const options = {
-        ...(become ? { become } : {}),
-        ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-        ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
-        ...(targets.env && !onController ? { env: targets.env } : {}),
-      };
-      let res: ExecResult;
-      try {
-        res = await conn.exec(step.command, options);
-      } catch (error) {
-        // A lost host stays a ConnectionError (unreachable); a stream that could not be read is this step's failure.
-        if (step.stdinFile === undefined || error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
-        throw new ModuleError(`${step.description} on ${conn.host} failed: ${(error as Error).message}`, { stdin_file: step.stdinFile });
-      }
-      outputs.push(res);
-      if (res.rc !== 0 && !step.allowFailure) {
-        const detail = (res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n');
-        throw new ModuleError(`${step.description} failed (rc=${res.rc})${detail ? `: ${detail}` : ''}`, {
-          rc: res.rc,
-          stdout: res.stdout,
-          stderr: res.stderr,
-        });
-      }
-    } else if (step.kind === 'put') {
-      try {
-        await conn.put(step.dest, contentOf(step), {
-          ...(step.mode !== undefined ? { mode: step.mode } : {}),
-          ...(step.owner ? { owner: step.owner } : {}),
-          ...(step.group ? { group: step.group } : {}),
-          ...(become ? { become } : {}),
-        });
-      } catch (error) {
-        if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
-        throw new ModuleError(`${step.description} failed: ${(error as Error).message}`);
-      }
-      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started });
-    } else if (step.kind === 'fetch') {
-      const bytes = await targets.host.get(step.src, targets.become ? { become: targets.become } : {});
-      if (bytes === null) throw new ModuleError(`${step.description} failed: ${step.src} does not exist on the host`);
-      await targets.controller.exec(sh`mkdir -p ${path.dirname(step.dest)}`);
-      await targets.controller.put(step.dest, bytes, { mode: step.mode ?? 0o600 });
-      outputs.push({ rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started });
-    }
+    const upload = targets.progress ? largeUpload(step, conn) : undefined;
+    if (upload) outputs.push(await withProgressTicks(targets.progress, upload, () => runStep(step, targets, conn, become)));
+    else outputs.push(await runStep(step, targets, conn, become));
   }
   return outputs;
+}
+
+/** One step; an exec's result, or rc 0 for a put or fetch. */
+async function runStep(step: Step, targets: StepTargets, conn: Connection, become: Become | undefined): Promise<ExecResult> {
+  const onController = step.on === 'controller';
+  const started = performance.now();
+  if (step.kind === 'exec') {
+    const options = {
+      ...(become ? { become } : {}),
+      ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+      ...(step.stdinFile !== undefined ? { stdinFile: step.stdinFile } : {}),
+      ...(targets.env && !onController ? { env: targets.env } : {}),
+    };
+    let res: ExecResult;
+    try {
+      res = await conn.exec(step.command, options);
+    } catch (error) {
+      // A lost host stays a ConnectionError (unreachable); a stream that could not be read is this step's failure.
+      if (step.stdinFile === undefined || error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
+      throw new ModuleError(`${step.description} on ${conn.host} failed: ${(error as Error).message}`, { stdin_file: step.stdinFile });
+    }
+    if (res.rc !== 0 && !step.allowFailure) {
+      const detail = (res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n');
+      throw new ModuleError(`${step.description} failed (rc=${res.rc})${detail ? `: ${detail}` : ''}`, {
+        rc: res.rc,
+        stdout: res.stdout,
+        stderr: res.stderr,
+      });
+    }
+    return res;
+  }
+  if (step.kind === 'put') {
+    try {
+      await conn.put(step.dest, contentOf(step), {
+        ...(step.mode !== undefined ? { mode: step.mode } : {}),
+        ...(step.owner ? { owner: step.owner } : {}),
+        ...(step.group ? { group: step.group } : {}),
+        ...(become ? { become } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ModuleError || (error as { kind?: string }).kind) throw error;
+      throw new ModuleError(`${step.description} failed: ${(error as Error).message}`);
+    }
+    return { rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started };
+  }
+  const bytes = await targets.host.get(step.src, targets.become ? { become: targets.become } : {});
+  if (bytes === null) throw new ModuleError(`${step.description} failed: ${step.src} does not exist on the host`);
+  await targets.controller.exec(sh`mkdir -p ${path.dirname(step.dest)}`);
+  await targets.controller.put(step.dest, bytes, { mode: step.mode ?? 0o600 });
+  return { rc: 0, stdout: '', stderr: '', durationMs: performance.now() - started };
 }

@@ -3,7 +3,7 @@
  * reporters (terminal, plain lines, JSON lines) only listen to these.
  */
 import type { SourcePos } from '../errors.js';
-import type { Diff } from '../modules/types.js';
+import type { Diff, ProgressUnit } from '../modules/types.js';
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
@@ -58,6 +58,27 @@ export type RunEvent =
       pos?: SourcePos | undefined;
     }
   | { type: 'warning'; host?: string | undefined; msg: string }
+  | {
+      /**
+       * A long wait, still under way: a download, an upload, a health check
+       * that retries, the rounds of a rolling restart. Emitted at most a few
+       * times a second per wait; reporters decide how often to show it.
+       */
+      type: 'progress';
+      /** the same for every update of one wait */
+      key: string;
+      host?: string | undefined;
+      task?: string | undefined;
+      /** what is happening, in words: `waiting for 2/3 healthy`, `downloading etcd.tar.gz` */
+      text: string;
+      done?: number | undefined;
+      total?: number | undefined;
+      unit?: ProgressUnit | undefined;
+      /** since the wait's first update */
+      elapsedMs: number;
+      /** the wait is over (its live line goes away) */
+      end?: boolean | undefined;
+    }
   | { type: 'play_end'; name: string }
   | { type: 'rollback_start'; hosts: string[]; reason: string }
   | {

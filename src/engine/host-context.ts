@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ModuleError, type SourcePos } from '../errors.js';
 import type { Become, Connection } from '../connection/types.js';
 import { parseStat, statCommand } from '../modules/host-probes.js';
-import type { HostContext } from '../modules/types.js';
+import type { HostContext, ProgressUpdate } from '../modules/types.js';
 
 export interface HostContextOptions {
   host: string;
@@ -23,6 +23,7 @@ export interface HostContextOptions {
   render?: (text: string, source?: SourcePos) => string;
   evaluate?: (expression: string, source?: SourcePos) => unknown;
   warn?: (message: string) => void;
+  progress?: (update: ProgressUpdate) => void;
   env?: Record<string, string>;
 }
 
@@ -76,5 +77,6 @@ export function createHostContext(o: HostContextOptions): HostContext {
       return o.evaluate(expression, source ?? o.pos);
     },
     warn: (message) => o.warn?.(message),
+    ...(o.progress ? { progress: o.progress } : {}),
   };
 }

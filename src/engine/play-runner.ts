@@ -10,6 +10,7 @@ import { selectedByTags } from './tags.js';
 import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';
 import { loopItems } from './loop.js';
+import { progressEmitter } from './progress.js';
 import type { BlockNode, Node, TaskNode } from '../load/model.js';
 import { ConnectionError } from '../errors.js';
 import type { HostStatus } from './events.js';
@@ -232,6 +233,7 @@ export class PlayRunner {
     const runOnce = keywordOn(task.runOnce);
     const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
     const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
+    const labels: string[] = [];
     for (const host of targets) {
       const vars = this.rt.vars.resolver(host, task).view;
       if (!task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos))) continue;
@@ -243,12 +245,21 @@ export class PlayRunner {
         const loopVars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
         const round = (rounds[index] ??= new Map());
+        if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
         const group = round.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
         group.hosts.push(host);
         round.set(loaded.key, group);
       });
     }
-    for (const round of rounds) for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+    // a looped include is a sequence of rounds (a rolling restart, member by member): say which one runs
+    const name = task.name ?? task.module;
+    const progress = rounds.length > 1 ? progressEmitter(this.events, { key: `include:${name}`, task: name }) : undefined;
+    for (const [index, round] of rounds.entries()) {
+      const label = labels[index] !== undefined ? ` (${labels[index]})` : '';
+      progress?.({ text: `${name}: ${index + 1}/${rounds.length}${label}`, done: index + 1, total: rounds.length, unit: 'count' });
+      for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+    }
+    progress?.({ text: '', end: true });
   }
 }
 

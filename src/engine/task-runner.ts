@@ -15,6 +15,7 @@ import { applySteps } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { createHostContext } from './host-context.js';
 import { loopItems } from './loop.js';
+import { progressEmitter, type ProgressSink } from './progress.js';
 import { addPhase, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
 
 export interface TaskOutcome {
@@ -182,6 +183,8 @@ export class TaskRunner {
     const env = task.environment !== undefined ? mergeEnvironment(render(task.environment)) : undefined;
     const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
+    const taskName = task.name ?? task.module;
+    const progress = progressEmitter(this.rt.options.events, { key: `${taskName}@${host}`, host, task: taskName });
 
     const ctx = createHostContext({
       host,
@@ -197,37 +200,44 @@ export class TaskRunner {
       render: (text, source) => this.templar.render(text, vars, source),
       evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
+      progress,
       ...(env ? { env } : {}),
     });
 
     const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;
     const delay = Number(render(task.delay ?? 5));
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let out: { result: Record<string, unknown>; diff?: Diff[] };
-      try {
-        out = await this.once(module, ctx, args, task, host, target, { check, become, env });
-      } catch (error) {
-        // With until, a module's failure is a result to judge and retry (a probe before a service is up).
-        if (task.until === undefined || !(error instanceof ModuleError)) throw error;
-        out = { result: { changed: false, ...error.result, failed: true, msg: error.message } };
-      }
-      // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
-      if (!showDiff) delete out.diff;
-      const result = retries ? { ...out.result, attempts: attempt } : out.result;
-      // debug, set_fact and the like run on the controller without being delegated there
-      const shown = module.controllerOnly ? delegateTo : target.name;
-      const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
-      if (task.until === undefined) return { ...out, result, delegatedTo };
-      const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
-      if (this.all(task.until, scope, task.pos) || attempt > retries) {
-        if (attempt > retries && !this.all(task.until, scope, task.pos)) {
-          return { ...out, delegatedTo, result: { ...result, failed: true, msg: `Retried ${retries} times; the condition was never met` } };
+    // a wait the module did not end (it failed half-way) ends with the task
+    try {
+      let attempt = 0;
+      for (;;) {
+        attempt++;
+        let out: { result: Record<string, unknown>; diff?: Diff[] };
+        try {
+          out = await this.once(module, ctx, args, task, host, target, { check, become, env, progress });
+        } catch (error) {
+          // With until, a module's failure is a result to judge and retry (a probe before a service is up).
+          if (task.until === undefined || !(error instanceof ModuleError)) throw error;
+          out = { result: { changed: false, ...error.result, failed: true, msg: error.message } };
         }
-        return { ...out, result, delegatedTo };
+        // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
+        if (!showDiff) delete out.diff;
+        const result = retries ? { ...out.result, attempts: attempt } : out.result;
+        // debug, set_fact and the like run on the controller without being delegated there
+        const shown = module.controllerOnly ? delegateTo : target.name;
+        const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
+        if (task.until === undefined) return { ...out, result, delegatedTo };
+        const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
+        if (this.all(task.until, scope, task.pos) || attempt > retries) {
+          if (attempt > retries && !this.all(task.until, scope, task.pos)) {
+            return { ...out, delegatedTo, result: { ...result, failed: true, msg: `Retried ${retries} times; the condition was never met` } };
+          }
+          return { ...out, result, delegatedTo };
+        }
+        progress({ text: `until: attempt ${attempt}/${retries + 1} not met yet, next in ${delay} s`, done: attempt, total: retries + 1, unit: 'count' });
+        await new Promise((r) => setTimeout(r, delay * 1000));
       }
-      await new Promise((r) => setTimeout(r, delay * 1000));
+    } finally {
+      progress({ text: '', end: true });
     }
   }
 
@@ -238,7 +248,7 @@ export class TaskRunner {
     task: TaskNode,
     host: string,
     target: { conn: Connection; name: string },
-    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined },
+    how: { check: boolean; become: ReturnType<typeof becomeFor>; env: Record<string, string> | undefined; progress: ProgressSink },
   ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
     const t0 = performance.now();
     const plan: Plan = await module.plan(ctx, args);
@@ -270,7 +280,7 @@ export class TaskRunner {
       });
     }
     const outputs = plan.steps?.length
-      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env })
+      ? await applySteps(plan.steps, { host: target.conn, controller: this.rt.controller, become: how.become, env: how.env, progress: how.progress })
       : [];
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
     addPhase(this.rt, 'apply', performance.now() - t1);

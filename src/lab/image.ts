@@ -10,7 +10,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
+import { mountPoints, unmount } from './mounts.js';
 import { IMAGES_DIR } from './paths.js';
+import { progressLine, runDebootstrap } from './image-progress.js';
 import { run, type LabLog } from './run.js';
 
 const SUITE = 'bookworm';
@@ -37,6 +39,9 @@ const SSHD_CONFIG = [
 ].join('\n');
 
 const SETUP_VERSION = 1;
+
+/** A build takes 3 min on a quiet 2-core machine; one that is busy with other work can take several times that. */
+const BUILD_TIMEOUT_MS = 40 * 60_000;
 
 export interface ImageInfo {
   id: string;
@@ -77,23 +82,32 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   const files = imageFiles(id);
   const started = Date.now();
   log(`building the machine image ${id} with debootstrap (once; cached in ${IMAGES_DIR}), this takes a few minutes`);
-  // a build that died half-way leaves a partial tree: never reuse it
+  // a build that died half-way leaves a partial tree: never reuse it. A
+  // debootstrap that was killed leaves its /proc mounted in that tree, and
+  // removing the tree would then walk into the controller's /proc.
+  await unmountUnder(files.partial);
   await rm(files.partial, { recursive: true, force: true });
   await mkdir(files.partial, { recursive: true });
   const rootfs = path.join(files.partial, 'rootfs');
-  const bootstrap = await run(
+  const bootstrap = await runDebootstrap(
     ['debootstrap', '--variant=minbase', `--include=${PACKAGES.join(',')}`, SUITE, rootfs, MIRROR],
-    { allowFail: true, timeoutMs: 15 * 60_000 },
+    log,
+    BUILD_TIMEOUT_MS,
+    path.join(rootfs, 'debootstrap/debootstrap.log'),
   );
   if (bootstrap.code !== 0) {
+    await unmountUnder(files.partial);
     const logTail = await readFile(path.join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').catch(() => '');
+    const why = bootstrap.signal ? `was stopped after ${BUILD_TIMEOUT_MS / 60_000} min (${bootstrap.signal})` : 'failed';
     throw new LabError(
-      `debootstrap of ${SUITE} from ${MIRROR} failed (set EZPLAY_LAB_MIRROR for another mirror):\n` +
-        `${bootstrap.stderr.trim().split('\n').slice(-6).join('\n')}\n${logTail.split('\n').slice(-10).join('\n')}`,
+      `debootstrap of ${SUITE} from ${MIRROR} ${why} (set EZPLAY_LAB_MIRROR for another mirror):\n` +
+        `${bootstrap.tail.trim().split('\n').slice(-6).join('\n')}\n${logTail.split('\n').slice(-10).join('\n')}`,
     );
   }
   const opsPassword = randomBytes(12).toString('base64url');
-  await configureImage(rootfs, opsPassword);
+  const configuring = progressLine(log);
+  configuring.update('configuring the image (ssh, the ops user)');
+  await configureImage(rootfs, opsPassword).finally(() => configuring.end());
   const info: ImageInfo = {
     id,
     rootfs: files.rootfs,
@@ -107,6 +121,11 @@ async function buildImage(log: LabLog): Promise<ImageInfo> {
   await rename(files.partial, files.dir);
   log(`image ${id} built in ${info.buildSeconds} s`);
   return info;
+}
+
+async function unmountUnder(dir: string): Promise<void> {
+  const below = (await mountPoints()).filter((m) => m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+  for (const mount of below) await unmount(mount);
 }
 
 async function configureImage(rootfs: string, opsPassword: string): Promise<void> {

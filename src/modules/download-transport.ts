@@ -15,6 +15,8 @@ export interface DownloadOptions {
   validateCerts: boolean;
   username?: string | undefined;
   password?: string | undefined;
+  /** bytes received so far and the announced size, if any; called per chunk */
+  onProgress?: ((received: number, total: number | undefined) => void) | undefined;
 }
 
 const MAX_REDIRECTS = 10;
@@ -30,6 +32,12 @@ export async function downloadTo(url: string, sink: Writable, options: DownloadO
     throw new Error(`unsupported URL scheme '${parsed.protocol}' (use http, https or file)`);
   }
   const response = await openFollowingRedirects(parsed, options, MAX_REDIRECTS);
+  const onProgress = options.onProgress;
+  if (!onProgress) return pipeline(response, sink);
+  const announced = Number(response.headers['content-length']);
+  const total = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+  let received = 0;
+  response.on('data', (chunk: Buffer) => onProgress((received += chunk.length), total));
   await pipeline(response, sink);
 }
 

@@ -130,7 +130,11 @@ export async function planGetUrl(ctx: HostContext, args: GetUrlArgs): Promise<Pl
 
   let file: CachedFile;
   try {
-    file = await sharedDownloadCache().get(args.url, expected, downloadOptions(args));
+    const name = urlBasename(args.url) || args.url;
+    file = await sharedDownloadCache().get(args.url, expected, {
+      ...downloadOptions(args),
+      onProgress: (done, total) => ctx.progress?.({ text: `downloading ${name}`, done, ...(total ? { total } : {}), unit: 'bytes' }),
+    });
   } catch (error) {
     if (error instanceof ChecksumMismatchError) {
       throw fail(`${error.message}; the download was discarded`, { expected: error.expected, actual: error.actual });

@@ -180,6 +180,23 @@ export interface HostContext {
   evaluate(expression: string, source?: SourcePos): unknown;
   /** Shows a warning in the run's output. */
   warn(message: string): void;
+  /**
+   * Tells the user how a long wait goes (a download, a retried health
+   * check). The engine passes it on to the reporters, throttled; modules
+   * never write to the terminal themselves. Absent in some tests.
+   */
+  progress?(update: ProgressUpdate): void;
+}
+
+export type ProgressUnit = 'bytes' | 'count';
+
+export interface ProgressUpdate {
+  text: string;
+  done?: number;
+  total?: number;
+  unit?: ProgressUnit;
+  /** the wait is over */
+  end?: boolean;
 }
 
 export interface Module<A = Record<string, unknown>> {

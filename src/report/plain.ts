@@ -5,6 +5,10 @@
 import pc from 'picocolors';
 import type { Counters, RunEvent } from '../engine/events.js';
 import { formatDiff } from './diff-text.js';
+import { progressText } from './progress-text.js';
+
+/** Without a terminal, a long wait prints a line this often, so logs show it is alive without filling up. */
+export const PLAIN_PROGRESS_EVERY_MS = 5000;
 
 export interface PlainOptions {
   color: boolean;
@@ -24,6 +28,9 @@ export function recapLine(host: string, c: Counters, width: number): string {
 }
 
 export class PlainReporter {
+  /** per wait, the elapsed time of the last line printed for it */
+  private readonly progressShown = new Map<string, number>();
+
   constructor(private readonly o: PlainOptions) {}
 
   private paint(status: string, text: string): string {
@@ -57,6 +64,9 @@ export class PlainReporter {
       case 'host_result':
         this.hostResult(event);
         break;
+      case 'progress':
+        this.progress(event);
+        break;
       case 'warning':
         w(this.paint('changed', `[WARNING]: ${event.host ? `${event.host}: ` : ''}${event.msg}`));
         break;
@@ -87,6 +97,18 @@ export class PlainReporter {
         break;
     }
   };
+
+  private progress(e: Extract<RunEvent, { type: 'progress' }>): void {
+    // keyed by the event's own clock, so the output depends on the events alone
+    const last = this.progressShown.get(e.key) ?? 0;
+    if (e.end) {
+      this.progressShown.delete(e.key);
+      return;
+    }
+    if (e.elapsedMs - last < PLAIN_PROGRESS_EVERY_MS) return;
+    this.progressShown.set(e.key, e.elapsedMs);
+    this.o.write(this.paint('skipped', `... ${progressText(e)}`));
+  }
 
   /** What a live view prints under a finished task: diffs and debug messages, without the status line. */
   notes(e: Extract<RunEvent, { type: 'host_result' }>): void {

@@ -56,6 +56,11 @@ export async function planEtcdHealth(ctx: HostContext, args: EtcdHealthArgs, sle
     const verdict = judgeHealth(status, { requireLeader: args.require_leader, maxIndexLag: args.max_index_lag });
     const result = healthResult(status, verdict.ok, attempt + 1);
     if (verdict.ok) return { changed: false, result: { ...result, msg: 'etcd cluster is healthy' } };
+    if (attempt < args.retries) {
+      const healthy = status.members.filter((m) => m.healthy).length;
+      const total = args.endpoints.length || status.members.length;
+      ctx.progress?.({ text: `waiting for ${total}/${total} healthy (${healthy}/${total} now)`, done: healthy, total, unit: 'count' });
+    }
     if (attempt >= args.retries) {
       const msg = `etcd cluster is not healthy: ${verdict.problems.join('; ')}`;
       throw new ModuleError(msg, { ...result, problems: verdict.problems, msg }, ctx.pos);

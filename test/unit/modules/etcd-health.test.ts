@@ -142,3 +142,13 @@ test('module: recovers on a later attempt', async (t) => {
   const plan = await planEtcdHealth(ctx, args({ endpoints: EP3, retries: 3 }), async () => {});
   t.like(plan.result, { healthy: true, attempts: 2 });
 });
+
+test('module: while it waits, it tells how many members are healthy, through the progress callback only', async (t) => {
+  let calls = 0;
+  const { ctx } = fakeHost('etcd1', (c) => c.answer(() => calls++ < 2, { stdout: DOWN3 }).answer('endpoint', { stdout: HEALTHY3 }));
+  const updates: unknown[] = [];
+  const plan = await planEtcdHealth({ ...ctx, progress: (u) => updates.push(u) }, args({ endpoints: EP3, retries: 3 }), async () => {});
+  t.like(plan.result, { healthy: true, attempts: 3 });
+  const waiting = { text: 'waiting for 3/3 healthy (2/3 now)', done: 2, total: 3, unit: 'count' };
+  t.deepEqual(updates, [waiting, waiting]);
+});

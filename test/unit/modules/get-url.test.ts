@@ -84,6 +84,15 @@ test.serial('many hosts asking for one url download it once', async (t) => {
   t.is(hits.get('/etcd/etcd.tar.gz'), 1);
 });
 
+test.serial('a controller download reports its bytes, and the size the server announced, through the progress callback', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const updates: Array<{ text: string; done?: number; total?: number; unit?: string }> = [];
+  await planGetUrl({ ...ctx, progress: (u) => updates.push(u) }, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.true(updates.length >= 1);
+  t.true(updates.every((u) => u.text === 'downloading etcd.tar.gz' && u.unit === 'bytes' && u.total === BODY.length));
+  t.is(updates[updates.length - 1]!.done, BODY.length);
+});
+
 test.serial('checksum mismatch fails naming both sums', async (t) => {
   const { ctx } = fakeHost('n1', (c) => absent(c));
   const error = await t.throwsAsync(
