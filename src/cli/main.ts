@@ -11,7 +11,9 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { registerEtcdBackupCommands } from './etcd-backup-command.js';
 import { registerLabCommands } from './lab.js';
 import {
+  addRunOptions,
   registerDocCommand,
+  registerEtcdCommands,
   registerNewRoleCommand,
   registerRollbackCommand,
   registerRunCommand,
@@ -41,6 +43,7 @@ function program(): Command {
   registerRollbackCommand(cli, result);
   registerLabCommands(cli);
   registerStatusCommand(cli);
+  registerEtcdCommands(cli, result, addRunOptions);
   registerDocCommand(cli);
   registerNewRoleCommand(cli);
   registerTestCommand(cli);

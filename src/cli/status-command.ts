@@ -19,6 +19,7 @@ import { parseExtraVars } from './extra-vars.js';
 import { chooseInventory } from './inventory-choice.js';
 import { makeReporter } from './reporter-choice.js';
 import { sshOpener } from './ssh-opener.js';
+import { describeDownMembers, downMember, MEMBER_STATE_TASK, type DownMember } from './status-down-members.js';
 
 export interface StatusFlags {
   inventory: string[];
@@ -39,6 +40,8 @@ export interface ClusterStatus {
   problems: string[];
   /** hosts that did not answer the ping */
   unreachable: string[];
+  /** members whose etcd does not run, with the corruption their journal names */
+  down?: DownMember[];
   /** the health check could not run at all (no reachable member, no etcdctl) */
   error?: string;
 }
@@ -54,11 +57,13 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   const inventory = await loadHosts(inventoryPaths, playbook.dir);
 
   const bus = new EventBus();
-  const seen = { health: undefined as Record<string, unknown> | undefined, unreachable: new Set<string>() };
+  const seen = { health: undefined as Record<string, unknown> | undefined, unreachable: new Set<string>(), down: [] as DownMember[] };
   bus.on((event: RunEvent) => {
     if (event.type !== 'host_result') return;
     if (event.status === 'unreachable') seen.unreachable.add(event.host);
     if (event.task === HEALTH_TASK && event.result) seen.health = event.result;
+    const down = event.task === MEMBER_STATE_TASK ? downMember(event.host, event.result) : undefined;
+    if (down) seen.down.push(down);
   });
   const reporter = flags.verbose > 0 && !flags.json ? await makeReporter({ ...flags, verbose: flags.verbose - 1 }, bus) : undefined;
   const journalRoot = mkdtempSync(path.join(os.tmpdir(), 'ezplay-status-'));
@@ -86,6 +91,7 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   }
 
   const status = clusterStatus(seen.health, [...seen.unreachable]);
+  if (seen.down.length) status.down = seen.down;
   if (flags.json) write(JSON.stringify(status));
   else for (const line of describeStatus(status)) write(line);
   if (status.healthy) return EXIT.ok;
@@ -115,6 +121,7 @@ export function clusterStatus(result: Record<string, unknown> | undefined, unrea
 export function describeStatus(status: ClusterStatus): string[] {
   const lines = status.members.length ? healthTable(status.members) : [];
   if (status.unreachable.length) lines.push(`unreachable over ssh: ${status.unreachable.join(', ')}`);
+  lines.push(...describeDownMembers(status.down ?? []));
   if (status.error) lines.push(`etcd cluster status unknown: ${status.error}`);
   else if (status.healthy) lines.push(`etcd cluster is healthy (${status.members.length} members, leader ${status.leader ?? '?'})`);
   else lines.push(`etcd cluster is NOT healthy: ${status.problems.join('; ')}`);

@@ -26,7 +26,8 @@ export interface JournalEntry {
   /** the task's become; its password only in this process's memory, never in the file */
   become?: Become | undefined;
   play: number;
-  rollback: 'on_failure' | 'never';
+  /** on_request: kept when the run fails, undone only by `ezplay rollback` */
+  rollback: 'on_failure' | 'on_request' | 'never';
   /** the task is no_log: its undo is sealed in the file, never in clear */
   secret?: boolean;
 }

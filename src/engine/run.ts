@@ -123,7 +123,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, share
 }
 
 async function rollBack(journal: RunJournal, reach: HostReach, states: Map<string, HostState>, options: RunOptions): Promise<RollbackResult | undefined> {
-  const entries = journal.pending();
+  // changes whose undo is riskier than keeping them wait for `ezplay rollback`
+  const entries = journal.pending().filter((e) => e.rollback !== 'on_request');
   if (entries.length === 0) return undefined;
   const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
   options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });

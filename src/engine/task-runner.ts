@@ -323,7 +323,7 @@ export class TaskRunner {
         // the journal writes the user only; the password stays in memory for this run's own rollback
         ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
-        rollback: this.rt.options.rollback ? this.rt.play.rollback : 'never',
+        rollback: !this.rt.options.rollback ? 'never' : plan.undoOnRequest && this.rt.play.rollback === 'on_failure' ? 'on_request' : this.rt.play.rollback,
         ...(how.noLog ? { secret: true } : {}),
       });
     }

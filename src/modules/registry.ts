@@ -8,6 +8,9 @@ import { getUrl } from './get-url.js';
 import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
+import { etcdMembership } from './etcd/membership.js';
+import { etcdPromote } from './etcd/promote.js';
+import { etcdCorruption } from './etcd/corruption.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
 import { etcdBackup } from './etcd/backup.js';
 import { etcdBackupFetch } from './etcd/backup-fetch.js';
@@ -69,6 +72,9 @@ const modules: Module<any>[] = [
   unarchive,
   etcdHealth,
   etcdMember,
+  etcdMembership,
+  etcdPromote,
+  etcdCorruption,
   etcdSnapshot,
   etcdBackup,
   etcdBackupFetch,

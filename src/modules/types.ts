@@ -139,6 +139,12 @@ export interface Plan {
    * tasks' facts answer from them.
    */
   effects?: PlannedEffect[];
+  /**
+   * The change is kept when the run fails: undoing it automatically would be
+   * riskier than the failure (removing a member just added to a cluster).
+   * Its undo is still journaled, and runs on `ezplay rollback`.
+   */
+  undoOnRequest?: boolean;
   /** fields of the registered result known at plan time (stat, slurp, facts) */
   result?: Record<string, unknown>;
   /** fields of the registered result, from the outputs of `steps` */

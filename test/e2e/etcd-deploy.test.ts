@@ -65,11 +65,15 @@ test.serial('--check on bare machines lists the whole plan and changes nothing',
   t.deepEqual(planned('server and peer certificate of each member'), members);
   for (const e of hostResults(run, 'etcd systemd unit')) {
     const diff = (e.diff ?? []).map((d: { after: string }) => d.after).join('\n');
-    t.regex(diff, /--initial-cluster-state=new/);
+    t.regex(diff, /EnvironmentFile=-\/etc\/etcd\/initial-cluster.env/);
     t.regex(diff, /--client-cert-auth/);
   }
   const starts = [...planned('the first member of a new cluster started alone'), ...planned('every other stopped member started at once')].sort();
   t.deepEqual(starts, members, 'every member is planned to start');
+  for (const e of hostResults(run, "etcd's first-start flags (--initial-cluster and friends)")) {
+    t.regex((e.diff ?? []).map((d: { after: string }) => d.after).join('\n'), /ETCD_INITIAL_CLUSTER_STATE=new/);
+  }
+  t.is(hostResults(run, "etcd's first-start flags (--initial-cluster and friends)").length, 3);
 
   t.deepEqual(await fingerprints(lab), before, 'no member changed');
   t.false(existsSync(path.join(SSL_DIR, 'ca.pem')), 'no CA on the controller either');

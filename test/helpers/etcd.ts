@@ -14,12 +14,16 @@ import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
 import { currentLabName } from '../../src/lab/paths.js';
 import { ensureLab, LAB_HOSTS, labSsh, labSshOk, useLab } from './lab.js';
 
-/** The etcd tests' own lab (no other test resets its machines), unless EZPLAY_LAB names one for this run. */
-useLab(process.env.EZPLAY_LAB || 'etcd');
+/**
+ * The etcd tests' own lab: no other test resets its machines. A test file
+ * may choose another lab and cluster by setting EZPLAY_E2E_LAB and
+ * EZPLAY_E2E_CLUSTER before importing this file.
+ */
+useLab(process.env.EZPLAY_E2E_LAB ?? 'etcd');
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The tests' own cluster name, so a user's clusters/k8s is never touched. */
-export const CLUSTER_NAME = 'e2e';
+export const CLUSTER_NAME = process.env.EZPLAY_E2E_CLUSTER ?? 'e2e';
 export const SSL_DIR = path.join(ROOT, 'clusters', CLUSTER_NAME, 'ssl');
 
 export type RunEventLine = Record<string, any> & { type: string; at: number };

@@ -1,10 +1,12 @@
 /**
  * etcd's membership as data: `member list -w json` parsed (ids in hex),
  * finding a member by name or peer URL, and what `member add` prints for
- * the new member's configuration.
+ * the new member's configuration; and the etcd_members fact: the cluster as
+ * one member sees it (its id and members), for the membership planner.
  */
 import { sh } from '../../shell/quote.js';
 import { errorLines, etcdctlCommand, hexId, jsonLine, parseEtcdJson, type EtcdctlArgs } from './etcdctl.js';
+import { etcdctlLine, type EtcdctlTarget } from './etcdctl-line.js';
 import { defineFact, FactError } from '../types.js';
 
 export interface EtcdMember {
@@ -17,6 +19,7 @@ export interface EtcdMember {
 }
 
 interface MemberListJson {
+  header?: { cluster_id?: string | number };
   members?: Array<{ ID: string | number; name?: string; peerURLs?: string[]; clientURLs?: string[]; isLearner?: boolean }>;
 }
 
@@ -99,3 +102,33 @@ export const etcdStatusFact = defineFact<EtcdctlArgs, EndpointStatus>({
     return { ...(dbSize !== undefined ? { dbSize } : {}), ...(revision !== undefined ? { revision } : {}) };
   },
 });
+
+/** A member as the planner reads it: the same shape. */
+export type ClusterMember = EtcdMember;
+
+export interface MembersView {
+  /** hex; absent when the list could not be read */
+  cluster_id?: string;
+  members: ClusterMember[];
+  /** why the list could not be read */
+  error?: string;
+}
+
+/** `member list -w json` output (stdout, or stdout and stderr together) to a view. */
+export function parseMembersJson(text: string, rc = 0): MembersView {
+  const json = jsonLine(text, '{');
+  if (!json || rc !== 0) return { members: [], error: errorLines(text).join('; ') || `etcdctl exited with ${rc}` };
+  const view: MembersView = { members: parseMemberList(json) };
+  const cluster = hexId((parseEtcdJson(json) as MemberListJson).header?.cluster_id);
+  if (cluster) view.cluster_id = cluster;
+  return view;
+}
+
+export const etcdMembers = defineFact<EtcdctlTarget, MembersView>({
+  name: 'etcd_members_view',
+  command: (t) => `${etcdctlLine(t, ['member', 'list', '-w', 'json'])} 2>&1`,
+  parse: (out) => parseMembersJson(`${out.stdout}\n${out.stderr}`, out.rc),
+});
+
+/** A member added with `member add` that has not started yet has no name. */
+export const isUnstarted = (m: ClusterMember): boolean => m.name === '';

@@ -20,6 +20,7 @@ export interface EtcdMemberArgs extends EtcdctlArgs {
   name?: string;
   peer_urls: string[];
   learner: boolean;
+  undo_on_failure: boolean;
 }
 
 export const etcdMember = defineModule<EtcdMemberArgs>({
@@ -48,8 +49,18 @@ export const etcdMember = defineModule<EtcdMemberArgs>({
       description: "The member's peer URLs, e.g. https://10.0.0.4:2380. Needed to add a member.",
     },
     learner: { type: 'bool', default: false, description: 'Add the member as a non-voting learner (etcd 3.4+).' },
+    undo_on_failure: {
+      type: 'bool',
+      default: true,
+      description:
+        'Undo the change when the run fails. false keeps it (removing a member just added, or adding back one just ' +
+        'removed, is itself a risky membership change): its undo then runs only on `ezplay rollback`.',
+    },
   },
-  plan: planEtcdMember,
+  plan: async (ctx, args) => {
+    const plan = await planEtcdMember(ctx, args);
+    return plan.changed && !args.undo_on_failure ? { ...plan, undoOnRequest: true } : plan;
+  },
 });
 
 export async function planEtcdMember(ctx: HostContext, args: EtcdMemberArgs): Promise<Plan> {
