@@ -9,6 +9,8 @@ import { unarchive } from './unarchive.js';
 import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
+import { etcdVersion } from './etcd/version.js';
+import { etcdMoveLeader } from './etcd/move-leader.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
@@ -62,6 +64,8 @@ const modules: Module<any>[] = [
   etcdHealth,
   etcdMember,
   etcdSnapshot,
+  etcdVersion,
+  etcdMoveLeader,
   uri,
   user,
   group,
