@@ -10,6 +10,9 @@ import { etcdHealth } from './etcd/health.js';
 import { etcdMember } from './etcd/member.js';
 import { etcdSnapshot } from './etcd/snapshot.js';
 import { etcdVersion } from './etcd/version.js';
+import { certExpiryModule } from './cert-expiry.js';
+import { caTrustModule } from './ca-trust.js';
+import { etcdCaRotationPhase } from './etcd/ca-rotation.js';
 import { etcdMoveLeader } from './etcd/move-leader.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
@@ -59,6 +62,9 @@ const modules: Module<any>[] = [
   pingModule,
   caModule,
   certModule,
+  certExpiryModule,
+  caTrustModule,
+  etcdCaRotationPhase,
   getUrl,
   unarchive,
   etcdHealth,
