@@ -9,7 +9,9 @@ export interface BenchOptions {
   only: ScenarioId[];
   /** counted runs per tool and scenario, after one warm-up run each */
   runs: number;
-  /** lab1 unless told: the first machine of the three etcd members and of the generic hosts */
+  /** the lab the benchmark runs on: `bench` unless told (--lab, else $EZPLAY_LAB) */
+  lab: string;
+  /** the lab's first machine unless told: the first of the three etcd members and of the generic hosts */
   firstMachine: number;
   genericHosts: number;
   out: string;
@@ -19,7 +21,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --quick               3 counted runs, scenario d on 5 machines
   --only a,b,c,d,e      the scenarios to run (e needs d's runs and adds them)
   --runs N              counted runs per tool and scenario (default 5, quick 3)
-  --first-machine N     use labN.. (default 1; leave machines others use alone)
+  --lab NAME            the lab to run on (default $EZPLAY_LAB, else a lab of its own named bench)
+  --first-machine N     start at that lab's machine N (default 1)
   --generic-hosts N     machines for scenario d (default 50, quick 5)
   --out FILE            where the table goes (default bench/results/latest.md)`;
 
@@ -30,6 +33,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       runs: { type: 'string' },
+      lab: { type: 'string' },
       'first-machine': { type: 'string', default: '1' },
       'generic-hosts': { type: 'string' },
       out: { type: 'string', default: 'bench/results/latest.md' },
@@ -49,6 +53,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     only: only as ScenarioId[],
+    lab: values.lab ?? process.env.EZPLAY_LAB ?? 'bench',
     runs: wholeNumber('--runs', values.runs ?? (quick ? '3' : '5'), 1),
     firstMachine: wholeNumber('--first-machine', values['first-machine'] ?? '1', 1),
     genericHosts: wholeNumber('--generic-hosts', values['generic-hosts'] ?? (quick ? '5' : '50'), 1),

@@ -21,6 +21,7 @@ async function main(options: BenchOptions): Promise<void> {
   await ensureAnsible(log);
   const wantsGeneric = options.only.includes('d') || options.only.includes('e');
   const wantsEtcd = options.only.some((id) => id === 'a' || id === 'b' || id === 'c');
+  process.env.EZPLAY_LAB = options.lab;
   const lab = await bringUpLab(options.firstMachine, wantsEtcd ? ETCD_MEMBERS : 0, wantsGeneric ? options.genericHosts : 0);
   const selected = buildScenarios(lab).filter((s) => options.only.includes(s.id) || (s.id === 'd' && options.only.includes('e')));
   const results: ScenarioResult[] = [];

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { labUp, stderrLog, type LabInfo, type LabMachineInfo } from '../src/lab/index.js';
+import { labUp, machineName, stderrLog, type LabInfo, type LabMachineInfo } from '../src/lab/index.js';
 import { runOk } from './process.js';
 import { ROOT } from './tools.js';
 
@@ -47,7 +47,7 @@ export async function bringUpLab(firstMachine: number, etcdHosts: number, generi
   const byName = new Map(info.allMachines.map((m) => [m.name, m]));
   const pick = (count: number) =>
     Array.from({ length: count }, (_, i) => {
-      const name = `lab${firstMachine + i}`;
+      const name = machineName(firstMachine + i);
       const machine = byName.get(name);
       if (!machine) throw new Error(`lab up did not bring up ${name}`);
       return machine;

@@ -144,8 +144,9 @@ export function registerTestCommand(program: Command): void {
     .argument('<role>', 'a role name (looked up like a playbook looks up roles) or a path to a role')
     .description('test a role on fresh lab machines: converge, idempotence, check mode, verify, rollback')
     .option('--hosts <n>', 'how many machines to test on', wholeNumber(1), 1)
-    .option('--first-machine <n>', 'the first lab machine to use (lab1..lab5 are left to people and the end-to-end tests)', wholeNumber(1), 6)
-    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status`, log in with `ezplay lab ssh labN`)')
+    .option('--lab <name>', 'the lab to test on (default $EZPLAY_LAB, else a lab of its own named roletest)')
+    .option('--first-machine <n>', 'the first machine of that lab to use', wholeNumber(1), 1)
+    .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status --lab NAME`, log in with `ezplay lab ssh NAME1 --lab NAME`)')
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('-v, --verbose', 'print every task of every run', count, 0)
     .addHelpText(

@@ -71,19 +71,48 @@ export function registerLabCommands(program: Command): void {
     .command('up')
     .description('boot the lab machines (keeps running ones) and write an inventory for them')
     .option('--hosts <n>', 'number of machines', positiveInt, 3)
-    .option('--inventory <path>', 'where to write the inventory', 'inventory/lab')
-    .option('--subnet <cidr>', 'private /24 for the lab network (default $EZPLAY_LAB_SUBNET or 10.213.7.0/24)')
-    .action(async (opts: { hosts: number; inventory: string; subnet?: string }) => {
+    .option('--inventory <path>', 'where to write the inventory (default inventory/lab, or inventory/lab-NAME for a named lab)')
+    .option('--subnet <cidr>', "private /24 for the lab network (default $EZPLAY_LAB_SUBNET, else the lab's own: 10.213.7.0/24 for the default lab)")
+    .action(async (opts: { hosts: number; inventory?: string; subnet?: string }) => {
       const started = Date.now();
       const { labUp } = await lab();
-      const info = await labUp({ hosts: opts.hosts, inventoryPath: opts.inventory, subnet: opts.subnet });
+      const info = await labUp({
+        hosts: opts.hosts,
+        ...(opts.inventory ? { inventoryPath: opts.inventory } : {}),
+        ...(opts.subnet ? { subnet: opts.subnet } : {}),
+      });
       printInfo(info, (Date.now() - started) / 1000);
     });
 
   group
     .command('down')
     .description('stop every machine and remove all of the lab (processes, mounts, namespaces, links, HTTP server)')
-    .action(async () => (await lab()).labDown());
+    .option('--all', 'every lab on this controller, named or not')
+    .action(async (opts: { all?: boolean }) => {
+      const { labDown, listLabs } = await lab();
+      if (!opts.all) return labDown();
+      const chosen = process.env.EZPLAY_LAB;
+      try {
+        for (const name of await listLabs()) {
+          process.env.EZPLAY_LAB = name || 'default';
+          await labDown();
+        }
+      } finally {
+        if (chosen === undefined) delete process.env.EZPLAY_LAB;
+        else process.env.EZPLAY_LAB = chosen;
+      }
+    });
+
+  group
+    .command('list')
+    .description('the labs on this controller: the default one and every named one (EZPLAY_LAB=NAME, --lab NAME)')
+    .action(async () => {
+      const { listLabs, labNames } = await lab();
+      for (const name of await listLabs()) {
+        const names = labNames(name);
+        process.stdout.write(`${(name || '(default)').padEnd(10)} ${names.machinePrefix}1... on ${names.bridge}, ${names.dir}\n`);
+      }
+    });
 
   group
     .command('status')
@@ -98,7 +127,7 @@ export function registerLabCommands(program: Command): void {
   group
     .command('ssh')
     .description('ssh into a machine (by name or address), host-key checking on')
-    .argument('<host>', 'lab1, lab2, ... or an address')
+    .argument('<host>', 'lab1, lab2, ... (NAME1, NAME2, ... in a named lab) or an address')
     .argument('[command...]', 'command to run instead of a shell')
     .option('--user <user>', 'log in as this user (before the host)', 'root')
     .passThroughOptions()
@@ -132,4 +161,21 @@ export function registerLabCommands(program: Command): void {
     .description("restore a machine's network")
     .argument('<host>')
     .action(async (host: string) => (await lab()).labHeal(host));
+
+  // every lab command works on one lab: `--lab NAME`, else $EZPLAY_LAB, else the default lab
+  for (const command of group.commands) {
+    command.option('--lab <name>', 'work on the named lab (default $EZPLAY_LAB, else the default lab)', labName);
+  }
+  group.hook('preAction', (_group, action) => {
+    const name = (action.opts() as { lab?: string }).lab;
+    if (name !== undefined) process.env.EZPLAY_LAB = name;
+  });
+}
+
+/** A lab name as the option gives it; checked again (with its rules) when the lab is used. */
+function labName(value: string): string {
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(value) && value !== 'default') {
+    throw new InvalidArgumentError('a lab name is 1 to 8 lowercase letters and digits, starting and ending with a letter');
+  }
+  return value;
 }

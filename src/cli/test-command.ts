@@ -1,9 +1,8 @@
 /**
- * `ezplay test ROLE`: the role's stages (src/scaffold/role-test.ts) on lab
- * machines of its own. The lab is shared: people and the end-to-end suite
- * work on lab1..lab5, so by default the test takes lab6..lab(5+N), resets
- * them to fresh machines, and writes its inventory to a file of its own,
- * leaving inventory/lab as it is.
+ * `ezplay test ROLE`: the role's stages (src/scaffold/role-test.ts) on
+ * machines of a lab of its own (`--lab`, default `roletest`), never the
+ * default lab that people and the demo use. It resets the machines to fresh
+ * ones and writes its inventory to a file of its own.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, unlink, writeFile } from 'node:fs/promises';
@@ -22,7 +21,7 @@ import { loadInventory } from '../load/inventory.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { findRoleDir, roleSearchPath } from '../load/roles.js';
 import { loadVarsDirs } from '../load/vars-dirs.js';
-import { labKill, labReset, labUp, silentLog, stderrLog, type LabMachineInfo } from '../lab/index.js';
+import { labKill, labReset, labUp, machineName, silentLog, stderrLog, type LabMachineInfo } from '../lab/index.js';
 import { quote } from '../shell/quote.js';
 import { FINGERPRINT_COMMAND, parseFingerprint } from '../scaffold/fingerprint.js';
 import { RunRecorder, testRole, type RoleTestDriver, type StageResult } from '../scaffold/role-test.js';
@@ -33,6 +32,8 @@ import { sshOpener } from './ssh-opener.js';
 
 export interface TestFlags {
   hosts: number;
+  /** the lab to test on (default $EZPLAY_LAB, else `roletest`) */
+  lab?: string;
   firstMachine: number;
   keep?: boolean;
   rolesPath: string[];
@@ -121,13 +122,14 @@ export async function testCommand(role: string, flags: TestFlags): Promise<numbe
     const verify = existsSync(verifyFile) ? loadPlaybook(verifyFile, { rolesPath }) : undefined;
     if (verify) validatePlaybook(verify);
 
+    process.env.EZPLAY_LAB = flags.lab ?? process.env.EZPLAY_LAB ?? 'roletest';
     const first = flags.firstMachine;
     const last = first + flags.hosts - 1;
-    out(`testing role ${name} (${path.relative(process.cwd(), roleDir) || roleDir}) on lab${first}${last > first ? `..lab${last}` : ''}`);
-    for (let index = first; index <= last; index++) releases.push(await claimMachine(`lab${index}`));
+    out(`testing role ${name} (${path.relative(process.cwd(), roleDir) || roleDir}) on ${machineName(first)}${last > first ? `..${machineName(last)}` : ''}`);
+    for (let index = first; index <= last; index++) releases.push(await claimMachine(machineName(index)));
     const log = flags.verbose ? stderrLog : silentLog;
     const info = await labUp({ hosts: last, inventoryPath: path.join(work, 'lab-inventory'), log });
-    const wanted = new Set(Array.from({ length: flags.hosts }, (_, i) => `lab${first + i}`));
+    const wanted = new Set(Array.from({ length: flags.hosts }, (_, i) => machineName(first + i)));
     for (const machine of wanted) await labReset(machine, { log });
     const machines = info.allMachines.filter((m) => wanted.has(m.name));
     const inventoryPath = path.join(work, 'inventory');

@@ -5,14 +5,13 @@
  * share one `payload`, and their systemd instances would then create and
  * delete each other's unit groups (units failing at random with "Failed to
  * attach to cgroup" once a few dozen boot together). So nspawn is started
- * inside `<our cgroup>/ezplay-lab/<machine>` in each hierarchy systemd uses:
+ * inside `<our cgroup>/ezplay-lab[-NAME]/<machine>` (one group per lab) in each hierarchy systemd uses:
  * the unified one and, on hybrid hosts, name=systemd.
  */
 import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { lab } from './paths.js';
 import { sleep } from './proc.js';
-
-const LAB_GROUP = 'ezplay-lab';
 
 interface Hierarchy {
   mount: string;
@@ -43,7 +42,7 @@ async function systemdHierarchies(): Promise<Hierarchy[]> {
 export async function createMachineCgroups(name: string): Promise<string[]> {
   const dirs: string[] = [];
   for (const h of await systemdHierarchies()) {
-    const dir = path.join(h.mount, h.own, LAB_GROUP, name);
+    const dir = path.join(h.mount, h.own, lab().cgroup, name);
     await mkdir(dir, { recursive: true });
     dirs.push(dir);
   }
@@ -52,7 +51,7 @@ export async function createMachineCgroups(name: string): Promise<string[]> {
 
 /** The lab's parent groups, to find groups of machines that are gone. */
 export async function labCgroupParents(): Promise<string[]> {
-  return (await systemdHierarchies()).map((h) => path.join(h.mount, h.own, LAB_GROUP));
+  return (await systemdHierarchies()).map((h) => path.join(h.mount, h.own, lab().cgroup));
 }
 
 /** Removes a group and everything below it, deepest first; false while processes remain. */

@@ -14,7 +14,7 @@ import { withLabLock } from './lock.js';
 import { releaseMachine, stopMachine } from './machine.js';
 import { labMounts } from './mounts.js';
 import { removeBridge } from './network.js';
-import { MACHINES_DIR, STATE_PATH } from './paths.js';
+import { lab } from './paths.js';
 import { stderrLog, type LabLog } from './run.js';
 import { readLabState } from './state.js';
 import { sweepLeftovers } from './sweep.js';
@@ -35,13 +35,13 @@ export async function labDown(options: { log?: LabLog } = {}): Promise<void> {
     if (stillMounted.length > 0) {
       throw new LabError(`these lab mounts would not go away: ${stillMounted.join(', ')}`);
     }
-    await rm(MACHINES_DIR, { recursive: true, force: true });
+    await rm(lab().machinesDir, { recursive: true, force: true });
     await removeBridge();
     // stopped nspawn processes leave their groups once reaped, which can take a few seconds here
     if (!(await removeMachineCgroups(await labCgroupParents(), 15_000))) {
       log(`some empty lab cgroups are still held by exited processes; the next \`lab up\` removes them`);
     }
-    await unlink(STATE_PATH).catch(() => {});
-    log('lab down: no machines, mounts, namespaces, links or HTTP server left');
+    await unlink(lab().statePath).catch(() => {});
+    log(`lab down${lab().name ? ` (${lab().name})` : ''}: no machines, mounts, namespaces, links or HTTP server left`);
   });
 }

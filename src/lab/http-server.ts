@@ -10,11 +10,12 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { LabError } from '../errors.js';
-import { HTTP_LOG_PATH, HTTP_SCRIPT_PATH } from './paths.js';
+import { lab } from './paths.js';
 import { cmdline, signal, sleep, waitForExit } from './proc.js';
 import type { HttpServerState } from './state.js';
 
-export const DEFAULT_HTTP_PORT = Number(process.env.EZPLAY_LAB_HTTP_PORT ?? 8780);
+/** The current lab's port (EZPLAY_LAB_HTTP_PORT overrides it). */
+export const httpPort = (): number => Number(process.env.EZPLAY_LAB_HTTP_PORT ?? lab().httpPort);
 
 const SERVER_SCRIPT = `// ezplay lab: serves a directory read-only (GET and HEAD), nothing else
 import http from 'node:http';
@@ -41,7 +42,7 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 
 export async function isHttpServer(pid: number): Promise<boolean> {
   const argv = await cmdline(pid);
-  return argv !== null && argv.includes(HTTP_SCRIPT_PATH);
+  return argv !== null && argv.includes(lab().httpScriptPath);
 }
 
 function canConnect(address: string, port: number): Promise<boolean> {
@@ -59,6 +60,7 @@ function canConnect(address: string, port: number): Promise<boolean> {
 }
 
 export async function startHttpServer(root: string, address: string, port: number): Promise<HttpServerState> {
+  const { httpScriptPath: HTTP_SCRIPT_PATH, httpLogPath: HTTP_LOG_PATH } = lab();
   await writeFile(HTTP_SCRIPT_PATH, SERVER_SCRIPT);
   const logFd = openSync(HTTP_LOG_PATH, 'a');
   let pid: number | undefined;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KEY_PATH, KNOWN_HOSTS_PATH, SSH_DIR, machinePaths } from './paths.js';
+import { lab, machinePaths } from './paths.js';
 import { run } from './run.js';
 
 async function keygen(file: string, comment: string): Promise<void> {
@@ -16,6 +16,7 @@ async function keygen(file: string, comment: string): Promise<void> {
 }
 
 export async function ensureLabKey(): Promise<{ keyPath: string; publicKey: string }> {
+  const { sshDir: SSH_DIR, keyPath: KEY_PATH } = lab();
   await mkdir(SSH_DIR, { recursive: true, mode: 0o700 });
   if (!existsSync(KEY_PATH) || !existsSync(`${KEY_PATH}.pub`)) await keygen(KEY_PATH, 'ezplay-lab');
   return { keyPath: KEY_PATH, publicKey: (await readFile(`${KEY_PATH}.pub`, 'utf8')).trim() };
@@ -51,6 +52,7 @@ export async function writeKnownHosts(machines: ReadonlyArray<{ name: string; ad
     const [type, key] = (await ensureMachineIdentity(m.name)).hostKeyPub.split(/\s+/);
     lines.push(`${m.address} ${type} ${key}`);
   }
+  const { sshDir: SSH_DIR, knownHostsPath: KNOWN_HOSTS_PATH } = lab();
   await mkdir(SSH_DIR, { recursive: true, mode: 0o700 });
   await writeFile(KNOWN_HOSTS_PATH, lines.join('\n') + '\n', { mode: 0o644 });
   return KNOWN_HOSTS_PATH;

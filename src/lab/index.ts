@@ -10,6 +10,6 @@ export { labKill, labPartition, labHeal, labReset } from './faults.js';
 export { readLabState, type LabState, type MachineState } from './state.js';
 export { toLabInfo, type LabInfo, type LabMachineInfo } from './info.js';
 export { DEFAULT_SUBNET } from './network.js';
-export { STATE_PATH, CACHE_DIR, LAB_DIR } from './paths.js';
+export { CACHE_DIR, machineName, checkLabName, currentLabName, lab, labNames, listLabs, type LabNames } from './paths.js';
 export { stderrLog, silentLog, type LabLog } from './run.js';
 export { sshArgv, sshOptions } from './ssh.js';

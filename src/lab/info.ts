@@ -1,5 +1,5 @@
 /** What callers of the lab get back: LabInfo, derived from the recorded state. */
-import { STATE_PATH } from './paths.js';
+import { lab } from './paths.js';
 import type { LabState } from './state.js';
 
 export interface LabMachineInfo {
@@ -55,6 +55,6 @@ export function toLabInfo(state: LabState, hosts = state.inventoryHosts): LabInf
     etcdTarballUrl: state.etcdTarballUrl,
     etcdSha256: state.etcdSha256,
     etcdVersion: state.etcdVersion,
-    statePath: STATE_PATH,
+    statePath: lab().statePath,
   };
 }

@@ -7,13 +7,13 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
-import { LOCK_PATH } from './paths.js';
+import { lab } from './paths.js';
 import { procStat, sleep } from './proc.js';
 import type { LabLog } from './run.js';
 
 const WAIT_MS = 20 * 60_000;
 
-async function tryLock(): Promise<boolean> {
+async function tryLock(LOCK_PATH: string): Promise<boolean> {
   try {
     const handle = await open(LOCK_PATH, 'wx');
     await handle.writeFile(`${process.pid} ${(await procStat(process.pid))?.startTime ?? ''}\n`);
@@ -30,7 +30,7 @@ interface LockOwner {
   startTime: string;
 }
 
-async function lockOwner(): Promise<LockOwner | null> {
+async function lockOwner(LOCK_PATH: string): Promise<LockOwner | null> {
   const [pidText, startTime = ''] = (await readFile(LOCK_PATH, 'utf8').catch(() => '')).trim().split(' ');
   const pid = parseInt(pidText ?? '', 10);
   return Number.isFinite(pid) ? { pid, startTime } : null;
@@ -42,19 +42,25 @@ async function ownerAlive(owner: LockOwner): Promise<boolean> {
   return owner.startTime === '' || stat.startTime === owner.startTime;
 }
 
-export async function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise<T> {
+/** One lab command at a time on the current lab (other labs go on). */
+export function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(lab().lockPath, 'lab command', log, fn);
+}
+
+/** Holds the lock file `LOCK_PATH` while `fn` runs; `what` names the holder in messages. */
+export async function withFileLock<T>(LOCK_PATH: string, what: string, log: LabLog, fn: () => Promise<T>): Promise<T> {
   await mkdir(path.dirname(LOCK_PATH), { recursive: true });
   const deadline = Date.now() + WAIT_MS;
   let told = false;
-  while (!(await tryLock())) {
-    const owner = await lockOwner();
+  while (!(await tryLock(LOCK_PATH))) {
+    const owner = await lockOwner(LOCK_PATH);
     // an owner that died, or a half-written lock file, is a stale lock
-    if (owner === null ? await staleEmptyLock() : !(await ownerAlive(owner))) {
+    if (owner === null ? await staleEmptyLock(LOCK_PATH) : !(await ownerAlive(owner))) {
       await unlink(LOCK_PATH).catch(() => {});
       continue;
     }
-    if (Date.now() > deadline) throw new LabError(`another lab command (pid ${owner?.pid}) has held ${LOCK_PATH} for too long`);
-    if (!told) log(`waiting for another lab command (pid ${owner?.pid ?? '?'}) to finish`);
+    if (Date.now() > deadline) throw new LabError(`another ${what} (pid ${owner?.pid}) has held ${LOCK_PATH} for too long`);
+    if (!told) log(`waiting for another ${what} (pid ${owner?.pid ?? '?'}) to finish`);
     told = true;
     await sleep(200);
   }
@@ -66,7 +72,7 @@ export async function withLabLock<T>(log: LabLog, fn: () => Promise<T>): Promise
 }
 
 /** A lock file without a pid is being written right now, unless it stays empty. */
-async function staleEmptyLock(): Promise<boolean> {
+async function staleEmptyLock(LOCK_PATH: string): Promise<boolean> {
   await sleep(500);
-  return (await lockOwner()) === null;
+  return (await lockOwner(LOCK_PATH)) === null;
 }

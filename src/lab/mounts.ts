@@ -1,6 +1,6 @@
 /** The controller's mount table, to find the lab's overlay mounts (including stale ones). */
 import { readFile } from 'node:fs/promises';
-import { MACHINES_DIR } from './paths.js';
+import { lab } from './paths.js';
 import { run } from './run.js';
 
 /** mountinfo escapes space, tab, newline and backslash as octal */
@@ -20,7 +20,8 @@ export async function isMounted(dir: string): Promise<boolean> {
 
 /** Mounts under the lab's machines directory, deepest first so they unmount in order. */
 export async function labMounts(): Promise<string[]> {
-  return (await mountPoints()).filter((m) => m.startsWith(`${MACHINES_DIR}/`)).sort((a, b) => b.length - a.length);
+  const machinesDir = lab().machinesDir;
+  return (await mountPoints()).filter((m) => m.startsWith(`${machinesDir}/`)).sort((a, b) => b.length - a.length);
 }
 
 export async function unmount(dir: string): Promise<void> {

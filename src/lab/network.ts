@@ -7,9 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LabError } from '../errors.js';
-import { BRIDGE_NAME, netnsName, vethName } from './paths.js';
+import { isOwnMachineName, lab, netnsName, vethName } from './paths.js';
 import { run } from './run.js';
 
+/** the default lab's; a named lab derives its own from its name (paths.ts) */
 export const DEFAULT_SUBNET = '10.213.7.0/24';
 /** machines count from .11, leaving room below for the controller's own uses */
 const FIRST_HOST = 11;
@@ -41,10 +42,10 @@ export function parseSubnet(text: string): Subnet {
  * half a minute). The bridge gets one too, since a bridge otherwise takes
  * the lowest MAC of its ports and changes it as machines come and go.
  */
-const MAC_PREFIX = '02:65:7a:6c';
-const macFor = (n: number): string =>
-  `${MAC_PREFIX}:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
-export const BRIDGE_MAC = macFor(0);
+const hex = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
+/** locally administered, with a byte per lab so two labs' bridges never share a MAC */
+const macFor = (n: number): string => `02:65:7a:${hex(lab().macByte)}:${hex(n >> 8)}:${hex(n)}`;
+export const bridgeMac = (): string => macFor(0);
 export const machineMac = (index: number): string => macFor(index);
 
 export function machineAddress(subnet: Subnet, index: number): string {
@@ -70,10 +71,13 @@ async function linkExists(name: string): Promise<boolean> {
   return result.code === 0;
 }
 
-/** The lab's links on the controller: the bridge and the machines' veth ends. */
+/** The current lab's links on the controller: its bridge and its machines' veth ends (never another lab's). */
 export async function listLabLinks(): Promise<string[]> {
   const links = await ipJson<IpLink[]>(['link', 'show']);
-  return links.map((l) => l.ifname.split('@')[0] ?? l.ifname).filter((n) => n === BRIDGE_NAME || n.startsWith('ezl-'));
+  const bridge = lab().bridge;
+  return links
+    .map((l) => l.ifname.split('@')[0] ?? l.ifname)
+    .filter((n) => n === bridge || (n.startsWith('ezl-') && isOwnMachineName(n.slice('ezl-'.length))));
 }
 
 export async function listLabNetns(): Promise<string[]> {
@@ -81,11 +85,12 @@ export async function listLabNetns(): Promise<string[]> {
   return result.stdout
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith('ezlab-'));
+    .filter((name) => name.startsWith('ezlab-') && isOwnMachineName(name.slice('ezlab-'.length)));
 }
 
 /** Refuses a subnet the controller already reaches some other way. */
 async function checkSubnetUnused(subnet: Subnet): Promise<void> {
+  const BRIDGE_NAME = lab().bridge;
   const routes = await ipJson<Array<{ dst: string; dev: string }>>(['-4', 'route', 'show']);
   const clash = routes.find((r) => r.dev !== BRIDGE_NAME && r.dst === subnet.cidr);
   const addrs = await ipJson<Array<{ ifname: string; addr_info: Array<{ local: string }> }>>(['-4', 'addr', 'show']);
@@ -99,6 +104,8 @@ async function checkSubnetUnused(subnet: Subnet): Promise<void> {
 }
 
 export async function ensureBridge(subnet: Subnet): Promise<void> {
+  const BRIDGE_NAME = lab().bridge;
+  const BRIDGE_MAC = bridgeMac();
   if (!(await linkExists(BRIDGE_NAME))) {
     await checkSubnetUnused(subnet);
     await run(['ip', 'link', 'add', 'name', BRIDGE_NAME, 'address', BRIDGE_MAC, 'type', 'bridge']);
@@ -112,7 +119,8 @@ export async function ensureBridge(subnet: Subnet): Promise<void> {
 }
 
 export async function removeBridge(): Promise<void> {
-  if (await linkExists(BRIDGE_NAME)) await run(['ip', 'link', 'del', 'dev', BRIDGE_NAME]);
+  const bridge = lab().bridge;
+  if (await linkExists(bridge)) await run(['ip', 'link', 'del', 'dev', bridge]);
 }
 
 /** A fresh namespace and veth pair for one machine; leftovers of the same name are replaced. */
@@ -122,12 +130,12 @@ export async function createMachineNetwork(machine: string, index: number, addre
   const veth = vethName(machine);
   await run(['ip', 'netns', 'add', ns]);
   await run(['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', machineMac(index), 'netns', ns]);
-  await run(['ip', 'link', 'set', 'dev', veth, 'master', BRIDGE_NAME, 'up']);
+  await run(['ip', 'link', 'set', 'dev', veth, 'master', lab().bridge, 'up']);
   await run(['ip', '-n', ns, 'link', 'set', 'dev', 'lo', 'up']);
   await run(['ip', '-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
   await run(['ip', '-n', ns, 'link', 'set', 'dev', 'eth0', 'up']);
   // whatever the controller remembered about this address is from an older link
-  await run(['ip', 'neigh', 'flush', 'to', address, 'dev', BRIDGE_NAME], { allowFail: true });
+  await run(['ip', 'neigh', 'flush', 'to', address, 'dev', lab().bridge], { allowFail: true });
 }
 
 export async function removeMachineNetwork(machine: string): Promise<void> {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LabError } from '../errors.js';
-import { STATE_PATH } from './paths.js';
+import { lab } from './paths.js';
 
 export interface MachineState {
   name: string;
@@ -57,6 +57,7 @@ export interface LabState {
 
 /** The recorded lab, or null when there is none. */
 export async function readLabState(): Promise<LabState | null> {
+  const STATE_PATH = lab().statePath;
   if (!existsSync(STATE_PATH)) return null;
   const text = await readFile(STATE_PATH, 'utf8');
   try {
@@ -70,6 +71,7 @@ export async function readLabState(): Promise<LabState | null> {
 
 /** Written to a temporary file and renamed, so a reader never sees half a state. */
 export async function writeLabState(state: LabState): Promise<void> {
+  const STATE_PATH = lab().statePath;
   await mkdir(path.dirname(STATE_PATH), { recursive: true });
   state.machines.sort((a, b) => a.index - b.index);
   state.updatedAt = new Date().toISOString();

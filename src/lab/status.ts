@@ -3,7 +3,7 @@ import { isHttpServer } from './http-server.js';
 import { inMachine } from './machine.js';
 import { machineLinkState, type LinkState } from './network.js';
 import { namespaceMemory } from './proc.js';
-import { STATE_PATH } from './paths.js';
+import { lab } from './paths.js';
 import { readLabState } from './state.js';
 import { isMachineAlive } from './up.js';
 
@@ -63,6 +63,6 @@ export async function labStatus(): Promise<LabStatus> {
     machines: statuses,
     http,
     inventoryPath: state?.inventoryPath ?? null,
-    statePath: STATE_PATH,
+    statePath: lab().statePath,
   };
 }

@@ -9,7 +9,7 @@
 import { readdir, readFile, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { labCgroupParents, removeMachineCgroups } from './cgroup.js';
-import { HTTP_SCRIPT_PATH, MACHINES_DIR, BRIDGE_NAME } from './paths.js';
+import { isOwnMachineName, lab } from './paths.js';
 import { isMachineProcess, stopMachine } from './machine.js';
 import { labMounts, unmount } from './mounts.js';
 import { listLabLinks, listLabNetns, removeLink, removeNetns } from './network.js';
@@ -19,6 +19,7 @@ import type { LabLog } from './run.js';
 
 /** The machine whose overlay is the root file system of `pid`, if any. */
 async function overlayMachine(pid: number): Promise<string | null> {
+  const MACHINES_DIR = lab().machinesDir;
   const mountinfo = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
   const rootMount = mountinfo.split('\n').find((line) => line.split(' ')[4] === '/');
   const upper = rootMount?.split(' - ')[1]?.match(/upperdir=([^,\s]+)/)?.[1];
@@ -30,6 +31,7 @@ async function overlayMachine(pid: number): Promise<string | null> {
 async function labProcessMachine(pid: number): Promise<{ name: string; kind: 'nspawn' | 'init' } | null> {
   const argv = await cmdline(pid);
   if (!argv) return null;
+  const MACHINES_DIR = lab().machinesDir;
   const dirArg = argv.find((a) => a.startsWith(`--directory=${MACHINES_DIR}/`));
   if (dirArg && path.basename(argv[0] ?? '') === 'systemd-nspawn') {
     const name = path.relative(MACHINES_DIR, dirArg.slice('--directory='.length)).split('/')[0] ?? '';
@@ -44,6 +46,7 @@ async function labProcessMachine(pid: number): Promise<{ name: string; kind: 'ns
 }
 
 async function sweepProcesses(keep: ReadonlySet<string>, log: LabLog): Promise<void> {
+  const HTTP_SCRIPT_PATH = lab().httpScriptPath;
   for (const pid of await listPids()) {
     if (pid === process.pid) continue;
     const argv = await cmdline(pid);
@@ -73,6 +76,7 @@ async function sweepProcesses(keep: ReadonlySet<string>, log: LabLog): Promise<v
  */
 export async function sweepLeftovers(keep: ReadonlySet<string>, log: LabLog): Promise<void> {
   await sweepProcesses(keep, log);
+  const MACHINES_DIR = lab().machinesDir;
   const owner = (dir: string) => path.relative(MACHINES_DIR, dir).split('/')[0] ?? '';
   for (const mount of await labMounts()) {
     if (keep.has(owner(mount))) continue;
@@ -80,7 +84,7 @@ export async function sweepLeftovers(keep: ReadonlySet<string>, log: LabLog): Pr
     await unmount(mount);
   }
   for (const link of await listLabLinks()) {
-    if (link === BRIDGE_NAME || keep.has(link.slice('ezl-'.length))) continue;
+    if (link === lab().bridge || keep.has(link.slice('ezl-'.length))) continue;
     log(`removing leftover link ${link}`);
     await removeLink(link);
   }
@@ -96,6 +100,6 @@ export async function sweepLeftovers(keep: ReadonlySet<string>, log: LabLog): Pr
   }
   const propagate = '/run/systemd/nspawn/propagate';
   for (const dir of await readdir(propagate).catch(() => [] as string[])) {
-    if (/^lab\d+$/.test(dir) && !keep.has(dir)) await rmdir(path.join(propagate, dir)).catch(() => {});
+    if (isOwnMachineName(dir) && !keep.has(dir)) await rmdir(path.join(propagate, dir)).catch(() => {});
   }
 }

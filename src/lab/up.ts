@@ -8,15 +8,15 @@ import path from 'node:path';
 import { LabError } from '../errors.js';
 import { bootMachines, type MachineSpec } from './boot.js';
 import { checkPlatform, ensureControllerTools } from './deps.js';
-import { DEFAULT_HTTP_PORT, isHttpServer, startHttpServer } from './http-server.js';
+import { httpPort, isHttpServer, startHttpServer } from './http-server.js';
 import { ensureLabKey, writeKnownHosts } from './identity.js';
 import { ensureImage } from './image.js';
 import { toLabInfo, type LabInfo } from './info.js';
 import { writeInventory } from './inventory.js';
-import { withLabLock } from './lock.js';
+import { withFileLock, withLabLock } from './lock.js';
 import { isMachineProcess } from './machine.js';
-import { DEFAULT_SUBNET, MAX_MACHINES, ensureBridge, machineAddress, machineLinkState, parseSubnet, setMachineLink } from './network.js';
-import { BRIDGE_NAME, DIST_DIR, KNOWN_HOSTS_PATH, machineName } from './paths.js';
+import { MAX_MACHINES, ensureBridge, machineAddress, machineLinkState, parseSubnet, setMachineLink } from './network.js';
+import { CACHE_LOCK_PATH, DIST_DIR, lab, machineName } from './paths.js';
 import { innerPid } from './proc.js';
 import { stderrLog, type LabLog } from './run.js';
 import { readLabState, writeLabState, type LabState, type MachineState } from './state.js';
@@ -26,9 +26,9 @@ import { ensureEtcdTarball } from './tarball.js';
 export interface LabUpOptions {
   /** machines wanted (default 3); a lab with more keeps them, the inventory names the first `hosts` */
   hosts?: number;
-  /** where to write the inventory (default `inventory/lab` under the current directory) */
+  /** where to write the inventory (default `inventory/lab`, or `inventory/lab-NAME` for a named lab, under the current directory) */
   inventoryPath?: string;
-  /** a private /24 (default EZPLAY_LAB_SUBNET, then the running lab's, then 10.213.7.0/24) */
+  /** a private /24 (default EZPLAY_LAB_SUBNET, then the running lab's, then the lab's own: 10.213.7.0/24 for the default lab) */
   subnet?: string;
   log?: LabLog;
 }
@@ -50,12 +50,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_MACHINES) {
     throw new LabError(`--hosts must be a whole number from 1 to ${MAX_MACHINES}; got ${hosts}`);
   }
-  const inventoryPath = path.resolve(options.inventoryPath ?? 'inventory/lab');
+  const names = lab();
+  const inventoryPath = path.resolve(options.inventoryPath ?? (names.name ? `inventory/lab-${names.name}` : 'inventory/lab'));
   checkPlatform();
   return withLabLock(log, async () => {
     await ensureControllerTools(log);
     const previous = await readLabState();
-    const subnet = parseSubnet(options.subnet ?? process.env.EZPLAY_LAB_SUBNET ?? previous?.subnet ?? DEFAULT_SUBNET);
+    const subnet = parseSubnet(options.subnet ?? process.env.EZPLAY_LAB_SUBNET ?? previous?.subnet ?? names.defaultSubnet);
     let alive = await liveMachines(previous);
     if (previous && previous.subnet !== subnet.cidr) {
       if (alive.length > 0) {
@@ -63,8 +64,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
       }
       alive = [];
     }
-    const image = await ensureImage(log);
-    const tarball = await ensureEtcdTarball(log);
+    // the cache is shared by every lab: one build at a time
+    const { image, tarball } = await withFileLock(CACHE_LOCK_PATH, 'lab image build', log, async () => ({
+      image: await ensureImage(log),
+      tarball: await ensureEtcdTarball(log),
+    }));
     const key = await ensureLabKey();
 
     const httpAlive = previous?.http && previous.http.address === subnet.bridgeAddress && (await isHttpServer(previous.http.pid));
@@ -87,15 +91,15 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     }
     if (alive.length > 0) log(`keeping running machines ${alive.map((m) => m.name).join(', ')}`);
 
-    const http = httpAlive && previous?.http ? previous.http : await startHttpServer(DIST_DIR, subnet.bridgeAddress, DEFAULT_HTTP_PORT);
+    const http = httpAlive && previous?.http ? previous.http : await startHttpServer(DIST_DIR, subnet.bridgeAddress, httpPort());
     const state: LabState = {
       version: 1,
       subnet: subnet.cidr,
-      bridge: BRIDGE_NAME,
+      bridge: names.bridge,
       bridgeAddress: subnet.bridgeAddress,
       imageId: image.id,
       keyPath: key.keyPath,
-      knownHostsPath: KNOWN_HOSTS_PATH,
+      knownHostsPath: names.knownHostsPath,
       opsUser: image.opsUser,
       opsPassword: image.opsPassword,
       inventoryPath,
@@ -120,11 +124,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     await writeInventory(inventoryPath, {
       addresses: info.machines.map((m) => m.address),
       keyPath: key.keyPath,
-      knownHostsPath: KNOWN_HOSTS_PATH,
+      knownHostsPath: names.knownHostsPath,
       etcdTarballUrl: state.etcdTarballUrl,
       etcdSha256: state.etcdSha256,
     });
-    log(`lab up: ${state.machines.length} machines on ${subnet.cidr}; inventory ${inventoryPath}`);
+    log(`lab up${names.name ? ` (${names.name})` : ''}: ${state.machines.length} machines on ${subnet.cidr}; inventory ${inventoryPath}`);
     return info;
   });
 }

@@ -9,9 +9,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  labDown, labHeal, labKill, labPartition, labReset, labStatus, labUp, readLabState, silentLog, STATE_PATH,
+  lab, labDown, labHeal, labKill, labPartition, labReset, labStatus, labUp, readLabState, silentLog,
 } from '../../src/lab/index.js';
-import { ensureLab, isLiveProcess, labSsh, labSshOk, LAB_HOSTS } from '../helpers/lab.js';
+import { ensureLab, findLabLeftovers, isLiveProcess, labSsh, labSshOk, LAB_HOSTS, useLab } from '../helpers/lab.js';
 
 test.serial('lab up from nothing boots three machines in under 15 s and writes the inventory', async (t) => {
   await labDown({ log: silentLog });
@@ -30,7 +30,7 @@ test.serial('lab up from nothing boots three machines in under 15 s and writes t
   t.regex(info.etcdSha256, /^[0-9a-f]{64}$/);
   t.is(info.etcdTarballUrl, `${info.httpUrl}/etcd-v${info.etcdVersion}-linux-amd64.tar.gz`);
   t.truthy(info.opsPassword);
-  t.is(info.statePath, STATE_PATH);
+  t.is(info.statePath, lab().statePath);
 
   const inventory = await readFile(info.inventoryPath, 'utf8');
   const etcdGroup = inventory.split('[etcd]\n')[1]?.split('\n\n')[0]?.split('\n');
@@ -170,4 +170,40 @@ test.serial('status reports state, address and memory of each machine; up again 
   t.false(inventory.includes(info.machines[2]!.address));
   const restored = await ensureLab();
   t.is(restored.machines.length, 3);
+});
+
+/** Runs `fn` with lab `name` as the current lab, then the default lab again. */
+async function inLab<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  useLab(name);
+  try {
+    return await fn();
+  } finally {
+    useLab('default');
+  }
+}
+
+test.serial('two named labs run at once beside the default lab, each reachable; downing one leaves the others running', async (t) => {
+  const base = await ensureLab();
+  const inventory = (name: string) => path.join(tmpdir(), `ezplay-lab-${name}-inventory`);
+  const a = await inLab('twina', () => labUp({ hosts: 1, inventoryPath: inventory('twina'), log: silentLog }));
+  const b = await inLab('twinb', () => labUp({ hosts: 1, inventoryPath: inventory('twinb'), log: silentLog }));
+  t.deepEqual([a.machines[0]?.name, b.machines[0]?.name], ['twina1', 'twinb1']);
+  t.not(a.subnet, b.subnet);
+  t.not(a.subnet, base.subnet);
+  t.not(a.keyPath, b.keyPath);
+  t.not(a.httpUrl, b.httpUrl);
+  t.is(await inLab('twina', () => labSshOk('twina1', 'hostname')), 'twina1\n');
+  t.is(await inLab('twinb', () => labSshOk('twinb1', 'hostname')), 'twinb1\n');
+  // each lab's HTTP server publishes the etcd tarball to its own machines
+  await inLab('twinb', () => labSshOk('twinb1', `curl -fsS -o /dev/null ${b.etcdTarballUrl}`));
+
+  await inLab('twina', () => labDown({ log: silentLog }));
+  t.deepEqual(await inLab('twina', async () => findLabLeftovers()), { processes: [], mounts: [], netns: [], links: [] });
+  t.is(await inLab('twinb', () => labSshOk('twinb1', 'systemctl is-system-running')), 'running\n', 'the other named lab keeps running');
+  t.is((await labSshOk('lab1', 'systemctl is-system-running')).trim(), 'running', 'the default lab keeps running');
+  t.true(isLiveProcess(b.machines[0]!.pid));
+
+  await inLab('twinb', () => labDown({ log: silentLog }));
+  t.deepEqual(await inLab('twinb', async () => findLabLeftovers()), { processes: [], mounts: [], netns: [], links: [] });
+  t.is((await labSshOk('lab1', 'systemctl is-system-running')).trim(), 'running');
 });

@@ -10,11 +10,10 @@
 import test from 'ava';
 import path from 'node:path';
 import { DIST_DIR } from '../../src/lab/paths.js';
-import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, restoreLabInventory, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab4';
+const HOST = 'mods1';
 const DIR = '/opt/ezdl';
 const UPLOAD_DIR = '/var/tmp/ezplay-unarchive';
 
@@ -94,7 +93,7 @@ test.serial('get_url and unarchive: apply, idempotent, rollback byte for byte, d
   await onHost(HOST, `rm -rf ${DIR}`);
 });
 
-const OPS_HOST = 'lab5';
+const OPS_HOST = 'mods2';
 const OPS_DIR = '/opt/ezdl-ops';
 const SUDOERS = '/etc/sudoers.d/ezplay-test-ops';
 

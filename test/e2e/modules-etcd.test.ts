@@ -7,11 +7,10 @@
 import test from 'ava';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, restoreLabInventory, resultOf, rollbackRun, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, ensureModuleLab, fingerprint, labProject, onHost, resultOf, rollbackRun, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab4';
+const HOST = 'mods1';
 const BIN = '/opt/ezetcd/bin';
 const CLIENT = 'http://127.0.0.1:12379';
 const LEARNER_PEER = 'http://127.0.0.1:12390';

@@ -5,11 +5,10 @@
  * (every file, mode, owner and link is back byte for byte).
  */
 import test from 'ava';
-import { describeRun, fingerprint, type FingerprintSpec, labProject, onHost, restoreLabInventory, resultOf, rollbackRun, runPlay } from '../helpers/lab-play.js';
+import { describeRun, fingerprint, type FingerprintSpec, labProject, onHost, resultOf, rollbackRun, runPlay } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab4';
+const HOST = 'mods1';
 const DIR = '/srv/ezmod-files';
 
 const PLAY = `

@@ -5,11 +5,10 @@
  * hand under `--check --diff`.
  */
 import test from 'ava';
-import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, restoreLabInventory, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab5';
+const HOST = 'mods2';
 
 const PLAY = `
 - hosts: ${HOST}

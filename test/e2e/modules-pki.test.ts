@@ -4,11 +4,10 @@
  * certificate drifts, and rolled back to the files as they were.
  */
 import test from 'ava';
-import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, restoreLabInventory, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab5';
+const HOST = 'mods2';
 const DIR = '/srv/ezpki';
 
 const PLAY = `

@@ -6,14 +6,13 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, restoreLabInventory, resultOf, rollbackRun, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, resultOf, rollbackRun, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
 const DIR = '/srv/ezread';
 
 const READ_PLAY = `
-- hosts: lab4
+- hosts: mods1
   gather_facts: no
   tasks:
     - name: stat
@@ -41,21 +40,21 @@ const READ_PLAY = `
 
 test.serial('stat, slurp, fetch: the host is never changed; fetch is idempotent, sees drift under --check --diff, and rollback removes the fetched copy', async (t) => {
   const dir = await labProject({ 'play.yml': READ_PLAY });
-  await onHost('lab4', `rm -rf ${DIR} && mkdir -p ${DIR} && printf 'line1\\nline2\\n\\n' > ${DIR}/data.txt && chown nobody ${DIR}/data.txt && chmod 0640 ${DIR}/data.txt`);
-  const s: Scenario = { dir, host: 'lab4', state: { paths: [DIR] } };
-  const hostBefore = await fingerprint('lab4', s.state);
-  const local = path.join(dir, 'fetched', 'lab4', DIR, 'data.txt');
+  await onHost('mods1', `rm -rf ${DIR} && mkdir -p ${DIR} && printf 'line1\\nline2\\n\\n' > ${DIR}/data.txt && chown nobody ${DIR}/data.txt && chmod 0640 ${DIR}/data.txt`);
+  const s: Scenario = { dir, host: 'mods1', state: { paths: [DIR] } };
+  const hostBefore = await fingerprint('mods1', s.state);
+  const local = path.join(dir, 'fetched', 'mods1', DIR, 'data.txt');
 
   const { first, second } = await applyTwice(t, s, ['fetch']);
   for (const task of ['stat', 'stat result', 'slurp', 'slurp result']) {
-    t.is(resultOf(first, task, 'lab4').status, 'ok', task);
-    t.is(resultOf(second, task, 'lab4').status, 'ok', task);
+    t.is(resultOf(first, task, 'mods1').status, 'ok', task);
+    t.is(resultOf(second, task, 'mods1').status, 'ok', task);
   }
   t.is(readFileSync(local, 'utf8'), 'line1\nline2\n\n');
-  t.is(await fingerprint('lab4', s.state), hostBefore, 'reading changes nothing on the host');
+  t.is(await fingerprint('mods1', s.state), hostBefore, 'reading changes nothing on the host');
 
   const check = await checkDrift(t, s, `printf 'line1\\nchanged\\n' > ${DIR}/data.txt`, ['fetch']);
-  t.true((resultOf(check, 'fetch', 'lab4').diff ?? []).some((d) => d.after.includes('changed') && d.before.includes('line2')));
+  t.true((resultOf(check, 'fetch', 'mods1').diff ?? []).some((d) => d.after.includes('changed') && d.before.includes('line2')));
   t.is(readFileSync(local, 'utf8'), 'line1\nline2\n\n', '--check leaves the fetched copy alone');
 
   const undo = await rollbackRun(dir, first.runId);
@@ -68,7 +67,7 @@ const HIDE = `mkdir -p ${PYTHON_HIDDEN} && mv /usr/bin/python3* ${PYTHON_HIDDEN}
 const RESTORE = `if [ -d ${PYTHON_HIDDEN} ]; then mv ${PYTHON_HIDDEN}/* /usr/bin/ && rmdir ${PYTHON_HIDDEN}; fi`;
 
 const NO_PYTHON_PLAY = `
-- hosts: lab5
+- hosts: mods2
   gather_facts: yes
   tasks:
     - name: no python here
@@ -115,22 +114,22 @@ test.serial('with python3 hidden on the machine, a playbook of everyday modules 
     groups: ['eznopy'],
     units: ['eznopy'],
   };
-  await onHost('lab5', `${RESTORE}; systemctl stop eznopy 2>/dev/null; rm -rf /srv/eznopy /etc/systemd/system/eznopy.service; userdel eznopy 2>/dev/null; groupdel eznopy 2>/dev/null; systemctl daemon-reload`);
-  const before = await fingerprint('lab5', state);
-  await onHost('lab5', HIDE);
+  await onHost('mods2', `${RESTORE}; systemctl stop eznopy 2>/dev/null; rm -rf /srv/eznopy /etc/systemd/system/eznopy.service; userdel eznopy 2>/dev/null; groupdel eznopy 2>/dev/null; systemctl daemon-reload`);
+  const before = await fingerprint('mods2', state);
+  await onHost('mods2', HIDE);
   try {
-    t.is((await onHost('lab5', 'command -v python3 || echo none')).trim(), 'none');
+    t.is((await onHost('mods2', 'command -v python3 || echo none')).trim(), 'none');
     const first = await runPlay(dir, 'play.yml');
     t.is(first.code, 0, describeRun(first));
-    t.is(first.recap.lab5?.failed, 0);
-    t.true((first.recap.lab5?.changed ?? 0) >= 9, describeRun(first));
-    t.is(await onHost('lab5', 'systemctl is-active eznopy; cat /srv/eznopy/app.conf'), 'active\nport=2\n# BEGIN ANSIBLE MANAGED BLOCK\nextra=yes\n# END ANSIBLE MANAGED BLOCK\n');
+    t.is(first.recap.mods2?.failed, 0);
+    t.true((first.recap.mods2?.changed ?? 0) >= 9, describeRun(first));
+    t.is(await onHost('mods2', 'systemctl is-active eznopy; cat /srv/eznopy/app.conf'), 'active\nport=2\n# BEGIN ANSIBLE MANAGED BLOCK\nextra=yes\n# END ANSIBLE MANAGED BLOCK\n');
     const second = await runPlay(dir, 'play.yml');
     t.is(second.code, 0, describeRun(second));
-    t.is(second.recap.lab5?.changed, 0, describeRun(second));
-    await rollbackTo(t, { dir, host: 'lab5', state }, first.runId, before);
+    t.is(second.recap.mods2?.changed, 0, describeRun(second));
+    await rollbackTo(t, { dir, host: 'mods2', state }, first.runId, before);
   } finally {
-    await onHost('lab5', RESTORE);
+    await onHost('mods2', RESTORE);
   }
-  t.regex(await onHost('lab5', 'python3 --version'), /^Python 3/);
+  t.regex(await onHost('mods2', 'python3 --version'), /^Python 3/);
 });

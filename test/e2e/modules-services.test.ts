@@ -5,11 +5,10 @@
  * units, enablement and files as they were.
  */
 import test from 'ava';
-import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, quote, restoreLabInventory, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
+import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, quote, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
 
-test.after.always(restoreLabInventory);
 
-const HOST = 'lab4';
+const HOST = 'mods1';
 const PORT = 8088;
 
 const WEB_UNIT = `[Unit]

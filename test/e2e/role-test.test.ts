@@ -1,6 +1,7 @@
 /**
  * `ezplay new role` and `ezplay test` as a user runs them, on lab machines
- * of their own (lab6 and up), so lab1..lab3 of the other end-to-end tests
+ * of a lab of their own (`roletest`, the default of `ezplay test`), so the
+ * machines of the other end-to-end tests
  * are never touched.
  */
 import test from 'ava';
@@ -31,7 +32,7 @@ test.serial('the role `ezplay new role` writes passes every stage of `ezplay tes
   const run = await ezplay(dir, 'test', 'node_exporter_lite', '--roles-path', path.join(dir, 'my-roles'), '--hosts', '2');
   t.log(`ezplay test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   t.is(run.code, 0, `${run.stdout}\n${run.stderr}`);
-  t.regex(run.stdout, /on lab6\.\.lab7/);
+  t.regex(run.stdout, /on roletest1\.\.roletest2/);
   for (const stage of ['converge', 'idempotence', 'check', 'verify', 'rollback']) t.regex(stageLine(run.stdout, stage), /^ok /, run.stdout);
   // the file and directory, the unit file, its wants/ link, and the unit, on each host
   t.regex(stageLine(run.stdout, 'converge'), /\b10 changes on 2 host/);
@@ -48,7 +49,7 @@ test.serial('a task that changes on every run fails the idempotence stage, named
   t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'converge'), /^ok /);
   t.regex(stageLine(run.stdout, 'idempotence'), /^FAILED idempotence +1 task changed on the second run/);
-  t.regex(run.stdout, /- stamp_built : record the build time \(.*stamp_built\/tasks\/main\.yml:10:3\) on lab6\n/);
+  t.regex(run.stdout, /- stamp_built : record the build time \(.*stamp_built\/tasks\/main\.yml:10:3\) on roletest1\n/);
   t.regex(stageLine(run.stdout, 'check'), /^ok /);
   t.regex(stageLine(run.stdout, 'rollback'), /^ok /);
   t.regex(run.stdout, /FAILED: role stamp_built, stage idempotence \(/);
@@ -59,7 +60,7 @@ test.serial('a read-only command skipped in check mode makes --check report a ch
   t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'idempotence'), /^ok /);
   t.regex(stageLine(run.stdout, 'check'), /^FAILED check +1 task would change in check mode/);
-  t.regex(run.stdout, /- motd_hostname : message of the day names the host \(.*motd_hostname\/tasks\/main\.yml:10:3\) on lab6\n/);
+  t.regex(run.stdout, /- motd_hostname : message of the day names the host \(.*motd_hostname\/tasks\/main\.yml:10:3\) on roletest1\n/);
   t.regex(stageLine(run.stdout, 'verify'), /^ok /);
   t.regex(run.stdout, /FAILED: role motd_hostname, stage check \(/);
 });
@@ -68,7 +69,7 @@ test.serial('a rollback that leaves a file behind fails the rollback stage, nami
   const run = await ezplay(tempProject(t), 'test', 'leftover_file', '--roles-path', FIXTURES);
   t.is(run.code, 2, `${run.stdout}\n${run.stderr}`);
   t.regex(stageLine(run.stdout, 'rollback'), /^FAILED rollback +the machines are not back to how they were/);
-  t.regex(run.stdout, /- lab6: \/etc\/leftover-marker: before absent, after undo f 644 0:0 sha256 [0-9a-f]{12}…\n/);
+  t.regex(run.stdout, /- roletest1: \/etc\/leftover-marker: before absent, after undo f 644 0:0 sha256 [0-9a-f]{12}…\n/);
 });
 
 test.serial('an unknown role is a usage error', async (t) => {

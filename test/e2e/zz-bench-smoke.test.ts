@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** past lab1..lab7, which the other end-to-end tests and `ezplay test` use */
-const FIRST_MACHINE = '8';
+/** a lab of its own, so no other test's machines are touched */
+const BENCH_LAB = 'benchsmk';
 
 function cells(row: string): string[] {
   return row.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
@@ -24,7 +24,7 @@ test('npm run bench -- --quick --only d,e on two machines writes and prints a re
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-bench-smoke-'));
   const out = path.join(dir, 'latest.md');
   const args = ['run', '--silent', 'bench', '--', '--quick', '--only', 'd,e', '--generic-hosts', '2', '--runs', '1',
-    '--first-machine', FIRST_MACHINE, '--out', out];
+    '--lab', BENCH_LAB, '--out', out];
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile('npm', args, { cwd: ROOT, timeout: 160_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });

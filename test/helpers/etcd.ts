@@ -11,7 +11,10 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
-import { ensureLab, LAB_HOSTS, labSsh, labSshOk } from './lab.js';
+import { ensureLab, LAB_HOSTS, labSsh, labSshOk, useLab } from './lab.js';
+
+/** The etcd tests' own lab: no other test resets its machines. */
+useLab('etcd');
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The tests' own cluster name, so a user's clusters/k8s is never touched. */

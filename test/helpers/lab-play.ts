@@ -1,7 +1,7 @@
 /**
  * End-to-end module tests in the lab: a playbook in a temporary project,
- * run by the real CLI (`ezplay run ... --json`) against lab4 and lab5 only
- * (lab1-lab3 belong to the etcd tests), `ezplay rollback` from the same
+ * run by the real CLI (`ezplay run ... --json`) against the two machines of
+ * a lab of their own (`mods`), `ezplay rollback` from the same
  * project, and a fingerprint of a host's state read over ssh to compare
  * before and after.
  */
@@ -9,72 +9,37 @@ import type { ExecutionContext } from 'ava';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { labUp, readLabState, silentLog, toLabInfo, type LabInfo, type LabState } from '../../src/lab/index.js';
-import { isHttpServer } from '../../src/lab/http-server.js';
+import { labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
 import { renderInventory } from '../../src/lab/inventory.js';
-import { machineLinkState } from '../../src/lab/network.js';
-import { liveMachines } from '../../src/lab/up.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
-import { labSshOk } from './lab.js';
+import { labSshOk, useLab } from './lab.js';
 import { ezplay as spawnCli, ROOT } from './cli.js';
 
 
-/** The machines these tests may change; lab1-lab3 are never touched. */
-export const MODULE_HOSTS = ['lab4', 'lab5'] as const;
+/** The lab of these tests: a lab of their own, so no other test's machines are touched. */
+export const MODULE_LAB = 'mods';
+useLab(MODULE_LAB);
+
+/** The machines these tests change. */
+export const MODULE_HOSTS = ['mods1', 'mods2'] as const;
 export type ModuleHost = (typeof MODULE_HOSTS)[number];
 
-/**
- * Where `lab up` writes its inventory when these tests grow the lab: outside
- * any project, so the lab's own inventory/lab keeps naming three hosts.
- */
+/** Where `lab up` writes the lab's inventory: the tests write their own per project. */
 const LAB_INVENTORY = path.join(os.tmpdir(), 'ezplay-module-tests', 'lab-inventory');
 
 let labInfo: Promise<LabInfo> | undefined;
-/** The lab's own inventory, when `lab up` pointed the lab at LAB_INVENTORY instead. */
-let previousInventory: { path: string; hosts: number } | undefined;
 
-/** Whether lab4 and lab5 run, reachable, with the lab's HTTP server: then `lab up` has nothing to do. */
-async function moduleHostsReady(state: LabState | null): Promise<boolean> {
-  if (!state?.http || !(await isHttpServer(state.http.pid))) return false;
-  const alive = await liveMachines(state);
-  for (const name of MODULE_HOSTS) {
-    if (!alive.some((m) => m.name === name) || (await machineLinkState(name)) === 'down') return false;
-  }
-  return true;
-}
-
-/**
- * lab4 and lab5, running. When they are not, `lab up` brings the lab to five
- * machines (keeping running ones); it then names LAB_INVENTORY as the lab's
- * inventory until restoreLabInventory. Once per test file.
- */
+/** The module lab's two machines, running (kept when they are). Once per test file. */
 export function ensureModuleLab(): Promise<LabInfo> {
   labInfo ??= (async () => {
-    const state = await readLabState();
-    if (state && (await moduleHostsReady(state))) return toLabInfo(state);
     mkdirSync(path.dirname(LAB_INVENTORY), { recursive: true });
-    previousInventory =
-      state && state.inventoryPath !== LAB_INVENTORY
-        ? { path: state.inventoryPath, hosts: state.inventoryHosts }
-        : { path: path.join(ROOT, 'inventory', 'lab'), hosts: 3 };
-    return labUp({ hosts: MODULE_HOSTS.length + 3, inventoryPath: LAB_INVENTORY, log: silentLog });
+    return labUp({ hosts: MODULE_HOSTS.length, inventoryPath: LAB_INVENTORY, log: silentLog });
   })();
   return labInfo;
 }
 
-/**
- * Points the lab back at its own inventory (`ezplay run` without -i uses
- * it) if ensureModuleLab had to run `lab up`; lab4 and lab5 keep running.
- * For `test.after.always`.
- */
-export async function restoreLabInventory(): Promise<void> {
-  if (!labInfo || !previousInventory) return;
-  await labInfo.catch(() => {});
-  await labUp({ hosts: previousInventory.hosts, inventoryPath: previousInventory.path, log: silentLog });
-}
-
-/** An inventory naming lab4 and lab5 in group `mod`, with the [all:vars] of the lab's own inventory. */
+/** An inventory naming the module hosts in group `mod`, with the [all:vars] of the lab's own inventory. */
 function moduleInventory(info: LabInfo): string {
   const lab = renderInventory({
     addresses: [],
@@ -92,7 +57,7 @@ function moduleInventory(info: LabInfo): string {
   return `[mod]\n${hosts.join('\n')}\n\n${vars}`;
 }
 
-/** A temporary project folder with `hosts` (lab4, lab5) and the given files. */
+/** A temporary project folder with `hosts` (the module hosts) and the given files. */
 export async function labProject(files: Record<string, string> = {}): Promise<string> {
   const info = await ensureModuleLab();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-modules-'));

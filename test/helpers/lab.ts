@@ -8,15 +8,29 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { LAB_DIR, labUp, readLabState, silentLog, sshOptions, type LabInfo } from '../../src/lab/index.js';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { lab, labUp, readLabState, silentLog, sshOptions, type LabInfo } from '../../src/lab/index.js';
 
 export const LAB_HOSTS = 3;
+
+/**
+ * Makes this test process work on lab `name` (`EZPLAY_LAB`), inherited by
+ * the CLI processes it starts. Each group of tests has a lab of its own;
+ * the lab tests themselves use the default lab.
+ */
+export function useLab(name: string): void {
+  process.env.EZPLAY_LAB = name;
+}
 
 let chain: Promise<unknown> = Promise.resolve();
 
 /** Idempotent: a healthy lab is kept as it is; dead machines come back, missing ones are added. */
 export function ensureLab(): Promise<LabInfo> {
-  const next = chain.then(() => labUp({ hosts: LAB_HOSTS, log: silentLog }));
+  // a named lab's inventory goes to a temporary file, not into the checkout
+  const name = lab().name;
+  const inventory = name ? { inventoryPath: path.join(tmpdir(), `ezplay-lab-${name}-inventory`) } : {};
+  const next = chain.then(() => labUp({ hosts: LAB_HOSTS, log: silentLog, ...inventory }));
   chain = next.catch(() => {});
   return next;
 }
@@ -86,10 +100,13 @@ function procText(file: string): string {
 }
 
 /**
- * Everything of the lab that is still on the controller, read straight from
- * the kernel (/proc, the mount table, `ip`), not from the lab's own code.
+ * Everything of the current lab that is still on the controller, read
+ * straight from the kernel (/proc, the mount table, `ip`), not from the
+ * lab's own code. Other labs' parts are not this lab's leftovers.
  */
 export function findLabLeftovers(): LabLeftovers {
+  const { dir: LAB_DIR, bridge, machinePrefix } = lab();
+  const ownMachine = new RegExp(`^${machinePrefix}\\d+$`);
   const processes: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
@@ -110,11 +127,11 @@ export function findLabLeftovers(): LabLeftovers {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => n.startsWith('ezlab-'));
+    .filter((n) => n.startsWith('ezlab-') && ownMachine.test(n.slice('ezlab-'.length)));
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
     .map((l) => (l.split(': ')[1] ?? '').split('@')[0] ?? '')
-    .filter((n) => n === 'ezlab0' || n.startsWith('ezl-'));
+    .filter((n) => n === bridge || (n.startsWith('ezl-') && ownMachine.test(n.slice('ezl-'.length))));
   return { processes, mounts, netns, links };
 }
 
