@@ -130,7 +130,8 @@ export async function fingerprints(lab: LabInfo): Promise<Record<string, string>
 export async function etcdLab(): Promise<LabInfo> {
   const info = await ensureLab();
   const machines = info.machines.slice(0, LAB_HOSTS);
-  const inventoryPath = path.join(tmpdir(), 'ezplay-e2e-etcd-inventory');
+  // one per lab: test files on other labs (EZPLAY_LAB) may run at the same time
+  const inventoryPath = path.join(tmpdir(), `ezplay-e2e-${process.env.EZPLAY_LAB || 'etcd'}-inventory`);
   writeFileSync(inventoryPath, inventoryVariant(info, machines.map((m) => m.address)));
   return { ...info, machines, inventoryPath };
 }
@@ -242,8 +243,18 @@ export interface WriterReport {
  * every endpoint in turn, as etcd clients fail over), and a monitor that
  * asks every member for its status every 100 ms to see how many are down.
  */
-export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop: () => Promise<WriterReport> } {
-  const gws = gateways(lab);
+export function startWriter(
+  lab: LabInfo, prefix: string, everyMs = 50, options: { reloadTls?: boolean } = {},
+): { stop: () => Promise<WriterReport> } {
+  let gws = gateways(lab);
+  // a client that rereads ca.pem and client.pem after a failed write, as one
+  // given new files during a CA rotation does
+  const reload = () => {
+    if (!options.reloadTls) return;
+    const old = gws;
+    gws = gateways(lab);
+    for (const gw of old) gw.agent.destroy();
+  };
   const report: WriterReport = { acked: [], failed: [], maxDown: 0, downSamples: [] };
   let running = true;
   let preferred = 0;
@@ -265,7 +276,10 @@ export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop:
         }
       }
       if (done) report.acked.push(key);
-      else report.failed.push({ key, at: tick, error: lastError });
+      else {
+        report.failed.push({ key, at: tick, error: lastError });
+        reload();
+      }
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - tick))));
     }
   })();
@@ -276,6 +290,7 @@ export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop:
       const answers = await Promise.all(gws.map((gw) => post(gw, '/v3/maintenance/status', {}, 800).then(() => true, () => false)));
       const down = gws.filter((_, i) => !answers[i]).map((gw) => gw.endpoint);
       report.downSamples.push({ at, down });
+      if (down.length) reload();
       report.maxDown = Math.max(report.maxDown, down.length);
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - at))));
     }
