@@ -9,6 +9,8 @@ import type { StatusFlags } from './status-command.js';
 import type { TestFlags } from './test-command.js';
 import type { DocFlags } from './doc-command.js';
 
+export { registerEtcdCommands } from './etcd-command.js';
+
 /** What each command's action leaves as the exit code. */
 export interface ExitCodeSink {
   exitCode: number;

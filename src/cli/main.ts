@@ -10,7 +10,9 @@ import { EzplayError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { registerLabCommands } from './lab.js';
 import {
+  addRunOptions,
   registerDocCommand,
+  registerEtcdCommands,
   registerNewRoleCommand,
   registerRollbackCommand,
   registerRunCommand,
@@ -40,6 +42,7 @@ function program(): Command {
   registerRollbackCommand(cli, result);
   registerLabCommands(cli);
   registerStatusCommand(cli);
+  registerEtcdCommands(cli, result, addRunOptions);
   registerDocCommand(cli);
   registerNewRoleCommand(cli);
   registerTestCommand(cli);
