@@ -15,7 +15,7 @@ import { type LabInfo } from '../../src/lab/index.js';
 import { issueCert } from '../../src/pki/index.js';
 import {
   CLUSTER_NAME, ROOT, SSL_DIR, etcdLab, failures, fingerprints, forgetControllerPki, hostResults, keysUnder, mainPids,
-  resetMembers, runPlaybook, startWriter, type PlaybookRun, type RunEventLine, type WriterReport,
+  resetMembers, runCli, runPlaybook, startWriter, type PlaybookRun, type RunEventLine, type WriterReport,
 } from '../helpers/etcd.js';
 import { useLab } from '../helpers/lab.js';
 
@@ -159,11 +159,32 @@ test.serial('a downgrade to 3.4 is refused before any change, naming the restore
   t.deepEqual(await fingerprints(lab), before, 'nothing changed on any member');
 });
 
+test.serial('ezplay status shows every certificate\'s expiry and warns inside the renewal window', async (t) => {
+  const status = (days: number) =>
+    runCli(['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'status', '-i', lab.inventoryPath, '--json',
+      '-e', `cluster_name=${CLUSTER_NAME}`, '-e', `etcd_cert_renew_days=${days}`]);
+  const parse = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) as string) as { certificates: Array<Record<string, any>> };
+  const calm = await status(30);
+  t.is(calm.code, 0, calm.stderr);
+  const certs = parse(calm.stdout).certificates;
+  const where = new Set(certs.map((c) => c.where));
+  for (const m of lab.machines) t.true(where.has(m.address), `${m.address} listed`);
+  t.true(where.has('controller'));
+  t.true(certs.some((c) => c.where === 'controller' && c.path.endsWith('/client.pem')), 'the client certificate');
+  t.true(certs.every((c) => c.state === 'ok'), JSON.stringify(certs.map((c) => [c.where, c.path, c.state])));
+  t.true(certs.filter((c) => !c.is_ca).every((c) => c.days_left >= 360 && c.days_left <= 365), 'a year for members and clients');
+  t.true(certs.filter((c) => c.is_ca).every((c) => c.days_left > 3600), 'ten years for the CA');
+  // inside the window: a warning, still exit 0 (nothing has expired)
+  const due = await status(400);
+  t.is(due.code, 0, due.stderr);
+  t.true(parse(due.stdout).certificates.filter((c) => !c.is_ca).every((c) => c.state === 'renew'));
+});
+
 test.serial('a renewed member certificate is served at once, with no restart', async (t) => {
   const pids = await mainPids(lab);
   const served = await Promise.all(lab.machines.map((m) => servedCert(m.address, 2379)));
   // a renewal window longer than the certificates' life: every one is due
-  const run = await runPlaybook(lab, ['-e', 'etcd_cert_renew_days=400']);
+  const run = await runPlaybook(lab, [...releaseArgs('3.5.30'), '-e', 'etcd_cert_renew_days=400']);
   t.is(run.code, 0, failures(run));
   t.deepEqual(await mainPids(lab), pids, 'no member restarted');
   t.is(hostResults(run, 'restart etcd on one member').length, 0);
