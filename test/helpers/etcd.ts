@@ -249,11 +249,14 @@ export function startWriter(
   let gws = gateways(lab);
   // a client that rereads ca.pem and client.pem after a failed write, as one
   // given new files during a CA rotation does
+  let reloadedAt = 0;
+  const retired: Gateway[] = [];
   const reload = () => {
-    if (!options.reloadTls) return;
-    const old = gws;
+    if (!options.reloadTls || Date.now() - reloadedAt < 1000) return;
+    reloadedAt = Date.now();
+    // the old agents may carry requests still: they are closed at the end, not cut now
+    retired.push(...gws);
     gws = gateways(lab);
-    for (const gw of old) gw.agent.destroy();
   };
   const report: WriterReport = { acked: [], failed: [], maxDown: 0, downSamples: [] };
   let running = true;
@@ -300,7 +303,7 @@ export function startWriter(
     stop: async () => {
       running = false;
       await Promise.all([writer, monitor]);
-      for (const gw of gws) gw.agent.destroy();
+      for (const gw of [...gws, ...retired]) gw.agent.destroy();
       return report;
     },
   };
