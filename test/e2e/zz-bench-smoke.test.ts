@@ -10,10 +10,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testLabName } from '../helpers/lab.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** a lab of its own, so no other test's machines are touched */
-const BENCH_LAB = 'benchsmk';
+const BENCH_LAB = testLabName('benchsmk');
 
 function cells(row: string): string[] {
   return row.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());

@@ -14,13 +14,27 @@ import { lab, labUp, readLabState, silentLog, sshOptions, type LabInfo } from '.
 
 export const LAB_HOSTS = 3;
 
+/** EZPLAY_LAB as the test run was started with: someone choosing the labs of a whole run. */
+const CHOSEN_LAB = process.env.EZPLAY_LAB && process.env.EZPLAY_LAB !== 'default' ? process.env.EZPLAY_LAB : undefined;
+
 /**
- * Makes this test process work on lab `name` (`EZPLAY_LAB`), inherited by
- * the CLI processes it starts. Each group of tests has a lab of its own;
- * the lab tests themselves use the default lab.
+ * The lab a group of tests uses: `name` itself (`etcd`, `mods`, ...), or,
+ * when the run was started with `EZPLAY_LAB=X`, a lab derived from X (X
+ * and the group name's last letter; `default` is X itself), so two test
+ * runs on one controller never share a machine.
+ */
+export function testLabName(name: string): string {
+  if (!CHOSEN_LAB) return name;
+  return name === 'default' ? CHOSEN_LAB : `${CHOSEN_LAB.slice(0, 7)}${name.slice(-1)}`;
+}
+
+/**
+ * Makes this test process work on the lab of group `name` (see
+ * testLabName), inherited by the CLI processes it starts. Each group of
+ * tests has a lab of its own; the lab tests themselves use the default lab.
  */
 export function useLab(name: string): void {
-  process.env.EZPLAY_LAB = name;
+  process.env.EZPLAY_LAB = testLabName(name);
 }
 
 let chain: Promise<unknown> = Promise.resolve();
