@@ -111,11 +111,11 @@ function checkWrites(t: any, report: WriterReport, keys: Set<string>, maxFailed:
   t.true(report.failed.length <= maxFailed, `at most ${maxFailed} failed writes: ${JSON.stringify(report.failed.slice(0, 5))}`);
   // A member counts as down when it has not answered a status request for two samples in a row (200 ms and
   // more): on a busy controller a single slow sample of every member is the client's stall, not the cluster's.
-  const lost = report.downSamples.filter((s, i) => {
+  const quorumLost = report.downSamples.filter((s, i) => {
     const next = report.downSamples[i + 1];
     return next !== undefined && s.down.filter((e) => next.down.includes(e)).length > 1;
   });
-  t.deepEqual(lost.slice(0, 3), [], 'never more than one member down: the cluster kept its quorum');
+  t.deepEqual(quorumLost.slice(0, 3), [], "never more than one member down: the cluster kept its quorum");
 }
 
 test.serial('3.4.23 -> 3.5.16 -> 3.5.30 under a writer: a snapshot first, followers before the leader, nothing lost', async (t) => {
