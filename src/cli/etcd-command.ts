@@ -1,14 +1,15 @@
 /**
- * `ezplay etcd add|remove|replace HOST...`: thin wrappers around the bundled
- * playbooks, for people who do not want to remember their names. The
- * playbooks stay the contract: each subcommand runs one of them with the
- * hosts as an extra variable and every `ezplay run` flag passed through
+ * `ezplay etcd ...`: thin wrappers around the bundled etcd playbooks, for
+ * people who do not want to remember their names (add, remove, replace,
+ * backup, restore, upgrade, rotate-ca). The playbooks stay the contract: each
+ * subcommand runs one of them with every `ezplay run` flag passed through
  * (--check, --diff, --json, -e, ...). Only commander is loaded here; the
  * engine loads when a subcommand runs.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ExitCodeSink } from './commands.js';
+import { registerEtcdLifecycleCommands } from './etcd-lifecycle-command.js';
 import type { RunFlags } from './run-command.js';
 
 interface EtcdSubcommand {
@@ -55,7 +56,7 @@ export async function runEtcdPlaybook(name: string, extraVars: Record<string, un
 }
 
 export function registerEtcdCommands(program: Command, sink: ExitCodeSink, addRunOptions: (cmd: Command) => Command): void {
-  const etcd = program.command('etcd').description('change the members of a running etcd cluster (wrappers of the etcd playbooks)');
+  const etcd = program.command('etcd').description('operate a running etcd cluster (wrappers of the etcd playbooks)');
   for (const sub of SUBCOMMANDS) {
     addRunOptions(etcd.command(sub.name).argument(sub.args, 'inventory hosts of the [etcd] group').description(sub.description))
       .addHelpText('after', `\nRuns: ezplay run playbooks/${sub.playbook}.yml -e ${sub.variable}=HOST[,HOST...] with the same flags.`)
@@ -64,4 +65,5 @@ export function registerEtcdCommands(program: Command, sink: ExitCodeSink, addRu
         sink.exitCode = await runEtcdPlaybook(sub.playbook, { [sub.variable]: list.join(',') }, flags);
       });
   }
+  registerEtcdLifecycleCommands(etcd, sink, addRunOptions, runEtcdPlaybook);
 }

@@ -18,6 +18,11 @@ import { etcdBackupSource } from './etcd/backup-source.js';
 import { etcdRestoreData } from './etcd/restore-data.js';
 import { etcdRestorePlan } from './etcd/restore-plan-module.js';
 import { etcdSnapshotVerify } from './etcd/snapshot-verify.js';
+import { etcdVersion } from './etcd/version.js';
+import { certExpiryModule } from './cert-expiry.js';
+import { caTrustModule } from './ca-trust.js';
+import { etcdCaRotationPhase } from './etcd/ca-rotation.js';
+import { etcdMoveLeader } from './etcd/move-leader.js';
 import { uri } from './uri.js';
 import { commandModule } from './command.js';
 import { shellModule } from './shell.js';
@@ -68,6 +73,9 @@ const modules: Module<any>[] = [
   pingModule,
   caModule,
   certModule,
+  certExpiryModule,
+  caTrustModule,
+  etcdCaRotationPhase,
   getUrl,
   unarchive,
   etcdHealth,
@@ -82,6 +90,8 @@ const modules: Module<any>[] = [
   etcdRestoreData,
   etcdRestorePlan,
   etcdSnapshotVerify,
+  etcdVersion,
+  etcdMoveLeader,
   uri,
   user,
   group,

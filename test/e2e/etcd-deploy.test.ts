@@ -170,9 +170,10 @@ test.serial('the change rolls out one member at a time, the leader last, while a
   t.is(new Set(order).size, 3, 'each member once');
   t.is(`https://${order[2]}:2379`, leader, 'the leader last');
 
-  // A write may fail only while the leader is away: from its restart to the
-  // health check after it (a leader that stops hands over, so usually none).
-  const leaderRestart = run.events.filter((e) => e.type === 'task_start' && e.name === 'restart etcd on one member').at(-1)!.at;
+  // A write may fail only while the leader is away: from the move of its
+  // leadership to a follower (before it restarts) to the health check after
+  // its restart.
+  const leaderRestart = run.events.filter((e) => e.type === 'task_start' && e.name === 'move the leadership away from the member').at(-1)!.at;
   const healthyAgain = hostResults(run, 'wait until the cluster is healthy again').at(-1)!.at;
   for (const f of report.failed) {
     t.true(f.at >= leaderRestart - 1000 && f.at <= healthyAgain + 1000, `write ${f.key} failed outside the leader election: ${f.error}`);

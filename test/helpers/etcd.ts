@@ -248,8 +248,21 @@ export interface WriterReport {
  * every endpoint in turn, as etcd clients fail over), and a monitor that
  * asks every member for its status every 100 ms to see how many are down.
  */
-export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop: () => Promise<WriterReport> } {
-  const gws = gateways(lab);
+export function startWriter(
+  lab: LabInfo, prefix: string, everyMs = 50, options: { reloadTls?: boolean } = {},
+): { stop: () => Promise<WriterReport> } {
+  let gws = gateways(lab);
+  // a client that rereads ca.pem and client.pem after a failed write, as one
+  // given new files during a CA rotation does
+  let reloadedAt = 0;
+  const retired: Gateway[] = [];
+  const reload = () => {
+    if (!options.reloadTls || Date.now() - reloadedAt < 1000) return;
+    reloadedAt = Date.now();
+    // the old agents may carry requests still: they are closed at the end, not cut now
+    retired.push(...gws);
+    gws = gateways(lab);
+  };
   const report: WriterReport = { acked: [], failed: [], maxDown: 0, downSamples: [] };
   let running = true;
   let preferred = 0;
@@ -271,7 +284,10 @@ export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop:
         }
       }
       if (done) report.acked.push(key);
-      else report.failed.push({ key, at: tick, error: lastError });
+      else {
+        report.failed.push({ key, at: tick, error: lastError });
+        reload();
+      }
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - tick))));
     }
   })();
@@ -282,6 +298,7 @@ export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop:
       const answers = await Promise.all(gws.map((gw) => post(gw, '/v3/maintenance/status', {}, 800).then(() => true, () => false)));
       const down = gws.filter((_, i) => !answers[i]).map((gw) => gw.endpoint);
       report.downSamples.push({ at, down });
+      if (down.length) reload();
       report.maxDown = Math.max(report.maxDown, down.length);
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - at))));
     }
@@ -291,7 +308,7 @@ export function startWriter(lab: LabInfo, prefix: string, everyMs = 50): { stop:
     stop: async () => {
       running = false;
       await Promise.all([writer, monitor]);
-      for (const gw of gws) gw.agent.destroy();
+      for (const gw of [...gws, ...retired]) gw.agent.destroy();
       return report;
     },
   };
