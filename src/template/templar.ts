@@ -18,6 +18,7 @@ export type VarLookup = Record<string, unknown>;
 
 const TEMPLATE_MARK = /\{\{|\{%|\{#/;
 const MAX_CACHED_PROGRAMS = 10000;
+const VERBATIM_LEXER = { ...LEXER_OPTIONS, verbatimStrings: true };
 
 function trailingNewlines(s: string): number {
   let n = 0;
@@ -51,11 +52,15 @@ export class Templar {
     return TEMPLATE_MARK.test(text);
   }
 
-  /** Renders a template text to a string. */
-  render(text: string, vars: VarLookup, where?: SourcePos): string {
+  /**
+   * Renders a template text to a string. `file`: the text is a template file
+   * (the template module, lookup('template')), whose string literals take
+   * Python's backslash escapes as Ansible renders files.
+   */
+  render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
     if (!Templar.isTemplate(text)) return text;
     try {
-      const out = this.run(this.compile(text), vars, runtime);
+      const out = this.run(this.compile(text, file ? false : undefined), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);
       return missing > 0 ? out + '\n'.repeat(missing) : out;
@@ -88,7 +93,10 @@ export class Templar {
     if (typeof expression !== 'string') return expression;
     let trimmed = expression.trim();
     let text = `{{ ${trimmed} }}`;
+    // Ansible evaluates a bare condition inside `{% if %}`, where backslashes are Python escapes
+    let verbatim = false;
     if (Templar.isTemplate(trimmed)) {
+      verbatim = trimmed.includes('{{');
       let program: Program | undefined;
       try {
         program = this.compile(trimmed);
@@ -103,7 +111,7 @@ export class Templar {
       }
     }
     try {
-      return this.native(this.compile(text), vars);
+      return this.native(this.compile(text, verbatim), vars);
     } catch (err) {
       throw toTemplateError(err, text, where);
     }
@@ -138,12 +146,17 @@ export class Templar {
     }
   }
 
-  private compile(text: string): Program {
-    let program = this.programs.get(text);
+  /**
+   * `verbatim`: string literals keep their backslashes, as Ansible has them in
+   * any text containing `{{`; template files and bare conditions get Python's escapes.
+   */
+  private compile(text: string, verbatim = text.includes('{{')): Program {
+    const key = verbatim ? text : `\0${text}`;
+    let program = this.programs.get(key);
     if (!program) {
-      program = compileProgram(text, LEXER_OPTIONS, this.env);
+      program = compileProgram(text, verbatim ? VERBATIM_LEXER : LEXER_OPTIONS, this.env);
       if (this.programs.size >= MAX_CACHED_PROGRAMS) this.programs.clear();
-      this.programs.set(text, program);
+      this.programs.set(key, program);
     }
     return program;
   }
