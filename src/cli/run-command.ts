@@ -83,7 +83,8 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   const inventory = await loadInventory(inventoryPaths);
   await loadVarsDirs(playbook.dir, inventory);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
-    listing(playbook, inventory, flags, write);
+    const { renderPlayPatterns } = await import('../engine/play-pattern.js');
+    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write);
     return EXIT.ok;
   }
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;

@@ -3,7 +3,7 @@
  * plus templates/ and files/. A user's role in their own folder works like
  * the shipped ones: the search path is the same for both.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoadError, type SourcePos } from '../errors.js';
@@ -57,6 +57,30 @@ function mapping(file: string | undefined): Record<string, unknown> {
   if (typeof value !== 'object' || Array.isArray(value)) throw new LoadError('expected a mapping of variables', posOf(value) ?? { file });
   parsedMappings.set(file, { text, value: value as Record<string, unknown> });
   return value as Record<string, unknown>;
+}
+
+const VARS_EXTENSIONS = new Set(['', '.yml', '.yaml', '.json']);
+
+/** Every vars file under a folder, sorted, as Ansible reads `defaults/main/` and `vars/main/`. */
+function varsFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const p = path.join(dir, name);
+    const info = statSync(p);
+    if (info.isDirectory()) found.push(...varsFilesUnder(p));
+    else if (info.isFile() && VARS_EXTENSIONS.has(path.extname(name))) found.push(p);
+  }
+  return found;
+}
+
+/** defaults/ or vars/ of a role: `main.yml`, or a `main/` folder whose files merge in name order. */
+function roleVars(dir: string, sub: string, file: string): Record<string, unknown> {
+  const folder = path.join(dir, sub, file);
+  if (existsSync(folder) && statSync(folder).isDirectory()) {
+    return Object.assign({}, ...varsFilesUnder(folder).map((f) => mapping(f)));
+  }
+  return mapping(roleFile(dir, sub, file));
 }
 
 export interface LoadedRole {
@@ -127,8 +151,8 @@ export class RoleLoader implements TaskLoader {
     const info: RoleInfo = {
       name: path.basename(dir),
       dir,
-      defaults: mapping(roleFile(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main')),
-      vars: mapping(roleFile(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main')),
+      defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
+      vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
       params,
     };
     this.stack.push(dir);
