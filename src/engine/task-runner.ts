@@ -26,6 +26,12 @@ export interface TaskOutcome {
 
 const HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
+/** What output may show of a no_log result. */
+export function censored(result: Record<string, unknown>): Record<string, unknown> {
+  if (result._ansible_no_log !== true) return result;
+  return { censored: HIDDEN, changed: result.changed ?? false, ...(result.failed ? { failed: true } : {}), _ansible_no_log: true };
+}
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -73,6 +79,7 @@ export class TaskRunner {
     const result: Record<string, unknown> = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
     if (failed) result.failed = true;
     if (allSkipped) result.skipped = true;
+    if (results.some((r) => r._ansible_no_log === true)) result._ansible_no_log = true;
     const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
@@ -97,7 +104,7 @@ export class TaskRunner {
       ...(extra.item !== undefined ? { item: extra.item } : {}),
       msg: noLog ? HIDDEN : (outcome.result.msg as string | undefined),
       ...(extra.diff && !noLog ? { diff: extra.diff } : {}),
-      result: outcome.result,
+      result: noLog ? censored(outcome.result) : outcome.result,
       durationMs: extra.ms,
       pos: task.pos,
     });
@@ -139,7 +146,8 @@ export class TaskRunner {
       result = failed.result;
       status = failed.status;
     }
-    if (noLog) result = { censored: HIDDEN, changed: result.changed ?? false, ...(result.failed ? { failed: true } : {}), _ansible_no_log: true };
+    // no_log hides the result from output only: the registered variable keeps it, as in Ansible
+    if (noLog) result = { ...result, _ansible_no_log: true };
     const ignored = status === 'failed' && this.ignoreErrors(task, vars);
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
   }
@@ -171,7 +179,7 @@ export class TaskRunner {
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>) {
     const module = findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
-    const rendered = this.templar.renderValue(task.args, vars, task.pos) as Record<string, unknown>;
+    const rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
