@@ -58,7 +58,8 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
     for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
     if (flags.listTasks) {
       write('    tasks:');
-      for (const t of tasks) write(`      ${t.role ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${t.tags.join(', ')}]`);
+      // ansible-playbook lists each task's tags sorted, without repeats
+      for (const t of tasks) write(`      ${t.role ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
     }
   }
   if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
