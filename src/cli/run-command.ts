@@ -58,8 +58,8 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
     for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
     if (flags.listTasks) {
       write('    tasks:');
-      // ansible-playbook lists each task's tags sorted, without repeats
-      for (const t of tasks) write(`      ${t.role ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
+      // as ansible-playbook lists them: tags sorted without repeats; an unnamed task by its module alone
+      for (const t of tasks) write(`      ${t.role && t.name !== undefined ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
     }
   }
   if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
