@@ -62,7 +62,8 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
     for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
     if (flags.listTasks) {
       write('    tasks:');
-      for (const t of tasks) write(`      ${t.role ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${t.tags.join(', ')}]`);
+      // as ansible-playbook lists them: tags sorted without repeats; an unnamed task by its module alone
+      for (const t of tasks) write(`      ${t.role && t.name !== undefined ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
     }
   }
   if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
@@ -85,7 +86,8 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
   const inventory = await loadHosts(inventoryPaths, playbook.dir);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
-    listing(playbook, inventory, flags, write);
+    const { renderPlayPatterns } = await import('../engine/play-pattern.js');
+    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write);
     return EXIT.ok;
   }
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;

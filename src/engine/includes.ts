@@ -8,7 +8,7 @@ import path from 'node:path';
 import { EngineError } from '../errors.js';
 import type { Scope } from '../load/inherit.js';
 import type { Node, TaskNode } from '../load/model.js';
-import { RoleLoader, roleSearchPath } from '../load/roles.js';
+import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
 import { loadYamlFile } from '../load/yaml.js';
 import { literalValues } from '../vars/resolver.js';
@@ -47,7 +47,7 @@ export function loadDynamicInclude(
   const spec = task.include!;
   const target = String(rt.options.templar.renderValue(spec.target, vars, task.pos) ?? '');
   if (!target) throw new EngineError(`${spec.kind} needs a ${spec.kind === 'include_tasks' ? 'file' : 'role name'}`, task.pos);
-  const searchPath = roleSearchPath(rt.play.dir);
+  const searchPath = rt.play.roleSearchPath;
   if (spec.kind === 'include_tasks') {
     const bases = [
       ...(task.role ? [path.join(task.role.dir, 'tasks')] : []),

@@ -3,7 +3,7 @@
  * the batch at once (bounded by --forks); the next starts when all are
  * done. Blocks catch failures in rescue, handlers run at flush points.
  */
-import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { censored, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
@@ -147,7 +147,7 @@ export class PlayRunner {
     if (!outcome.ignored) this.mark(host, outcome.status);
     if (outcome.status === 'failed' && !outcome.ignored) {
       const state = this.rt.hosts.get(host);
-      if (state) state.lastFailure = { task: { name: task.name ?? task.module, action: task.module }, result: outcome.result };
+      if (state) state.lastFailure = { task: { name: task.name ?? task.module, action: task.module }, result: censored(outcome.result) };
     }
     if (outcome.status === 'changed' && task.notify.length) {
       let set = this.rt.notified.get(host);

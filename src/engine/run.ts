@@ -2,11 +2,8 @@
  * A whole run: plays in order, hosts in batches, then, when a host failed,
  * the journal rolled back on every host the run changed.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { LoadError } from '../errors.js';
 import type { Play, Playbook } from '../load/model.js';
-import { readVarsFileSync } from '../load/vars-file.js';
+import { loadVarsFiles, renderPlayPatterns } from './play-pattern.js';
 import { batchSizes, splitBatches } from './batches.js';
 import type { Counters } from './events.js';
 import { HostState } from './host-state.js';
@@ -35,26 +32,14 @@ export function playHosts(play: Play, options: Pick<RunOptions, 'inventory' | 'l
   return options.limit ? options.inventory.applyLimit(hosts, options.limit) : hosts;
 }
 
-function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const entry of play.varsFiles) {
-    const candidates = Array.isArray(entry) ? entry : [entry];
-    // a list of alternatives: the first file that exists, as in Ansible
-    const paths = candidates.map((c) => path.resolve(play.dir, String(render(c))));
-    const file = paths.find((p) => existsSync(p));
-    if (!file) throw new LoadError(`vars_files: ${paths.length > 1 ? `none of ${paths.join(', ')} exists` : `${paths[0]} does not exist`}`, play.pos);
-    Object.assign(out, readVarsFileSync(file));
-  }
-  return out;
-}
-
 /**
  * Runs a playbook. Hosts are reached through `reach` when a session (see
  * session.ts) gives one, which stays open for what comes after; else through
  * one of the run's own, closed at its end.
  */
-export async function runPlaybook(playbook: Playbook, options: RunOptions, shared?: HostReach): Promise<RunSummary> {
+export async function runPlaybook(given: Playbook, options: RunOptions, shared?: HostReach): Promise<RunSummary> {
   const started = performance.now();
+  const playbook = renderPlayPatterns(given, { inventory: options.inventory, extraVars: options.extraVars, templar: options.templar, check: options.check });
   const runId = newRunId();
   const journal = new RunJournal(options.journalRoot, runId, {
     runId,

@@ -30,6 +30,25 @@ const warnedWhen = new WeakSet<TaskNode>();
 
 const HIDDEN = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
+/**
+ * What output may show of a result: a no_log one (marked `_ansible_no_log`)
+ * only says whether it changed, failed or was skipped, as Ansible shows it.
+ * The registered variable keeps the whole result; only output is censored.
+ */
+export function censored(result: Record<string, unknown>): Record<string, unknown> {
+  if (result._ansible_no_log !== true) return result;
+  return {
+    censored: HIDDEN,
+    changed: result.changed ?? false,
+    ...(result.failed ? { failed: true } : {}),
+    ...(result.skipped ? { skipped: true } : {}),
+    _ansible_no_log: true,
+  };
+}
+
+/** The result marked secret: output shows it censored, the registered variable keeps it. */
+const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -50,7 +69,7 @@ export class TaskRunner {
       // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
       outcome = this.failure(task, host, error);
       // the loop expression's message may quote its values
-      if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: censored(outcome.result) };
+      if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
     }
     if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
@@ -80,6 +99,7 @@ export class TaskRunner {
     const result: Record<string, unknown> = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
     if (failed) result.failed = true;
     if (allSkipped) result.skipped = true;
+    if (results.some((r) => r._ansible_no_log === true)) result._ansible_no_log = true;
     const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
@@ -104,7 +124,7 @@ export class TaskRunner {
       ...(extra.item !== undefined ? { item: extra.item } : {}),
       msg: noLog ? HIDDEN : (outcome.result.msg as string | undefined),
       ...(extra.diff && !noLog ? { diff: extra.diff } : {}),
-      result: outcome.result,
+      result: noLog ? censored(outcome.result) : outcome.result,
       durationMs: extra.ms,
       pos: task.pos,
     });
@@ -118,7 +138,7 @@ export class TaskRunner {
     // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
     const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra)) : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
-      const shown = noLog ? { ...o, result: censored(o.result) } : o;
+      const shown = noLog ? { ...o, result: markedNoLog(o.result) } : o;
       this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
       return shown;
     };
@@ -150,6 +170,8 @@ export class TaskRunner {
       result = failed.result;
       status = failed.status;
     }
+    // no_log hides the result from output only: the registered variable keeps it, as in Ansible
+    if (noLog) result = markedNoLog(result);
     const ignored = status === 'failed' && this.ignoreErrors(task, vars);
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
   }
@@ -204,7 +226,7 @@ export class TaskRunner {
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean) {
     const module = findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
-    const rendered = this.templar.renderValue(task.args, vars, task.pos) as Record<string, unknown>;
+    const rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
@@ -232,7 +254,7 @@ export class TaskRunner {
       pos: task.pos,
       roleDir: task.role?.dir,
       playbookDir: this.rt.play.dir,
-      render: (text, source) => this.templar.render(text, vars, source),
+      render: (text, source) => this.templar.render(text, vars, source, true),
       evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,
@@ -377,17 +399,6 @@ function timeoutOf(value: unknown, pos: SourcePos | undefined): number | undefin
   return seconds > 0 ? seconds * 1000 : undefined;
 }
 
-/** A no_log task's result as Ansible shows it: only whether it changed or failed. */
-function censored(result: Record<string, unknown>): Record<string, unknown> {
-  if (result._ansible_no_log === true) return result;
-  return {
-    censored: HIDDEN,
-    changed: result.changed ?? false,
-    ...(result.failed ? { failed: true } : {}),
-    ...(result.skipped ? { skipped: true } : {}),
-    _ansible_no_log: true,
-  };
-}
 
 function withVar(vars: Record<string, unknown>, name: string, value: unknown): Record<string, unknown> {
   return new Proxy(vars, {

@@ -88,6 +88,8 @@ export interface Play extends Inheritable {
   name: string;
   hosts: string;
   pos: SourcePos | undefined;
+  /** where its roles are looked up (include_role too): the playbook's folders, then --roles-path */
+  roleSearchPath: string[];
   dir: string;
   file: string;
   varsFiles: unknown[];

@@ -48,7 +48,8 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   delete own.vars;
   // Play-level when does not exist in Ansible; conditions start at roles and tasks.
   const scope = inherit(emptyScope(), { ...own, when: [] });
-  const roles = new RoleLoader({ playbookDir: dir, searchPath: roleSearchPath(dir, options.rolesPath) });
+  const searchPath = roleSearchPath(dir, options.rolesPath);
+  const roles = new RoleLoader({ playbookDir: dir, searchPath });
   const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
 
   const preTasks = section('pre_tasks');
@@ -72,6 +73,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     pos,
     dir,
     file,
+    roleSearchPath: searchPath,
     vars: isRecord(playVars) ? playVars : {},
     varsFiles,
     roles: roles.roles,

@@ -1,9 +1,10 @@
 /**
  * Roles in kubeasz's layout: roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml
- * plus templates/ and files/. A user's role in their own folder works like
- * the shipped ones: the search path is the same for both.
+ * plus templates/ and files/. ezplay's own roles are reached by an explicit
+ * name (`ezplay.etcd`), never by the search path.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoadError, type SourcePos } from '../errors.js';
@@ -16,20 +17,36 @@ import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js'
 /** The folder ezplay is installed in (holds the shipped roles/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Role names that mean ezplay's own roles, wherever the playbook is: `ezplay.etcd`, `ezplay.ca`. */
+export const SHIPPED_ROLE_PREFIX = 'ezplay.';
+
+/** Ansible's default roles_path, used when ANSIBLE_ROLES_PATH is not set. */
+const ANSIBLE_DEFAULT_ROLES_PATH = ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles'];
+
+function expandHome(dir: string): string {
+  return dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir;
+}
+
+/**
+ * Where roles are looked up, as Ansible looks: `roles/` beside the playbook,
+ * then the roles path (--roles-path, EZPLAY_ROLES_PATH, ANSIBLE_ROLES_PATH or
+ * Ansible's default). kubeasz's layout (`playbooks/` beside `roles/`, which
+ * kubeasz reaches through its ansible.cfg) is the one addition. ezplay's own
+ * roles are never on this path: a playbook names them `ezplay.etcd`, so they
+ * cannot stand in for a missing role of the user's.
+ */
 export function roleSearchPath(playbookDir: string, extra: string[] = []): string[] {
   const fromEnv = (process.env.EZPLAY_ROLES_PATH ?? '').split(':').filter(Boolean);
-  const dirs = [
-    path.join(playbookDir, 'roles'),
-    path.join(playbookDir, '..', 'roles'),
-    ...extra,
-    ...fromEnv,
-    path.join(process.cwd(), 'roles'),
-    path.join(PACKAGE_ROOT, 'roles'),
-  ];
+  const ansible = process.env.ANSIBLE_ROLES_PATH !== undefined ? process.env.ANSIBLE_ROLES_PATH.split(':').filter(Boolean) : ANSIBLE_DEFAULT_ROLES_PATH;
+  const dirs = [path.join(playbookDir, 'roles'), path.join(playbookDir, '..', 'roles'), ...extra, ...fromEnv, ...ansible.map(expandHome)];
   return [...new Set(dirs.map((d) => path.resolve(d)))];
 }
 
 export function findRoleDir(name: string, searchPath: string[], playbookDir: string): string | undefined {
+  if (name.startsWith(SHIPPED_ROLE_PREFIX)) {
+    const shipped = path.join(PACKAGE_ROOT, 'roles', name.slice(SHIPPED_ROLE_PREFIX.length));
+    return existsSync(shipped) && statSync(shipped).isDirectory() ? shipped : undefined;
+  }
   const candidates = [...searchPath.map((d) => path.join(d, name)), path.resolve(playbookDir, name)];
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
@@ -59,6 +76,30 @@ function mapping(file: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+const VARS_EXTENSIONS = new Set(['', '.yml', '.yaml', '.json']);
+
+/** Every vars file under a folder, sorted, as Ansible reads `defaults/main/` and `vars/main/`. */
+function varsFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const p = path.join(dir, name);
+    const info = statSync(p);
+    if (info.isDirectory()) found.push(...varsFilesUnder(p));
+    else if (info.isFile() && VARS_EXTENSIONS.has(path.extname(name))) found.push(p);
+  }
+  return found;
+}
+
+/** defaults/ or vars/ of a role: `main.yml`, or a `main/` folder whose files merge in name order. */
+function roleVars(dir: string, sub: string, file: string): Record<string, unknown> {
+  const folder = path.join(dir, sub, file);
+  if (existsSync(folder) && statSync(folder).isDirectory()) {
+    return Object.assign({}, ...varsFilesUnder(folder).map((f) => mapping(f)));
+  }
+  return mapping(roleFile(dir, sub, file));
+}
+
 export interface LoadedRole {
   info: RoleInfo;
   tasks: Node[];
@@ -82,7 +123,7 @@ export class RoleLoader implements TaskLoader {
   constructor(private readonly options: RoleLoaderOptions) {}
 
   /** A `roles:` entry of a play: a name or `{role, vars, when, tags, ...}`. */
-  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined): Node[] {
+  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined, besideRole?: string): Node[] {
     const record = typeof ref === 'string' ? { role: ref } : ref;
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw new LoadError('a role must be a name or a mapping with `role:`', posOf(ref) ?? pos);
@@ -96,7 +137,7 @@ export class RoleLoader implements TaskLoader {
     const own = readInheritable(r, posOf(ref) ?? pos);
     const roleVars = own.vars ?? {};
     delete own.vars;
-    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r);
+    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, false, besideRole);
   }
 
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[] {
@@ -110,11 +151,16 @@ export class RoleLoader implements TaskLoader {
     pos: SourcePos | undefined,
     ref: Record<string, unknown>,
     imported = false,
+    besideRole?: string,
   ): Node[] {
-    const dir = findRoleDir(name, this.options.searchPath, this.options.playbookDir);
+    // a meta dependency is also looked up beside the role that names it, as Ansible does
+    const searchPath = besideRole ? [...this.options.searchPath, besideRole] : this.options.searchPath;
+    const dir = findRoleDir(name, searchPath, this.options.playbookDir);
     if (!dir) {
+      const shipped = findRoleDir(SHIPPED_ROLE_PREFIX + name, [], this.options.playbookDir);
       throw new LoadError(
-        `the role '${name}' was not found in ${this.options.searchPath.join(', ')}`,
+        `the role '${name}' was not found in ${searchPath.join(':')}` +
+          (shipped ? ` (ezplay ships a role of that name: write '${SHIPPED_ROLE_PREFIX}${name}')` : ''),
         keyPos(ref, 'role') ?? pos,
       );
     }
@@ -127,8 +173,8 @@ export class RoleLoader implements TaskLoader {
     const info: RoleInfo = {
       name: path.basename(dir),
       dir,
-      defaults: mapping(roleFile(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main')),
-      vars: mapping(roleFile(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main')),
+      defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
+      vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
       params,
     };
     this.stack.push(dir);
@@ -157,6 +203,6 @@ export class RoleLoader implements TaskLoader {
     const deps = meta.dependencies;
     if (deps === undefined || deps === null) return [];
     if (!Array.isArray(deps)) throw new LoadError('meta dependencies must be a list', posOf(meta) ?? pos);
-    return deps.flatMap((dep) => this.loadRef(dep, { ...scope, role: undefined }, posOf(deps) ?? pos));
+    return deps.flatMap((dep) => this.loadRef(dep, { ...scope, role: undefined }, posOf(deps) ?? pos, path.dirname(dir)));
   }
 }

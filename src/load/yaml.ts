@@ -89,6 +89,7 @@ class Converter {
     private readonly doc: Document.Parsed,
     private readonly file: string,
     private readonly lines: LineCounter,
+    private readonly text: string,
   ) {}
 
   private at(node: Node | null | undefined): SourcePos {
@@ -114,6 +115,16 @@ class Converter {
       const out: Record<string, unknown> = {};
       const keys = new Map<string, SourcePos>();
       for (const pair of node.items) {
+        if (isMap(pair.key) || isSeq(pair.key)) {
+          // PyYAML refuses a mapping or list as a key; `- {{ x }}` is the usual way to write one
+          const error = new LoadError(
+            'found unhashable key (a mapping or list used as a key): a value starting with "{{" must be quoted, as in - "{{ item }}"',
+            this.at(pair.key as Node),
+          );
+          const at = this.at(pair.key as Node);
+          error.excerpt = excerpt(this.text, at.line ?? 1, at.col ?? 1);
+          throw error;
+        }
         const rawKey = isScalar(pair.key) ? pair.key.value : this.convert(pair.key, seen);
         const key = typeof rawKey === 'symbol' ? '<<' : String(rawKey);
         if (key === '<<') {
@@ -160,7 +171,7 @@ export function parseYamlDocuments(text: string, file: string): unknown[] {
     }
   }
   return list.map((doc) => {
-    const converter = new Converter(doc, file, lines);
+    const converter = new Converter(doc, file, lines, text);
     const bomb = aliasBomb(doc, doc.contents, (node) => {
       const { line, col } = lines.linePos(node.range?.[0] ?? 0);
       return { file, line, col };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
+import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact } from '../facts/paths.js';
 import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
@@ -55,7 +56,8 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
 };
 
 function contentBytes(content: unknown): Buffer {
-  return Buffer.from(typeof content === 'string' ? content : JSON.stringify(content, null, 2), 'utf8');
+  // Ansible hands a dict or list to the module as json.dumps text: compact, ASCII-escaped
+  return Buffer.from(typeof content === 'string' ? content : compactJson(content), 'utf8');
 }
 
 /** remote_src: both files are on the host; the bytes never travel. */

@@ -12,6 +12,7 @@ export interface DebugArgs {
 }
 
 export const debugModule = defineModule<DebugArgs>({
+  textArgs: true,
   name: 'debug',
   summary: 'Print a message or the value of a variable',
   description:

@@ -13,6 +13,7 @@ export const setFactModule = defineModule<Record<string, unknown>>({
     'Registers them under `ansible_facts`. Never changes the host.',
   controllerOnly: true,
   freeArgs: true,
+  textArgs: true,
   args: {
     cacheable: { type: 'bool', default: false, description: 'Accepted for compatibility; ezplay has no fact cache, so it changes nothing.' },
   },
@@ -21,7 +22,8 @@ export const setFactModule = defineModule<Record<string, unknown>>({
     for (const [name, value] of Object.entries(args)) {
       if (name === 'cacheable') continue;
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ModuleError(`set_fact: '${name}' is not a valid variable name`);
-      facts[name] = value;
+      // Ansible's set_fact turns the strings true/false/yes/no into booleans, templated or not
+      facts[name] = typeof value === 'string' && /^(true|false|yes|no)$/i.test(value) ? /^(true|yes)$/i.test(value) : value;
     }
     if (!Object.keys(facts).length) throw new ModuleError('set_fact: no variables given');
     return { changed: false, facts, result: { ansible_facts: facts } };

@@ -251,6 +251,12 @@ export interface Module<A = Record<string, unknown>> {
    * they reach `plan` as given, without coercion. Pass it to validateArgs.
    */
   freeArgs?: boolean;
+  /**
+   * The arguments are rendered as Ansible 2.14 renders them without
+   * jinja2_native: text, except what looks like a list, dict or boolean
+   * (set_fact and debug, whose values users see and compare).
+   */
+  textArgs?: boolean;
   plan(ctx: HostContext, args: A): Promise<Plan>;
 }
 

@@ -114,7 +114,7 @@ export class PlainReporter {
   notes(e: Extract<RunEvent, { type: 'host_result' }>): void {
     // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
     if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
-    if (e.module === 'debug' && e.status === 'ok') this.o.write(`${e.host} => ${debugShown(e)}`);
+    if (e.module === 'debug' && e.status === 'ok' && !e.result?._ansible_no_log) this.o.write(`${e.host} => ${debugShown(e)}`);
     if (e.ignored) this.o.write(this.paint('skipped', `${e.host}: ...ignoring`));
   }
 
@@ -136,7 +136,7 @@ export class PlainReporter {
         break;
       default:
         line = `${e.status}: [${host}]${item}`;
-        if (e.module === 'debug' && e.status === 'ok') line += ` => ${debugShown(e)}`;
+        if (e.module === 'debug' && e.status === 'ok' && !e.result?._ansible_no_log) line += ` => ${debugShown(e)}`;
         else if (e.msg && this.o.verbosity > 0) line += ` => ${JSON.stringify({ msg: e.msg })}`;
     }
     this.o.write(this.paint(e.status, line));

@@ -36,6 +36,8 @@ export interface CompilerNames {
   tests: Record<string, unknown>;
 }
 
+const COLLECTION_PREFIX = /^(?:ansible\.(?:builtin|legacy|utils|netcommon)|community\.general)\./;
+
 export class JinjaCompiler extends (internals.compiler.Compiler as new (name: string, throwOnUndefined: boolean) => AnyNode) {
   constructor(private readonly names: CompilerNames) {
     super('template', false);
@@ -177,6 +179,8 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
   }
 
   compileFilter(node: AnyNode, frame: AnyNode): void {
+    // a collection-qualified name (ansible.builtin.to_json, ansible.utils.ipaddr) is the built-in filter
+    node.name.value = String(node.name.value).replace(COLLECTION_PREFIX, '');
     const name: string = node.name.value;
     if (!Object.hasOwn(this.names.filters, name)) this.fail(`no filter named '${name}'`, node.name.lineno, node.name.colno);
     this._emit(`(${this.position(node)}, `);

@@ -4,7 +4,7 @@
  * strings, `//` floors, and any undefined operand fails.
  */
 import { percentFormat } from './python-format.js';
-import { pyCompare, pyContains, pyEquals, pyStr, typeName, unwrap } from './python-values.js';
+import { floatResult, WholeFloat, pyCompare, pyContains, pyEquals, pyStr, typeName, unwrap } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
 function operand(value: unknown): unknown {
@@ -40,11 +40,16 @@ export function add(a: unknown, b: unknown): unknown {
   if (typeof x === 'string' && typeof y === 'string') return x + y;
   if (Array.isArray(x) && Array.isArray(y)) return [...x, ...y];
   const [n, m] = numbers('+', x, y);
-  return n + m;
+  return keepFloat(a, b, n + m);
 }
 
-export const sub = (a: unknown, b: unknown): number => { const [x, y] = numbers('-', a, b); return x - y; };
-export const div = (a: unknown, b: unknown): number => { const [x, y] = numbers('/', a, b); return x / nonZero(y); };
+/** A whole float stays a float through + - *: 10 / 2 + 1 prints 6.0. */
+function keepFloat(a: unknown, b: unknown, n: number): unknown {
+  return a instanceof WholeFloat || b instanceof WholeFloat ? floatResult(n) : n;
+}
+
+export const sub = (a: unknown, b: unknown): unknown => { const [x, y] = numbers('-', a, b); return keepFloat(a, b, x - y); };
+export const div = (a: unknown, b: unknown): unknown => { const [x, y] = numbers('/', a, b); return floatResult(x / nonZero(y)); };
 export const floorDiv = (a: unknown, b: unknown): number => { const [x, y] = numbers('//', a, b); return Math.floor(x / nonZero(y)); };
 export const pow = (a: unknown, b: unknown): number => { const [x, y] = numbers('**', a, b); return x ** y; };
 
@@ -59,12 +64,12 @@ export function mul(a: unknown, b: unknown): unknown {
   if ((typeof x === 'string' || Array.isArray(x)) && Number.isInteger(num(y))) return repeat(x, y);
   if ((typeof y === 'string' || Array.isArray(y)) && Number.isInteger(num(x))) return repeat(y, x);
   const [n, m] = numbers('*', x, y);
-  return n * m;
+  return keepFloat(a, b, n * m);
 }
 
 export function mod(a: unknown, b: unknown): unknown {
   const x = operand(a);
-  if (typeof x === 'string') return percentFormat(x, operand(b));
+  if (typeof x === 'string') return percentFormat(x, b instanceof WholeFloat ? b : operand(b));
   const [n, m] = numbers('%', x, b);
   // Python's modulo takes the sign of the divisor
   return ((n % nonZero(m)) + m) % m;

@@ -122,6 +122,46 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
 export interface LexerOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /**
+   * Backslashes in string literals are kept as written. Ansible doubles every
+   * backslash inside the string literals of a text containing `{{` before
+   * Jinja reads it (`regex_findall('\\d+')` means the regex `\d+`); a
+   * template file, and a `when:` without `{{`, get Python's escapes instead.
+   */
+  verbatimStrings?: boolean;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+};
+
+/** Python's unicode-escape decoding of a string literal's body: unknown escapes keep their backslash. */
+export function pythonUnescape(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (whole, esc: string) => {
+    if (esc.length === 1 && esc in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[esc]!;
+    if (/^[xuU]/.test(esc) && esc.length > 1) return String.fromCodePoint(parseInt(esc.slice(1), 16));
+    if (/^[0-7]+$/.test(esc)) return String.fromCodePoint(parseInt(esc, 8));
+    return whole;
+  });
+}
+
+/** Jinja's string token: a backslash escapes the next character for the end of the string only. */
+function stringReader(tokens: AnyNode, verbatim: boolean): void {
+  tokens._parseString = function parseString(this: AnyNode, delimiter: string): string {
+    this.forward();
+    let body = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      if (this.current() === '\\') {
+        body += this.current();
+        this.forward();
+        if (this.isFinished()) break;
+      }
+      body += this.current();
+      this.forward();
+    }
+    this.forward();
+    return verbatim ? body : pythonUnescape(body);
+  };
 }
 
 /**
@@ -149,7 +189,9 @@ function balancedBraces(tokens: AnyNode): AnyNode {
 }
 
 export function parseTemplate(text: string, options: LexerOptions): AnyNode {
-  const parser = new JinjaParser(balancedBraces(lexer.lex(text, options)));
+  const tokens = lexer.lex(text, options);
+  stringReader(tokens, options.verbatimStrings ?? false);
+  const parser = new JinjaParser(balancedBraces(tokens));
   parser.extensions = [];
   return parser.parseAsRoot();
 }

@@ -2,7 +2,7 @@
  * Python's two string formatting languages, used by real roles:
  * `'%s-%d' % (a, b)` and `'{}:{port}'.format(host, port=2379)`.
  */
-import { isMapping, pyRepr, pyStr, typeName, unwrap } from './python-values.js';
+import { isMapping, pyRepr, pyStr, typeName, unwrap, WholeFloat } from './python-values.js';
 import { TemplateRuntimeError } from './undefined.js';
 
 interface Spec {
@@ -115,7 +115,7 @@ const PERCENT_SPEC = /%(?:\(([^)]*)\))?([#0\- +]*)(\*|\d+)?(?:\.(\*|\d+))?([diou
 /** `format % args`, where args is one value, a tuple (array) or a dict for %(name)s. */
 export function percentFormat(format: string, args: unknown): string {
   const specCount = [...format.matchAll(PERCENT_SPEC)].filter((m) => m[5] !== '%').length;
-  args = unwrap(args);
+  if (!(args instanceof WholeFloat)) args = unwrap(args);
   // A list on the right is a tuple of arguments when it has one per spec;
   // otherwise it is a single value, as `'%s' % [1, 2]` is in Python.
   const positional = Array.isArray(args) && (args.length === specCount && specCount !== 1 || (specCount === 1 && args.length === 1)) ? args : [args];

@@ -8,8 +8,40 @@ import { TemplateRuntimeError, Undefined } from './undefined.js';
 
 export type Mapping = Record<string, unknown>;
 
+/**
+ * A float with a whole value, as `10 / 2` gives: Python prints it `5.0`.
+ * Only printing tells it from the number; everything else unwraps it.
+ */
+export class WholeFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+}
+
+/** A float result: whole values keep their float-ness for printing. */
+export function floatResult(n: number): number | WholeFloat {
+  return Number.isInteger(n) && Math.abs(n) < 1e16 ? new WholeFloat(n) : n;
+}
+
+/** The value with every WholeFloat inside it a plain number (what leaves the template layer). */
+export function plainNumbers(value: unknown, depth = 0): unknown {
+  if (value instanceof WholeFloat) return value.value;
+  if (depth > 50 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    return value.some((v) => typeof v === 'object' && v !== null) ? value.map((v) => plainNumbers(v, depth + 1)) : value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const plain = typeof v === 'object' && v !== null ? plainNumbers(v, depth + 1) : v;
+    if (plain !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = plain;
+  }
+  return out ?? value;
+}
+
 export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined) && !(value instanceof WholeFloat);
 }
 
 export function isString(value: unknown): value is string {
@@ -18,6 +50,7 @@ export function isString(value: unknown): value is string {
 
 /** Plain strings for SafeStrings (macro output, `safe`), anything else unchanged. */
 export function unwrap(value: unknown): unknown {
+  if (value instanceof WholeFloat) return value.value;
   return value instanceof SafeString ? value.val : value;
 }
 
@@ -26,6 +59,7 @@ export function typeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (value instanceof Undefined) return 'AnsibleUndefined';
   if (isString(value)) return 'str';
+  if (value instanceof WholeFloat) return 'float';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (Array.isArray(value)) return 'list';
@@ -48,6 +82,7 @@ export function pyStr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return formatNumber(value);
+  if (value instanceof WholeFloat) return `${value.value}.0`;
   if (typeof value === 'object') return pyRepr(value);
   return String(value);
 }
@@ -87,6 +122,7 @@ export function truthy(value: unknown): boolean {
   if (value === true) return true;
   if (typeof value === 'string') return value.length > 0;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (value instanceof WholeFloat) return value.value !== 0;
   if (value instanceof Undefined) value.fail();
   if (value instanceof SafeString) return value.val.length > 0;
   if (Array.isArray(value)) return value.length > 0;

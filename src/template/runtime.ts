@@ -9,7 +9,7 @@ import type { RenderContext } from './context.js';
 import { internals, SafeString } from './nunjucks-internals.js';
 import * as operators from './operators.js';
 import { dictMethod, listMethod, strMethod } from './python-methods.js';
-import { isMapping, pyStr, truthy, typeName } from './python-values.js';
+import { isMapping, pyStr, truthy, typeName, WholeFloat } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
 function missingAttribute(obj: unknown, key: unknown, path: string | undefined): Undefined {
@@ -72,7 +72,7 @@ export function sliceLookup(obj: unknown, start: number | null, stop: number | n
 export function callWrap(fn: unknown, name: string, context: RenderContext, args: unknown[]): unknown {
   if (fn instanceof Undefined) fn.fail();
   if (typeof fn !== 'function') throw new TemplateRuntimeError(`'${name}' is not callable (it is a ${typeName(fn)})`);
-  return fn.apply(context, args);
+  return fn.apply(context, args.map((a) => (a instanceof WholeFloat ? a.value : a)));
 }
 
 /** What `{{ x }}` writes: Python's str(), except that None writes nothing, as Ansible does. */
@@ -121,6 +121,8 @@ export interface TestHost {
 
 /** `value is name(args)`; tests always yield a boolean. */
 export function runTest(env: TestHost, context: RenderContext, name: string, value: unknown, args: unknown[]): boolean {
+  // tests see numbers; only these three tell 5.0 from 5
+  if (value instanceof WholeFloat && (name === 'float' || name === 'integer' || name === 'number')) return name !== 'integer';
   return Boolean(env.getTest(name).call(context, value, ...args));
 }
 

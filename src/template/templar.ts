@@ -8,7 +8,8 @@ import { RenderContext } from './context.js';
 import { createEnvironment, LEXER_OPTIONS, type TemplarEnvironment } from './environment.js';
 import { Frame } from './nunjucks-internals.js';
 import { compileProgram, type Program } from './program.js';
-import { isMapping, truthy as isTruthy, unwrap } from './python-values.js';
+import { parsePythonLiteral } from '../inventory/python-literal.js';
+import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
 import { toTemplateError } from './template-error.js';
 import { Undefined } from './undefined.js';
@@ -18,6 +19,7 @@ export type VarLookup = Record<string, unknown>;
 
 const TEMPLATE_MARK = /\{\{|\{%|\{#/;
 const MAX_CACHED_PROGRAMS = 10000;
+const VERBATIM_LEXER = { ...LEXER_OPTIONS, verbatimStrings: true };
 
 function trailingNewlines(s: string): number {
   let n = 0;
@@ -59,11 +61,15 @@ export class Templar {
     return TEMPLATE_MARK.test(text);
   }
 
-  /** Renders a template text to a string. */
-  render(text: string, vars: VarLookup, where?: SourcePos): string {
+  /**
+   * Renders a template text to a string. `file`: the text is a template file
+   * (the template module, lookup('template')), whose string literals take
+   * Python's backslash escapes as Ansible renders files.
+   */
+  render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
     if (!Templar.isTemplate(text)) return text;
     try {
-      const out = this.run(this.compile(text), vars, runtime);
+      const out = this.run(this.compile(text, file ? false : undefined), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);
       return missing > 0 ? out + '\n'.repeat(missing) : out;
@@ -89,6 +95,56 @@ export class Templar {
   }
 
   /**
+   * Renders every string inside a value as Ansible 2.14 does without
+   * jinja2_native, for set_fact and debug, whose values users inspect: the
+   * result is text, except that text looking like a list, a dict, True or
+   * False becomes one (`"{{ n + 1 }}"` is the string "4", `"{{ 10 / 2 }}"`
+   * is "5.0", None is "").
+   */
+  renderText(value: unknown, vars: VarLookup, where?: SourcePos): unknown {
+    if (typeof value === 'string') return this.textString(value, vars, where);
+    if (Array.isArray(value)) return value.map((item) => this.renderText(item, vars, where));
+    if (isMapping(value) && !types.isProxy(value)) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) out[key] = this.renderText(value[key], vars, where);
+      return out;
+    }
+    return value;
+  }
+
+  private textString(text: string, vars: VarLookup, where?: SourcePos): unknown {
+    if (!Templar.isTemplate(text)) return text;
+    let program: Program;
+    try {
+      program = this.compile(text);
+    } catch (err) {
+      throw toTemplateError(err, text, where);
+    }
+    let out: string;
+    // ` {{ [1] }}` is text in Ansible: the leading space keeps it from reading as a list
+    if (program.singleExpression && text.startsWith('{{')) {
+      let raw: unknown;
+      try {
+        raw = this.nativeRaw(program, vars);
+      } catch (err) {
+        throw toTemplateError(err, text, where);
+      }
+      if (raw === null || raw === undefined) return '';
+      if (typeof raw === 'boolean' || Array.isArray(raw) || isMapping(raw)) return plainNumbers(raw);
+      out = pyStr(raw);
+      const missing = trailingNewlines(text) - trailingNewlines(out);
+      if (missing > 0) out += '\n'.repeat(missing);
+    } else {
+      out = this.render(text, vars, where);
+    }
+    if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
+      const parsed = parsePythonLiteral(out);
+      if (parsed.ok) return parsed.value;
+    }
+    return out;
+  }
+
+  /**
    * Evaluates a bare expression (`when`, `changed_when`, `until`, assert
    * `that`). Booleans and numbers pass through; `{{ }}`-wrapped text is accepted.
    */
@@ -96,7 +152,10 @@ export class Templar {
     if (typeof expression !== 'string') return expression;
     let trimmed = expression.trim();
     let text = `{{ ${trimmed} }}`;
+    // Ansible evaluates a bare condition inside `{% if %}`, where backslashes are Python escapes
+    let verbatim = false;
     if (Templar.isTemplate(trimmed)) {
+      verbatim = trimmed.includes('{{');
       let program: Program | undefined;
       try {
         program = this.compile(trimmed);
@@ -114,7 +173,7 @@ export class Templar {
       }
     }
     try {
-      return this.native(this.compile(text), vars);
+      return this.native(this.compile(text, verbatim), vars);
     } catch (err) {
       throw toTemplateError(err, text, where);
     }
@@ -189,25 +248,36 @@ export class Templar {
     }
   }
 
-  private compile(text: string): Program {
-    let program = this.programs.get(text);
+  /**
+   * `verbatim`: string literals keep their backslashes, as Ansible has them in
+   * any text containing `{{`; template files and bare conditions get Python's escapes.
+   */
+  private compile(text: string, verbatim = text.includes('{{')): Program {
+    const key = verbatim ? text : `\0${text}`;
+    let program = this.programs.get(key);
     if (!program) {
-      program = compileProgram(text, LEXER_OPTIONS, this.env);
+      program = compileProgram(text, verbatim ? VERBATIM_LEXER : LEXER_OPTIONS, this.env);
       if (this.programs.size >= MAX_CACHED_PROGRAMS) this.programs.clear();
-      this.programs.set(text, program);
+      this.programs.set(key, program);
     }
     return program;
   }
 
   /** Runs a single-expression program and returns the expression's value. */
   private native(program: Program, vars: VarLookup): unknown {
+    const value = this.nativeRaw(program, vars);
+    return value === undefined ? null : plainNumbers(value);
+  }
+
+  /** The expression's value as the template layer has it (a whole float still marked). */
+  private nativeRaw(program: Program, vars: VarLookup): unknown {
     const saved = this.slot.value;
     this.slot.value = undefined;
     try {
       this.run(program, vars, this.nativeRuntime);
-      const value = unwrap(this.slot.value);
+      const value = this.slot.value instanceof WholeFloat ? this.slot.value : unwrap(this.slot.value);
       assertDefined(value);
-      return value === undefined ? null : value;
+      return value;
     } finally {
       this.slot.value = saved;
     }

@@ -55,6 +55,9 @@ export const tests: ImplTable = {
   integer: lenient((v) => typeof v === 'number' && Number.isInteger(v)),
   float: lenient((v) => typeof v === 'number' && !Number.isInteger(v)),
   boolean: lenient((v) => typeof v === 'boolean'),
+  // Jinja 3's `is true` / `is false`: the value is the boolean itself, not just truthy
+  true: lenient((v) => v === true),
+  false: lenient((v) => v === false),
   mapping: lenient((v) => isMapping(v)),
   iterable: lenient((v) => isString(v) || Array.isArray(v) || isMapping(v)),
   sequence: lenient((v) => isString(v) || Array.isArray(v) || isMapping(v)),
@@ -97,6 +100,6 @@ export const tests: ImplTable = {
 // Aliases as Jinja and Ansible name them
 Object.assign(tests, {
   equalto: tests.eq, '==': tests.eq, '!=': tests.ne, '<': tests.lt, '<=': tests.le, '>': tests.gt, '>=': tests.ge,
-  lessthan: tests.lt, greaterthan: tests.gt, success: tests.succeeded, succeed: tests.succeeded, failure: tests.failed,
+  lessthan: tests.lt, greaterthan: tests.gt, success: tests.succeeded, succeed: tests.succeeded, successful: tests.succeeded, failure: tests.failed,
   fail: tests.failed, change: tests.changed, skip: tests.skipped, null: tests.none, regex_search: tests.search,
 });

@@ -64,6 +64,11 @@ function jsonString(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** json.dumps(value) with Python's defaults: `{"a": 1, "b": [1, 2]}`. */
+export function compactJson(value: unknown): string {
+  return pyJson(value, { indent: null, sortKeys: false, itemSeparator: ', ', keySeparator: ': ' });
+}
+
 /** Python's json.dumps. */
 export function pyJson(value: unknown, options: JsonOptions, level = 0): string {
   value = unwrap(value);

@@ -30,6 +30,7 @@ export function toNunjucks(impl: Impl): NunjucksCallable {
       requireDefined(value, ...call.args);
       for (const key of Object.keys(call.kwargs)) requireDefined(call.kwargs[key]);
     }
+    call.args = call.args.map(unwrap);
     return impl(unwrap(value), call, this);
   };
 }

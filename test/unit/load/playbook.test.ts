@@ -137,3 +137,37 @@ test('play keywords are checked', (t) => {
   t.regex(error!.message, /'handler' is not a valid attribute for a play \(did you mean 'handlers'\?\)/);
   t.is(error?.pos?.line, 2);
 });
+
+test('roles are looked up as Ansible does: never among ezplay\'s own unless named ezplay.NAME', (t) => {
+  const missing = t.throws(() => load({ 'play.yml': '- hosts: all\n  roles: [etcd]\n' }), { instanceOf: LoadError });
+  t.regex(missing!.message, /the role 'etcd' was not found .*write 'ezplay\.etcd'/);
+  t.is(missing!.pos?.line, 2);
+  const { playbook } = load({ 'play.yml': '- hosts: all\n  roles: [{ role: ezplay.etcd, tasks_from: check-inventory }]\n' });
+  t.is(playbook.plays[0]!.roles[0]!.name, 'etcd');
+  t.true((playbook.plays[0]!.sections[1] as TaskNode[]).length > 0);
+});
+
+test('a meta dependency is found beside the role that names it; defaults/main/ and vars/main/ folders merge in name order', (t) => {
+  const { playbook } = load(
+    {
+      'pb/play.yml': `- hosts: all\n  roles: [{ role: ../vendor/app }]\n`,
+      'vendor/app/meta/main.yml': 'dependencies: [common]\n',
+      'vendor/app/tasks/main.yml': '- debug: msg=app\n',
+      'vendor/app/defaults/main/a.yml': 'x: a\ny: a\n',
+      'vendor/app/defaults/main/b.yml': 'y: b\n',
+      'vendor/app/vars/main/v.yml': 'z: 1\n',
+      'vendor/common/tasks/main.yml': '- debug: msg=common\n',
+    },
+    'pb/play.yml',
+  );
+  const roles = playbook.plays[0]!.roles;
+  t.deepEqual(roles.map((r) => r.name), ['common', 'app']);
+  t.deepEqual(roles[1]!.defaults, { x: 'a', y: 'b' });
+  t.deepEqual(roles[1]!.vars, { z: 1 });
+});
+
+test('a mapping used as a YAML key (- {{ x }} unquoted) is refused with its line, as PyYAML refuses it', (t) => {
+  const error = t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - debug: msg={{ item }}\n      loop:\n        - {{ X }}\n' }), { instanceOf: LoadError });
+  t.is(error!.pos?.line, 5);
+  t.regex(error!.message, /unhashable key.*must be quoted/);
+});

@@ -127,7 +127,7 @@ test('YAML filters', (t) => {
   const nice = templar.render('{{ data | to_nice_yaml }}', { data });
   t.true(nice.includes('tls:\n    ca: /etc/ca.pem\n    enabled: true\n'), nice);
   t.deepEqual(YAML.parse(nice), data);
-  yields(t, '{{ "a: yes\\nb: [1, 2]\\nc: text" | from_yaml }}', { a: true, b: [1, 2], c: 'text' });
-  yields(t, '{{ "a: 1\\n---\\nb: 2" | from_yaml_all }}', [{ a: 1 }, { b: 2 }]);
+  yields(t, '{{ "a: yes\nb: [1, 2]\nc: text" | from_yaml }}', { a: true, b: [1, 2], c: 'text' });
+  yields(t, '{{ "a: 1\n---\nb: 2" | from_yaml_all }}', [{ a: 1 }, { b: 2 }]);
   yields(t, '{{ conf | to_yaml | from_yaml }}', VARS.conf);
 });

@@ -24,7 +24,7 @@ const pythonRendering: Array<[string, string]> = [
   ['{{ ["it\'s", "x"] }}', `["it's", 'x']`],
   ['{{ [none, true, 1.5] }}', '[None, True, 1.5]'],
   ['{{ empty_list }}{{ empty_dict }}', '[]{}'],
-  ['{{ "a\\nb" | list }}', "['a', '\\n', 'b']"],
+  ['{{ "a\\nb" | list }}', "['a', '\\\\', 'n', 'b']"],
   ['{{ True }} {{ False }} {{ None }}', 'True False '],
 ];
 
@@ -134,4 +134,26 @@ test('include and import read templates from the search paths', async (t) => {
   const err = t.throws(() => withPaths.render('a\n{% include "broken.j2" %}', VARS, { file: 'main.j2' }));
   t.regex(err!.message, /broken\.j2:2: 'nope' is undefined/);
   t.throws(() => withPaths.render('{% include "missing.j2" %}', VARS), { message: /template not found: missing\.j2/ });
+});
+
+// Captured from ansible-playbook 2.14: inside a text with `{{`, string
+// literals keep their backslashes; a bare condition and a template file get
+// Python's escapes.
+const backslashes: Array<[string, 'text' | 'condition' | 'file', unknown]> = [
+  ["{{ 'a1b22' | regex_findall('\\d+') }}", 'text', ['1', '22']],
+  ["{{ 'a1b22' | regex_findall('\\\\d+') }}", 'text', []],
+  ['{{ "etcd-v3.5.9" | regex_replace("^etcd-v(\\d+)\\.(\\d+).*$", "\\1.\\2") }}', 'text', '3.5'],
+  ['{{ "a\\tb" }} {{ "x\\\\y" }}', 'text', 'a\\tb x\\\\y'],
+  ['"a1" is search("\\\\d")', 'condition', true],
+  ['"a\\\\1" is search("\\\\\\\\")', 'condition', true],
+  ["'a\\tb' | length", 'condition', 3],
+  ["'\\d' | length", 'condition', 2],
+  ['{{ "a\\tb" }}', 'file', 'a\tb'],
+];
+
+test('backslashes in string literals as Ansible reads them', (t) => {
+  for (const [text, where, expected] of backslashes) {
+    const got = where === 'text' ? templar.renderValue(text, VARS) : where === 'condition' ? templar.evaluate(text, VARS) : templar.render(text, VARS, undefined, true);
+    t.deepEqual(got, expected, `${where}: ${text}`);
+  }
 });
