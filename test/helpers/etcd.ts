@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { labReset, silentLog, type LabInfo } from '../../src/lab/index.js';
 import { ensureLab, LAB_HOSTS, labSsh, labSshOk, useLab } from './lab.js';
 
-/** The etcd tests' own lab (no other test resets its machines), unless EZPLAY_LAB names one for this run. */
-useLab(process.env.EZPLAY_LAB || 'etcd');
+/** The etcd tests' own lab: no other test resets its machines. */
+useLab('etcd');
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The tests' own cluster name, so a user's clusters/k8s is never touched. */

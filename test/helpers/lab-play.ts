@@ -19,7 +19,7 @@ import { ezplay as spawnCli } from './cli.js';
 
 /** The lab of these tests: a lab of their own, so no other test's machines are touched. */
 export const MODULE_LAB = 'mods';
-useLab(process.env.EZPLAY_LAB || MODULE_LAB);
+useLab(MODULE_LAB);
 
 /** The machines these tests change. */
 export const MODULE_HOSTS = ['mods1', 'mods2'] as const;
