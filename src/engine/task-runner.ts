@@ -326,7 +326,8 @@ export class TaskRunner {
     if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
     if (how.check) {
       if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'skipped in check mode: the command cannot report its effect' } };
-      recordPlanned(this.rt.planned, how.overlayKey, plan);
+      // what a check run would have made; a task that says check_mode: true never makes it, even in a real run
+      if (this.rt.options.check && task.checkMode === undefined) recordPlanned(this.rt.planned, how.overlayKey, plan);
       return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
     }
     const t1 = performance.now();

@@ -106,15 +106,14 @@ const tasks = (name: string, unit: string) => `# The ${name} role: a config file
   register: ${name}_unit
   notify: restart ${unit}
 
-# In check mode on a fresh host the unit file is not there yet, so systemd
-# could not say anything about the service: the plan stops at the file.
+# In check mode on a fresh host the unit file is not there yet; the plan
+# knows the task above would write it, so this task plans the start too.
 - name: ${unit} is enabled and running
   systemd:
     name: ${unit}
     state: started
     enabled: true
     daemon_reload: true
-  when: not (ansible_check_mode and ${name}_unit is changed)
 `;
 
 const handlers = (name: string, unit: string) => `# Run once at the end of the play, on the hosts where a task notified them.

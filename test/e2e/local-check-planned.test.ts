@@ -55,3 +55,21 @@ test('--check: a copy into a folder that no task makes still fails', async (t) =
   const run = await runLocal(dir, 'play.yml', { check: true });
   t.true(run.summary.failed, run.output);
 });
+
+test('--check: a task that says check_mode: true never makes its change, so later tasks do not see it', async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - copy: dest=$DIR/unit.conf content="new\\n"
+      check_mode: true
+    - copy: dest=$DIR/unit.conf content="new\\n"
+`,
+    'unit.conf': 'old\n',
+  });
+  const run = await runLocal(dir, 'play.yml', { check: true });
+  t.false(run.summary.failed, run.output);
+  t.deepEqual(results(run.events, 'copy').map((r) => r.status), ['changed', 'changed']);
+});
