@@ -39,6 +39,7 @@ import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
 import { addHostModule, groupByModule } from './inventory-changes.js';
 import { includeVarsModule } from './include-vars.js';
+import { setupModule } from './setup.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -78,6 +79,7 @@ const modules: Module<any>[] = [
   groupByModule,
   addHostModule,
   includeVarsModule,
+  setupModule,
 ];
 
 const byName = new Map<string, Module<any>>();
