@@ -40,6 +40,7 @@ import { waitFor } from './wait-for.js';
 import { addHostModule, groupByModule } from './inventory-changes.js';
 import { includeVarsModule } from './include-vars.js';
 import { setupModule } from './setup.js';
+import { replaceModule } from './replace.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -80,6 +81,7 @@ const modules: Module<any>[] = [
   addHostModule,
   includeVarsModule,
   setupModule,
+  replaceModule,
 ];
 
 const byName = new Map<string, Module<any>>();
