@@ -41,6 +41,7 @@ import { addHostModule, groupByModule } from './inventory-changes.js';
 import { includeVarsModule } from './include-vars.js';
 import { setupModule } from './setup.js';
 import { replaceModule } from './replace.js';
+import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -82,6 +83,9 @@ const modules: Module<any>[] = [
   includeVarsModule,
   setupModule,
   replaceModule,
+  rawModule,
+  scriptModule,
+  waitForConnectionModule,
 ];
 
 const byName = new Map<string, Module<any>>();
