@@ -42,6 +42,7 @@ import { includeVarsModule } from './include-vars.js';
 import { setupModule } from './setup.js';
 import { replaceModule } from './replace.js';
 import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
+import { findFilesModule } from './find.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -86,6 +87,7 @@ const modules: Module<any>[] = [
   rawModule,
   scriptModule,
   waitForConnectionModule,
+  findFilesModule,
 ];
 
 const byName = new Map<string, Module<any>>();

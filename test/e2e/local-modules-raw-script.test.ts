@@ -47,3 +47,31 @@ test('check mode: raw is skipped, a guarded script reports its change, nothing r
   t.is(results(run.events, 'raw')[0]?.status, 'skipped');
   t.is(results(run.events, 'script')[0]?.status, 'changed');
 });
+
+test('find lists real files by pattern, type and age, and changes nothing', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'logs/a.log': 'a',
+    'logs/b.txt': 'b',
+    'logs/sub/c.log': 'cc',
+    'logs/.d.log': 'd',
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - find: { paths: $DIR/logs, patterns: '*.log', recurse: true }
+      register: logs
+    - find: { paths: [$DIR/logs], file_type: directory }
+      register: dirs
+    - find: { paths: $DIR/logs, age: 1d }
+      register: old
+    - copy:
+        dest: $DIR/out
+        content: "{{ logs.files | map(attribute='path') | map('replace', '$DIR/', '') | sort | join(',') }} {{ logs.matched }} {{ dirs.files[0].isdir }} {{ old.matched }}"
+`,
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'out'), 'logs/a.log,logs/sub/c.log 2 True 0');
+  t.deepEqual(results(run.events, 'find').map((r) => r.status), ['ok', 'ok', 'ok']);
+});
