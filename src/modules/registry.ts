@@ -43,6 +43,7 @@ import { setupModule } from './setup.js';
 import { replaceModule } from './replace.js';
 import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 import { findFilesModule } from './find.js';
+import { sysctlModule } from './sysctl.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -88,6 +89,7 @@ const modules: Module<any>[] = [
   scriptModule,
   waitForConnectionModule,
   findFilesModule,
+  sysctlModule,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -1,0 +1,27 @@
+import test from 'ava';
+import { sysctlFileEdit, sysctlValue } from '../../../src/modules/sysctl.js';
+
+const cases: Array<[string, string, string, string | undefined, string]> = [
+  ['added at the end', '# kernel\nvm.swappiness = 10\n', 'net.ipv4.ip_forward', '1', '# kernel\nvm.swappiness = 10\nnet.ipv4.ip_forward = 1\n'],
+  ['added after a last line without newline', 'a = 1', 'b', '2', 'a = 1\nb = 2\n'],
+  ['replaced in place', 'net.ipv4.ip_forward=0\nvm.x = 1\n', 'net.ipv4.ip_forward', '1', 'net.ipv4.ip_forward = 1\nvm.x = 1\n'],
+  ['the same value spelled differently is kept', 'net.ipv4.tcp_rmem=4096\t87380  6291456\n', 'net.ipv4.tcp_rmem', '4096 87380 6291456', 'net.ipv4.tcp_rmem=4096\t87380  6291456\n'],
+  ['slashes name the same key', 'net/ipv4/ip_forward = 1\n', 'net.ipv4.ip_forward', '1', 'net/ipv4/ip_forward = 1\n'],
+  ['duplicates: the last is kept, earlier ones go', 'k = 1\nother = 2\nk = 3\n', 'k', '3', 'other = 2\nk = 3\n'],
+  ['comments are left alone', '# k = 1\n; k = 2\n', 'k', '5', '# k = 1\n; k = 2\nk = 5\n'],
+  ['absent removes every line of the key', 'k = 1\nj = 2\nk=9\n', 'k', undefined, 'j = 2\n'],
+  ['absent and missing: no change', 'j = 2\n', 'k', undefined, 'j = 2\n'],
+  ['an empty file', '', 'k', '1', 'k = 1\n'],
+];
+
+for (const [title, text, name, value, expected] of cases) {
+  test(`sysctl file: ${title}`, (t) => {
+    const r = sysctlFileEdit(text, name, value);
+    t.is(r.text, expected);
+    t.is(r.changed, text !== expected);
+  });
+}
+
+test('sysctl values compare by words', (t) => {
+  t.is(sysctlValue(' 4096\t87380   6291456\n'), '4096 87380 6291456');
+});
