@@ -44,6 +44,7 @@ import { replaceModule } from './replace.js';
 import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 import { findFilesModule } from './find.js';
 import { sysctlModule } from './sysctl.js';
+import { modprobeModule } from './modprobe.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -90,6 +91,7 @@ const modules: Module<any>[] = [
   waitForConnectionModule,
   findFilesModule,
   sysctlModule,
+  modprobeModule,
 ];
 
 const byName = new Map<string, Module<any>>();
