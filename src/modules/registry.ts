@@ -53,6 +53,12 @@ import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
 import { addHostModule, groupByModule } from './inventory-changes.js';
 import { includeVarsModule } from './include-vars.js';
+import { setupModule } from './setup.js';
+import { replaceModule } from './replace.js';
+import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
+import { findFilesModule } from './find.js';
+import { sysctlModule } from './sysctl.js';
+import { modprobeModule } from './modprobe.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -106,6 +112,14 @@ const modules: Module<any>[] = [
   groupByModule,
   addHostModule,
   includeVarsModule,
+  setupModule,
+  replaceModule,
+  rawModule,
+  scriptModule,
+  waitForConnectionModule,
+  findFilesModule,
+  sysctlModule,
+  modprobeModule,
 ];
 
 const byName = new Map<string, Module<any>>();

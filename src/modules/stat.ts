@@ -3,6 +3,7 @@
  * conditions. Never changes anything; one probe.
  */
 import { ModuleError } from '../errors.js';
+import { sh } from '../shell/quote.js';
 import { pathsFact, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from '../facts/paths.js';
 import { defineModule } from './types.js';
 import { formatMode } from '../shell/mode.js';
@@ -11,6 +12,7 @@ export interface StatArgs {
   path: string;
   follow: boolean;
   get_checksum: boolean;
+  get_attributes: boolean;
   checksum_algorithm: ChecksumAlgorithm;
 }
 
@@ -77,6 +79,11 @@ export const statModule = defineModule<StatArgs>({
     path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to look at.' },
     follow: { type: 'bool', default: false, description: 'Describe the target of a symlink instead of the link.' },
     get_checksum: { type: 'bool', default: true, description: 'Compute the checksum of a regular file.' },
+    get_attributes: {
+      type: 'bool',
+      default: false,
+      description: 'Also register `attributes` and `attr_flags` from `lsattr` (one more probe, so off unless asked; Ansible defaults it on).',
+    },
     checksum_algorithm: {
       type: 'str',
       default: 'sha1',
@@ -95,6 +102,24 @@ export const statModule = defineModule<StatArgs>({
     const [facts] = await ctx.gather(pathsFact, [request]);
     if (!facts) throw new ModuleError(`stat ${args.path}: no answer`);
     // With follow, Ansible reports the path asked for, with the target's attributes.
-    return { changed: false, result: { stat: ansibleStat({ ...facts, path: args.path }) } };
+    const stat = ansibleStat({ ...facts, path: args.path });
+    if (args.get_attributes && facts.stat) {
+      const attrs = await ctx.probe(sh`lsattr -d ${args.path}`);
+      // lsattr has nothing to say about some file systems (tmpfs, overlay): no attributes then, as Ansible
+      if (attrs.rc === 0) Object.assign(stat, parseLsattr(attrs.stdout));
+    }
+    return { changed: false, result: { stat } };
   },
 });
+
+const ATTRIBUTE_NAMES: Record<string, string> = {
+  a: 'append', A: 'noatime', c: 'compressed', C: 'nocow', d: 'nodump', D: 'dirsync', e: 'extents', E: 'encrypted',
+  F: 'casefold', i: 'immutable', I: 'indexed', j: 'journalled', m: 'dontcompress', N: 'inline_data', P: 'projinherit',
+  s: 'securedeletion', S: 'synchronous', t: 'notail', T: 'topdir', u: 'undelete', V: 'verity', x: 'dax',
+};
+
+/** `lsattr -d` output (`--------------e------- /path`) as Ansible's attr_flags and attributes. */
+export function parseLsattr(stdout: string): { attr_flags: string; attributes: string[] } {
+  const flags = (stdout.trim().split(/\s+/)[0] ?? '').replaceAll('-', '');
+  return { attr_flags: flags, attributes: [...flags].map((f) => ATTRIBUTE_NAMES[f] ?? f) };
+}

@@ -3,6 +3,7 @@
  * a folder in name order, `name:`, the role's vars/ found first, and the
  * precedence over play vars, as in Ansible.
  */
+import os from 'node:os';
 import test from 'ava';
 import { LOCAL_INVENTORY, project, runLocal } from '../helpers/run-local.js';
 import { read } from '../helpers/local-hosts.js';
@@ -52,4 +53,27 @@ test('include_vars: a missing file fails the task naming where it looked; an unk
   t.regex(run.output, /could not find 'nope\.yml' \(looked in .*vars\/nope\.yml/);
   const bad = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: { file: a.yml, bogus: 1 }\n' });
   await t.throwsAsync(runLocal(bad), { message: /include_vars: unsupported argument 'bogus'/ });
+});
+
+test('setup gathers facts mid-play with the same probe as gather_facts; filter keeps the named ones', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - setup: { filter: ['ansible_hostname', 'ansible_kernel'] }
+      register: gathered
+    - copy:
+        dest: $DIR/out
+        content: "{{ ansible_hostname }} {{ ansible_kernel }} {{ gathered.ansible_facts.keys() | sort | join(',') }} {{ ansible_os_family is defined }}"
+`,
+  });
+  const run = await runLocal(dir, 'play.yml', { check: false });
+  t.false(run.summary.failed, run.output);
+  const [host, kernel, keys, osFamily] = read(dir, 'out').split(' ');
+  t.is(host, os.hostname().split('.')[0]);
+  t.is(kernel, os.release());
+  t.is(keys, 'hostname,kernel');
+  t.is(osFamily, 'False');
 });

@@ -44,6 +44,7 @@ function fixture(t: { teardown(fn: () => void): void }): string {
   mkdirSync(path.join(root, 'etc/etcd'), { recursive: true });
   writeFileSync(path.join(root, 'etc/etcd/etcd.conf'), 'name: old\n', { mode: 0o640 });
   writeFileSync(path.join(root, 'etc/hosts'), '127.0.0.1 localhost\n');
+  writeFileSync(path.join(root, 'etc/resolv.conf'), 'nameserver 10.0.0.1\n# local\nnameserver 10.0.0.2\nnameserver 10.0.0.3\n');
   mkdirSync(path.join(root, 'old/sub'), { recursive: true });
   writeFileSync(path.join(root, 'old/sub/f'), 'keep me');
   mkdirSync(path.join(root, 'data/x'), { recursive: true });
@@ -78,6 +79,9 @@ function tasks(root: string): Array<[string, Record<string, unknown>]> {
     ['template', { src: 'etcd.conf.j2', dest: at('etc/etcd/rendered.conf'), mode: '0600' }],
     ['lineinfile', { path: at('etc/hosts'), line: '10.0.0.1 etcd1' }],
     ['blockinfile', { path: at('etc/hosts'), block: '10.0.0.2 etcd2\n10.0.0.3 etcd3' }],
+    // reload false: the file only, the controller's kernel is left alone
+    ['sysctl', { name: 'vm.swappiness', value: '10', sysctl_file: at('etc/sysctl.d/99-etcd.conf'), reload: false }],
+    ['replace', { path: at('etc/resolv.conf'), regexp: '^nameserver 10\\.0\\.0\\.(?P<n>\\d)$', replace: 'nameserver 192.168.0.\\g<n>', after: '# local' }],
     ['lineinfile', { path: at('etc/etcd/env'), line: 'ETCD_NAME=etcd1', create: true, mode: '0600' }],
     ['file', { path: at('old'), state: 'absent' }],
     ['file', { path: at('current'), state: 'link', src: 'v2', force: true }],
@@ -109,6 +113,8 @@ test('apply changes the folder, a second plan is a no-op, undo restores it byte 
     readFileSync(path.join(root, 'etc/hosts'), 'utf8'),
     '127.0.0.1 localhost\n10.0.0.1 etcd1\n# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.2 etcd2\n10.0.0.3 etcd3\n# END ANSIBLE MANAGED BLOCK\n',
   );
+  t.is(readFileSync(path.join(root, 'etc/resolv.conf'), 'utf8'), 'nameserver 10.0.0.1\n# local\nnameserver 192.168.0.2\nnameserver 192.168.0.3\n');
+  t.is(readFileSync(path.join(root, 'etc/sysctl.d/99-etcd.conf'), 'utf8'), 'vm.swappiness = 10\n');
   t.is(readlinkSync(path.join(root, 'current')), 'v2');
   t.is(lstatSync(path.join(root, 'data/x/f')).uid, 65534);
   t.is(readFileSync(path.join(root, 'new/conf.d/etcd.conf'), 'utf8'), 'name: etcd\n');

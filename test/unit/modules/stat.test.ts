@@ -1,6 +1,6 @@
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
-import { statModule } from '../../../src/modules/stat.js';
+import { parseLsattr, statModule } from '../../../src/modules/stat.js';
 import { absent, answerFacts, planWith, present, sha1 } from './core-modules-harness.js';
 
 test('stat: a regular file in Ansible\'s shape, sha1 by default', async (t) => {
@@ -47,4 +47,31 @@ test('stat: follow and checksum_algorithm reach the probe', async (t) => {
   await planWith(statModule, conn, { path: '/x', follow: true, checksum_algorithm: 'sha256' });
   t.regex(conn.commands()[0] ?? '', /readlink -f/);
   t.regex(conn.commands()[0] ?? '', /sha256sum/);
+});
+
+const lsattrCases: Array<[string, string, string[]]> = [
+  ['--------------e------- /etc/etcd/etcd.conf\n', 'e', ['extents']],
+  ['----i---------e------- /etc/resolv.conf\n', 'ie', ['immutable', 'extents']],
+  ['---------------------- /x\n', '', []],
+];
+
+for (const [out, flags, names] of lsattrCases) {
+  test(`stat get_attributes: ${out.trim()}`, async (t) => {
+    t.deepEqual(parseLsattr(out), { attr_flags: flags, attributes: names });
+    const conn = answerFacts(new FakeConnection(), present(0, { content: 'x' }));
+    conn.answer(/^lsattr -d/, { stdout: out });
+    const plan = await planWith(statModule, conn, { path: '/etc/etcd/etcd.conf', get_attributes: true });
+    t.like(plan.result?.stat, { exists: true, attr_flags: flags, attributes: names });
+    t.true(conn.commands().includes('lsattr -d /etc/etcd/etcd.conf'));
+  });
+}
+
+test('stat: without get_attributes no lsattr probe; a missing path is not asked about', async (t) => {
+  const conn = answerFacts(new FakeConnection(), present(0, { content: 'x' }));
+  await planWith(statModule, conn, { path: '/a' });
+  t.false(conn.commands().some((c) => c.startsWith('lsattr')));
+  const gone = answerFacts(new FakeConnection(), absent(0, '/'));
+  const plan = await planWith(statModule, gone, { path: '/a', get_attributes: true });
+  t.like(plan.result?.stat, { exists: false });
+  t.false(gone.commands().some((c) => c.startsWith('lsattr')));
 });

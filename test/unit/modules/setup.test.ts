@@ -1,0 +1,31 @@
+import test from 'ava';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { factFilter, setupModule } from '../../../src/modules/setup.js';
+import { planWith } from './core-modules-harness.js';
+
+const filters: Array<[string[], string, boolean]> = [
+  [[], 'hostname', true],
+  [['*'], 'kernel', true],
+  [['ansible_host*'], 'hostname', true],
+  [['ansible_host*'], 'kernel', false],
+  [['distribution'], 'distribution', true],
+  [['distribution'], 'distribution_version', false],
+  [['ansible_distribution_*_version'], 'distribution_major_version', true],
+  [['a.b'], 'axb', false],
+];
+
+for (const [patterns, name, kept] of filters) {
+  test(`setup filter ${patterns.join(',') || '(none)'} ${kept ? 'keeps' : 'drops'} ${name}`, (t) => {
+    t.is(factFilter(patterns)(name), kept);
+  });
+}
+
+test('setup: the facts probe, parsed and filtered, set as ansible_* variables; nothing changes', async (t) => {
+  const conn = new FakeConnection('n1');
+  conn.answer(/hostname/, { stdout: 'hostname=n1\nkernel=6.1.0\nos_ID=debian\nos_VERSION_ID=12\n' });
+  const plan = await planWith(setupModule, conn, { filter: ['ansible_hostname', 'kernel'] });
+  t.false(plan.changed);
+  t.deepEqual(plan.result, { ansible_facts: { hostname: 'n1', kernel: '6.1.0' } });
+  t.like(plan.facts, { ansible_hostname: 'n1', ansible_kernel: '6.1.0' });
+  t.is(plan.steps, undefined);
+});
