@@ -19,6 +19,8 @@ export interface FileWant extends Attributes {
   src?: string | undefined;
   force: boolean;
   recurse: boolean;
+  /** state=touch: which times a touch of an existing file sets */
+  times?: { modification: 'now' | 'preserve'; access: 'now' | 'preserve' };
 }
 
 /** A descendant whose attributes differ, from `find -printf '%m|%u|%g|%p\0'`. */
@@ -115,12 +117,21 @@ function planTouch(want: FileWant, facts: PathFacts): FileChange {
       cleanup: [],
     };
   }
-  // Touching an existing path always changes its times; undo sets them back.
+  // Touching an existing path always changes its times (unless both are preserved); undo sets them back.
   const attrs = attributeChanges(target, stat, want);
+  const m = want.times?.modification !== 'preserve';
+  const a = want.times?.access !== 'preserve';
+  if (!m && !a) return { ...attrs, undo: attrs.undo.reverse(), cleanup: [] };
+  const which = m && a ? '' : m ? ' -m' : ' -a';
   const times = sh`touch -c -m -d ${stat.mtimeText} -- ${target} && touch -c -a -d ${stat.atimeText} -- ${target}`;
   return {
-    diff: [{ subject: want.path, before: `mtime ${stat.mtimeText}`, after: 'mtime now', kind: 'summary' }, ...attrs.diff],
-    steps: [{ kind: 'exec', command: sh`touch -c -- ${target}`, description: `touch ${want.path}` }, ...attrs.steps],
+    diff: [
+      m
+        ? { subject: want.path, before: `mtime ${stat.mtimeText}`, after: 'mtime now', kind: 'summary' as const }
+        : { subject: want.path, before: `atime ${stat.atimeText}`, after: 'atime now', kind: 'summary' as const },
+      ...attrs.diff,
+    ],
+    steps: [{ kind: 'exec', command: `touch -c${which} ${sh`-- ${target}`}`, description: `touch ${want.path}` }, ...attrs.steps],
     undo: [...attrs.undo.reverse(), { kind: 'exec', command: times, description: `set the times of ${want.path} back` }],
     cleanup: [],
   };

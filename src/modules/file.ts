@@ -20,6 +20,8 @@ export interface FileArgs {
   group?: string;
   recurse: boolean;
   src?: string;
+  modification_time?: 'now' | 'preserve';
+  access_time?: 'now' | 'preserve';
   force: boolean;
   follow: boolean;
 }
@@ -61,6 +63,16 @@ export const fileModule = defineModule<FileArgs>({
       default: false,
       description: 'Create a symlink whose target does not exist yet, or replace a file or directory with a link.',
     },
+    modification_time: {
+      type: 'str',
+      choices: ['now', 'preserve'],
+      description: 'With state=touch: `now` (the default) or `preserve` (an existing file keeps its time, so the task is a no-op once the file exists).',
+    },
+    access_time: {
+      type: 'str',
+      choices: ['now', 'preserve'],
+      description: 'With state=touch: `now` (the default) or `preserve`, like modification_time.',
+    },
     follow: {
       type: 'bool',
       default: true,
@@ -83,8 +95,21 @@ export const fileModule = defineModule<FileArgs>({
     if (!facts) throw new ModuleError(`no facts about ${args.path}`);
 
     const state = args.state ?? defaultState(facts.stat, args.recurse);
+    if ((args.modification_time !== undefined || args.access_time !== undefined) && state !== 'touch') {
+      throw new ModuleError('file: modification_time and access_time are supported with state=touch only');
+    }
     const change = planFileState(
-      { path: args.path, state, src: args.src, force: args.force, recurse: args.recurse, mode: args.mode, owner: args.owner, group: args.group },
+      {
+        path: args.path,
+        state,
+        src: args.src,
+        force: args.force,
+        recurse: args.recurse,
+        mode: args.mode,
+        owner: args.owner,
+        group: args.group,
+        times: { modification: args.modification_time ?? 'now', access: args.access_time ?? 'now' },
+      },
       facts,
       { src: srcFacts, tree: probed.tree, runId: ctx.runId },
     );

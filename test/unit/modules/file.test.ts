@@ -108,6 +108,34 @@ const cases: Case[] = [
     ],
   },
   {
+    title: 'touch: both times preserved on an existing file is a no-op',
+    args: { path: '/etc/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
+    facts: [present(0, { content: 'x' })],
+  },
+  {
+    title: 'touch: both times preserved still creates a missing file',
+    args: { path: '/etc/x', state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
+    facts: [absent(0, '/etc')],
+    diff: ['/etc/x: absent -> file'],
+    steps: ['touch -- /etc/x'],
+    undo: ['rm -rf -- /etc/x'],
+  },
+  {
+    title: 'touch: access time only',
+    args: { path: '/etc/x', state: 'touch', modification_time: 'preserve' },
+    facts: [present(0, { content: 'x' })],
+    steps: ['touch -c -a -- /etc/x'],
+    undo: [
+      "touch -c -m -d '2023-11-14 22:13:21.000000000 +0000' -- /etc/x && touch -c -a -d '2023-11-14 22:13:20.000000000 +0000' -- /etc/x",
+    ],
+  },
+  {
+    title: 'modification_time outside state=touch is refused',
+    args: { path: '/etc/x', state: 'file', modification_time: 'now' },
+    facts: [present(0, { content: 'x' })],
+    error: /supported with state=touch only/,
+  },
+  {
     title: 'link: new symlink',
     args: { path: '/usr/local/bin/etcd', state: 'link', src: '/opt/etcd/etcd' },
     facts: [absent(0, '/usr/local/bin'), present(1, { content: 'bin' })],
