@@ -19,9 +19,9 @@ const endsWithNewline = (line: string): boolean => /[\r\n]$/.test(line);
  * Lines are tested without their ending, since Python's `$` also matches
  * before a final newline.
  */
-export function pythonRegex(source: string): RegExp {
+export function pythonRegex(source: string, options: { multiline?: boolean } = {}): RegExp {
   try {
-    return translatePythonRegex(source);
+    return translatePythonRegex(source, options);
   } catch (error) {
     throw new Error((error as Error).message);
   }

@@ -41,7 +41,8 @@ export function replaceText(text: string, o: Pick<ReplaceArgs, 'regexp' | 'repla
     if (!span) return { text, changed: false, msg: `Pattern for before/after params did not match the given file: ${after}(?P<subsection>${inner})${before}` };
     [start, end] = span;
   }
-  const re = withFlags(pythonRegex(o.regexp), 'gm');
+  // Ansible's replace compiles with re.MULTILINE: ^ and $ at every line
+  const re = withFlags(pythonRegex(o.regexp, { multiline: true }), 'g');
   const section = text.slice(start, end);
   let count = 0;
   const replaced = section.replace(re, (...parts: unknown[]) => {
