@@ -142,10 +142,12 @@ export function describeStatus(status: ClusterStatus): string[] {
   const lines = status.members.length ? healthTable(status.members) : [];
   if (status.unreachable.length) lines.push(`unreachable over ssh: ${status.unreachable.join(', ')}`);
   lines.push(...describeDownMembers(status.down ?? []));
+  // the certificates before the verdict, so the last line says how the cluster is
+  const certs = certificateLines(status.certificates);
+  lines.push(...certs, ...(certs.length ? [''] : []));
   if (status.error) lines.push(`etcd cluster status unknown: ${status.error}`);
   else if (status.healthy) lines.push(`etcd cluster is healthy (${status.members.length} members, leader ${status.leader ?? '?'})`);
   else lines.push(`etcd cluster is NOT healthy: ${status.problems.join('; ')}`);
-  lines.push(...certificateLines(status.certificates));
   return lines;
 }
 

@@ -108,9 +108,19 @@ export async function planEtcdMember(ctx: HostContext, args: EtcdMemberArgs): Pr
 
 function addPlan(ctx: HostContext, args: EtcdMemberArgs, label: string, members: EtcdMember[]): Plan {
   const ctl = (...words: string[]) => etcdctlCommand(etcdctlTarget(ctx, args), words);
+  // etcd's strict reconfiguration check refuses a change ("unhealthy cluster")
+  // until every member has been connected for 5 s, as right after a start:
+  // asked again for up to 20 s; any other error fails at once
+  const command = [
+    'err=$(mktemp); n=0',
+    `until out=$(${ctl(...addWords(args.name ?? '', args.peer_urls, args.learner))} 2>"$err"); do`,
+    '  if grep -q "unhealthy cluster" "$err" && [ "$n" -lt 20 ]; then n=$((n + 1)); sleep 1; else cat "$err" >&2; rm -f "$err"; exit 1; fi',
+    'done',
+    'rm -f "$err"; printf \'%s\\n\' "$out"',
+  ].join('\n');
   const add: Step = {
     kind: 'exec',
-    command: ctl(...addWords(args.name ?? '', args.peer_urls, args.learner)),
+    command,
     description: `add ${label}${args.learner ? ' as a learner' : ''}`,
   };
   const first = args.peer_urls[0] as string;
