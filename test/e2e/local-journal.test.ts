@@ -34,7 +34,7 @@ test('a run that cannot write its journal stops before the next change, with a m
   });
   const state = path.join(dir, '.ezplay');
   mkdirSync(state);
-  await run('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', state]);
+  await run('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', state]);
   try {
     const out = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts']);
     t.not(out.code, 0);
