@@ -26,7 +26,13 @@ function recordOffsets(buf: Buffer): Array<{ start: number; length: number }> {
   return out;
 }
 
-/** Flips a byte in the middle record of the newest .wal file under `walDir`; returns the file and offset. */
+/**
+ * Flips the last byte of the middle record of the newest .wal file under
+ * `walDir`; returns the file and offset. A record is walpb.Record (type,
+ * crc, data), data last: its last byte is payload, which etcd checks
+ * against the CRC before decoding it. A byte in the record's own fields
+ * would fail as a protobuf decode error instead.
+ */
 export function corruptWal(walDir: string): { file: string; offset: number; records: number } {
   const wals = readdirSync(walDir).filter((f) => f.endsWith('.wal')).sort();
   const newest = wals.at(-1);
@@ -36,7 +42,7 @@ export function corruptWal(walDir: string): { file: string; offset: number; reco
   const records = recordOffsets(buf);
   if (records.length < 10) throw new Error(`${file} has only ${records.length} records`);
   const victim = records[Math.floor(records.length / 2)] as { start: number; length: number };
-  const offset = victim.start + Math.floor(victim.length / 2);
+  const offset = victim.start + victim.length - 1;
   buf[offset] = (buf[offset] as number) ^ 0xff;
   writeFileSync(file, buf);
   return { file, offset, records: records.length };
