@@ -119,6 +119,11 @@ test.serial('a connection killed in the middle of an upload leaves the old file 
   const old = Buffer.from('the old, whole content\n');
   await writeFile(file, old);
   const big = Buffer.alloc(128 * 1024 * 1024, 0x5a);
+  // the connection's processes, found before the upload: looking them up after takes
+  // long enough on a quiet machine for the whole upload to finish first
+  await c.exec('true');
+  const pids = await sshd.connectionPids();
+  t.true(pids.length > 0);
   const upload = c.put(file, big);
   upload.catch(() => undefined);
   // Wait until the temporary file beside the destination is filling up.
@@ -129,9 +134,10 @@ test.serial('a connection killed in the middle of an upload leaves the old file 
     if (seen < 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
   }
   t.true(seen >= 1024 * 1024, 'the upload was under way');
-  const pids = await sshd.connectionPids();
-  t.true(pids.length > 0);
-  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  // the listener's children serve the connection (its sftp subsystem among them): all of them go
+  for (const pid of [...new Set([...pids, ...(await sshd.connectionPids())])]) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+  }
   const error = await t.throwsAsync(upload, { instanceOf: ConnectionError });
   t.log(`after ${(seen / 1048576).toFixed(1)} MiB: ${error?.message}`);
   t.true(error?.unreachable);
