@@ -4,6 +4,7 @@
  * says, so a run that failed or changed something unexpected is caught.
  */
 import path from 'node:path';
+import { lab } from '../src/lab/index.js';
 import { fileURLToPath } from 'node:url';
 import { runTimed } from './process.js';
 
@@ -72,6 +73,8 @@ export async function runEzplay(job: PlaybookJob, options: { sampleRss?: boolean
 export const ansibleEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
   ANSIBLE_CONFIG: path.join(ANSIBLE_DIR, 'ansible.cfg'),
+  // ansible.cfg's ssh_args, with the known_hosts of the lab the benchmark runs on
+  ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=60s -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${lab().knownHostsPath}`,
   ANSIBLE_NOCOLOR: '1',
 });
 

@@ -21,13 +21,13 @@ function cells(row: string): string[] {
 }
 
 test('npm run bench -- --quick --only d,e on two machines writes and prints a results table', async (t) => {
-  t.timeout(170_000);
+  t.timeout(420_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-bench-smoke-'));
   const out = path.join(dir, 'latest.md');
   const args = ['run', '--silent', 'bench', '--', '--quick', '--only', 'd,e', '--generic-hosts', '2', '--runs', '1',
     '--lab', BENCH_LAB, '--out', out];
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('npm', args, { cwd: ROOT, timeout: 160_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
+    execFile('npm', args, { cwd: ROOT, timeout: 400_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
