@@ -84,14 +84,7 @@ export class Templar {
    * The input is never changed; collections are copied.
    */
   renderValue(value: unknown, vars: VarLookup, where?: SourcePos): unknown {
-    if (typeof value === 'string') return this.renderString(value, vars, where);
-    if (Array.isArray(value)) return value.map((item) => this.renderValue(item, vars, where));
-    if (isMapping(value) && !types.isProxy(value)) {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) out[key] = this.renderValue(value[key], vars, where);
-      return out;
-    }
-    return value;
+    return mapStrings(value, (text) => this.renderString(text, vars, where));
   }
 
   /**
@@ -102,14 +95,7 @@ export class Templar {
    * is "5.0", None is "").
    */
   renderText(value: unknown, vars: VarLookup, where?: SourcePos): unknown {
-    if (typeof value === 'string') return this.textString(value, vars, where);
-    if (Array.isArray(value)) return value.map((item) => this.renderText(item, vars, where));
-    if (isMapping(value) && !types.isProxy(value)) {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) out[key] = this.renderText(value[key], vars, where);
-      return out;
-    }
-    return value;
+    return mapStrings(value, (text) => this.textString(text, vars, where));
   }
 
   private textString(text: string, vars: VarLookup, where?: SourcePos): unknown {
@@ -299,4 +285,16 @@ export class Templar {
     if (failed) throw failure;
     return output;
   }
+}
+
+/** Every string inside a value through `fn`; lists and mappings are copied, proxies and other values kept. */
+function mapStrings(value: unknown, fn: (text: string) => unknown): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn));
+  if (isMapping(value) && !types.isProxy(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = mapStrings(value[key], fn);
+    return out;
+  }
+  return value;
 }
