@@ -4,6 +4,7 @@
  * quoted, the binary given as a path.
  */
 import { sh } from '../../shell/quote.js';
+import { etcdctlFlags } from './etcdctl.js';
 
 export interface EtcdctlTarget {
   /** the etcdctl binary: a path, or a name found in PATH */
@@ -17,10 +18,5 @@ export interface EtcdctlTarget {
 }
 
 export function etcdctlLine(t: EtcdctlTarget, words: readonly string[]): string {
-  const timeout = t.timeout ?? 3;
-  const flags = [`--endpoints=${t.endpoints.join(',')}`, `--dial-timeout=${timeout}s`, `--command-timeout=${timeout}s`];
-  if (t.cacert) flags.push(`--cacert=${t.cacert}`);
-  if (t.cert) flags.push(`--cert=${t.cert}`);
-  if (t.key) flags.push(`--key=${t.key}`);
-  return 'ETCDCTL_API=3 ' + sh`${t.etcdctl} ${flags} ${[...words]}`;
+  return 'ETCDCTL_API=3 ' + sh`${t.etcdctl} ${etcdctlFlags(t, t.endpoints, t.timeout ?? 3)} ${[...words]}`;
 }

@@ -25,11 +25,20 @@ export const ETCDCTL_DIRS = ['/opt/kube/bin', '/usr/local/bin'];
 /** `ETCDCTL_API=3 etcdctl --endpoints=... --cacert=... <words>`, every value quoted. */
 export function etcdctlCommand(a: EtcdctlArgs, words: readonly string[], endpoints = a.endpoints): string {
   const dirs = [...(a.binDir?.startsWith('/') ? [a.binDir] : []), ...ETCDCTL_DIRS].join(':');
-  const flags = [`--endpoints=${endpoints.join(',')}`, `--dial-timeout=${a.timeout}s`, `--command-timeout=${a.timeout}s`];
+  return `ETCDCTL_API=3 PATH="$PATH":${sh`${dirs}`} ` + sh`${a.etcdctl} ${etcdctlFlags(a, endpoints, a.timeout)} ${[...words]}`;
+}
+
+/** etcdctl's connection flags: endpoints, both timeouts (seconds), and the TLS files given. */
+export function etcdctlFlags(
+  a: { cacert?: string | undefined; cert?: string | undefined; key?: string | undefined },
+  endpoints: readonly string[],
+  timeout: number,
+): string[] {
+  const flags = [`--endpoints=${endpoints.join(',')}`, `--dial-timeout=${timeout}s`, `--command-timeout=${timeout}s`];
   if (a.cacert) flags.push(`--cacert=${a.cacert}`);
   if (a.cert) flags.push(`--cert=${a.cert}`);
   if (a.key) flags.push(`--key=${a.key}`);
-  return `ETCDCTL_API=3 PATH="$PATH":${sh`${dirs}`} ` + sh`${a.etcdctl} ${flags} ${[...words]}`;
+  return flags;
 }
 
 
