@@ -52,7 +52,12 @@ export function addRunOptions(cmd: Command): Command {
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
     .option('-K, --ask-become-pass', 'ask for the sudo password')
-    .option('-k, --ask-pass', 'ask for the SSH password');
+    .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-u, --user <name>', 'connect as this user where the inventory names none (ansible_user)')
+    .option('-c, --connection <type>', 'ssh or local, where the inventory says nothing (ansible_connection)')
+    .option('--private-key <file>', 'SSH key file where the inventory names none (ansible_private_key_file)')
+    .option('-b, --become', 'run tasks with sudo where the play and task say nothing (ansible_become)')
+    .option('--become-user <name>', 'the user to become (default root)');
 }
 
 export function registerRunCommand(program: Command, sink: ExitCodeSink): void {

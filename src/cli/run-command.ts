@@ -42,6 +42,26 @@ export interface RunFlags {
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
   askPass?: boolean;
+  user?: string;
+  connection?: string;
+  privateKey?: string;
+  become?: boolean;
+  becomeUser?: string;
+}
+
+/**
+ * `-u`, `-c`, `--private-key`, `-b` and `--become-user` as ansible-playbook
+ * takes them: defaults under every variable of the inventory, so a host's
+ * own `ansible_user` (say) still wins.
+ */
+export function commandLineVars(flags: Pick<RunFlags, 'user' | 'connection' | 'privateKey' | 'become' | 'becomeUser'>): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  if (flags.user !== undefined) vars.ansible_user = flags.user;
+  if (flags.connection !== undefined) vars.ansible_connection = flags.connection;
+  if (flags.privateKey !== undefined) vars.ansible_private_key_file = path.resolve(flags.privateKey);
+  if (flags.become) vars.ansible_become = true;
+  if (flags.becomeUser !== undefined) vars.ansible_become_user = flags.becomeUser;
+  return vars;
 }
 
 const splitTags = (values: string[]) => values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -85,6 +105,7 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
   }
   const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
   const inventory = await loadHosts(inventoryPaths, playbook.dir);
+  inventory.commandLineVars = commandLineVars(flags);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
     const { renderPlayPatterns } = await import('../engine/play-pattern.js');
     listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write);

@@ -77,7 +77,18 @@ export class TaskRunner {
   }
 
   private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
-    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+    let items: unknown[];
+    try {
+      items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+    } catch (error) {
+      // Ansible judges a loop it cannot evaluate after `when`: a false condition skips the task
+      if (task.when.length > 0 && !task.when.every((c) => this.templar.truthy(c as string, vars, task.pos))) {
+        const outcome: TaskOutcome = { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
+        this.emit(task, host, outcome, { ms: 0 });
+        return outcome;
+      }
+      throw error;
+    }
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;
@@ -169,6 +180,11 @@ export class TaskRunner {
       const failed = this.failure(task, host, error);
       result = failed.result;
       status = failed.status;
+      // a module's own failure is a result like any other: failed_when and changed_when judge it, as in Ansible
+      if (error instanceof ModuleError && task.failedWhen !== undefined) {
+        result = this.judge(task, vars, result);
+        status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
+      }
     }
     // no_log hides the result from output only: the registered variable keeps it, as in Ansible
     if (noLog) result = markedNoLog(result);
@@ -226,7 +242,9 @@ export class TaskRunner {
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean) {
     const module = findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
-    const rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
+    if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;

@@ -50,6 +50,8 @@ export class Inventory {
   readonly hostFileVars = new Map<string, FileVarLayer[]>();
   /** origin of each group's/host's inline vars, keyed 'group:x' or 'host:x' */
   readonly inlineVarsSource = new Map<string, string>();
+  /** `-u`, `-c`, `-b` and friends: under every variable the inventory gives */
+  commandLineVars: Record<string, unknown> = {};
 
   constructor() {
     this.addGroup('all');

@@ -1,6 +1,7 @@
 /**
  * The variable layers of one host, lowest precedence first, in Ansible's
- * order (its VARIABLE_PRECEDENCE default):
+ * order (its VARIABLE_PRECEDENCE default), under them the command line's
+ * connection defaults (`-u`, `-c`, `-b`):
  *
  *   1. 'all' vars from the inventory file
  *   2. other groups' vars from the inventory file
@@ -39,6 +40,7 @@ export function varLayersFor(inventory: Inventory, hostName: string): VarLayer[]
   const files = (map: Map<string, FileVarLayer[]>, name: string, scope: FileVarLayer['scope']): VarLayer[] =>
     (map.get(name) ?? []).filter((l) => l.scope === scope).map(({ source, vars }) => ({ source, vars }));
 
+  add({ source: 'command line (-u, -c, --private-key, -b, --become-user)', vars: inventory.commandLineVars });
   add(inline('all'));
   for (const g of groups) add(inline(g));
   for (const scope of ['inventory_dir', 'playbook_dir'] as const) files(inventory.groupFileVars, 'all', scope).forEach(add);

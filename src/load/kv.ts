@@ -85,6 +85,8 @@ function decodeEscapes(text: string): string {
 }
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+/** A name that is a template (`{{ item }}=moo`): up to the first `=` after the last `}}`, as Ansible's parse_kv splits it. */
+const TEMPLATED_KEY = /^([^=]*\{\{[^=]*?\}\}[A-Za-z0-9_]*)=(.*)$/s;
 
 /**
  * Parses free-form arguments. With `rawParam`, words that are not `key=value`
@@ -102,7 +104,7 @@ export function parseKeyValue(
   let adjacent = false;
   for (const span of splitArgSpans(text)) {
     const { word } = span;
-    const m = KEY.exec(word);
+    const m = KEY.exec(word) ?? (options.rawParam ? null : TEMPLATED_KEY.exec(word));
     const key = m?.[1];
     if (m && key && (!options.rawParam || options.knownKeys?.has(key))) {
       out[key] = unquote(decodeEscapes(m[2] ?? ''));

@@ -1,0 +1,108 @@
+/**
+ * Ansible behaviours that ansible-core's own integration targets rely on
+ * (lookup_items, lookup_list, lookup_sequence, loops, failed_when over a
+ * module's failure), and ansible-playbook's connection options, on the
+ * local connection.
+ */
+import test from 'ava';
+import { ezplay } from '../helpers/cli.js';
+import { counters, project, runLocal } from '../helpers/run-local.js';
+import { read } from '../helpers/local-hosts.js';
+
+const HOST = 'h1 ansible_connection=local\n';
+
+test("set_fact with a templated name in key=value form: '{{ item }}=moo', as Ansible's parse_kv splits it", async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - set_fact: "{{ item }}=moo"
+      with_items: [foo, bar]
+    - set_fact: "{{ 'x_' + item }}=v{{ item }}"
+      loop: ['1', '2']
+    - assert:
+        that:
+          - foo == 'moo'
+          - bar == 'moo'
+          - x_1 == 'v1'
+          - x_2 == 'v2'
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.is(counters(run, 'h1')?.ok, 3, run.output);
+});
+
+test('a loop over an undefined variable is skipped when the condition is false, and fails when it holds', async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: msg="never"
+      with_items: ['{{ nowhere }}']
+      when: false
+      register: skipped_loop
+    - assert:
+        that: skipped_loop is skipped
+    - debug: msg="fails"
+      with_items: ['{{ nowhere }}']
+      when: true
+`,
+  });
+  const run = await runLocal(dir);
+  const c = counters(run, 'h1');
+  t.is(c?.skipped, 1, run.output);
+  t.is(c?.failed, 1, run.output);
+  t.regex(run.output, /'nowhere' is undefined/);
+});
+
+test("failed_when judges a module's own failure: failed_when: false turns it into ok, a condition over the result keeps it", async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - copy: src=$DIR/no-such-file dest=$DIR/out
+      failed_when: false
+      register: tolerated
+    - assert:
+        that:
+          - tolerated is not failed
+    - copy: src=$DIR/no-such-file dest=$DIR/out
+      failed_when: "'no-such-file' in msg"
+`,
+  });
+  const run = await runLocal(dir);
+  const c = counters(run, 'h1');
+  t.is(c?.ok, 2, run.output);
+  t.is(c?.failed, 1, run.output);
+});
+
+test('-c local, -u, -b and --become-user are defaults under the inventory: a host variable and a task keyword still win', async (t) => {
+  const dir = project({
+    // h1 has no connection of its own: -c local reaches it on the controller; h2 names ssh and a user and keeps them
+    hosts: 'h1\nh2 ansible_connection=ssh ansible_user=keeper\n',
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - copy:
+        dest: "$DIR/{{ inventory_hostname }}-{{ tag }}.txt"
+        content: "{{ ansible_connection }} {{ ansible_user | default('-') }} {{ ansible_become | default('-') }} {{ ansible_become_user | default('-') }}\\n"
+      delegate_to: localhost
+      become: false
+`,
+  });
+  const plain = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-c', 'local', '-u', 'someone', '-e', 'tag=a']);
+  t.is(plain.code, 0, plain.stdout + plain.stderr);
+  t.is(read(dir, 'h1-a.txt'), 'local someone - -\n');
+  t.is(read(dir, 'h2-a.txt'), 'ssh keeper - -\n');
+  const become = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-l', 'h1', '-c', 'local', '-b', '--become-user', 'nobody', '-e', 'tag=b']);
+  t.is(become.code, 0, become.stdout + become.stderr);
+  t.is(read(dir, 'h1-b.txt'), 'local - True nobody\n');
+});
