@@ -168,7 +168,9 @@ export class RoleLoader implements TaskLoader {
     const key = `${dir}\0${tasksFrom}\0${JSON.stringify(params)}`;
     if (this.seen.has(key) && !imported && !ref.allow_duplicates) return [];
     this.seen.add(key);
-    if (this.stack.includes(dir)) throw new LoadError(`role dependency cycle: ${[...this.stack, dir].join(' -> ')}`, pos);
+    // a role may import its own other task files (tasks_from); only the same file again is a cycle
+    const frame = tasksFrom === 'main' ? dir : `${dir} (tasks_from: ${tasksFrom})`;
+    if (this.stack.includes(frame)) throw new LoadError(`role dependency cycle: ${[...this.stack, frame].join(' -> ')}`, pos);
 
     const info: RoleInfo = {
       name: path.basename(dir),
@@ -177,7 +179,7 @@ export class RoleLoader implements TaskLoader {
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
       params,
     };
-    this.stack.push(dir);
+    this.stack.push(frame);
     try {
       const deps = this.dependencies(dir, scope, pos);
       const roleScope: Scope = { ...scope, role: info };

@@ -171,3 +171,22 @@ test('a mapping used as a YAML key (- {{ x }} unquoted) is refused with its line
   t.is(error!.pos?.line, 5);
   t.regex(error!.message, /unhashable key.*must be quoted/);
 });
+
+test('a role may import its own other task files; importing the same file again is a cycle named with its chain', (t) => {
+  const { playbook } = load({
+    'play.yml': '- hosts: all\n  roles: [r]\n',
+    'roles/r/tasks/main.yml': '- import_role: {name: r, tasks_from: other}\n',
+    'roles/r/tasks/other.yml': '- debug: msg=other\n',
+  });
+  const tasks = (playbook.plays[0]!.sections.flat() as TaskNode[]).filter((n) => n.kind === 'task');
+  t.deepEqual(tasks.map((n) => n.args), [{ msg: 'other' }]);
+  const error = t.throws(() =>
+    load({
+      'play.yml': '- hosts: all\n  roles: [r]\n',
+      'roles/r/tasks/main.yml': '- import_role: {name: r, tasks_from: other}\n',
+      'roles/r/tasks/other.yml': '- import_role: {name: r, tasks_from: other}\n',
+    }),
+  );
+  t.true(error instanceof LoadError);
+  t.regex(error!.message, /role dependency cycle: .*roles\/r -> .*roles\/r \(tasks_from: other\) -> .*roles\/r \(tasks_from: other\)/);
+});
