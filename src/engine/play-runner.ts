@@ -50,7 +50,9 @@ export class PlayRunner {
       const state = this.rt.hosts.get(host)!;
       try {
         const vars = this.rt.vars.resolver(host).view;
-        const conn = await connectionFor(this.rt, specFor(host, vars, this.rt.play.connection === 'local'));
+        const play = this.rt.play;
+        const remoteUser = play.remoteUser !== undefined ? String(this.rt.options.templar.renderValue(play.remoteUser, vars, play.pos)) : undefined;
+        const conn = await connectionFor(this.rt, specFor(host, vars, play.connection === 'local', remoteUser));
         const res = await conn.exec(FACTS_SCRIPT);
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
         state.setFacts(factVariables(parseFacts(res.stdout)));

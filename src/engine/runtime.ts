@@ -42,8 +42,9 @@ export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
 }
 
 /** The connection spec of a host from its rendered variables. */
-export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false): ConnectionSpec {
+export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false, remoteUser?: string): ConnectionSpec {
   const settings = connectionSettings(vars, host);
+  if (settings.user === undefined && remoteUser !== undefined) settings.user = remoteUser;
   const local = forceLocal || settings.transport === 'local';
   return {
     host,
@@ -85,7 +86,8 @@ export async function targetFor(
     const delegateVars = rt.vars.resolver(delegateTo, task).view;
     return { conn: await connectionFor(rt, specFor(delegateTo, delegateVars)), name: delegateTo };
   }
-  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal)), name: host };
+  const remoteUser = task.remoteUser !== undefined ? String(rt.options.templar.renderValue(task.remoteUser, vars, task.pos)) : undefined;
+  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUser)), name: host };
 }
 
 /** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */

@@ -17,6 +17,7 @@ export function emptyScope(): Scope {
 const SCALARS: Array<[keyof Inheritable, string]> = [
   ['become', 'become'],
   ['becomeUser', 'become_user'],
+  ['remoteUser', 'remote_user'],
   ['noLog', 'no_log'],
   ['checkMode', 'check_mode'],
   ['diff', 'diff'],

@@ -7,6 +7,7 @@ export const INHERITABLE_KEYWORDS = [
   'become',
   'become_user',
   'become_method',
+  'remote_user',
   'environment',
   'no_log',
   'check_mode',

@@ -11,6 +11,8 @@ export interface Inheritable {
   vars: Record<string, unknown>;
   become?: unknown;
   becomeUser?: unknown;
+  /** `remote_user`: the login where the host's variables name none (ansible_user wins, as in Ansible) */
+  remoteUser?: unknown;
   environment?: unknown;
   noLog?: unknown;
   checkMode?: unknown;
