@@ -64,7 +64,7 @@ export function registerRunCommand(program: Command, sink: ExitCodeSink): void {
   addRunOptions(
     program
       .command('run')
-      .argument('<playbook>', 'the playbook to run')
+      .argument('<playbook...>', 'the playbook to run (several run one after the other as one run, as ansible-playbook does)')
       .description('run a playbook against the hosts of an inventory'),
   )
     .addHelpText(
@@ -76,9 +76,9 @@ Examples:
   ezplay run site.yml -l etcd -t certs -e etcd_version=3.5.17
   ezplay run site.yml --json | jq 'select(.type == "recap")'`,
     )
-    .action(async (playbook: string, flags: RunFlags) => {
+    .action(async (playbooks: string[], flags: RunFlags) => {
       const { runCommand } = await import('./run-command.js');
-      sink.exitCode = await runCommand(playbook, flags);
+      sink.exitCode = await runCommand(playbooks, flags);
     });
 }
 

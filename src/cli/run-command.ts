@@ -89,7 +89,9 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
   if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
 }
 
-export async function runCommand(playbookPath: string, flags: RunFlags): Promise<number> {
+export async function runCommand(playbookPaths: string | string[], flags: RunFlags): Promise<number> {
+  const paths = typeof playbookPaths === 'string' ? [playbookPaths] : playbookPaths;
+  const playbookPath = paths.join(' ');
   const write = (s: string) => process.stdout.write(`${s}\n`);
   const say = (s: string) => process.stderr.write(`${s}\n`);
   const extraVars = parseExtraVars(flags.extraVars);
@@ -98,9 +100,11 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
     const { OptionsError } = await import('../errors.js');
     throw new OptionsError(`--forks must be a positive whole number, got '${flags.forks}'`);
   }
-  const playbook = loadCheckedPlaybook(playbookPath, { rolesPath: flags.rolesPath });
+  // several playbooks are one run: their plays one after the other, as ansible-playbook runs them
+  const loaded = paths.map((p) => loadCheckedPlaybook(p, { rolesPath: flags.rolesPath }));
+  const playbook: Playbook = { ...loaded[0]!, plays: loaded.flatMap((p) => p.plays) };
   if (flags.syntaxCheck) {
-    write(`\nplaybook: ${playbookPath}`);
+    for (const p of paths) write(`\nplaybook: ${p}`);
     return EXIT.ok;
   }
   const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);

@@ -5,6 +5,8 @@
  * local connection.
  */
 import test from 'ava';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { ezplay } from '../helpers/cli.js';
 import { counters, project, runLocal } from '../helpers/run-local.js';
 import { read } from '../helpers/local-hosts.js';
@@ -105,4 +107,24 @@ test('-c local, -u, -b and --become-user are defaults under the inventory: a hos
   const become = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-l', 'h1', '-c', 'local', '-b', '--become-user', 'nobody', '-e', 'tag=b']);
   t.is(become.code, 0, become.stdout + become.stderr);
   t.is(read(dir, 'h1-b.txt'), 'local - True nobody\n');
+});
+
+test('several playbooks run one after the other as one run; a bad one stops them all before any host is touched', async (t) => {
+  const play = (n: string) => `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - copy: {dest: "$DIR/${n}.txt", content: "${n}\\n"}
+`;
+  const dir = project({ hosts: HOST, 'one.yml': play('one'), 'two.yml': play('two'), 'bad.yml': '- hosts: all\n  tasks:\n    - nosuchmodule: {}\n' });
+  const both = await ezplay(dir, ['run', 'one.yml', 'two.yml', '-i', 'hosts']);
+  t.is(both.code, 0, both.stdout + both.stderr);
+  t.is(read(dir, 'one.txt'), 'one\n');
+  t.is(read(dir, 'two.txt'), 'two\n');
+  t.regex(both.stdout, /h1 +: ok=2 +changed=2/);
+  rmSync(path.join(dir, 'one.txt'));
+  const bad = await ezplay(dir, ['run', 'one.yml', 'bad.yml', '-i', 'hosts', '-e', '{"unused": 1}']);
+  t.is(bad.code, 4, bad.stdout + bad.stderr);
+  t.regex(bad.stderr + bad.stdout, /bad\.yml:3/);
+  t.false(existsSync(path.join(dir, 'one.txt')));
 });
