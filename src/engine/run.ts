@@ -16,6 +16,8 @@ import { pruneEarlierRuns } from './prune.js';
 import { HostReach } from './reach.js';
 import type { PlayRuntime } from './runtime.js';
 import { PlannedState } from '../facts/planned.js';
+import { hostname } from 'node:os';
+import { laterChangesIn } from './undo-guard.js';
 
 export interface RunSummary {
   runId: string;
@@ -47,6 +49,8 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
     inventory: options.inventoryPaths,
     started: new Date().toISOString(),
     ...(options.check ? { check: true } : {}),
+    pid: process.pid,
+    controller: hostname(),
     hosts: {},
   });
   const reach = shared ?? new HostReach(options.openConnection, options.becomePassword);
@@ -114,8 +118,14 @@ async function rollBack(journal: RunJournal, reach: HostReach, states: Map<strin
   const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
   options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });
   // Undo reaches each host the way the run did (the connection is reopened if it dropped).
-  const run = { runId: journal.runId, entries, specOf: (target: string) => journal.specOf(target) };
-  const result = await undoRun(run, reach, options.events, (seq) => journal.markUndone(seq));
+  const run = {
+    runId: journal.runId,
+    entries,
+    specOf: (target: string) => journal.specOf(target),
+    leftStates: journal.leftStates,
+    later: laterChangesIn(options.journalRoot, journal.runId),
+  };
+  const result = await undoRun(run, reach, options.events, (seq, left) => journal.markUndone(seq, left));
   options.events.emit({ type: 'rollback_end', ...result });
   return result;
 }

@@ -20,6 +20,7 @@ import { HostReach } from './reach.js';
 import { undoRun, type RollbackResult } from './rollback.js';
 import { runPlaybook, type RunSummary } from './run.js';
 import { validatePlaybook } from './validate.js';
+import { laterChangesIn } from './undo-guard.js';
 
 /** A playbook, loaded and checked before any host is touched. */
 export function loadCheckedPlaybook(file: string, options: { rolesPath?: string[] } = {}): Playbook {
@@ -65,17 +66,25 @@ export class Session {
    * else the latest that changed something. Refuses, with the reason, a run
    * that has nothing left to undo or whose backups are gone.
    */
-  async rollback(which: RecordedRun | string | undefined, events: EventSink): Promise<{ runId: string; result: RollbackResult }> {
+  async rollback(which: RecordedRun | string | undefined, events: EventSink, options: { force?: boolean } = {}): Promise<{ runId: string; result: RollbackResult }> {
     const root = this.settings.journalRoot;
     const run = typeof which === 'object' ? which : runToUndo(root, which);
     const id = run.meta.runId;
     events.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${id}` });
     const result = await undoRun(
       // an explicit rollback undoes every change, `rollback: never` plays' too
-      { runId: id, entries: run.entries.map((e) => ({ ...e, rollback: 'on_failure' as const })), specOf: (target) => run.meta.hosts[target] },
+      {
+        runId: id,
+        entries: run.entries.map((e) => ({ ...e, rollback: 'on_failure' as const })),
+        specOf: (target) => run.meta.hosts[target],
+        leftStates: run.leftStates,
+        later: laterChangesIn(root, id),
+        prunedOn: run.meta.prunedOn,
+        force: options.force,
+      },
       this.reach,
       events,
-      (seq) => appendUndone(root, id, seq),
+      (seq, left) => appendUndone(root, id, seq, left),
     );
     events.emit({ type: 'rollback_end', ...result });
     return { runId: id, result };
