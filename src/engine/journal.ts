@@ -24,6 +24,8 @@ export interface JournalEntry {
   undo: Step[] | undefined;
   /** removes what only `undo` needed (on-host backups), once the run can no longer be rolled back */
   cleanup?: Step[] | undefined;
+  /** the undo restores from on-host backups (the module's own cleanup deletes them) */
+  backups?: boolean;
   /** the task's become; its password only in this process's memory, never in the file */
   become?: Become | undefined;
   play: number;

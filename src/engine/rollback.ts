@@ -104,11 +104,6 @@ async function undoOnTarget(target: string, list: readonly JournalEntry[], how: 
       refuse(entry, `${stuck}: left in place, as a newer change of run ${context.runId} to it was not undone (${blocked.get(stuck)})`);
       continue;
     }
-    const prunedBy = context.prunedOn?.[target];
-    if (prunedBy !== undefined && entry.cleanup?.length && !context.force) {
-      refuse(entry, `its backups on ${target} were deleted when run ${prunedBy} succeeded there`);
-      continue;
-    }
     const become = entry.become ? { ...entry.become } : undefined;
     try {
       if (broken) throw new Error(broken);
@@ -120,6 +115,11 @@ async function undoOnTarget(target: string, list: readonly JournalEntry[], how: 
           refuse(entry, mismatch);
           continue;
         }
+      }
+      const prunedBy = context.prunedOn?.[target];
+      if (prunedBy !== undefined && entry.backups && !context.force) {
+        refuse(entry, `its backups on ${target} were deleted when run ${prunedBy} succeeded there`);
+        continue;
       }
       await applySteps(entry.undo, { host: conn, controller: how.controller, become });
       const left = writes.length ? await readFingerprints(conn, writes, become) : undefined;

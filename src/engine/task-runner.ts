@@ -348,6 +348,7 @@ export class TaskRunner {
         task: task.name ?? task.module,
         undo: plan.undo && [...leftovers, ...plan.undo],
         ...(cleanup.length ? { cleanup } : {}),
+        ...(plan.cleanup?.length ? { backups: true } : {}),
         // the journal writes the user only; the password stays in memory for this run's own rollback
         ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
@@ -373,10 +374,12 @@ export class TaskRunner {
           })
         : [];
     } finally {
-      // what the steps left, even when one failed: undo checks the host against it
-      if (journaled) {
+      // What the steps left, even when one failed: undo checks the host against it. A change
+      // without writes that finished needs no line: its entry alone says as much.
+      const of = plan.steps?.length ?? 0;
+      if (journaled && (journaled.writes || done < of)) {
         const left = await tryFingerprints(target.conn, journaled.writes, how.become);
-        this.rt.journal.recordOutcome(journaled.seq, { done, of: plan.steps?.length ?? 0, left });
+        this.rt.journal.recordOutcome(journaled.seq, { done, of, left });
       }
     }
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
