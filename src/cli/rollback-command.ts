@@ -54,6 +54,7 @@ async function rollbackLocked(journalRoot: string, runId: string | undefined, fl
     journalRoot,
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     becomePassword,
+    wait: flags.wait !== false,
   });
   try {
     const bus = new EventBus();

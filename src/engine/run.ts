@@ -17,6 +17,7 @@ import { HostReach } from './reach.js';
 import type { PlayRuntime } from './runtime.js';
 import { PlannedState } from '../facts/planned.js';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { laterChangesIn } from './undo-guard.js';
 
 export interface RunSummary {
@@ -26,6 +27,11 @@ export interface RunSummary {
   unreachable: boolean;
   rollback?: RollbackResult;
   durationMs: number;
+}
+
+/** The project folder of a journal root (`<project>/.ezplay/runs`). */
+export function projectOf(journalRoot: string): string {
+  return path.dirname(path.dirname(journalRoot));
 }
 
 /** The hosts a play targets, after --limit. */
@@ -54,6 +60,13 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
     hosts: {},
   });
   const reach = shared ?? new HostReach(options.openConnection, options.becomePassword);
+  // a --check run changes nothing: it waits for no one
+  if (!options.check) {
+    reach.lockHosts(
+      { runId, what: `ezplay run ${path.relative(projectOf(options.journalRoot), playbook.file) || playbook.file}`, project: projectOf(options.journalRoot) },
+      { wait: options.wait !== false, say: (host, msg) => options.events.emit({ type: 'warning', host, msg }) },
+    );
+  }
   const { pool, controller } = reach;
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};

@@ -18,7 +18,7 @@ import { appendUndone, listRunIds, readRun, type RecordedRun } from './journal.j
 import type { RunOptions } from './options.js';
 import { HostReach } from './reach.js';
 import { undoRun, type RollbackResult } from './rollback.js';
-import { runPlaybook, type RunSummary } from './run.js';
+import { projectOf, runPlaybook, type RunSummary } from './run.js';
 import { validatePlaybook } from './validate.js';
 import { laterChangesIn } from './undo-guard.js';
 
@@ -43,6 +43,8 @@ export interface SessionSettings {
   openConnection: ConnectionOpener;
   /** the -K password */
   becomePassword?: string | undefined;
+  /** false with --no-wait: refuse, instead of waiting, when another run holds a host's lock */
+  wait?: boolean | undefined;
 }
 
 /** What a run is told beyond the session's own settings. */
@@ -57,8 +59,8 @@ export class Session {
 
   /** Runs a playbook on the session's connections, which stay open for what follows. */
   run(playbook: Playbook, request: RunRequest): Promise<RunSummary> {
-    const { journalRoot, openConnection, becomePassword } = this.settings;
-    return runPlaybook(playbook, { ...request, journalRoot, openConnection, becomePassword }, this.reach);
+    const { journalRoot, openConnection, becomePassword, wait } = this.settings;
+    return runPlaybook(playbook, { ...request, journalRoot, openConnection, becomePassword, wait: request.wait ?? wait }, this.reach);
   }
 
   /**
@@ -70,6 +72,10 @@ export class Session {
     const root = this.settings.journalRoot;
     const run = typeof which === 'object' ? which : runToUndo(root, which);
     const id = run.meta.runId;
+    this.reach.lockHosts(
+      { runId: id, what: `ezplay rollback ${id}`, project: projectOf(root) },
+      { wait: this.settings.wait !== false, say: (host, msg) => events.emit({ type: 'warning', host, msg }) },
+    );
     events.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${id}` });
     const result = await undoRun(
       // an explicit rollback undoes every change, `rollback: never` plays' too
