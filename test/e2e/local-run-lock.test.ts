@@ -1,7 +1,8 @@
 /**
  * One run at a time per project: a second run or a rollback waits for the
  * lock, or refuses with --no-wait naming the holder; a lock left by a dead
- * process is taken over.
+ * process is taken over. Serial: both tests reach this machine, whose own
+ * lock (one run per host) would make the second wait for the first.
  */
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +21,7 @@ const PLAY = `
         rollback: "true"
 `;
 
-test('a second run waits for the first, or refuses with --no-wait naming it; so does a rollback', async (t) => {
+test.serial('a second run waits for the first, or refuses with --no-wait naming it; so does a rollback', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': PLAY });
   const lock = path.join(dir, '.ezplay', 'lock');
   const first = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', 'who=A pause=15'], { cwd: dir, stdio: 'ignore' });
@@ -47,7 +48,7 @@ test('a second run waits for the first, or refuses with --no-wait naming it; so 
   t.false(existsSync(lock), 'released at the end');
 });
 
-test('a lock whose process is gone is taken over, saying so', async (t) => {
+test.serial('a lock whose process is gone is taken over, saying so', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': PLAY });
   const dead = spawnSync('true').pid;
   mkdirSync(path.join(dir, '.ezplay'));

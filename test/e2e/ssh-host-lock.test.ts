@@ -1,0 +1,86 @@
+/**
+ * One run at a time per host, whatever project it comes from: two projects
+ * reaching the same machine (over a real sshd on 127.0.0.1, and with the
+ * local connection). The second run waits, naming the holder, or refuses
+ * with --no-wait; the lock of a controller killed mid-run is released by
+ * the host and taken over. Serial: every test locks this same machine.
+ */
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CLI, ezplay } from '../helpers/cli.js';
+import { LOCAL_INVENTORY, project } from '../helpers/run-local.js';
+import { sshFixture, type SshFixture } from '../helpers/sshd.js';
+
+let fixture: SshFixture<'ed25519'> | undefined;
+
+test.before(async () => {
+  fixture = await sshFixture({ ed25519: { type: 'ed25519' } });
+});
+
+test.after.always(async () => {
+  await fixture?.close();
+});
+
+function sshInventory(): string {
+  const f = fixture!;
+  return `[local]\nh1 ansible_host=127.0.0.1 ansible_port=${f.sshd.port} ansible_user=root ansible_ssh_private_key_file=${f.keys.ed25519.file} ansible_ssh_known_hosts_file=${f.knownHosts}\n`;
+}
+
+const PLAY = `
+- hosts: local
+  gather_facts: false
+  tasks:
+    - shell: echo "{{ who }} start" >> {{ order }}; sleep {{ pause }}; echo "{{ who }} end" >> {{ order }}
+      args:
+        rollback: "true"
+`;
+
+function twoProjects(inventory: string): [string, string] {
+  return [project({ hosts: inventory, 'play.yml': PLAY }), project({ hosts: inventory, 'play.yml': PLAY })];
+}
+
+/** Starts `ezplay run` in the background and waits until its task has begun (the host is locked by then). */
+async function startHolder(dir: string, order: string, pause: number): Promise<{ child: ChildProcess; done: Promise<number | null>; runId: string }> {
+  const child = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', `who=A pause=${pause} order=${order}`], { cwd: dir, stdio: 'ignore' });
+  const done = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(order) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const runId = readdirSync(path.join(dir, '.ezplay', 'runs'))[0] as string;
+  return { child, done, runId };
+}
+
+test.serial('a run from another project waits for the run holding the host, or refuses with --no-wait naming it', async (t) => {
+  const [first, second] = twoProjects(sshInventory());
+  const order = path.join(first, 'order');
+  const holder = await startHolder(first, order, 10);
+  const holds = new RegExp(`ezplay run play\\.yml \\(run ${holder.runId}, project ${first}, pid ${holder.child.pid} on `);
+
+  const refused = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=B pause=0 order=${order}`, '--no-wait']);
+  t.is(refused.code, 2, refused.stdout + refused.stderr);
+  t.regex(refused.stdout, /another run holds \/(run\/lock|tmp)\/ezplay\.lock on h1: /);
+  t.regex(refused.stdout, holds);
+
+  const waited = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=C pause=0 order=${order}`], { timeoutMs: 300_000 });
+  t.is(await holder.done, 0);
+  t.is(waited.code, 0, waited.stdout + waited.stderr);
+  t.regex(waited.stdout, /waiting for ezplay run play\.yml/);
+  t.regex(waited.stdout, holds);
+  t.is(readFileSync(order, 'utf8'), 'A start\nA end\nC start\nC end\n', 'C ran once A was done; B never ran');
+});
+
+for (const transport of ['ssh', 'local'] as const) {
+  test.serial(`the host lock of a controller killed mid-run is taken over (${transport} connection)`, async (t) => {
+    const [first, second] = twoProjects(transport === 'ssh' ? sshInventory() : LOCAL_INVENTORY);
+    const order = path.join(first, 'order');
+    const holder = await startHolder(first, order, 30);
+    holder.child.kill('SIGKILL');
+    await holder.done;
+    const host = transport === 'ssh' ? 'h1' : 'localhost';
+    const next = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=D pause=0 order=${path.join(second, 'order')}`, '--no-wait']);
+    t.is(next.code, 0, next.stdout + next.stderr);
+    t.regex(next.stdout, new RegExp(`took over the lock .*ezplay\\.lock on ${host}: ezplay run play\\.yml \\(run ${holder.runId}, project ${first}, .*\\) ended without releasing it`));
+    t.is(readFileSync(path.join(second, 'order'), 'utf8'), 'D start\nD end\n');
+  });
+}
