@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI, ezplay } from '../helpers/cli.js';
 import { LOCAL_INVENTORY, project } from '../helpers/run-local.js';
@@ -32,7 +32,7 @@ const PLAY = `
 - hosts: local
   gather_facts: false
   tasks:
-    - shell: echo "{{ who }} start" >> {{ order }}; sleep {{ pause }}; echo "{{ who }} end" >> {{ order }}
+    - shell: echo "{{ who }} start" >> {{ order }}; i=0; while [ ! -e {{ gate }} ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo "{{ who }} end" >> {{ order }}
       args:
         rollback: "true"
 `;
@@ -41,9 +41,12 @@ function twoProjects(inventory: string): [string, string] {
   return [project({ hosts: inventory, 'play.yml': PLAY }), project({ hosts: inventory, 'play.yml': PLAY })];
 }
 
-/** Starts `ezplay run` in the background and waits until its task has begun (the host is locked by then). */
-async function startHolder(dir: string, order: string, pause: number): Promise<{ child: ChildProcess; done: Promise<number | null>; runId: string }> {
-  const child = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', `who=A pause=${pause} order=${order}`], { cwd: dir, stdio: 'ignore' });
+/**
+ * Starts `ezplay run` in the background and waits until its task has begun
+ * (the host is locked by then); the task goes on until `gate` exists.
+ */
+async function startHolder(dir: string, order: string, gate: string): Promise<{ child: ChildProcess; done: Promise<number | null>; runId: string }> {
+  const child = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', `who=A gate=${gate} order=${order}`], { cwd: dir, stdio: 'ignore' });
   const done = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 120_000;
   while (!existsSync(order) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -54,19 +57,27 @@ async function startHolder(dir: string, order: string, pause: number): Promise<{
 test.serial('a run from another project waits for the run holding the host, or refuses with --no-wait naming it', async (t) => {
   const [first, second] = twoProjects(sshInventory());
   const order = path.join(first, 'order');
-  const holder = await startHolder(first, order, 10);
+  const gate = path.join(first, 'gate');
+  const holder = await startHolder(first, order, gate);
   const holds = new RegExp(`ezplay run play\\.yml \\(run ${holder.runId}, project ${first}, pid ${holder.child.pid} on `);
 
-  const refused = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=B pause=0 order=${order}`, '--no-wait']);
+  const refused = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=B gate=/ order=${order}`, '--no-wait']);
   t.is(refused.code, 2, refused.stdout + refused.stderr);
   t.regex(refused.stdout, /another run holds \/(run\/lock|tmp)\/ezplay\.lock on h1: /);
   t.regex(refused.stdout, holds);
 
-  const waited = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=C pause=0 order=${order}`], { timeoutMs: 300_000 });
+  // a run that waits says for whom; it starts once the holder is done
+  const waiter = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', `who=C gate=/ order=${order}`], { cwd: second, env: { ...process.env, NO_COLOR: '1' } });
+  let waitedOut = '';
+  waiter.stdout.on('data', (b: Buffer) => (waitedOut += b.toString()));
+  const waited = new Promise<number | null>((resolve) => waiter.on('exit', resolve));
+  const deadline = Date.now() + 120_000;
+  while (!/waiting for/.test(waitedOut) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.regex(waitedOut, /waiting for ezplay run play\.yml/);
+  t.regex(waitedOut, holds);
+  writeFileSync(gate, '');
   t.is(await holder.done, 0);
-  t.is(waited.code, 0, waited.stdout + waited.stderr);
-  t.regex(waited.stdout, /waiting for ezplay run play\.yml/);
-  t.regex(waited.stdout, holds);
+  t.is(await waited, 0, waitedOut);
   t.is(readFileSync(order, 'utf8'), 'A start\nA end\nC start\nC end\n', 'C ran once A was done; B never ran');
 });
 
@@ -74,11 +85,13 @@ for (const transport of ['ssh', 'local'] as const) {
   test.serial(`the host lock of a controller killed mid-run is taken over (${transport} connection)`, async (t) => {
     const [first, second] = twoProjects(transport === 'ssh' ? sshInventory() : LOCAL_INVENTORY);
     const order = path.join(first, 'order');
-    const holder = await startHolder(first, order, 30);
+    const gate = path.join(first, 'gate');
+    const holder = await startHolder(first, order, gate);
     holder.child.kill('SIGKILL');
     await holder.done;
     const host = transport === 'ssh' ? 'h1' : 'localhost';
-    const next = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=D pause=0 order=${path.join(second, 'order')}`, '--no-wait']);
+    const next = await ezplay(second, ['run', 'play.yml', '-i', 'hosts', '-e', `who=D gate=/ order=${path.join(second, 'order')}`, '--no-wait']);
+    writeFileSync(gate, ''); // ends the killed run's task, still going on the host
     t.is(next.code, 0, next.stdout + next.stderr);
     t.regex(next.stdout, new RegExp(`took over the lock .*ezplay\\.lock on ${host}: ezplay run play\\.yml \\(run ${holder.runId}, project ${first}, .*\\) ended without releasing it`));
     t.is(readFileSync(path.join(second, 'order'), 'utf8'), 'D start\nD end\n');
