@@ -97,3 +97,27 @@ for (const transport of ['ssh', 'local'] as const) {
     t.is(readFileSync(path.join(second, 'order'), 'utf8'), 'D start\nD end\n');
   });
 }
+
+test.serial('two failing runs from two projects on one file: one waits for the other, both roll back whole, the file ends as it was', async (t) => {
+  const shared = project({ 'shared.conf': 'original\n' });
+  const play = `
+- hosts: local
+  gather_facts: false
+  tasks:
+    - copy: dest=${shared}/shared.conf content="{{ who }}\\n"
+    - shell: sleep 2
+      changed_when: false
+    - fail: msg=boom
+`;
+  const [x, y] = [project({ hosts: LOCAL_INVENTORY, 'play.yml': play }), project({ hosts: LOCAL_INVENTORY, 'play.yml': play })];
+  const [first, second] = await Promise.all([
+    ezplay(x, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=X'], { timeoutMs: 300_000 }),
+    ezplay(y, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=Y'], { timeoutMs: 300_000 }),
+  ]);
+  for (const run of [first, second]) {
+    t.is(run.code, 2, run.stdout + run.stderr);
+    t.regex(run.stdout, /rollback: 1 undone, 0 refused, 0 failed, 0 could not be undone/);
+  }
+  t.regex(first.stdout + second.stdout, /waiting for ezplay run play\.yml/, 'one run waited for the other');
+  t.is(readFileSync(path.join(shared, 'shared.conf'), 'utf8'), 'original\n');
+});
