@@ -114,10 +114,10 @@ test.serial('two failing runs from two projects on one file: one waits for the o
     ezplay(x, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=X'], { timeoutMs: 300_000 }),
     ezplay(y, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=Y'], { timeoutMs: 300_000 }),
   ]);
+  t.is(readFileSync(path.join(shared, 'shared.conf'), 'utf8'), 'original\n');
+  t.regex(first.stdout + second.stdout, /waiting for ezplay run play\.yml/, 'one run waited for the other');
   for (const run of [first, second]) {
     t.is(run.code, 2, run.stdout + run.stderr);
     t.regex(run.stdout, /rollback: 1 undone, 0 refused, 0 failed, 0 could not be undone/);
   }
-  t.regex(first.stdout + second.stdout, /waiting for ezplay run play\.yml/, 'one run waited for the other');
-  t.is(readFileSync(path.join(shared, 'shared.conf'), 'utf8'), 'original\n');
 });
