@@ -3,6 +3,8 @@
  * are still as the run left them. A later run's change or a hand edit is
  * left in place and named, the rest is undone, the exit status says so;
  * --force undoes anyway; a restore whose backup is gone is a failure.
+ * h1 is reached with the local connection, and over a real sshd on
+ * 127.0.0.1 for the later-run case.
  */
 import test from 'ava';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,22 @@ import path from 'node:path';
 import { ezplay } from '../helpers/cli.js';
 import { project } from '../helpers/run-local.js';
 import { exists, read } from '../helpers/local-hosts.js';
+import { sshFixture, type SshFixture } from '../helpers/sshd.js';
+
+let fixture: SshFixture<'ed25519'> | undefined;
+
+test.before(async () => {
+  fixture = await sshFixture({ ed25519: { type: 'ed25519' } });
+});
+
+test.after.always(async () => {
+  await fixture?.close();
+});
+
+function sshVars(): string {
+  const f = fixture!;
+  return `ansible_host=127.0.0.1 ansible_port=${f.sshd.port} ansible_user=root ansible_ssh_private_key_file=${f.keys.ed25519.file} ansible_ssh_known_hosts_file=${f.knownHosts}`;
+}
 
 const HOSTS = `
 [all]
@@ -27,17 +45,17 @@ const PLAY = `
       lineinfile: path={{ base }}/old.conf line="{{ who }} line"
 `;
 
-function twoHostProject(): string {
-  const dir = project({ hosts: HOSTS, 'play.yml': PLAY, 'h1/old.conf': 'original\n', 'l1/old.conf': 'original\n' });
-  return dir;
+function twoHostProject(h1Over: 'local' | 'ssh' = 'local'): string {
+  const hosts = h1Over === 'ssh' ? HOSTS.replace('h1 ansible_connection=local', `h1 ${sshVars()}`) : HOSTS;
+  return project({ hosts, 'play.yml': PLAY, 'h1/old.conf': 'original\n', 'l1/old.conf': 'original\n' });
 }
 
 function runIds(dir: string): string[] {
   return readdirSync(path.join(dir, '.ezplay', 'runs')).sort();
 }
 
-test('rollback of a run refuses the files a later run changed on one host, names that run, undoes the other host, and exits non-zero', async (t) => {
-  const dir = twoHostProject();
+for (const h1Over of ['local', 'ssh'] as const) test(`rollback of a run refuses the files a later run changed on one host, names that run, undoes the other host, and exits non-zero (h1 over ${h1Over})`, async (t) => {
+  const dir = twoHostProject(h1Over);
   const a = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=A']);
   t.is(a.code, 0, a.stdout + a.stderr);
   const b = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=B', '--limit', 'h1']);
