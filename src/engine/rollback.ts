@@ -123,10 +123,11 @@ async function undoOnTarget(target: string, list: readonly JournalEntry[], how: 
       }
       await applySteps(entry.undo, { host: conn, controller: how.controller, become });
       const left = writes.length ? await readFingerprints(conn, writes, become) : undefined;
+      // what this undo left is what older changes of the run to these paths must find
+      context.leftStates.left(target, left);
       const wrong = left ? restoredWrongly(writes, left, entry.before, firstBefore) : undefined;
       if (wrong) throw new Error(wrong);
       how.markUndone(entry.seq, left);
-      context.leftStates.left(target, left);
       totals.undone++;
       events.emit({ type: 'rollback_step', host: entry.host, task: entry.task, status: 'undone' });
     } catch (error) {
