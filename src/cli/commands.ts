@@ -48,7 +48,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--timings', 'after the recap, the slowest tasks and hosts and the time per phase (always with -v)')
     .option('--no-color', 'plain output without colours')
     .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
-    .option('--no-wait', "refuse to start while another run or rollback of the project holds its lock, instead of waiting")
+    .option('--no-wait', "refuse, instead of waiting, while another run or rollback holds the project's lock or the lock of one of its hosts")
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
     .option('-K, --ask-become-pass', 'ask for the sudo password')
@@ -95,12 +95,22 @@ export function registerRollbackCommand(program: Command, sink: ExitCodeSink): v
     .option('-k, --ask-pass', 'ask for the SSH password (the run\'s is never written down)')
     .option('--project <dir>', "the project whose runs to use (default: the nearest folder with run journals at or above the current one)")
     .option('--list', 'print where the run journals are and list the recorded runs')
-    .option('--no-wait', 'refuse to start while a run of the project holds its lock, instead of waiting')
+    .option('--no-wait', 'refuse to start while a run of the project, or any run on one of its hosts, holds a lock, instead of waiting')
+    .option('--force', 'undo changes even where the host no longer holds what the run left (a later run or a hand edit changed the file since)')
     .addHelpText(
       'after',
       `
 Without RUN_ID, the latest run that changed something (a --check run changes nothing).
-Exit status: 0 when every change is undone, 2 when an undo failed, 1 when there is nothing to undo.`,
+
+Before undoing a change, ezplay checks that each file it wrote is still as the
+run left it (content, mode, owner, existence). A file a later run or a hand
+edit changed is left in place, named with the run that changed it; older
+changes of the run to the same file stay too; everything else is undone.
+--force undoes those changes anyway. After each undo the file must be as it
+was before the change: a restore whose backup is gone is a failure.
+
+Exit status: 0 when every change is undone, 2 when a change was refused or an
+undo failed, 1 when there is nothing to undo.`,
     )
     .action(async (runId: string | undefined, flags: RollbackFlags) => {
       const { rollbackCommand } = await import('./rollback-command.js');

@@ -23,6 +23,8 @@ export interface RollbackFlags {
   list?: boolean;
   /** false with --no-wait: refuse instead of waiting for a run in progress */
   wait?: boolean;
+  /** undo even where the host no longer holds what the run left */
+  force?: boolean;
 }
 
 export async function rollbackCommand(runId: string | undefined, flags: RollbackFlags): Promise<number> {
@@ -52,14 +54,15 @@ async function rollbackLocked(journalRoot: string, runId: string | undefined, fl
     journalRoot,
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     becomePassword,
+    wait: flags.wait !== false,
   });
   try {
     const bus = new EventBus();
     const reporter = await makeReporter({ ...flags, diff: false }, bus);
     for (const msg of run.warnings) bus.emit({ type: 'warning', msg });
-    const { result } = await session.rollback(run, bus);
+    const { result } = await session.rollback(run, bus, { force: flags.force ?? false });
     await reporter.flush();
-    return result.failed ? EXIT.hostFailed : EXIT.ok;
+    return result.failed || result.refused ? EXIT.hostFailed : EXIT.ok;
   } finally {
     await session.close();
   }

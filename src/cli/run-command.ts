@@ -141,6 +141,7 @@ async function runLocked(
     journalRoot,
     openConnection: sshOpener({ acceptNewHostKeys: flags.acceptNewHostKeys ?? false, password: sshPassword }),
     becomePassword,
+    wait: flags.wait !== false,
   });
   let summary: RunSummary;
   try {

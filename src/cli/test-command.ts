@@ -215,7 +215,7 @@ async function withDriver<T>(setup: DriverSetup, fn: (driver: RoleTestDriver) =>
     async undo(runId) {
       // every stage's run is undone in turn, those that changed nothing too
       const run = readRun(setup.journalRoot, runId);
-      if (run.entries.length === 0) return { undone: 0, failed: 0, cannotUndo: 0 };
+      if (run.entries.length === 0) return { undone: 0, refused: 0, failed: 0, cannotUndo: 0 };
       return (await session.rollback(run, new EventBus())).result;
     },
     async fingerprint(host) {

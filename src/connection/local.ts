@@ -9,7 +9,8 @@ import os from 'node:os';
 import { CommandTimeout } from '../errors.js';
 import { sh, quote } from '../shell/quote.js';
 import { tempBeside } from './temp-names.js';
-import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types.js';
+import type { Become, Connection, ExecOptions, ExecResult, HeldCommand, PutOptions } from './types.js';
+import { holdProcess } from './held-command.js';
 
 const currentUser = os.userInfo().username;
 
@@ -157,6 +158,24 @@ export class LocalConnection implements Connection {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  /** A child of this process: when the controller dies its input pipe closes, and the command stops. */
+  hold(command: string): Promise<HeldCommand> {
+    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    child.stdin.on('error', () => {});
+    return holdProcess({
+      onStdout: (listener) => child.stdout.on('data', listener),
+      onExit: (listener) => {
+        child.on('error', listener);
+        child.on('close', listener);
+      },
+      end: (text) => child.stdin.end(text),
+      unref: () => {
+        child.unref();
+        for (const stream of [child.stdin, child.stdout] as unknown as Array<{ unref?: () => void }>) stream.unref?.();
+      },
+    });
   }
 
   async close(): Promise<void> {}

@@ -5,7 +5,9 @@
  */
 import type { Client, SFTPWrapper } from 'ssh2';
 import { CommandTimeout, ConnectionError } from '../errors.js';
-import type { Become, Connection, ConnectionSpec, ExecOptions, ExecResult, PutOptions } from './types.js';
+import type { Become, Connection, ConnectionSpec, ExecOptions, ExecResult, HeldCommand, PutOptions } from './types.js';
+import { holdProcess } from './held-command.js';
+import { quote } from '../shell/quote.js';
 import { PersistentShell, ShellFailure, type RawResult } from './persistent-shell.js';
 import { ShellPool } from './ssh-shell-pool.js';
 import { connectHop, forwardThrough } from './ssh-connect.js';
@@ -235,6 +237,24 @@ export class SshConnection implements Connection, FileHost {
       ...(outcome.signal ? { signal: outcome.signal } : {}),
       durationMs: outcome.durationMs,
     };
+  }
+
+  /** On an exec channel of its own: when the connection ends, sshd closes its input and the command stops. */
+  async hold(command: string): Promise<HeldCommand> {
+    this.livePool(command);
+    const client = this.clients[this.clients.length - 1] as Client;
+    const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) => {
+      client.exec(`/bin/sh -c ${quote(command)}`, (error, ch) => (error ? reject(error) : resolve(ch)));
+    }).catch((cause: unknown) => {
+      throw new ConnectionError(`cannot open a channel on ${this.host}: ${(cause as Error).message}`, { unreachable: this.lostReason !== undefined, cause });
+    });
+    channel.on('error', () => {});
+    channel.stderr.on('data', () => {});
+    return holdProcess({
+      onStdout: (listener) => channel.on('data', listener),
+      onExit: (listener) => channel.on('close', listener),
+      end: (text) => channel.end(text),
+    });
   }
 
   private livePool(command: string): ShellPool {

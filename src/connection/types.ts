@@ -83,7 +83,23 @@ export interface Connection {
   put(dest: string, content: Buffer | string, options?: PutOptions): Promise<void>;
   /** Reads a whole file; null when it does not exist. */
   get(path: string, options?: { become?: Become }): Promise<Buffer | null>;
+  /**
+   * Starts a command that stays running beside the others (a lock held
+   * with flock) until `release`, or until the connection ends: its input
+   * then closes, which tells it to stop. Absent on the recording fake.
+   */
+  hold?(command: string): Promise<HeldCommand>;
   close(): Promise<void>;
+}
+
+/** A command started by `Connection.hold`. */
+export interface HeldCommand {
+  /** the first line it printed ('' when it exited without one) */
+  firstLine: string;
+  /** it exited already (it holds nothing) */
+  exited: boolean;
+  /** Writes `text` to its input and closes it; resolves once it has exited (or after a short wait). */
+  release(text: string): Promise<void>;
 }
 
 /** What the engine needs to open a connection to one host, from its variables. */

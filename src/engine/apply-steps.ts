@@ -22,6 +22,8 @@ export interface StepTargets {
   runId?: string | undefined;
   /** the task's `timeout:`: each command is killed on the host when it runs longer */
   timeoutMs?: number | undefined;
+  /** told after each step that finished, so the journal can say how far a failed change got */
+  onStepDone?: (() => void) | undefined;
 }
 
 /** Uploads from this size on show progress: smaller ones take well under a second. */
@@ -73,6 +75,7 @@ export async function applySteps(steps: readonly Step[], targets: StepTargets): 
     const upload = targets.progress ? largeUpload(step, conn) : undefined;
     if (upload) outputs.push(await withProgressTicks(targets.progress, upload, () => runStep(step, targets, conn, become)));
     else outputs.push(await runStep(step, targets, conn, become));
+    targets.onStepDone?.();
   }
   return outputs;
 }

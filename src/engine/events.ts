@@ -85,10 +85,11 @@ export type RunEvent =
       type: 'rollback_step';
       host: string;
       task: string;
-      status: 'undone' | 'failed' | 'cannot_undo';
+      /** refused: the host no longer holds what the run left there; the change stays */
+      status: 'undone' | 'refused' | 'failed' | 'cannot_undo';
       msg?: string | undefined;
     }
-  | { type: 'rollback_end'; undone: number; failed: number; cannotUndo: number }
+  | { type: 'rollback_end'; undone: number; refused: number; failed: number; cannotUndo: number }
   | {
       type: 'recap';
       runId: string;

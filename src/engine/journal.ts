@@ -12,6 +12,7 @@ import type { Become, ConnectionSpec } from '../connection/types.js';
 import { JournalError } from '../errors.js';
 import type { Step } from '../modules/types.js';
 import { needsSeal, runKey, seal, unseal } from './journal-seal.js';
+import { LeftStates, type PathStates } from './path-states.js';
 
 export interface JournalEntry {
   seq: number;
@@ -23,6 +24,8 @@ export interface JournalEntry {
   undo: Step[] | undefined;
   /** removes what only `undo` needed (on-host backups), once the run can no longer be rolled back */
   cleanup?: Step[] | undefined;
+  /** the undo restores from on-host backups (the module's own cleanup deletes them) */
+  backups?: boolean;
   /** the task's become; its password only in this process's memory, never in the file */
   become?: Become | undefined;
   play: number;
@@ -30,6 +33,21 @@ export interface JournalEntry {
   rollback: 'on_failure' | 'on_request' | 'never';
   /** the task is no_log: its undo is sealed in the file, never in clear */
   secret?: boolean;
+  /** the paths on `target` the steps change (Plan.writes) */
+  writes?: string[];
+  /** what those paths were before the steps ran */
+  before?: PathStates;
+  /** what the steps left there (from the entry's outcome line); absent when the run stopped before it was recorded */
+  left?: PathStates;
+  /** how many of the steps finished (from the outcome line); absent: unknown, the run stopped while they ran */
+  steps?: { done: number; of: number };
+}
+
+/** What a change's steps did: written after they ran, whether they all finished or one failed. */
+export interface StepsOutcome {
+  done: number;
+  of: number;
+  left?: PathStates | undefined;
 }
 
 export interface RunMeta {
@@ -43,6 +61,11 @@ export interface RunMeta {
   check?: boolean;
   /** the later run after whose success this run's backups were deleted: it can no longer be rolled back */
   prunedBy?: string;
+  /** hosts whose backups of this run were deleted, each with the later run that succeeded there */
+  prunedOn?: Record<string, string>;
+  /** the process that ran it: while it is alive and the run unfinished, the run is active */
+  pid?: number;
+  controller?: string;
   /** how to reach each host again, secrets left out */
   hosts: Record<string, Omit<ConnectionSpec, 'password'>>;
 }
@@ -68,6 +91,8 @@ export class RunJournal {
   /** undo steps held in memory in full (secrets included) for this process's own rollback */
   private readonly fullUndo = new Map<number, Step[] | undefined>();
   private readonly specs = new Map<string, ConnectionSpec>();
+  /** the last state this run left at each path it changed */
+  readonly leftStates = new LeftStates();
   /** journal.jsonl, open for appending */
   private fd: number | undefined;
 
@@ -165,11 +190,25 @@ export class RunJournal {
       this.append(`${JSON.stringify({ ...stored, ...become, undo: redactSteps(full.undo) })}\n`);
     }
     this.entries.push(full);
+    this.leftStates.changing(full.target, full.writes);
     return full;
   }
 
-  markUndone(seq: number): void {
-    this.append(`${JSON.stringify({ undone: seq })}\n`);
+  /** Records what a change's steps did once they ran (or one of them failed). */
+  recordOutcome(seq: number, outcome: StepsOutcome): void {
+    this.append(`${JSON.stringify(outcomeLine(seq, outcome))}\n`);
+    const entry = this.entries.find((e) => e.seq === seq);
+    if (!entry) return;
+    entry.steps = { done: outcome.done, of: outcome.of };
+    if (outcome.left) entry.left = outcome.left;
+    this.leftStates.left(entry.target, outcome.left);
+  }
+
+  /** Records that a change was undone, and what the undo left at its paths. */
+  markUndone(seq: number, left?: PathStates): void {
+    this.append(`${JSON.stringify(left ? { undone: seq, left } : { undone: seq })}\n`);
+    const entry = this.entries.find((e) => e.seq === seq);
+    if (entry) this.leftStates.left(entry.target, left);
   }
 
   /** entries of this process, newest first, with their undo and become in full */
@@ -194,11 +233,17 @@ function endsWithNewline(fd: number): boolean {
   return last[0] === 0x0a;
 }
 
+function outcomeLine(seq: number, outcome: StepsOutcome): Record<string, unknown> {
+  return { applied: seq, done: outcome.done, of: outcome.of, ...(outcome.left ? { left: outcome.left } : {}) };
+}
+
 /** A run read back: its changes not yet undone, newest first, and how many it recorded in all. */
 export interface RecordedRun {
   meta: RunMeta;
   entries: JournalEntry[];
   recorded: number;
+  /** the last state the run left at each path it changed, its undos included */
+  leftStates: LeftStates;
   /** lines that could not be read (a torn last line after a crash or a full disk) */
   warnings: string[];
 }
@@ -215,10 +260,17 @@ export function readRun(root: string, runId?: string): RecordedRun {
   const entries: JournalEntry[] = [];
   const undone = new Set<number>();
   const warnings: string[] = [];
+  const leftStates = new LeftStates();
+  const bySeq = new Map<number, JournalEntry>();
   let key: Buffer | undefined;
+  const add = (entry: JournalEntry) => {
+    entries.push(entry);
+    bySeq.set(entry.seq, entry);
+    leftStates.changing(entry.target, entry.writes);
+  };
   lines.forEach((line, index) => {
     if (line === '') return;
-    let parsed: (JournalEntry & { sealed?: string }) | { undone: number };
+    let parsed: (JournalEntry & { sealed?: string }) | { undone: number; left?: PathStates } | { applied: number; done: number; of: number; left?: PathStates };
     try {
       parsed = JSON.parse(line) as typeof parsed;
     } catch {
@@ -227,22 +279,32 @@ export function readRun(root: string, runId?: string): RecordedRun {
     }
     if ('undone' in parsed) {
       undone.add(parsed.undone);
+      const entry = bySeq.get(parsed.undone);
+      if (entry) leftStates.left(entry.target, parsed.left);
+      return;
+    }
+    if ('applied' in parsed) {
+      const entry = bySeq.get(parsed.applied);
+      if (!entry) return;
+      entry.steps = { done: parsed.done, of: parsed.of };
+      if (parsed.left) entry.left = parsed.left;
+      leftStates.left(entry.target, parsed.left);
       return;
     }
     if (parsed.sealed !== undefined) {
       const { sealed, ...entry } = parsed;
       key ??= runKey(dir, false);
       try {
-        entries.push({ ...entry, undo: key ? (unseal(key, sealed) as Step[]) : undefined });
+        add({ ...entry, undo: key ? (unseal(key, sealed) as Step[]) : undefined });
       } catch {
-        entries.push({ ...entry, undo: undefined });
+        add({ ...entry, undo: undefined });
       }
       if (!key) warnings.push(`${file}:${index + 1}: the undo of '${entry.task}' is sealed and ${path.join(dir, 'secret.key')} is gone`);
       return;
     }
-    entries.push(parsed);
+    add(parsed);
   });
-  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length, warnings };
+  return { meta, entries: entries.filter((e) => !undone.has(e.seq)).reverse(), recorded: entries.length, leftStates, warnings };
 }
 
 /** Every recorded run id, oldest first. */
@@ -258,10 +320,13 @@ export function readMeta(root: string, runId: string): RunMeta | undefined {
   }
 }
 
-export function markPruned(root: string, runId: string, by: string): void {
+/** Marks a run's backups deleted: on `hosts` only, or everywhere (it can no longer be rolled back) when `complete`. */
+export function markPruned(root: string, runId: string, by: string, hosts: readonly string[], complete: boolean): void {
   const file = path.join(root, runId, 'meta.json');
   const meta = JSON.parse(readFileSync(file, 'utf8')) as RunMeta;
-  writeFileSync(file, `${JSON.stringify({ ...meta, prunedBy: by }, null, 2)}\n`, { mode: 0o600 });
+  const prunedOn = { ...meta.prunedOn, ...Object.fromEntries(hosts.map((h) => [h, by])) };
+  const next: RunMeta = { ...meta, ...(Object.keys(prunedOn).length ? { prunedOn } : {}), ...(complete ? { prunedBy: by } : {}) };
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function latestRunId(root: string): string | undefined {
@@ -269,12 +334,12 @@ export function latestRunId(root: string): string | undefined {
   return readdirSync(root).sort().at(-1);
 }
 
-/** Re-opens a recorded run to mark entries undone. */
-export function appendUndone(root: string, runId: string, seq: number): void {
+/** Re-opens a recorded run to mark entries undone, with what the undo left at their paths. */
+export function appendUndone(root: string, runId: string, seq: number, left?: PathStates): void {
   const file = path.join(root, runId, 'journal.jsonl');
   const fd = openSync(file, 'a+', 0o600);
   try {
-    const line = `${endsWithNewline(fd) ? '' : '\n'}${JSON.stringify({ undone: seq })}\n`;
+    const line = `${endsWithNewline(fd) ? '' : '\n'}${JSON.stringify(left ? { undone: seq, left } : { undone: seq })}\n`;
     writeSync(fd, line);
   } finally {
     closeSync(fd);

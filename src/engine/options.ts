@@ -18,6 +18,8 @@ export interface RunOptions {
   startAtTask?: string | undefined;
   /** false with --no-rollback */
   rollback: boolean;
+  /** false with --no-wait: refuse, instead of waiting, when another run holds a host's lock */
+  wait?: boolean | undefined;
   verbosity: number;
   becomePassword?: string | undefined;
   /** where run journals go: .ezplay/runs */

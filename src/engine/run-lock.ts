@@ -23,7 +23,8 @@ export interface RunLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine still runs (a zombie does not). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {

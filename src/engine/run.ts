@@ -16,6 +16,9 @@ import { pruneEarlierRuns } from './prune.js';
 import { HostReach } from './reach.js';
 import type { PlayRuntime } from './runtime.js';
 import { PlannedState } from '../facts/planned.js';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { laterChangesIn } from './undo-guard.js';
 
 export interface RunSummary {
   runId: string;
@@ -24,6 +27,11 @@ export interface RunSummary {
   unreachable: boolean;
   rollback?: RollbackResult;
   durationMs: number;
+}
+
+/** The project folder of a journal root (`<project>/.ezplay/runs`). */
+export function projectOf(journalRoot: string): string {
+  return path.dirname(path.dirname(journalRoot));
 }
 
 /** The hosts a play targets, after --limit. */
@@ -47,9 +55,18 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
     inventory: options.inventoryPaths,
     started: new Date().toISOString(),
     ...(options.check ? { check: true } : {}),
+    pid: process.pid,
+    controller: hostname(),
     hosts: {},
   });
   const reach = shared ?? new HostReach(options.openConnection, options.becomePassword);
+  // a --check run changes nothing: it waits for no one
+  if (!options.check) {
+    reach.lockHosts(
+      { runId, what: `ezplay run ${path.relative(projectOf(options.journalRoot), playbook.file) || playbook.file}`, project: projectOf(options.journalRoot) },
+      { wait: options.wait !== false, say: (host, msg) => options.events.emit({ type: 'warning', host, msg }) },
+    );
+  }
   const { pool, controller } = reach;
   const states = new Map<string, HostState>();
   const phases: Record<string, number> = {};
@@ -114,8 +131,14 @@ async function rollBack(journal: RunJournal, reach: HostReach, states: Map<strin
   const failedHosts = [...states.values()].filter((s) => !s.active).map((s) => s.name);
   options.events.emit({ type: 'rollback_start', hosts: [...new Set(entries.map((e) => e.target))], reason: `failed: ${failedHosts.join(', ')}` });
   // Undo reaches each host the way the run did (the connection is reopened if it dropped).
-  const run = { runId: journal.runId, entries, specOf: (target: string) => journal.specOf(target) };
-  const result = await undoRun(run, reach, options.events, (seq) => journal.markUndone(seq));
+  const run = {
+    runId: journal.runId,
+    entries,
+    specOf: (target: string) => journal.specOf(target),
+    leftStates: journal.leftStates,
+    later: laterChangesIn(options.journalRoot, journal.runId),
+  };
+  const result = await undoRun(run, reach, options.events, (seq, left) => journal.markUndone(seq, left));
   options.events.emit({ type: 'rollback_end', ...result });
   return result;
 }

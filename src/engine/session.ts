@@ -18,8 +18,9 @@ import { appendUndone, listRunIds, readRun, type RecordedRun } from './journal.j
 import type { RunOptions } from './options.js';
 import { HostReach } from './reach.js';
 import { undoRun, type RollbackResult } from './rollback.js';
-import { runPlaybook, type RunSummary } from './run.js';
+import { projectOf, runPlaybook, type RunSummary } from './run.js';
 import { validatePlaybook } from './validate.js';
+import { laterChangesIn } from './undo-guard.js';
 
 /** A playbook, loaded and checked before any host is touched. */
 export function loadCheckedPlaybook(file: string, options: { rolesPath?: string[] } = {}): Playbook {
@@ -42,6 +43,8 @@ export interface SessionSettings {
   openConnection: ConnectionOpener;
   /** the -K password */
   becomePassword?: string | undefined;
+  /** false with --no-wait: refuse, instead of waiting, when another run holds a host's lock */
+  wait?: boolean | undefined;
 }
 
 /** What a run is told beyond the session's own settings. */
@@ -56,8 +59,8 @@ export class Session {
 
   /** Runs a playbook on the session's connections, which stay open for what follows. */
   run(playbook: Playbook, request: RunRequest): Promise<RunSummary> {
-    const { journalRoot, openConnection, becomePassword } = this.settings;
-    return runPlaybook(playbook, { ...request, journalRoot, openConnection, becomePassword }, this.reach);
+    const { journalRoot, openConnection, becomePassword, wait } = this.settings;
+    return runPlaybook(playbook, { ...request, journalRoot, openConnection, becomePassword, wait: request.wait ?? wait }, this.reach);
   }
 
   /**
@@ -65,17 +68,29 @@ export class Session {
    * else the latest that changed something. Refuses, with the reason, a run
    * that has nothing left to undo or whose backups are gone.
    */
-  async rollback(which: RecordedRun | string | undefined, events: EventSink): Promise<{ runId: string; result: RollbackResult }> {
+  async rollback(which: RecordedRun | string | undefined, events: EventSink, options: { force?: boolean } = {}): Promise<{ runId: string; result: RollbackResult }> {
     const root = this.settings.journalRoot;
     const run = typeof which === 'object' ? which : runToUndo(root, which);
     const id = run.meta.runId;
+    this.reach.lockHosts(
+      { runId: id, what: `ezplay rollback ${id}`, project: projectOf(root) },
+      { wait: this.settings.wait !== false, say: (host, msg) => events.emit({ type: 'warning', host, msg }) },
+    );
     events.emit({ type: 'rollback_start', hosts: [...new Set(run.entries.map((e) => e.target))], reason: `run ${id}` });
     const result = await undoRun(
       // an explicit rollback undoes every change, `rollback: never` plays' too
-      { runId: id, entries: run.entries.map((e) => ({ ...e, rollback: 'on_failure' as const })), specOf: (target) => run.meta.hosts[target] },
+      {
+        runId: id,
+        entries: run.entries.map((e) => ({ ...e, rollback: 'on_failure' as const })),
+        specOf: (target) => run.meta.hosts[target],
+        leftStates: run.leftStates,
+        later: laterChangesIn(root, id),
+        prunedOn: run.meta.prunedOn,
+        force: options.force,
+      },
       this.reach,
       events,
-      (seq) => appendUndone(root, id, seq),
+      (seq, left) => appendUndone(root, id, seq, left),
     );
     events.emit({ type: 'rollback_end', ...result });
     return { runId: id, result };

@@ -9,12 +9,14 @@ import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
-import type { Connection } from '../connection/types.js';
+import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
+import { tryFingerprints } from './fingerprints.js';
+import type { JournalEntry } from './journal.js';
 import { loopItems } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
 import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
@@ -352,33 +354,52 @@ export class TaskRunner {
     // `changed_when: false` declares a read-only probe (ss, etcdctl member
     // list): nothing to undo, so no "cannot undo" entry in the journal.
     const readOnly = task.changedWhen === false || String(task.changedWhen).trim().toLowerCase() === 'false';
+    let journaled: JournalEntry | undefined;
     if (plan.steps?.length && !readOnly) {
       const leftovers = uploadLeftovers(plan.steps, this.rt.journal.runId);
       const cleanup = [...leftovers, ...(plan.cleanup ?? [])];
-      this.rt.journal.record({
+      const writes = plan.writes?.length ? [...new Set(plan.writes)] : undefined;
+      const before = await tryFingerprints(target.conn, writes, how.become);
+      journaled = this.rt.journal.record({
         host,
         target: target.name,
         task: task.name ?? task.module,
         undo: plan.undo && [...leftovers, ...plan.undo],
         ...(cleanup.length ? { cleanup } : {}),
+        ...(plan.cleanup?.length ? { backups: true } : {}),
         // the journal writes the user only; the password stays in memory for this run's own rollback
         ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
         rollback: !this.rt.options.rollback ? 'never' : plan.undoOnRequest && this.rt.play.rollback === 'on_failure' ? 'on_request' : this.rt.play.rollback,
         ...(how.noLog ? { secret: true } : {}),
+        ...(writes ? { writes } : {}),
+        ...(before ? { before } : {}),
       });
     }
-    const outputs = plan.steps?.length
-      ? await applySteps(plan.steps, {
-          host: target.conn,
-          controller: this.rt.controller,
-          become: how.become,
-          env: how.env,
-          progress: how.progress,
-          timeoutMs: how.timeoutMs,
-          runId: this.rt.journal.runId,
-        })
-      : [];
+    let done = 0;
+    let outputs: ExecResult[] = [];
+    try {
+      outputs = plan.steps?.length
+        ? await applySteps(plan.steps, {
+            host: target.conn,
+            controller: this.rt.controller,
+            become: how.become,
+            env: how.env,
+            progress: how.progress,
+            timeoutMs: how.timeoutMs,
+            runId: this.rt.journal.runId,
+            onStepDone: () => done++,
+          })
+        : [];
+    } finally {
+      // What the steps left, even when one failed: undo checks the host against it. A change
+      // without writes that finished needs no line: its entry alone says as much.
+      const of = plan.steps?.length ?? 0;
+      if (journaled && (journaled.writes || done < of)) {
+        const left = await tryFingerprints(target.conn, journaled.writes, how.become);
+        this.rt.journal.recordOutcome(journaled.seq, { done, of, left });
+      }
+    }
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
     addPhase(this.rt, 'apply', performance.now() - t1);
     return { result: { ...base, changed: true, ...after }, ...(diff ? { diff } : {}) };

@@ -77,7 +77,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
     if (!attrs.steps.length) return { changed: false, result };
-    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), result };
+    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
   const tmp = path.posix.join(path.dirname(target), `.${path.basename(target)}.ezplay-new-${ctx.runId}`);
   const mode = args.mode ?? existing?.mode;
@@ -97,6 +97,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
     steps,
     undo: [{ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` }, existing ? restoreStep(target, ctx.runId, true) : removeStep(target)],
     ...(existing ? { cleanup: [dropBackupStep(target, ctx.runId)] } : {}),
+    writes: [target],
     result,
   };
 }

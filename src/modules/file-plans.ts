@@ -153,7 +153,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
     const attrs = attributeChanges(target, stat, want);
     const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group };
     if (!attrs.steps.length) return { changed: false, result: summary };
-    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), result: summary };
+    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result: summary };
   }
 
   const steps: Step[] = [];
@@ -211,7 +211,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
   if (mode !== undefined) result.mode = formatMode(mode);
   if (owner) result.owner = owner;
   if (group) result.group = group;
-  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), result };
+  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), writes: [target], result };
 }
 
 /**

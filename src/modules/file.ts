@@ -131,6 +131,7 @@ export const fileModule = defineModule<FileArgs>({
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
       effects: [fileEffect(args.path, state, args, linkSrc ?? args.src)],
+      writes: [args.path],
       result,
     };
   },

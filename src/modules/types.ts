@@ -129,6 +129,14 @@ export interface Plan {
    */
   cleanup?: Step[];
   /**
+   * Absolute paths on the task's host (or its delegate) that `steps` create,
+   * change or remove. After the steps ran, the engine records what each
+   * path then is (type, content hash, mode, owner) in the journal; undo
+   * checks the host still matches before taking the change back, so it
+   * never destroys what a later run or a hand edit put there.
+   */
+  writes?: string[];
+  /**
    * The module cannot know its effect before running (command, shell):
    * skipped in check mode unless the task says `check_mode: false`.
    */

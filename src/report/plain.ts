@@ -74,12 +74,13 @@ export class PlainReporter {
         w(banner(`ROLLBACK [${event.reason}]`));
         break;
       case 'rollback_step': {
-        const label = event.status === 'undone' ? 'undone' : event.status === 'failed' ? 'FAILED to undo' : 'cannot undo';
+        const labels = { undone: 'undone', refused: 'REFUSED to undo', failed: 'FAILED to undo', cannot_undo: 'cannot undo' } as const;
+        const label = labels[event.status];
         w(this.paint(event.status === 'undone' ? 'changed' : 'failed', `${label}: [${event.host}] ${event.task}${event.msg ? ` (${event.msg})` : ''}`));
         break;
       }
       case 'rollback_end':
-        w(`rollback: ${event.undone} undone, ${event.failed} failed, ${event.cannotUndo} could not be undone`);
+        w(`rollback: ${event.undone} undone, ${event.refused} refused, ${event.failed} failed, ${event.cannotUndo} could not be undone`);
         break;
       case 'recap': {
         w(banner('PLAY RECAP'));

@@ -163,6 +163,7 @@ async function undoAndCompare(
   for (const runId of [...runIds].reverse()) {
     const r = await driver.undo(runId);
     undone += r.undone;
+    if (r.refused) details.push(`run ${runId}: ${r.refused} change(s) refused: the machine no longer holds what the run left`);
     if (r.failed) details.push(`run ${runId}: ${r.failed} undo step(s) failed`);
     if (r.cannotUndo) details.push(`run ${runId}: ${r.cannotUndo} change(s) cannot be undone (a command without rollback:?)`);
   }

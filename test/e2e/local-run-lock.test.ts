@@ -1,7 +1,8 @@
 /**
  * One run at a time per project: a second run or a rollback waits for the
  * lock, or refuses with --no-wait naming the holder; a lock left by a dead
- * process is taken over.
+ * process is taken over. Serial: both tests reach this machine, whose own
+ * lock (one run per host) would make the second wait for the first.
  */
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CLI, ezplay } from '../helpers/cli.js';
+import { readMeta } from '../../src/engine/journal.js';
 import { LOCAL_INVENTORY, project } from '../helpers/run-local.js';
 
 const PLAY = `
@@ -20,7 +22,7 @@ const PLAY = `
         rollback: "true"
 `;
 
-test('a second run waits for the first, or refuses with --no-wait naming it; so does a rollback', async (t) => {
+test.serial('a second run waits for the first, or refuses with --no-wait naming it; so does a rollback', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': PLAY });
   const lock = path.join(dir, '.ezplay', 'lock');
   const first = spawn(process.execPath, [...CLI, 'run', 'play.yml', '-i', 'hosts', '-e', 'who=A pause=15'], { cwd: dir, stdio: 'ignore' });
@@ -47,7 +49,7 @@ test('a second run waits for the first, or refuses with --no-wait naming it; so 
   t.false(existsSync(lock), 'released at the end');
 });
 
-test('a lock whose process is gone is taken over, saying so', async (t) => {
+test.serial('a lock whose process is gone is taken over, saying so', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': PLAY });
   const dead = spawnSync('true').pid;
   mkdirSync(path.join(dir, '.ezplay'));
@@ -56,4 +58,33 @@ test('a lock whose process is gone is taken over, saying so', async (t) => {
   t.is(run.code, 0, run.stdout + run.stderr);
   t.regex(run.stderr, new RegExp(`took over the lock .*: ezplay run old\\.yml \\(pid ${dead} .*\\) is gone`));
   t.is(readFileSync(path.join(dir, 'order'), 'utf8'), 'D start\nD end\n');
+});
+
+test.serial('a successful run never deletes the backups of a run still going; once that run is gone, it does', async (t) => {
+  for (const going of [true, false]) {
+    const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': PLAY, backup: 'kept until pruned' });
+    // a run of this project still going elsewhere: unfinished, its process alive (or, the second time, gone)
+    const other = going ? spawn('sleep', ['60']) : undefined;
+    const pid = other?.pid ?? (spawnSync('true').pid as number);
+    const id = '20000101-000000000-aaaa';
+    const runDir = path.join(dir, '.ezplay', 'runs', id);
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(path.join(runDir, 'meta.json'), JSON.stringify({ runId: id, playbook: 'play.yml', inventory: ['hosts'], started: '2000-01-01T00:00:00Z', pid, controller: hostname(), hosts: {} }));
+    const cleanup = [{ kind: 'exec', command: `rm -f ${path.join(dir, 'backup')}`, description: 'delete the backup' }];
+    writeFileSync(path.join(runDir, 'journal.jsonl'), `${JSON.stringify({ seq: 1, host: 'localhost', target: 'localhost', task: 'made', undo: [], cleanup, play: 0, rollback: 'on_failure' })}\n`);
+    try {
+      const run = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=E pause=0']);
+      t.is(run.code, 0, run.stdout + run.stderr);
+      if (going) {
+        t.regex(run.stdout, new RegExp(`kept the backups of run ${id}: it is still going \\(pid ${pid} on `));
+        t.true(existsSync(path.join(dir, 'backup')), 'the backup of the run still going is kept');
+        t.is(readMeta(path.join(dir, '.ezplay', 'runs'), id)?.prunedBy, undefined);
+      } else {
+        t.false(existsSync(path.join(dir, 'backup')), 'a run that is gone is pruned as before');
+        t.is(typeof readMeta(path.join(dir, '.ezplay', 'runs'), id)?.prunedBy, 'string');
+      }
+    } finally {
+      other?.kill();
+    }
+  }
 });

@@ -76,3 +76,21 @@ test('a become password stays in memory for the run\'s own rollback and never re
   j.finish('ok');
   t.deepEqual(readRun(root, 'run-1').entries.map((e) => e.become), [{}, { user: 'root' }]);
 });
+
+test('what each change left, and what its undo left, is read back as the last state the run left at each path', (t) => {
+  const { root, j } = journal();
+  const a = { type: 'file' as const, mode: '644', uid: 0, gid: 0, hash: 'a' };
+  const b = { ...a, hash: 'b' };
+  j.record({ ...entry('first'), writes: ['/f'], before: { '/f': { type: 'absent' } } });
+  j.recordOutcome(1, { done: 2, of: 2, left: { '/f': a } });
+  j.record({ ...entry('second'), writes: ['/f'] });
+  t.is(j.leftStates.at('web1', '/f'), null, 'unknown while the steps run');
+  j.recordOutcome(2, { done: 1, of: 2, left: { '/f': b } });
+  t.deepEqual(lines(root)[1], { applied: 1, done: 2, of: 2, left: { '/f': a } });
+  t.deepEqual(readRun(root, 'run-1').entries[0]?.steps, { done: 1, of: 2 });
+  j.markUndone(2, { '/f': a });
+  const run = readRun(root, 'run-1');
+  t.deepEqual(run.leftStates.at('web1', '/f'), a);
+  t.deepEqual(run.entries.map((e) => [e.task, e.left, e.before]), [['first', { '/f': a }, { '/f': { type: 'absent' } }]]);
+  t.is(run.leftStates.at('web1', '/other'), undefined);
+});

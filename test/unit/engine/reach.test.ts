@@ -81,7 +81,7 @@ test('undoRun: each host as the run reached it, with the become password; a host
     bus,
     (seq) => undone.push(seq),
   );
-  t.deepEqual(result, { undone: 1, failed: 2, cannotUndo: 0 });
+  t.deepEqual(result, { undone: 1, refused: 0, failed: 2, cannotUndo: 0 });
   t.deepEqual(undone, [3]);
   const db1 = opened.get('db1')!;
   t.deepEqual(db1.commands(), ['undo 3']);

@@ -101,7 +101,7 @@ test('the rollback is summed up by task, not a line per host', async (t) => {
   t.true(steps > 100);
   t.true(screen.some((l) => /^ROLLBACK \[failed: web-17\]/.test(l)));
   t.true(screen.some((l) => /^ {4}cannot undo: app unit on 49 hosts$/.test(l)), screen.join('\n'));
-  t.true(screen.some((l) => /^rollback: 0 undone, 0 failed, \d+ could not be undone$/.test(l)));
+  t.true(screen.some((l) => /^rollback: 0 undone, 0 refused, 0 failed, \d+ could not be undone$/.test(l)));
 });
 
 test('while a task runs: a counter, then the last hosts by name, then one line once it is over', async (t) => {
