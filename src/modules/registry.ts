@@ -59,6 +59,7 @@ import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 import { findFilesModule } from './find.js';
 import { sysctlModule } from './sysctl.js';
 import { modprobeModule } from './modprobe.js';
+import { hostnameModule } from './hostname.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -120,6 +121,7 @@ const modules: Module<any>[] = [
   findFilesModule,
   sysctlModule,
   modprobeModule,
+  hostnameModule,
 ];
 
 const byName = new Map<string, Module<any>>();
