@@ -60,6 +60,9 @@ import { findFilesModule } from './find.js';
 import { sysctlModule } from './sysctl.js';
 import { modprobeModule } from './modprobe.js';
 import { hostnameModule } from './hostname.js';
+import { aptModule } from './apt.js';
+import { dnfModule, yumModule } from './dnf.js';
+import { packageModule } from './package.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -122,6 +125,10 @@ const modules: Module<any>[] = [
   sysctlModule,
   modprobeModule,
   hostnameModule,
+  aptModule,
+  dnfModule,
+  yumModule,
+  packageModule,
 ];
 
 const byName = new Map<string, Module<any>>();
