@@ -63,6 +63,7 @@ import { hostnameModule } from './hostname.js';
 import { aptModule } from './apt.js';
 import { dnfModule, yumModule } from './dnf.js';
 import { packageModule } from './package.js';
+import { rebootModule } from './reboot.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -129,6 +130,7 @@ const modules: Module<any>[] = [
   dnfModule,
   yumModule,
   packageModule,
+  rebootModule,
 ];
 
 const byName = new Map<string, Module<any>>();
