@@ -64,6 +64,7 @@ import { aptModule } from './apt.js';
 import { dnfModule, yumModule } from './dnf.js';
 import { packageModule } from './package.js';
 import { rebootModule } from './reboot.js';
+import { cronModule } from './cron.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -131,6 +132,7 @@ const modules: Module<any>[] = [
   yumModule,
   packageModule,
   rebootModule,
+  cronModule,
 ];
 
 const byName = new Map<string, Module<any>>();
