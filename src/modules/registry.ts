@@ -65,6 +65,7 @@ import { dnfModule, yumModule } from './dnf.js';
 import { packageModule } from './package.js';
 import { rebootModule } from './reboot.js';
 import { cronModule } from './cron.js';
+import { mountModule } from './mount.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -133,6 +134,7 @@ const modules: Module<any>[] = [
   packageModule,
   rebootModule,
   cronModule,
+  mountModule,
 ];
 
 const byName = new Map<string, Module<any>>();
