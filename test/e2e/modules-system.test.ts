@@ -2,11 +2,13 @@
  * user password, iptables policy and flush, hostname and apt on a lab
  * machine: apply twice, drift under `--check --diff`, roll back to the same
  * fingerprint. The password hash never appears in the output or the journal.
- * apt has no network in the lab: it installs a .deb built here with dpkg-deb.
+ * apt has no network in the lab: it installs .deb files built here with
+ * dpkg-deb, directly (`deb:`) or from a local apt source (file:/srv/ezrepo).
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { applyTwice, checkDrift, describeRun, fingerprint, labProject, onHost, resultOf, rollbackTo, runPlay, type Scenario } from '../helpers/lab-play.js';
@@ -17,19 +19,38 @@ const NEW_HASH = '$6$ezsalttwo$wMkO/JB7DKddlUz8mKAtEvvhU9Gk0qX2rTeVcrtWIVT2JXz/C
 const CREATE_HASH = '$6$ezsaltthr$GUarEe28vDmeoj3VM/ywQCi6zkQ.xGKc1UtDbM0TV4vYBk8hdDyDYo28HIv704mkJmIAhCI6lu9cIo9xAgEVL1';
 const DEB = '/root/ezplay-hello_1.0_all.deb';
 
-/** A package with one file, built with dpkg-deb, as base64. */
-function buildDeb(): string {
+/** A package with one file, built with dpkg-deb. */
+function debBytes(name = 'ezplay-hello', version = '1.0'): { bytes: Buffer; control: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-deb-'));
   const root = path.join(dir, 'root');
   mkdirSync(path.join(root, 'DEBIAN'), { recursive: true });
-  mkdirSync(path.join(root, 'usr/share/ezplay-hello'), { recursive: true });
-  writeFileSync(
-    path.join(root, 'DEBIAN/control'),
-    'Package: ezplay-hello\nVersion: 1.0\nArchitecture: all\nMaintainer: ezplay tests <root@localhost>\nDescription: a package for the apt module tests\n',
-  );
-  writeFileSync(path.join(root, 'usr/share/ezplay-hello/README'), 'hello from ezplay\n');
-  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, path.join(dir, 'hello.deb')], { stdio: 'ignore' });
-  return readFileSync(path.join(dir, 'hello.deb')).toString('base64');
+  mkdirSync(path.join(root, `usr/share/${name}`), { recursive: true });
+  const control = `Package: ${name}\nVersion: ${version}\nArchitecture: all\nMaintainer: ezplay tests <root@localhost>\nDescription: a package for the apt module tests\n`;
+  writeFileSync(path.join(root, 'DEBIAN/control'), control);
+  writeFileSync(path.join(root, `usr/share/${name}/README`), `hello from ${name} ${version}\n`);
+  execFileSync('dpkg-deb', ['--root-owner-group', '--build', root, path.join(dir, 'pkg.deb')], { stdio: 'ignore' });
+  return { bytes: readFileSync(path.join(dir, 'pkg.deb')), control };
+}
+
+const buildDeb = (): string => debBytes().bytes.toString('base64');
+
+/**
+ * A local apt source on the host (file:/srv/ezrepo, trusted) holding
+ * `packages`, and apt's lists updated from it alone: the lab has no network.
+ */
+function localRepoCommand(packages: Array<[string, string]>): string {
+  const lines = ['rm -rf /srv/ezrepo', 'mkdir -p /srv/ezrepo'];
+  const stanzas: string[] = [];
+  for (const [name, version] of packages) {
+    const { bytes, control } = debBytes(name, version);
+    const file = `${name}_${version}_all.deb`;
+    lines.push(`echo ${bytes.toString('base64')} | base64 -d > /srv/ezrepo/${file}`);
+    stanzas.push(`${control}Filename: ./${file}\nSize: ${bytes.length}\nSHA256: ${createHash('sha256').update(bytes).digest('hex')}\n`);
+  }
+  lines.push(`echo ${Buffer.from(stanzas.join('\n')).toString('base64')} | base64 -d > /srv/ezrepo/Packages`);
+  lines.push("echo 'deb [trusted=yes] file:/srv/ezrepo ./' > /etc/apt/sources.list.d/ezplay-test.list");
+  lines.push('apt-get -q update -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/ezplay-test.list -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 >/dev/null');
+  return lines.join(' && ');
 }
 
 const PLAY = `
@@ -190,4 +211,53 @@ test.serial('cron (an /etc/cron.d file) and mount (tmpfs): apply, idempotent, dr
   t.is(again.code, 0, describeRun(again));
   await checkDrift(t, s, "sed -i 's/@weekly/@daily/; s/^ETCDCTL_API=3/ETCDCTL_API=2/' /etc/cron.d/ezplay-defrag && umount /srv/ezplay-tmp/data", ['cron job', 'cron env', 'mount']);
   await onHost(HOST, "rm -f /etc/cron.d/ezplay-defrag; umount /srv/ezplay-tmp/data 2>/dev/null; sed -i '\\#/srv/ezplay-tmp#d' /etc/fstab; rm -rf /srv/ezplay-tmp; true");
+});
+
+test.serial('apt from an apt source: latest upgrades and installs; rollback downgrades and removes; a removal is undone by installing the old version', async (t) => {
+  const play = `
+- hosts: ${HOST}
+  gather_facts: no
+  tasks:
+    - name: latest
+      apt: name=ezplay-hello state=latest
+    - name: present
+      apt:
+        name: [ezplay-world]
+        install_recommends: no
+`;
+  const state = { commands: ["dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n' ezplay-hello ezplay-world 2>&1 | sort || true"] };
+  const s: Scenario = { dir: await labProject({ 'play.yml': play }), host: HOST, state };
+  await onHost(HOST, `dpkg -r ezplay-hello ezplay-world >/dev/null 2>&1; ${localRepoCommand([['ezplay-hello', '1.0'], ['ezplay-hello', '2.0'], ['ezplay-world', '1.0']])}`);
+  await onHost(HOST, 'apt-get -q -y install ezplay-hello=1.0 >/dev/null');
+  const before = await fingerprint(HOST, state);
+  t.regex(before, /ii {2}ezplay-hello 1\.0/);
+
+  // --check --diff is apt's own simulation
+  const preview = await runPlay(s.dir, 'play.yml', ['--check', '--diff']);
+  const diffOf = (task: string) => resultOf(preview, task, HOST).diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`);
+  t.deepEqual(diffOf('latest'), ['package ezplay-hello: 1.0 -> 2.0']);
+  t.deepEqual(diffOf('present'), ['package ezplay-world: absent -> 1.0']);
+  t.is(await fingerprint(HOST, state), before);
+
+  const { first } = await applyTwice(t, s, ['latest', 'present']);
+  t.regex(await fingerprint(HOST, state), /ii {2}ezplay-hello 2\.0[\s\S]*ii {2}ezplay-world 1\.0/);
+  await rollbackTo(t, s, first.runId, before);
+
+  await checkDrift(t, s, 'apt-get -q -y install ezplay-hello=1.0 ezplay-world >/dev/null', ['latest']);
+
+  const absent = await labProject({ 'play.yml': `
+- hosts: ${HOST}
+  gather_facts: no
+  tasks:
+    - name: absent
+      apt: name=ezplay-hello state=absent
+` });
+  const removing: Scenario = { dir: absent, host: HOST, state };
+  const installed = await fingerprint(HOST, state);
+  const { first: removal } = await applyTwice(t, removing, ['absent']);
+  t.notRegex(await fingerprint(HOST, state), /ii {2}ezplay-hello/);
+  t.false(removal.events.some((e) => e.type === 'warning'), 'a version a source has can be put back: no warning');
+  await rollbackTo(t, removing, removal.runId, installed);
+
+  await onHost(HOST, 'dpkg -r ezplay-hello ezplay-world >/dev/null 2>&1; rm -rf /srv/ezrepo /etc/apt/sources.list.d/ezplay-test.list /var/lib/apt/lists/_srv_ezrepo_*; true');
 });
