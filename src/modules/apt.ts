@@ -145,7 +145,8 @@ export const aptModule = defineModule<AptArgs>({
     'installed (their configuration files stay: `apt-get remove`, not purge) and installs removed or upgraded packages ' +
     'again at their old version when an apt source still has it; when none has (a package from a local .deb, an ' +
     'old version gone from the mirror) the task warns that it cannot be undone and a rollback reports it. ' +
-    'Packages installed again by undo are marked as manually installed.',
+    'Packages installed again by undo are marked as manually installed, and configuration files a purge removed come ' +
+    'back as the package ships them.',
   args: {
     ...packageArgs,
     update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'Run `apt-get update` first.' },
