@@ -11,10 +11,13 @@ export interface Crontab {
   text: string;
 }
 
-export function crontabCommand(user: string): string {
+/** `crontab` for `user`, or for the user the task runs as when undefined. */
+export const crontabFor = (user: string | undefined): string => (user === undefined ? 'crontab' : sh`crontab -u ${user}`);
+
+export function crontabCommand(user: string | undefined): string {
   return (
     `if ! command -v crontab >/dev/null 2>&1; then echo @@no-crontab; ` +
-    `elif out=$(${sh`crontab -u ${user} -l`} 2>/dev/null); then echo @@present; printf '%s\\n' "$out"; ` +
+    `elif out=$(${crontabFor(user)} -l 2>/dev/null); then echo @@present; printf '%s\\n' "$out"; ` +
     `else echo @@absent; fi`
   );
 }
@@ -29,7 +32,7 @@ export function parseCrontab(stdout: string): Crontab {
   return { exists: true, text: text === '\n' ? '' : text };
 }
 
-export const crontabFact = defineFact<string, Crontab>({
+export const crontabFact = defineFact<string | undefined, Crontab>({
   name: 'crontab',
   command: (user) => crontabCommand(user),
   parse: (out) => parseCrontab(out.stdout),

@@ -8,9 +8,8 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { crontabFact } from '../facts/crontab.js';
+import { crontabFact, crontabFor } from '../facts/crontab.js';
 import { pathsFact } from '../facts/paths.js';
-import { sh } from '../shell/quote.js';
 import { editCrontab, type CronJob } from './cron-edit.js';
 import { planTextEdit } from './text-edit-plan.js';
 import { defineModule, type HostContext, type Plan, type Step } from './types.js';
@@ -24,17 +23,17 @@ export interface CronArgs extends CronJob {
 const TIME_FIELD = /^[\w*/,-]+$/;
 
 async function planUserCrontab(ctx: HostContext, a: CronArgs): Promise<Plan> {
-  const user = a.user ?? 'root';
-  const current = await ctx.gather(crontabFact, user);
+  const current = await ctx.gather(crontabFact, a.user);
   const edit = editCrontab(current.text, a, undefined);
-  const result = { name: a.name, state: a.state, user };
+  const whose = a.user ?? 'the task\'s user';
+  const result = { name: a.name, state: a.state, ...(a.user !== undefined ? { user: a.user } : {}) };
   if (!edit.changed) return { changed: false, result };
-  const write = (text: string, description: string): Step => ({ kind: 'exec', command: sh`crontab -u ${user} -`, stdin: text, description });
+  const write = (text: string, description: string): Step => ({ kind: 'exec', command: `${crontabFor(a.user)} -`, stdin: text, description });
   return {
     changed: true,
-    diff: [{ subject: `crontab of ${user}`, before: current.text, after: edit.text, kind: 'content' }],
-    steps: [write(edit.text, `write the crontab of ${user}`)],
-    undo: [current.exists ? write(current.text, `write the old crontab of ${user} back`) : { kind: 'exec', command: sh`crontab -u ${user} -r`, description: `remove the crontab of ${user} again` }],
+    diff: [{ subject: `crontab of ${whose}`, before: current.text, after: edit.text, kind: 'content' }],
+    steps: [write(edit.text, `write the crontab of ${whose}`)],
+    undo: [current.exists ? write(current.text, `write the old crontab of ${whose} back`) : { kind: 'exec', command: `${crontabFor(a.user)} -r`, description: `remove the crontab of ${whose} again` }],
     result,
   };
 }
@@ -86,7 +85,7 @@ export const cronModule = defineModule<CronArgs>({
       choices: ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'],
       description: 'Instead of the time fields: `@reboot`, `@daily`, ...',
     },
-    user: { type: 'str', description: 'Whose crontab (default root); with cron_file, the user the job runs as.' },
+    user: { type: 'str', description: 'Whose crontab (default: the user the task runs as); with cron_file, the user the job runs as (default root).' },
     cron_file: { type: 'str', description: 'A file in /etc/cron.d (a name, or an absolute path) instead of a user\'s crontab.' },
     disabled: { type: 'bool', default: false, description: 'Keep the job, commented out.' },
     env: { type: 'bool', default: false, description: 'Manage an environment variable `name=job` (added at the top) instead of a job.' },
