@@ -52,6 +52,10 @@ export function createHostContext(o: HostContextOptions): HostContext {
     gather: (fact, args, options) => facts.gather(fact, args, options),
     gatherAll: (requests, options) => facts.gatherAll(requests, options),
     probe: (command, options) => o.conn.exec(command, execOpts(options)),
+    async reconnect() {
+      await o.conn.close();
+      await o.conn.connect();
+    },
     async readFile(file) {
       const planned = o.planned?.path(file);
       if (planned?.type === 'absent') return null;

@@ -29,6 +29,8 @@ export interface UserFacts {
   password: PasswordState | undefined;
   /** the home a new user would get already exists (so undo must keep it) */
   homeExists: boolean;
+  /** sha256 of the shadow password field, so a wanted hash is compared without the hash leaving the host */
+  passwordDigest: string | undefined;
 }
 
 /** locked-empty: `!` or `*` alone, nothing to unlock (useradd's default) */
@@ -41,6 +43,8 @@ export interface UserProbeRequest {
   /** the home a new user would get */
   home: string;
   withLock: boolean;
+  /** read the digest of the password field (a `password` to compare) */
+  withPasswordDigest?: boolean;
 }
 
 // prints one word about the shadow password field, never the field itself
@@ -57,6 +61,7 @@ export function userProbeCommand(r: UserProbeRequest): string {
     { name: 'group-db', command: sh`getent group -- ${groupNames}` },
     { name: 'home', command: sh`test -e ${r.home}` },
     ...(r.withLock ? [{ name: 'password', command: sh`getent shadow -- ${r.name} | awk -F: ${CLASSIFY_PASSWORD}` }] : []),
+    ...(r.withPasswordDigest ? [{ name: 'password-digest', command: sh`getent shadow -- ${r.name} | cut -d: -f2 | tr -d '\\n' | sha256sum` }] : []),
   ]);
 }
 
@@ -96,6 +101,7 @@ export function parseUserFacts(stdout: string): UserFacts {
   const primaryGroup = entry ? section(s, 'primary').out.trim() || undefined : undefined;
   const all = entry ? section(s, 'all-groups').out.trim().split(/\s+/).filter(Boolean) : [];
   const password = s.get('password');
+  const digest = s.get('password-digest');
   return {
     entry,
     primaryGroup,
@@ -103,6 +109,7 @@ export function parseUserFacts(stdout: string): UserFacts {
     knownGroups: parseGroupLines(section(s, 'group-db').out),
     password: entry && password ? parsePasswordState(password.out) : undefined,
     homeExists: section(s, 'home').rc === 0,
+    passwordDigest: entry && digest && digest.rc === 0 ? digest.out.trim().split(/\s/)[0] : undefined,
   };
 }
 

@@ -59,6 +59,13 @@ import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 import { findFilesModule } from './find.js';
 import { sysctlModule } from './sysctl.js';
 import { modprobeModule } from './modprobe.js';
+import { hostnameModule } from './hostname.js';
+import { aptModule } from './apt.js';
+import { dnfModule, yumModule } from './dnf.js';
+import { packageModule } from './package.js';
+import { rebootModule } from './reboot.js';
+import { cronModule } from './cron.js';
+import { mountModule } from './mount.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -120,6 +127,14 @@ const modules: Module<any>[] = [
   findFilesModule,
   sysctlModule,
   modprobeModule,
+  hostnameModule,
+  aptModule,
+  dnfModule,
+  yumModule,
+  packageModule,
+  rebootModule,
+  cronModule,
+  mountModule,
 ];
 
 const byName = new Map<string, Module<any>>();

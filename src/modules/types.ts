@@ -204,6 +204,11 @@ export interface HostContext {
    * fact can read, the user's own commands (command, shell, uri's curl).
    */
   probe(command: string, options?: { stdin?: string; env?: Record<string, string>; cwd?: string }): Promise<ExecResult>;
+  /**
+   * Drops the connection to the host and opens it again: for a module that
+   * waits for a host it rebooted (reboot's afterApply). Absent in some tests.
+   */
+  reconnect?(): Promise<void>;
   /** Reads a file on the host; null when absent. */
   readFile(path: string): Promise<Buffer | null>;
   /** lstat of a path on the host; null when absent. */

@@ -7,6 +7,7 @@ import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import type { Diff, Plan, Step } from './types.js';
 import type { PasswdEntry, UserFacts } from '../facts/users.js';
+import { checkPasswordHash, planPasswordChange, setPasswordStep } from './user-password.js';
 
 export interface UserArgs {
   name: string;
@@ -22,6 +23,9 @@ export interface UserArgs {
   comment?: string;
   uid?: number;
   password_lock?: boolean;
+  /** a crypted hash (`$6$...`), never plain text in logs */
+  password?: string;
+  update_password: 'always' | 'on_create';
   remove: boolean;
   force: boolean;
 }
@@ -62,6 +66,11 @@ export function planCreate(a: UserArgs, facts: UserFacts): Plan {
   if (a.system) flags.push('-r');
   flags.push(a.create_home ? '-m' : '-M');
   const steps = [run(sh`useradd ${flags} -- ${a.name}`, `create user ${a.name}`)];
+  const warnings: string[] = [];
+  if (a.password !== undefined) {
+    checkPasswordHash(a.name, a.password, warnings);
+    steps.push(setPasswordStep(a.name, a.password));
+  }
   if (a.password_lock) steps.push(run(sh`usermod -L -- ${a.name}`, `lock the password of ${a.name}`));
 
   // Undo removes only what we create: the home only if it did not exist before
@@ -84,6 +93,7 @@ export function planCreate(a: UserArgs, facts: UserFacts): Plan {
     steps,
     undo,
     result: { name: a.name, state: 'present', system: a.system, create_home: a.create_home, home },
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -132,7 +142,7 @@ function sameGroup(wanted: string, name: string | undefined, gid: number): boole
   return wanted === name || wanted === String(gid);
 }
 
-export function planModify(a: UserArgs, facts: UserFacts): Plan {
+export function planModify(a: UserArgs, facts: UserFacts, runId: string): Plan {
   const e = facts.entry as PasswdEntry;
   requireGroups(a, facts);
   const diff: Diff[] = [];
@@ -174,6 +184,14 @@ export function planModify(a: UserArgs, facts: UserFacts): Plan {
     steps.push(run(sh`usermod ${flags} -- ${a.name}`, `modify user ${a.name}`));
     undo.push(run(sh`usermod ${back} -- ${a.name}`, `restore user ${a.name}`));
   }
+  const cleanup: Step[] = [];
+  const password = planPasswordChange(a.name, a.password, a.update_password, facts, runId, warnings);
+  if (password) {
+    diff.push(password.diff);
+    steps.push(...password.steps);
+    undo.unshift(...password.undo);
+    cleanup.push(...password.cleanup);
+  }
   const lock = passwordLockChange(a, facts, warnings);
   if (lock) {
     diff.push(lock.diff);
@@ -183,5 +201,5 @@ export function planModify(a: UserArgs, facts: UserFacts): Plan {
   const result = userResult(a.name, e, facts.groups);
   const warned = warnings.length ? { warnings } : {};
   if (!steps.length) return { changed: false, result, ...warned };
-  return { changed: true, diff, steps, undo, result, ...warned };
+  return { changed: true, diff, steps, undo, result, ...warned, ...(cleanup.length ? { cleanup } : {}) };
 }

@@ -60,6 +60,20 @@ export const user = defineModule<UserArgs>({
       type: 'bool',
       description: 'Lock (true, usermod -L) or unlock (false, usermod -U) the password; unset leaves it alone.',
     },
+    password: {
+      type: 'str',
+      noLog: true,
+      description:
+        'A crypted hash (`$6$...`, as `mkpasswd -m sha-512` or `openssl passwd -6` print it), set with `chpasswd -e` through stdin: ' +
+        'it never appears in a command line, a diff or the journal. Compared on the host by its sha256. ' +
+        'Undo puts the old hash back from a root-only copy on the host.',
+    },
+    update_password: {
+      type: 'str',
+      default: 'always',
+      choices: ['always', 'on_create'],
+      description: '`always` sets `password` whenever it differs; `on_create` only for a user this task creates.',
+    },
     remove: {
       type: 'bool',
       default: false,
@@ -77,8 +91,9 @@ export const user = defineModule<UserArgs>({
       groups: [...(args.group ? [args.group] : []), ...(args.groups ?? [])],
       home: args.home ?? `/home/${args.name}`,
       withLock: args.state === 'present' && args.password_lock !== undefined,
+      withPasswordDigest: args.state === 'present' && args.password !== undefined && args.update_password === 'always',
     });
-    const plan = args.state === 'absent' ? planRemoval(args, facts) : facts.entry ? planModify(args, facts) : planCreate(args, facts);
+    const plan = args.state === 'absent' ? planRemoval(args, facts) : facts.entry ? planModify(args, facts, ctx.runId) : planCreate(args, facts);
     if (!plan.changed) return plan;
     const primary = args.group ?? facts.primaryGroup ?? (facts.knownGroups.has(args.name) ? args.name : undefined);
     const effect: PlannedEffect = {

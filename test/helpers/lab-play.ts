@@ -9,7 +9,7 @@ import type { ExecutionContext } from 'ava';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { lab, labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
 import { renderInventory } from '../../src/lab/inventory.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
@@ -39,6 +39,17 @@ export function ensureModuleLab(): Promise<LabInfo> {
   return labInfo;
 }
 
+/**
+ * The lab machine behind a module host: mods1 is the lab's first machine,
+ * whatever the lab names it (a lab chosen with EZPLAY_LAB names its own).
+ */
+function machineOf(info: LabInfo, host: string): LabInfo['allMachines'][number] {
+  const index = MODULE_HOSTS.indexOf(host as ModuleHost) + 1;
+  const machine = info.allMachines.find((m) => m.name === `${lab().machinePrefix}${index}`);
+  if (index === 0 || !machine) throw new Error(`the lab has no machine for ${host}`);
+  return machine;
+}
+
 /** An inventory naming the module hosts in group `mod`, with the [all:vars] of the lab's own inventory. */
 function moduleInventory(info: LabInfo): string {
   const lab = renderInventory({
@@ -49,11 +60,7 @@ function moduleInventory(info: LabInfo): string {
     etcdSha256: info.etcdSha256,
   });
   const vars = lab.slice(lab.indexOf('[all:vars]'));
-  const hosts = MODULE_HOSTS.map((name) => {
-    const machine = info.allMachines.find((m) => m.name === name);
-    if (!machine) throw new Error(`the lab has no ${name}`);
-    return `${name} ansible_host=${machine.address}`;
-  });
+  const hosts = MODULE_HOSTS.map((name) => `${name} ansible_host=${machineOf(info, name).address}`);
   return `[mod]\n${hosts.join('\n')}\n\n${vars}`;
 }
 
@@ -178,12 +185,12 @@ function fingerprintScript(spec: FingerprintSpec): string {
 
 /** The state of `host` that `spec` names, as text: equal texts mean an equal state. */
 export async function fingerprint(host: ModuleHost, spec: FingerprintSpec): Promise<string> {
-  return labSshOk(host, fingerprintScript(spec));
+  return labSshOk(machineOf(await ensureModuleLab(), host).address, fingerprintScript(spec));
 }
 
 /** Runs a shell command line on a module host as root, failing on a non-zero exit. */
-export function onHost(host: ModuleHost, command: string): Promise<string> {
-  return labSshOk(host, command);
+export async function onHost(host: ModuleHost, command: string): Promise<string> {
+  return labSshOk(machineOf(await ensureModuleLab(), host).address, command);
 }
 
 export { quote, quoteArgs };

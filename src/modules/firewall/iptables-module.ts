@@ -4,10 +4,12 @@ import { defineModule } from '../types.js';
 import { batchProbe, parseSections, section } from '../../facts/sections.js';
 import { run } from './change.js';
 import { parseIptablesRules } from './iptables.js';
+import { planChainChanges } from './iptables-chain.js';
 
 export interface IptablesArgs {
   table: string;
-  chain: string;
+  /** undefined: INPUT for a rule, the whole table for flush */
+  chain?: string;
   protocol?: string;
   source?: string;
   destination_port?: string;
@@ -16,6 +18,8 @@ export interface IptablesArgs {
   state: 'present' | 'absent';
   action: 'append' | 'insert';
   ip_version: 'ipv4' | 'ipv6';
+  policy?: 'ACCEPT' | 'DROP' | 'QUEUE' | 'RETURN';
+  flush: boolean;
 }
 
 /** The rule's words in iptables' own order, so `iptables -S` prints them back the same. */
@@ -37,10 +41,13 @@ export const iptables = defineModule<IptablesArgs>({
   description:
     "Ansible's iptables module for one rule: whether it exists is asked with `iptables -C`. Rules are not saved " +
     '(as in Ansible); pair with netfilter-persistent if they must survive a reboot. Undo deletes a rule the task ' +
-    'added and puts a rule it deleted back at its old place in the chain.',
+    'added and puts a rule it deleted back at its old place in the chain. With `flush` or `policy` the task is about the ' +
+    'chain instead of a rule: `flush` empties the chain (the whole table without `chain`) and undo appends its rules again ' +
+    'in their order; `policy` sets a built-in chain\'s policy and undo sets the old one. Given both, the chain is flushed ' +
+    'and then its policy set (Ansible ignores `policy` when flushing).',
   args: {
     table: { type: 'str', default: 'filter', choices: ['filter', 'nat', 'mangle', 'raw', 'security'], description: 'The table.' },
-    chain: { type: 'str', default: 'INPUT', description: 'The chain, e.g. INPUT.' },
+    chain: { type: 'str', description: 'The chain, e.g. INPUT (the default for a rule). `flush` without a chain flushes every chain of the table.' },
     protocol: { type: 'str', description: 'Protocol: tcp, udp, icmp, all.' },
     source: { type: 'str', description: 'Source address or network, e.g. 10.0.0.0/24.' },
     destination_port: { type: 'str', description: "Destination port or range ('2379', '2379:2380'); needs protocol tcp or udp." },
@@ -54,8 +61,16 @@ export const iptables = defineModule<IptablesArgs>({
       description: 'Add the rule at the end of the chain (append, -A) or at its start (insert, -I).',
     },
     ip_version: { type: 'str', default: 'ipv4', choices: ['ipv4', 'ipv6'], description: 'iptables or ip6tables.' },
+    policy: {
+      type: 'str',
+      choices: ['ACCEPT', 'DROP', 'QUEUE', 'RETURN'],
+      description: "The policy of a built-in `chain` (-P); the rule arguments are then ignored.",
+    },
+    flush: { type: 'bool', default: false, description: 'Delete every rule of `chain`, or of every chain of `table` (-F); the rule arguments are then ignored.' },
   },
-  async plan(ctx, args) {
+  async plan(ctx, input) {
+    if (input.flush || input.policy !== undefined) return planChainChanges(ctx, input);
+    const args = { ...input, chain: input.chain ?? 'INPUT' };
     const bin = args.ip_version === 'ipv6' ? 'ip6tables' : 'iptables';
     const spec = iptablesSpec(args);
     const base = [bin, '-w', '-t', args.table];
@@ -88,7 +103,7 @@ export const iptables = defineModule<IptablesArgs>({
  * which rule wins. Undefined when the rule is not recognisable in
  * `iptables -S` (a host name as source, say).
  */
-function restoreStep(base: string[], args: IptablesArgs, spec: string[], listing: string) {
+function restoreStep(base: string[], args: IptablesArgs & { chain: string }, spec: string[], listing: string) {
   const wanted = normaliseSpec(spec, args.ip_version).join('\0');
   const found = parseIptablesRules(listing).find((r) => r.chain === args.chain && r.spec.join('\0') === wanted);
   if (!found) return undefined;

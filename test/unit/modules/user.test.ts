@@ -5,6 +5,7 @@ import { validateArgs } from '../../../src/modules/args.js';
 import { parseUserFacts } from '../../../src/facts/users.js';
 import { user } from '../../../src/modules/user.js';
 import { ModuleError } from '../../../src/errors.js';
+import { passwordDigest } from '../../../src/modules/user-password.js';
 
 // captured on Debian 12 (shadow 4.13) with the module's own probe command
 const OPS =
@@ -16,7 +17,7 @@ const ABSENT =
   '@@ezplay:begin:group-db\n\n@@ezplay:end:2\n@@ezplay:begin:home\n\n@@ezplay:end:1\n';
 
 /** The probe output of a user, section by section. */
-function probeOutput(s: { passwd?: string; groups?: string; groupDb?: string; home?: boolean; password?: string }): string {
+function probeOutput(s: { passwd?: string; groups?: string; groupDb?: string; home?: boolean; password?: string; digestOf?: string }): string {
   const part = (name: string, out: string, rc: number) => `@@ezplay:begin:${name}\n${out}\n\n@@ezplay:end:${rc}\n`;
   const groups = (s.groups ?? '').split(' ');
   return (
@@ -25,7 +26,8 @@ function probeOutput(s: { passwd?: string; groups?: string; groupDb?: string; ho
     part('all-groups', s.groups ?? '', s.passwd ? 0 : 1) +
     part('group-db', s.groupDb ?? '', 0) +
     part('home', '', s.home ? 0 : 1) +
-    (s.password ? part('password', s.password, 0) : '')
+    (s.password ? part('password', s.password, 0) : '') +
+    (s.digestOf !== undefined ? part('password-digest', `${passwordDigest(s.digestOf)}  -`, 0) : '')
   );
 }
 
@@ -190,4 +192,78 @@ test('a missing group is an error, as in Ansible', async (t) => {
   const error = await t.throwsAsync(planUser({ name: 'etcd', group: 'nosuch' }, ABSENT));
   t.true(error instanceof ModuleError);
   t.is(error?.message, 'Group nosuch does not exist');
+});
+
+// user: password. The hash travels on stdin only; the host's hash is compared by its sha256.
+const HASH = '$6$salt$hashedvalue';
+const OLD = '$6$old$oldhash';
+const SAVED = `/var/tmp/ezplay-backup/r1/shadow/etcd.${passwordDigest(HASH).slice(0, 12)}`;
+
+const passwordCases: Array<{ title: string; args: Record<string, unknown>; facts: string; steps?: string[]; undo?: string[]; stdin?: string; warning?: RegExp }> = [
+  {
+    title: 'a new user gets its hash through chpasswd -e on stdin',
+    args: { name: 'etcd', password: HASH },
+    facts: probeOutput({}),
+    steps: ['useradd -m -- etcd', 'chpasswd -e'],
+    undo: ['userdel -r -- etcd'],
+    stdin: `etcd:${HASH}\n`,
+  },
+  {
+    title: 'on_create still sets the hash of a user it creates',
+    args: { name: 'etcd', password: HASH, update_password: 'on_create', create_home: false },
+    facts: probeOutput({}),
+    steps: ['useradd -M -- etcd', 'chpasswd -e'],
+    undo: ['userdel -- etcd'],
+    stdin: `etcd:${HASH}\n`,
+  },
+  {
+    title: 'a different hash: the old field is kept on the host, undo puts it back',
+    args: { name: 'etcd', password: HASH },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: OLD }),
+    steps: [
+      `umask 077 && mkdir -p /var/tmp/ezplay-backup/r1/shadow && if [ ! -e ${SAVED} ]; then getent shadow -- etcd | cut -d: -f1,2 > ${SAVED}; fi`,
+      'chpasswd -e',
+    ],
+    undo: [`if [ -s ${SAVED} ]; then chpasswd -e < ${SAVED}; fi`],
+    stdin: `etcd:${HASH}\n`,
+  },
+  {
+    title: 'a plain-text password is set as given, with a warning that names no value',
+    args: { name: 'etcd', password: 'hunter2' },
+    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: OLD }),
+    warning: /does not look like a crypted hash/,
+    stdin: 'etcd:hunter2\n',
+  },
+  // no change
+  { title: 'idempotent: the same hash', args: { name: 'etcd', password: HASH }, facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: HASH }) },
+  { title: 'on_create leaves an existing user alone', args: { name: 'etcd', password: HASH, update_password: 'on_create' }, facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: OLD }) },
+];
+
+for (const c of passwordCases) {
+  test(`password: ${c.title}`, async (t) => {
+    const { plan, conn } = await planUser(c.args, c.facts);
+    const secrets = JSON.stringify({ diff: plan.diff, steps: (plan.steps ?? []).map((s) => (s.kind === 'exec' ? s.command : '')), undo: plan.undo, cleanup: plan.cleanup, result: plan.result, probe: conn.commands(), warnings: plan.warnings });
+    t.false(secrets.includes(String(c.args.password)), 'the hash appears only on stdin');
+    if (!c.stdin) {
+      t.false(plan.changed);
+      return;
+    }
+    t.true(plan.changed);
+    if (c.steps) t.deepEqual(commands(plan.steps), c.steps);
+    if (c.undo) t.deepEqual(commands(plan.undo), c.undo);
+    const set = (plan.steps ?? []).find((s) => s.kind === 'exec' && s.command === 'chpasswd -e');
+    t.is(set?.kind === 'exec' ? set.stdin : undefined, c.stdin);
+    t.true(set?.kind === 'exec' && set.secret === true, 'the journal redacts it');
+    if (c.warning) t.regex((plan.warnings ?? []).join('\n'), c.warning);
+    if (plan.diff?.some((d) => d.subject.endsWith('password'))) t.deepEqual(plan.diff.find((d) => d.subject.endsWith('password')), { subject: 'user etcd password', before: 'another hash', after: 'the given hash', kind: 'summary' });
+  });
+}
+
+test('password: a colon or line break in the hash is refused', async (t) => {
+  await t.throwsAsync(planUser({ name: 'etcd', password: '$6$a:b' }, probeOutput({})), { message: /without ':' or line breaks/ });
+});
+
+test('password: the digest probe prints a sha256 of the field, never the field', async (t) => {
+  const { conn } = await planUser({ name: 'etcd', password: HASH }, probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: HASH }));
+  t.regex(conn.commands()[0] ?? '', /getent shadow -- etcd \| cut -d: -f2 \| tr -d '\\n' \| sha256sum/);
 });
