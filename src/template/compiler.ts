@@ -169,7 +169,7 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
 
   compileIs(node: AnyNode, frame: AnyNode): void {
     const right = node.right;
-    const name: string = right.name ? right.name.value : right.value;
+    const name = String(right.name ? right.name.value : right.value).replace(COLLECTION_PREFIX, '');
     if (!Object.hasOwn(this.names.tests, name)) this.fail(`no test named '${name}'`, right.lineno, right.colno);
     this._emit(`(${this.position(node)}, runtime.runTest(env, context, ${JSON.stringify(name)}, `);
     this.compile(node.left, frame);

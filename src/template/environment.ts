@@ -13,6 +13,7 @@ import { networkFilters } from './filters/network.js';
 import { higherOrderFilters } from './filters/higher-order.js';
 import { sequenceFilters } from './filters/sequences.js';
 import { stringFilters } from './filters/strings.js';
+import { textFormFilters } from './filters/text-forms.js';
 import { strictBuiltin, toNunjucks, type ImplTable } from './filters/registry.js';
 import { createGlobals } from './globals.js';
 import { Environment, Frame, type NunjucksFrame } from './nunjucks-internals.js';
@@ -70,7 +71,7 @@ export function createEnvironment(searchPaths: readonly string[], compile: (text
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
-  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters]) register(env.filters, table);
+  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
   register(env.tests, tests);
   Object.assign(env.globals, createGlobals(searchPaths));
 

@@ -83,7 +83,15 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     if (!nameTok || !['symbol', 'none', 'boolean'].includes(nameTok.type)) {
       this.fail('expected a test name after "is"', isTok.lineno, isTok.colno);
     }
-    const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, nameTok.value);
+    // a collection-qualified test: `x is ansible.builtin.version('1', '>')`
+    let qualified = String(nameTok.value);
+    while (nameTok.type === 'symbol' && this.peekToken()?.type === 'operator' && this.peekToken().value === '.') {
+      this.nextToken();
+      const part = this.nextToken();
+      if (!part || part.type !== 'symbol') this.fail('expected a test name after "."', isTok.lineno, isTok.colno);
+      qualified += `.${part.value}`;
+    }
+    const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, qualified);
     const next = this.peekToken();
     let test: AnyNode = name;
     if (next && next.type === 'left-paren') {

@@ -1,4 +1,5 @@
 /** Filters on structured data: merging dicts, reshaping, JSON and YAML. */
+import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
 import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, type Mapping } from '../python-values.js';
@@ -146,6 +147,13 @@ export const dataFilters: ImplTable = {
       return JSON.parse(String(value));
     } catch (err) {
       throw new TemplateRuntimeError(`from_json: ${(err as Error).message}`);
+    }
+  },
+  json_query: (value, call) => {
+    try {
+      return jmespath.search(plain(value), pyStr(param(call, 0, 'expr', '')));
+    } catch (err) {
+      throw new TemplateRuntimeError(`JMESPathError in json_query filter plugin: ${(err as Error).message}`);
     }
   },
   to_yaml: (value, call) => toYaml(value, false, Number(call.kwargs.indent ?? 2)),
