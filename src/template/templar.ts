@@ -12,6 +12,7 @@ import { parsePythonLiteral } from '../inventory/python-literal.js';
 import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
 import { toTemplateError } from './template-error.js';
+import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
 import { types } from 'node:util';
 
@@ -52,7 +53,8 @@ export class Templar {
   private readonly nativeRuntime: Runtime;
 
   constructor(options: { searchPaths?: string[] } = {}) {
-    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text));
+    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, context, extra) =>
+      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra));
     this.nativeRuntime = nativeRuntime(this.slot);
   }
 
@@ -76,6 +78,15 @@ export class Templar {
     } catch (err) {
       throw toTemplateError(err, text, where);
     }
+  }
+
+  /**
+   * Renders a template file from the controller, with the variables Ansible
+   * adds for one (`ansible_managed`, `template_path`, ...) when it knows the file.
+   */
+  renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}): string {
+    const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file) : {}), ...extra });
+    return this.render(text, bound, where, true);
   }
 
   /**
