@@ -49,6 +49,23 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
+/** ansible_loop as `loop_control: extended` gives it; previtem and nextitem only where there is one. */
+function loopInfo(items: unknown[], index: number): Record<string, unknown> {
+  const n = items.length;
+  return {
+    allitems: items,
+    index: index + 1,
+    index0: index,
+    revindex: n - index,
+    revindex0: n - index - 1,
+    first: index === 0,
+    last: index === n - 1,
+    length: n,
+    ...(index > 0 ? { previtem: items[index - 1] } : {}),
+    ...(index < n - 1 ? { nextitem: items[index + 1] } : {}),
+  };
+}
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -85,7 +102,7 @@ export class TaskRunner {
       const extra: Record<string, unknown> = {
         [task.loopVar]: item,
         ansible_loop_var: task.loopVar,
-        ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length },
+        ansible_loop: loopInfo(items, index),
         ...(task.indexVar ? { [task.indexVar]: index } : {}),
       };
       const one = await this.runItem(task, host, extra);

@@ -74,26 +74,37 @@ function fileglob(term: string, dirs: readonly string[]): string[] {
     .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
 }
 
-/** first_found's candidates: each term's files under each of its paths (or as they are), in order. */
+function splitOn(value: unknown, separators: RegExp): string[] {
+  const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return items.flatMap((x) => pyStr(x).split(separators)).filter(Boolean);
+}
+
+/**
+ * first_found's candidates, as ansible-core 2.14 builds them: a term's
+ * `files` under each of its `paths`; `files` without `paths` replace what
+ * earlier terms gave; a plain name is taken whole. A string term takes its
+ * files and paths from the keyword arguments, a mapping from itself.
+ */
 function firstFoundCandidates(terms: unknown[], kwargs: Record<string, unknown>): { names: string[]; skip: boolean } {
-  const splitNames = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).flatMap((x) => pyStr(x).split(/[,;]/)).map((s) => s.trim()).filter(Boolean);
-  const names: string[] = [];
-  let skip = kwargs.skip === true;
-  const add = (files: string[], paths: string[]) => {
-    for (const file of files) {
-      if (!paths.length) names.push(file);
-      for (const path of paths) names.push(join(path, file));
-    }
-  };
-  const kwFiles = kwargs.files === undefined ? [] : splitNames(kwargs.files);
-  const kwPaths = kwargs.paths === undefined ? [] : splitNames(kwargs.paths);
-  for (const term of terms.flatMap((t) => (Array.isArray(t) ? t : [t]))) {
-    if (isMapping(term)) {
-      add(term.files === undefined ? [] : splitNames(term.files), term.paths === undefined ? [] : splitNames(term.paths));
-      if (term.skip === true) skip = true;
-    } else add(splitNames(term), kwPaths);
+  let names: string[] = [];
+  let skip = false;
+  for (const term of terms) {
+    let options: Record<string, unknown>;
+    if (isMapping(term)) options = term;
+    else if (typeof term === 'string') options = kwargs;
+    else if (Array.isArray(term)) {
+      const inner = firstFoundCandidates(term, kwargs);
+      names.push(...inner.names);
+      skip = inner.skip;
+      continue;
+    } else throw new TemplateRuntimeError(`Invalid term supplied, can handle string, mapping or list of strings but got: ${pyStr(term)}`);
+    const files = splitOn(options.files, /[,;]/);
+    const paths = splitOn(options.paths, /[,:;]/);
+    skip = options.skip === true;
+    if (paths.length) for (const path of paths) for (const file of files) names.push(join(path, file));
+    else if (files.length) names = files;
+    else names.push(pyStr(term));
   }
-  if (kwFiles.length) add(kwFiles, kwPaths);
   return { names, skip };
 }
 
