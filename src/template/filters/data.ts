@@ -2,7 +2,8 @@
 import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
-import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, type Mapping } from '../python-values.js';
+import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
+import { pyyamlDump, type DumpOptions } from '../pyyaml-dump.js';
 import { TemplateRuntimeError, Undefined } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 
@@ -108,17 +109,27 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** PyYAML's default_flow_style=None: collections holding only scalars are written inline. */
-function toYaml(value: unknown, nice: boolean, indent: number): string {
-  const doc = new YAML.Document(plain(value), { version: '1.1', sortMapEntries: true });
-  if (!nice) {
-    YAML.visit(doc, {
-      Collection(_key, node) {
-        if (node.items.every((item) => (YAML.isPair(item) ? !YAML.isCollection(item.value) : !YAML.isCollection(item)))) node.flow = true;
-      },
-    });
-  }
-  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false, singleQuote: true });
+/** Plain data for the YAML dumper; whole floats (5.0) stay marked so they are written as floats. */
+function yamlData(value: unknown): unknown {
+  if (value instanceof WholeFloat) return value;
+  value = unwrap(value);
+  if (value instanceof Undefined) value.fail();
+  if (Array.isArray(value)) return value.map(yamlData);
+  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, yamlData(value[k])]));
+  return value;
+}
+
+/** Ansible's to_yaml (default_flow_style=None) and to_nice_yaml (block style, indent 4): PyYAML's output. */
+function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean): string {
+  const flow = kwargs.default_flow_style;
+  const options: DumpOptions = {
+    flowStyle: nice ? false : flow === undefined || flow === null ? null : truthy(flow),
+    indent: Number(kwargs.indent ?? (nice ? 4 : 2)),
+    sortKeys: kwargs.sort_keys === undefined ? true : truthy(kwargs.sort_keys),
+    explicitStart: truthy(kwargs.explicit_start ?? false),
+  };
+  if (kwargs.width !== undefined) options.width = Number(kwargs.width);
+  return pyyamlDump(yamlData(value), options, { wholeFloat: (v) => (v instanceof WholeFloat ? v.value : undefined) });
 }
 
 export const dataFilters: ImplTable = {
@@ -156,8 +167,8 @@ export const dataFilters: ImplTable = {
       throw new TemplateRuntimeError(`JMESPathError in json_query filter plugin: ${(err as Error).message}`);
     }
   },
-  to_yaml: (value, call) => toYaml(value, false, Number(call.kwargs.indent ?? 2)),
-  to_nice_yaml: (value, call) => toYaml(value, true, Number(param(call, 0, 'indent', 4))),
+  to_yaml: (value, call) => toYaml(value, call.kwargs, false),
+  to_nice_yaml: (value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true),
   from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
   from_yaml_all: (value) => YAML.parseAllDocuments(pyStr(value), { version: '1.1' }).map((doc) => doc.toJS()),
 };

@@ -1,0 +1,396 @@
+/**
+ * YAML written byte for byte as PyYAML's safe dumper writes it, which is
+ * what Ansible's `to_yaml` and `to_nice_yaml` give: the same choice of plain,
+ * single- or double-quoted scalars, the same folding of long scalars at the
+ * width (80), PyYAML's indentless sequences under a key, flow collections
+ * (`default_flow_style=None`) for lists and dicts holding only scalars, and
+ * the `...` that ends a document made of one plain scalar. The state
+ * machine follows PyYAML's emitter; only what plain data needs is here
+ * (no anchors, tags or block scalars, which safe_dump never chooses).
+ */
+import { analyzeScalar, needsQuotes, type ScalarAnalysis } from './pyyaml-scalar.js';
+
+export interface DumpOptions {
+  /** PyYAML's default_flow_style: false = block everywhere, null = flow for collections of scalars */
+  flowStyle: boolean | null;
+  indent?: number;
+  width?: number;
+  sortKeys?: boolean;
+  explicitStart?: boolean;
+}
+
+type Node =
+  | { kind: 'scalar'; text: string; quoted: boolean }
+  | { kind: 'seq'; items: Node[]; flow: boolean }
+  | { kind: 'map'; pairs: [Node, Node][]; flow: boolean };
+
+const BREAKS = '\n\x85\u2028\u2029';
+
+/** Python's repr of a float as PyYAML writes it (`1e+16` -> `1.0e+16`). */
+function floatText(n: number): string {
+  if (Number.isNaN(n)) return '.nan';
+  if (!Number.isFinite(n)) return n > 0 ? '.inf' : '-.inf';
+  let text = String(n);
+  const exp = Math.floor(Math.log10(Math.abs(n)));
+  if (n !== 0 && (exp >= 16 || exp < -4)) {
+    text = n.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  }
+  text = text.toLowerCase();
+  if (!text.includes('.') && text.includes('e')) text = text.replace('e', '.0e');
+  return text;
+}
+
+/** Code points in Python's order, for sort_keys. */
+function compareKeys(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+export interface Represented {
+  /** a float that is whole (5.0), which JavaScript cannot tell from an int */
+  wholeFloat?: (value: unknown) => number | undefined;
+}
+
+function represent(value: unknown, options: DumpOptions, hooks: Represented): Node {
+  const whole = hooks.wholeFloat?.(value);
+  if (whole !== undefined) {
+    const text = floatText(whole);
+    return { kind: 'scalar', text: /[.e]/.test(text) ? text : `${text}.0`, quoted: false };
+  }
+  if (value === null || value === undefined) return { kind: 'scalar', text: 'null', quoted: false };
+  if (typeof value === 'boolean') return { kind: 'scalar', text: value ? 'true' : 'false', quoted: false };
+  if (typeof value === 'number') return { kind: 'scalar', text: Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : floatText(value), quoted: false };
+  if (typeof value === 'bigint') return { kind: 'scalar', text: value.toString(), quoted: false };
+  if (typeof value === 'string') return { kind: 'scalar', text: value, quoted: needsQuotes(value) };
+  const flowOf = (children: Node[]) => options.flowStyle ?? children.every((c) => c.kind === 'scalar');
+  if (Array.isArray(value)) {
+    const items = value.map((v) => represent(v, options, hooks));
+    return { kind: 'seq', items, flow: flowOf(items) };
+  }
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (options.sortKeys !== false) keys.sort(compareKeys);
+    const pairs: [Node, Node][] = keys.map((k) => [represent(k, options, hooks), represent(record[k], options, hooks)]);
+    return { kind: 'map', pairs, flow: flowOf(pairs.flat()) };
+  }
+  throw new Error(`cannot represent a ${typeof value} as YAML`);
+}
+
+class Emitter {
+  out = '';
+  private indent: number | null = null;
+  private readonly indents: (number | null)[] = [];
+  private flowLevel = 0;
+  private column = 0;
+  private whitespace = true;
+  private indention = true;
+  openEnded = false;
+  private rootContext = false;
+  private mappingContext = false;
+  private simpleKeyContext = false;
+  private readonly bestIndent: number;
+  private readonly bestWidth: number;
+
+  constructor(options: DumpOptions) {
+    const indent = options.indent ?? 2;
+    this.bestIndent = indent > 1 && indent < 10 ? indent : 2;
+    const width = options.width ?? 80;
+    this.bestWidth = width > this.bestIndent * 2 ? width : 80;
+  }
+
+  private write(data: string): void {
+    this.out += data;
+  }
+
+  private increaseIndent(flow: boolean, indentless = false): void {
+    this.indents.push(this.indent);
+    if (this.indent === null) this.indent = flow ? this.bestIndent : 0;
+    else if (!indentless) this.indent += this.bestIndent;
+  }
+
+  private popIndent(): void {
+    this.indent = this.indents.pop() ?? null;
+  }
+
+  writeIndent(): void {
+    const indent = this.indent ?? 0;
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.writeLineBreak();
+    if (this.column < indent) {
+      this.whitespace = true;
+      this.write(' '.repeat(indent - this.column));
+      this.column = indent;
+    }
+  }
+
+  writeIndicator(indicator: string, needWhitespace: boolean, whitespace = false, indention = false): void {
+    const data = this.whitespace || !needWhitespace ? indicator : ` ${indicator}`;
+    this.whitespace = whitespace;
+    this.indention = this.indention && indention;
+    this.column += data.length;
+    this.openEnded = false;
+    this.write(data);
+  }
+
+  private writeLineBreak(br = '\n'): void {
+    this.whitespace = true;
+    this.indention = true;
+    this.column = 0;
+    this.write(br);
+  }
+
+  /** expect_node: the contexts say where the node stands. */
+  node(node: Node, context: { root?: boolean; sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
+    this.rootContext = context.root ?? false;
+    this.mappingContext = context.mapping ?? false;
+    this.simpleKeyContext = context.simpleKey ?? false;
+    if (node.kind === 'scalar') {
+      this.increaseIndent(true);
+      this.scalar(node);
+      this.popIndent();
+    } else if (node.kind === 'seq') {
+      if (this.flowLevel || node.flow || node.items.length === 0) this.flowSequence(node.items);
+      else this.blockSequence(node.items);
+    } else if (this.flowLevel || node.flow || node.pairs.length === 0) this.flowMapping(node.pairs);
+    else this.blockMapping(node.pairs);
+  }
+
+  private flowSequence(items: Node[]): void {
+    this.writeIndicator('[', true, true);
+    this.flowLevel++;
+    this.increaseIndent(true);
+    items.forEach((item, i) => {
+      if (i > 0) this.writeIndicator(',', false);
+      if (this.column > this.bestWidth) this.writeIndent();
+      this.node(item, { sequence: true });
+    });
+    this.popIndent();
+    this.flowLevel--;
+    this.writeIndicator(']', false);
+  }
+
+  private flowMapping(pairs: [Node, Node][]): void {
+    this.writeIndicator('{', true, true);
+    this.flowLevel++;
+    this.increaseIndent(true);
+    pairs.forEach(([key, value], i) => {
+      if (i > 0) this.writeIndicator(',', false);
+      if (this.column > this.bestWidth) this.writeIndent();
+      if (this.isSimpleKey(key)) {
+        this.node(key, { mapping: true, simpleKey: true });
+        this.writeIndicator(':', false);
+      } else {
+        this.writeIndicator('?', true);
+        this.node(key, { mapping: true });
+        if (this.column > this.bestWidth) this.writeIndent();
+        this.writeIndicator(':', true);
+      }
+      this.node(value, { mapping: true });
+    });
+    this.popIndent();
+    this.flowLevel--;
+    this.writeIndicator('}', false);
+  }
+
+  private blockSequence(items: Node[]): void {
+    const indentless = this.mappingContext && !this.indention;
+    this.increaseIndent(false, indentless);
+    for (const item of items) {
+      this.writeIndent();
+      this.writeIndicator('-', true, false, true);
+      this.node(item, { sequence: true });
+    }
+    this.popIndent();
+  }
+
+  private blockMapping(pairs: [Node, Node][]): void {
+    this.increaseIndent(false);
+    for (const [key, value] of pairs) {
+      this.writeIndent();
+      if (this.isSimpleKey(key)) {
+        this.node(key, { mapping: true, simpleKey: true });
+        this.writeIndicator(':', false);
+      } else {
+        this.writeIndicator('?', true, false, true);
+        this.node(key, { mapping: true });
+        this.writeIndent();
+        this.writeIndicator(':', true, false, true);
+      }
+      this.node(value, { mapping: true });
+    }
+    this.popIndent();
+  }
+
+  private isSimpleKey(key: Node): boolean {
+    if (key.kind !== 'scalar') return (key.kind === 'seq' ? key.items.length : key.pairs.length) === 0;
+    const a = analyzeScalar(key.text);
+    return Array.from(key.text).length < 128 && !a.empty && !a.multiline;
+  }
+
+  private chooseStyle(node: { text: string; quoted: boolean }, a: ScalarAnalysis): 'plain' | 'single' | 'double' {
+    if (!node.quoted && !(this.simpleKeyContext && (a.empty || a.multiline)) && (this.flowLevel ? a.allowFlowPlain : a.allowBlockPlain)) return 'plain';
+    if (a.allowSingleQuoted && !(this.simpleKeyContext && a.multiline)) return 'single';
+    return 'double';
+  }
+
+  private scalar(node: { text: string; quoted: boolean }): void {
+    const analysis = analyzeScalar(node.text);
+    const style = this.chooseStyle(node, analysis);
+    const split = !this.simpleKeyContext;
+    const text = Array.from(node.text);
+    if (style === 'plain') this.writePlain(text, split);
+    else if (style === 'single') this.writeSingleQuoted(text, split);
+    else this.writeDoubleQuoted(text, split);
+  }
+
+  private writePlain(text: string[], split: boolean): void {
+    if (this.rootContext) this.openEnded = true;
+    if (!text.length) return;
+    if (!this.whitespace) {
+      this.column += 1;
+      this.write(' ');
+    }
+    this.whitespace = false;
+    this.indention = false;
+    let spaces = false;
+    let start = 0;
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined;
+      if (spaces) {
+        if (ch !== ' ') {
+          if (start + 1 === end && this.column > this.bestWidth && split) {
+            this.writeIndent();
+            this.whitespace = false;
+            this.indention = false;
+          } else this.chunk(text, start, end);
+          start = end;
+        }
+      } else if (ch === undefined || ch === ' ' || BREAKS.includes(ch)) {
+        this.chunk(text, start, end);
+        start = end;
+      }
+      if (ch !== undefined) spaces = ch === ' ';
+    }
+  }
+
+  private chunk(text: string[], start: number, end: number): void {
+    const data = text.slice(start, end).join('');
+    this.column += end - start;
+    this.write(data);
+  }
+
+  private writeSingleQuoted(text: string[], split: boolean): void {
+    this.writeIndicator("'", true);
+    let spaces = false;
+    let breaks = false;
+    let start = 0;
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined;
+      if (spaces) {
+        if (ch !== ' ') {
+          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) this.writeIndent();
+          else this.chunk(text, start, end);
+          start = end;
+        }
+      } else if (breaks) {
+        if (ch === undefined || !BREAKS.includes(ch)) {
+          if (text[start] === '\n') this.writeLineBreak();
+          for (const br of text.slice(start, end)) this.writeLineBreak(br);
+          this.writeIndent();
+          start = end;
+        }
+      } else if (ch === undefined || ch === ' ' || BREAKS.includes(ch) || ch === "'") {
+        if (start < end) {
+          this.chunk(text, start, end);
+          start = end;
+        }
+      }
+      if (ch === "'") {
+        this.column += 2;
+        this.write("''");
+        start = end + 1;
+      }
+      if (ch !== undefined) {
+        spaces = ch === ' ';
+        breaks = BREAKS.includes(ch);
+      }
+    }
+    this.writeIndicator("'", false);
+  }
+
+  private writeDoubleQuoted(text: string[], split: boolean): void {
+    this.writeIndicator('"', true);
+    let start = 0;
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined;
+      if (ch === undefined || needsEscape(ch)) {
+        if (start < end) {
+          this.chunk(text, start, end);
+          start = end;
+        }
+        if (ch !== undefined) {
+          const data = escapeChar(ch);
+          this.column += data.length;
+          this.write(data);
+          start = end + 1;
+        }
+      }
+      if (end > 0 && end < text.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > this.bestWidth && split) {
+        const data = `${text.slice(start, end).join('')}\\`;
+        if (start < end) start = end;
+        this.column += data.length;
+        this.write(data);
+        this.writeIndent();
+        this.whitespace = false;
+        this.indention = false;
+        if (text[start] === ' ') {
+          this.column += 1;
+          this.write('\\');
+        }
+      }
+    }
+    this.writeIndicator('"', false);
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0A': 'n', '\x0B': 'v', '\x0C': 'f', '\x0D': 'r', '\x1B': 'e',
+  '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P',
+};
+
+/** With allow_unicode, as Ansible dumps: printable non-ASCII stays as it is. */
+function needsEscape(ch: string): boolean {
+  if ('"\\\x85\u2028\u2029\uFEFF'.includes(ch)) return true;
+  const c = ch.codePointAt(0)!;
+  return !((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd));
+}
+
+function escapeChar(ch: string): string {
+  if (ESCAPES[ch]) return `\\${ESCAPES[ch]}`;
+  const c = ch.codePointAt(0)!;
+  const hex = c.toString(16).toUpperCase();
+  if (c <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  if (c <= 0xffff) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
+}
+
+/** yaml.dump(value, Dumper=SafeDumper, allow_unicode=True, ...) */
+export function pyyamlDump(value: unknown, options: DumpOptions, hooks: Represented = {}): string {
+  const root = represent(value, options, hooks);
+  const emitter = new Emitter(options);
+  if (options.explicitStart) {
+    emitter.writeIndicator('---', true);
+  }
+  emitter.node(root, { root: true });
+  emitter.writeIndent();
+  if (emitter.openEnded) {
+    emitter.writeIndicator('...', true);
+    emitter.writeIndent();
+  }
+  return emitter.out;
+}
