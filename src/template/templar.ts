@@ -11,6 +11,8 @@ import { compileProgram, type Program } from './program.js';
 import { parsePythonLiteral } from '../inventory/python-literal.js';
 import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
+import { readOverrideHeader } from './override-header.js';
+import type { LexerOptions } from './parser.js';
 import { toTemplateError } from './template-error.js';
 import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
@@ -71,7 +73,11 @@ export class Templar {
   render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
     if (!Templar.isTemplate(text)) return text;
     try {
-      const out = this.run(this.compile(text, file ? false : undefined), vars, runtime);
+      const header = readOverrideHeader(text);
+      if (header) text = header.body;
+      // Jinja drops the source's last line break (keep_trailing_newline off); Ansible adds back what is missing below
+      const source = text.replace(/\r?\n$/, '');
+      const out = this.run(this.compile(source, file ? false : undefined, header?.lexer), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);
       return missing > 0 ? out + '\n'.repeat(missing) : out;
@@ -249,11 +255,12 @@ export class Templar {
    * `verbatim`: string literals keep their backslashes, as Ansible has them in
    * any text containing `{{`; template files and bare conditions get Python's escapes.
    */
-  private compile(text: string, verbatim = text.includes('{{')): Program {
-    const key = verbatim ? text : `\0${text}`;
+  private compile(text: string, verbatim = text.includes('{{'), overrides?: Partial<LexerOptions>): Program {
+    const settings = overrides && Object.keys(overrides).length ? `\0${JSON.stringify(overrides)}\0` : '';
+    const key = settings + (verbatim ? text : `\0${text}`);
     let program = this.programs.get(key);
     if (!program) {
-      program = compileProgram(text, verbatim ? VERBATIM_LEXER : LEXER_OPTIONS, this.env);
+      program = compileProgram(text, { ...(verbatim ? VERBATIM_LEXER : LEXER_OPTIONS), ...overrides }, this.env);
       if (this.programs.size >= MAX_CACHED_PROGRAMS) this.programs.clear();
       this.programs.set(key, program);
     }

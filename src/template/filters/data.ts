@@ -3,7 +3,7 @@ import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
 import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
-import { pyyamlDump, type DumpOptions } from '../pyyaml-dump.js';
+import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
 import { TemplateRuntimeError, Undefined } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 
@@ -119,7 +119,7 @@ function yamlData(value: unknown): unknown {
   return value;
 }
 
-/** Ansible's to_yaml (default_flow_style=None) and to_nice_yaml (block style, indent 4): PyYAML's output. */
+/** Ansible's to_yaml (default_flow_style=None) and to_nice_yaml (block style, indent 4), as PyYAML with libyaml writes them. */
 function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean): string {
   const flow = kwargs.default_flow_style;
   const options: DumpOptions = {
@@ -129,7 +129,7 @@ function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean):
     explicitStart: truthy(kwargs.explicit_start ?? false),
   };
   if (kwargs.width !== undefined) options.width = Number(kwargs.width);
-  return pyyamlDump(yamlData(value), options, { wholeFloat: (v) => (v instanceof WholeFloat ? v.value : undefined) });
+  return dumpYaml(yamlData(value), options, { wholeFloat: (v) => (v instanceof WholeFloat ? v.value : undefined) });
 }
 
 export const dataFilters: ImplTable = {

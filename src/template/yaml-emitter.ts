@@ -1,14 +1,14 @@
 /**
- * YAML written byte for byte as PyYAML's safe dumper writes it, which is
- * what Ansible's `to_yaml` and `to_nice_yaml` give: the same choice of plain,
- * single- or double-quoted scalars, the same folding of long scalars at the
- * width (80), PyYAML's indentless sequences under a key, flow collections
- * (`default_flow_style=None`) for lists and dicts holding only scalars, and
- * the `...` that ends a document made of one plain scalar. The state
- * machine follows PyYAML's emitter; only what plain data needs is here
- * (no anchors, tags or block scalars, which safe_dump never chooses).
+ * YAML written byte for byte as Ansible's `to_yaml` and `to_nice_yaml`
+ * write it: PyYAML's safe dumper on libyaml's emitter (CSafeDumper, which
+ * Ansible's AnsibleDumper is built on). The same choice of plain, single-
+ * or double-quoted scalars, the same folding of long scalars at the width
+ * (80), indentless sequences under a key, and flow collections
+ * (`default_flow_style=None`) for lists and dicts holding only scalars.
+ * The state machine follows libyaml's emitter; only what plain data needs
+ * is here (no anchors, tags or block scalars, which a safe dump never chooses).
  */
-import { analyzeScalar, needsQuotes, type ScalarAnalysis } from './pyyaml-scalar.js';
+import { analyzeScalar, isBreak, needsQuotes, needsEscape, type ScalarAnalysis } from './yaml-scalar.js';
 
 export interface DumpOptions {
   /** PyYAML's default_flow_style: false = block everywhere, null = flow for collections of scalars */
@@ -23,8 +23,6 @@ type Node =
   | { kind: 'scalar'; text: string; quoted: boolean }
   | { kind: 'seq'; items: Node[]; flow: boolean }
   | { kind: 'map'; pairs: [Node, Node][]; flow: boolean };
-
-const BREAKS = '\n\x85\u2028\u2029';
 
 /** Python's repr of a float as PyYAML writes it (`1e+16` -> `1.0e+16`). */
 function floatText(n: number): string {
@@ -90,8 +88,6 @@ class Emitter {
   private column = 0;
   private whitespace = true;
   private indention = true;
-  openEnded = false;
-  private rootContext = false;
   private mappingContext = false;
   private simpleKeyContext = false;
   private readonly bestIndent: number;
@@ -122,10 +118,11 @@ class Emitter {
     const indent = this.indent ?? 0;
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.writeLineBreak();
     if (this.column < indent) {
-      this.whitespace = true;
       this.write(' '.repeat(indent - this.column));
       this.column = indent;
     }
+    this.whitespace = true;
+    this.indention = true;
   }
 
   writeIndicator(indicator: string, needWhitespace: boolean, whitespace = false, indention = false): void {
@@ -133,7 +130,6 @@ class Emitter {
     this.whitespace = whitespace;
     this.indention = this.indention && indention;
     this.column += data.length;
-    this.openEnded = false;
     this.write(data);
   }
 
@@ -145,8 +141,7 @@ class Emitter {
   }
 
   /** expect_node: the contexts say where the node stands. */
-  node(node: Node, context: { root?: boolean; sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
-    this.rootContext = context.root ?? false;
+  node(node: Node, context: { sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
     this.mappingContext = context.mapping ?? false;
     this.simpleKeyContext = context.simpleKey ?? false;
     if (node.kind === 'scalar') {
@@ -226,16 +221,17 @@ class Emitter {
     this.popIndent();
   }
 
+  /** libyaml: one line, at most 128 bytes; an empty collection is simple too. */
   private isSimpleKey(key: Node): boolean {
     if (key.kind !== 'scalar') return (key.kind === 'seq' ? key.items.length : key.pairs.length) === 0;
-    const a = analyzeScalar(key.text);
-    return Array.from(key.text).length < 128 && !a.empty && !a.multiline;
+    return !analyzeScalar(key.text).multiline && Buffer.byteLength(key.text, 'utf8') <= 128;
   }
 
   private chooseStyle(node: { text: string; quoted: boolean }, a: ScalarAnalysis): 'plain' | 'single' | 'double' {
-    if (!node.quoted && !(this.simpleKeyContext && (a.empty || a.multiline)) && (this.flowLevel ? a.allowFlowPlain : a.allowBlockPlain)) return 'plain';
-    if (a.allowSingleQuoted && !(this.simpleKeyContext && a.multiline)) return 'single';
-    return 'double';
+    let plain = this.flowLevel ? a.allowFlowPlain : a.allowBlockPlain;
+    if (a.empty && (this.flowLevel || this.simpleKeyContext)) plain = false;
+    if (plain && !node.quoted) return 'plain';
+    return a.allowSingleQuoted ? 'single' : 'double';
   }
 
   private scalar(node: { text: string; quoted: boolean }): void {
@@ -249,38 +245,25 @@ class Emitter {
   }
 
   private writePlain(text: string[], split: boolean): void {
-    if (this.rootContext) this.openEnded = true;
-    if (!text.length) return;
-    if (!this.whitespace) {
-      this.column += 1;
-      this.write(' ');
-    }
+    if (!this.whitespace) this.put(' ');
+    let spaces = false;
+    text.forEach((ch, i) => {
+      if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && text[i + 1] !== ' ') this.writeIndent();
+        else this.put(ch);
+        spaces = true;
+      } else {
+        this.put(ch);
+        spaces = false;
+      }
+    });
     this.whitespace = false;
     this.indention = false;
-    let spaces = false;
-    let start = 0;
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined;
-      if (spaces) {
-        if (ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split) {
-            this.writeIndent();
-            this.whitespace = false;
-            this.indention = false;
-          } else this.chunk(text, start, end);
-          start = end;
-        }
-      } else if (ch === undefined || ch === ' ' || BREAKS.includes(ch)) {
-        this.chunk(text, start, end);
-        start = end;
-      }
-      if (ch !== undefined) spaces = ch === ' ';
-    }
   }
 
-  private chunk(text: string[], start: number, end: number): void {
-    const data = text.slice(start, end).join('');
-    this.column += end - start;
+  /** One character (or escape) on the current line. */
+  private put(data: string): void {
+    this.column += 1;
     this.write(data);
   }
 
@@ -288,72 +271,49 @@ class Emitter {
     this.writeIndicator("'", true);
     let spaces = false;
     let breaks = false;
-    let start = 0;
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined;
-      if (spaces) {
-        if (ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) this.writeIndent();
-          else this.chunk(text, start, end);
-          start = end;
-        }
-      } else if (breaks) {
-        if (ch === undefined || !BREAKS.includes(ch)) {
-          if (text[start] === '\n') this.writeLineBreak();
-          for (const br of text.slice(start, end)) this.writeLineBreak(br);
-          this.writeIndent();
-          start = end;
-        }
-      } else if (ch === undefined || ch === ' ' || BREAKS.includes(ch) || ch === "'") {
-        if (start < end) {
-          this.chunk(text, start, end);
-          start = end;
-        }
+    text.forEach((ch, i) => {
+      if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== text.length - 1 && text[i + 1] !== ' ') this.writeIndent();
+        else this.put(ch);
+        spaces = true;
+      } else if (isBreak(ch)) {
+        if (!breaks && ch === '\n') this.writeLineBreak();
+        this.writeLineBreak(ch === '\n' ? '\n' : ch);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        if (ch === "'") this.put("'");
+        this.put(ch);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
       }
-      if (ch === "'") {
-        this.column += 2;
-        this.write("''");
-        start = end + 1;
-      }
-      if (ch !== undefined) {
-        spaces = ch === ' ';
-        breaks = BREAKS.includes(ch);
-      }
-    }
+    });
+    if (breaks) this.writeIndent();
     this.writeIndicator("'", false);
   }
 
   private writeDoubleQuoted(text: string[], split: boolean): void {
     this.writeIndicator('"', true);
-    let start = 0;
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined;
-      if (ch === undefined || needsEscape(ch)) {
-        if (start < end) {
-          this.chunk(text, start, end);
-          start = end;
-        }
-        if (ch !== undefined) {
-          const data = escapeChar(ch);
-          this.column += data.length;
-          this.write(data);
-          start = end + 1;
-        }
-      }
-      if (end > 0 && end < text.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > this.bestWidth && split) {
-        const data = `${text.slice(start, end).join('')}\\`;
-        if (start < end) start = end;
+    let spaces = false;
+    text.forEach((ch, i) => {
+      if (needsEscape(ch)) {
+        const data = escapeChar(ch);
         this.column += data.length;
         this.write(data);
-        this.writeIndent();
-        this.whitespace = false;
-        this.indention = false;
-        if (text[start] === ' ') {
-          this.column += 1;
-          this.write('\\');
-        }
+        spaces = false;
+      } else if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== text.length - 1) {
+          this.writeIndent();
+          if (text[i + 1] === ' ') this.put('\\');
+        } else this.put(ch);
+        spaces = true;
+      } else {
+        this.put(ch);
+        spaces = false;
       }
-    }
+    });
     this.writeIndicator('"', false);
   }
 }
@@ -362,13 +322,6 @@ const ESCAPES: Record<string, string> = {
   '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0A': 'n', '\x0B': 'v', '\x0C': 'f', '\x0D': 'r', '\x1B': 'e',
   '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P',
 };
-
-/** With allow_unicode, as Ansible dumps: printable non-ASCII stays as it is. */
-function needsEscape(ch: string): boolean {
-  if ('"\\\x85\u2028\u2029\uFEFF'.includes(ch)) return true;
-  const c = ch.codePointAt(0)!;
-  return !((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd));
-}
 
 function escapeChar(ch: string): string {
   if (ESCAPES[ch]) return `\\${ESCAPES[ch]}`;
@@ -379,18 +332,14 @@ function escapeChar(ch: string): string {
   return `\\U${hex.padStart(8, '0')}`;
 }
 
-/** yaml.dump(value, Dumper=SafeDumper, allow_unicode=True, ...) */
-export function pyyamlDump(value: unknown, options: DumpOptions, hooks: Represented = {}): string {
+/** yaml.dump(value, Dumper=CSafeDumper, allow_unicode=True, ...) */
+export function dumpYaml(value: unknown, options: DumpOptions, hooks: Represented = {}): string {
   const root = represent(value, options, hooks);
   const emitter = new Emitter(options);
   if (options.explicitStart) {
     emitter.writeIndicator('---', true);
   }
-  emitter.node(root, { root: true });
+  emitter.node(root, {});
   emitter.writeIndent();
-  if (emitter.openEnded) {
-    emitter.writeIndicator('...', true);
-    emitter.writeIndent();
-  }
   return emitter.out;
 }

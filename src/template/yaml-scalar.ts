@@ -1,8 +1,8 @@
 /**
- * How PyYAML's emitter judges a string before writing it: which styles
- * can carry it (analyze_scalar), and whether its plain form would read
- * back as something else (YAML 1.1's implicit bool, int, float, null,
- * timestamp...), in which case it is quoted.
+ * How the YAML emitter judges a string before writing it: which styles can
+ * carry it (libyaml's analyze_scalar), and whether its plain form would
+ * read back as something else (PyYAML's implicit resolvers of YAML 1.1:
+ * bool, int, float, null, timestamp...), in which case it is quoted.
  */
 
 export interface ScalarAnalysis {
@@ -31,13 +31,24 @@ export function needsQuotes(text: string): boolean {
 }
 
 const SPACE_OR_END = '\0 \t\r\n\x85\u2028\u2029';
-const LINE_BREAKS = '\n\x85\u2028\u2029';
+const LINE_BREAKS = '\r\n\x85\u2028\u2029';
 
-function isPrintableUnicode(c: number): boolean {
-  return c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c < 0x10ffff);
+export function isBreak(ch: string): boolean {
+  return LINE_BREAKS.includes(ch);
 }
 
-/** analyze_scalar, with allow_unicode on. */
+/** libyaml's printable characters: no C1 controls (0x85 included), no BOM, nothing beyond U+FFFF. */
+function isPrintable(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  return c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+}
+
+/** What a double-quoted scalar writes as an escape. */
+export function needsEscape(ch: string): boolean {
+  return !isPrintable(ch) || isBreak(ch) || ch === '"' || ch === '\\';
+}
+
+/** libyaml's analyze_scalar, with unicode on. */
 export function analyzeScalar(scalar: string): ScalarAnalysis {
   const chars = Array.from(scalar);
   if (!chars.length) return { empty: true, multiline: false, allowFlowPlain: false, allowBlockPlain: true, allowSingleQuoted: true };
@@ -74,10 +85,7 @@ export function analyzeScalar(scalar: string): ScalarAnalysis {
       if (ch === '#' && precededByWhitespace) flowIndicators = blockIndicators = true;
     }
     if (LINE_BREAKS.includes(ch)) lineBreaks = true;
-    const c = ch.codePointAt(0)!;
-    if (!(ch === '\n' || (c >= 0x20 && c <= 0x7e))) {
-      if (!(isPrintableUnicode(c) && ch !== '\uFEFF')) special = true;
-    }
+    if (!isPrintable(ch)) special = true;
     if (ch === ' ') {
       if (index === 0) leadingSpace = true;
       if (index === last) trailingSpace = true;
