@@ -119,14 +119,10 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
       tokens.lineno--;
       tokens.colno = tokens.index - String(tokens.str).lastIndexOf('\n', tokens.index - 1) - 1;
     }
-    const tags = new RegExp(`\\{%(-?)\\s*(${tagName}|${endTag})\\s*(-?)%\\}`, 'g');
+    // Jinja's raw blocks do not nest: the first end tag closes the block
+    const tags = new RegExp(`\\{%(-?)\\s*(${endTag})\\s*(-?)%\\}`, 'g');
     tags.lastIndex = tokens.index;
-    let depth = 1;
-    let tag: RegExpExecArray | null;
-    while ((tag = tags.exec(tokens.str))) {
-      depth += tag[2] === tagName ? 1 : -1;
-      if (depth === 0) break;
-    }
+    const tag = tags.exec(tokens.str);
     if (!tag) this.fail(`expected {% ${endTag} %}`, begun.lineno, begun.colno);
     let text = String(tokens.str).slice(tokens.index, tag!.index);
     if (tag![1] === '-') text = text.trimEnd();
