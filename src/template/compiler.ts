@@ -36,7 +36,8 @@ export interface CompilerNames {
   tests: Record<string, unknown>;
 }
 
-const COLLECTION_PREFIX = /^(?:ansible\.(?:builtin|legacy|utils|netcommon)|community\.general)\./;
+/** A collection-qualified name (ansible.builtin.to_json, ansible.utils.ipaddr) names the built-in filter or test. */
+export const COLLECTION_PREFIX = /^(?:ansible\.(?:builtin|legacy|utils|netcommon)|community\.general)\./;
 
 export class JinjaCompiler extends (internals.compiler.Compiler as new (name: string, throwOnUndefined: boolean) => AnyNode) {
   constructor(private readonly names: CompilerNames) {

@@ -40,6 +40,8 @@ const cases: Array<[string, unknown]> = [
   ["{{ '1.2.3' is ansible.builtin.version('1.2', '>') }}", true],
   ['{{ 1 is ansible.builtin.truthy }}', true],
   ["{{ name is not ansible.builtin.match('kube') }}", true],
+  ["{{ ['etcd1', 'kube1'] | select('ansible.builtin.match', 'etcd') | list }}", ['etcd1']],
+  ["{{ ['a'] | map('ansible.builtin.upper') | list }}", ['A']],
 ];
 
 test('text-shaping filters and qualified tests', (t) => {
