@@ -242,7 +242,7 @@ export class PlayRunner {
       const items =
         task.loop === undefined
           ? [undefined]
-          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos);
+          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.rt.options.templar.query(name, terms, vars, task.pos));
       items.forEach((item, index) => {
         const loopVars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);

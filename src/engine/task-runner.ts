@@ -94,7 +94,7 @@ export class TaskRunner {
   }
 
   private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
-    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.templar.query(name, terms, vars, task.pos));
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;

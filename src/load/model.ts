@@ -33,6 +33,10 @@ export interface RoleInfo {
   params: Record<string, unknown>;
 }
 
+/** `with_<lookup>` loops whose items the lookup plugin of that name gives. */
+export const LOOKUP_LOOP_KINDS = ['fileglob', 'first_found', 'inventory_hostnames'] as const;
+export type LookupLoopKind = (typeof LOOKUP_LOOP_KINDS)[number];
+
 export interface TaskNode extends Inheritable {
   kind: 'task';
   name: string | undefined;
@@ -41,7 +45,7 @@ export interface TaskNode extends Inheritable {
   args: Record<string, unknown>;
   loop?: unknown;
   /** with_items flattens one level, with_dict yields key/value items */
-  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence';
+  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence' | LookupLoopKind;
   loopVar: string;
   indexVar?: string;
   loopLabel?: unknown;

@@ -95,6 +95,16 @@ export class Templar {
     return this.render(text, bound, where, true);
   }
 
+  /** `query(name, *terms)` with these variables: what a `with_<lookup>` loop iterates. */
+  query(name: string, terms: unknown[], vars: VarLookup, where?: SourcePos): unknown[] {
+    const query = this.env.globals.query as (this: RenderContext, ...args: unknown[]) => unknown[];
+    try {
+      return query.call(new RenderContext(this.env, vars), name, ...terms);
+    } catch (err) {
+      throw toTemplateError(err, `with_${name}`, where);
+    }
+  }
+
   /**
    * Renders every string inside a value. A string that is exactly one
    * `{{ expr }}` keeps the expression's type (list, dict, number, bool, None).
