@@ -17,7 +17,7 @@ import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubs
 export type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: RenderContext) => unknown[];
 
 /** Renders a controller template file with extra variables on top of the current ones. */
-export type FileRenderer = (text: string, path: string, context: RenderContext, extra: Record<string, unknown>) => string;
+export type FileRenderer = (text: string, path: string, name: string, context: RenderContext, extra: Record<string, unknown>) => string;
 
 function variable(context: RenderContext, name: string): string | undefined {
   const value = context.lookup(name);
@@ -153,7 +153,7 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     template: (terms, kwargs, context) => terms.map((t) => {
       const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
       const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};
-      return renderFile(text, path, context, extra);
+      return renderFile(text, path, pyStr(t), context, extra);
     }),
     fileglob: (terms, _kwargs, context) => terms.flatMap((t) => pyStr(t).split(/\s+/).filter(Boolean)).flatMap((t) => fileglob(t, dirs(context))),
     first_found: (terms, kwargs, context) => {

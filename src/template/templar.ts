@@ -55,8 +55,8 @@ export class Templar {
   private readonly nativeRuntime: Runtime;
 
   constructor(options: { searchPaths?: string[] } = {}) {
-    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, context, extra) =>
-      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra));
+    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, name, context, extra) =>
+      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }));
     this.nativeRuntime = nativeRuntime(this.slot);
   }
 
@@ -90,8 +90,8 @@ export class Templar {
    * Renders a template file from the controller, with the variables Ansible
    * adds for one (`ansible_managed`, `template_path`, ...) when it knows the file.
    */
-  renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}): string {
-    const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file) : {}), ...extra });
+  renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}, names?: { path: string; dest?: string }): string {
+    const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file, names) : {}), ...extra });
     return this.render(text, bound, where, true);
   }
 
