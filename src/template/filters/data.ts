@@ -101,12 +101,35 @@ function toJson(value: unknown, kwargs: Record<string, unknown>, nice: boolean):
   return pyJson(value, { indent, sortKeys, itemSeparator: indent === null ? ', ' : ',', keySeparator: ': ' });
 }
 
-function plain(value: unknown): unknown {
+
+const views = new WeakMap<object, object>();
+const targets = new WeakMap<object, object>();
+
+/**
+ * The value as JMESPath should see it, read only where the query looks:
+ * `hostvars | json_query('*.ip')` reads each host's `ip`, never every
+ * variable of every host (a host's variables hold hostvars again).
+ */
+function lazyView(value: unknown): unknown {
   value = unwrap(value);
-  if (value instanceof Undefined) value.fail();
-  if (Array.isArray(value)) return value.map(plain);
-  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, plain(value[k])]));
-  return value;
+  if (value instanceof Undefined) return null;
+  if (typeof value !== 'object' || value === null) return value;
+  let view = views.get(value);
+  if (!view) {
+    view = new Proxy(value, { get: (target, key, receiver) => (typeof key === 'string' ? lazyView(Reflect.get(target, key, receiver)) : Reflect.get(target, key, receiver)) });
+    views.set(value, view);
+    targets.set(view, value);
+  }
+  return view;
+}
+
+/** A query's result with the views taken off again: what it picked out is the caller's own value. */
+function unview(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const target = targets.get(value);
+  if (target) return target;
+  if (Array.isArray(value)) return value.map(unview);
+  return Object.fromEntries(Object.keys(value).map((k) => [k, unview((value as Record<string, unknown>)[k])]));
 }
 
 /** Plain data for the YAML dumper; whole floats (5.0) stay marked so they are written as floats. */
@@ -162,7 +185,7 @@ export const dataFilters: ImplTable = {
   },
   json_query: (value, call) => {
     try {
-      return jmespath.search(plain(value), pyStr(param(call, 0, 'expr', '')));
+      return unview(jmespath.search(lazyView(value), pyStr(param(call, 0, 'expr', ''))));
     } catch (err) {
       throw new TemplateRuntimeError(`JMESPathError in json_query filter plugin: ${(err as Error).message}`);
     }

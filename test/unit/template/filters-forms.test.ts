@@ -67,3 +67,12 @@ test('password_hash with a random salt gives a new string each time', (t) => {
   const b = templar.renderValue("{{ 'secret' | password_hash('sha512') }}", VARS);
   t.not(a, b);
 });
+
+test('json_query reads only what the query names, so hostvars (which holds itself) can be queried', (t) => {
+  const hosts: Record<string, unknown> = { etcd1: { ip: '10.0.0.1' }, etcd2: { ip: '10.0.0.2' } };
+  for (const name of Object.keys(hosts)) (hosts[name] as Record<string, unknown>).hostvars = hosts;
+  const vars = { hostvars: hosts };
+  t.deepEqual(templar.renderValue("{{ hostvars | json_query('*.ip') }}", vars), ['10.0.0.1', '10.0.0.2']);
+  t.is(templar.renderValue("{{ (hostvars | json_query('etcd1.hostvars.etcd2')).ip }}", vars), '10.0.0.2');
+  t.deepEqual(templar.renderValue("{{ hostvars | json_query('[etcd1.ip, etcd2.ip]') }}", vars), ['10.0.0.1', '10.0.0.2']);
+});
