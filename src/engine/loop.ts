@@ -3,6 +3,13 @@ import { EngineError, type SourcePos } from '../errors.js';
 import { LOOKUP_LOOP_KINDS, type TaskNode } from '../load/model.js';
 
 /** Runs a lookup plugin with the current variables: `with_fileglob: '*.conf'` is `query('fileglob', '*.conf')`. */
+/** The folder first_found looks in for a task's module, as Ansible's task executor picks it. */
+export function lookupSubdir(module: string): string {
+  if (module.includes('template')) return 'templates';
+  if (module.includes('var')) return 'vars';
+  return 'files';
+}
+
 export type LoopLookup = (name: string, terms: unknown[]) => unknown[];
 
 export function loopItems(kind: TaskNode['loopKind'], value: unknown, pos: SourcePos | undefined, lookup?: LoopLookup): unknown[] {

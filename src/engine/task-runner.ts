@@ -15,7 +15,7 @@ import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
-import { loopItems } from './loop.js';
+import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
 import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
 
@@ -94,7 +94,7 @@ export class TaskRunner {
   }
 
   private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
-    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.templar.query(name, terms, vars, task.pos));
+    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.templar.query(name, terms, vars, task.pos, lookupSubdir(task.module)));
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;

@@ -159,8 +159,9 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     first_found: (terms, kwargs, context) => {
       const { names, skip } = firstFoundCandidates(terms, kwargs);
       const searched = dirs(context);
+      const subdir = typeof kwargs._subdir === 'string' ? kwargs._subdir : 'files';
       for (const name of names) {
-        const found = findInSearchPath(name, 'files', searched);
+        const found = findInSearchPath(name, subdir, searched);
         if (found) return [resolve(found)];
       }
       if (skip) return [];

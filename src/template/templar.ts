@@ -95,11 +95,16 @@ export class Templar {
     return this.render(text, bound, where, true);
   }
 
-  /** `query(name, *terms)` with these variables: what a `with_<lookup>` loop iterates. */
-  query(name: string, terms: unknown[], vars: VarLookup, where?: SourcePos): unknown[] {
+  /**
+   * `query(name, *terms)` with these variables: what a `with_<lookup>` loop
+   * iterates. `subdir`: where first_found looks inside each search folder
+   * (`templates`, `vars` or `files`, after the task's module, as Ansible does).
+   */
+  query(name: string, terms: unknown[], vars: VarLookup, where?: SourcePos, subdir?: string): unknown[] {
     const query = this.env.globals.query as (this: RenderContext, ...args: unknown[]) => unknown[];
+    const options = subdir ? [{ _subdir: subdir, __keywords: true }] : [];
     try {
-      return query.call(new RenderContext(this.env, vars), name, ...terms);
+      return query.call(new RenderContext(this.env, vars), name, ...terms, ...options);
     } catch (err) {
       throw toTemplateError(err, `with_${name}`, where);
     }

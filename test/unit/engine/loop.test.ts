@@ -1,6 +1,6 @@
 /** Loop keywords into items: with_items and friends, and the with_<lookup> loops that ask a lookup plugin. */
 import test from 'ava';
-import { loopItems, type LoopLookup } from '../../../src/engine/loop.js';
+import { loopItems, lookupSubdir, type LoopLookup } from '../../../src/engine/loop.js';
 
 const cases: Array<[Parameters<typeof loopItems>[0], unknown, unknown[]]> = [
   ['loop', [1, 2], [1, 2]],
@@ -27,4 +27,9 @@ test('with_<lookup> loops ask the lookup with the terms as a list', (t) => {
   t.deepEqual(loopItems('inventory_hostnames', 'etcd:!etcd1', undefined, lookup), ['inventory_hostnames:etcd:!etcd1']);
   t.deepEqual(asked.map(([name]) => name), ['fileglob', 'first_found', 'inventory_hostnames']);
   t.throws(() => loopItems('fileglob', '*.conf', undefined), { message: /with_fileglob needs the lookup plugins/ });
+});
+
+test('first_found in a loop looks in the folder of the task module, as Ansible does', (t) => {
+  const cases: Array<[string, string]> = [['template', 'templates'], ['include_vars', 'vars'], ['copy', 'files'], ['command', 'files']];
+  for (const [module, subdir] of cases) t.is(lookupSubdir(module), subdir, module);
 });
