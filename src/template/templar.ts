@@ -71,7 +71,8 @@ export class Templar {
    * Python's backslash escapes as Ansible renders files.
    */
   render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
-    if (!Templar.isTemplate(text)) return text;
+    // a template file's `#jinja2:` line goes even when nothing else in it is Jinja
+    if (!Templar.isTemplate(text) && !(file && text.startsWith('#jinja2:'))) return text;
     try {
       const header = readOverrideHeader(text);
       if (header) text = header.body;

@@ -17,6 +17,7 @@ const files: Array<[string, string]> = [
   ['#jinja2: trim_blocks: True, lstrip_blocks: True\n    {% for i in [1, 2] %}\n{{ i }}\n    {% endfor %}\n', '1\n2\n'],
   ['{% if true %}\nyes\n{% endif %}\n', 'yes\n'],
   ['{{ "x" }}\n\n', 'x\n\n'],
+  ['#jinja2: trim_blocks: False\nplain text\n', 'plain text\n'],
 ];
 
 test('template files keep and drop line breaks as Jinja does', (t) => {
