@@ -54,7 +54,7 @@ export class PlayVars {
   private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
   private readonly source: ReturnType<typeof inventorySource>;
-  private readonly roleNames: string[];
+  private readonly roleNames: { play: string[]; all: string[] };
 
   constructor(private readonly scope: PlayScope) {
     // Role defaults and vars are visible play-wide, as in Ansible without private_role_vars.
@@ -62,7 +62,9 @@ export class PlayVars {
     this.roleVars = merged(scope.play.roles, (r) => r.vars);
     this.groups = scope.inventory.groupsMap();
     this.source = inventorySource(scope.inventoryPaths);
-    this.roleNames = [...new Set(scope.play.roles.map((r) => r.name))];
+    // role_names are the play's own roles; ansible_role_names adds their dependencies
+    const own = [...new Set(scope.play.roles.filter((r) => !r.dependency).map((r) => r.name))];
+    this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])] };
   }
 
   /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
@@ -98,9 +100,9 @@ export class PlayVars {
       playbook_dir: play.dir,
       ...(this.scope.inventory.getHost(host) ? this.source : {}),
       ansible_version: ANSIBLE_VERSION,
-      role_names: this.roleNames,
-      ansible_play_role_names: this.roleNames,
-      ansible_role_names: this.roleNames,
+      role_names: this.roleNames.play,
+      ansible_play_role_names: this.roleNames.play,
+      ansible_role_names: this.roleNames.all,
       ansible_run_tags: this.scope.tags?.length ? this.scope.tags : ['all'],
       ansible_skip_tags: this.scope.skipTags ?? [],
       ansible_check_mode: this.scope.check,

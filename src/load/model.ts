@@ -31,6 +31,8 @@ export interface RoleInfo {
   vars: Record<string, unknown>;
   /** parameters given where the role is used (`{role: x, vars: {...}}`) */
   params: Record<string, unknown>;
+  /** loaded as another role's meta dependency, not named by the play */
+  dependency?: boolean;
 }
 
 /** `with_<lookup>` loops whose items the lookup plugin of that name gives. */
