@@ -10,7 +10,7 @@ import { readVarsFileSync } from '../load/vars-file.js';
 import { FactGatherer } from '../facts/gather.js';
 import { fileStatOf, pathsFact } from '../facts/paths.js';
 import type { PlannedState } from '../facts/planned.js';
-import type { HostContext, ProgressUpdate } from '../modules/types.js';
+import type { HostContext, ProgressUpdate, TemplateNames } from '../modules/types.js';
 
 export interface HostContextOptions {
   host: string;
@@ -25,7 +25,7 @@ export interface HostContextOptions {
   pos?: SourcePos | undefined;
   roleDir?: string | undefined;
   playbookDir: string;
-  render?: (text: string, source?: SourcePos) => string;
+  render?: (text: string, source?: SourcePos, template?: TemplateNames) => string;
   evaluate?: (expression: string, source?: SourcePos) => unknown;
   warn?: (message: string) => void;
   progress?: (update: ProgressUpdate) => void;
@@ -90,9 +90,9 @@ export function createHostContext(o: HostContextOptions): HostContext {
       return found;
     },
     readVars: (file) => readVarsFileSync(file),
-    render(text, source) {
+    render(text, source, template) {
       if (!o.render) return text;
-      return o.render(text, source ?? o.pos);
+      return o.render(text, source ?? o.pos, template);
     },
     evaluate(expression, source) {
       if (!o.evaluate) throw new ModuleError('expressions cannot be evaluated here', {}, o.pos);

@@ -1,9 +1,23 @@
 /** Loop keywords into item lists, as Ansible's `loop` and `with_*` lookups produce them. */
 import { EngineError, type SourcePos } from '../errors.js';
-import type { TaskNode } from '../load/model.js';
+import { LOOKUP_LOOP_KINDS, type TaskNode } from '../load/model.js';
 
-export function loopItems(kind: TaskNode['loopKind'], value: unknown, pos: SourcePos | undefined): unknown[] {
+/** Runs a lookup plugin with the current variables: `with_fileglob: '*.conf'` is `query('fileglob', '*.conf')`. */
+/** The folder first_found looks in for a task's module, as Ansible's task executor picks it. */
+export function lookupSubdir(module: string): string {
+  if (module.includes('template')) return 'templates';
+  if (module.includes('var')) return 'vars';
+  return 'files';
+}
+
+export type LoopLookup = (name: string, terms: unknown[]) => unknown[];
+
+export function loopItems(kind: TaskNode['loopKind'], value: unknown, pos: SourcePos | undefined, lookup?: LoopLookup): unknown[] {
   if (value === undefined || value === null) return [];
+  if (kind && (LOOKUP_LOOP_KINDS as readonly string[]).includes(kind)) {
+    if (!lookup) throw new EngineError(`with_${kind} needs the lookup plugins`, pos);
+    return lookup(kind, Array.isArray(value) ? value : [value]);
+  }
   switch (kind) {
     case 'items': {
       // with_items flattens one level

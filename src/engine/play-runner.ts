@@ -9,7 +9,7 @@ import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
 import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';
-import { loopItems } from './loop.js';
+import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter } from './progress.js';
 import { canonicalModuleName } from '../modules/registry.js';
 import type { BlockNode, Node, TaskNode } from '../load/model.js';
@@ -244,7 +244,7 @@ export class PlayRunner {
       const items =
         task.loop === undefined
           ? [undefined]
-          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos);
+          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.rt.options.templar.query(name, terms, vars, task.pos, lookupSubdir(task.module)));
       items.forEach((item, index) => {
         const loopVars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);

@@ -4,6 +4,7 @@
  * < vars_files < role vars < block/task vars < set_fact/register
  * < role params < extra vars. Magic variables sit on top.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
@@ -23,7 +24,24 @@ export interface PlayScope {
   check: boolean;
   diff: boolean;
   verbosity?: number;
+  /** --tags and --skip-tags, for ansible_run_tags and ansible_skip_tags */
+  tags?: string[];
+  skipTags?: string[];
+  /** the inventory files given, for inventory_file and inventory_dir */
+  inventoryPaths?: string[];
   renderer: ValueRenderer;
+}
+
+/** The ansible-core release whose playbook language ezplay speaks, as `ansible_version` tells playbooks. */
+export const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 };
+
+/** inventory_file and inventory_dir: the first inventory source, as Ansible names the one a host came from. */
+function inventorySource(paths: string[] | undefined): { inventory_file: string | null; inventory_dir: string | null } {
+  const first = paths?.[0];
+  if (!first) return { inventory_file: null, inventory_dir: null };
+  const file = path.resolve(first);
+  const isDir = statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return { inventory_file: file, inventory_dir: isDir ? file : path.dirname(file) };
 }
 
 function merged(roles: RoleInfo[], pick: (r: RoleInfo) => Record<string, unknown>): Record<string, unknown> {
@@ -35,12 +53,18 @@ export class PlayVars {
   private readonly roleVars: Record<string, unknown>;
   private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
+  private readonly source: ReturnType<typeof inventorySource>;
+  private readonly roleNames: { play: string[]; all: string[] };
 
   constructor(private readonly scope: PlayScope) {
     // Role defaults and vars are visible play-wide, as in Ansible without private_role_vars.
     this.roleDefaults = merged(scope.play.roles, (r) => r.defaults);
     this.roleVars = merged(scope.play.roles, (r) => r.vars);
     this.groups = scope.inventory.groupsMap();
+    this.source = inventorySource(scope.inventoryPaths);
+    // role_names are the play's own roles; ansible_role_names adds their dependencies
+    const own = [...new Set(scope.play.roles.filter((r) => !r.dependency).map((r) => r.name))];
+    this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])] };
   }
 
   /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
@@ -74,7 +98,13 @@ export class PlayVars {
       ansible_play_batch: this.scope.batch,
       ansible_play_name: play.name,
       playbook_dir: play.dir,
-      inventory_dir: undefined,
+      ...(this.scope.inventory.getHost(host) ? this.source : {}),
+      ansible_version: ANSIBLE_VERSION,
+      role_names: this.roleNames.play,
+      ansible_play_role_names: this.roleNames.play,
+      ansible_role_names: this.roleNames.all,
+      ansible_run_tags: this.scope.tags?.length ? this.scope.tags : ['all'],
+      ansible_skip_tags: this.scope.skipTags ?? [],
       ansible_check_mode: this.scope.check,
       ansible_diff_mode: this.scope.diff,
       ansible_verbosity: this.scope.verbosity ?? 0,

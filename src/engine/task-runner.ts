@@ -17,7 +17,7 @@ import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
 import { tryFingerprints } from './fingerprints.js';
 import type { JournalEntry } from './journal.js';
-import { loopItems } from './loop.js';
+import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
 import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
 
@@ -51,6 +51,23 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
+/** ansible_loop as `loop_control: extended` gives it; previtem and nextitem only where there is one. */
+function loopInfo(items: unknown[], index: number): Record<string, unknown> {
+  const n = items.length;
+  return {
+    allitems: items,
+    index: index + 1,
+    index0: index,
+    revindex: n - index,
+    revindex0: n - index - 1,
+    first: index === 0,
+    last: index === n - 1,
+    length: n,
+    ...(index > 0 ? { previtem: items[index - 1] } : {}),
+    ...(index < n - 1 ? { nextitem: items[index + 1] } : {}),
+  };
+}
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -81,7 +98,7 @@ export class TaskRunner {
   private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
     let items: unknown[];
     try {
-      items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+      items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.templar.query(name, terms, vars, task.pos, lookupSubdir(task.module)));
     } catch (error) {
       // Ansible judges a loop it cannot evaluate after `when`: a false condition skips the task
       if (task.when.length > 0 && !task.when.every((c) => this.templar.truthy(c as string, vars, task.pos))) {
@@ -98,7 +115,7 @@ export class TaskRunner {
       const extra: Record<string, unknown> = {
         [task.loopVar]: item,
         ansible_loop_var: task.loopVar,
-        ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length },
+        ansible_loop: loopInfo(items, index),
         ...(task.indexVar ? { [task.indexVar]: index } : {}),
       };
       const one = await this.runItem(task, host, extra);
@@ -274,7 +291,7 @@ export class TaskRunner {
       pos: task.pos,
       roleDir: task.role?.dir,
       playbookDir: this.rt.play.dir,
-      render: (text, source) => this.templar.render(text, vars, source, true),
+      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template),
       evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,

@@ -33,7 +33,13 @@ export interface RoleInfo {
   vars: Record<string, unknown>;
   /** parameters given where the role is used (`{role: x, vars: {...}}`) */
   params: Record<string, unknown>;
+  /** loaded as another role's meta dependency, not named by the play */
+  dependency?: boolean;
 }
+
+/** `with_<lookup>` loops whose items the lookup plugin of that name gives. */
+export const LOOKUP_LOOP_KINDS = ['fileglob', 'first_found', 'inventory_hostnames'] as const;
+export type LookupLoopKind = (typeof LOOKUP_LOOP_KINDS)[number];
 
 export interface TaskNode extends Inheritable {
   kind: 'task';
@@ -43,7 +49,7 @@ export interface TaskNode extends Inheritable {
   args: Record<string, unknown>;
   loop?: unknown;
   /** with_items flattens one level, with_dict yields key/value items */
-  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence';
+  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence' | LookupLoopKind;
   loopVar: string;
   indexVar?: string;
   loopLabel?: unknown;

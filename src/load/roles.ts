@@ -178,6 +178,7 @@ export class RoleLoader implements TaskLoader {
       defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
       params,
+      ...(besideRole ? { dependency: true } : {}),
     };
     this.stack.push(frame);
     try {

@@ -51,7 +51,7 @@ export const templateModule = defineModule<TemplateArgs>({
     } catch (error) {
       throw new ModuleError(`template: cannot read ${local}: ${(error as Error).message}`);
     }
-    const rendered = withNewlines(ctx.render(text, { file: local, line: 1 }), args.newline_sequence);
+    const rendered = withNewlines(ctx.render(text, { file: local, line: 1 }, { path: args.src, dest: args.dest }), args.newline_sequence);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: Buffer.from(rendered, 'utf8'),
       attributes: { mode: args.mode, owner: args.owner, group: args.group },

@@ -24,6 +24,12 @@ export type ArgType =
   | 'mode'
   | 'raw';
 
+/** A template file as a task names it: its `src` as written and its `dest`. */
+export interface TemplateNames {
+  path: string;
+  dest?: string;
+}
+
 export interface ArgSpec {
   type: ArgType;
   description: string;
@@ -223,8 +229,12 @@ export interface HostContext {
   findFile(kind: 'files' | 'templates', name: string): string;
   /** Reads a variables file (YAML or JSON) on the controller, as vars_files does; absent in some tests. */
   readVars?(file: string): Record<string, unknown>;
-  /** Renders a Jinja2 template text with the host's variables. */
-  render(text: string, source?: SourcePos): string;
+  /**
+   * Renders a Jinja2 template text with the host's variables; `template`
+   * names the file as the task gave it and where it goes, for
+   * `template_path` and `template_destpath`.
+   */
+  render(text: string, source?: SourcePos, template?: TemplateNames): string;
   /** Evaluates a bare Jinja2 expression (`result.rc == 0`) with the host's variables. */
   evaluate(expression: string, source?: SourcePos): unknown;
   /** Shows a warning in the run's output. */

@@ -36,7 +36,8 @@ export interface CompilerNames {
   tests: Record<string, unknown>;
 }
 
-const COLLECTION_PREFIX = /^(?:ansible\.(?:builtin|legacy|utils|netcommon)|community\.general)\./;
+/** A collection-qualified name (ansible.builtin.to_json, ansible.utils.ipaddr) names the built-in filter or test. */
+export const COLLECTION_PREFIX = /^(?:ansible\.(?:builtin|legacy|utils|netcommon)|community\.general)\./;
 
 export class JinjaCompiler extends (internals.compiler.Compiler as new (name: string, throwOnUndefined: boolean) => AnyNode) {
   constructor(private readonly names: CompilerNames) {
@@ -169,7 +170,7 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
 
   compileIs(node: AnyNode, frame: AnyNode): void {
     const right = node.right;
-    const name: string = right.name ? right.name.value : right.value;
+    const name = String(right.name ? right.name.value : right.value).replace(COLLECTION_PREFIX, '');
     if (!Object.hasOwn(this.names.tests, name)) this.fail(`no test named '${name}'`, right.lineno, right.colno);
     this._emit(`(${this.position(node)}, runtime.runTest(env, context, ${JSON.stringify(name)}, `);
     this.compile(node.left, frame);

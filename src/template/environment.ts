@@ -13,8 +13,10 @@ import { networkFilters } from './filters/network.js';
 import { higherOrderFilters } from './filters/higher-order.js';
 import { sequenceFilters } from './filters/sequences.js';
 import { stringFilters } from './filters/strings.js';
+import { textFormFilters } from './filters/text-forms.js';
 import { strictBuiltin, toNunjucks, type ImplTable } from './filters/registry.js';
 import { createGlobals } from './globals.js';
+import type { FileRenderer } from './lookups.js';
 import { Environment, Frame, type NunjucksFrame } from './nunjucks-internals.js';
 import type { Program } from './program.js';
 import { runtime } from './runtime.js';
@@ -66,13 +68,13 @@ function loadedTemplate(env: TemplarEnvironment, name: string, program: Program)
   };
 }
 
-export function createEnvironment(searchPaths: readonly string[], compile: (text: string) => Program): TemplarEnvironment {
+export function createEnvironment(searchPaths: readonly string[], compile: (text: string) => Program, renderFile: FileRenderer): TemplarEnvironment {
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
-  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters]) register(env.filters, table);
+  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
   register(env.tests, tests);
-  Object.assign(env.globals, createGlobals(searchPaths));
+  Object.assign(env.globals, createGlobals(searchPaths, renderFile));
 
   env.getTemplate = (...args: unknown[]) => {
     const [name, , , ignoreMissing, cb] = args as [unknown, unknown, unknown, boolean, Callback];

@@ -1,13 +1,11 @@
 /**
  * Functions and constants every template sees: `lookup`/`query`, `range`,
- * `dict`, `omit`. `lookup('file')` reads from the controller, relative paths
- * against the Templar's search paths.
+ * `dict`, `omit`. The lookup plugins themselves are in lookups.ts.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { splitArgs } from './call-args.js';
 import type { RenderContext } from './context.js';
+import { lookupPlugins, type FileRenderer, type Lookup } from './lookups.js';
 import { isMapping, pyStr, toList, truthy } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
@@ -16,47 +14,6 @@ import { TemplateRuntimeError, Undefined } from './undefined.js';
  * Ansible; unique per process so that no real value collides with it.
  */
 export const OMIT = `__omit_place_holder__${randomBytes(20).toString('hex')}`;
-
-type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: RenderContext) => unknown[];
-
-function readLookupFile(path: string, searchPaths: readonly string[]): string {
-  const candidates = isAbsolute(path) ? [path] : [...searchPaths.map((dir) => join(dir, path)), ...searchPaths.map((dir) => join(dir, 'files', path)), path];
-  for (const candidate of candidates) {
-    try {
-      return readFileSync(candidate, 'utf8');
-    } catch {
-      // try the next place
-    }
-  }
-  throw new TemplateRuntimeError(`could not locate file in lookup: ${path}`);
-}
-
-function lookupPlugins(searchPaths: readonly string[]): Record<string, Lookup> {
-  return {
-    env: (terms, kwargs) => terms.map((t) => process.env[pyStr(t)] ?? (kwargs.default !== undefined ? kwargs.default : '')),
-    file: (terms, kwargs) => terms.map((t) => {
-      const text = readLookupFile(pyStr(t), searchPaths);
-      const strip = (kwargs.rstrip ?? true) !== false;
-      const lstrip = kwargs.lstrip === true;
-      return lstrip ? (strip ? text.trim() : text.trimStart()) : strip ? text.trimEnd() : text;
-    }),
-    vars: (terms, kwargs, context) => terms.map((t) => {
-      const value = context.lookup(pyStr(t));
-      if (value instanceof Undefined) {
-        if (Object.hasOwn(kwargs, 'default')) return kwargs.default;
-        throw new TemplateRuntimeError(`No variable found with this name: ${pyStr(t)}`);
-      }
-      return value;
-    }),
-    items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
-    list: (terms) => terms,
-    dict: (terms) => terms.flatMap((t) => {
-      if (!isMapping(t)) throw new TemplateRuntimeError('with_dict expects a dict');
-      return Object.keys(t).map((key) => ({ key, value: t[key] }));
-    }),
-    indexed_items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])).map((item, i) => [i, item]),
-  };
-}
 
 function runLookup(plugins: Record<string, Lookup>, context: RenderContext, raw: unknown[]): { values: unknown[]; wantlist: boolean } {
   const { args, kwargs } = splitArgs(raw);
@@ -83,8 +40,8 @@ function pyRange(...args: unknown[]): number[] {
   return out;
 }
 
-export function createGlobals(searchPaths: readonly string[]): Record<string, unknown> {
-  const plugins = lookupPlugins(searchPaths);
+export function createGlobals(searchPaths: readonly string[], renderFile: FileRenderer): Record<string, unknown> {
+  const plugins = lookupPlugins(searchPaths, renderFile);
   return {
     omit: OMIT,
     range: pyRange,

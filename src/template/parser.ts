@@ -83,7 +83,15 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     if (!nameTok || !['symbol', 'none', 'boolean'].includes(nameTok.type)) {
       this.fail('expected a test name after "is"', isTok.lineno, isTok.colno);
     }
-    const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, nameTok.value);
+    // a collection-qualified test: `x is ansible.builtin.version('1', '>')`
+    let qualified = String(nameTok.value);
+    while (nameTok.type === 'symbol' && this.peekToken()?.type === 'operator' && this.peekToken().value === '.') {
+      this.nextToken();
+      const part = this.nextToken();
+      if (!part || part.type !== 'symbol') this.fail('expected a test name after "."', isTok.lineno, isTok.colno);
+      qualified += `.${part.value}`;
+    }
+    const name = new nodes.Symbol(nameTok.lineno, nameTok.colno, qualified);
     const next = this.peekToken();
     let test: AnyNode = name;
     if (next && next.type === 'left-paren') {
@@ -94,6 +102,35 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     }
     node = new nodes.Is(node.lineno, node.colno, node, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /**
+   * `{% raw %}...{% endraw %}` as Jinja reads it with trim_blocks: the text
+   * keeps the line break after `{% raw %}`, and the one after `{% endraw %}`
+   * goes, as after any block tag.
+   */
+  parseRaw(tagName = 'raw'): AnyNode {
+    const endTag = `end${tagName}`;
+    const begun = this.advanceAfterBlockEnd();
+    const tokens = this.tokens;
+    if (tokens.trimBlocks && tokens.str[tokens.index - 1] === '\n' && tokens.str.slice(tokens.index - 3, tokens.index - 1) === '%}') {
+      // step back over the line break (nunjucks' own back() cannot cross one)
+      tokens.index--;
+      tokens.lineno--;
+      tokens.colno = tokens.index - String(tokens.str).lastIndexOf('\n', tokens.index - 1) - 1;
+    }
+    // Jinja's raw blocks do not nest: the first end tag closes the block
+    const tags = new RegExp(`\\{%(-?)\\s*(${endTag})\\s*(-?)%\\}`, 'g');
+    tags.lastIndex = tokens.index;
+    const tag = tags.exec(tokens.str);
+    if (!tag) this.fail(`expected {% ${endTag} %}`, begun.lineno, begun.colno);
+    let text = String(tokens.str).slice(tokens.index, tag!.index);
+    if (tag![1] === '-') text = text.trimEnd();
+    const stop = tag!.index + tag![0].length;
+    while (tokens.index < stop) tokens.forward();
+    if (tag![3] === '-') while (!tokens.isFinished() && /\s/.test(tokens.current())) tokens.forward();
+    else if (tokens.trimBlocks && tokens.current() === '\n') tokens.forward();
+    return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, text)]);
   }
 
   parsePostfix(node: AnyNode): AnyNode {
@@ -188,8 +225,19 @@ function balancedBraces(tokens: AnyNode): AnyNode {
   return tokens;
 }
 
+/** trim_blocks also takes the line break after a comment, as Jinja's does. */
+function trimAfterComments(tokens: AnyNode): AnyNode {
+  const next = tokens.nextToken.bind(tokens);
+  tokens.nextToken = () => {
+    const tok = next();
+    if (tok?.type === 'comment' && tokens.trimBlocks && tokens.current() === '\n') tokens.forward();
+    return tok;
+  };
+  return tokens;
+}
+
 export function parseTemplate(text: string, options: LexerOptions): AnyNode {
-  const tokens = lexer.lex(text, options);
+  const tokens = trimAfterComments(lexer.lex(text, options));
   stringReader(tokens, options.verbatimStrings ?? false);
   const parser = new JinjaParser(balancedBraces(tokens));
   parser.extensions = [];

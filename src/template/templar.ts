@@ -11,7 +11,10 @@ import { compileProgram, type Program } from './program.js';
 import { parsePythonLiteral } from '../inventory/python-literal.js';
 import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
+import { readOverrideHeader } from './override-header.js';
+import type { LexerOptions } from './parser.js';
 import { toTemplateError } from './template-error.js';
+import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
 import { types } from 'node:util';
 
@@ -52,7 +55,8 @@ export class Templar {
   private readonly nativeRuntime: Runtime;
 
   constructor(options: { searchPaths?: string[] } = {}) {
-    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text));
+    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, name, context, extra) =>
+      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }));
     this.nativeRuntime = nativeRuntime(this.slot);
   }
 
@@ -67,14 +71,43 @@ export class Templar {
    * Python's backslash escapes as Ansible renders files.
    */
   render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
-    if (!Templar.isTemplate(text)) return text;
+    // a template file's `#jinja2:` line goes even when nothing else in it is Jinja
+    if (!Templar.isTemplate(text) && !(file && text.startsWith('#jinja2:'))) return text;
     try {
-      const out = this.run(this.compile(text, file ? false : undefined), vars, runtime);
+      const header = readOverrideHeader(text);
+      if (header) text = header.body;
+      // Jinja drops the source's last line break (keep_trailing_newline off); Ansible adds back what is missing below
+      const source = text.replace(/\r?\n$/, '');
+      const out = this.run(this.compile(source, file ? false : undefined, header?.lexer), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);
       return missing > 0 ? out + '\n'.repeat(missing) : out;
     } catch (err) {
       throw toTemplateError(err, text, where);
+    }
+  }
+
+  /**
+   * Renders a template file from the controller, with the variables Ansible
+   * adds for one (`ansible_managed`, `template_path`, ...) when it knows the file.
+   */
+  renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}, names?: { path: string; dest?: string }): string {
+    const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file, names) : {}), ...extra });
+    return this.render(text, bound, where, true);
+  }
+
+  /**
+   * `query(name, *terms)` with these variables: what a `with_<lookup>` loop
+   * iterates. `subdir`: where first_found looks inside each search folder
+   * (`templates`, `vars` or `files`, after the task's module, as Ansible does).
+   */
+  query(name: string, terms: unknown[], vars: VarLookup, where?: SourcePos, subdir?: string): unknown[] {
+    const query = this.env.globals.query as (this: RenderContext, ...args: unknown[]) => unknown[];
+    const options = subdir ? [{ _subdir: subdir, __keywords: true }] : [];
+    try {
+      return query.call(new RenderContext(this.env, vars), name, ...terms, ...options);
+    } catch (err) {
+      throw toTemplateError(err, `with_${name}`, where);
     }
   }
 
@@ -238,11 +271,12 @@ export class Templar {
    * `verbatim`: string literals keep their backslashes, as Ansible has them in
    * any text containing `{{`; template files and bare conditions get Python's escapes.
    */
-  private compile(text: string, verbatim = text.includes('{{')): Program {
-    const key = verbatim ? text : `\0${text}`;
+  private compile(text: string, verbatim = text.includes('{{'), overrides?: Partial<LexerOptions>): Program {
+    const settings = overrides && Object.keys(overrides).length ? `\0${JSON.stringify(overrides)}\0` : '';
+    const key = settings + (verbatim ? text : `\0${text}`);
     let program = this.programs.get(key);
     if (!program) {
-      program = compileProgram(text, verbatim ? VERBATIM_LEXER : LEXER_OPTIONS, this.env);
+      program = compileProgram(text, { ...(verbatim ? VERBATIM_LEXER : LEXER_OPTIONS), ...overrides }, this.env);
       if (this.programs.size >= MAX_CACHED_PROGRAMS) this.programs.clear();
       this.programs.set(key, program);
     }

@@ -1,7 +1,9 @@
 /** Filters on structured data: merging dicts, reshaping, JSON and YAML. */
+import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
-import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, type Mapping } from '../python-values.js';
+import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
+import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
 import { TemplateRuntimeError, Undefined } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 
@@ -99,25 +101,58 @@ function toJson(value: unknown, kwargs: Record<string, unknown>, nice: boolean):
   return pyJson(value, { indent, sortKeys, itemSeparator: indent === null ? ', ' : ',', keySeparator: ': ' });
 }
 
-function plain(value: unknown): unknown {
+
+const views = new WeakMap<object, object>();
+const targets = new WeakMap<object, object>();
+
+/**
+ * The value as JMESPath should see it, read only where the query looks:
+ * `hostvars | json_query('*.ip')` reads each host's `ip`, never every
+ * variable of every host (a host's variables hold hostvars again).
+ */
+function lazyView(value: unknown): unknown {
+  value = unwrap(value);
+  if (value instanceof Undefined) return null;
+  if (typeof value !== 'object' || value === null) return value;
+  let view = views.get(value);
+  if (!view) {
+    view = new Proxy(value, { get: (target, key, receiver) => (typeof key === 'string' ? lazyView(Reflect.get(target, key, receiver)) : Reflect.get(target, key, receiver)) });
+    views.set(value, view);
+    targets.set(view, value);
+  }
+  return view;
+}
+
+/** A query's result with the views taken off again: what it picked out is the caller's own value. */
+function unview(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const target = targets.get(value);
+  if (target) return target;
+  if (Array.isArray(value)) return value.map(unview);
+  return Object.fromEntries(Object.keys(value).map((k) => [k, unview((value as Record<string, unknown>)[k])]));
+}
+
+/** Plain data for the YAML dumper; whole floats (5.0) stay marked so they are written as floats. */
+function yamlData(value: unknown): unknown {
+  if (value instanceof WholeFloat) return value;
   value = unwrap(value);
   if (value instanceof Undefined) value.fail();
-  if (Array.isArray(value)) return value.map(plain);
-  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, plain(value[k])]));
+  if (Array.isArray(value)) return value.map(yamlData);
+  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, yamlData(value[k])]));
   return value;
 }
 
-/** PyYAML's default_flow_style=None: collections holding only scalars are written inline. */
-function toYaml(value: unknown, nice: boolean, indent: number): string {
-  const doc = new YAML.Document(plain(value), { version: '1.1', sortMapEntries: true });
-  if (!nice) {
-    YAML.visit(doc, {
-      Collection(_key, node) {
-        if (node.items.every((item) => (YAML.isPair(item) ? !YAML.isCollection(item.value) : !YAML.isCollection(item)))) node.flow = true;
-      },
-    });
-  }
-  return doc.toString({ indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false, singleQuote: true });
+/** Ansible's to_yaml (default_flow_style=None) and to_nice_yaml (block style, indent 4), as PyYAML with libyaml writes them. */
+function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean): string {
+  const flow = kwargs.default_flow_style;
+  const options: DumpOptions = {
+    flowStyle: nice ? false : flow === undefined || flow === null ? null : truthy(flow),
+    indent: Number(kwargs.indent ?? (nice ? 4 : 2)),
+    sortKeys: kwargs.sort_keys === undefined ? true : truthy(kwargs.sort_keys),
+    explicitStart: truthy(kwargs.explicit_start ?? false),
+  };
+  if (kwargs.width !== undefined) options.width = Number(kwargs.width);
+  return dumpYaml(yamlData(value), options, { wholeFloat: (v) => (v instanceof WholeFloat ? v.value : undefined) });
 }
 
 export const dataFilters: ImplTable = {
@@ -148,8 +183,15 @@ export const dataFilters: ImplTable = {
       throw new TemplateRuntimeError(`from_json: ${(err as Error).message}`);
     }
   },
-  to_yaml: (value, call) => toYaml(value, false, Number(call.kwargs.indent ?? 2)),
-  to_nice_yaml: (value, call) => toYaml(value, true, Number(param(call, 0, 'indent', 4))),
+  json_query: (value, call) => {
+    try {
+      return unview(jmespath.search(lazyView(value), pyStr(param(call, 0, 'expr', ''))));
+    } catch (err) {
+      throw new TemplateRuntimeError(`JMESPathError in json_query filter plugin: ${(err as Error).message}`);
+    }
+  },
+  to_yaml: (value, call) => toYaml(value, call.kwargs, false),
+  to_nice_yaml: (value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true),
   from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
   from_yaml_all: (value) => YAML.parseAllDocuments(pyStr(value), { version: '1.1' }).map((doc) => doc.toJS()),
 };

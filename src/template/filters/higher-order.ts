@@ -1,5 +1,6 @@
 /** Filters that apply other filters, tests or attribute lookups to each item. */
 import type { CallArgs } from '../call-args.js';
+import { COLLECTION_PREFIX } from '../compiler.js';
 import type { RenderContext } from '../context.js';
 import { memberLookup } from '../runtime.js';
 import { pyStr, toList, truthy } from '../python-values.js';
@@ -15,7 +16,7 @@ function rawArgs(args: unknown[], kwargs: Record<string, unknown>): unknown[] {
 function testFunction(context: RenderContext, args: unknown[], kwargs: Record<string, unknown>): (value: unknown) => boolean {
   if (!args.length) return (value) => truthy(value);
   const [name, ...rest] = args;
-  const test = context.env.getTest(pyStr(name));
+  const test = context.env.getTest(pyStr(name).replace(COLLECTION_PREFIX, ''));
   const extra = rawArgs(rest, kwargs);
   return (value) => Boolean(test.call(context, value, ...extra));
 }
@@ -44,7 +45,7 @@ export const higherOrderFilters: ImplTable = {
     }
     const [name, ...rest] = call.args;
     if (name === undefined) throw new TemplateRuntimeError('map needs a filter name or attribute=');
-    const filter = context.env.getFilter(pyStr(name));
+    const filter = context.env.getFilter(pyStr(name).replace(COLLECTION_PREFIX, ''));
     const extra = rawArgs(rest, call.kwargs);
     return items.map((item) => filter.call(context, item, ...extra));
   },

@@ -59,6 +59,36 @@ function product(lists: unknown[][]): unknown[][] {
 
 const inList = (list: unknown[]) => (x: unknown) => pyContains(list, x);
 
+/** Ansible's subelements: each item paired with each entry of its list at `path` (`'a.b'` or `['a', 'b']`). */
+function subelements(value: unknown, path: unknown, skipMissing: boolean): unknown[][] {
+  let elements: unknown[];
+  if (isMapping(value)) elements = Object.values(value);
+  else if (Array.isArray(value)) elements = value;
+  else throw new TemplateRuntimeError('obj must be a list of dicts or a nested dict');
+  let keys: unknown[];
+  if (Array.isArray(path)) keys = path;
+  else if (typeof path === 'string') keys = path.split('.');
+  else throw new TemplateRuntimeError('subelements must be a list or a string');
+  const out: unknown[][] = [];
+  for (const element of elements) {
+    let values: unknown = element;
+    for (const key of keys) {
+      if (!isMapping(values)) throw new TemplateRuntimeError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
+      if (!Object.hasOwn(values, pyStr(key))) {
+        if (skipMissing) {
+          values = [];
+          break;
+        }
+        throw new TemplateRuntimeError(`could not find '${pyStr(key)}' key in iterated item ${pyStr(values)}`);
+      }
+      values = values[pyStr(key)];
+    }
+    if (!Array.isArray(values)) throw new TemplateRuntimeError(`the key '${pyStr(keys[keys.length - 1])}' should point to a list, got ${pyStr(values)}`);
+    for (const v of values) out.push([element, v]);
+  }
+  return out;
+}
+
 export const sequenceFilters: ImplTable = {
   join: (value, call) => {
     const key = attributeKey(param<unknown>(call, 1, 'attribute', null));
@@ -108,6 +138,7 @@ export const sequenceFilters: ImplTable = {
     const sign = truthy(param(call, 2, 'reverse', false)) ? -1 : 1;
     return Object.keys(value).map((k) => [k, value[k]]).sort((a, b) => pyCompare(foldCase(a[index], caseSensitive), foldCase(b[index], caseSensitive)) * sign);
   },
+  subelements: (value, call) => subelements(value, param(call, 0, 'subelements', ''), truthy(param(call, 1, 'skip_missing', false))),
   batch: (value, call) => {
     const size = Number(call.args[0]);
     const fill = param<unknown>(call, 1, 'fill_with', null);

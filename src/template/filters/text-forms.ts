@@ -1,0 +1,152 @@
+/**
+ * Ansible's filters that shape text for files and commands: `format`,
+ * `comment`, `urlsplit`, `expanduser`, `password_hash`.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { param, type CallArgs } from '../call-args.js';
+import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from '../crypt.js';
+import { percentFormat } from '../python-format.js';
+import { pyStr, typeName, type Mapping } from '../python-values.js';
+import { TemplateRuntimeError } from '../undefined.js';
+import type { ImplTable } from './registry.js';
+
+/** Jinja's format: `'%s-%d' | format(a, 1)` is Python's `%` with the arguments (or the keywords). */
+function format(value: unknown, call: CallArgs): string {
+  const hasKwargs = Object.keys(call.kwargs).length > 0;
+  if (hasKwargs && call.args.length) throw new TemplateRuntimeError("can't handle positional and keyword arguments at the same time");
+  return percentFormat(pyStr(value), hasKwargs ? call.kwargs : call.args);
+}
+
+const COMMENT_STYLES: Record<string, Mapping> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+/** Ansible's `comment`: the text with a decoration on each line, framed by prefix and postfix lines. */
+function comment(text: string, call: CallArgs): string {
+  const styleName = pyStr(param(call, 0, 'style', 'plain'));
+  const style = COMMENT_STYLES[styleName];
+  if (!style) throw new TemplateRuntimeError(`comment: unknown style '${styleName}'`);
+  const framing = pyStr(call.kwargs.decoration ?? style.decoration).trimEnd();
+  const p: Mapping = { newline: '\n', beginning: '', prefix: framing, prefix_count: 1, decoration: '', postfix: framing, postfix_count: 1, end: '', ...style, ...call.kwargs };
+  const s = (key: string) => pyStr(p[key]);
+  const newline = s('newline');
+  const decoration = s('decoration');
+  const beginning = s('beginning') ? s('beginning') + newline : '';
+  let prefix = '';
+  if (s('prefix')) prefix = (s('prefix') !== newline ? s('prefix') + newline : newline).repeat(Math.max(0, Number(p.prefix_count)));
+  const body = (decoration + text.replaceAll(newline, newline + decoration)).replaceAll(decoration + newline, decoration.trimEnd() + newline);
+  const postfix = ['', ...Array<string>(Math.max(0, Number(p.postfix_count))).fill(s('postfix'))].join(newline);
+  const end = s('end') ? newline + s('end') : '';
+  return beginning + prefix + body + postfix + end;
+}
+
+/** Python's urllib.parse.urlsplit, as the dict of its attributes that Ansible's urlsplit returns. */
+export function urlsplit(url: string): Mapping {
+  let rest = url;
+  let scheme = '';
+  const colon = rest.indexOf(':');
+  if (colon > 0 && /^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(rest.slice(0, colon))) {
+    scheme = rest.slice(0, colon).toLowerCase();
+    rest = rest.slice(colon + 1);
+  }
+  let netloc = '';
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?#]/);
+    netloc = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end);
+    rest = end < 0 ? '' : rest.slice(2 + end);
+  }
+  let fragment = '';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) [rest, fragment] = [rest.slice(0, hash), rest.slice(hash + 1)];
+  let query = '';
+  const mark = rest.indexOf('?');
+  if (mark >= 0) [rest, query] = [rest.slice(0, mark), rest.slice(mark + 1)];
+  const at = netloc.lastIndexOf('@');
+  const userinfo = at >= 0 ? netloc.slice(0, at) : null;
+  const hostport = at >= 0 ? netloc.slice(at + 1) : netloc;
+  const userColon = userinfo === null ? -1 : userinfo.indexOf(':');
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(hostport);
+  let host: string;
+  let portText: string | undefined;
+  if (bracketed) [host, portText] = [bracketed[1]!, bracketed[2]];
+  else {
+    const c = hostport.lastIndexOf(':');
+    [host, portText] = c >= 0 ? [hostport.slice(0, c), hostport.slice(c + 1)] : [hostport, undefined];
+  }
+  let port: number | null = null;
+  if (portText) {
+    if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new TemplateRuntimeError(`Port out of range 0-65535 or not a number: '${portText}'`);
+    port = Number(portText);
+  }
+  return {
+    fragment,
+    hostname: host ? host.toLowerCase() : null,
+    netloc,
+    password: userinfo === null || userColon < 0 ? null : userinfo.slice(userColon + 1),
+    path: rest,
+    port,
+    query,
+    scheme,
+    username: userinfo === null ? null : userColon < 0 ? userinfo : userinfo.slice(0, userColon),
+  };
+}
+
+function homeOf(user: string): string | undefined {
+  if (user === '') return process.env.HOME || os.homedir();
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (fields[0] === user && fields.length >= 6) return fields[5];
+    }
+  } catch {
+    // no passwd file: the path stays as it is, as Python leaves it
+  }
+  return undefined;
+}
+
+/** Python's os.path.expanduser, on the controller. */
+function expanduser(path: string): string {
+  if (!path.startsWith('~')) return path;
+  const slash = path.indexOf('/');
+  const user = slash < 0 ? path.slice(1) : path.slice(1, slash);
+  const home = homeOf(user);
+  if (home === undefined) return path;
+  const tail = slash < 0 ? '' : path.slice(slash);
+  return home.replace(/\/+$/, '') + tail || '/';
+}
+
+const HASH_NAMES: Record<string, string> = { md5: 'md5_crypt', sha256: 'sha256_crypt', sha512: 'sha512_crypt', blowfish: 'bcrypt' };
+
+/** Ansible's password_hash(hashtype, salt, salt_size, rounds): crypt(3) strings, random salt unless given. */
+function passwordHash(value: unknown, call: CallArgs): string {
+  const requested = pyStr(param(call, 0, 'hashtype', 'sha512'));
+  const scheme = HASH_NAMES[requested] ?? requested;
+  if (!Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new TemplateRuntimeError(`password_hash: the '${requested}' hash type is not supported (sha512, sha256 and md5 are)`);
+  const info = CRYPT_SCHEMES[scheme as CryptScheme];
+  const saltArg = param<unknown>(call, 1, 'salt', null);
+  const saltSize = param<unknown>(call, 2, 'salt_size', null);
+  const rounds = param<unknown>(call, 3, 'rounds', null);
+  const salt = saltArg === null ? randomSalt(saltSize === null ? info.saltSize : Number(saltSize)) : pyStr(saltArg);
+  if (/[^./0-9A-Za-z]/.test(salt)) throw new TemplateRuntimeError('invalid characters in salt');
+  if (typeof value !== 'string') throw new TemplateRuntimeError(`password_hash expects a string, got ${typeName(value)}`);
+  return cryptHash(scheme as CryptScheme, value, salt, rounds === null ? undefined : Number(rounds));
+}
+
+export const textFormFilters: ImplTable = {
+  format: (value, call) => format(value, call),
+  comment: (value, call) => comment(pyStr(value), call),
+  urlsplit: (value, call) => {
+    const parts = urlsplit(pyStr(value));
+    const query = pyStr(param(call, 0, 'query', ''));
+    if (!query) return parts;
+    if (!Object.hasOwn(parts, query)) throw new TemplateRuntimeError(`urlsplit: unknown URL component: ${query}`);
+    return parts[query];
+  },
+  expanduser: (value) => expanduser(pyStr(value)),
+  password_hash: (value, call) => passwordHash(value, call),
+};

@@ -1,0 +1,200 @@
+/**
+ * Ansible's lookup plugins. They run on the controller: files are found in
+ * the search paths (a role's folder, then the playbook's), and `pipe` runs
+ * its command there. What a lookup returns is a value; it is never rendered
+ * again as a template.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { RenderContext } from './context.js';
+import { passwordLookup } from './password-lookup.js';
+import { isMapping, pyStr, toList } from './python-values.js';
+import { pythonRegex } from './python-regex.js';
+import { TemplateRuntimeError, Undefined } from './undefined.js';
+import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubscript } from '../inventory/patterns.js';
+
+export type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: RenderContext) => unknown[];
+
+/** Renders a controller template file with extra variables on top of the current ones. */
+export type FileRenderer = (text: string, path: string, name: string, context: RenderContext, extra: Record<string, unknown>) => string;
+
+function variable(context: RenderContext, name: string): string | undefined {
+  const value = context.lookup(name);
+  return value instanceof Undefined || value === null || value === undefined ? undefined : pyStr(value);
+}
+
+/** The folders a lookup searches, most specific first: the role's, then the playbook's, then the Templar's. */
+export function searchDirs(context: RenderContext, searchPaths: readonly string[]): string[] {
+  const dirs = [variable(context, 'role_path'), variable(context, 'playbook_dir'), ...searchPaths].filter((d): d is string => !!d);
+  return [...new Set(dirs)];
+}
+
+/** Ansible's find_file_in_search_path: `<dir>/<subdir>/<name>`, then `<dir>/<name>`, in each folder. */
+export function findInSearchPath(name: string, subdir: string, dirs: readonly string[]): string | undefined {
+  if (isAbsolute(name)) return existsSync(name) ? name : undefined;
+  const candidates = [...dirs.flatMap((dir) => [join(dir, subdir, name), join(dir, name)]), resolve(name)];
+  return candidates.find((c) => existsSync(c));
+}
+
+function readFound(name: string, subdir: string, dirs: readonly string[], what: string): { path: string; text: string } {
+  const path = findInSearchPath(name, subdir, dirs);
+  if (!path) throw new TemplateRuntimeError(`could not locate file in lookup: ${name}`);
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    throw new TemplateRuntimeError(`${what}: could not read ${path}: ${(err as Error).message}`);
+  }
+}
+
+function globMatcher(pattern: string): (name: string) => boolean {
+  const test = nameMatcher(pattern.startsWith('~') ? `[~]${pattern.slice(1)}` : pattern);
+  // Python's glob leaves out dot files unless the pattern starts with a dot
+  return (name) => (pattern.startsWith('.') || !name.startsWith('.')) && test(name);
+}
+
+/** Files (not folders) matching `dir/pattern` in the first search folder holding `dir`. */
+function fileglob(term: string, dirs: readonly string[]): string[] {
+  const slash = term.lastIndexOf('/');
+  const folder = slash < 0 ? '' : term.slice(0, slash) || '/';
+  const pattern = term.slice(slash + 1);
+  const found = findInSearchPath(folder || '.', 'files', dirs);
+  if (!found) return [];
+  let names: string[];
+  try {
+    names = readdirSync(found);
+  } catch {
+    return [];
+  }
+  const matches = globMatcher(pattern);
+  return names
+    .filter(matches)
+    .sort()
+    .map((n) => join(found, n))
+    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+}
+
+function splitOn(value: unknown, separators: RegExp): string[] {
+  const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return items.flatMap((x) => pyStr(x).split(separators)).filter(Boolean);
+}
+
+/**
+ * first_found's candidates, as ansible-core 2.14 builds them: a term's
+ * `files` under each of its `paths`; `files` without `paths` replace what
+ * earlier terms gave; a plain name is taken whole. A string term takes its
+ * files and paths from the keyword arguments, a mapping from itself.
+ */
+function firstFoundCandidates(terms: unknown[], kwargs: Record<string, unknown>): { names: string[]; skip: boolean } {
+  let names: string[] = [];
+  let skip = false;
+  for (const term of terms) {
+    let options: Record<string, unknown>;
+    if (isMapping(term)) options = term;
+    else if (typeof term === 'string') options = kwargs;
+    else if (Array.isArray(term)) {
+      const inner = firstFoundCandidates(term, kwargs);
+      names.push(...inner.names);
+      skip = inner.skip;
+      continue;
+    } else throw new TemplateRuntimeError(`Invalid term supplied, can handle string, mapping or list of strings but got: ${pyStr(term)}`);
+    const files = splitOn(options.files, /[,;]/);
+    const paths = splitOn(options.paths, /[,:;]/);
+    skip = options.skip === true;
+    if (paths.length) for (const path of paths) for (const file of files) names.push(join(path, file));
+    else if (files.length) names = files;
+    else names.push(pyStr(term));
+  }
+  return { names, skip };
+}
+
+/** Hosts of `pattern` among the `groups` variable, as Ansible's inventory_hostnames builds its own inventory from it. */
+function inventoryHostnames(pattern: string, groups: Record<string, unknown>): string[] {
+  const groupHosts = (g: string) => toList(groups[g] ?? []).map(pyStr);
+  const allNames = [...new Set(Object.keys(groups).flatMap(groupHosts))];
+  let chosen: string[] = [];
+  for (const part of orderPatternParts(splitPattern(pattern))) {
+    const op = part[0] === '&' || part[0] === '!' ? part[0] : '';
+    const { expr, subscript } = splitSubscript(op ? part.slice(1) : part);
+    let hosts: string[];
+    if (expr === 'all' || expr === '*') hosts = allNames;
+    else {
+      const test = nameMatcher(expr);
+      const named = Object.keys(groups).filter(test);
+      hosts = [...new Set([...named.flatMap(groupHosts), ...allNames.filter(test)])];
+    }
+    hosts = applySubscript(hosts, subscript, part);
+    if (op === '!') chosen = chosen.filter((h) => !hosts.includes(h));
+    else if (op === '&') chosen = chosen.filter((h) => hosts.includes(h));
+    else for (const h of hosts) if (!chosen.includes(h)) chosen.push(h);
+  }
+  return chosen;
+}
+
+function pipe(command: string, cwd: string | undefined): string {
+  try {
+    return execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd();
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    throw new TemplateRuntimeError(`lookup_plugin.pipe(${command}) returned ${status ?? 'an error'}`);
+  }
+}
+
+export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRenderer): Record<string, Lookup> {
+  const dirs = (context: RenderContext) => searchDirs(context, searchPaths);
+  return {
+    env: (terms, kwargs) => terms.map((t) => process.env[pyStr(t)] ?? (kwargs.default !== undefined ? kwargs.default : '')),
+    file: (terms, kwargs, context) => terms.map((t) => {
+      const { text } = readFound(pyStr(t), 'files', dirs(context), 'file lookup');
+      const strip = (kwargs.rstrip ?? true) !== false;
+      const lstrip = kwargs.lstrip === true;
+      return lstrip ? (strip ? text.trim() : text.trimStart()) : strip ? text.trimEnd() : text;
+    }),
+    template: (terms, kwargs, context) => terms.map((t) => {
+      const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
+      const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};
+      return renderFile(text, path, pyStr(t), context, extra);
+    }),
+    fileglob: (terms, _kwargs, context) => terms.flatMap((t) => pyStr(t).split(/\s+/).filter(Boolean)).flatMap((t) => fileglob(t, dirs(context))),
+    first_found: (terms, kwargs, context) => {
+      const { names, skip } = firstFoundCandidates(terms, kwargs);
+      const searched = dirs(context);
+      const subdir = typeof kwargs._subdir === 'string' ? kwargs._subdir : 'files';
+      for (const name of names) {
+        const found = findInSearchPath(name, subdir, searched);
+        if (found) return [resolve(found)];
+      }
+      if (skip) return [];
+      throw new TemplateRuntimeError('No file was found when using first_found.');
+    },
+    pipe: (terms, _kwargs, context) => terms.map((t) => pipe(pyStr(t), variable(context, 'playbook_dir'))),
+    password: (terms, _kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd())),
+    varnames: (terms, _kwargs, context) => {
+      const names = Object.keys(context.getVariables());
+      return terms.flatMap((t) => {
+        const re = pythonRegex(pyStr(t), {});
+        return names.filter((n) => re.test(n));
+      });
+    },
+    inventory_hostnames: (terms, _kwargs, context) => {
+      const groups = context.lookup('groups');
+      if (!isMapping(groups)) throw new TemplateRuntimeError('inventory_hostnames needs the groups variable');
+      return inventoryHostnames(terms.map(pyStr).join(','), groups);
+    },
+    vars: (terms, kwargs, context) => terms.map((t) => {
+      const value = context.lookup(pyStr(t));
+      if (value instanceof Undefined) {
+        if (Object.hasOwn(kwargs, 'default')) return kwargs.default;
+        throw new TemplateRuntimeError(`No variable found with this name: ${pyStr(t)}`);
+      }
+      return value;
+    }),
+    items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
+    list: (terms) => terms,
+    dict: (terms) => terms.flatMap((t) => {
+      if (!isMapping(t)) throw new TemplateRuntimeError('with_dict expects a dict');
+      return Object.keys(t).map((key) => ({ key, value: t[key] }));
+    }),
+    indexed_items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])).map((item, i) => [i, item]),
+  };
+}

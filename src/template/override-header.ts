@@ -1,0 +1,35 @@
+/**
+ * The `#jinja2:` first line of a template, by which Ansible lets a file
+ * change its own Jinja settings: `#jinja2: trim_blocks: False, lstrip_blocks: True`.
+ * The line itself is not part of the output.
+ */
+import { parsePythonLiteral } from '../inventory/python-literal.js';
+import type { LexerOptions } from './parser.js';
+import { TemplateRuntimeError } from './undefined.js';
+
+const HEADER = '#jinja2:';
+
+export interface Overridden {
+  body: string;
+  lexer: Partial<LexerOptions>;
+}
+
+/** The text without its header and the lexer settings the header asks for; undefined without a header. */
+export function readOverrideHeader(text: string): Overridden | undefined {
+  if (!text.startsWith(HEADER)) return undefined;
+  const eol = text.indexOf('\n');
+  const line = text.slice(HEADER.length, eol < 0 ? undefined : eol);
+  const body = eol < 0 ? '' : text.slice(eol + 1);
+  const lexer: Partial<LexerOptions> = {};
+  for (const pair of line.split(',')) {
+    const colon = pair.indexOf(':');
+    if (colon < 0) throw new TemplateRuntimeError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`);
+    const key = pair.slice(0, colon).trim();
+    const parsed = parsePythonLiteral(pair.slice(colon + 1).trim());
+    if (!parsed.ok) throw new TemplateRuntimeError(`jinja2 override '${key}': the value is not a Python literal`);
+    if (key === 'trim_blocks') lexer.trimBlocks = Boolean(parsed.value);
+    else if (key === 'lstrip_blocks') lexer.lstripBlocks = Boolean(parsed.value);
+    else if (key !== 'keep_trailing_newline') throw new TemplateRuntimeError(`jinja2 override '${key}' is not supported (trim_blocks and lstrip_blocks are)`);
+  }
+  return { body, lexer };
+}

@@ -1,0 +1,100 @@
+/** Lookups on the controller: files found in the role's folder, then the playbook's; password files; pipe. */
+import test from 'ava';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { templar } from './helpers.js';
+
+function playbookDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-lookups-'));
+  const role = path.join(dir, 'roles', 'etcd');
+  for (const d of [path.join(dir, 'files'), path.join(dir, 'templates'), path.join(role, 'files')]) mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(dir, 'files', 'a.txt'), 'playbook a\n');
+  writeFileSync(path.join(dir, 'files', 'b.txt'), 'playbook b\n');
+  writeFileSync(path.join(dir, 'files', '.hidden.txt'), 'hidden\n');
+  writeFileSync(path.join(role, 'files', 'a.txt'), 'role a\n');
+  writeFileSync(path.join(dir, 'templates', 'm.j2'), '# {{ ansible_managed }}\n{# a comment #}\nname={{ name }} {{ template_path | basename }} {{ extra | default("-") }}\n');
+  return dir;
+}
+
+const dir = playbookDir();
+const role = path.join(dir, 'roles', 'etcd');
+const groups = { all: ['etcd1', 'etcd2', 'lb1'], etcd: ['etcd1', 'etcd2'], lb: ['lb1'], ungrouped: [] };
+const vars = { playbook_dir: dir, name: 'main', cluster_name: 'c', cluster_size: 3, groups };
+const inRole = { ...vars, role_path: role };
+
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+const cases: Array<[string, Record<string, unknown>, unknown]> = [
+  ["{{ lookup('file', 'a.txt') }}", vars, 'playbook a'],
+  ["{{ lookup('file', 'a.txt') }}", inRole, 'role a'],
+  ["{{ lookup('file', 'b.txt') }}", inRole, 'playbook b'],
+  ["{{ query('fileglob', '*.txt') }}", vars, [path.join(dir, 'files', 'a.txt'), path.join(dir, 'files', 'b.txt')]],
+  ["{{ query('fileglob', 'files/b*') }}", vars, [path.join(dir, 'files', 'b.txt')]],
+  ["{{ query('fileglob', '*.none') }}", vars, []],
+  ["{{ lookup('first_found', ['missing.txt', 'b.txt']) }}", vars, path.join(dir, 'files', 'b.txt')],
+  ["{{ lookup('first_found', ['missing.txt', 'a.txt']) }}", inRole, path.join(role, 'files', 'a.txt')],
+  [`{{ lookup('first_found', {'files': ['x', 'a.txt'], 'paths': ['${dir}/files']}) }}`, vars, path.join(dir, 'files', 'a.txt')],
+  ["{{ query('first_found', 'ignored', files='nope,b.txt') }}", vars, [path.join(dir, 'files', 'b.txt')]],
+  ["{{ query('first_found', ['missing'], skip=true) }}", vars, []],
+  ["{{ lookup('template', 'm.j2') }}", vars, '# Ansible managed\nname=main m.j2 -\n'],
+  ["{{ lookup('template', 'm.j2', template_vars={'extra': 'x'}) }}", vars, '# Ansible managed\nname=main m.j2 x\n'],
+  ["{{ lookup('pipe', 'echo one; echo two') }}", vars, 'one\ntwo'],
+  ["{{ lookup('pipe', 'pwd') }}", vars, dir],
+  ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
+  ["{{ query('inventory_hostnames', 'etcd') }}", vars, ['etcd1', 'etcd2']],
+  ["{{ query('inventory_hostnames', 'all:!etcd') }}", vars, ['lb1']],
+  ["{{ query('inventory_hostnames', 'etcd[0]', 'lb') }}", vars, ['etcd1', 'lb1']],
+  ["{{ query('inventory_hostnames', 'all:&etcd*') }}", vars, ['etcd1', 'etcd2']],
+  ["{{ lookup('password', '/dev/null seed=etcd1') }}", vars, 'IWVbMpONQN7p9BzskvJG'],
+  ["{{ lookup('password', '/dev/null seed=x length=12 chars=digits') }}", vars, '599716977626'],
+  ["{{ lookup('password', '/dev/null length=7') | length }}", vars, 7],
+  ["{{ lookup('password', '/dev/null chars=,, length=3') }}", vars, ',,,'],
+  ["{{ lookup('password', '/dev/null chars=hexdigits length=40') is match('^[0-9a-fA-F]+$') }}", vars, true],
+  ["{{ query('indexed_items', ['a', 'b']) }}", vars, [[0, 'a'], [1, 'b']]],
+  ["{{ lookup('items', [1, [2]]) }}", vars, [1, [2]]],
+];
+
+test('lookups answer as ansible-core 2.14 does', (t) => {
+  for (const [template, v, expected] of cases) t.deepEqual(templar.renderValue(template, v), expected, template);
+});
+
+test('the password lookup creates a private file once and reads it back', (t) => {
+  const term = "{{ lookup('password', 'credentials/etcd length=16 chars=ascii_letters') }}";
+  const first = templar.renderValue(term, vars) as string;
+  t.regex(first, /^[a-zA-Z]{16}$/);
+  const file = path.join(dir, 'credentials', 'etcd');
+  t.is(readFileSync(file, 'utf8'), `${first}\n`);
+  t.is(statSync(file).mode & 0o777, 0o600);
+  t.is(statSync(path.dirname(file)).mode & 0o777, 0o700);
+  t.is(templar.renderValue(term, vars), first);
+});
+
+test('the password lookup with encrypt keeps a salt beside the password and returns the hash', (t) => {
+  writeFileSync(path.join(dir, 'known'), 'secret salt=mysalt\n');
+  t.is(
+    templar.renderValue("{{ lookup('password', 'known encrypt=sha512_crypt') }}", vars),
+    '$6$mysalt$UX6P1VKOf6dr0s2pg4pLNvIUB6hLXvP6M5f/Yj9hJgMPdAJ4oArvk5YUD9/XWtk1JOpVwt/JTsczMJr8sFVML1',
+  );
+  const hashed = templar.renderValue("{{ lookup('password', 'fresh encrypt=md5_crypt') }}", vars) as string;
+  const [password, salt] = readFileSync(path.join(dir, 'fresh'), 'utf8').trimEnd().split(' salt=');
+  t.is(password!.length, 20);
+  t.is(salt!.length, 8);
+  t.true(hashed.startsWith(`$1$${salt}$`));
+});
+
+test('a failing lookup names what failed, never a password', (t) => {
+  writeFileSync(path.join(dir, 'pw-known'), 'TopSecret1\n');
+  const err = t.throws(() => templar.renderValue("{{ lookup('password', 'pw-known badparam=1') }}", vars));
+  t.regex(err!.message, /Unrecognized parameter\(s\) given to password lookup: badparam/);
+  t.notRegex(err!.message, /TopSecret1/);
+  t.throws(() => templar.renderValue("{{ lookup('pipe', 'exit 3') }}", vars), { message: /returned 3/ });
+  t.throws(() => templar.renderValue("{{ lookup('first_found', 'missing') }}", vars), { message: /No file was found when using first_found/ });
+  t.throws(() => templar.renderValue("{{ lookup('template', 'nope.j2') }}", vars), { message: /could not locate file in lookup: nope.j2/ });
+});
+
+test('a lookup value is not rendered again', (t) => {
+  writeFileSync(path.join(dir, 'files', 'braces.txt'), '{{ name }}\n');
+  t.is(templar.renderValue("{{ lookup('file', 'braces.txt') }}", vars), '{{ name }}');
+  t.is(templar.renderValue("{{ lookup('pipe', 'echo {{ name }}') }}", vars), '{{ name }}');
+});
