@@ -7,7 +7,7 @@ import { censored, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
-import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
+import { addPhase, connectionFor, loopSources, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';
 import { loopItems } from './loop.js';
 import { progressEmitter } from './progress.js';
@@ -242,7 +242,7 @@ export class PlayRunner {
       const items =
         task.loop === undefined
           ? [undefined]
-          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos);
+          : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos, loopSources(this.rt, task));
       items.forEach((item, index) => {
         const loopVars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);

@@ -4,7 +4,8 @@
  */
 import { ConnectionError } from '../errors.js';
 import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
-import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
+import path from 'node:path';
+import { connectionSettings, LOCALHOST_NAMES, matchPattern } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
 import type { InventoryChange } from '../modules/types.js';
 import { toBool } from '../modules/args.js';
@@ -15,6 +16,7 @@ import type { RunJournal } from './journal.js';
 import type { RunOptions } from './options.js';
 import type { PlayVars } from './play-vars.js';
 import type { HostReach } from './reach.js';
+import type { LoopSources } from './loop.js';
 
 export interface PlayRuntime {
   options: RunOptions;
@@ -119,4 +121,15 @@ export function applyInventoryChange(rt: PlayRuntime, change: InventoryChange): 
     if (Object.keys(host.vars).length) inventory.setHostVars(host.name, host.vars);
   }
   rt.vars.inventoryChanged();
+}
+
+/** What a task's with_first_found, with_fileglob and with_inventory_hostnames read. */
+export function loopSources(rt: PlayRuntime, task: TaskNode): LoopSources {
+  const taskDir = task.pos?.file ? path.dirname(task.pos.file) : undefined;
+  const dirs = [task.role?.dir, taskDir, rt.play.dir].filter((d): d is string => d !== undefined);
+  return {
+    searchDirs: [...new Set(dirs)],
+    module: task.module,
+    hosts: (pattern) => matchPattern(rt.options.inventory, pattern).hosts,
+  };
 }

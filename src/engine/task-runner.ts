@@ -17,7 +17,7 @@ import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
 import { createHostContext } from './host-context.js';
 import { loopItems } from './loop.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
-import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
+import { addPhase, applyInventoryChange, becomeFor, loopSources, targetFor, type PlayRuntime } from './runtime.js';
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -77,7 +77,7 @@ export class TaskRunner {
   }
 
   private async runLoop(task: TaskNode, host: string, vars: Record<string, unknown>): Promise<TaskOutcome> {
-    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos);
+    const items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, loopSources(this.rt, task));
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;

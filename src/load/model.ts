@@ -41,7 +41,20 @@ export interface TaskNode extends Inheritable {
   args: Record<string, unknown>;
   loop?: unknown;
   /** with_items flattens one level, with_dict yields key/value items */
-  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence';
+  loopKind?:
+    | 'loop'
+    | 'items'
+    | 'list'
+    | 'dict'
+    | 'indexed_items'
+    | 'sequence'
+    | 'flattened'
+    | 'nested'
+    | 'together'
+    | 'subelements'
+    | 'first_found'
+    | 'fileglob'
+    | 'inventory_hostnames';
   loopVar: string;
   indexVar?: string;
   loopLabel?: unknown;

@@ -96,7 +96,21 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   return { name: canonical, args, local: key === 'local_action' };
 }
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_sequence'] as const;
+const LOOP_KEYS = [
+  'loop',
+  'with_items',
+  'with_list',
+  'with_dict',
+  'with_indexed_items',
+  'with_sequence',
+  'with_flattened',
+  'with_nested',
+  'with_together',
+  'with_subelements',
+  'with_first_found',
+  'with_fileglob',
+  'with_inventory_hostnames',
+] as const;
 
 function loopOf(task: Record<string, unknown>, pos: SourcePos | undefined) {
   const keys = LOOP_KEYS.filter((k) => k in task);
