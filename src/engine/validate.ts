@@ -4,6 +4,7 @@
  * templates, so their types are checked per host at run time.
  */
 import { closest } from 'fastest-levenshtein';
+import { closeEnough, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { LoadError } from '../errors.js';
 import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
@@ -20,8 +21,10 @@ function checkTask(task: TaskNode): void {
   if (ENGINE_ACTIONS.has(task.module)) return;
   const module = findModule(task.module);
   if (!module) {
+    const unsupported = unsupportedAnsibleName('module', task.module);
+    if (unsupported) throw new LoadError(unsupported, task.pos);
     const hint = suggestModule(task.module);
-    throw new LoadError(`couldn't resolve module '${task.module}'${hint ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
+    throw new LoadError(`couldn't resolve module '${task.module}'${closeEnough(task.module, hint) ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
   }
   if (module.freeArgs) return;
   const known = new Set<string>();

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { closest } from 'fastest-levenshtein';
+import { closeEnough, unsupportedAnsibleKeyword } from '../common/ansible-names.js';
 import { LoadError, type SourcePos } from '../errors.js';
 import { emptyScope, inherit, readInheritable } from './inherit.js';
 import { PLAY_KEYWORDS } from './keywords.js';
@@ -36,8 +37,10 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const pos = posOf(raw);
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) {
+      const unsupported = unsupportedAnsibleKeyword('play', key);
+      if (unsupported) throw new LoadError(unsupported, keyPos(raw, key));
       const hint = closest(key, [...PLAY_KEYWORDS]);
-      throw new LoadError(`'${key}' is not a valid attribute for a play (did you mean '${hint}'?)`, keyPos(raw, key));
+      throw new LoadError(`'${key}' is not a valid attribute for a play${closeEnough(key, hint) ? ` (did you mean '${hint}'?)` : ''}`, keyPos(raw, key));
     }
   }
   if (raw.hosts === undefined || raw.hosts === null) throw new LoadError("the play has no 'hosts'", pos);

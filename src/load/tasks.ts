@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
+import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
 import { parseKeyValue } from './kv.js';
@@ -44,12 +45,15 @@ function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): s
   }
   const unknown = candidates.find((k) => !known.includes(k));
   if (unknown) {
+    // a name Ansible knows is unsupported, not a typo of something unrelated
+    const unsupported = unsupportedAnsibleKeyword('task', unknown) ?? unsupportedAnsibleName('module', unknown);
+    if (unsupported) throw new LoadError(unsupported, keyPos(task, unknown));
     // With a module already found, an unknown key is most likely a mistyped keyword.
     const keyword = closest(unknown, [...TASK_KEYWORDS, ...ENGINE_ACTIONS]);
     const module = known.length ? undefined : suggestModule(unknown);
     const suggestion = module && distance(unknown, module) < distance(unknown, keyword) ? module : keyword;
     throw new LoadError(
-      `'${unknown}' is not a valid task keyword or a known module${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+      `'${unknown}' is not a valid task keyword or a known module${closeEnough(unknown, suggestion) ? ` (did you mean '${suggestion}'?)` : ''}`,
       keyPos(task, unknown),
     );
   }
@@ -192,8 +196,10 @@ function scopeFields(scope: Scope): Inheritable {
 function loadBlock(raw: Record<string, unknown>, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): BlockNode {
   for (const key of Object.keys(raw)) {
     if (!BLOCK_KEYWORDS.has(key)) {
+      const unsupported = unsupportedAnsibleKeyword('block', key);
+      if (unsupported) throw new LoadError(unsupported, keyPos(raw, key));
       const hint = closest(key, [...BLOCK_KEYWORDS]);
-      throw new LoadError(`'${key}' is not a valid keyword for a block (did you mean '${hint}'?)`, keyPos(raw, key));
+      throw new LoadError(`'${key}' is not a valid keyword for a block${closeEnough(key, hint) ? ` (did you mean '${hint}'?)` : ''}`, keyPos(raw, key));
     }
   }
   const merged = inherit(scope, readInheritable(raw, pos));

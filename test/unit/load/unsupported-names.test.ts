@@ -1,0 +1,47 @@
+/**
+ * A name Ansible knows but ezplay does not support is said to be so, at
+ * load, with its file and line; did-you-mean is kept for real typos.
+ */
+import test from 'ava';
+import path from 'node:path';
+import { LoadError } from '../../../src/errors.js';
+import { loadPlaybook } from '../../../src/load/playbook.js';
+import { validatePlaybook } from '../../../src/engine/validate.js';
+import { project } from '../../helpers/run-local.js';
+
+function loadError(play: string): LoadError | undefined {
+  const dir = project({ 'play.yml': play });
+  try {
+    validatePlaybook(loadPlaybook(path.join(dir, 'play.yml')));
+  } catch (error) {
+    if (error instanceof LoadError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+const task = (body: string) => `- hosts: all\n  tasks:\n    - ${body}\n`;
+
+const cases: Array<[written: string, play: string, message: RegExp]> = [
+  ['a module of another collection', task('community.crypto.openssl_privatekey: {path: /k}'), /^'community\.crypto\.openssl_privatekey' is a module of the community\.crypto collection, which ezplay does not ship$/],
+  ['a short module name of ansible.posix', task('mount: {path: /mnt, state: mounted}'), /^'mount' is a module of the ansible\.posix collection, which ezplay does not ship$/],
+  ['a builtin module not supported', task('package: {name: auditd}'), /^'package' is an ansible\.builtin module that ezplay does not support yet$/],
+  ['an unknown collection', task('acme.tools.frob: {x: 1}'), /^'acme\.tools\.frob' is a module of the acme\.tools collection, which ezplay does not ship$/],
+  ['a lookup loop not supported', task('debug: msg=x\n      with_password: /tmp/p'), /'with_password' loops over the password lookup of ansible\.builtin/],
+  ['a lookup loop of a collection', task('debug: msg=x\n      with_dig: example.com'), /'with_dig' loops over the dig lookup of community\.general/],
+  ['a play keyword not supported', '- hosts: all\n  fact_path: /x\n  tasks: []\n', /^'fact_path' is an Ansible play keyword that ezplay does not support yet$/],
+  ['a typo of a keyword', task('debug: msg=x\n      whne: true'), /'whne' is not a valid task keyword or a known module \(did you mean 'when'\?\)/],
+  ['a typo of a module', task('copyy: {src: a, dest: b}'), /did you mean 'copy'/],
+  ['a typo of a play keyword', '- hosts: all\n  taks: []\n', /'taks' is not a valid attribute for a play \(did you mean 'ta(?:g|sk)s'\?\)/],
+  ['no suggestion far from every name', task('frobnicate_the_world: {}'), /^'frobnicate_the_world' is not a valid task keyword or a known module$/],
+];
+
+for (const [written, play, message] of cases) {
+  test(`load: ${written}`, (t) => {
+    const error = loadError(play);
+    t.truthy(error, 'refused at load');
+    t.regex(error!.message, message);
+    t.regex(String(error!.pos?.file), /play\.yml$/);
+    t.true((error!.pos?.line ?? 0) >= 2);
+  });
+}
