@@ -75,11 +75,14 @@ export class PlayRunner {
     if (status === 'failed') state.failed = true;
   }
 
-  private record(host: string, status: HostStatus, ignored: boolean): void {
+  private record(host: string, status: HostStatus, ignored: boolean, changed = false): void {
     const c = this.rt.hosts.get(host)?.counters;
     if (!c) return;
     if (ignored) {
+      // Ansible counts an ignored failure as ok (and changed, when it changed) besides ignored
       c.ignored++;
+      c.ok++;
+      if (changed) c.changed++;
       return;
     }
     c[status]++;
@@ -143,7 +146,7 @@ export class PlayRunner {
   }
 
   private settle(task: TaskNode, host: string, outcome: TaskOutcome): void {
-    this.record(host, outcome.status, outcome.ignored);
+    this.record(host, outcome.status, outcome.ignored, outcome.result.changed === true);
     if (!outcome.ignored) this.mark(host, outcome.status);
     if (outcome.status === 'failed' && !outcome.ignored) {
       const state = this.rt.hosts.get(host);
@@ -248,6 +251,8 @@ export class PlayRunner {
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
+        // each file an include_tasks brings in counts as ok for its host, as in Ansible's recap
+        if (task.include?.kind === 'include_tasks') this.record(host, 'ok', false);
         const group = round.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
         group.hosts.push(host);
         round.set(loaded.key, group);

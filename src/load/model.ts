@@ -81,6 +81,8 @@ export interface IncludeSpec {
   target: unknown;
   tasksFrom?: unknown;
   applyTags: string[];
+  /** the tags the include inherits from its blocks, role and play, without its own */
+  inheritedTags: string[];
 }
 
 export interface BlockNode extends Inheritable {

@@ -143,7 +143,9 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, merged, pos);
   }
-  return [buildTask(raw, call, merged, pos)];
+  const task = buildTask(raw, call, merged, pos);
+  if (task.include) task.include.inheritedTags = scope.tags;
+  return [task];
 }
 
 function buildTask(
@@ -183,6 +185,7 @@ function buildTask(
       target,
       ...(call.args.tasks_from !== undefined ? { tasksFrom: call.args.tasks_from } : {}),
       applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
+      inheritedTags: scope.tags,
     };
   }
   return task;
@@ -225,7 +228,9 @@ export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
   if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
-  const base = scope.role ? path.join(scope.role.dir, 'tasks') : path.dirname(pos?.file ?? '.');
+  // a role's handlers import from handlers/, its tasks from tasks/
+  const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
+  const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');
   const resolved = path.resolve(base, file);
   if (loader.stack.includes(resolved)) throw new LoadError(`import cycle: ${[...loader.stack, resolved].join(' -> ')}`, pos);
   loader.stack.push(resolved);
