@@ -38,6 +38,7 @@ export interface RunFlags {
   timings?: boolean;
   color: boolean;
   rollback: boolean;
+  forceHandlers?: boolean;
   rolesPath: string[];
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
@@ -131,6 +132,7 @@ async function runLocked(
       forks,
       startAtTask: flags.startAtTask,
       rollback: flags.rollback,
+      forceHandlers: flags.forceHandlers ?? false,
       verbosity: flags.verbose,
       events: bus,
       templar: new Templar(),

@@ -10,7 +10,7 @@ import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
 import { ENGINE_ACTIONS } from '../load/keywords.js';
 
-const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection']);
+const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection', 'end_role']);
 
 function checkTask(task: TaskNode): void {
   if (task.module === 'meta') {

@@ -53,9 +53,11 @@ export const TASK_KEYWORDS = new Set<string>([
   'failed_when',
   'notify',
   'listen',
+  'async',
+  'poll',
 ]);
 
-export const BLOCK_KEYWORDS = new Set<string>([...INHERITABLE_KEYWORDS, 'name', 'block', 'rescue', 'always']);
+export const BLOCK_KEYWORDS = new Set<string>([...INHERITABLE_KEYWORDS, 'name', 'block', 'rescue', 'always', 'notify']);
 
 export const PLAY_KEYWORDS = new Set<string>([
   ...INHERITABLE_KEYWORDS,
@@ -101,4 +103,5 @@ export const ENGINE_ACTIONS = new Set<string>([
   'include_role',
   'import_role',
   'include',
+  'async_status',
 ]);

@@ -20,6 +20,8 @@ export interface Inheritable {
   runOnce?: unknown;
   connection?: string;
   anyErrorsFatal?: unknown;
+  /** a block's notify: the handlers its tasks notify unless they name their own */
+  notify?: unknown;
 }
 
 export interface RoleInfo {
@@ -65,6 +67,9 @@ export interface TaskNode extends Inheritable {
   delay?: unknown;
   /** seconds a task's commands may run before they are killed on the host */
   timeout?: unknown;
+  /** `async`: the most seconds the task may take; with `poll: 0` it runs in the background */
+  async?: unknown;
+  poll?: unknown;
   changedWhen?: unknown;
   failedWhen?: unknown;
   notify: string[];
@@ -117,6 +122,8 @@ export interface Play extends Inheritable {
   maxFailPercentage: number | undefined;
   rollback: 'on_failure' | 'never';
   strategy: 'linear' | 'free';
+  /** force_handlers: notified handlers run on a host even after it failed */
+  forceHandlers: boolean;
 }
 
 export interface Playbook {
