@@ -79,7 +79,7 @@ export async function runCommand(playbookPath: string, flags: RunFlags): Promise
     const { OptionsError } = await import('../errors.js');
     throw new OptionsError(`--forks must be a positive whole number, got '${flags.forks}'`);
   }
-  const playbook = loadCheckedPlaybook(playbookPath, { rolesPath: flags.rolesPath });
+  const playbook = loadCheckedPlaybook(playbookPath, { rolesPath: flags.rolesPath, extraVars });
   if (flags.syntaxCheck) {
     write(`\nplaybook: ${playbookPath}`);
     return EXIT.ok;

@@ -131,12 +131,30 @@ export class PlayRunner {
     }
   }
 
-  private selected(task: TaskNode): boolean {
-    return selectedByTags(task.tags, this.rt.options.tags, this.rt.options.skipTags);
+  private selected(task: TaskNode, hosts: readonly string[]): boolean {
+    return selectedByTags(this.renderedTags(task, hosts), this.rt.options.tags, this.rt.options.skipTags);
+  }
+
+  /** Tags written as templates are rendered, as Ansible renders them, with the first host's variables. */
+  private renderedTags(task: TaskNode, hosts: readonly string[]): string[] {
+    if (!task.tags.some((t) => t.includes('{{'))) return task.tags;
+    const host = this.active(hosts)[0] ?? hosts[0];
+    if (host === undefined) return task.tags;
+    const vars = this.rt.vars.resolver(host, task).view;
+    return task.tags.flatMap((tag) => {
+      if (!tag.includes('{{')) return [tag];
+      try {
+        const value = this.rt.options.templar.renderValue(tag, vars, task.pos);
+        return (Array.isArray(value) ? value : String(value).split(',')).map((t) => String(t).trim()).filter(Boolean);
+      } catch (error) {
+        this.events.emit({ type: 'warning', msg: `the tag '${tag}' could not be rendered, so it is kept as written: ${(error as Error).message}` });
+        return [tag];
+      }
+    });
   }
 
   async runTask(task: TaskNode, hosts: readonly string[], handler: boolean): Promise<void> {
-    if (!handler && !this.selected(task)) return;
+    if (!handler && !this.selected(task, hosts)) return;
     if (this.rt.startAt.task !== undefined && !handler) {
       if (task.name !== this.rt.startAt.task) return;
       this.rt.startAt.task = undefined;

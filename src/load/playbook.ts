@@ -15,6 +15,12 @@ import { keyPos, loadYamlFile, posOf } from './yaml.js';
 
 export interface LoadOptions {
   rolesPath?: string[];
+  /**
+   * Renders a templated role name (`roles: ["{{ etcd_role }}"]`) with the
+   * play's vars, as Ansible does when it loads the play; given by the
+   * engine, which has the templates and the extra vars.
+   */
+  renderRoleName?: (name: string, playVars: Record<string, unknown>, pos: SourcePos | undefined) => string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -52,7 +58,12 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   // Play-level when does not exist in Ansible; conditions start at roles and tasks.
   const scope = inherit(emptyScope(), { ...own, when: [] });
   const searchPath = roleSearchPath(dir, options.rolesPath);
-  const roles = new RoleLoader({ playbookDir: dir, searchPath });
+  const render = options.renderRoleName;
+  const roles = new RoleLoader({
+    playbookDir: dir,
+    searchPath,
+    ...(render ? { renderName: (name: string, at: SourcePos | undefined) => render(name, isRecord(playVars) ? playVars : {}, at) } : {}),
+  });
   const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
 
   const preTasks = section('pre_tasks');

@@ -111,6 +111,8 @@ export interface RoleLoaderOptions {
   searchPath: string[];
   /** roles already loaded in this play (by earlier include_role), shared so a dependency runs once */
   seen?: Set<string>;
+  /** renders a role name written as a template */
+  renderName?: (name: string, pos: SourcePos | undefined) => string;
 }
 
 /** Loads roles, their dependencies first, each distinct (name, params) once per play. */
@@ -161,6 +163,10 @@ export class RoleLoader implements TaskLoader {
     imported = false,
     besideRole?: string,
   ): Node[] {
+    if (name.includes('{{')) {
+      if (!this.options.renderName) throw new LoadError(`the role name '${name}' is a template, which only the play's vars can fill`, pos);
+      name = this.options.renderName(name, pos);
+    }
     // a meta dependency is also looked up beside the role that names it, as Ansible does
     const searchPath = besideRole ? [...this.options.searchPath, besideRole] : this.options.searchPath;
     const dir = findRoleDir(name, searchPath, this.options.playbookDir);
