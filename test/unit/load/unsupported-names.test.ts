@@ -1,6 +1,7 @@
 /**
  * A name Ansible knows but ezplay does not support is said to be so, at
- * load, with its file and line; did-you-mean is kept for real typos.
+ * load, with its file and line; did-you-mean is kept for real typos. Loops
+ * and async values written out are judged at load too.
  */
 import test from 'ava';
 import path from 'node:path';
@@ -45,3 +46,24 @@ for (const [written, play, message] of cases) {
     t.true((error!.pos?.line ?? 0) >= 2);
   });
 }
+
+const refusedAtLoad: Array<[written: string, play: string, message: RegExp]> = [
+  ['a sequence counting backwards without a negative stride', task('debug: msg={{ item }}\n      with_sequence: start=5 end=1'), /to count backwards make stride negative/],
+  ['with_nested over something not a list', task('debug: msg={{ item }}\n      with_nested: [[1], 2]'), /with_nested: each element must be a list/],
+  ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /with_subelements expects/],
+  ['async that is not a number', task('command: sleep 1\n      async: soon'), /async must be a number of seconds, got 'soon'/],
+  ['async_status with an unknown argument', task('async_status: {jid: "1", wait: true}'), /async_status: unsupported argument 'wait'/],
+];
+
+for (const [written, play, message] of refusedAtLoad) {
+  test(`refused at load: ${written}`, (t) => {
+    const error = loadError(play);
+    t.truthy(error, 'refused at load');
+    t.regex(error!.message, message);
+    t.regex(String(error!.pos?.file), /play\.yml$/);
+  });
+}
+
+test('a templated loop is left for the run to judge', (t) => {
+  t.is(loadError(task('debug: msg={{ item }}\n      with_sequence: start={{ n }} end=1')), undefined);
+});
