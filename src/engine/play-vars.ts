@@ -5,9 +5,10 @@
  * < role params < extra vars. Magic variables sit on top.
  */
 import path from 'node:path';
+import type { SourcePos } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
-import { OMIT } from '../template/index.js';
+import { isUndefinedError, OMIT } from '../template/index.js';
 import { Literal, literalValues, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
 import type { HostState } from './host-state.js';
 
@@ -99,8 +100,24 @@ export class PlayVars {
     });
   }
 
+  /**
+   * A host's variables as hostvars shows them: as in Ansible, a value that
+   * uses an undefined variable stays as written instead of failing, so a
+   * dump of hostvars works on an inventory with some unfinished settings.
+   */
   private hostvarsView(host: string): Record<string, unknown> {
-    return new VarResolver(this.layers(host, undefined, undefined, false), this.scope.renderer).view;
+    const strict = this.scope.renderer;
+    const lenient = {
+      renderValue: (value: unknown, vars: Record<string, unknown>, where?: SourcePos) => {
+        try {
+          return strict.renderValue(value, vars, where);
+        } catch (error) {
+          if (isUndefinedError(error)) return value;
+          throw error;
+        }
+      },
+    };
+    return new VarResolver(this.layers(host, undefined, undefined, false), lenient).view;
   }
 
   layers(host: string, task?: TaskNode, extra?: Record<string, unknown>, withHostvars = true): VarLayer[] {
