@@ -38,6 +38,7 @@ export interface RunFlags {
   timings?: boolean;
   color: boolean;
   rollback: boolean;
+  forceHandlers?: boolean;
   rolesPath: string[];
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
@@ -101,7 +102,7 @@ export async function runCommand(playbookPaths: string | string[], flags: RunFla
     throw new OptionsError(`--forks must be a positive whole number, got '${flags.forks}'`);
   }
   // several playbooks are one run: their plays one after the other, as ansible-playbook runs them
-  const loaded = paths.map((p) => loadCheckedPlaybook(p, { rolesPath: flags.rolesPath }));
+  const loaded = paths.map((p) => loadCheckedPlaybook(p, { rolesPath: flags.rolesPath, extraVars }));
   const playbook: Playbook = { ...loaded[0]!, plays: loaded.flatMap((p) => p.plays) };
   if (flags.syntaxCheck) {
     for (const p of paths) write(`\nplaybook: ${p}`);
@@ -157,6 +158,7 @@ async function runLocked(
       forks,
       startAtTask: flags.startAtTask,
       rollback: flags.rollback,
+      forceHandlers: flags.forceHandlers ?? false,
       verbosity: flags.verbose,
       events: bus,
       templar: new Templar(),

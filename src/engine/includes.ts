@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import type { Scope } from '../load/inherit.js';
-import type { Node, TaskNode } from '../load/model.js';
+import type { Node, Play, TaskNode } from '../load/model.js';
 import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
 import { loadYamlFile } from '../load/yaml.js';
@@ -15,11 +15,18 @@ import { literalValues } from '../vars/resolver.js';
 import type { PlayRuntime } from './runtime.js';
 
 const cache = new Map<string, Node[]>();
+const rolesSeen = new WeakMap<Play, Set<string>>();
 
+/**
+ * What the included tasks inherit. Their tags are those above the include
+ * (its blocks, role and play) and those of `apply`: the include's own tags
+ * select the include itself, as in Ansible.
+ */
 function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope {
+  const above = task.include?.inheritedTags ?? task.tags;
   return {
     when: [],
-    tags: [...new Set([...task.tags, ...(task.include?.applyTags ?? [])])],
+    tags: [...new Set([...above, ...(task.include?.applyTags ?? [])])],
     // an item was rendered once with the loop; it may hold host output, never a template
     vars: { ...task.vars, ...literalValues(loopVars) },
     role: task.role,
@@ -69,8 +76,12 @@ export function loadDynamicInclude(
   const key = `role\0${target}\0${tasksFrom}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
   let nodes = cache.get(key);
   if (!nodes) {
-    const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
-    nodes = loader.loadRef({ role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) }, scopeOf(task, loopVars), task.pos);
+    // a meta dependency already brought in by an include_role of this play runs once
+    let seen = rolesSeen.get(rt.play);
+    if (!seen) rolesSeen.set(rt.play, (seen = new Set()));
+    const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen });
+    const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) };
+    nodes = loader.loadRef(ref, scopeOf(task, loopVars), task.pos, undefined, true);
     for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
   }

@@ -16,6 +16,8 @@ export interface RunOptions {
   extraVars: Record<string, unknown>;
   forks: number;
   startAtTask?: string | undefined;
+  /** --force-handlers: notified handlers run on hosts that failed too */
+  forceHandlers?: boolean;
   /** false with --no-rollback */
   rollback: boolean;
   /** false with --no-wait: refuse, instead of waiting, when another run holds a host's lock */

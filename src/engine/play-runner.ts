@@ -12,13 +12,15 @@ import { loadDynamicInclude } from './includes.js';
 import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter } from './progress.js';
 import { canonicalModuleName } from '../modules/registry.js';
-import type { BlockNode, Node, TaskNode } from '../load/model.js';
+import type { BlockNode, Node, RoleInfo, TaskNode } from '../load/model.js';
 import { ConnectionError } from '../errors.js';
 import type { HostStatus } from './events.js';
 
 export class PlayRunner {
   private readonly runner: TaskRunner;
   private readonly ended = new Set<string>();
+  /** meta: end_role: per host, the roles (as loaded) whose remaining tasks it skips */
+  private readonly endedRoles = new Map<string, Set<RoleInfo>>();
 
   constructor(private readonly rt: PlayRuntime) {
     this.runner = new TaskRunner(rt);
@@ -32,12 +34,21 @@ export class PlayRunner {
     return hosts.filter((h) => this.rt.hosts.get(h)?.active && !this.ended.has(h));
   }
 
+  /** The active hosts for a task: those that ended its role with meta: end_role are left out. */
+  private activeFor(task: TaskNode, hosts: readonly string[]): string[] {
+    const role = task.role;
+    const active = this.active(hosts);
+    return role ? active.filter((h) => !this.endedRoles.get(h)?.has(role)) : active;
+  }
+
   async runBatch(batch: string[]): Promise<void> {
     if (this.rt.play.gatherFacts) await this.gatherFacts(batch);
     for (const section of this.rt.play.sections) {
       await this.runNodes(section, batch);
       await this.flushHandlers(batch);
     }
+    // a fire-and-forget task is driven from here: the batch ends when it has
+    await Promise.all([...this.rt.asyncJobs.values()].map((job) => job.done));
   }
 
   private async gatherFacts(hosts: string[]): Promise<void> {
@@ -77,11 +88,14 @@ export class PlayRunner {
     if (status === 'failed') state.failed = true;
   }
 
-  private record(host: string, status: HostStatus, ignored: boolean): void {
+  private record(host: string, status: HostStatus, ignored: boolean, changed = false): void {
     const c = this.rt.hosts.get(host)?.counters;
     if (!c) return;
     if (ignored) {
+      // Ansible counts an ignored failure as ok (and changed, when it changed) besides ignored
       c.ignored++;
+      c.ok++;
+      if (changed) c.changed++;
       return;
     }
     c[status]++;
@@ -119,19 +133,37 @@ export class PlayRunner {
     }
   }
 
-  private selected(task: TaskNode): boolean {
-    return selectedByTags(task.tags, this.rt.options.tags, this.rt.options.skipTags);
+  private selected(task: TaskNode, hosts: readonly string[]): boolean {
+    return selectedByTags(this.renderedTags(task, hosts), this.rt.options.tags, this.rt.options.skipTags);
+  }
+
+  /** Tags written as templates are rendered, as Ansible renders them, with the first host's variables. */
+  private renderedTags(task: TaskNode, hosts: readonly string[]): string[] {
+    if (!task.tags.some((t) => t.includes('{{'))) return task.tags;
+    const host = this.active(hosts)[0] ?? hosts[0];
+    if (host === undefined) return task.tags;
+    const vars = this.rt.vars.resolver(host, task).view;
+    return task.tags.flatMap((tag) => {
+      if (!tag.includes('{{')) return [tag];
+      try {
+        const value = this.rt.options.templar.renderValue(tag, vars, task.pos);
+        return (Array.isArray(value) ? value : String(value).split(',')).map((t) => String(t).trim()).filter(Boolean);
+      } catch (error) {
+        this.events.emit({ type: 'warning', msg: `the tag '${tag}' could not be rendered, so it is kept as written: ${(error as Error).message}` });
+        return [tag];
+      }
+    });
   }
 
   async runTask(task: TaskNode, hosts: readonly string[], handler: boolean): Promise<void> {
-    if (!handler && !this.selected(task)) return;
+    if (!handler && !this.selected(task, hosts)) return;
     if (this.rt.startAt.task !== undefined && !handler) {
       if (task.name !== this.rt.startAt.task) return;
       this.rt.startAt.task = undefined;
     }
     if (task.module === 'meta') return this.meta(task, hosts);
     if (task.include) return this.include(task, hosts);
-    let targets = this.active(hosts);
+    let targets = handler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
     if (targets.length === 0) return;
     // add_host adds one host per task (or per loop item), not one per play host: Ansible's bypass_host_loop
     const runOnce = keywordOn(task.runOnce) || canonicalModuleName(task.module) === 'add_host';
@@ -145,7 +177,7 @@ export class PlayRunner {
   }
 
   private settle(task: TaskNode, host: string, outcome: TaskOutcome): void {
-    this.record(host, outcome.status, outcome.ignored);
+    this.record(host, outcome.status, outcome.ignored, outcome.result.changed === true);
     if (!outcome.ignored) this.mark(host, outcome.status);
     if (outcome.status === 'failed' && !outcome.ignored) {
       const state = this.rt.hosts.get(host);
@@ -186,13 +218,19 @@ export class PlayRunner {
     }
   }
 
+  /** The hosts handlers may run on: the active ones, and with force_handlers those that failed too. */
+  private handlerHosts(hosts: readonly string[]): string[] {
+    if (!(this.rt.options.forceHandlers || this.rt.play.forceHandlers)) return this.active(hosts);
+    return hosts.filter((h) => !this.ended.has(h) && this.rt.hosts.get(h)?.unreachable !== true);
+  }
+
   async flushHandlers(hosts: readonly string[]): Promise<void> {
     // Every handler that listens to a topic runs, so notifications are
     // consumed only once the flush is over.
     const consumed: Array<[string, string]> = [];
     for (const handler of this.rt.play.handlers) {
       const names = [handler.name, handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined, ...handler.listen];
-      const due = this.active(hosts).filter((h) => {
+      const due = this.handlerHosts(hosts).filter((h) => {
         const set = this.rt.notified.get(h);
         return set !== undefined && names.some((n) => n !== undefined && set.has(n));
       });
@@ -201,6 +239,14 @@ export class PlayRunner {
       await this.runTask(handler, due, true);
     }
     for (const [h, n] of consumed) this.rt.notified.get(h)?.delete(n);
+  }
+
+  /** The hosts on which every `when` of a task holds. */
+  private whenHolds(task: TaskNode, hosts: readonly string[]): string[] {
+    return hosts.filter((h) => {
+      const vars = this.rt.vars.resolver(h, task).view;
+      return task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos));
+    });
   }
 
   private async meta(task: TaskNode, hosts: readonly string[]): Promise<void> {
@@ -215,12 +261,33 @@ export class PlayRunner {
       case 'end_batch':
         for (const h of this.active(hosts)) this.ended.add(h);
         return;
+      case 'end_role': {
+        const role = task.role;
+        if (!role) {
+          this.events.emit({ type: 'warning', msg: 'meta: end_role outside a role does nothing' });
+          return;
+        }
+        for (const h of this.whenHolds(task, this.activeFor(task, hosts))) {
+          if (!this.endedRoles.has(h)) this.endedRoles.set(h, new Set());
+          this.endedRoles.get(h)!.add(role);
+        }
+        return;
+      }
+      case 'clear_host_errors':
+        // failed and unreachable hosts of the batch take part again, as in Ansible; the recap keeps their failures
+        for (const h of hosts) {
+          const state = this.rt.hosts.get(h);
+          if (state) {
+            state.failed = false;
+            state.unreachable = false;
+          }
+        }
+        return;
       case 'reset_connection':
         for (const h of hosts) this.rt.pool.forget(h);
         return;
       case 'noop':
       case 'clear_facts':
-      case 'clear_host_errors':
       case 'refresh_inventory':
         return;
       default:
@@ -250,6 +317,8 @@ export class PlayRunner {
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
+        // each file an include_tasks brings in counts as ok for its host, as in Ansible's recap
+        if (task.include?.kind === 'include_tasks') this.record(host, 'ok', false);
         const group = round.get(loaded.key) ?? { nodes: loaded.nodes, hosts: [] };
         group.hosts.push(host);
         round.set(loaded.key, group);

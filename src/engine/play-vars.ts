@@ -6,9 +6,10 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import type { SourcePos } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
-import { OMIT } from '../template/index.js';
+import { isUndefinedError, OMIT } from '../template/index.js';
 import { Literal, literalValues, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
 import type { HostState } from './host-state.js';
 
@@ -82,7 +83,7 @@ export class PlayVars {
     return layers;
   }
 
-  private magic(host: string, role: RoleInfo | undefined): Record<string, unknown> {
+  private magic(host: string, role: RoleInfo | undefined, withHostvars = true): Record<string, unknown> {
     const { play } = this.scope;
     const activeHosts = this.scope.playHosts.filter((h) => this.scope.hosts.get(h)?.active !== false);
     return {
@@ -91,7 +92,8 @@ export class PlayVars {
       group_names: this.scope.inventory.groupNamesOf(host),
       groups: this.groups,
       // a lazy view of every host: never walked in search of templates, which would resolve every host's every variable
-      hostvars: new Literal(this.hostvarsProxy()),
+      // hostvars[host] has no hostvars of its own, as in Ansible: a view of it (to_json, debug: var=hostvars) ends
+      ...(withHostvars ? { hostvars: new Literal(this.hostvarsProxy()) } : {}),
       play_hosts: activeHosts,
       ansible_play_hosts: activeHosts,
       ansible_play_hosts_all: this.scope.playHosts,
@@ -120,15 +122,35 @@ export class PlayVars {
     const known = (name: string | symbol): name is string =>
       typeof name === 'string' && (this.scope.hosts.has(name) || this.scope.inventory.hosts.has(name));
     return new Proxy(target, {
-      get: (_t, name) => (known(name) ? this.resolver(name).view : undefined),
+      get: (_t, name) => (known(name) ? this.hostvarsView(name) : undefined),
       has: (_t, name) => known(name),
       ownKeys: () => [...new Set([...this.scope.inventory.hosts.keys(), ...this.scope.hosts.keys()])],
       getOwnPropertyDescriptor: (_t, name) =>
-        known(name) ? { enumerable: true, configurable: true, value: this.resolver(name).view } : undefined,
+        known(name) ? { enumerable: true, configurable: true, value: this.hostvarsView(name) } : undefined,
     });
   }
 
-  layers(host: string, task?: TaskNode, extra?: Record<string, unknown>): VarLayer[] {
+  /**
+   * A host's variables as hostvars shows them: as in Ansible, a value that
+   * uses an undefined variable stays as written instead of failing, so a
+   * dump of hostvars works on an inventory with some unfinished settings.
+   */
+  private hostvarsView(host: string): Record<string, unknown> {
+    const strict = this.scope.renderer;
+    const lenient = {
+      renderValue: (value: unknown, vars: Record<string, unknown>, where?: SourcePos) => {
+        try {
+          return strict.renderValue(value, vars, where);
+        } catch (error) {
+          if (isUndefinedError(error)) return value;
+          throw error;
+        }
+      },
+    };
+    return new VarResolver(this.layers(host, undefined, undefined, false), lenient).view;
+  }
+
+  layers(host: string, task?: TaskNode, extra?: Record<string, unknown>, withHostvars = true): VarLayer[] {
     const state = this.scope.hosts.get(host);
     const role = task?.role;
     const layers: VarLayer[] = [
@@ -142,7 +164,7 @@ export class PlayVars {
       { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
       { source: 'role params', vars: role?.params ?? {} },
       { source: 'extra vars', vars: this.scope.extraVars },
-      { source: 'magic', vars: this.magic(host, role) },
+      { source: 'magic', vars: this.magic(host, role, withHostvars) },
     ];
     // loop items were rendered once with the loop expression; they may hold host output
     if (extra) layers.push({ source: 'loop', vars: literalValues(extra) });

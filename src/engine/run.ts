@@ -91,7 +91,7 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
       const sizes = batchSizes(play.serial, hosts.length, (v) => renderer.renderValue(v, { ...play.vars, ...extra }, play.pos));
       for (const batch of splitBatches(hosts, sizes)) {
         const vars = new PlayVars({ play, inventory: options.inventory, hosts: states, playHosts: hosts, batch, varsFiles, extraVars: extra, check: options.check, diff: options.diff, verbosity: options.verbosity, tags: options.tags, skipTags: options.skipTags, inventoryPaths: options.inventoryPaths, renderer });
-        const rt: PlayRuntime = { options, play, playIndex, vars, journal, reach, pool, hosts: states, controller, notified: new Map(), phases, startAt, planned };
+        const rt: PlayRuntime = { options, play, playIndex, vars, journal, reach, pool, hosts: states, controller, notified: new Map(), phases, startAt, planned, asyncJobs: new Map() };
         await new PlayRunner(rt).runBatch(batch);
         if (batch.every((h) => !states.get(h)?.active) && play.serial) break;
       }

@@ -35,6 +35,15 @@ export interface PlayRuntime {
   startAt: { task: string | undefined };
   /** check mode: per target (host name, or the controller), what the tasks planned so far would have made */
   planned: Map<string, PlannedState>;
+  /** tasks started with `async` and `poll: 0`, by ansible_job_id, for async_status */
+  asyncJobs: Map<string, AsyncJob>;
+}
+
+export interface AsyncJob {
+  host: string;
+  done: Promise<void>;
+  /** the task's result once it finished */
+  result?: Record<string, unknown>;
 }
 
 export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {

@@ -21,10 +21,16 @@ import { undoRun, type RollbackResult } from './rollback.js';
 import { projectOf, runPlaybook, type RunSummary } from './run.js';
 import { validatePlaybook } from './validate.js';
 import { laterChangesIn } from './undo-guard.js';
+import { Templar } from '../template/index.js';
 
 /** A playbook, loaded and checked before any host is touched. */
-export function loadCheckedPlaybook(file: string, options: { rolesPath?: string[] } = {}): Playbook {
-  const playbook = loadPlaybook(file, options);
+export function loadCheckedPlaybook(file: string, options: { rolesPath?: string[]; extraVars?: Record<string, unknown> } = {}): Playbook {
+  const templar = new Templar();
+  const playbook = loadPlaybook(file, {
+    ...(options.rolesPath ? { rolesPath: options.rolesPath } : {}),
+    // a templated role name is filled with the play's vars and the extra vars, as Ansible fills it at load
+    renderRoleName: (name, playVars, pos) => String(templar.renderValue(name, { ...playVars, ...options.extraVars }, pos)),
+  });
   validatePlaybook(playbook);
   return playbook;
 }

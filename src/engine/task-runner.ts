@@ -18,8 +18,9 @@ import { createHostContext } from './host-context.js';
 import { tryFingerprints } from './fingerprints.js';
 import type { JournalEntry } from './journal.js';
 import { loopItems, lookupSubdir } from './loop.js';
+import { asyncStatus, asyncStatusModule, type AsyncStatusArgs } from './async-status.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
-import { addPhase, applyInventoryChange, becomeFor, targetFor, type PlayRuntime } from './runtime.js';
+import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime } from './runtime.js';
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -188,7 +189,7 @@ export class TaskRunner {
     let result: Record<string, unknown>;
     let status: HostStatus;
     try {
-      const run = await this.execute(task, host, vars, noLog);
+      const run = await this.executeAsync(task, host, vars, noLog);
       diffs = run.diff;
       delegatedTo = run.delegatedTo;
       result = run.result;
@@ -257,9 +258,41 @@ export class TaskRunner {
     return list.every((c) => this.templar.truthy(c as string, vars, pos));
   }
 
+  /**
+   * `async`/`poll` and async_status. With poll > 0 the task runs as any
+   * other, within `async` seconds; with poll 0 it runs in the background
+   * and async_status reads its result by ansible_job_id.
+   */
+  private async executeAsync(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean): Promise<{ result: Record<string, unknown>; diff?: Diff[]; delegatedTo?: string }> {
+    const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
+    if (task.async === undefined) return this.execute(task, host, vars, noLog);
+    const seconds = Number(render(task.async));
+    if (!Number.isFinite(seconds) || seconds < 0) throw new EngineError(`async must be a number of seconds, got '${String(task.async)}'`, task.pos);
+    if (seconds === 0) return this.execute(task, host, vars, noLog);
+    const poll = Number(render(task.poll ?? 15));
+    const jid = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+    const job = { ansible_job_id: jid, started: 1 };
+    if (poll > 0) {
+      const out = await this.execute(task, host, vars, noLog, seconds * 1000);
+      return { ...out, result: { ...out.result, ...job, finished: 1 } };
+    }
+    const entry: AsyncJob = { host, done: Promise.resolve() };
+    entry.done = this.execute(task, host, vars, noLog, seconds * 1000).then(
+      (out) => {
+        entry.result = this.judge(task, vars, out.result);
+      },
+      (error: unknown) => {
+        if (error instanceof JournalError) throw error;
+        entry.result = this.failure(task, host, error).result;
+      },
+    );
+    this.rt.asyncJobs.set(jid, entry);
+    return { result: { changed: true, ...job, finished: 0 } };
+  }
+
   /** Plans, and outside check mode applies, with until/retries. */
-  private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean) {
-    const module = findModule(task.module);
+  private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
+    const module = task.module === 'async_status' ? asyncStatusModule : findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
@@ -276,7 +309,8 @@ export class TaskRunner {
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
     const taskName = task.name ?? task.module;
     const progress = progressEmitter(this.rt.options.events, { key: `${taskName}@${host}`, host, task: taskName });
-    const timeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
+    const ownTimeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
+    const timeoutMs = asyncMs !== undefined ? Math.min(asyncMs, ownTimeoutMs ?? Infinity) : ownTimeoutMs;
 
     const overlayKey = target.conn === this.rt.controller ? CONTROLLER : target.name;
     // a new context per attempt: until/retries read the host again, not the cached facts
@@ -307,7 +341,10 @@ export class TaskRunner {
         attempt++;
         let out: { result: Record<string, unknown>; diff?: Diff[] };
         try {
-          out = await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey, noLog, timeoutMs });
+          out =
+            module === asyncStatusModule
+              ? { result: asyncStatus(this.rt.asyncJobs, args as unknown as AsyncStatusArgs) }
+              : await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey, noLog, timeoutMs });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;

@@ -100,7 +100,8 @@ export function splitSubscript(part: string): { expr: string; subscript?: Subscr
 }
 
 export function applySubscript(hosts: string[], subscript: Subscript | undefined, part: string): string[] {
-  if (!subscript) return hosts;
+  // Ansible subscripts only a pattern that matched hosts: an empty group stays empty, and the play is skipped
+  if (!subscript || hosts.length === 0) return hosts;
   if (!subscript.range) {
     const index = subscript.start < 0 ? hosts.length + subscript.start : subscript.start;
     const host = hosts[index];

@@ -26,11 +26,21 @@ const SCALARS: Array<[keyof Inheritable, string]> = [
   ['runOnce', 'run_once'],
   ['connection', 'connection'],
   ['anyErrorsFatal', 'any_errors_fatal'],
+  ['notify', 'notify'],
 ];
 
 function list(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `vars:` as a mapping, or as Ansible also takes it, a list of mappings merged in order. */
+function varsMapping(value: unknown, pos: SourcePos | undefined): Record<string, unknown> {
+  if (isMapping(value)) return value;
+  if (Array.isArray(value) && value.every(isMapping)) return Object.assign({}, ...value) as Record<string, unknown>;
+  throw new LoadError("'vars' must be a mapping or a list of mappings", pos);
 }
 
 /** Reads the inheritable keywords written on one node. */
@@ -40,10 +50,7 @@ export function readInheritable(raw: Record<string, unknown>, pos: SourcePos | u
   if (raw.tags !== undefined) {
     out.tags = (typeof raw.tags === 'string' ? raw.tags.split(',') : list(raw.tags)).map((t) => String(t).trim());
   }
-  if (raw.vars !== undefined && raw.vars !== null) {
-    if (typeof raw.vars !== 'object' || Array.isArray(raw.vars)) throw new LoadError("'vars' must be a mapping", pos);
-    out.vars = raw.vars as Record<string, unknown>;
-  }
+  if (raw.vars !== undefined && raw.vars !== null) out.vars = varsMapping(raw.vars, pos);
   for (const [field, key] of SCALARS) {
     if (raw[key] !== undefined) (out as Record<string, unknown>)[field] = raw[key];
   }

@@ -38,8 +38,12 @@ export const TASK_KEYWORDS = new Set<string>([
   'with_dict',
   'with_indexed_items',
   'with_sequence',
-  'with_fileglob',
+  'with_flattened',
+  'with_nested',
+  'with_together',
+  'with_subelements',
   'with_first_found',
+  'with_fileglob',
   'with_inventory_hostnames',
   'loop_control',
   'register',
@@ -50,9 +54,11 @@ export const TASK_KEYWORDS = new Set<string>([
   'failed_when',
   'notify',
   'listen',
+  'async',
+  'poll',
 ]);
 
-export const BLOCK_KEYWORDS = new Set<string>([...INHERITABLE_KEYWORDS, 'name', 'block', 'rescue', 'always']);
+export const BLOCK_KEYWORDS = new Set<string>([...INHERITABLE_KEYWORDS, 'name', 'block', 'rescue', 'always', 'notify']);
 
 export const PLAY_KEYWORDS = new Set<string>([
   ...INHERITABLE_KEYWORDS,
@@ -98,4 +104,5 @@ export const ENGINE_ACTIONS = new Set<string>([
   'include_role',
   'import_role',
   'include',
+  'async_status',
 ]);

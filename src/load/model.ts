@@ -22,6 +22,8 @@ export interface Inheritable {
   runOnce?: unknown;
   connection?: string;
   anyErrorsFatal?: unknown;
+  /** a block's notify: the handlers its tasks notify unless they name their own */
+  notify?: unknown;
 }
 
 export interface RoleInfo {
@@ -49,7 +51,7 @@ export interface TaskNode extends Inheritable {
   args: Record<string, unknown>;
   loop?: unknown;
   /** with_items flattens one level, with_dict yields key/value items */
-  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence' | LookupLoopKind;
+  loopKind?: 'loop' | 'items' | 'list' | 'dict' | 'indexed_items' | 'sequence' | 'flattened' | 'nested' | 'together' | 'subelements' | LookupLoopKind;
   loopVar: string;
   indexVar?: string;
   loopLabel?: unknown;
@@ -60,6 +62,9 @@ export interface TaskNode extends Inheritable {
   delay?: unknown;
   /** seconds a task's commands may run before they are killed on the host */
   timeout?: unknown;
+  /** `async`: the most seconds the task may take; with `poll: 0` it runs in the background */
+  async?: unknown;
+  poll?: unknown;
   changedWhen?: unknown;
   failedWhen?: unknown;
   notify: string[];
@@ -76,6 +81,8 @@ export interface IncludeSpec {
   target: unknown;
   tasksFrom?: unknown;
   applyTags: string[];
+  /** the tags the include inherits from its blocks, role and play, without its own */
+  inheritedTags: string[];
 }
 
 export interface BlockNode extends Inheritable {
@@ -110,6 +117,8 @@ export interface Play extends Inheritable {
   maxFailPercentage: number | undefined;
   rollback: 'on_failure' | 'never';
   strategy: 'linear' | 'free';
+  /** force_handlers: notified handlers run on a host even after it failed */
+  forceHandlers: boolean;
 }
 
 export interface Playbook {

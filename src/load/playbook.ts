@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { closest } from 'fastest-levenshtein';
+import { closeEnough, unsupportedAnsibleKeyword } from '../common/ansible-names.js';
 import { LoadError, type SourcePos } from '../errors.js';
 import { emptyScope, inherit, readInheritable } from './inherit.js';
 import { PLAY_KEYWORDS } from './keywords.js';
@@ -14,6 +15,12 @@ import { keyPos, loadYamlFile, posOf } from './yaml.js';
 
 export interface LoadOptions {
   rolesPath?: string[];
+  /**
+   * Renders a templated role name (`roles: ["{{ etcd_role }}"]`) with the
+   * play's vars, as Ansible does when it loads the play; given by the
+   * engine, which has the templates and the extra vars.
+   */
+  renderRoleName?: (name: string, playVars: Record<string, unknown>, pos: SourcePos | undefined) => string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -36,8 +43,10 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const pos = posOf(raw);
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) {
+      const unsupported = unsupportedAnsibleKeyword('play', key);
+      if (unsupported) throw new LoadError(unsupported, keyPos(raw, key));
       const hint = closest(key, [...PLAY_KEYWORDS]);
-      throw new LoadError(`'${key}' is not a valid attribute for a play (did you mean '${hint}'?)`, keyPos(raw, key));
+      throw new LoadError(`'${key}' is not a valid attribute for a play${closeEnough(key, hint) ? ` (did you mean '${hint}'?)` : ''}`, keyPos(raw, key));
     }
   }
   if (raw.hosts === undefined || raw.hosts === null) throw new LoadError("the play has no 'hosts'", pos);
@@ -49,7 +58,12 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   // Play-level when does not exist in Ansible; conditions start at roles and tasks.
   const scope = inherit(emptyScope(), { ...own, when: [] });
   const searchPath = roleSearchPath(dir, options.rolesPath);
-  const roles = new RoleLoader({ playbookDir: dir, searchPath });
+  const render = options.renderRoleName;
+  const roles = new RoleLoader({
+    playbookDir: dir,
+    searchPath,
+    ...(render ? { renderName: (name: string, at: SourcePos | undefined) => render(name, isRecord(playVars) ? playVars : {}, at) } : {}),
+  });
   const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
 
   const preTasks = section('pre_tasks');
@@ -84,6 +98,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     maxFailPercentage: raw.max_fail_percentage === undefined ? undefined : Number(raw.max_fail_percentage),
     rollback,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
+    forceHandlers: raw.force_handlers === true || /^(yes|true|on|1)$/i.test(String(raw.force_handlers ?? '')),
   };
 }
 

@@ -109,21 +109,31 @@ export interface LoadedRole {
 export interface RoleLoaderOptions {
   playbookDir: string;
   searchPath: string[];
+  /** roles already loaded in this play (by earlier include_role), shared so a dependency runs once */
+  seen?: Set<string>;
+  /** renders a role name written as a template */
+  renderName?: (name: string, pos: SourcePos | undefined) => string;
 }
 
 /** Loads roles, their dependencies first, each distinct (name, params) once per play. */
 export class RoleLoader implements TaskLoader {
   stack: string[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen: Set<string>;
   /** a role's handlers are loaded once per play, however often its tasks are */
   private readonly handlerFiles = new Set<string>();
   readonly roles: RoleInfo[] = [];
   readonly handlers: TaskNode[] = [];
 
-  constructor(private readonly options: RoleLoaderOptions) {}
+  constructor(private readonly options: RoleLoaderOptions) {
+    this.seen = options.seen ?? new Set();
+  }
 
-  /** A `roles:` entry of a play: a name or `{role, vars, when, tags, ...}`. */
-  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined, besideRole?: string): Node[] {
+  /**
+   * A `roles:` entry of a play: a name or `{role, vars, when, tags, ...}`.
+   * `always` loads it even when loaded before (include_role runs its role
+   * each time; only its dependencies run once).
+   */
+  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined, besideRole?: string, always = false): Node[] {
     const record = typeof ref === 'string' ? { role: ref } : ref;
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw new LoadError('a role must be a name or a mapping with `role:`', posOf(ref) ?? pos);
@@ -137,7 +147,7 @@ export class RoleLoader implements TaskLoader {
     const own = readInheritable(r, posOf(ref) ?? pos);
     const roleVars = own.vars ?? {};
     delete own.vars;
-    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, false, besideRole);
+    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, always, besideRole);
   }
 
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[] {
@@ -153,6 +163,10 @@ export class RoleLoader implements TaskLoader {
     imported = false,
     besideRole?: string,
   ): Node[] {
+    if (name.includes('{{')) {
+      if (!this.options.renderName) throw new LoadError(`the role name '${name}' is a template, which only the play's vars can fill`, pos);
+      name = this.options.renderName(name, pos);
+    }
     // a meta dependency is also looked up beside the role that names it, as Ansible does
     const searchPath = besideRole ? [...this.options.searchPath, besideRole] : this.options.searchPath;
     const dir = findRoleDir(name, searchPath, this.options.playbookDir);

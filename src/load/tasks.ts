@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
+import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
 import { parseKeyValue } from './kv.js';
@@ -44,12 +45,15 @@ function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): s
   }
   const unknown = candidates.find((k) => !known.includes(k));
   if (unknown) {
+    // a name Ansible knows is unsupported, not a typo of something unrelated
+    const unsupported = unsupportedAnsibleKeyword('task', unknown) ?? unsupportedAnsibleName('module', unknown);
+    if (unsupported) throw new LoadError(unsupported, keyPos(task, unknown));
     // With a module already found, an unknown key is most likely a mistyped keyword.
     const keyword = closest(unknown, [...TASK_KEYWORDS, ...ENGINE_ACTIONS]);
     const module = known.length ? undefined : suggestModule(unknown);
     const suggestion = module && distance(unknown, module) < distance(unknown, keyword) ? module : keyword;
     throw new LoadError(
-      `'${unknown}' is not a valid task keyword or a known module${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+      `'${unknown}' is not a valid task keyword or a known module${closeEnough(unknown, suggestion) ? ` (did you mean '${suggestion}'?)` : ''}`,
       keyPos(task, unknown),
     );
   }
@@ -96,7 +100,21 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   return { name: canonical, args, local: key === 'local_action' };
 }
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_sequence', 'with_fileglob', 'with_first_found', 'with_inventory_hostnames'] as const;
+const LOOP_KEYS = [
+  'loop',
+  'with_items',
+  'with_list',
+  'with_dict',
+  'with_indexed_items',
+  'with_sequence',
+  'with_flattened',
+  'with_nested',
+  'with_together',
+  'with_subelements',
+  'with_first_found',
+  'with_fileglob',
+  'with_inventory_hostnames',
+] as const;
 
 function loopOf(task: Record<string, unknown>, pos: SourcePos | undefined) {
   const keys = LOOP_KEYS.filter((k) => k in task);
@@ -125,7 +143,9 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, merged, pos);
   }
-  return [buildTask(raw, call, merged, pos)];
+  const task = buildTask(raw, call, merged, pos);
+  if (task.include) task.include.inheritedTags = scope.tags;
+  return [task];
 }
 
 function buildTask(
@@ -151,9 +171,11 @@ function buildTask(
     retries: raw.retries,
     delay: raw.delay,
     ...(raw.timeout !== undefined ? { timeout: raw.timeout } : {}),
+    ...(raw.async !== undefined ? { async: raw.async } : {}),
+    ...(raw.poll !== undefined ? { poll: raw.poll } : {}),
     changedWhen: raw.changed_when,
     failedWhen: raw.failed_when,
-    notify: asStringList(raw.notify, 'notify', pos),
+    notify: asStringList(raw.notify ?? scope.notify, 'notify', pos),
     listen: asStringList(raw.listen, 'listen', pos),
     role: scope.role,
     pos,
@@ -165,6 +187,7 @@ function buildTask(
       target,
       ...(call.args.tasks_from !== undefined ? { tasksFrom: call.args.tasks_from } : {}),
       applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
+      inheritedTags: scope.tags,
     };
   }
   return task;
@@ -178,8 +201,10 @@ function scopeFields(scope: Scope): Inheritable {
 function loadBlock(raw: Record<string, unknown>, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): BlockNode {
   for (const key of Object.keys(raw)) {
     if (!BLOCK_KEYWORDS.has(key)) {
+      const unsupported = unsupportedAnsibleKeyword('block', key);
+      if (unsupported) throw new LoadError(unsupported, keyPos(raw, key));
       const hint = closest(key, [...BLOCK_KEYWORDS]);
-      throw new LoadError(`'${key}' is not a valid keyword for a block (did you mean '${hint}'?)`, keyPos(raw, key));
+      throw new LoadError(`'${key}' is not a valid keyword for a block${closeEnough(key, hint) ? ` (did you mean '${hint}'?)` : ''}`, keyPos(raw, key));
     }
   }
   const merged = inherit(scope, readInheritable(raw, pos));
@@ -205,7 +230,9 @@ export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
   if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
-  const base = scope.role ? path.join(scope.role.dir, 'tasks') : path.dirname(pos?.file ?? '.');
+  // a role's handlers import from handlers/, its tasks from tasks/
+  const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
+  const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');
   const resolved = path.resolve(base, file);
   if (loader.stack.includes(resolved)) throw new LoadError(`import cycle: ${[...loader.stack, resolved].join(' -> ')}`, pos);
   loader.stack.push(resolved);

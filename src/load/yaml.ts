@@ -5,16 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import {
+  Composer,
   LineCounter,
-  parseAllDocuments,
+  Parser,
   isAlias,
   isMap,
   isScalar,
   isSeq,
   type Document,
   type Node,
+  type YAMLError,
 } from 'yaml';
 import { LoadError, type SourcePos } from '../errors.js';
+import { pyyamlLexer } from './yaml-lexer.js';
 import { ANSIBLE_YAML_OPTIONS } from './yaml-schema.js';
 
 interface NodePositions {
@@ -150,25 +153,29 @@ class Converter {
   }
 }
 
+/** The documents of a text, composed from tokens of the PyYAML-minded lexer. */
+function composeDocuments(text: string, lines: LineCounter): { docs: Document.Parsed[]; streamErrors: YAMLError[] } {
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer({ ...ANSIBLE_YAML_OPTIONS, uniqueKeys: false, merge: true });
+  function* tokens() {
+    lines.addNewLine(0);
+    for (const lexeme of pyyamlLexer().lex(text)) yield* parser.next(lexeme);
+    yield* parser.end();
+  }
+  const docs = Array.from(composer.compose(tokens())) as Document.Parsed[];
+  return { docs, streamErrors: docs.length ? [] : composer.streamInfo().errors };
+}
+
 /** Parses every document of a YAML text. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    ...ANSIBLE_YAML_OPTIONS,
-    lineCounter: lines,
-    uniqueKeys: false,
-    merge: true,
-  });
-  const list = Array.isArray(docs) ? docs : [];
-  for (const doc of list) {
-    const problem = doc.errors[0];
-    if (problem) {
-      const [start] = problem.linePos ?? [{ line: 1, col: 1 }];
-      const message = problem.message.split('\n')[0] ?? 'YAML syntax error';
-      const error = new LoadError(`YAML syntax error: ${message}`, { file, line: start.line, col: start.col });
-      error.excerpt = excerpt(text, start.line, start.col);
-      throw error;
-    }
+  const { docs: list, streamErrors } = composeDocuments(text, lines);
+  for (const problem of [...streamErrors, ...list.flatMap((doc) => doc.errors.slice(0, 1))]) {
+    const start = lines.linePos(problem.pos[0]);
+    const message = problem.message.split('\n')[0] ?? 'YAML syntax error';
+    const error = new LoadError(`YAML syntax error: ${message}`, { file, line: start.line, col: start.col });
+    error.excerpt = excerpt(text, start.line, start.col);
+    throw error;
   }
   return list.map((doc) => {
     const converter = new Converter(doc, file, lines, text);

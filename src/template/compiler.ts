@@ -8,6 +8,7 @@
  */
 import { internals, type AnyNode } from './nunjucks-internals.js';
 import { SliceNode } from './parser.js';
+import { unsupportedAnsibleName } from '../common/ansible-names.js';
 
 const { nodes } = internals;
 
@@ -181,9 +182,12 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
 
   compileFilter(node: AnyNode, frame: AnyNode): void {
     // a collection-qualified name (ansible.builtin.to_json, ansible.utils.ipaddr) is the built-in filter
-    node.name.value = String(node.name.value).replace(COLLECTION_PREFIX, '');
+    const written = String(node.name.value);
+    node.name.value = written.replace(COLLECTION_PREFIX, '');
     const name: string = node.name.value;
-    if (!Object.hasOwn(this.names.filters, name)) this.fail(`no filter named '${name}'`, node.name.lineno, node.name.colno);
+    if (!Object.hasOwn(this.names.filters, name)) {
+      this.fail(unsupportedAnsibleName('filter', written) ?? `no filter named '${name}'`, node.name.lineno, node.name.colno);
+    }
     this._emit(`(${this.position(node)}, `);
     super.compileFilter(node, frame);
     this._emit(')');

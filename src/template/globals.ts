@@ -3,6 +3,7 @@
  * `dict`, `omit`. The lookup plugins themselves are in lookups.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { unsupportedAnsibleName } from '../common/ansible-names.js';
 import { splitArgs } from './call-args.js';
 import type { RenderContext } from './context.js';
 import { lookupPlugins, type FileRenderer, type Lookup } from './lookups.js';
@@ -20,7 +21,7 @@ function runLookup(plugins: Record<string, Lookup>, context: RenderContext, raw:
   const [name, ...terms] = args;
   for (const term of terms) if (term instanceof Undefined) term.fail();
   const plugin = plugins[pyStr(name).replace(/^ansible\.builtin\./, '')];
-  if (!plugin) throw new TemplateRuntimeError(`lookup plugin (${pyStr(name)}) not found`);
+  if (!plugin) throw new TemplateRuntimeError(unsupportedAnsibleName('lookup', pyStr(name)) ?? `lookup plugin (${pyStr(name)}) not found`);
   const { wantlist, errors, ...options } = kwargs;
   try {
     return { values: plugin(terms, options, context), wantlist: truthy(wantlist ?? false) };

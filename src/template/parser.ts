@@ -143,6 +143,11 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
       } else if (tok.type === 'operator' && tok.value === '.') {
         this.nextToken();
         const name = this.nextToken();
+        if (name && (name.type === 'int' || name.type === 'float')) {
+          node = this.indexLookups(node, name);
+          tok = this.peekToken();
+          continue;
+        }
         if (!name || name.type !== 'symbol') {
           this.fail(`expected name as lookup value, got ${name ? name.value : 'end of template'}`, tok.lineno, tok.colno);
         }
@@ -151,6 +156,26 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
         break;
       }
       tok = this.peekToken();
+    }
+    return node;
+  }
+
+  /**
+   * `item.0` and `item.0.1` are item[0] and item[0][1] in Jinja. The lexer
+   * here reads `0.1` (and `0.` before `.name`) as one float: split it back.
+   */
+  private indexLookups(node: AnyNode, number: { value: string; lineno: number; colno: number }): AnyNode {
+    const [first = '', second = ''] = number.value.split('.');
+    const at = (value: string) => new nodes.Literal(number.lineno, number.colno, Number(value));
+    node = new nodes.LookupVal(number.lineno, number.colno, node, at(first));
+    if (second !== '') return new nodes.LookupVal(number.lineno, number.colno, node, at(second));
+    if (number.value.endsWith('.')) {
+      const name = this.nextToken();
+      if (!name || (name.type !== 'symbol' && name.type !== 'int')) {
+        this.fail(`expected name as lookup value, got ${name ? name.value : 'end of template'}`, number.lineno, number.colno);
+      }
+      const key = name.type === 'int' ? Number(name.value) : name.value;
+      node = new nodes.LookupVal(name.lineno, name.colno, node, new nodes.Literal(name.lineno, name.colno, key));
     }
     return node;
   }

@@ -10,7 +10,7 @@ export class Undefined {
   constructor(readonly hint: string) {}
 
   fail(): never {
-    throw new TemplateRuntimeError(this.hint);
+    throw new TemplateRuntimeError(this.hint, true);
   }
 }
 
@@ -21,10 +21,21 @@ export class Undefined {
  */
 export class TemplateRuntimeError extends Error {
   lineno: number | undefined;
-  constructor(message: string) {
+  /** the error is a use of an undefined value (Ansible's AnsibleUndefinedVariable) */
+  readonly fromUndefined: boolean;
+  constructor(message: string, fromUndefined = false) {
     super(message);
     this.name = 'TemplateRuntimeError';
+    this.fromUndefined = fromUndefined;
   }
+}
+
+/** Whether an error, or one it was caused by, is the use of an undefined value. */
+export function isUndefinedError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof TemplateRuntimeError && e.fromUndefined) return true;
+  }
+  return false;
 }
 
 export const isUndefined = (value: unknown): value is Undefined => value instanceof Undefined;
