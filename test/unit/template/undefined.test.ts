@@ -113,10 +113,10 @@ test('Object.prototype members are not variables or attributes', (t) => {
 
 test('a filter or lookup Ansible has and ezplay does not is named as unsupported, with its collection', (t) => {
   const cases: Array<[template: string, message: RegExp]> = [
-    ['{{ x | json_query("a") }}', /'json_query' is a filter of the community\.general collection, which ezplay does not ship/],
-    ['{{ x | community.general.json_query("a") }}', /'community\.general\.json_query' is a filter of the community\.general collection/],
-    ['{{ "p" | password_hash("sha512") }}', /'password_hash' is an ansible\.builtin filter that ezplay does not support yet/],
-    ["{{ lookup('pipe', 'date') }}", /'pipe' is an ansible\.builtin lookup that ezplay does not support yet/],
+    ['{{ x | from_csv }}', /'from_csv' is a filter of the community\.general collection, which ezplay does not ship/],
+    ['{{ x | community.general.from_csv }}', /'community\.general\.from_csv' is a filter of the community\.general collection/],
+    ['{{ "p" | vault("secret") }}', /'vault' is an ansible\.builtin filter that ezplay does not support yet/],
+    ["{{ lookup('csvfile', 'key file=a.csv') }}", /'csvfile' is an ansible\.builtin lookup that ezplay does not support yet/],
     ["{{ lookup('community.general.dig', 'example.com') }}", /is a lookup of the community\.general collection, which ezplay does not ship/],
   ];
   for (const [template, message] of cases) t.throws(() => templar.render(template, { x: {} }), { message }, template);
