@@ -4,40 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
-import { validateArgs } from '../../../src/modules/args.js';
-import type { HostContext, Module, Plan, Step } from '../../../src/modules/types.js';
 
-export const RUN = 'run1';
-
-export interface CtxOptions {
-  vars?: Record<string, unknown>;
-  playbookDir?: string;
-  roleDir?: string;
-  render?: (text: string) => string;
-  evaluate?: (expression: string) => unknown;
-  warnings?: string[];
-}
-
-export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostContext {
-  return createHostContext({
-    host: conn.host,
-    conn,
-    vars: o.vars ?? {},
-    runId: RUN,
-    playbookDir: o.playbookDir ?? '/nonexistent',
-    roleDir: o.roleDir,
-    ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
-    ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
-    warn: (m) => o.warnings?.push(m),
-  });
-}
-
-/** Validates `given` like the engine does, then plans. */
-export async function planWith<A>(module: Module<A>, conn: FakeConnection, given: Record<string, unknown>, o: CtxOptions = {}): Promise<Plan> {
-  const args = validateArgs(module.name, module.args, given, undefined, undefined, { freeArgs: module.freeArgs });
-  return module.plan(fakeContext(conn, o), args as A);
-}
+export { RUN, describeSteps, fakeContext, planWith, type CtxOptions } from '../../helpers/module-table.js';
 
 export interface FakeFile {
   kind?: string;
@@ -84,15 +52,4 @@ export function absent(index: number, ancestor: string): string {
 /** Answers the file-facts probe (recognised by its section marker) with `sections`. */
 export function answerFacts(conn: FakeConnection, ...sections: string[]): FakeConnection {
   return conn.answer('echo @@ 0', { stdout: `${sections.join('\n')}\n` });
-}
-
-/** Steps as short strings for table assertions. */
-export function describeSteps(steps: readonly Step[] | undefined): string[] {
-  return (steps ?? []).map((s) =>
-    s.kind === 'exec'
-      ? s.command
-      : s.kind === 'fetch'
-        ? `fetch ${s.src} -> ${s.dest}`
-        : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
-  );
 }

@@ -1,0 +1,258 @@
+/**
+ * Module tests as tables of cases. A case is data: a module, its arguments,
+ * what the host printed for each read (captured output keyed by a piece of
+ * the command, or a fact's value keyed by the fact's name), and what the
+ * plan must be: changed or not, the diff, the steps, the undo, or an error.
+ *
+ * One runner checks every case the same way: it plans with a fresh
+ * HostContext, checks the expectation, then applies the plan to a simulated
+ * host (a recording FakeConnection whose answers become the case's `after`
+ * once the steps ran) and plans again with a fresh HostContext: a converged
+ * host must plan no change. When the plan has an undo, the runner runs it
+ * on the simulated host (every step, in order, none failing), puts the host
+ * back as the case found it and plans a third time: the same steps again,
+ * so the plan depends on the host alone. A case where idempotence cannot
+ * apply (a bare command, a restart) says why in `idempotence`.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { FakeConnection } from '../../src/connection/fake.js';
+import type { ExecResult } from '../../src/connection/types.js';
+import { createHostContext } from '../../src/engine/host-context.js';
+import type { Fact } from '../../src/facts/types.js';
+import { validateArgs } from '../../src/modules/args.js';
+import type { Diff, HostContext, Module, Plan, Step } from '../../src/modules/types.js';
+import { applyPlan, undoPlan } from './apply-plan.js';
+
+export const RUN = 'run1';
+
+/** What one command printed; a bare string is its stdout with rc 0. */
+export type Answer = string | Partial<Pick<ExecResult, 'stdout' | 'stderr' | 'rc'>>;
+
+/**
+ * Captured host output: a piece of the command (or a regular expression)
+ * and what the command printed. The first match wins; a command nothing
+ * matches succeeds and prints nothing.
+ */
+export type HostAnswers = Record<string, Answer> | ReadonlyArray<readonly [string | RegExp, Answer]>;
+
+/** A fact's value by the fact's name, or a function of the fact's arguments. */
+export type FactValues = Record<string, unknown>;
+
+export interface CtxOptions {
+  vars?: Record<string, unknown>;
+  playbookDir?: string;
+  roleDir?: string;
+  render?: (text: string) => string;
+  evaluate?: (expression: string) => unknown;
+  warnings?: string[];
+}
+
+export interface Expectation {
+  changed?: boolean;
+  /** planning fails with this message */
+  error?: string | RegExp;
+  /** `subject: before -> after` strings, or Diff objects compared on the keys they give */
+  diff?: ReadonlyArray<string | Partial<Diff>>;
+  /** the steps as `describeSteps` shows them (exec commands, `put DEST MODE OWNER:GROUP`) */
+  steps?: string[];
+  /** the steps' descriptions: what file modules assert, so the backup commands can change */
+  descriptions?: string[];
+  /** the undo as `describeSteps` shows it; null: the plan cannot be undone */
+  undo?: string[] | null;
+  /** the undo's descriptions */
+  undoDescriptions?: string[];
+  cleanup?: string[];
+  opaque?: boolean;
+  msg?: string;
+  /** compared with t.like */
+  result?: Record<string, unknown>;
+  /** the registered result once the plan was applied (afterApply), compared with t.like */
+  registered?: Record<string, unknown>;
+  /** the commands planning ran on the host (round trips) */
+  reads?: number;
+  /** pieces every read command must contain, in order (one per read) */
+  readCommands?: Array<string | RegExp>;
+  warnings?: string[];
+  /** a last look at what data cannot say (a step's stdin, an effect), given the plan and the host */
+  also?: (t: ExecutionContext, plan: Plan, host: FakeConnection) => void;
+}
+
+export interface ModuleCase {
+  name: string;
+  module: Module<any>;
+  args: Record<string, unknown>;
+  vars?: Record<string, unknown>;
+  context?: Omit<CtxOptions, 'vars' | 'warnings'>;
+  /** captured output of the host's commands */
+  facts?: HostAnswers;
+  /** facts answered by name instead of by their command's output */
+  factValues?: FactValues;
+  /** files the host holds (read with ctx.readFile, or fetched) */
+  files?: Record<string, string | Buffer>;
+  expect: Expectation;
+  /**
+   * The host once the steps ran: answers tried before those of `facts`
+   * (and fact values replacing those of `factValues`). A changed case needs
+   * this or a reason in `idempotence`.
+   */
+  after?: HostAnswers;
+  afterValues?: FactValues;
+  /** what the steps print when applied (else nothing, rc 0) */
+  stepOutputs?: HostAnswers;
+  /** why re-planning after the apply need not be a no-op */
+  idempotence?: string;
+  /** why the undo is not replayed (it is whenever the plan has one) */
+  undoReplay?: string;
+}
+
+const toAnswers = (answers: HostAnswers | undefined): Array<readonly [string | RegExp, Answer]> =>
+  answers === undefined ? [] : Array.isArray(answers) ? [...answers] : Object.entries(answers);
+
+function setState(host: FakeConnection, ...layers: Array<HostAnswers | undefined>): void {
+  host.answers = layers.flatMap(toAnswers).map(([match, answer]) => ({
+    match,
+    result: typeof answer === 'string' ? { stdout: answer } : answer,
+  }));
+}
+
+export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostContext {
+  return createHostContext({
+    host: conn.host,
+    conn,
+    vars: o.vars ?? {},
+    runId: RUN,
+    playbookDir: o.playbookDir ?? '/nonexistent',
+    roleDir: o.roleDir,
+    ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
+    ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
+    warn: (m) => o.warnings?.push(m),
+  });
+}
+
+/** A context whose facts named in `values` answer from there, the rest from the host. */
+function withFactValues(ctx: HostContext, values: FactValues | undefined): HostContext {
+  if (!values || Object.keys(values).length === 0) return ctx;
+  const known = (fact: Fact<any, any>) => Object.hasOwn(values, fact.name);
+  const valueOf = (fact: Fact<any, any>, args: unknown) => {
+    const v = values[fact.name];
+    return typeof v === 'function' ? (v as (a: unknown) => unknown)(args) : v;
+  };
+  return {
+    ...ctx,
+    gather: async (fact, args, options) => (known(fact) ? valueOf(fact, args) : ctx.gather(fact, args, options)) as never,
+    gatherAll: async (requests, options) => {
+      const rest = requests.filter((r) => !known(r.fact));
+      const read = rest.length ? await ctx.gatherAll(rest, options) : [];
+      let i = 0;
+      return requests.map((r) => (known(r.fact) ? valueOf(r.fact, r.args) : read[i++])) as never;
+    },
+  };
+}
+
+/** Validates `given` like the engine does, then plans with a fresh context. */
+export async function planWith<A>(module: Module<A>, conn: FakeConnection, given: Record<string, unknown>, o: CtxOptions = {}, values?: FactValues): Promise<Plan> {
+  const args = validateArgs(module.name, module.args, given, undefined, undefined, { freeArgs: module.freeArgs });
+  return module.plan(withFactValues(fakeContext(conn, o), values), args as A);
+}
+
+/** Steps as short strings for table assertions. */
+export function describeSteps(steps: readonly Step[] | undefined): string[] {
+  return (steps ?? []).map((s) =>
+    s.kind === 'exec'
+      ? s.command
+      : s.kind === 'fetch'
+        ? `fetch ${s.src} -> ${s.dest}`
+        : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
+  );
+}
+
+export const describeDiff = (d: Diff): string => `${d.subject}: ${d.before} -> ${d.after}`;
+
+/** Diffs shaped like the expectation: strings where it gives strings, the given keys where it gives objects. */
+function diffLike(actual: readonly Diff[], expected: ReadonlyArray<string | Partial<Diff>>): unknown[] {
+  return actual.map((d, i) => {
+    const want = expected[i];
+    if (typeof want !== 'object') return describeDiff(d);
+    return Object.fromEntries(Object.keys(want).map((k) => [k, d[k as keyof Diff]]));
+  });
+}
+
+function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeConnection, warnings: string[], reads: string[]): void {
+  if (e.changed !== undefined) t.is(plan.changed, e.changed, 'changed');
+  if (e.diff) t.deepEqual(diffLike(plan.diff ?? [], e.diff), [...e.diff], 'diff');
+  if (e.steps) t.deepEqual(describeSteps(plan.steps), e.steps, 'steps');
+  if (e.descriptions) t.deepEqual((plan.steps ?? []).map((s) => s.description), e.descriptions, 'step descriptions');
+  if (e.undo !== undefined) t.deepEqual(plan.undo === undefined ? null : describeSteps(plan.undo), e.undo, 'undo');
+  if (e.undoDescriptions) t.deepEqual((plan.undo ?? []).map((s) => s.description), e.undoDescriptions, 'undo descriptions');
+  if (e.cleanup) t.deepEqual(describeSteps(plan.cleanup), e.cleanup, 'cleanup');
+  if (e.opaque !== undefined) t.is(!!plan.opaque, e.opaque, 'opaque');
+  if (e.msg !== undefined) t.is(plan.msg, e.msg, 'msg');
+  if (e.result) t.like(plan.result, e.result, 'result');
+  if (e.reads !== undefined) t.is(reads.length, e.reads, 'commands run while planning');
+  if (e.readCommands) {
+    t.is(reads.length, e.readCommands.length, 'commands run while planning');
+    e.readCommands.forEach((want, i) => {
+      const got = reads[i] ?? '';
+      t.true(typeof want === 'string' ? got.includes(want) : want.test(got), `read ${i}: ${got}`);
+    });
+  }
+  if (e.warnings) t.deepEqual(warnings, e.warnings, 'warnings');
+  if (!plan.changed) t.deepEqual(plan.steps ?? [], [], 'no change means no steps');
+  e.also?.(t, plan, host);
+}
+
+/** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
+export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
+  const host = new FakeConnection('node1');
+  const controller = new FakeConnection('controller');
+  for (const [file, bytes] of Object.entries(c.files ?? {})) host.files.set(file, Buffer.from(bytes));
+  setState(host, c.facts);
+  const plan = (warnings: string[], values: FactValues | undefined) =>
+    planWith(c.module, host, c.args, { ...c.context, vars: c.vars ?? {}, warnings }, values);
+
+  const warnings: string[] = [];
+  const first = plan(warnings, c.factValues);
+  if (c.expect.error !== undefined) {
+    const error = typeof c.expect.error === 'string' ? { message: (m: string) => m.includes(c.expect.error as string) } : { message: c.expect.error };
+    await t.throwsAsync(first, error);
+    return;
+  }
+  const planned = await first;
+  const reads = host.commands();
+  checkPlan(t, planned, c.expect, host, warnings, reads);
+  if (!planned.changed) return;
+
+  if (c.after === undefined && c.afterValues === undefined && c.idempotence === undefined) {
+    t.fail('a changed case says how the host looks once its steps ran (after), or why idempotence does not apply');
+    return;
+  }
+  setState(host, c.stepOutputs);
+  const applied = host.calls.length;
+  const registered = await applyPlan(host, planned, controller);
+  t.deepEqual(
+    host.calls.slice(applied).filter((call) => call.kind !== 'get').map((call) => call.command ?? `put ${call.path}`),
+    (planned.steps ?? []).filter((s) => s.on !== 'controller' && s.kind !== 'fetch').map((s) => (s.kind === 'exec' ? s.command : `put ${s.dest}`)),
+    'the host ran the steps, in order',
+  );
+  if (c.expect.registered) t.like(registered, c.expect.registered, 'registered result');
+  if (c.idempotence === undefined) {
+    setState(host, c.after, c.facts);
+    const again = await plan([], { ...c.factValues, ...c.afterValues });
+    t.false(again.changed, `idempotent: planned again after the apply, it would still ${describeSteps(again.steps).join('; ') || 'change'}`);
+  }
+
+  if (planned.undo === undefined || planned.undo.length === 0 || c.undoReplay !== undefined) return;
+  setState(host, c.stepOutputs);
+  await undoPlan(host, planned, controller);
+  setState(host, c.facts);
+  const undone = await plan([], c.factValues);
+  t.is(undone.changed, planned.changed, 'after the undo the host is as it was: the same plan again');
+  t.deepEqual(describeSteps(undone.steps), describeSteps(planned.steps), 'after the undo, the same steps again');
+}
+
+/** One ava test per case, titled `module: case`. */
+export function moduleTable(cases: readonly ModuleCase[]): void {
+  for (const c of cases) {
+    test(`${c.module.name}: ${c.name}`, (t) => runModuleCase(t, c));
+  }
+}
