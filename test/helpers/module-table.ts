@@ -49,8 +49,10 @@ export interface CtxOptions {
 
 export interface Expectation {
   changed?: boolean;
-  /** planning fails with this message */
+  /** planning fails with exactly this message, or one matching this expression */
   error?: string | RegExp;
+  /** and the error is of this class */
+  errorClass?: new (...args: any[]) => Error;
   /** `subject: before -> after` strings, or Diff objects compared on the keys they give */
   diff?: ReadonlyArray<string | Partial<Diff>>;
   /** the steps as `describeSteps` shows them (exec commands, `put DEST MODE OWNER:GROUP`) */
@@ -213,8 +215,7 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   const warnings: string[] = [];
   const first = plan(warnings, c.factValues);
   if (c.expect.error !== undefined) {
-    const error = typeof c.expect.error === 'string' ? { message: (m: string) => m.includes(c.expect.error as string) } : { message: c.expect.error };
-    await t.throwsAsync(first, error);
+    await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
     return;
   }
   const planned = await first;
