@@ -7,9 +7,8 @@ import { activeBackend, parseFirewallFacts } from '../../../src/facts/firewall/s
 import { firewall } from '../../../src/modules/firewall/firewall-module.js';
 import { firewalld } from '../../../src/modules/firewall/firewalld-module.js';
 import { iptables } from '../../../src/modules/firewall/iptables-module.js';
-import { findInputChain } from '../../../src/modules/firewall/nft.js';
+import { findInputChain, parseUfwAdded } from '../../../src/facts/firewall/rules.js';
 import { parsePortRules } from '../../../src/facts/firewall/ports.js';
-import { parseUfwAdded } from '../../../src/modules/firewall/ufw.js';
 import { ufw } from '../../../src/modules/firewall/ufw-module.js';
 import type { Module } from '../../../src/modules/types.js';
 
