@@ -53,3 +53,6 @@ export function absent(index: number, ancestor: string): string {
 export function answerFacts(conn: FakeConnection, ...sections: string[]): FakeConnection {
   return conn.answer('echo @@ 0', { stdout: `${sections.join('\n')}\n` });
 }
+
+/** The file-facts probe's answer as case data (see answerFacts). */
+export const pathsProbe = (...sections: string[]): [string, string] => ['echo @@ 0', `${sections.join('\n')}\n`];
