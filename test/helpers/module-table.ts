@@ -188,7 +188,7 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
   if (e.undoDescriptions) t.deepEqual((plan.undo ?? []).map((s) => s.description), e.undoDescriptions, 'undo descriptions');
   if (e.cleanup) t.deepEqual(describeSteps(plan.cleanup), e.cleanup, 'cleanup');
   if (e.opaque !== undefined) t.is(!!plan.opaque, e.opaque, 'opaque');
-  if (e.msg !== undefined) t.is(plan.msg, e.msg, 'msg');
+  if ('msg' in e) t.is(plan.msg, e.msg, 'msg');
   if (e.result) t.like(plan.result, e.result, 'result');
   if (e.reads !== undefined) t.is(reads.length, e.reads, 'commands run while planning');
   if (e.readCommands) {
