@@ -75,6 +75,8 @@ export interface Expectation {
   /** pieces every read command must contain, in order (one per read) */
   readCommands?: Array<string | RegExp>;
   warnings?: string[];
+  /** how many warnings planning gave, where their wording is not the point */
+  warningCount?: number;
   /** a last look at what data cannot say (a step's stdin, an effect), given the plan and the host */
   also?: (t: ExecutionContext, plan: Plan, host: FakeConnection) => void;
 }
@@ -199,6 +201,7 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
     });
   }
   if (e.warnings) t.deepEqual(warnings, e.warnings, 'warnings');
+  if (e.warningCount !== undefined) t.is(warnings.length, e.warningCount, 'warnings');
   if (!plan.changed) t.deepEqual(plan.steps ?? [], [], 'no change means no steps');
   e.also?.(t, plan, host);
 }
