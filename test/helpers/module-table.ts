@@ -16,6 +16,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { FakeConnection } from '../../src/connection/fake.js';
+import { LocalConnection } from '../../src/connection/local.js';
 import type { ExecResult } from '../../src/connection/types.js';
 import { createHostContext } from '../../src/engine/host-context.js';
 import type { Fact } from '../../src/facts/types.js';
@@ -26,7 +27,9 @@ import { applyPlan, undoPlan } from './apply-plan.js';
 export const RUN = 'run1';
 
 /** What one command printed; a bare string is its stdout with rc 0. */
-export type Answer = string | Partial<Pick<ExecResult, 'stdout' | 'stderr' | 'rc'>>;
+export type Printed = string | Partial<Pick<ExecResult, 'stdout' | 'stderr' | 'rc'>>;
+/** What a command printed, or what it printed each time it ran, the last repeating (a host that changes while a module waits). */
+export type Answer = Printed | readonly Printed[];
 
 /**
  * Captured host output: a piece of the command (or a regular expression)
@@ -53,6 +56,8 @@ export interface Expectation {
   error?: string | RegExp;
   /** and the error is of this class */
   errorClass?: new (...args: any[]) => Error;
+  /** and the result the error carries (a ModuleError's), compared with t.like */
+  errorResult?: Record<string, unknown>;
   /** `subject: before -> after` strings, or Diff objects compared on the keys they give */
   diff?: ReadonlyArray<string | Partial<Diff>>;
   /** the steps as `describeSteps` shows them (exec commands, `put DEST MODE OWNER:GROUP`) */
@@ -77,6 +82,10 @@ export interface Expectation {
   warnings?: string[];
   /** how many warnings planning gave, where their wording is not the point */
   warningCount?: number;
+  /** the commands planning ran on the host when it planned again after the apply */
+  readsAgain?: number;
+  /** a look at the host and the controller once the undo ran */
+  afterUndo?: (t: ExecutionContext, host: FakeConnection) => void;
   /** a last look at what data cannot say (a step's stdin, an effect), given the plan and the host */
   also?: (t: ExecutionContext, plan: Plan, host: FakeConnection) => void;
 }
@@ -105,6 +114,8 @@ export interface ModuleCase {
   stepOutputs?: HostAnswers;
   /** why re-planning after the apply need not be a no-op */
   idempotence?: string;
+  /** controller steps (fetch) run on this machine instead of a recording fake; the case's playbookDir is then a folder it owns */
+  controller?: 'local';
   /** why the undo is not replayed (it is whenever the plan has one) */
   undoReplay?: string;
 }
@@ -112,11 +123,16 @@ export interface ModuleCase {
 const toAnswers = (answers: HostAnswers | undefined): Array<readonly [string | RegExp, Answer]> =>
   answers === undefined ? [] : Array.isArray(answers) ? [...answers] : Object.entries(answers);
 
+const printed = (p: Printed): Partial<ExecResult> => (typeof p === 'string' ? { stdout: p } : p);
+
+function resultOf(answer: Answer): Partial<ExecResult> | (() => Partial<ExecResult>) {
+  if (!Array.isArray(answer)) return printed(answer as Printed);
+  let call = 0;
+  return () => printed(answer[Math.min(call++, answer.length - 1)] ?? '');
+}
+
 function setState(host: FakeConnection, ...layers: Array<HostAnswers | undefined>): void {
-  host.answers = layers.flatMap(toAnswers).map(([match, answer]) => ({
-    match,
-    result: typeof answer === 'string' ? { stdout: answer } : answer,
-  }));
+  host.answers = layers.flatMap(toAnswers).map(([match, answer]) => ({ match, result: resultOf(answer) }));
 }
 
 export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostContext {
@@ -209,7 +225,7 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
 /** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
 export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
   const host = new FakeConnection('node1');
-  const controller = new FakeConnection('controller');
+  const controller = c.controller === 'local' ? new LocalConnection('localhost') : new FakeConnection('controller');
   for (const [file, bytes] of Object.entries(c.files ?? {})) host.files.set(file, Buffer.from(bytes));
   setState(host, c.facts);
   const plan = (warnings: string[], values: FactValues | undefined) =>
@@ -218,7 +234,8 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   const warnings: string[] = [];
   const first = plan(warnings, c.factValues);
   if (c.expect.error !== undefined) {
-    await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
+    const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
+    if (c.expect.errorResult) t.like((error as { result?: unknown } | undefined)?.result, c.expect.errorResult, 'the error\'s result');
     return;
   }
   const planned = await first;
@@ -241,17 +258,24 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   if (c.expect.registered) t.like(registered, c.expect.registered, 'registered result');
   if (c.idempotence === undefined) {
     setState(host, c.after, c.facts);
+    const before = host.calls.length;
     const again = await plan([], { ...c.factValues, ...c.afterValues });
+    if (c.expect.readsAgain !== undefined) t.is(host.calls.length - before, c.expect.readsAgain, 'commands run while planning again');
     t.false(again.changed, `idempotent: planned again after the apply, it would still ${describeSteps(again.steps).join('; ') || 'change'}`);
   }
 
-  if (planned.undo === undefined || planned.undo.length === 0 || c.undoReplay !== undefined) return;
+  if (planned.undo === undefined || planned.undo.length === 0 || c.undoReplay !== undefined) {
+    if (c.expect.afterUndo) t.fail('afterUndo is given but the undo did not run');
+    return;
+  }
   setState(host, c.stepOutputs);
   await undoPlan(host, planned, controller);
+  c.expect.afterUndo?.(t, host);
   setState(host, c.facts);
   const undone = await plan([], c.factValues);
   t.is(undone.changed, planned.changed, 'after the undo the host is as it was: the same plan again');
   t.deepEqual(describeSteps(undone.steps), describeSteps(planned.steps), 'after the undo, the same steps again');
+  t.deepEqual(undone.diff, planned.diff, 'after the undo, the same diff again');
 }
 
 /** One ava test per case, titled `module: case`. */
