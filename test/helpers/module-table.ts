@@ -93,6 +93,8 @@ export interface Expectation {
 export interface ModuleCase {
   name: string;
   module: Module<any>;
+  /** inventory_hostname (node1) */
+  host?: string;
   args: Record<string, unknown>;
   vars?: Record<string, unknown>;
   context?: Omit<CtxOptions, 'vars' | 'warnings'>;
@@ -224,7 +226,7 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
 
 /** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
 export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
-  const host = new FakeConnection('node1');
+  const host = new FakeConnection(c.host ?? 'node1');
   const controller = c.controller === 'local' ? new LocalConnection('localhost') : new FakeConnection('controller');
   for (const [file, bytes] of Object.entries(c.files ?? {})) host.files.set(file, Buffer.from(bytes));
   setState(host, c.facts);
