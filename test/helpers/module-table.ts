@@ -21,7 +21,7 @@ import type { ExecResult } from '../../src/connection/types.js';
 import { createHostContext } from '../../src/engine/host-context.js';
 import type { Fact } from '../../src/facts/types.js';
 import { validateArgs } from '../../src/modules/args.js';
-import type { Diff, HostContext, Module, Plan, Step } from '../../src/modules/types.js';
+import type { Diff, HostContext, Module, Plan, ProgressUpdate, Step } from '../../src/modules/types.js';
 import { applyPlan, undoPlan } from './apply-plan.js';
 
 export const RUN = 'run1';
@@ -47,6 +47,7 @@ export interface CtxOptions {
   roleDir?: string;
   render?: (text: string) => string;
   evaluate?: (expression: string) => unknown;
+  progress?: (update: ProgressUpdate) => void;
   warnings?: string[];
 }
 
@@ -58,6 +59,8 @@ export interface Expectation {
   errorClass?: new (...args: any[]) => Error;
   /** and the result the error carries (a ModuleError's), compared with t.like */
   errorResult?: Record<string, unknown>;
+  /** a look at the host once planning failed (how often it was asked) */
+  afterError?: (t: ExecutionContext, host: FakeConnection) => void;
   /** `subject: before -> after` strings, or Diff objects compared on the keys they give */
   diff?: ReadonlyArray<string | Partial<Diff>>;
   /** the steps as `describeSteps` shows them (exec commands, `put DEST MODE OWNER:GROUP`) */
@@ -148,6 +151,7 @@ export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostConte
     ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
     ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
     warn: (m) => o.warnings?.push(m),
+    ...(o.progress ? { progress: o.progress } : {}),
   });
 }
 
@@ -238,6 +242,7 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   if (c.expect.error !== undefined) {
     const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
     if (c.expect.errorResult) t.like((error as { result?: unknown } | undefined)?.result, c.expect.errorResult, 'the error\'s result');
+    c.expect.afterError?.(t, host);
     return;
   }
   const planned = await first;
