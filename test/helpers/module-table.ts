@@ -240,6 +240,7 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   const warnings: string[] = [];
   const first = plan(warnings, c.factValues);
   if (c.expect.error !== undefined) {
+    if (c.expect.also) t.fail('an error case looks at the host with afterError: there is no plan for also');
     const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
     if (c.expect.errorResult) t.like((error as { result?: unknown } | undefined)?.result, c.expect.errorResult, 'the error\'s result');
     c.expect.afterError?.(t, host);
