@@ -3,7 +3,9 @@
  * FakeConnection, and builders for the output of the file-facts probe.
  */
 import { createHash } from 'node:crypto';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import type { FakeConnection } from '../../../src/connection/fake.js';
+import type { Step } from '../../../src/modules/types.js';
+import { describeSteps, type Expectation } from '../../helpers/module-table.js';
 
 export { RUN, describeSteps, fakeContext, planWith, type CtxOptions } from '../../helpers/module-table.js';
 
@@ -56,3 +58,30 @@ export function answerFacts(conn: FakeConnection, ...sections: string[]): FakeCo
 
 /** The file-facts probe's answer as case data (see answerFacts). */
 export const pathsProbe = (...sections: string[]): [string, string] => ['echo @@ 0', `${sections.join('\n')}\n`];
+
+/** Checks of a plan for `expect.also`, run one after the other. */
+export type PlanCheck = NonNullable<Expectation['also']>;
+export const checks =
+  (...all: PlanCheck[]): PlanCheck =>
+  (t, plan, host) => {
+    for (const check of all) check(t, plan, host);
+  };
+
+/*
+ * How a file module keeps its backup is the module kit's business and
+ * changes with it: file-module cases assert what is written and that undo
+ * restores it, through these two checks, not the backup commands.
+ */
+const isBackup = (s: Step) => /^back up /.test(s.description);
+
+/** The steps other than the backup, as `describeSteps` shows them. */
+export const writes =
+  (...expected: string[]): PlanCheck =>
+  (t, plan) =>
+    t.deepEqual(describeSteps((plan.steps ?? []).filter((s) => !isBackup(s))), expected, 'what the plan writes');
+
+/** The undo puts `path` back as it was (from wherever its backup is kept). */
+export const restores =
+  (path: string): PlanCheck =>
+  (t, plan) =>
+    t.true((plan.undo ?? []).some((s) => s.description.startsWith(`restore ${path}`)), `undo restores ${path}: ${(plan.undo ?? []).map((s) => s.description).join('; ')}`);
