@@ -234,7 +234,11 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
 export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
   const host = new FakeConnection(c.host ?? 'node1');
   const controller = c.controller === 'local' ? new LocalConnection('localhost') : new FakeConnection('controller');
-  for (const [file, bytes] of Object.entries(c.files ?? {})) host.files.set(file, Buffer.from(bytes));
+  const holdFiles = () => {
+    host.files.clear();
+    for (const [file, bytes] of Object.entries(c.files ?? {})) host.files.set(file, Buffer.from(bytes));
+  };
+  holdFiles();
   setState(host, c.facts);
   const plan = (warnings: string[], values: FactValues | undefined) =>
     planWith(c.module, host, c.args, { ...c.context, vars: c.vars ?? {}, warnings }, values);
@@ -282,6 +286,8 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   setState(host, c.stepOutputs);
   await undoPlan(host, planned, controller);
   c.expect.afterUndo?.(t, host);
+  // the fake keeps what was put, but no command changes its files: the host as the case found it
+  holdFiles();
   setState(host, c.facts);
   const undone = await plan([], c.factValues);
   t.is(undone.changed, planned.changed, 'after the undo the host is as it was: the same plan again');
