@@ -85,3 +85,9 @@ export const restores =
   (path: string): PlanCheck =>
   (t, plan) =>
     t.true((plan.undo ?? []).some((s) => s.description.startsWith(`restore ${path}`)), `undo restores ${path}: ${(plan.undo ?? []).map((s) => s.description).join('; ')}`);
+
+/** The plan removes `path` (kept wherever the backup scheme keeps it). */
+export const removes =
+  (path: string): PlanCheck =>
+  (t, plan) =>
+    t.true((plan.steps ?? []).some((s) => s.description.startsWith(`remove ${path}`)), `removes ${path}: ${(plan.steps ?? []).map((s) => s.description).join('; ')}`);
