@@ -98,7 +98,8 @@ export interface ModuleCase {
   module: Module<any>;
   /** inventory_hostname (node1) */
   host?: string;
-  args: Record<string, unknown>;
+  /** the task's arguments; a function when they are known only once the tests began (a server's port) */
+  args: Record<string, unknown> | (() => Record<string, unknown>);
   vars?: Record<string, unknown>;
   context?: Omit<CtxOptions, 'vars' | 'warnings'>;
   /** captured output of the host's commands */
@@ -240,8 +241,9 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   };
   holdFiles();
   setState(host, c.facts);
+  const args = typeof c.args === 'function' ? c.args() : c.args;
   const plan = (warnings: string[], values: FactValues | undefined) =>
-    planWith(c.module, host, c.args, { ...c.context, vars: c.vars ?? {}, warnings }, values);
+    planWith(c.module, host, args, { ...c.context, vars: c.vars ?? {}, warnings }, values);
 
   const warnings: string[] = [];
   const first = plan(warnings, c.factValues);
@@ -295,9 +297,10 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   t.deepEqual(undone.diff, planned.diff, 'after the undo, the same diff again');
 }
 
-/** One ava test per case, titled `module: case`. */
-export function moduleTable(cases: readonly ModuleCase[]): void {
+/** One ava test per case, titled `module: case`; serial when the cases share something outside the host (a server, a cache). */
+export function moduleTable(cases: readonly ModuleCase[], options: { serial?: boolean } = {}): void {
+  const register = options.serial ? test.serial : test;
   for (const c of cases) {
-    test(`${c.module.name}: ${c.name}`, (t) => runModuleCase(t, c));
+    register(`${c.module.name}: ${c.name}`, (t) => runModuleCase(t, c));
   }
 }
