@@ -17,7 +17,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { FakeConnection } from '../../src/connection/fake.js';
 import { LocalConnection } from '../../src/connection/local.js';
-import type { ExecResult } from '../../src/connection/types.js';
+import type { Become, ExecResult } from '../../src/connection/types.js';
 import { createHostContext } from '../../src/engine/host-context.js';
 import type { Fact } from '../../src/facts/types.js';
 import { validateArgs } from '../../src/modules/args.js';
@@ -48,6 +48,8 @@ export interface CtxOptions {
   render?: (text: string) => string;
   evaluate?: (expression: string) => unknown;
   progress?: (update: ProgressUpdate) => void;
+  /** the task's become (a password makes some modules upload instead of stream) */
+  become?: Become;
   warnings?: string[];
 }
 
@@ -155,6 +157,7 @@ export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostConte
     ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
     warn: (m) => o.warnings?.push(m),
     ...(o.progress ? { progress: o.progress } : {}),
+    ...(o.become ? { become: o.become } : {}),
   });
 }
 
