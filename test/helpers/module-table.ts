@@ -89,15 +89,34 @@ export interface Expectation {
   warningCount?: number;
   /** the commands planning ran on the host when it planned again after the apply */
   readsAgain?: number;
+  /** a look at a modelled host once the steps ran */
+  applied?: (t: ExecutionContext, host: ModelledHost) => void;
   /** a look at the host and the controller once the undo ran */
   afterUndo?: (t: ExecutionContext, host: FakeConnection) => void;
   /** a last look at what data cannot say (a step's stdin, an effect), given the plan and the host */
   also?: (t: ExecutionContext, plan: Plan, host: FakeConnection) => void;
 }
 
+/**
+ * A host modelled in memory for modules whose effect a recording fake
+ * cannot follow (ca, cert): it gives a context over what it holds, runs
+ * steps by changing what it holds, and shows what it holds for comparison.
+ */
+export interface ModelledHost {
+  context(): HostContext;
+  apply(steps: readonly Step[] | undefined): void | Promise<void>;
+  snapshot(): unknown;
+}
+
 export interface ModuleCase {
   name: string;
   module: Module<any>;
+  /**
+   * The host as a model instead of captured output: the runner applies the
+   * steps to it, plans again (no `after` needed) and, after the undo,
+   * compares it with what it held at first.
+   */
+  model?: () => ModelledHost | Promise<ModelledHost>;
   /** inventory_hostname (node1) */
   host?: string;
   /** the task's arguments; a function when they are known only once the tests began (a server's port) */
@@ -235,7 +254,33 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
 }
 
 /** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
+/** A case against a modelled host: plan, check, apply, plan again, undo, and the host as it was. */
+async function runModelledCase(t: ExecutionContext, c: ModuleCase, model: ModelledHost): Promise<void> {
+  const given = typeof c.args === 'function' ? c.args() : c.args;
+  const args = validateArgs(c.module.name, c.module.args, given, undefined, undefined, { freeArgs: c.module.freeArgs });
+  const original = model.snapshot();
+  const first = c.module.plan(model.context(), args);
+  if (c.expect.error !== undefined) {
+    await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
+    t.deepEqual(model.snapshot(), original, 'planning changed nothing');
+    return;
+  }
+  const planned = await first;
+  checkPlan(t, planned, c.expect, new FakeConnection('model'), [], []);
+  if (!planned.changed) return;
+  await model.apply(planned.steps);
+  c.expect.applied?.(t, model);
+  if (c.idempotence === undefined) {
+    const again = await c.module.plan(model.context(), args);
+    t.false(again.changed, `idempotent: planned again after the apply, it would still ${(again.diff ?? []).map(describeDiff).join('; ') || 'change'}`);
+  }
+  if (planned.undo === undefined || c.undoReplay !== undefined) return;
+  await model.apply(planned.undo);
+  t.deepEqual(model.snapshot(), original, 'the undo puts the host back as it was');
+}
+
 export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
+  if (c.model) return runModelledCase(t, c, await c.model());
   const host = new FakeConnection(c.host ?? 'node1');
   const controller = c.controller === 'local' ? new LocalConnection('localhost') : new FakeConnection('controller');
   const holdFiles = () => {
