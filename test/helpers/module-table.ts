@@ -61,6 +61,8 @@ export interface Expectation {
   errorClass?: new (...args: any[]) => Error;
   /** and the result the error carries (a ModuleError's), compared with t.like */
   errorResult?: Record<string, unknown>;
+  /** a look at the error itself (where it points) */
+  errorCheck?: (t: ExecutionContext, error: Error) => void;
   /** a look at the host once planning failed (how often it was asked) */
   afterError?: (t: ExecutionContext, host: FakeConnection) => void;
   /** `subject: before -> after` strings, or Diff objects compared on the keys they give */
@@ -261,7 +263,8 @@ async function runModelledCase(t: ExecutionContext, c: ModuleCase, model: Modell
   const original = model.snapshot();
   const first = c.module.plan(model.context(), args);
   if (c.expect.error !== undefined) {
-    await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
+    const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
+    if (error) c.expect.errorCheck?.(t, error);
     t.deepEqual(model.snapshot(), original, 'planning changed nothing');
     return;
   }
@@ -299,6 +302,7 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
     if (c.expect.also) t.fail('an error case looks at the host with afterError: there is no plan for also');
     const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
     if (c.expect.errorResult) t.like((error as { result?: unknown } | undefined)?.result, c.expect.errorResult, 'the error\'s result');
+    if (error) c.expect.errorCheck?.(t, error);
     c.expect.afterError?.(t, host);
     return;
   }
