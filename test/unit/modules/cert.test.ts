@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { ModuleError } from '../../../src/errors.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { certModule } from '../../../src/modules/cert.js';
@@ -193,31 +193,58 @@ test('cert: undo before any step ran leaves the files alone', async (t) => {
   t.is(host.text(CERT), old.certPem);
 });
 
-test('cert: a CA that does not exist is an error (check mode reads a planned CA through the context)', async (t) => {
-  const host = new MemoryHost();
-  await t.throwsAsync(plan(host), { instanceOf: ModuleError, message: /CA file \/etc\/kubeasz\/ssl\/ca\.pem does not exist/ });
-});
-
-test('cert: bad usages and hosts fail with the task position', async (t) => {
+/** A host with the CA and the member's certificate, as baseArgs asks. */
+const issued = async () => {
   const host = new MemoryHost();
   await hostWithCert(host, cas);
-  const bad = await t.throwsAsync(plan(host, { usages: ['server', 'admin'] }), { instanceOf: ModuleError, message: /server, client, peer/ });
-  t.is(bad?.pos?.line, 1);
-  await t.throwsAsync(plan(host, { hosts: ['10.0.0.300'] }), { instanceOf: ModuleError, message: /neither an IP/ });
-});
+  return host;
+};
+const atTheTask = (t: ExecutionContext, error: Error) => t.is((error as ModuleError).pos?.line, 1);
 
-test('cert: the issued certificate says what was asked', async (t) => {
-  const host = new MemoryHost();
-  await hostWithCert(host, cas);
-  host.files.delete(CERT);
-  const p = await plan(host, { organization: 'k8s', hosts: ['::1', 'localhost'], usages: ['client'], validity_days: 30 });
-  host.apply(p.steps);
-  const info = inspectCert(host.text(CERT) ?? '');
-  t.deepEqual(info.subject, { commonName: 'etcd', organization: 'k8s' });
-  t.deepEqual(info.sans, { ips: ['::1'], dns: ['localhost'] });
-  t.deepEqual(info.usages, ['client']);
-  t.like(p.result, { cert: CERT, key: KEY, key_reused: true, reasons: ['absent'] });
-});
+moduleTable([
+  {
+    name: 'a CA that does not exist is an error (check mode reads a planned CA through the context)',
+    module: certModule,
+    args: baseArgs,
+    model: () => new MemoryHost(),
+    expect: { error: /CA file \/etc\/kubeasz\/ssl\/ca\.pem does not exist/, errorClass: ModuleError },
+  },
+  {
+    name: 'bad usages fail with the task position',
+    module: certModule,
+    args: { ...baseArgs, usages: ['server', 'admin'] },
+    model: issued,
+    expect: { error: /server, client, peer/, errorClass: ModuleError, errorCheck: atTheTask },
+  },
+  {
+    name: 'bad hosts fail',
+    module: certModule,
+    args: { ...baseArgs, hosts: ['10.0.0.300'] },
+    model: issued,
+    expect: { error: /neither an IP/, errorClass: ModuleError },
+  },
+  {
+    name: 'the issued certificate says what was asked',
+    module: certModule,
+    args: { ...baseArgs, organization: 'k8s', hosts: ['::1', 'localhost'], usages: ['client'], validity_days: 30 },
+    model: async () => {
+      const host = await issued();
+      host.files.delete(CERT);
+      return host;
+    },
+    expect: {
+      changed: true,
+      result: { cert: CERT, key: KEY, key_reused: true, reasons: ['absent'] },
+      applied: (t, model) => {
+        const info = inspectCert((model as MemoryHost).text(CERT) ?? '');
+        t.deepEqual(info.subject, { commonName: 'etcd', organization: 'k8s' });
+        t.deepEqual(info.sans, { ips: ['::1'], dns: ['localhost'] });
+        t.deepEqual(info.usages, ['client']);
+      },
+    },
+    idempotence: 'a certificate valid for 30 days is inside the default 30-day renewal window once issued: each run reissues it',
+  },
+]);
 
 test('cert: every argument is documented', (t) => {
   for (const [name, spec] of Object.entries(certModule.args)) t.true(spec.description.length > 10, name);
