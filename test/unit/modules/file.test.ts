@@ -1,8 +1,7 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { parseTree, treeCommand } from '../../../src/facts/file-tree.js';
 import { fileModule } from '../../../src/modules/file.js';
-import { absent, answerFacts, checks, planWith, present, removes, restores, type PlanCheck } from './core-modules-harness.js';
+import { absent, checks, present, removes, restores, type PlanCheck } from './core-modules-harness.js';
 import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
 
 
@@ -211,11 +210,15 @@ moduleTable(
   ),
 );
 
-test('file: recurse asks for the tree in the same probe', async (t) => {
-  const conn = answerFacts(new FakeConnection(), dir(0));
-  await planWith(fileModule, conn, { path: '/d', state: 'directory', mode: '0700', recurse: true });
-  t.regex(conn.commands()[0] ?? '', /echo @@tree; if \[ -d \/d \]; then find -H \/d -mindepth 1 ! -type l \\\( ! -perm 0700 \\\) -printf/);
-});
+moduleTable([
+  {
+    name: 'recurse asks for the tree in the same probe',
+    module: fileModule,
+    args: { path: '/d', state: 'directory', mode: '0700', recurse: true },
+    facts: probe([dir(0)]),
+    expect: { changed: false, readCommands: [/echo @@tree; if \[ -d \/d \]; then find -H \/d -mindepth 1 ! -type l \\\( ! -perm 0700 \\\) -printf/] },
+  },
+]);
 
 test('file: tree parser', (t) => {
   t.deepEqual(treeCommand('/d', {}), 'true');
