@@ -136,7 +136,14 @@ function checkPlan(t: ExecutionContext, plan: Plan, e: Expectation, host: FakeCo
   e.also?.(t, plan, host);
 }
 
-/** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
+/** Planning must fail as the case says; what the error carries is checked too. */
+async function expectError(t: ExecutionContext, e: Expectation, planning: Promise<Plan>): Promise<void> {
+  if (e.also) t.fail('an error case looks at the host with afterError: there is no plan for also');
+  const error = await t.throwsAsync(planning, { message: e.error, ...(e.errorClass ? { instanceOf: e.errorClass } : {}) });
+  if (e.errorResult) t.like((error as { result?: unknown } | undefined)?.result, e.errorResult, "the error's result");
+  if (error) e.errorCheck?.(t, error);
+}
+
 /** A case against a modelled host: plan, check, apply, plan again, undo, and the host as it was. */
 async function runModelledCase(t: ExecutionContext, c: ModuleCase, model: ModelledHost): Promise<void> {
   const given = typeof c.args === 'function' ? c.args() : c.args;
@@ -144,8 +151,7 @@ async function runModelledCase(t: ExecutionContext, c: ModuleCase, model: Modell
   const original = model.snapshot();
   const first = c.module.plan(model.context(), args);
   if (c.expect.error !== undefined) {
-    const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
-    if (error) c.expect.errorCheck?.(t, error);
+    await expectError(t, c.expect, first);
     t.deepEqual(model.snapshot(), original, 'planning changed nothing');
     return;
   }
@@ -163,6 +169,7 @@ async function runModelledCase(t: ExecutionContext, c: ModuleCase, model: Modell
   t.deepEqual(model.snapshot(), original, 'the undo puts the host back as it was');
 }
 
+/** Plans, checks, applies, re-plans (idempotence) and replays the undo of one case. */
 export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise<void> {
   if (c.model) return runModelledCase(t, c, await c.model());
   const host = new FakeConnection(c.host ?? 'node1');
@@ -180,10 +187,7 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   const warnings: string[] = [];
   const first = plan(warnings, c.factValues);
   if (c.expect.error !== undefined) {
-    if (c.expect.also) t.fail('an error case looks at the host with afterError: there is no plan for also');
-    const error = await t.throwsAsync(first, { message: c.expect.error, ...(c.expect.errorClass ? { instanceOf: c.expect.errorClass } : {}) });
-    if (c.expect.errorResult) t.like((error as { result?: unknown } | undefined)?.result, c.expect.errorResult, 'the error\'s result');
-    if (error) c.expect.errorCheck?.(t, error);
+    await expectError(t, c.expect, first);
     c.expect.afterError?.(t, host);
     return;
   }
