@@ -9,7 +9,8 @@ import type { Connection, ExecOptions, ExecResult, PutOptions } from './types.js
 export interface FakeAnswer {
   /** a substring of the command, a regular expression, or a predicate */
   match: string | RegExp | ((command: string) => boolean);
-  result: Partial<ExecResult>;
+  /** the result, or a function giving one per call (a host that changes between reads) */
+  result: Partial<ExecResult> | (() => Partial<ExecResult>);
 }
 
 export interface RecordedCall {
@@ -39,7 +40,7 @@ export class FakeConnection implements Connection {
 
   constructor(readonly host: string = 'fake-host') {}
 
-  answer(match: FakeAnswer['match'], result: Partial<ExecResult>): this {
+  answer(match: FakeAnswer['match'], result: FakeAnswer['result']): this {
     this.answers.push({ match, result });
     return this;
   }
@@ -62,7 +63,8 @@ export class FakeConnection implements Connection {
       });
     }
     const found = this.answers.find((a) => matches(a, command));
-    return { rc: 0, stdout: '', stderr: '', durationMs: 0, ...found?.result };
+    const result = typeof found?.result === 'function' ? found.result() : found?.result;
+    return { rc: 0, stdout: '', stderr: '', durationMs: 0, ...result };
   }
 
   async put(dest: string, content: Buffer | string, options: PutOptions = {}): Promise<void> {

@@ -17,9 +17,12 @@ function bytesOf(step: Extract<Step, { kind: 'put' }>): Buffer {
   return readFileSync(c.localPath);
 }
 
-/** Runs steps in order; a failing step without allowFailure throws with its stderr. */
-export async function runSteps(conn: Connection, steps: readonly Step[]): Promise<ExecResult[]> {
-  const controller = new LocalConnection('localhost');
+/**
+ * Runs steps in order; a failing step without allowFailure throws with its
+ * stderr. Controller steps and fetched files go to `controller` (this
+ * machine unless a test gives a fake one).
+ */
+export async function runSteps(conn: Connection, steps: readonly Step[], controller: Connection = new LocalConnection('localhost')): Promise<ExecResult[]> {
   const outputs: ExecResult[] = [];
   for (const step of steps) {
     const target = step.on === 'controller' ? controller : conn;
@@ -52,16 +55,16 @@ export async function runSteps(conn: Connection, steps: readonly Step[]): Promis
 }
 
 /** Applies a plan: its steps, then afterApply; returns the registered result. */
-export async function applyPlan(conn: Connection, plan: Plan): Promise<Record<string, unknown>> {
+export async function applyPlan(conn: Connection, plan: Plan, controller?: Connection): Promise<Record<string, unknown>> {
   if (!plan.changed) return { ...plan.result, changed: false };
-  const outputs = await runSteps(conn, plan.steps ?? []);
+  const outputs = await runSteps(conn, plan.steps ?? [], controller);
   const after = plan.afterApply ? await plan.afterApply(outputs) : {};
   return { ...plan.result, ...after, changed: true };
 }
 
 /** Runs a plan's undo; throws when the plan says it cannot be undone. */
-export async function undoPlan(conn: Connection, plan: Plan): Promise<void> {
+export async function undoPlan(conn: Connection, plan: Plan, controller?: Connection): Promise<void> {
   if (!plan.changed) return;
   if (plan.undo === undefined) throw new Error('the plan cannot be undone');
-  await runSteps(conn, plan.undo);
+  await runSteps(conn, plan.undo, controller);
 }

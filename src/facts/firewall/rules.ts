@@ -85,7 +85,7 @@ export function findInputChain(out: string): NftChain | undefined {
   return undefined;
 }
 
-/** The rule text ezplay adds for a port, as nft prints it back. */
+/** One rule of `ufw show added`. */
 export interface UfwRule {
   action: 'allow' | 'deny' | 'reject' | 'limit';
   /** `2379/tcp`, `2379:2380/tcp` or a bare `2379` (both protocols) */

@@ -11,6 +11,3 @@ export interface RuleChange {
 }
 
 export const run = (command: string, description: string): Step => ({ kind: 'exec', command, description });
-
-/** The comment that marks rules ezplay added, so they can be found again. */
-export const MARK = 'ezplay';

@@ -4,7 +4,8 @@
  * does nothing, saying so, when none is.
  */
 import { defineModule, type Diff, type Step } from '../types.js';
-import { MARK, type RuleChange } from './change.js';
+import type { RuleChange } from './change.js';
+import { MARK } from '../../facts/firewall/matches.js';
 import { activeBackend, firewallFact, type Backend, type FirewallFacts } from '../../facts/firewall/state.js';
 import { planFirewalldPort } from './firewalld.js';
 import { planIptablesPort, saveStep } from './iptables.js';

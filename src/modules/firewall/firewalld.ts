@@ -5,7 +5,6 @@
 import { sh } from '../../shell/quote.js';
 import { run, type RuleChange } from './change.js';
 import { covers, portLabel, type PortRule } from '../../facts/firewall/ports.js';
-export { parseFirewalldPorts } from '../../facts/firewall/rules.js';
 
 export interface FirewalldWanted {
   open: boolean;

@@ -3,7 +3,7 @@ import { sh } from '../../shell/quote.js';
 import { defineModule } from '../types.js';
 import { batchProbe, parseSections, section } from '../../facts/sections.js';
 import { run } from './change.js';
-import { parseIptablesRules } from './iptables.js';
+import { parseIptablesRules } from '../../facts/firewall/rules.js';
 import { planChainChanges } from './iptables-chain.js';
 
 export interface IptablesArgs {

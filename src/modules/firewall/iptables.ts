@@ -4,32 +4,11 @@
  * netfilter-persistent when it is installed.
  */
 import { sh } from '../../shell/quote.js';
-import { MARK, run, type RuleChange } from './change.js';
+import { run, type RuleChange } from './change.js';
 import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
+import { findIptablesPortRule, iptablesPortSpec } from '../../facts/firewall/matches.js';
 import type { Step } from '../types.js';
 import type { IptablesRule } from '../../facts/firewall/rules.js';
-export { parseIptablesRules, type IptablesRule } from '../../facts/firewall/rules.js';
-
-/** The rule ezplay adds for a port, in the words `iptables -S` prints back. */
-export function iptablesPortSpec(rule: PortRule, comment: string | null = MARK): string[] {
-  return [
-    '-p', rule.proto, '-m', rule.proto, '--dport', formatPorts(rule, ':'),
-    ...(comment !== null ? ['-m', 'comment', '--comment', comment] : []),
-    '-j', 'ACCEPT',
-  ];
-}
-
-/** Any rule in INPUT that accepts exactly this port with no other condition (ours or the admin's). */
-export function findIptablesPortRule(rules: IptablesRule[], rule: PortRule): IptablesRule | undefined {
-  const bare = iptablesPortSpec(rule, null).join(' ');
-  return rules.find((r) => {
-    if (r.chain !== 'INPUT') return false;
-    const words = [...r.spec];
-    const c = words.indexOf('--comment');
-    if (c >= 2 && words[c - 1] === 'comment' && words[c - 2] === '-m') words.splice(c - 2, 4);
-    return words.join(' ') === bare;
-  });
-}
 
 /** netfilter-persistent saves the whole ruleset, so it runs once, after all of a task's rules. */
 export function saveStep(persistent: boolean): Step[] {

@@ -5,20 +5,10 @@
  * They last until reboot: ezplay does not rewrite /etc/nftables.conf.
  */
 import { sh } from '../../shell/quote.js';
-import { MARK, run, type RuleChange } from './change.js';
+import { run, type RuleChange } from './change.js';
 import { formatPorts, type PortRule } from '../../facts/firewall/ports.js';
-import type { NftChain, NftRule } from '../../facts/firewall/rules.js';
-export { findInputChain, type NftChain, type NftRule } from '../../facts/firewall/rules.js';
-
-export function nftRuleText(rule: PortRule): string {
-  return `${rule.proto} dport ${formatPorts(rule, '-')} accept comment "${MARK}"`;
-}
-
-/** Any rule that accepts exactly this port, with no other condition (ours or the admin's). */
-export function findNftRule(chain: NftChain, rule: PortRule): NftRule | undefined {
-  const plain = new RegExp(`^${rule.proto} dport ${formatPorts(rule, '-')}( counter packets \\d+ bytes \\d+)? accept( comment ".*")?$`);
-  return chain.rules.find((r) => plain.test(r.text.replace(/\s+/g, ' ')));
-}
+import { findNftRule, nftRuleText } from '../../facts/firewall/matches.js';
+import type { NftChain } from '../../facts/firewall/rules.js';
 
 // prints the handles of the rules whose text is exactly $r, at undo time
 const HANDLES_OF = '{ line = $0; sub(/^[ \\t]+/, "", line); if (index(line, r " # handle ") == 1) print $NF }';

@@ -4,7 +4,8 @@ import { defineModule, type Diff, type Step } from '../types.js';
 import { run } from './change.js';
 import { firewallFact } from '../../facts/firewall/state.js';
 import { formatPorts, parsePortRule } from '../../facts/firewall/ports.js';
-import { planUfwRule, type UfwRule } from './ufw.js';
+import { planUfwRule } from './ufw.js';
+import type { UfwRule } from '../../facts/firewall/rules.js';
 
 export interface UfwArgs {
   rule?: UfwRule['action'];

@@ -4,16 +4,11 @@
  */
 import { sh } from '../../shell/quote.js';
 import { run, type RuleChange } from './change.js';
+import { findUfwRule } from '../../facts/firewall/matches.js';
 import type { UfwRule } from '../../facts/firewall/rules.js';
-export { parseUfwAdded, type UfwRule } from '../../facts/firewall/rules.js';
 
 function ruleWords(r: UfwRule): string[] {
   return [r.action, r.port, ...(r.comment !== undefined ? ['comment', r.comment] : [])];
-}
-
-/** The same action on the same port, whatever its comment. */
-export function findUfwRule(rules: UfwRule[], wanted: UfwRule): UfwRule | undefined {
-  return rules.find((r) => r.action === wanted.action && r.port === wanted.port);
 }
 
 export function planUfwRule(rules: UfwRule[], wanted: UfwRule, present: boolean): RuleChange | undefined {

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import { moduleTable } from '../../helpers/module-table.js';
 import { blockinfileModule } from '../../../src/modules/blockinfile.js';
 import { blockInFile, type BlockInFileOptions } from '../../../src/modules/line-edits.js';
-import { answerFacts, planWith, present } from './core-modules-harness.js';
+import { pathsProbe, present } from './core-modules-harness.js';
 
 const B = '# BEGIN ANSIBLE MANAGED BLOCK\n';
 const E = '# END ANSIBLE MANAGED BLOCK\n';
@@ -38,11 +38,16 @@ test('blockInFile: a new file', (t) => {
   t.deepEqual(blockInFile('', { ...base, block: 'x' }, false), { text: `${B}x\n${E}`, changed: true, msg: 'File created' });
 });
 
-test('blockinfile module: one probe, content diff, idempotent', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: '127.0.0.1 localhost\n', withContent: true }));
-  const plan = await planWith(blockinfileModule, conn, { path: '/etc/hosts', block: '10.0.0.1 etcd1' });
-  t.is(plan.diff?.[0]?.after, `127.0.0.1 localhost\n${B}10.0.0.1 etcd1\n${E}`);
-  const again = answerFacts(new FakeConnection(), present(0, { content: plan.diff?.[0]?.after ?? '', withContent: true }));
-  t.false((await planWith(blockinfileModule, again, { path: '/etc/hosts', block: '10.0.0.1 etcd1' })).changed);
-  t.is(again.calls.length, 1);
-});
+const HOSTS = '127.0.0.1 localhost\n';
+const WITH_BLOCK = `${HOSTS}${B}10.0.0.1 etcd1\n${E}`;
+
+moduleTable([
+  {
+    name: 'one probe, content diff, idempotent',
+    module: blockinfileModule,
+    args: { path: '/etc/hosts', block: '10.0.0.1 etcd1' },
+    facts: [pathsProbe(present(0, { content: HOSTS, withContent: true }))],
+    expect: { changed: true, reads: 1, readsAgain: 1, also: (t, plan) => t.is(plan.diff?.[0]?.after, WITH_BLOCK) },
+    after: [pathsProbe(present(0, { content: WITH_BLOCK, withContent: true }))],
+  },
+]);

@@ -5,6 +5,7 @@
  * and an `if [ -e X ]; then ...; fi` guard); any other command fails the
  * test, so a module emitting something new must teach this file first.
  */
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { FileStat } from '../../../src/connection/types.js';
 import type { HostContext, Step } from '../../../src/modules/types.js';
@@ -27,6 +28,12 @@ export class MemoryHost {
       const file = typeof spec === 'string' ? { text: spec } : spec;
       this.write(path, { content: Buffer.from(file.text), mode: file.mode ?? 0o644, owner: file.owner ?? 'root', group: file.group ?? 'root' });
     }
+  }
+
+  /** What the host holds, for comparing before and after an undo. */
+  snapshot(): unknown {
+    const files = [...this.files].sort(([a], [b]) => a.localeCompare(b)).map(([path, f]) => [path, createHash('sha256').update(f.content).digest('hex'), f.mode, f.owner, f.group]);
+    return { files, dirs: [...this.dirs].sort() };
   }
 
   text(path: string): string | undefined {

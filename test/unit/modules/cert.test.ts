@@ -1,9 +1,10 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { ModuleError } from '../../../src/errors.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { certModule } from '../../../src/modules/cert.js';
-import type { Plan, Step } from '../../../src/modules/types.js';
+import type { Plan } from '../../../src/modules/types.js';
 import { generateKeyPair, inspectCert, isIssuedBy, keyMatchesCert } from '../../../src/pki/index.js';
+import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
 import { baseArgs, CA_CERT, CA_KEY, CERT, type Cas, hostWithCert, KEY, makeCas, MemoryHost } from './ca-cert-context.js';
 
 let cas: Cas;
@@ -16,8 +17,6 @@ async function plan(host: MemoryHost, given: Record<string, unknown> = {}): Prom
   return certModule.plan(host.context(), args as never);
 }
 
-const stepText = (s: Step) =>
-  s.kind === 'exec' ? s.command : s.kind === 'put' ? `put ${s.dest} ${s.mode?.toString(8)} ${s.owner}:${s.group}${s.secret ? ' secret' : ''}` : `fetch ${s.src} -> ${s.dest}`;
 const diffText = (p: Plan) => (p.diff ?? []).map((d) => `${d.subject}: ${d.before} -> ${d.after}`);
 
 interface Case {
@@ -30,6 +29,8 @@ interface Case {
   steps?: string[];
   /** the key file keeps its bytes through the change */
   keyKept?: boolean;
+  /** why the host after the undo is not the host before it */
+  undoLeaves?: string;
 }
 
 const BAK = '.ezplay-bak-run1';
@@ -40,6 +41,7 @@ const cases: Case[] = [
     changed: true,
     diff: [/^\/etc\/etcd\/ssl\/etcd-key\.pem: absent -> new key \(RSA 2048, redacted\)$/, /etcd\.pem: absent -> issued for CN 'etcd', SANs 10\.0\.0\.1 etcd-1, usages server client, valid until/],
     steps: ['mkdir -p /etc/etcd/ssl', `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
+    undoLeaves: 'the undo removes the key and the certificate but leaves /etc/etcd/ssl, the folder its steps made',
   },
   { title: 'up to date: nothing to do', setup: async (host) => hostWithCert(host, cas), changed: false, keyKept: true },
   {
@@ -127,29 +129,39 @@ const cases: Case[] = [
   },
 ];
 
-for (const c of cases) {
-  test(`cert: ${c.title}`, async (t) => {
-    const host = new MemoryHost();
-    await c.setup(host);
-    const keyBefore = host.text(KEY);
-    const p = await plan(host, c.args);
-    t.is(p.changed, c.changed);
-    for (const re of c.diff ?? []) t.true(diffText(p).some((line) => re.test(line)), `${re} in\n${diffText(p).join('\n')}`);
-    if (c.steps) t.deepEqual(p.steps?.map(stepText), c.steps);
-    // the journal stores diff and undo: neither may carry a private key
-    t.false(JSON.stringify([p.diff, p.undo, p.result]).includes('PRIVATE KEY'));
-    if (!p.changed) return;
-
-    host.apply(p.steps);
-    const certPem = host.text(CERT) ?? '';
-    const keyPem = host.text(KEY) ?? '';
-    t.true(keyMatchesCert(keyPem, certPem));
-    t.true(isIssuedBy(certPem, cas.ca.certPem));
-    if (c.keyKept) t.is(host.text(KEY), keyBefore, 'the key is not rotated');
-    const again = await plan(host, c.args);
-    t.false(again.changed, `idempotent, yet: ${diffText(again).join('; ')}`);
-  });
-}
+moduleTable(
+  cases.map((c): ModuleCase => {
+    let keyBefore: string | undefined;
+    return {
+      name: c.title,
+      module: certModule,
+      args: { ...baseArgs, ...c.args },
+      model: async () => {
+        const host = new MemoryHost();
+        await c.setup(host);
+        keyBefore = host.text(KEY);
+        return host;
+      },
+      expect: {
+        changed: c.changed,
+        ...(c.steps ? { steps: c.steps } : {}),
+        also: (t, p) => {
+          for (const re of c.diff ?? []) t.true(diffText(p).some((line) => re.test(line)), `${re} in\n${diffText(p).join('\n')}`);
+          // the journal stores diff and undo: neither may carry a private key
+          t.false(JSON.stringify([p.diff, p.undo, p.result]).includes('PRIVATE KEY'));
+        },
+        applied: (t, model) => {
+          const host = model as MemoryHost;
+          const certPem = host.text(CERT) ?? '';
+          t.true(keyMatchesCert(host.text(KEY) ?? '', certPem));
+          t.true(isIssuedBy(certPem, cas.ca.certPem));
+          if (c.keyKept) t.is(host.text(KEY), keyBefore, 'the key is not rotated');
+        },
+      },
+      ...(c.undoLeaves ? { undoReplay: c.undoLeaves } : {}),
+    };
+  }),
+);
 
 test('cert: undo puts back the exact old files, and removes new ones', async (t) => {
   const host = new MemoryHost();
@@ -181,31 +193,58 @@ test('cert: undo before any step ran leaves the files alone', async (t) => {
   t.is(host.text(CERT), old.certPem);
 });
 
-test('cert: a CA that does not exist is an error (check mode reads a planned CA through the context)', async (t) => {
-  const host = new MemoryHost();
-  await t.throwsAsync(plan(host), { instanceOf: ModuleError, message: /CA file \/etc\/kubeasz\/ssl\/ca\.pem does not exist/ });
-});
-
-test('cert: bad usages and hosts fail with the task position', async (t) => {
+/** A host with the CA and the member's certificate, as baseArgs asks. */
+const issued = async () => {
   const host = new MemoryHost();
   await hostWithCert(host, cas);
-  const bad = await t.throwsAsync(plan(host, { usages: ['server', 'admin'] }), { instanceOf: ModuleError, message: /server, client, peer/ });
-  t.is(bad?.pos?.line, 1);
-  await t.throwsAsync(plan(host, { hosts: ['10.0.0.300'] }), { instanceOf: ModuleError, message: /neither an IP/ });
-});
+  return host;
+};
+const atTheTask = (t: ExecutionContext, error: Error) => t.is((error as ModuleError).pos?.line, 1);
 
-test('cert: the issued certificate says what was asked', async (t) => {
-  const host = new MemoryHost();
-  await hostWithCert(host, cas);
-  host.files.delete(CERT);
-  const p = await plan(host, { organization: 'k8s', hosts: ['::1', 'localhost'], usages: ['client'], validity_days: 30 });
-  host.apply(p.steps);
-  const info = inspectCert(host.text(CERT) ?? '');
-  t.deepEqual(info.subject, { commonName: 'etcd', organization: 'k8s' });
-  t.deepEqual(info.sans, { ips: ['::1'], dns: ['localhost'] });
-  t.deepEqual(info.usages, ['client']);
-  t.like(p.result, { cert: CERT, key: KEY, key_reused: true, reasons: ['absent'] });
-});
+moduleTable([
+  {
+    name: 'a CA that does not exist is an error (check mode reads a planned CA through the context)',
+    module: certModule,
+    args: baseArgs,
+    model: () => new MemoryHost(),
+    expect: { error: /CA file \/etc\/kubeasz\/ssl\/ca\.pem does not exist/, errorClass: ModuleError },
+  },
+  {
+    name: 'bad usages fail with the task position',
+    module: certModule,
+    args: { ...baseArgs, usages: ['server', 'admin'] },
+    model: issued,
+    expect: { error: /server, client, peer/, errorClass: ModuleError, errorCheck: atTheTask },
+  },
+  {
+    name: 'bad hosts fail',
+    module: certModule,
+    args: { ...baseArgs, hosts: ['10.0.0.300'] },
+    model: issued,
+    expect: { error: /neither an IP/, errorClass: ModuleError },
+  },
+  {
+    name: 'the issued certificate says what was asked',
+    module: certModule,
+    args: { ...baseArgs, organization: 'k8s', hosts: ['::1', 'localhost'], usages: ['client'], validity_days: 30 },
+    model: async () => {
+      const host = await issued();
+      host.files.delete(CERT);
+      return host;
+    },
+    expect: {
+      changed: true,
+      result: { cert: CERT, key: KEY, key_reused: true, reasons: ['absent'] },
+      applied: (t, model) => {
+        const info = inspectCert((model as MemoryHost).text(CERT) ?? '');
+        t.deepEqual(info.subject, { commonName: 'etcd', organization: 'k8s' });
+        t.deepEqual(info.sans, { ips: ['::1'], dns: ['localhost'] });
+        t.deepEqual(info.usages, ['client']);
+      },
+    },
+    idempotence: 'a certificate valid for 30 days is inside the default 30-day renewal window once issued: each run reissues it',
+  },
+]);
 
 test('cert: every argument is documented', (t) => {
   for (const [name, spec] of Object.entries(certModule.args)) t.true(spec.description.length > 10, name);

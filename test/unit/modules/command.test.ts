@@ -1,9 +1,10 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { commandResult, globWord, guardCommand, parseGuards } from '../../../src/modules/command-plans.js';
 import { commandModule } from '../../../src/modules/command.js';
 import { extractInlineOptions, shlexSplit } from '../../../src/shell/shlex.js';
-import { describeSteps, planWith } from './core-modules-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
+import type { Plan } from '../../../src/modules/types.js';
+import type { ExecutionContext } from 'ava';
 
 const splits: Array<[string, string[]]> = [
   ['ls -l /x', ['ls', '-l', '/x']],
@@ -45,68 +46,130 @@ test('guards: globs stay globs, the rest is quoted', (t) => {
   t.deepEqual(parseGuards('creates:yes\nremoves:no\n'), { creates: true, removes: false });
 });
 
-interface Case {
-  title: string;
-  args: Record<string, unknown>;
-  probe?: string;
-  changed: boolean;
-  opaque?: boolean;
-  steps?: string[];
-  undo?: string[] | undefined;
-  msg?: string;
-}
+/** A user's command may fail: its step never stops the apply, `failed_when` and the result decide. */
+const allowsFailure = (t: ExecutionContext, plan: Plan) => t.true(plan.steps?.every((s) => s.kind === 'exec' && s.allowFailure));
 
-const cases: Case[] = [
-  { title: 'free form, no guard: opaque', args: { cmd: 'echo "a b" | wc' }, changed: true, opaque: true, steps: ["echo 'a b' '|' wc"], undo: undefined },
-  { title: 'argv words are quoted, never split', args: { argv: ['printf', '%s\\n', 'a b;c'] }, changed: true, steps: ["printf '%s\\n' 'a b;c'"] },
-  { title: 'chdir', args: { cmd: 'make install', chdir: '/src/my app' }, changed: true, steps: ["cd '/src/my app' && make install"] },
-  { title: 'rollback is the undo', args: { cmd: 'etcdctl member add x', rollback: 'etcdctl member remove x' }, changed: true, undo: ['etcdctl member remove x'] },
-  { title: 'creates exists: skipped', args: { cmd: 'tar xf a.tgz', creates: '/opt/etcd' }, probe: 'creates:yes\n', changed: false, msg: 'skipped, since /opt/etcd exists' },
-  { title: 'creates missing: runs, and check mode can say so', args: { cmd: 'tar xf a.tgz', creates: '/opt/etcd' }, probe: 'creates:no\n', changed: true, opaque: false },
-  { title: 'removes missing: skipped', args: { cmd: 'rm /tmp/x', removes: '/tmp/x' }, probe: 'removes:no\n', changed: false, msg: 'skipped, since /tmp/x does not exist' },
-  { title: 'inline creates in the free form', args: { cmd: 'tar xf a.tgz creates=/opt/etcd' }, probe: 'creates:yes\n', changed: false, msg: 'skipped, since /opt/etcd exists' },
-  { title: 'creates relative to chdir', args: { cmd: 'make', chdir: '/src', creates: 'out/bin' }, probe: 'creates:yes\n', changed: false, msg: 'skipped, since /src/out/bin exists' },
-];
+const OPAQUE = 'a bare command: nothing says what it changed';
 
-for (const c of cases) {
-  test(`command: ${c.title}`, async (t) => {
-    const conn = new FakeConnection();
-    if (c.probe) conn.answer('for f in', { stdout: c.probe });
-    const plan = await planWith(commandModule, conn, c.args);
-    t.is(plan.changed, c.changed);
-    t.is(conn.commands().length, c.probe ? 1 : 0, 'at most one probe');
-    if (c.opaque !== undefined) t.is(plan.opaque, c.opaque);
-    if (c.steps) t.deepEqual(describeSteps(plan.steps), c.steps);
-    if ('undo' in c) t.deepEqual(c.undo === undefined ? undefined : describeSteps(plan.undo), c.undo);
-    if (c.msg) {
-      t.is(plan.msg, c.msg);
-      t.like(plan.result, { rc: 0, stdout: c.msg });
-    }
-    if (plan.changed) t.true(plan.steps?.every((s) => s.kind === 'exec' && s.allowFailure));
-  });
-}
-
-test('command: idempotent once creates exists', async (t) => {
-  const conn = new FakeConnection().answer('for f in', { stdout: 'creates:no\n' });
-  t.true((await planWith(commandModule, conn, { cmd: 'touch /x', creates: '/x' })).changed);
-  conn.answers = [];
-  conn.answer('for f in', { stdout: 'creates:yes\n' });
-  t.false((await planWith(commandModule, conn, { cmd: 'touch /x', creates: '/x' })).changed);
-});
-
-test('command: stdin gets a newline unless told otherwise', async (t) => {
-  const conn = new FakeConnection();
-  const plan = await planWith(commandModule, conn, { cmd: 'cat', stdin: 'hello' });
-  t.like(plan.steps?.[0], { stdin: 'hello\n' });
-  const raw = await planWith(commandModule, conn, { cmd: 'cat', stdin: 'hello', stdin_add_newline: false });
-  t.like(raw.steps?.[0], { stdin: 'hello' });
-});
-
-test('command: neither cmd nor argv, or both, is an error', async (t) => {
-  const conn = new FakeConnection();
-  await t.throwsAsync(planWith(commandModule, conn, {}), { message: /no command/ });
-  await t.throwsAsync(planWith(commandModule, conn, { cmd: 'ls', argv: ['ls'] }), { message: /either/ });
-});
+moduleTable([
+  {
+    name: 'free form, no guard: opaque, no undo, no probe',
+    module: commandModule,
+    args: { cmd: 'echo "a b" | wc' },
+    expect: { changed: true, opaque: true, steps: ["echo 'a b' '|' wc"], undo: null, reads: 0, diff: [], also: allowsFailure },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'argv words are quoted, never split',
+    module: commandModule,
+    args: { argv: ['printf', '%s\\n', 'a b;c'] },
+    expect: { changed: true, steps: ["printf '%s\\n' 'a b;c'"], reads: 0, also: allowsFailure },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'chdir',
+    module: commandModule,
+    args: { cmd: 'make install', chdir: '/src/my app' },
+    expect: { changed: true, steps: ["cd '/src/my app' && make install"], reads: 0, also: allowsFailure },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'rollback is the undo',
+    module: commandModule,
+    args: { cmd: 'etcdctl member add x', rollback: 'etcdctl member remove x' },
+    expect: { changed: true, undo: ['etcdctl member remove x'], reads: 0, also: allowsFailure },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'creates exists: skipped',
+    module: commandModule,
+    args: { cmd: 'tar xf a.tgz', creates: '/opt/etcd' },
+    facts: { 'for f in': 'creates:yes\n' },
+    expect: { changed: false, reads: 1, msg: 'skipped, since /opt/etcd exists', result: { rc: 0, stdout: 'skipped, since /opt/etcd exists' } },
+  },
+  {
+    name: 'creates missing: runs, and check mode can say so; once it exists, nothing to do',
+    module: commandModule,
+    args: { cmd: 'tar xf a.tgz', creates: '/opt/etcd' },
+    facts: { 'for f in': 'creates:no\n' },
+    expect: { changed: true, opaque: false, reads: 1, also: allowsFailure },
+    after: { 'for f in': 'creates:yes\n' },
+  },
+  {
+    name: 'removes missing: skipped',
+    module: commandModule,
+    args: { cmd: 'rm /tmp/x', removes: '/tmp/x' },
+    facts: { 'for f in': 'removes:no\n' },
+    expect: { changed: false, reads: 1, msg: 'skipped, since /tmp/x does not exist', result: { rc: 0, stdout: 'skipped, since /tmp/x does not exist' } },
+  },
+  {
+    name: 'inline creates in the free form',
+    module: commandModule,
+    args: { cmd: 'tar xf a.tgz creates=/opt/etcd' },
+    facts: { 'for f in': 'creates:yes\n' },
+    expect: { changed: false, reads: 1, msg: 'skipped, since /opt/etcd exists', result: { rc: 0, stdout: 'skipped, since /opt/etcd exists' } },
+  },
+  {
+    name: 'creates relative to chdir',
+    module: commandModule,
+    args: { cmd: 'make', chdir: '/src', creates: 'out/bin' },
+    facts: { 'for f in': 'creates:yes\n' },
+    expect: { changed: false, reads: 1, msg: 'skipped, since /src/out/bin exists', result: { rc: 0, stdout: 'skipped, since /src/out/bin exists' } },
+  },
+  {
+    name: 'idempotent once creates exists',
+    module: commandModule,
+    args: { cmd: 'touch /x', creates: '/x' },
+    facts: { 'for f in': 'creates:no\n' },
+    expect: { changed: true, steps: ['touch /x'] },
+    after: { 'for f in': 'creates:yes\n' },
+  },
+  {
+    name: 'stdin gets a newline',
+    module: commandModule,
+    args: { cmd: 'cat', stdin: 'hello' },
+    expect: { changed: true, also: (t, plan) => t.like(plan.steps?.[0], { stdin: 'hello\n' }) },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'stdin_add_newline: false keeps stdin as given',
+    module: commandModule,
+    args: { cmd: 'cat', stdin: 'hello', stdin_add_newline: false },
+    expect: { changed: true, also: (t, plan) => t.like(plan.steps?.[0], { stdin: 'hello' }) },
+    idempotence: OPAQUE,
+  },
+  { name: 'neither cmd nor argv is an error', module: commandModule, args: {}, expect: { error: /no command/ } },
+  { name: 'both cmd and argv is an error', module: commandModule, args: { cmd: 'ls', argv: ['ls'] }, expect: { error: /either/ } },
+  {
+    name: 'afterApply reads the step output',
+    module: commandModule,
+    args: { cmd: 'echo hi' },
+    stepOutputs: { 'echo hi': 'hi\n' },
+    expect: { changed: true, registered: { cmd: 'echo hi', rc: 0, stdout: 'hi', stdout_lines: ['hi'], failed: false, changed: true } },
+    idempotence: OPAQUE,
+  },
+  {
+    name: 'a guarded command shows what its guards expect in the diff',
+    module: commandModule,
+    args: { cmd: 'mv a b', chdir: '/src', creates: 'b', removes: '/src/a' },
+    facts: { 'for f in': 'creates:no\nremoves:yes\n' },
+    expect: {
+      changed: true,
+      diff: [
+        { subject: '/src/b', before: 'absent', after: 'present', kind: 'summary' },
+        { subject: '/src/a', before: 'present', after: 'absent', kind: 'summary' },
+      ],
+    },
+    after: { 'for f in': 'creates:yes\nremoves:no\n' },
+  },
+  {
+    name: 'an unguarded command shows nothing in the diff',
+    module: commandModule,
+    args: { cmd: 'date' },
+    expect: { changed: true, diff: [] },
+    idempotence: OPAQUE,
+  },
+]);
 
 test('the registered result has Ansible\'s shape', (t) => {
   const end = new Date(2024, 0, 2, 3, 4, 5, 678);
@@ -126,20 +189,4 @@ test('the registered result has Ansible\'s shape', (t) => {
   });
   const bad = commandResult(['false'], { rc: 1, stdout: '', stderr: 'nope\n', durationMs: 1 }, { strip: true, end });
   t.like(bad, { rc: 1, failed: true, msg: 'non-zero return code', stderr: 'nope', stderr_lines: ['nope'] });
-});
-
-test('command: afterApply reads the step output', async (t) => {
-  const plan = await planWith(commandModule, new FakeConnection(), { cmd: 'echo hi' });
-  const result = await plan.afterApply?.([{ rc: 0, stdout: 'hi\n', stderr: '', durationMs: 2 }]);
-  t.like(result, { cmd: 'echo hi', rc: 0, stdout: 'hi', stdout_lines: ['hi'], failed: false, changed: true });
-});
-
-test('command: a guarded command shows what its guards expect in the diff; an unguarded one shows nothing', async (t) => {
-  const conn = new FakeConnection().answer('for f in', { stdout: 'creates:no\nremoves:yes\n' });
-  const plan = await planWith(commandModule, conn, { cmd: 'mv a b', chdir: '/src', creates: 'b', removes: '/src/a' });
-  t.deepEqual(plan.diff, [
-    { subject: '/src/b', before: 'absent', after: 'present', kind: 'summary' },
-    { subject: '/src/a', before: 'present', after: 'absent', kind: 'summary' },
-  ]);
-  t.deepEqual((await planWith(commandModule, new FakeConnection(), { cmd: 'date' })).diff, []);
 });

@@ -3,41 +3,11 @@
  * FakeConnection, and builders for the output of the file-facts probe.
  */
 import { createHash } from 'node:crypto';
-import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
-import { validateArgs } from '../../../src/modules/args.js';
-import type { HostContext, Module, Plan, Step } from '../../../src/modules/types.js';
+import type { FakeConnection } from '../../../src/connection/fake.js';
+import type { Step } from '../../../src/modules/types.js';
+import { describeSteps, type Expectation } from '../../helpers/module-table.js';
 
-export const RUN = 'run1';
-
-export interface CtxOptions {
-  vars?: Record<string, unknown>;
-  playbookDir?: string;
-  roleDir?: string;
-  render?: (text: string) => string;
-  evaluate?: (expression: string) => unknown;
-  warnings?: string[];
-}
-
-export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostContext {
-  return createHostContext({
-    host: conn.host,
-    conn,
-    vars: o.vars ?? {},
-    runId: RUN,
-    playbookDir: o.playbookDir ?? '/nonexistent',
-    roleDir: o.roleDir,
-    ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
-    ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
-    warn: (m) => o.warnings?.push(m),
-  });
-}
-
-/** Validates `given` like the engine does, then plans. */
-export async function planWith<A>(module: Module<A>, conn: FakeConnection, given: Record<string, unknown>, o: CtxOptions = {}): Promise<Plan> {
-  const args = validateArgs(module.name, module.args, given, undefined, undefined, { freeArgs: module.freeArgs });
-  return module.plan(fakeContext(conn, o), args as A);
-}
+export { RUN, describeSteps, fakeContext, planWith, type CtxOptions } from '../../helpers/module-table.js';
 
 export interface FakeFile {
   kind?: string;
@@ -86,13 +56,38 @@ export function answerFacts(conn: FakeConnection, ...sections: string[]): FakeCo
   return conn.answer('echo @@ 0', { stdout: `${sections.join('\n')}\n` });
 }
 
-/** Steps as short strings for table assertions. */
-export function describeSteps(steps: readonly Step[] | undefined): string[] {
-  return (steps ?? []).map((s) =>
-    s.kind === 'exec'
-      ? s.command
-      : s.kind === 'fetch'
-        ? `fetch ${s.src} -> ${s.dest}`
-        : `put ${s.dest}${s.mode !== undefined ? ` ${s.mode.toString(8)}` : ''}${s.owner ? ` ${s.owner}:${s.group ?? ''}` : ''}${s.secret ? ' secret' : ''}`,
-  );
-}
+/** The file-facts probe's answer as case data (see answerFacts). */
+export const pathsProbe = (...sections: string[]): [string, string] => ['echo @@ 0', `${sections.join('\n')}\n`];
+
+/** Checks of a plan for `expect.also`, run one after the other. */
+export type PlanCheck = NonNullable<Expectation['also']>;
+export const checks =
+  (...all: PlanCheck[]): PlanCheck =>
+  (t, plan, host) => {
+    for (const check of all) check(t, plan, host);
+  };
+
+/*
+ * How a file module keeps its backup is the module kit's business and
+ * changes with it: file-module cases assert what is written and that undo
+ * restores it, through these two checks, not the backup commands.
+ */
+const isBackup = (s: Step) => /^back up /.test(s.description);
+
+/** The steps other than the backup, as `describeSteps` shows them. */
+export const writes =
+  (...expected: string[]): PlanCheck =>
+  (t, plan) =>
+    t.deepEqual(describeSteps((plan.steps ?? []).filter((s) => !isBackup(s))), expected, 'what the plan writes');
+
+/** The undo puts `path` back as it was (from wherever its backup is kept). */
+export const restores =
+  (path: string): PlanCheck =>
+  (t, plan) =>
+    t.true((plan.undo ?? []).some((s) => s.description.startsWith(`restore ${path}`)), `undo restores ${path}: ${(plan.undo ?? []).map((s) => s.description).join('; ')}`);
+
+/** The plan removes `path` (kept wherever the backup scheme keeps it). */
+export const removes =
+  (path: string): PlanCheck =>
+  (t, plan) =>
+    t.true((plan.steps ?? []).some((s) => s.description.startsWith(`remove ${path}`)), `removes ${path}: ${(plan.steps ?? []).map((s) => s.description).join('; ')}`);

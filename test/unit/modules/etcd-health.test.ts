@@ -4,9 +4,9 @@ import { etcdHealth, planEtcdHealth, type EtcdHealthArgs } from '../../../src/mo
 import { parseHealthProbe, type ClusterHealth, type MemberHealth } from '../../../src/facts/etcd/health.js';
 import { healthTable, judgeHealth } from '../../../src/modules/etcd/judge-health.js';
 import { parseEtcdJson, hexId } from '../../../src/facts/etcd/etcdctl.js';
-import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
-import { fakeHost } from './get-url-harness.js';
+import type { Module } from '../../../src/modules/types.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 // Captured from etcd 3.4.23 (Debian's etcd-server) on loopback: a 3-member
 // cluster, then the same with m3 stopped; and one member over its quota.
@@ -21,10 +21,6 @@ function probeOutput(health: string, status: string, alarms: string, rc = [0, 0,
 const HEALTHY3 = probeOutput(fixture('health-3.json'), fixture('status-3.json'), '');
 const DOWN3 = probeOutput(fixture('health-3-down.out'), fixture('status-3-down.out'), fixture('alarm-3-down.out'), [1, 1, 0]);
 const NOSPACE = probeOutput(fixture('health.json'), fixture('status-nospace.json'), fixture('alarms-nospace.txt'));
-
-function args(given: Record<string, unknown> = {}): EtcdHealthArgs {
-  return validateArgs('etcd_health', etcdHealth.args, given) as unknown as EtcdHealthArgs;
-}
 
 test('member ids survive JSON parsing as hex, as etcdctl member list prints them', (t) => {
   const parsed = parseEtcdJson(fixture('member-list.json')) as { members: Array<{ ID: string }> };
@@ -111,44 +107,73 @@ test('healthTable: aligned columns, one row per member', (t) => {
   t.is(lines[1]?.indexOf('healthy'), lines[0]?.indexOf('HEALTH'));
 });
 
-test('module: one probe with TLS flags, changed false, result for register', async (t) => {
-  const { ctx, conn } = fakeHost('etcd1', (c) => c.answer('endpoint health', { stdout: HEALTHY3 }));
-  const plan = await planEtcdHealth(ctx, args({ endpoints: EP3, cacert: '/etc/kubernetes/ssl/ca.pem', cert: '/etc/kubernetes/ssl/etcd.pem', key: '/etc/kubernetes/ssl/etcd-key.pem' }));
-  t.false(plan.changed);
-  t.like(plan.result, { healthy: true, leader: EP3[2], raft_term: 2, alarms: [] });
-  const [command = ''] = conn.commands();
-  t.is(conn.commands().length, 1);
-  t.true(command.includes('ETCDCTL_API=3 PATH="$PATH":/opt/kube/bin:/usr/local/bin etcdctl'));
-  t.true(command.includes(`--endpoints=${EP3.join(',')} --dial-timeout=5s --command-timeout=5s --cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem endpoint status -w json`));
-  t.true(command.includes('alarm list'));
-});
-
-test('module: fails naming the problem, after retries', async (t) => {
-  let calls = 0;
-  const { ctx } = fakeHost('etcd1', (c) => c.answer(() => (calls++, true), { stdout: DOWN3 }));
+/** etcd_health with its sleeps recorded instead of slept. */
+function healthWaiting(): { module: Module<any>; sleeps: number[] } {
   const sleeps: number[] = [];
-  const error = await t.throwsAsync(planEtcdHealth(ctx, args({ endpoints: EP3, retries: 2, delay: 1 }), async (ms) => void sleeps.push(ms)), {
-    instanceOf: ModuleError,
-  });
-  t.is(error?.message, `etcd cluster is not healthy: unhealthy: ${EP3[2]} (context deadline exceeded)`);
-  t.is(calls, 3);
-  t.deepEqual(sleeps, [1000, 1000]);
-  t.like((error as ModuleError).result, { healthy: false, attempts: 3, leader: EP3[1] });
-});
+  return { module: { ...etcdHealth, plan: (ctx, a) => planEtcdHealth(ctx, a as EtcdHealthArgs, async (ms) => void sleeps.push(ms)) }, sleeps };
+}
+const failing = healthWaiting();
+const updates: unknown[] = [];
 
-test('module: recovers on a later attempt', async (t) => {
-  let calls = 0;
-  const { ctx } = fakeHost('etcd1', (c) => c.answer(() => calls++ === 0, { stdout: DOWN3 }).answer('endpoint', { stdout: HEALTHY3 }));
-  const plan = await planEtcdHealth(ctx, args({ endpoints: EP3, retries: 3 }), async () => {});
-  t.like(plan.result, { healthy: true, attempts: 2 });
-});
+moduleTable([
+  {
+    name: 'one probe with TLS flags, changed false, result for register',
+    module: etcdHealth,
+    host: 'etcd1',
+    args: { endpoints: EP3, cacert: '/etc/kubernetes/ssl/ca.pem', cert: '/etc/kubernetes/ssl/etcd.pem', key: '/etc/kubernetes/ssl/etcd-key.pem' },
+    facts: { 'endpoint health': HEALTHY3 },
+    expect: {
+      changed: false,
+      result: { healthy: true, leader: EP3[2], raft_term: 2, alarms: [] },
+      readCommands: [
+        'ETCDCTL_API=3 PATH="$PATH":/opt/kube/bin:/usr/local/bin etcdctl',
+      ],
+      also: (t, _plan, host) => {
+        const [command = ''] = host.commands();
+        t.true(command.includes(`--endpoints=${EP3.join(',')} --dial-timeout=5s --command-timeout=5s --cacert=/etc/kubernetes/ssl/ca.pem --cert=/etc/kubernetes/ssl/etcd.pem --key=/etc/kubernetes/ssl/etcd-key.pem endpoint status -w json`));
+        t.true(command.includes('alarm list'));
+      },
+    },
+  },
+  {
+    name: 'fails naming the problem, after retries',
+    module: failing.module,
+    host: 'etcd1',
+    args: { endpoints: EP3, retries: 2, delay: 1 },
+    facts: [[/^/, DOWN3]],
+    expect: {
+      error: `etcd cluster is not healthy: unhealthy: ${EP3[2]} (context deadline exceeded)`,
+      errorClass: ModuleError,
+      errorResult: { healthy: false, attempts: 3, leader: EP3[1] },
+      afterError: (t, host) => {
+        t.is(host.commands().length, 3);
+        t.deepEqual(failing.sleeps, [1000, 1000]);
+      },
+    },
+  },
+  {
+    name: 'recovers on a later attempt',
+    module: healthWaiting().module,
+    host: 'etcd1',
+    args: { endpoints: EP3, retries: 3 },
+    facts: [['endpoint', [DOWN3, HEALTHY3]]],
+    expect: { changed: false, reads: 2, result: { healthy: true, attempts: 2 } },
+  },
+  {
+    name: 'while it waits, it tells how many members are healthy, through the progress callback only',
+    module: healthWaiting().module,
+    host: 'etcd1',
+    args: { endpoints: EP3, retries: 3 },
+    context: { progress: (u) => updates.push(u) },
+    facts: [['endpoint', [DOWN3, DOWN3, HEALTHY3]]],
+    expect: {
+      changed: false,
+      result: { healthy: true, attempts: 3 },
+      also: (t) => {
+        const waiting = { text: 'waiting for 3/3 healthy (2/3 now)', done: 2, total: 3, unit: 'count' };
+        t.deepEqual(updates, [waiting, waiting]);
+      },
+    },
+  },
+]);
 
-test('module: while it waits, it tells how many members are healthy, through the progress callback only', async (t) => {
-  let calls = 0;
-  const { ctx } = fakeHost('etcd1', (c) => c.answer(() => calls++ < 2, { stdout: DOWN3 }).answer('endpoint', { stdout: HEALTHY3 }));
-  const updates: unknown[] = [];
-  const plan = await planEtcdHealth({ ...ctx, progress: (u) => updates.push(u) }, args({ endpoints: EP3, retries: 3 }), async () => {});
-  t.like(plan.result, { healthy: true, attempts: 3 });
-  const waiting = { text: 'waiting for 3/3 healthy (2/3 now)', done: 2, total: 3, unit: 'count' };
-  t.deepEqual(updates, [waiting, waiting]);
-});

@@ -6,9 +6,9 @@
  */
 import test from 'ava';
 import { etcdPromote, learnerLag, planEtcdPromote, type EtcdPromoteArgs } from '../../../src/modules/etcd/promote.js';
-import { validateArgs } from '../../../src/modules/args.js';
+import type { Module } from '../../../src/modules/types.js';
 import { ModuleError } from '../../../src/errors.js';
-import { fakeHost } from './get-url-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 const LEARNER = 'http://127.0.0.1:23801';
 // member-list-learner.json once the learner has started: it has a name and a client URL
@@ -25,12 +25,21 @@ const status = (learnerIndex: number) =>
     { Endpoint: 'http://127.0.0.1:23791', Status: { header: { member_id: '13128484358296131932' }, leader: '3319814642761637952', raftIndex: learnerIndex, raftTerm: 2, isLearner: true } },
   ]).replace(/"(\d{16,})"/g, '$1');
 
-const args = (given: Record<string, unknown> = {}) =>
-  validateArgs('etcd_promote', etcdPromote.args, { endpoints: ['http://127.0.0.1:23790'], etcdctl: '/opt/kube/bin/etcdctl', peer_url: LEARNER, ...given }) as unknown as EtcdPromoteArgs;
+const ARGS = { endpoints: ['http://127.0.0.1:23790'], etcdctl: '/opt/kube/bin/etcdctl', peer_url: LEARNER };
+const VOTING = LIST.replace(',"isLearner":true', '');
+const host = (list: string, learnerIndex: number) => ({ 'member list -w json': list, 'endpoint status -w json': status(learnerIndex) });
 
-function host(list: string, learnerIndex: number) {
-  return fakeHost('etcd1', (c) => c.answer('member list -w json', { stdout: list }).answer('endpoint status -w json', { stdout: status(learnerIndex) }));
+/** etcd_promote on a clock that moves only when it sleeps. */
+function onFakeClock(): { module: Module<any>; sleeps: () => number } {
+  let clock = 0;
+  let sleeps = 0;
+  const module: Module<any> = {
+    ...etcdPromote,
+    plan: (ctx, a) => planEtcdPromote(ctx, a as EtcdPromoteArgs, async (ms) => { sleeps++; clock += ms; }, () => clock),
+  };
+  return { module, sleeps: () => sleeps };
 }
+const behind = onFakeClock();
 
 test('learnerLag: how far the learner is behind the leader', (t) => {
   const states = [
@@ -41,33 +50,37 @@ test('learnerLag: how far the learner is behind the leader', (t) => {
   t.deepEqual(learnerLag([states[0]!, { endpoint: 'b', is_learner: false, error: 'no answer' }], 'n'), { learner: undefined, leader: 500, lag: undefined });
 });
 
-test('a learner within max_lag: promoted by a step that retries; a failed run keeps it', async (t) => {
-  const { ctx } = host(LIST, 495);
-  const plan = await planEtcdPromote(ctx, args());
-  t.true(plan.changed);
-  t.true(plan.undoOnRequest);
-  t.is(plan.undo, undefined, 'etcd has no demote');
-  const step = plan.steps?.[0];
-  t.is(step?.kind, 'exec');
-  if (step?.kind !== 'exec') return;
-  t.regex(step.command, /^i=0; until ETCDCTL_API=3 .*member promote b631bef75783595c; do i=\$\(\(i \+ 1\)\); \[ "\$i" -lt 20 \] \|\| exit 1; sleep 0\.5; done$/);
-  t.like(plan.result, { member_id: 'b631bef75783595c', learner_index: 495, leader_index: 500 });
-});
-
-test('a learner still behind: waited for, then a failure naming both raft indexes', async (t) => {
-  const { ctx } = host(LIST, 100);
-  let clock = 0;
-  let sleeps = 0;
-  const error = await t.throwsAsync(
-    planEtcdPromote(ctx, args({ wait: 5, delay: 1 }), async (ms) => { sleeps++; clock += ms; }, () => clock),
-    { instanceOf: ModuleError },
-  );
-  t.regex(error!.message, /etcd member http:\/\/127.0.0.1:23801 \(b631bef75783595c\) has not caught up with the leader: raft index 100, the leader's 500/);
-  t.is(sleeps, 5);
-});
-
-test('a voting member: no change', async (t) => {
-  const { ctx } = host(LIST.replace(',"isLearner":true', ''), 500);
-  const plan = await planEtcdPromote(ctx, args());
-  t.false(plan.changed);
-});
+moduleTable([
+  {
+    name: 'a learner within max_lag: promoted by a step that retries; a failed run keeps it',
+    module: etcdPromote,
+    host: 'etcd1',
+    args: ARGS,
+    facts: host(LIST, 495),
+    expect: {
+      changed: true,
+      undo: null,
+      result: { member_id: 'b631bef75783595c', learner_index: 495, leader_index: 500 },
+      also: (t, plan) => {
+        t.true(plan.undoOnRequest, 'etcd has no demote: only an undo asked for by name');
+        t.is(plan.steps?.length, 1);
+        const step = plan.steps?.[0];
+        t.regex(step?.kind === 'exec' ? step.command : '', /^i=0; until ETCDCTL_API=3 .*member promote b631bef75783595c; do i=\$\(\(i \+ 1\)\); \[ "\$i" -lt 20 \] \|\| exit 1; sleep 0\.5; done$/);
+      },
+    },
+    after: host(VOTING, 500),
+  },
+  {
+    name: 'a learner still behind: waited for, then a failure naming both raft indexes',
+    module: behind.module,
+    host: 'etcd1',
+    args: { ...ARGS, wait: 5, delay: 1 },
+    facts: host(LIST, 100),
+    expect: {
+      error: /etcd member http:\/\/127.0.0.1:23801 \(b631bef75783595c\) has not caught up with the leader: raft index 100, the leader's 500/,
+      errorClass: ModuleError,
+      afterError: (t) => t.is(behind.sleeps(), 5),
+    },
+  },
+  { name: 'a voting member: no change', module: etcdPromote, host: 'etcd1', args: ARGS, facts: host(VOTING, 500), expect: { changed: false } },
+]);

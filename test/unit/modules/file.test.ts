@@ -1,10 +1,9 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { parseTree, treeCommand } from '../../../src/facts/file-tree.js';
 import { fileModule } from '../../../src/modules/file.js';
-import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
+import { absent, checks, present, removes, restores, type PlanCheck } from './core-modules-harness.js';
+import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
 
-const BAK = `.ezplay-bak-${RUN}`;
 
 interface Case {
   title: string;
@@ -14,8 +13,16 @@ interface Case {
   diff?: string[];
   steps?: string[];
   undo?: string[];
+  /** what data cannot say: the file kit's backup checks */
+  also?: PlanCheck;
   error?: RegExp;
+  /** the probe's sections once the steps ran, and the tree then */
+  after?: string[];
+  afterTree?: string;
+  idempotence?: string;
 }
+
+const TOUCH = 'touch sets the times to now each time, as Ansible does';
 
 const dir = (i: number, mode = 0o700, owner = 'etcd') => present(i, { kind: 'directory', mode, owner, group: owner });
 
@@ -31,6 +38,7 @@ const cases: Case[] = [
       'chown -h etcd:etcd -- /var/lib/etcd /var/lib/etcd/data',
     ],
     undo: ['rm -rf -- /var/lib/etcd'],
+    after: [dir(0)],
   },
   { title: 'directory: as wanted, no change', args: { path: '/etc/etcd', state: 'directory', mode: 0o700, owner: 'etcd' }, facts: [dir(0)] },
   {
@@ -40,6 +48,7 @@ const cases: Case[] = [
     diff: ['/etc/etcd: mode 0700 -> mode 0750', '/etc/etcd: owner etcd:etcd -> owner root:etcd'],
     steps: ['chmod 0750 -- /etc/etcd', 'chown -h root -- /etc/etcd'],
     undo: ['chown -h etcd:etcd -- /etc/etcd', 'chmod 0700 -- /etc/etcd'],
+    after: [present(0, { kind: 'directory', mode: 0o750, owner: 'root', group: 'etcd' })],
   },
   {
     title: 'directory: owner given as a uid that matches',
@@ -63,16 +72,16 @@ const cases: Case[] = [
       'chown -h root:root -- /var/lib/etcd',
       'chmod 0644 -- /var/lib/etcd/a && chown -h root:root -- /var/lib/etcd/a; chmod 0700 -- /var/lib/etcd/sub && chown -h root:root -- /var/lib/etcd/sub',
     ],
+    after: [present(0, { kind: 'directory', mode: 0o700, owner: 'etcd', group: 'root' })],
+    afterTree: '',
   },
   {
     title: 'absent: moved aside, undo moves it back',
     args: { path: '/etc/etcd', state: 'absent' },
     facts: [dir(0)],
     diff: ['/etc/etcd: directory 0700 etcd:etcd -> absent'],
-    steps: [
-      `if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd; elif { [ -e /etc/etcd ] || [ -L /etc/etcd ]; }; then mv -f -- /etc/etcd /etc/etcd${BAK}; fi`,
-    ],
-    undo: [`if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd && mv -f -- /etc/etcd${BAK} /etc/etcd; fi`],
+    also: checks(removes('/etc/etcd'), restores('/etc/etcd')),
+    after: [absent(0, '/etc')],
   },
   { title: 'absent: already absent', args: { path: '/etc/etcd', state: 'absent' }, facts: [absent(0, '/etc')] },
   {
@@ -82,6 +91,7 @@ const cases: Case[] = [
     diff: ['/etc/x: mode 0644 -> mode 0600'],
     steps: ['chmod 0600 -- /etc/x'],
     undo: ['chmod 0644 -- /etc/x'],
+    after: [present(0, { content: 'x', mode: 0o600 })],
   },
   { title: 'file: a missing file is an error', args: { path: '/etc/x', state: 'file' }, facts: [absent(0, '/etc')], error: /is absent, cannot continue/ },
   {
@@ -89,6 +99,7 @@ const cases: Case[] = [
     args: { path: '/etc/link', mode: '0600' },
     facts: [present(0, { content: 'x', real: '/etc/real' })],
     steps: ['chmod 0600 -- /etc/real'],
+    after: [present(0, { content: 'x', real: '/etc/real', mode: 0o600 })],
   },
   {
     title: 'touch: a new empty file',
@@ -97,6 +108,7 @@ const cases: Case[] = [
     diff: ['/etc/x: absent -> file 0640'],
     steps: ['touch -- /etc/x', 'chmod 0640 -- /etc/x'],
     undo: ['rm -rf -- /etc/x'],
+    idempotence: TOUCH,
   },
   {
     title: 'touch: an existing file gets its times back on undo',
@@ -106,6 +118,7 @@ const cases: Case[] = [
     undo: [
       "touch -c -m -d '2023-11-14 22:13:21.000000000 +0000' -- /etc/x && touch -c -a -d '2023-11-14 22:13:20.000000000 +0000' -- /etc/x",
     ],
+    idempotence: TOUCH,
   },
   {
     title: 'touch: both times preserved on an existing file is a no-op',
@@ -119,6 +132,7 @@ const cases: Case[] = [
     diff: ['/etc/x: absent -> file'],
     steps: ['touch -- /etc/x'],
     undo: ['rm -rf -- /etc/x'],
+    after: [present(0, { content: '' })],
   },
   {
     title: 'touch: access time only',
@@ -128,6 +142,7 @@ const cases: Case[] = [
     undo: [
       "touch -c -m -d '2023-11-14 22:13:21.000000000 +0000' -- /etc/x && touch -c -a -d '2023-11-14 22:13:20.000000000 +0000' -- /etc/x",
     ],
+    idempotence: TOUCH,
   },
   {
     title: 'modification_time outside state=touch is refused',
@@ -142,6 +157,7 @@ const cases: Case[] = [
     diff: ['/usr/local/bin/etcd: absent -> link -> /opt/etcd/etcd'],
     steps: ['ln -s -- /opt/etcd/etcd /usr/local/bin/etcd'],
     undo: ['rm -rf -- /usr/local/bin/etcd'],
+    after: [present(0, { kind: 'symbolic link', mode: 0o777, link: '/opt/etcd/etcd' }), present(1, { content: 'bin' })],
   },
   {
     title: 'link: already pointing there',
@@ -155,6 +171,7 @@ const cases: Case[] = [
     diff: ['/opt/etcd/current: link -> v3.5.11 -> link -> v3.5.12'],
     steps: ['ln -sfn -- v3.5.12 /opt/etcd/current'],
     undo: ['ln -sfn -- v3.5.11 /opt/etcd/current'],
+    after: [present(0, { kind: 'symbolic link', mode: 0o777, link: 'v3.5.12' }), present(1, { kind: 'directory' })],
   },
   {
     title: 'link: missing source needs force',
@@ -175,29 +192,33 @@ const cases: Case[] = [
   },
 ];
 
-for (const c of cases) {
-  test(`file: ${c.title}`, async (t) => {
-    const conn = new FakeConnection();
-    conn.answer('echo @@ 0', { stdout: `${c.facts.join('\n')}\n${c.tree !== undefined ? `@@tree\n${c.tree}` : ''}` });
-    const planned = planWith(fileModule, conn, c.args);
-    if (c.error) {
-      await t.throwsAsync(planned, { message: c.error });
-      return;
-    }
-    const plan = await planned;
-    t.is(conn.commands().length, 1, 'one probe');
-    t.is(plan.changed, c.steps !== undefined);
-    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
-    if (c.steps) t.deepEqual(describeSteps(plan.steps), c.steps);
-    if (c.undo) t.deepEqual(describeSteps(plan.undo), c.undo);
-  });
-}
+const probe = (sections: string[], tree?: string) => ({ 'echo @@ 0': `${sections.join('\n')}\n${tree !== undefined ? `@@tree\n${tree}` : ''}` });
 
-test('file: recurse asks for the tree in the same probe', async (t) => {
-  const conn = answerFacts(new FakeConnection(), dir(0));
-  await planWith(fileModule, conn, { path: '/d', state: 'directory', mode: '0700', recurse: true });
-  t.regex(conn.commands()[0] ?? '', /echo @@tree; if \[ -d \/d \]; then find -H \/d -mindepth 1 ! -type l \\\( ! -perm 0700 \\\) -printf/);
-});
+moduleTable(
+  cases.map(
+    (c): ModuleCase => ({
+      name: c.title,
+      module: fileModule,
+      args: c.args,
+      facts: probe(c.facts, c.tree),
+      expect: c.error
+        ? { error: c.error }
+        : { changed: c.steps !== undefined || c.also !== undefined, reads: 1, diff: c.diff, steps: c.steps, undo: c.undo, also: c.also },
+      ...(c.after ? { after: probe(c.after, c.afterTree) } : {}),
+      ...(c.idempotence ? { idempotence: c.idempotence } : {}),
+    }),
+  ),
+);
+
+moduleTable([
+  {
+    name: 'recurse asks for the tree in the same probe',
+    module: fileModule,
+    args: { path: '/d', state: 'directory', mode: '0700', recurse: true },
+    facts: probe([dir(0)]),
+    expect: { changed: false, readCommands: [/echo @@tree; if \[ -d \/d \]; then find -H \/d -mindepth 1 ! -type l \\\( ! -perm 0700 \\\) -printf/] },
+  },
+]);
 
 test('file: tree parser', (t) => {
   t.deepEqual(treeCommand('/d', {}), 'true');

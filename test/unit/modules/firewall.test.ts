@@ -1,17 +1,13 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
 import { ModuleError } from '../../../src/errors.js';
-import { validateArgs } from '../../../src/modules/args.js';
 import { activeBackend, parseFirewallFacts } from '../../../src/facts/firewall/state.js';
 import { firewall } from '../../../src/modules/firewall/firewall-module.js';
 import { firewalld } from '../../../src/modules/firewall/firewalld-module.js';
 import { iptables } from '../../../src/modules/firewall/iptables-module.js';
-import { findInputChain } from '../../../src/modules/firewall/nft.js';
+import { findInputChain, parseUfwAdded } from '../../../src/facts/firewall/rules.js';
 import { parsePortRules } from '../../../src/facts/firewall/ports.js';
-import { parseUfwAdded } from '../../../src/modules/firewall/ufw.js';
 import { ufw } from '../../../src/modules/firewall/ufw-module.js';
-import type { Module } from '../../../src/modules/types.js';
+import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
 
 // The module's own probe, captured on Debian 12 (iptables 1.8.9 nf_tables, nftables 1.0.6, ufw 0.36.2)
 // in a throwaway network namespace: nothing set up; iptables rules with a DROP policy; Debian's inet filter table
@@ -37,15 +33,6 @@ const FIREWALLD = [
   ['firewalld-permanent', '2379/tcp 2380/tcp'],
 ].reduce((out, [name, text]) => withSection(out, name as string, text as string), NFT);
 const NOTHING = withSection(withSection(withSection(EMPTY, 'ufw-status', '', 1), 'ufw-added', '', 1), 'iptables', '', 1);
-
-async function planWith(module: Module<any>, given: Record<string, unknown>, stdout: string) {
-  const conn = new FakeConnection().answer('@@ezplay', { stdout });
-  const warnings: string[] = [];
-  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp', warn: (m) => warnings.push(m) });
-  return { plan: await module.plan(ctx, validateArgs(module.name, module.args, given)), conn, warnings };
-}
-
-const commands = (steps: { kind: string; command?: string }[] | undefined) => (steps ?? []).map((s) => s.command);
 
 test('picks the active backend from captured probes', (t) => {
   t.is(activeBackend(parseFirewallFacts(EMPTY)), 'iptables');
@@ -83,172 +70,219 @@ test('port specifications', (t) => {
   t.throws(() => parsePortRules('70000', 'tcp'), { instanceOf: ModuleError });
 });
 
-type Case = { title: string; module?: Module<any>; args: Record<string, unknown>; facts: string; diff?: string[]; steps?: string[]; undo?: string[] };
 const IPT = '-p tcp -m tcp --dport';
-const cases: Case[] = [
+const probed = (stdout: string) => ({ '@@ezplay': stdout });
+/** The host once iptables rules were inserted first in INPUT, or deleted. */
+const iptablesWith = (base: string, ...specs: string[]) => base.replace('-P INPUT DROP\n', `-P INPUT DROP\n${specs.map((r) => `-A INPUT ${r}\n`).join('')}`);
+const iptablesWithout = (base: string, ...specs: string[]) => specs.reduce((out, r) => out.replace(`-A INPUT ${r}\n`, ''), base);
+const OURS = (port: string) => `${IPT} ${port} -m comment --comment ezplay -j ACCEPT`;
+const NFT_FIRST = '\t\ttcp dport 2379-2380 accept comment "ezplay" # handle 5\n';
+const firewalldWith = (base: string, section: 'runtime' | 'permanent', ports: string) => withSection(base, `firewalld-${section}`, ports);
+const ufwAdded = (status: 'active' | 'inactive', added: string) =>
+  withSection(withSection(EMPTY, 'ufw-status', status === 'active' ? 'Status: active\n\nTo                         Action      From' : 'Status: inactive'), 'ufw-added', added);
+
+const cases: ModuleCase[] = [
   {
-    title: 'iptables: opens what is missing, first in the chain; undo deletes exactly that',
+    name: 'iptables: opens what is missing, first in the chain; undo deletes exactly that',
+    module: firewall,
     args: { port: ['2379-2380', 2381] },
-    facts: IPTABLES,
-    diff: ['2381/tcp: closed -> open (iptables INPUT)'],
-    steps: [`iptables -w -I INPUT ${IPT} 2381 -m comment --comment ezplay -j ACCEPT`],
-    undo: [`iptables -w -D INPUT ${IPT} 2381 -m comment --comment ezplay -j ACCEPT`],
+    facts: probed(IPTABLES),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['2381/tcp: closed -> open (iptables INPUT)'],
+      steps: [`iptables -w -I INPUT ${OURS('2381')}`],
+      undo: [`iptables -w -D INPUT ${OURS('2381')}`],
+    },
+    after: probed(iptablesWith(IPTABLES, OURS('2381'))),
   },
   {
-    title: 'iptables: a plain rule of the admin counts as open; closing it is undone at its old place',
+    name: 'iptables: a plain rule of the admin counts as open; closing it is undone at its old place',
+    module: firewall,
     args: { port: [22, '2379-2380'], state: 'closed' },
-    facts: IPTABLES,
-    steps: [`iptables -w -D INPUT ${IPT} 22 -j ACCEPT`, `iptables -w -D INPUT ${IPT} 2379:2380 -m comment --comment ezplay -j ACCEPT`],
-    undo: [`iptables -w -I INPUT 1 ${IPT} 2379:2380 -m comment --comment ezplay -j ACCEPT`, `iptables -w -I INPUT 2 ${IPT} 22 -j ACCEPT`],
+    facts: probed(IPTABLES),
+    expect: {
+      changed: true,
+      reads: 1,
+      steps: [`iptables -w -D INPUT ${IPT} 22 -j ACCEPT`, `iptables -w -D INPUT ${OURS('2379:2380')}`],
+      undo: [`iptables -w -I INPUT 1 ${OURS('2379:2380')}`, `iptables -w -I INPUT 2 ${IPT} 22 -j ACCEPT`],
+    },
+    after: probed(iptablesWithout(IPTABLES, `${IPT} 22 -j ACCEPT`, OURS('2379:2380'))),
   },
   {
-    title: 'iptables: saved with netfilter-persistent when installed, once',
+    name: 'iptables: saved with netfilter-persistent when installed, once',
+    module: firewall,
     args: { port: [2381, 2382] },
-    facts: withSection(IPTABLES, 'netfilter-persistent', '/usr/sbin/netfilter-persistent'),
-    steps: [
-      `iptables -w -I INPUT ${IPT} 2381 -m comment --comment ezplay -j ACCEPT`,
-      `iptables -w -I INPUT ${IPT} 2382 -m comment --comment ezplay -j ACCEPT`,
-      'netfilter-persistent save',
-    ],
-    undo: [
-      `iptables -w -D INPUT ${IPT} 2382 -m comment --comment ezplay -j ACCEPT`,
-      `iptables -w -D INPUT ${IPT} 2381 -m comment --comment ezplay -j ACCEPT`,
-      'netfilter-persistent save',
-    ],
+    facts: probed(withSection(IPTABLES, 'netfilter-persistent', '/usr/sbin/netfilter-persistent')),
+    expect: {
+      changed: true,
+      reads: 1,
+      steps: [`iptables -w -I INPUT ${OURS('2381')}`, `iptables -w -I INPUT ${OURS('2382')}`, 'netfilter-persistent save'],
+      undo: [`iptables -w -D INPUT ${OURS('2382')}`, `iptables -w -D INPUT ${OURS('2381')}`, 'netfilter-persistent save'],
+    },
+    after: probed(iptablesWith(withSection(IPTABLES, 'netfilter-persistent', '/usr/sbin/netfilter-persistent'), OURS('2382'), OURS('2381'))),
   },
   {
-    title: 'nftables: inserts a marked rule; undo finds it by its text',
+    name: 'nftables: inserts a marked rule; undo finds it by its text',
+    module: firewall,
     args: { port: '53/udp' },
-    facts: NFT,
-    diff: ['53/udp: closed -> open (nftables, inet filter input)'],
-    steps: [`nft 'insert rule inet filter input udp dport 53 accept comment "ezplay"'`],
-    undo: [
-      `nft -a list chain inet filter input | awk -v r='udp dport 53 accept comment "ezplay"' '{ line = $0; sub(/^[ \\t]+/, "", line); if (index(line, r " # handle ") == 1) print $NF }' | while read -r h; do nft delete rule inet filter input handle "$h"; done`,
-    ],
+    facts: probed(NFT),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['53/udp: closed -> open (nftables, inet filter input)'],
+      steps: [`nft 'insert rule inet filter input udp dport 53 accept comment "ezplay"'`],
+      undo: [
+        `nft -a list chain inet filter input | awk -v r='udp dport 53 accept comment "ezplay"' '{ line = $0; sub(/^[ \\t]+/, "", line); if (index(line, r " # handle ") == 1) print $NF }' | while read -r h; do nft delete rule inet filter input handle "$h"; done`,
+      ],
+    },
+    after: probed(NFT.replace(NFT_FIRST, `\t\tudp dport 53 accept comment "ezplay" # handle 7\n${NFT_FIRST}`)),
   },
   {
-    title: 'nftables: closes by handle; undo puts the rule back',
+    name: 'nftables: closes by handle; undo puts the rule back',
+    module: firewall,
     args: { port: 4001, state: 'absent' },
-    facts: NFT,
-    steps: ['nft delete rule inet filter input handle 6'],
-    undo: ["nft 'insert rule inet filter input tcp dport 4001 counter packets 0 bytes 0 accept'"],
+    facts: probed(NFT),
+    expect: { changed: true, reads: 1, steps: ['nft delete rule inet filter input handle 6'], undo: ["nft 'insert rule inet filter input tcp dport 4001 counter packets 0 bytes 0 accept'"] },
+    after: probed(NFT.replace('\t\ttcp dport 4001 counter packets 0 bytes 0 accept # handle 6\n', '')),
   },
   {
-    title: 'ufw: allows with the ezplay comment',
+    name: 'ufw: allows with the ezplay comment',
+    module: firewall,
     args: { port: 2381 },
-    facts: UFW_ACTIVE,
-    diff: ['2381/tcp: closed -> open (ufw)'],
-    steps: ['ufw allow 2381/tcp comment ezplay'],
-    undo: ['ufw delete allow 2381/tcp comment ezplay'],
+    facts: probed(UFW_ACTIVE),
+    expect: { changed: true, reads: 1, diff: ['2381/tcp: closed -> open (ufw)'], steps: ['ufw allow 2381/tcp comment ezplay'], undo: ['ufw delete allow 2381/tcp comment ezplay'] },
+    after: probed(ufwAdded('active', `${UFW_ADDED}\nufw allow 2381/tcp comment 'ezplay'`)),
   },
   {
-    title: 'firewalld: runtime and permanent, in the default zone',
+    name: 'firewalld: runtime and permanent, in the default zone',
+    module: firewall,
     args: { port: 2380 },
-    facts: FIREWALLD,
-    diff: ['2380/tcp: open (firewalld, public, permanent only) -> open (firewalld, public)'],
-    steps: ['firewall-cmd --zone=public --add-port=2380/tcp'],
-    undo: ['firewall-cmd --zone=public --remove-port=2380/tcp'],
+    facts: probed(FIREWALLD),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['2380/tcp: open (firewalld, public, permanent only) -> open (firewalld, public)'],
+      steps: ['firewall-cmd --zone=public --add-port=2380/tcp'],
+      undo: ['firewall-cmd --zone=public --remove-port=2380/tcp'],
+    },
+    after: probed(firewalldWith(FIREWALLD, 'runtime', '2379/tcp 4001-4002/udp 2380/tcp')),
   },
   {
-    title: 'firewalld: a new port in both configurations',
+    name: 'firewalld: a new port in both configurations',
+    module: firewall,
     args: { port: 2381 },
-    facts: FIREWALLD,
-    diff: ['2381/tcp: closed -> open (firewalld, public)'],
-    steps: ['firewall-cmd --permanent --zone=public --add-port=2381/tcp', 'firewall-cmd --zone=public --add-port=2381/tcp'],
-    undo: ['firewall-cmd --zone=public --remove-port=2381/tcp', 'firewall-cmd --permanent --zone=public --remove-port=2381/tcp'],
+    facts: probed(FIREWALLD),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['2381/tcp: closed -> open (firewalld, public)'],
+      steps: ['firewall-cmd --permanent --zone=public --add-port=2381/tcp', 'firewall-cmd --zone=public --add-port=2381/tcp'],
+      undo: ['firewall-cmd --zone=public --remove-port=2381/tcp', 'firewall-cmd --permanent --zone=public --remove-port=2381/tcp'],
+    },
+    after: probed(firewalldWith(firewalldWith(FIREWALLD, 'runtime', '2379/tcp 4001-4002/udp 2381/tcp'), 'permanent', '2379/tcp 2380/tcp 2381/tcp')),
   },
   // no-op and idempotency: the state each change above leads to
-  { title: 'idempotent: iptables already open', args: { port: ['2379-2380', 22] }, facts: IPTABLES },
-  { title: 'no-op: closing a port iptables does not open', args: { port: 2390, state: 'disabled' }, facts: IPTABLES },
-  { title: 'no-op: a port opened only for one source is not ours to close', args: { port: 4001, state: 'closed' }, facts: IPTABLES },
-  { title: 'idempotent: nftables already open', args: { port: ['2379-2380', 22, 4001] }, facts: NFT },
-  { title: 'idempotent: ufw already allows', args: { port: '2379-2380' }, facts: UFW_ACTIVE },
-  { title: 'idempotent: firewalld has it in both', args: { port: 2379 }, facts: FIREWALLD },
-  { title: 'idempotent: firewalld runtime only, as asked', args: { port: '4001-4002/udp', permanent: false }, facts: FIREWALLD },
+  { name: 'idempotent: iptables already open', module: firewall, args: { port: ['2379-2380', 22] }, facts: probed(IPTABLES), expect: { changed: false, reads: 1 } },
+  { name: 'no-op: closing a port iptables does not open', module: firewall, args: { port: 2390, state: 'disabled' }, facts: probed(IPTABLES), expect: { changed: false, reads: 1 } },
+  { name: 'no-op: a port opened only for one source is not ours to close', module: firewall, args: { port: 4001, state: 'closed' }, facts: probed(IPTABLES), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: nftables already open', module: firewall, args: { port: ['2379-2380', 22, 4001] }, facts: probed(NFT), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: ufw already allows', module: firewall, args: { port: '2379-2380' }, facts: probed(UFW_ACTIVE), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: firewalld has it in both', module: firewall, args: { port: 2379 }, facts: probed(FIREWALLD), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: firewalld runtime only, as asked', module: firewall, args: { port: '4001-4002/udp', permanent: false }, facts: probed(FIREWALLD), expect: { changed: false, reads: 1 } },
+  {
+    name: 'no active firewall: nothing changes, a message and a warning say so',
+    module: firewall,
+    args: { port: [2379, 2380] },
+    facts: probed(NOTHING),
+    expect: {
+      changed: false,
+      reads: 1,
+      also: (t, plan) => t.regex(plan.msg ?? '', /no active firewall .* 2379\/tcp, 2380\/tcp left as they are/),
+      warningCount: 1,
+    },
+  },
   // the Ansible-named modules
   {
-    title: 'firewalld module: permanent only, as Ansible does without immediate',
+    name: 'permanent only, as Ansible does without immediate',
     module: firewalld,
     args: { port: '2381/tcp', permanent: true, state: 'enabled', zone: 'internal' },
-    facts: withSection(FIREWALLD, 'firewalld-zone', 'internal'),
-    steps: ['firewall-cmd --permanent --zone=internal --add-port=2381/tcp'],
-    undo: ['firewall-cmd --permanent --zone=internal --remove-port=2381/tcp'],
+    facts: probed(withSection(FIREWALLD, 'firewalld-zone', 'internal')),
+    expect: { changed: true, reads: 1, steps: ['firewall-cmd --permanent --zone=internal --add-port=2381/tcp'], undo: ['firewall-cmd --permanent --zone=internal --remove-port=2381/tcp'] },
+    after: probed(firewalldWith(withSection(FIREWALLD, 'firewalld-zone', 'internal'), 'permanent', '2379/tcp 2380/tcp 2381/tcp')),
   },
   {
-    title: 'firewalld module: runtime when not permanent',
+    name: 'runtime when not permanent',
     module: firewalld,
     args: { port: '2379/tcp', state: 'disabled' },
-    facts: FIREWALLD,
-    steps: ['firewall-cmd --zone=public --remove-port=2379/tcp'],
-    undo: ['firewall-cmd --zone=public --add-port=2379/tcp'],
+    facts: probed(FIREWALLD),
+    expect: { changed: true, reads: 1, steps: ['firewall-cmd --zone=public --remove-port=2379/tcp'], undo: ['firewall-cmd --zone=public --add-port=2379/tcp'] },
+    after: probed(firewalldWith(FIREWALLD, 'runtime', '4001-4002/udp')),
   },
-  { title: 'firewalld module: idempotent', module: firewalld, args: { port: '2380/tcp', permanent: true, state: 'enabled' }, facts: FIREWALLD },
+  { name: 'idempotent', module: firewalld, args: { port: '2380/tcp', permanent: true, state: 'enabled' }, facts: probed(FIREWALLD), expect: { changed: false, reads: 1 } },
+  { name: 'needs a running firewalld', module: firewalld, args: { port: '2379/tcp', state: 'enabled' }, facts: probed(NFT), expect: { error: /firewalld is not running/ } },
   {
-    title: 'ufw module: a rule, then enabling; undo in reverse',
+    name: 'a rule, then enabling; undo in reverse',
     module: ufw,
     args: { rule: 'allow', port: '2381', proto: 'tcp', comment: 'etcd', state: 'enabled' },
-    facts: UFW_INACTIVE,
-    diff: ['ufw 2381/tcp: no rule -> ufw allow', 'ufw: inactive -> active'],
-    steps: ['ufw allow 2381/tcp comment etcd', 'ufw --force enable'],
-    undo: ['ufw disable', 'ufw delete allow 2381/tcp comment etcd'],
+    facts: probed(UFW_INACTIVE),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['ufw 2381/tcp: no rule -> ufw allow', 'ufw: inactive -> active'],
+      steps: ['ufw allow 2381/tcp comment etcd', 'ufw --force enable'],
+      undo: ['ufw disable', 'ufw delete allow 2381/tcp comment etcd'],
+    },
+    after: probed(ufwAdded('active', `${UFW_ADDED}\nufw allow 2381/tcp comment 'etcd'`)),
   },
   {
-    title: 'ufw module: delete a rule',
+    name: 'delete a rule',
     module: ufw,
     args: { rule: 'deny', port: '4001', proto: 'udp', delete: true },
-    facts: UFW_ACTIVE,
-    steps: ['ufw delete deny 4001/udp'],
-    undo: ['ufw deny 4001/udp'],
+    facts: probed(UFW_ACTIVE),
+    expect: { changed: true, reads: 1, steps: ['ufw delete deny 4001/udp'], undo: ['ufw deny 4001/udp'] },
+    after: probed(ufwAdded('active', UFW_ADDED.replace('\nufw deny 4001/udp', ''))),
   },
-  { title: 'ufw module: idempotent', module: ufw, args: { rule: 'allow', port: '22', proto: 'tcp', state: 'enabled' }, facts: UFW_ACTIVE },
+  { name: 'idempotent', module: ufw, args: { rule: 'allow', port: '22', proto: 'tcp', state: 'enabled' }, facts: probed(UFW_ACTIVE), expect: { changed: false, reads: 1 } },
 ];
+moduleTable(cases);
 
-for (const c of cases) {
-  test(c.title, async (t) => {
-    const { plan, conn } = await planWith(c.module ?? firewall, c.args, c.facts);
-    t.is(conn.commands().length, 1);
-    if (!c.steps) {
-      t.false(plan.changed);
-      return;
-    }
-    t.true(plan.changed);
-    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
-    t.deepEqual(commands(plan.steps), c.steps);
-    t.deepEqual(commands(plan.undo), c.undo);
-  });
-}
+const RULE = "-s 10.0.0.0/8 -p tcp -m tcp --dport 2379:2380 -m comment --comment 'etcd peers' -j ACCEPT";
+const RULE_ARGS = { protocol: 'tcp', destination_port: '2379-2380', source: '10.0.0.0/8', jump: 'ACCEPT', comment: 'etcd peers' };
+const CHECK_ABSENT = probed('@@ezplay:begin:check\n\n@@ezplay:end:1\n');
+const CHECK_PRESENT = probed('@@ezplay:begin:check\n\n@@ezplay:end:0\n');
+const LISTING = '-P INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -s 10.9.9.9/32 -j DROP\n-A INPUT -p icmp -j ACCEPT';
+const checked = (rc: number, listing: string) => probed(`@@ezplay:begin:check\n\n@@ezplay:end:${rc}\n@@ezplay:begin:rules\n${listing}\n\n@@ezplay:end:0\n`);
 
-test('no active firewall: nothing changes, a message and a warning say so', async (t) => {
-  const { plan, warnings } = await planWith(firewall, { port: [2379, 2380] }, NOTHING);
-  t.false(plan.changed);
-  t.regex(plan.msg ?? '', /no active firewall .* 2379\/tcp, 2380\/tcp left as they are/);
-  t.is(warnings.length, 1);
-});
-
-test('firewalld module needs a running firewalld', async (t) => {
-  await t.throwsAsync(planWith(firewalld, { port: '2379/tcp', state: 'enabled' }, NFT), { message: /firewalld is not running/ });
-});
-
-test('iptables module: checks with -C, adds and deletes the same rule', async (t) => {
-  const rule = '-s 10.0.0.0/8 -p tcp -m tcp --dport 2379:2380 -m comment --comment \'etcd peers\' -j ACCEPT';
-  const args = { protocol: 'tcp', destination_port: '2379-2380', source: '10.0.0.0/8', jump: 'ACCEPT', comment: 'etcd peers' };
-  const absent = '@@ezplay:begin:check\n\n@@ezplay:end:1\n';
-  const present = '@@ezplay:begin:check\n\n@@ezplay:end:0\n';
-  const added = await planWith(iptables, args, absent);
-  t.regex(added.conn.commands()[0] ?? '', new RegExp(`iptables -w -t filter -C INPUT ${rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  t.deepEqual(commands(added.plan.steps), [`iptables -w -t filter -A INPUT ${rule}`]);
-  t.deepEqual(commands(added.plan.undo), [`iptables -w -t filter -D INPUT ${rule}`]);
-  t.false((await planWith(iptables, args, present)).plan.changed);
-  const removed = await planWith(iptables, { ...args, state: 'absent', action: 'insert', ip_version: 'ipv6' }, present);
-  t.deepEqual(commands(removed.plan.steps), [`ip6tables -w -t filter -D INPUT ${rule}`]);
-  t.deepEqual(commands(removed.plan.undo), [`ip6tables -w -t filter -I INPUT ${rule}`]);
-});
-
-test('iptables module: a deleted rule is put back at its old place in the chain', async (t) => {
-  const args = { source: '10.9.9.9', jump: 'DROP', state: 'absent' };
-  const listing = '-P INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -s 10.9.9.9/32 -j DROP\n-A INPUT -p icmp -j ACCEPT';
-  const facts = `@@ezplay:begin:check\n\n@@ezplay:end:0\n@@ezplay:begin:rules\n${listing}\n\n@@ezplay:end:0\n`;
-  const { plan } = await planWith(iptables, args, facts);
-  t.deepEqual(commands(plan.steps), ['iptables -w -t filter -D INPUT -s 10.9.9.9 -j DROP']);
-  t.deepEqual(commands(plan.undo), ['iptables -w -t filter -I INPUT 2 -s 10.9.9.9 -j DROP']);
-});
+moduleTable([
+  {
+    name: 'checks with -C, adds the rule; undo deletes the same rule',
+    module: iptables,
+    args: RULE_ARGS,
+    facts: CHECK_ABSENT,
+    expect: {
+      changed: true,
+      readCommands: [new RegExp(`iptables -w -t filter -C INPUT ${RULE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)],
+      steps: [`iptables -w -t filter -A INPUT ${RULE}`],
+      undo: [`iptables -w -t filter -D INPUT ${RULE}`],
+    },
+    after: CHECK_PRESENT,
+  },
+  { name: 'the rule is there: nothing to do', module: iptables, args: RULE_ARGS, facts: CHECK_PRESENT, expect: { changed: false } },
+  {
+    name: 'ipv6, absent: deletes the rule; undo inserts it',
+    module: iptables,
+    args: { ...RULE_ARGS, state: 'absent', action: 'insert', ip_version: 'ipv6' },
+    facts: CHECK_PRESENT,
+    expect: { changed: true, steps: [`ip6tables -w -t filter -D INPUT ${RULE}`], undo: [`ip6tables -w -t filter -I INPUT ${RULE}`] },
+    after: CHECK_ABSENT,
+  },
+  {
+    name: 'a deleted rule is put back at its old place in the chain',
+    module: iptables,
+    args: { source: '10.9.9.9', jump: 'DROP', state: 'absent' },
+    facts: checked(0, LISTING),
+    expect: { changed: true, steps: ['iptables -w -t filter -D INPUT -s 10.9.9.9 -j DROP'], undo: ['iptables -w -t filter -I INPUT 2 -s 10.9.9.9 -j DROP'] },
+    after: checked(1, LISTING.replace('\n-A INPUT -s 10.9.9.9/32 -j DROP', '')),
+  },
+]);

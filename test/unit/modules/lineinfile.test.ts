@@ -1,8 +1,8 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import { moduleTable } from '../../helpers/module-table.js';
 import { expandBackrefs, lineInFile, pythonRegex, splitLinesKeep, type LineInFileOptions } from '../../../src/modules/line-edits.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
-import { absent, answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { absent, checks, pathsProbe, present, restores, writes } from './core-modules-harness.js';
 
 type Row = [title: string, before: string, options: Partial<LineInFileOptions>, after: string, msg: string];
 
@@ -53,33 +53,36 @@ test('Python regex syntax translates', (t) => {
   t.is(expandBackrefs('\\2-\\1\\n', /(a)(b)/.exec('ab') as RegExpExecArray), 'b-a\n');
 });
 
-test('lineinfile module: one probe fetches stat and content; undo restores', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: 'a\n', withContent: true }));
-  const plan = await planWith(lineinfileModule, conn, { path: '/etc/hosts', line: '10.0.0.1 etcd1' });
-  t.is(conn.calls.length, 1);
-  t.like(plan.diff?.[0], { before: 'a\n', after: 'a\n10.0.0.1 etcd1\n', kind: 'content' });
-  t.is(describeSteps(plan.steps)[1], 'put /etc/hosts 644 root:root');
-  t.is(plan.msg, 'line added');
-  t.regex(describeSteps(plan.undo)[0] ?? '', /mv -f -- \/etc\/hosts\.ezplay-bak-run1 \/etc\/hosts/);
-});
+const file = (content: string) => [pathsProbe(present(0, { content, withContent: true }))];
+const MISSING = [pathsProbe(absent(0, '/etc'))];
 
-test('lineinfile module: idempotent', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: 'a\n10.0.0.1 etcd1\n', withContent: true }));
-  t.false((await planWith(lineinfileModule, conn, { path: '/etc/hosts', line: '10.0.0.1 etcd1' })).changed);
-});
-
-test('lineinfile module: a missing file needs create', async (t) => {
-  const missing = () => answerFacts(new FakeConnection(), absent(0, '/etc'));
-  await t.throwsAsync(planWith(lineinfileModule, missing(), { path: '/etc/x.conf', line: 'a' }), { message: /does not exist/ });
-  t.false((await planWith(lineinfileModule, missing(), { path: '/etc/x.conf', line: 'a', state: 'absent' })).changed);
-  const plan = await planWith(lineinfileModule, missing(), { path: '/etc/x.conf', line: 'a', create: true, mode: '0600' });
-  t.deepEqual(describeSteps(plan.steps), ['put /etc/x.conf 600']);
-  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /etc/x.conf']);
-});
-
-test('lineinfile module: argument conflicts', async (t) => {
-  const conn = new FakeConnection();
-  await t.throwsAsync(planWith(lineinfileModule, conn, { path: '/x', line: 'a', insertafter: 'EOF', insertbefore: 'BOF' }), { message: /mutually exclusive/ });
-  await t.throwsAsync(planWith(lineinfileModule, conn, { path: '/x' }), { message: /line is required/ });
-  await t.throwsAsync(planWith(lineinfileModule, conn, { path: '/x', line: 'a', backrefs: true }), { message: /regexp is required/ });
-});
+moduleTable([
+  {
+    name: 'one probe fetches stat and content; undo restores',
+    module: lineinfileModule,
+    args: { path: '/etc/hosts', line: '10.0.0.1 etcd1' },
+    facts: file('a\n'),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: [{ before: 'a\n', after: 'a\n10.0.0.1 etcd1\n', kind: 'content' }],
+      msg: 'line added',
+      also: checks(writes('put /etc/hosts 644 root:root'), restores('/etc/hosts')),
+    },
+    after: file('a\n10.0.0.1 etcd1\n'),
+  },
+  { name: 'idempotent', module: lineinfileModule, args: { path: '/etc/hosts', line: '10.0.0.1 etcd1' }, facts: file('a\n10.0.0.1 etcd1\n'), expect: { changed: false } },
+  { name: 'a missing file needs create', module: lineinfileModule, args: { path: '/etc/x.conf', line: 'a' }, facts: MISSING, expect: { error: /does not exist/ } },
+  { name: 'a missing file with state absent: nothing to do', module: lineinfileModule, args: { path: '/etc/x.conf', line: 'a', state: 'absent' }, facts: MISSING, expect: { changed: false } },
+  {
+    name: 'create makes the file; undo removes it',
+    module: lineinfileModule,
+    args: { path: '/etc/x.conf', line: 'a', create: true, mode: '0600' },
+    facts: MISSING,
+    expect: { changed: true, steps: ['put /etc/x.conf 600'], undo: ['rm -rf -- /etc/x.conf'] },
+    after: [pathsProbe(present(0, { content: 'a\n', mode: 0o600, withContent: true }))],
+  },
+  { name: 'insertafter and insertbefore are mutually exclusive', module: lineinfileModule, args: { path: '/x', line: 'a', insertafter: 'EOF', insertbefore: 'BOF' }, expect: { error: /mutually exclusive/ } },
+  { name: 'line is required', module: lineinfileModule, args: { path: '/x' }, expect: { error: /line is required/ } },
+  { name: 'backrefs needs regexp', module: lineinfileModule, args: { path: '/x', line: 'a', backrefs: true }, expect: { error: /regexp is required/ } },
+]);

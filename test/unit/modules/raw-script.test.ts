@@ -1,7 +1,6 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { rawModule, scriptLine, waitForConnectionModule } from '../../../src/modules/raw.js';
-import { planWith } from './core-modules-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 const lines: Array<[string[], string | undefined, string | undefined, string]> = [
   [[], undefined, undefined, 't=$(mktemp) && cat >"$t" && chmod 700 "$t" && ("$t" </dev/null); rc=$?; rm -f "$t"; exit $rc'],
@@ -15,22 +14,33 @@ for (const [args, chdir, executable, expected] of lines) {
   });
 }
 
-test('raw: one opaque step, the line as given or through executable -c; no undo', async (t) => {
-  const conn = new FakeConnection();
-  const plain = await planWith(rawModule, conn, { _raw_params: 'apt-get install -y python3' });
-  t.true(plain.opaque);
-  t.deepEqual(plain.steps?.map((s) => s.kind === 'exec' && s.command), ['apt-get install -y python3']);
-  t.is(plain.undo, undefined, 'a raw change cannot be undone');
-  const viaBash = await planWith(rawModule, conn, { _raw_params: 'echo $0', executable: '/bin/bash' });
-  t.deepEqual(viaBash.steps?.map((s) => s.kind === 'exec' && s.command), ["/bin/bash -c 'echo $0'"]);
-  t.deepEqual(conn.commands(), [], 'planning runs nothing');
-});
-
-test('wait_for_connection: ok once `true` runs; a timeout fails naming the last error', async (t) => {
-  const up = new FakeConnection();
-  up.answer(/^true$/, { rc: 0 });
-  t.like(await planWith(waitForConnectionModule, up, {}), { changed: false });
-  const down = new FakeConnection();
-  down.answer(/^true$/, { rc: 255, stderr: 'Connection refused' });
-  await t.throwsAsync(planWith(waitForConnectionModule, down, { timeout: 0, sleep: 0 }), { message: /timed out waiting for connection after 0 s: Connection refused/ });
-});
+moduleTable([
+  {
+    name: 'one opaque step, the line as given; no undo; planning runs nothing',
+    module: rawModule,
+    args: { _raw_params: 'apt-get install -y python3' },
+    expect: { changed: true, opaque: true, steps: ['apt-get install -y python3'], undo: null, reads: 0 },
+    idempotence: 'a raw line: nothing says what it changed',
+  },
+  {
+    name: 'through executable -c',
+    module: rawModule,
+    args: { _raw_params: 'echo $0', executable: '/bin/bash' },
+    expect: { changed: true, opaque: true, steps: ["/bin/bash -c 'echo $0'"], undo: null, reads: 0 },
+    idempotence: 'a raw line: nothing says what it changed',
+  },
+  {
+    name: 'ok once `true` runs',
+    module: waitForConnectionModule,
+    args: {},
+    facts: [[/^true$/, { rc: 0 }]],
+    expect: { changed: false },
+  },
+  {
+    name: 'a timeout fails naming the last error',
+    module: waitForConnectionModule,
+    args: { timeout: 0, sleep: 0 },
+    facts: [[/^true$/, { rc: 255, stderr: 'Connection refused' }]],
+    expect: { error: /timed out waiting for connection after 0 s: Connection refused/ },
+  },
+]);

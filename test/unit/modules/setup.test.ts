@@ -1,7 +1,6 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { factFilter, setupModule } from '../../../src/modules/setup.js';
-import { planWith } from './core-modules-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 const filters: Array<[string[], string, boolean]> = [
   [[], 'hostname', true],
@@ -20,12 +19,19 @@ for (const [patterns, name, kept] of filters) {
   });
 }
 
-test('setup: the facts probe, parsed and filtered, set as ansible_* variables; nothing changes', async (t) => {
-  const conn = new FakeConnection('n1');
-  conn.answer(/hostname/, { stdout: 'hostname=n1\nkernel=6.1.0\nos_ID=debian\nos_VERSION_ID=12\n' });
-  const plan = await planWith(setupModule, conn, { filter: ['ansible_hostname', 'kernel'] });
-  t.false(plan.changed);
-  t.deepEqual(plan.result, { ansible_facts: { hostname: 'n1', kernel: '6.1.0' } });
-  t.like(plan.facts, { ansible_hostname: 'n1', ansible_kernel: '6.1.0' });
-  t.is(plan.steps, undefined);
-});
+moduleTable([
+  {
+    name: 'the facts probe, parsed and filtered, set as ansible_* variables; nothing changes',
+    module: setupModule,
+    args: { filter: ['ansible_hostname', 'kernel'] },
+    facts: [[/hostname/, 'hostname=n1\nkernel=6.1.0\nos_ID=debian\nos_VERSION_ID=12\n']],
+    expect: {
+      changed: false,
+      also: (t, plan) => {
+        t.deepEqual(plan.result, { ansible_facts: { hostname: 'n1', kernel: '6.1.0' } });
+        t.like(plan.facts, { ansible_hostname: 'n1', ansible_kernel: '6.1.0' });
+        t.is(plan.steps, undefined);
+      },
+    },
+  },
+]);

@@ -1,7 +1,6 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
 import { shellModule, shellLine } from '../../../src/modules/shell.js';
-import { describeSteps, planWith } from './core-modules-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 const lines: Array<[string, string | undefined, string | undefined, string]> = [
   ['cat /x | wc -l > /y', undefined, undefined, 'cat /x | wc -l > /y'],
@@ -12,20 +11,27 @@ for (const [text, chdir, executable, expected] of lines) {
   test(`shell line: ${text} (chdir ${chdir}, executable ${executable})`, (t) => t.is(shellLine(text, chdir, executable), expected));
 }
 
-test('shell: runs the line as it is, opaque, no undo without rollback', async (t) => {
-  const plan = await planWith(shellModule, new FakeConnection(), { cmd: 'systemctl daemon-reload && echo ok' });
-  t.true(plan.changed && plan.opaque);
-  t.deepEqual(describeSteps(plan.steps), ['systemctl daemon-reload && echo ok']);
-  t.is(plan.undo, undefined);
-});
-
-test('shell: rollback line, and inline creates', async (t) => {
-  const conn = new FakeConnection().answer('for f in', { stdout: 'creates:no\n' });
-  const plan = await planWith(shellModule, conn, { cmd: 'echo x > /etc/x creates=/etc/x', rollback: 'rm -f /etc/x' });
-  t.false(plan.opaque);
-  t.deepEqual(describeSteps(plan.steps), ['echo x > /etc/x']);
-  t.deepEqual(describeSteps(plan.undo), ['rm -f /etc/x']);
-  conn.answers = [];
-  conn.answer('for f in', { stdout: 'creates:yes\n' });
-  t.false((await planWith(shellModule, conn, { cmd: 'echo x > /etc/x creates=/etc/x' })).changed, 'idempotent');
-});
+moduleTable([
+  {
+    name: 'runs the line as it is, opaque, no undo without rollback',
+    module: shellModule,
+    args: { cmd: 'systemctl daemon-reload && echo ok' },
+    expect: { changed: true, opaque: true, steps: ['systemctl daemon-reload && echo ok'], undo: null, reads: 0 },
+    idempotence: 'a bare shell line: nothing says what it changed',
+  },
+  {
+    name: 'rollback line, and inline creates; idempotent once the file exists',
+    module: shellModule,
+    args: { cmd: 'echo x > /etc/x creates=/etc/x', rollback: 'rm -f /etc/x' },
+    facts: { 'for f in': 'creates:no\n' },
+    expect: { changed: true, opaque: false, steps: ['echo x > /etc/x'], undo: ['rm -f /etc/x'] },
+    after: { 'for f in': 'creates:yes\n' },
+  },
+  {
+    name: 'inline creates that exists: nothing to do',
+    module: shellModule,
+    args: { cmd: 'echo x > /etc/x creates=/etc/x' },
+    facts: { 'for f in': 'creates:yes\n' },
+    expect: { changed: false, reads: 1 },
+  },
+]);

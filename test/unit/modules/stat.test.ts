@@ -1,53 +1,76 @@
-import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import test, { type ExecutionContext } from 'ava';
+import type { FakeConnection } from '../../../src/connection/fake.js';
+import type { Plan } from '../../../src/modules/types.js';
+import { moduleTable } from '../../helpers/module-table.js';
 import { parseLsattr, statModule } from '../../../src/modules/stat.js';
-import { absent, answerFacts, planWith, present, sha1 } from './core-modules-harness.js';
+import { absent, pathsProbe, present, sha1 } from './core-modules-harness.js';
 
-test('stat: a regular file in Ansible\'s shape, sha1 by default', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: 'x', mode: 0o640, owner: 'etcd', group: 'etcd', uid: 999, gid: 998, algorithm: 'sha1' }).replace('sum:', 'access:rw\nsum:'));
-  const plan = await planWith(statModule, conn, { path: '/etc/etcd/etcd.conf' });
-  t.false(plan.changed);
-  t.true(conn.commands()[0]?.includes('sha1sum'));
-  t.like(plan.result?.stat, {
-    exists: true,
-    path: '/etc/etcd/etcd.conf',
-    mode: '0640',
-    isreg: true,
-    isdir: false,
-    islnk: false,
-    pw_name: 'etcd',
-    gr_name: 'etcd',
-    uid: 999,
-    gid: 998,
-    size: 1,
-    checksum: sha1('x'),
-    rusr: true,
-    wusr: true,
-    xusr: false,
-    rgrp: true,
-    roth: false,
-    readable: true,
-    writeable: true,
-    executable: false,
-  });
-});
+const noLsattr = (t: ExecutionContext, _plan: Plan, host: FakeConnection) => t.false(host.commands().some((c) => c.startsWith('lsattr')));
 
-test('stat: a link, a directory, a missing path', async (t) => {
-  const link = answerFacts(new FakeConnection(), present(0, { kind: 'symbolic link', mode: 0o777, link: '/opt/etcd' }));
-  t.like((await planWith(statModule, link, { path: '/usr/local/bin/etcd' })).result?.stat, { islnk: true, lnk_target: '/opt/etcd' });
-  const dir = answerFacts(new FakeConnection(), present(0, { kind: 'directory', mode: 0o700 }));
-  t.like((await planWith(statModule, dir, { path: '/var/lib/etcd', get_checksum: false })).result?.stat, { isdir: true, mode: '0700' });
-  t.false(dir.commands()[0]?.includes('sum <'));
-  const missing = answerFacts(new FakeConnection(), absent(0, '/'));
-  t.deepEqual((await planWith(statModule, missing, { path: '/nope' })).result, { stat: { exists: false } });
-});
-
-test('stat: follow and checksum_algorithm reach the probe', async (t) => {
-  const conn = answerFacts(new FakeConnection(), absent(0, '/'));
-  await planWith(statModule, conn, { path: '/x', follow: true, checksum_algorithm: 'sha256' });
-  t.regex(conn.commands()[0] ?? '', /readlink -f/);
-  t.regex(conn.commands()[0] ?? '', /sha256sum/);
-});
+moduleTable([
+  {
+    name: "a regular file in Ansible's shape, sha1 by default",
+    module: statModule,
+    args: { path: '/etc/etcd/etcd.conf' },
+    facts: [pathsProbe(present(0, { content: 'x', mode: 0o640, owner: 'etcd', group: 'etcd', uid: 999, gid: 998, algorithm: 'sha1' }).replace('sum:', 'access:rw\nsum:'))],
+    expect: {
+      changed: false,
+      readCommands: ['sha1sum'],
+      result: {
+        stat: {
+          exists: true, path: '/etc/etcd/etcd.conf', mode: '0640', isreg: true, isdir: false, islnk: false,
+          pw_name: 'etcd', gr_name: 'etcd', uid: 999, gid: 998, size: 1, checksum: sha1('x'),
+          rusr: true, wusr: true, xusr: false, rgrp: true, roth: false, readable: true, writeable: true, executable: false,
+        },
+      },
+    },
+  },
+  {
+    name: 'a link',
+    module: statModule,
+    args: { path: '/usr/local/bin/etcd' },
+    facts: [pathsProbe(present(0, { kind: 'symbolic link', mode: 0o777, link: '/opt/etcd' }))],
+    expect: { changed: false, result: { stat: { islnk: true, lnk_target: '/opt/etcd' } } },
+  },
+  {
+    name: 'a directory, without a checksum',
+    module: statModule,
+    args: { path: '/var/lib/etcd', get_checksum: false },
+    facts: [pathsProbe(present(0, { kind: 'directory', mode: 0o700 }))],
+    expect: { changed: false, result: { stat: { isdir: true, mode: '0700' } }, also: (t, _plan, host) => t.false(host.commands()[0]?.includes('sum <')) },
+  },
+  {
+    name: 'a missing path',
+    module: statModule,
+    args: { path: '/nope' },
+    facts: [pathsProbe(absent(0, '/'))],
+    expect: { changed: false, also: (t, plan) => t.deepEqual(plan.result, { stat: { exists: false } }) },
+  },
+  {
+    name: 'follow and checksum_algorithm reach the probe',
+    module: statModule,
+    args: { path: '/x', follow: true, checksum_algorithm: 'sha256' },
+    facts: [pathsProbe(absent(0, '/'))],
+    expect: { changed: false, reads: 1, also: (t, _plan, host) => {
+      t.regex(host.commands()[0] ?? '', /readlink -f/);
+      t.regex(host.commands()[0] ?? '', /sha256sum/);
+    } },
+  },
+  {
+    name: 'without get_attributes no lsattr probe',
+    module: statModule,
+    args: { path: '/a' },
+    facts: [pathsProbe(present(0, { content: 'x' }))],
+    expect: { changed: false, also: noLsattr },
+  },
+  {
+    name: 'a missing path is not asked about its attributes',
+    module: statModule,
+    args: { path: '/a', get_attributes: true },
+    facts: [pathsProbe(absent(0, '/'))],
+    expect: { changed: false, result: { stat: { exists: false } }, also: noLsattr },
+  },
+]);
 
 const lsattrCases: Array<[string, string, string[]]> = [
   ['--------------e------- /etc/etcd/etcd.conf\n', 'e', ['extents']],
@@ -56,22 +79,19 @@ const lsattrCases: Array<[string, string, string[]]> = [
 ];
 
 for (const [out, flags, names] of lsattrCases) {
-  test(`stat get_attributes: ${out.trim()}`, async (t) => {
-    t.deepEqual(parseLsattr(out), { attr_flags: flags, attributes: names });
-    const conn = answerFacts(new FakeConnection(), present(0, { content: 'x' }));
-    conn.answer(/^lsattr -d/, { stdout: out });
-    const plan = await planWith(statModule, conn, { path: '/etc/etcd/etcd.conf', get_attributes: true });
-    t.like(plan.result?.stat, { exists: true, attr_flags: flags, attributes: names });
-    t.true(conn.commands().includes('lsattr -d /etc/etcd/etcd.conf'));
-  });
+  test(`stat get_attributes parses: ${out.trim()}`, (t) => t.deepEqual(parseLsattr(out), { attr_flags: flags, attributes: names }));
 }
 
-test('stat: without get_attributes no lsattr probe; a missing path is not asked about', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: 'x' }));
-  await planWith(statModule, conn, { path: '/a' });
-  t.false(conn.commands().some((c) => c.startsWith('lsattr')));
-  const gone = answerFacts(new FakeConnection(), absent(0, '/'));
-  const plan = await planWith(statModule, gone, { path: '/a', get_attributes: true });
-  t.like(plan.result?.stat, { exists: false });
-  t.false(gone.commands().some((c) => c.startsWith('lsattr')));
-});
+moduleTable(
+  lsattrCases.map(([out, flags, names]) => ({
+    name: `get_attributes: ${out.trim()}`,
+    module: statModule,
+    args: { path: '/etc/etcd/etcd.conf', get_attributes: true },
+    facts: [pathsProbe(present(0, { content: 'x' })), [/^lsattr -d/, out]],
+    expect: {
+      changed: false,
+      result: { stat: { exists: true, attr_flags: flags, attributes: names } },
+      also: (t, _plan, host) => t.true(host.commands().includes('lsattr -d /etc/etcd/etcd.conf')),
+    },
+  })),
+);

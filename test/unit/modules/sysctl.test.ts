@@ -1,7 +1,9 @@
-import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import test, { type ExecutionContext } from 'ava';
+import type { FakeConnection } from '../../../src/connection/fake.js';
+import type { Plan } from '../../../src/modules/types.js';
+import { describeSteps, moduleTable, type HostAnswers } from '../../helpers/module-table.js';
 import { sysctlFileEdit, sysctlModule, sysctlValue } from '../../../src/modules/sysctl.js';
-import { answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { pathsProbe, present } from './core-modules-harness.js';
 
 const cases: Array<[string, string, string, string | undefined, string]> = [
   ['added at the end', '# kernel\nvm.swappiness = 10\n', 'net.ipv4.ip_forward', '1', '# kernel\nvm.swappiness = 10\nnet.ipv4.ip_forward = 1\n'],
@@ -28,41 +30,46 @@ test('sysctl values compare by words', (t) => {
   t.is(sysctlValue(' 4096\t87380   6291456\n'), '4096 87380 6291456');
 });
 
-const planCases: Array<{ title: string; file: string; running: string; args: Record<string, unknown>; changed: boolean; runtimeSteps: string[]; runtimeUndo: string[] }> = [
-  {
-    title: 'file and kernel already right: no change',
-    file: 'net.ipv4.ip_forward = 1\n', running: '1\n',
-    args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true },
-    changed: false, runtimeSteps: [], runtimeUndo: [],
-  },
-  {
-    title: 'file right, kernel differs, sysctl_set: sysctl -w, undo sets it back',
-    file: 'net.ipv4.ip_forward = 1\n', running: '0\n',
-    args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true },
-    changed: true, runtimeSteps: ["sysctl -w net.ipv4.ip_forward=1"], runtimeUndo: ["sysctl -w net.ipv4.ip_forward=0"],
-  },
-  {
-    title: 'file changes, reload: sysctl -p the file',
-    file: '', running: '0\n',
-    args: { name: 'net.ipv4.ip_forward', value: '1' },
-    changed: true, runtimeSteps: ['sysctl -p /etc/sysctl.conf'], runtimeUndo: ['sysctl -w net.ipv4.ip_forward=0'],
-  },
-  {
-    title: 'file changes, reload false: the file only',
-    file: '', running: '0\n',
-    args: { name: 'net.ipv4.ip_forward', value: '1', reload: false },
-    changed: true, runtimeSteps: [], runtimeUndo: [],
-  },
-];
+/** The host: /etc/sysctl.conf and the kernel's running value. */
+const host = (file: string, running: string): HostAnswers => [pathsProbe(present(0, { content: file, withContent: true })), [/^sysctl -n/, running]];
 
-for (const c of planCases) {
-  test(`sysctl plan: ${c.title}`, async (t) => {
-    const conn = answerFacts(new FakeConnection(), present(0, { content: c.file, withContent: true }));
-    conn.answer(/^sysctl -n/, { stdout: c.running });
-    const plan = await planWith(sysctlModule, conn, c.args);
-    t.is(plan.changed, c.changed);
-    t.deepEqual(describeSteps(plan.steps).filter((s) => s.startsWith('sysctl')), c.runtimeSteps);
-    t.deepEqual(describeSteps(plan.undo).filter((s) => s.startsWith('sysctl')), c.runtimeUndo);
-    t.false(conn.commands().some((cmd) => /sysctl -[wp]/.test(cmd)), 'planning only reads');
-  });
-}
+/** The steps and undo that touch the kernel (the file's own steps are copy's business), and planning only read. */
+const runtime = (steps: string[], undo: string[]) => (t: ExecutionContext, plan: Plan, conn: FakeConnection) => {
+  t.deepEqual(describeSteps(plan.steps).filter((s) => s.startsWith('sysctl')), steps);
+  t.deepEqual(describeSteps(plan.undo).filter((s) => s.startsWith('sysctl')), undo);
+  t.false(conn.commands().some((cmd) => /sysctl -[wp]/.test(cmd)), 'planning only reads');
+};
+
+moduleTable([
+  {
+    name: 'file and kernel already right: no change',
+    module: sysctlModule,
+    args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true },
+    facts: host('net.ipv4.ip_forward = 1\n', '1\n'),
+    expect: { changed: false, also: runtime([], []) },
+  },
+  {
+    name: 'file right, kernel differs, sysctl_set: sysctl -w, undo sets it back',
+    module: sysctlModule,
+    args: { name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true },
+    facts: host('net.ipv4.ip_forward = 1\n', '0\n'),
+    expect: { changed: true, also: runtime(['sysctl -w net.ipv4.ip_forward=1'], ['sysctl -w net.ipv4.ip_forward=0']) },
+    after: host('net.ipv4.ip_forward = 1\n', '1\n'),
+  },
+  {
+    name: 'file changes, reload: sysctl -p the file',
+    module: sysctlModule,
+    args: { name: 'net.ipv4.ip_forward', value: '1' },
+    facts: host('', '0\n'),
+    expect: { changed: true, also: runtime(['sysctl -p /etc/sysctl.conf'], ['sysctl -w net.ipv4.ip_forward=0']) },
+    after: host('net.ipv4.ip_forward = 1\n', '1\n'),
+  },
+  {
+    name: 'file changes, reload false: the file only',
+    module: sysctlModule,
+    args: { name: 'net.ipv4.ip_forward', value: '1', reload: false },
+    facts: host('', '0\n'),
+    expect: { changed: true, also: runtime([], []) },
+    after: host('net.ipv4.ip_forward = 1\n', '0\n'),
+  },
+]);

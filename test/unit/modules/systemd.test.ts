@@ -1,11 +1,8 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
 import { ModuleError } from '../../../src/errors.js';
-import { validateArgs } from '../../../src/modules/args.js';
 import { parseUnitFacts } from '../../../src/facts/systemd-unit.js';
 import { service, systemd, systemdService } from '../../../src/modules/systemd.js';
-import type { Module } from '../../../src/modules/types.js';
+import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
 
 // `systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,MainPID,LoadError`,
 // captured from systemd 252 in a Debian 12 machine
@@ -31,14 +28,6 @@ const MASKED = probe(
 );
 const STATIC = probe(show('systemd-journald.service', 'loaded', 'active', 'running', 'static', 'no', 17), 'static', 0);
 
-async function planWith(module: Module<any>, given: Record<string, unknown>, stdout: string) {
-  const conn = new FakeConnection().answer('systemctl', { stdout });
-  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp' });
-  return { plan: await module.plan(ctx, validateArgs(module.name, module.args, given)), conn };
-}
-
-const commands = (steps: { kind: string; command?: string }[] | undefined) => (steps ?? []).map((s) => s.command);
-
 test('parses the captured probe of a unit that does not exist', (t) => {
   const f = parseUnitFacts(NOT_FOUND, 'etcd');
   t.is(f.id, 'etcd.service');
@@ -53,172 +42,213 @@ test('parses the captured probe of a running unit', (t) => {
   t.like(f, { activeState: 'active', subState: 'running', mainPid: 51, needDaemonReload: true, isEnabled: 'enabled', isEnabledRc: 0 });
 });
 
-const cases: Array<{ title: string; args: Record<string, unknown>; facts: string; diff?: string[]; steps?: string[]; undo?: string[] }> = [
+const STARTED_USER = RUNNING_DISABLED;
+const MASKED_RUNNING = probe(show('etcd.service', 'masked', 'active', 'running', 'masked', 'no', 51), 'masked', 1);
+const RUNNING_UNMASKED = probe(show('etcd.service', 'loaded', 'active', 'running', 'disabled', 'no', 51), 'disabled', 1);
+const ON_DISK_ONLY = probe(show('etcd.service', 'not-found', 'inactive', 'dead', ''), 'disabled', 1);
+const NO_SYSTEMD = "@@ezplay:begin:show\nSystem has not been booted with systemd as init system (PID 1). Can't operate.\n\n@@ezplay:end:1\n";
+
+const unit = (facts: string) => ({ systemctl: facts });
+const ALWAYS = 'runs every time it is asked for';
+
+const cases: ModuleCase[] = [
   {
-    title: 'starts and enables; undo stops and disables',
+    name: 'starts and enables; undo stops and disables',
+    module: systemd,
     args: { name: 'etcd', state: 'started', enabled: true },
-    facts: STOPPED_DISABLED,
-    diff: ['etcd.service: disabled -> enabled', 'etcd.service: inactive -> active'],
-    steps: ['systemctl enable -- etcd.service', 'systemctl start -- etcd.service'],
-    undo: ['systemctl stop -- etcd.service', 'systemctl disable -- etcd.service'],
+    facts: unit(STOPPED_DISABLED),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: ['etcd.service: disabled -> enabled', 'etcd.service: inactive -> active'],
+      steps: ['systemctl enable -- etcd.service', 'systemctl start -- etcd.service'],
+      undo: ['systemctl stop -- etcd.service', 'systemctl disable -- etcd.service'],
+    },
+    after: unit(RUNNING_ENABLED),
   },
   {
-    title: 'no_block queues the start',
+    name: 'no_block queues the start',
+    module: systemd,
     args: { name: 'etcd', state: 'started', no_block: true },
-    facts: STOPPED_DISABLED,
-    steps: ['systemctl start --no-block -- etcd.service'],
-    undo: ['systemctl stop -- etcd.service'],
+    facts: unit(STOPPED_DISABLED),
+    expect: { changed: true, reads: 1, steps: ['systemctl start --no-block -- etcd.service'], undo: ['systemctl stop -- etcd.service'] },
+    after: unit(RUNNING_DISABLED),
   },
   {
-    title: 'starts a failed unit',
+    name: 'starts a failed unit',
+    module: systemd,
     args: { name: 'etcd', state: 'started' },
-    facts: FAILED,
-    diff: ['etcd.service: failed -> active'],
-    steps: ['systemctl start -- etcd.service'],
+    facts: unit(FAILED),
+    expect: { changed: true, reads: 1, diff: ['etcd.service: failed -> active'], steps: ['systemctl start -- etcd.service'] },
+    after: unit(RUNNING_ENABLED),
   },
   {
-    title: 'stops and disables; undo enables and starts',
+    name: 'stops and disables; undo enables and starts',
+    module: systemd,
     args: { name: 'etcd', state: 'stopped', enabled: false },
-    facts: RUNNING_ENABLED,
-    steps: ['systemctl disable -- etcd.service', 'systemctl stop -- etcd.service'],
-    undo: ['systemctl start -- etcd.service', 'systemctl enable -- etcd.service'],
+    facts: unit(RUNNING_ENABLED),
+    expect: {
+      changed: true,
+      reads: 1,
+      steps: ['systemctl disable -- etcd.service', 'systemctl stop -- etcd.service'],
+      undo: ['systemctl start -- etcd.service', 'systemctl enable -- etcd.service'],
+    },
+    after: unit(STOPPED_DISABLED),
   },
   {
-    title: 'restarted always restarts a running unit, with nothing to undo',
+    name: 'restarted always restarts a running unit, with nothing to undo',
+    module: systemd,
     args: { name: 'etcd', state: 'restarted' },
-    facts: RUNNING_ENABLED,
-    diff: ['etcd.service: active -> active (restarted)'],
-    steps: ['systemctl restart -- etcd.service'],
-    undo: [],
+    facts: unit(RUNNING_ENABLED),
+    expect: { changed: true, reads: 1, diff: ['etcd.service: active -> active (restarted)'], steps: ['systemctl restart -- etcd.service'], undo: [] },
+    idempotence: `a restart ${ALWAYS}`,
   },
   {
-    title: 'restarted starts a stopped unit, undo stops it',
+    name: 'restarted starts a stopped unit, undo stops it',
+    module: systemd,
     args: { name: 'etcd', state: 'restarted' },
-    facts: STOPPED_DISABLED,
-    steps: ['systemctl start -- etcd.service'],
-    undo: ['systemctl stop -- etcd.service'],
+    facts: unit(STOPPED_DISABLED),
+    expect: { changed: true, reads: 1, steps: ['systemctl start -- etcd.service'], undo: ['systemctl stop -- etcd.service'] },
+    idempotence: `a restart ${ALWAYS}`,
   },
   {
-    title: 'reloaded reloads a running unit',
+    name: 'reloaded reloads a running unit',
+    module: systemd,
     args: { name: 'etcd', state: 'reloaded' },
-    facts: RUNNING_DISABLED,
-    steps: ['systemctl reload -- etcd.service'],
-    undo: [],
+    facts: unit(RUNNING_DISABLED),
+    expect: { changed: true, reads: 1, steps: ['systemctl reload -- etcd.service'], undo: [] },
+    idempotence: `a reload ${ALWAYS}`,
   },
   {
-    title: 'daemon_reload runs first when the unit changed on disk, even with nothing else to do',
+    name: 'daemon_reload runs first when the unit changed on disk, even with nothing else to do',
+    module: systemd,
     args: { name: 'etcd', state: 'started', daemon_reload: true },
-    facts: CHANGED_ON_DISK,
-    diff: ['etcd.service: unit file changed on disk -> reloaded'],
-    steps: ['systemctl daemon-reload'],
-    undo: [],
+    facts: unit(CHANGED_ON_DISK),
+    expect: { changed: true, reads: 1, diff: ['etcd.service: unit file changed on disk -> reloaded'], steps: ['systemctl daemon-reload'], undo: [] },
+    after: unit(RUNNING_ENABLED),
   },
   {
-    title: 'daemon_reload goes before the other changes',
+    name: 'daemon_reload goes before the other changes',
+    module: systemd,
     args: { name: 'etcd', state: 'started', enabled: true, daemon_reload: true },
-    facts: STOPPED_DISABLED,
-    steps: ['systemctl daemon-reload', 'systemctl enable -- etcd.service', 'systemctl start -- etcd.service'],
+    facts: unit(STOPPED_DISABLED),
+    expect: { changed: true, reads: 1, steps: ['systemctl daemon-reload', 'systemctl enable -- etcd.service', 'systemctl start -- etcd.service'] },
+    after: unit(RUNNING_ENABLED),
   },
   {
-    title: 'daemon_reload with no name always runs',
+    name: 'daemon_reload with no name always runs',
+    module: systemd,
     args: { daemon_reload: true },
-    facts: '',
-    diff: ['systemd: unit files as loaded -> unit files reloaded'],
-    steps: ['systemctl daemon-reload'],
-    undo: [],
+    facts: unit(''),
+    expect: { changed: true, reads: 0, diff: ['systemd: unit files as loaded -> unit files reloaded'], steps: ['systemctl daemon-reload'], undo: [] },
+    idempotence: `a daemon-reload without a unit ${ALWAYS}`,
   },
   {
-    title: 'masks a unit that does not exist; undo unmasks it',
+    name: 'masks a unit that does not exist; undo unmasks it',
+    module: systemd,
     args: { name: 'etcd', masked: true },
-    facts: NOT_FOUND,
-    diff: ['etcd.service: unmasked -> masked'],
-    steps: ['systemctl mask -- etcd.service'],
-    undo: ['systemctl unmask -- etcd.service'],
+    facts: unit(NOT_FOUND),
+    expect: { changed: true, reads: 1, diff: ['etcd.service: unmasked -> masked'], steps: ['systemctl mask -- etcd.service'], undo: ['systemctl unmask -- etcd.service'] },
+    after: unit(MASKED),
   },
   {
-    title: 'masking and stopping: undo unmasks before it starts',
+    name: 'masking and stopping: undo unmasks before it starts',
+    module: systemd,
     args: { name: 'etcd', masked: true, state: 'stopped' },
-    facts: RUNNING_ENABLED,
-    steps: ['systemctl mask -- etcd.service', 'systemctl stop -- etcd.service'],
-    undo: ['systemctl unmask -- etcd.service', 'systemctl start -- etcd.service'],
+    facts: unit(RUNNING_ENABLED),
+    expect: {
+      changed: true,
+      reads: 1,
+      steps: ['systemctl mask -- etcd.service', 'systemctl stop -- etcd.service'],
+      undo: ['systemctl unmask -- etcd.service', 'systemctl start -- etcd.service'],
+    },
+    after: unit(MASKED),
   },
   {
-    title: 'unmasking and starting: undo stops before it masks',
+    name: 'unmasking and starting: undo stops before it masks',
+    module: systemd,
     args: { name: 'etcd', masked: false, state: 'started' },
-    facts: MASKED,
-    steps: ['systemctl unmask -- etcd.service', 'systemctl start -- etcd.service'],
-    undo: ['systemctl stop -- etcd.service', 'systemctl mask -- etcd.service'],
+    facts: unit(MASKED),
+    expect: {
+      changed: true,
+      reads: 1,
+      steps: ['systemctl unmask -- etcd.service', 'systemctl start -- etcd.service'],
+      undo: ['systemctl stop -- etcd.service', 'systemctl mask -- etcd.service'],
+    },
+    after: unit(RUNNING_UNMASKED),
   },
   {
-    title: 'user scope',
+    name: 'user scope',
+    module: systemd,
     args: { name: 'etcd', state: 'started', scope: 'user' },
-    facts: STOPPED_DISABLED,
-    steps: ['systemctl --user start -- etcd.service'],
-    undo: ['systemctl --user stop -- etcd.service'],
+    facts: unit(STOPPED_DISABLED),
+    expect: { changed: true, reads: 1, steps: ['systemctl --user start -- etcd.service'], undo: ['systemctl --user stop -- etcd.service'] },
+    after: unit(STARTED_USER),
   },
   // no-op and idempotency
-  { title: 'idempotent: running and enabled', args: { name: 'etcd', state: 'started', enabled: true }, facts: RUNNING_ENABLED },
-  { title: 'idempotent: stopped and disabled', args: { name: 'etcd', state: 'stopped', enabled: false }, facts: STOPPED_DISABLED },
-  { title: 'idempotent: masked', args: { name: 'etcd', masked: true }, facts: MASKED },
-  { title: 'no-op: daemon_reload when nothing changed on disk', args: { name: 'etcd', daemon_reload: true, state: 'started' }, facts: RUNNING_ENABLED },
-  { title: 'no-op: a static unit counts as enabled', args: { name: 'systemd-journald', enabled: true }, facts: STATIC },
-  { title: 'no-op with a warning: a static unit cannot be disabled', args: { name: 'systemd-journald', enabled: false }, facts: STATIC },
+  { name: 'idempotent: running and enabled', module: systemd, args: { name: 'etcd', state: 'started', enabled: true }, facts: unit(RUNNING_ENABLED), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: stopped and disabled', module: systemd, args: { name: 'etcd', state: 'stopped', enabled: false }, facts: unit(STOPPED_DISABLED), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: masked', module: systemd, args: { name: 'etcd', masked: true }, facts: unit(MASKED), expect: { changed: false, reads: 1 } },
+  { name: 'idempotent: masked while still running is masked', module: systemd, args: { name: 'etcd', masked: true }, facts: unit(MASKED_RUNNING), expect: { changed: false, reads: 1 } },
+  {
+    name: 'no-op: daemon_reload when nothing changed on disk',
+    module: systemd,
+    args: { name: 'etcd', daemon_reload: true, state: 'started' },
+    facts: unit(RUNNING_ENABLED),
+    expect: { changed: false, reads: 1 },
+  },
+  { name: 'no-op: a static unit counts as enabled', module: systemd, args: { name: 'systemd-journald', enabled: true }, facts: unit(STATIC), expect: { changed: false, reads: 1 } },
+  {
+    name: 'a static unit cannot be disabled: a warning, no change',
+    module: systemd,
+    args: { name: 'systemd-journald', enabled: false },
+    facts: unit(STATIC),
+    expect: { changed: false, reads: 1, also: (t, plan) => t.regex(plan.warnings?.[0] ?? '', /static/) },
+  },
+  {
+    name: 'a missing unit is an error for state, even stopped, as in Ansible',
+    module: systemd,
+    args: { name: 'etcd', state: 'stopped' },
+    facts: unit(NOT_FOUND),
+    expect: { error: 'Could not find the requested service etcd: host', errorClass: ModuleError },
+  },
+  {
+    name: 'a missing unit is an error for enabled',
+    module: systemd,
+    args: { name: 'etcd', enabled: true },
+    facts: unit(NOT_FOUND),
+    expect: { error: 'Could not find the requested service etcd: host', errorClass: ModuleError },
+  },
+  {
+    name: 'a unit file on disk that systemd has not loaded yet is found',
+    module: systemd,
+    args: { name: 'etcd', state: 'started', daemon_reload: true },
+    facts: unit(ON_DISK_ONLY),
+    expect: { changed: true, steps: ['systemctl daemon-reload', 'systemctl start -- etcd.service'] },
+    after: unit(RUNNING_DISABLED),
+  },
+  {
+    name: 'the probe is one command: show and is-enabled',
+    module: systemd,
+    args: { name: 'etcd', state: 'started' },
+    facts: unit(RUNNING_ENABLED),
+    expect: {
+      changed: false,
+      readCommands: [/systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,MainPID,LoadError -- etcd .*systemctl is-enabled -- etcd/s],
+    },
+  },
+  { name: 'without systemd the error says so', module: systemd, args: { name: 'etcd', state: 'started' }, facts: unit(NO_SYSTEMD), expect: { error: /^systemctl: System has not been booted/ } },
+  { name: 'state without a name is an error', module: systemd, args: { state: 'started' }, facts: unit(''), expect: { error: /name is required/ } },
+  ...[service, systemdService].map(
+    (module): ModuleCase => ({
+      name: 'plans the same way as systemd',
+      module,
+      args: { name: 'etcd', state: 'started', enabled: true },
+      facts: unit(STOPPED_DISABLED),
+      expect: { changed: true, steps: ['systemctl enable -- etcd.service', 'systemctl start -- etcd.service'] },
+      after: unit(RUNNING_ENABLED),
+    }),
+  ),
 ];
 
-for (const c of cases) {
-  test(c.title, async (t) => {
-    const { plan, conn } = await planWith(systemd, c.args, c.facts);
-    t.true(conn.commands().length <= 1);
-    if (!c.steps) {
-      t.false(plan.changed);
-      return;
-    }
-    t.true(plan.changed);
-    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
-    t.deepEqual(commands(plan.steps), c.steps);
-    if (c.undo) t.deepEqual(commands(plan.undo), c.undo);
-  });
-}
-
-test('a missing unit is an error for state, even stopped, as in Ansible', async (t) => {
-  for (const args of [{ name: 'etcd', state: 'stopped' }, { name: 'etcd', enabled: true }]) {
-    const error = await t.throwsAsync(planWith(systemd, args, NOT_FOUND));
-    t.true(error instanceof ModuleError);
-    t.is(error?.message, 'Could not find the requested service etcd: host');
-  }
-});
-
-test('a unit file on disk that systemd has not loaded yet is found', async (t) => {
-  const onDiskOnly = probe(show('etcd.service', 'not-found', 'inactive', 'dead', ''), 'disabled', 1);
-  const { plan } = await planWith(systemd, { name: 'etcd', state: 'started', daemon_reload: true }, onDiskOnly);
-  t.deepEqual(commands(plan.steps), ['systemctl daemon-reload', 'systemctl start -- etcd.service']);
-});
-
-test('a static unit cannot be disabled: a warning, no change', async (t) => {
-  const { plan } = await planWith(systemd, { name: 'systemd-journald', enabled: false }, STATIC);
-  t.false(plan.changed);
-  t.regex(plan.warnings?.[0] ?? '', /static/);
-});
-
-test('the probe is one command: show and is-enabled', async (t) => {
-  const { conn } = await planWith(systemd, { name: 'etcd', state: 'started' }, RUNNING_ENABLED);
-  t.is(conn.commands().length, 1);
-  t.regex(conn.commands()[0] ?? '', /systemctl show -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,MainPID,LoadError -- etcd .*systemctl is-enabled -- etcd/s);
-});
-
-test('without systemd the error says so', async (t) => {
-  const none = '@@ezplay:begin:show\nSystem has not been booted with systemd as init system (PID 1). Can\'t operate.\n\n@@ezplay:end:1\n';
-  const error = await t.throwsAsync(planWith(systemd, { name: 'etcd', state: 'started' }, none));
-  t.regex(error?.message ?? '', /^systemctl: System has not been booted/);
-});
-
-test('service and systemd_service plan the same way', async (t) => {
-  for (const module of [service, systemdService]) {
-    const { plan } = await planWith(module, { name: 'etcd', state: 'started', enabled: true }, STOPPED_DISABLED);
-    t.deepEqual(commands(plan.steps), ['systemctl enable -- etcd.service', 'systemctl start -- etcd.service']);
-  }
-});
-
-test('state without a name is an error', async (t) => {
-  await t.throwsAsync(planWith(systemd, { state: 'started' }, ''), { message: /name is required/ });
-});
+moduleTable(cases);

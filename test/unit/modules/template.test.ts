@@ -1,26 +1,39 @@
 import path from 'node:path';
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
+import { moduleTable } from '../../helpers/module-table.js';
 import { templateModule, withNewlines } from '../../../src/modules/template.js';
-import { absent, answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { absent, pathsProbe, present } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
 const render = (text: string) => text.replace('{{ name }}', 'etcd1');
 
-test('template: renders from templates/ and writes like copy', async (t) => {
-  const conn = answerFacts(new FakeConnection(), absent(0, '/etc/etcd'));
-  const plan = await planWith(templateModule, conn, { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', mode: '0644' }, { roleDir: ROLE, render });
-  t.is(plan.diff?.[0]?.after, 'name: etcd1\nport: 2379\n', 'rendered, with \\n line endings');
-  t.deepEqual(describeSteps(plan.steps), ['put /etc/etcd/etcd.conf 644']);
-  t.like(plan.result, { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf' });
-});
+const RENDERED = 'name: etcd1\nport: 2379\n';
 
-test('template: idempotent when the rendered text is there', async (t) => {
-  const conn = answerFacts(new FakeConnection(), present(0, { content: 'name: etcd1\nport: 2379\n' }));
-  const plan = await planWith(templateModule, conn, { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf' }, { roleDir: ROLE, render });
-  t.false(plan.changed);
-  t.is(conn.calls.length, 1);
-});
+moduleTable([
+  {
+    name: 'renders from templates/ and writes like copy',
+    module: templateModule,
+    args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', mode: '0644' },
+    context: { roleDir: ROLE, render },
+    facts: [pathsProbe(absent(0, '/etc/etcd'))],
+    expect: {
+      changed: true,
+      steps: ['put /etc/etcd/etcd.conf 644'],
+      result: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf' },
+      also: (t, plan) => t.is(plan.diff?.[0]?.after, RENDERED, 'rendered, with \\n line endings'),
+    },
+    after: [pathsProbe(present(0, { content: RENDERED, mode: 0o644 }))],
+  },
+  {
+    name: 'idempotent when the rendered text is there',
+    module: templateModule,
+    args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf' },
+    context: { roleDir: ROLE, render },
+    facts: [pathsProbe(present(0, { content: RENDERED }))],
+    expect: { changed: false, reads: 1, also: (t, _plan, host) => t.is(host.calls.length, 1) },
+  },
+  { name: 'a missing template names where it looked', module: templateModule, args: { src: 'nope.j2', dest: '/x' }, context: { roleDir: ROLE }, expect: { error: /could not find 'nope.j2'/ } },
+]);
 
 test('template: newline_sequence, escaped or not', (t) => {
   t.is(withNewlines('a\r\nb\nc', '\n'), 'a\nb\nc');
@@ -28,8 +41,3 @@ test('template: newline_sequence, escaped or not', (t) => {
   t.is(withNewlines('a\nb', '\r'), 'a\rb');
 });
 
-test('template: a missing template names where it looked', async (t) => {
-  await t.throwsAsync(planWith(templateModule, new FakeConnection(), { src: 'nope.j2', dest: '/x' }, { roleDir: ROLE }), {
-    message: /could not find 'nope.j2'/,
-  });
-});

@@ -10,9 +10,10 @@ import { parseRemoteListing, selectMembers, stripName, parseDestProbe } from '..
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
 import { fakeHost, localHost, runSteps } from './get-url-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
+import { checks, restores } from './core-modules-harness.js';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { LocalConnection } from '../../../src/connection/local.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
 import { applySteps } from '../../../src/engine/apply-steps.js';
 import { archiveListing, clearListingMemo, listingCacheDir } from '../../../src/modules/tar-listing-cache.js';
 import type { Step } from '../../../src/modules/types.js';
@@ -124,53 +125,87 @@ test('member selection: strip, include, exclude as GNU tar', async (t) => {
   t.throws(() => selectMembers(entries, { strip: 0, include: ['nope'], exclude: [] }), { message: /not found in archive: nope/ });
 });
 
-test('plan from the controller against faked dest facts: diff lists added and changed files', async (t) => {
-  const file = tarball(makeTree(), 't.tgz');
-  const { ctx, conn } = fakeHost('n1', (c) =>
-    c.answer('@dest', {
-      stdout: `@dest\nF\t${sha('old etcd\n')}\t755 root root\tetcd\nF\t${sha('etcdctl binary\n')}\t755 root root\tetcdctl\nA\t-\t-\tetcd-link\n`,
-    }),
-  );
-  const plan = await planUnarchive(
-    ctx,
-    args({ src: file, dest: '/usr/local/bin', extra_opts: ['--strip-components=1'], include: ['etcd-v3.4.23-linux-amd64/etcd', 'etcd-v3.4.23-linux-amd64/etcdctl', 'etcd-v3.4.23-linux-amd64/etcd-link'] }),
-  );
-  t.is(conn.commands().length, 1, 'one probe');
-  t.deepEqual(plan.diff, [
-    { subject: '/usr/local/bin/etcd', kind: 'summary', before: `sha256 ${sha('old etcd\n').slice(0, 12)}…`, after: `sha256 ${sha('etcd binary a\n').slice(0, 12)}… (14 B)` },
-    { subject: '/usr/local/bin/etcd-link', kind: 'summary', before: 'absent', after: 'link to etcd' },
-  ]);
-  const [backup, extract, ...more] = plan.steps ?? [];
-  t.is(more.length, 0, 'no upload, no removal: the archive streams into tar');
-  t.regex(backup?.kind === 'exec' ? backup.command : '', /cp -pP \/usr\/local\/bin\/etcd \/var\/tmp\/ezplay-backup\//);
-  t.like(extract, { kind: 'exec', stdinFile: file, description: `extract ${file} (streamed) into /usr/local/bin` });
-  const script = extract?.kind === 'exec' ? extract.command : '';
-  t.regex(script, /tar -x -f - -z -C "\$x" --strip-components=1 -- etcd-v3.4.23-linux-amd64\/etcd/);
-  t.regex(script, /x=\$\(mktemp -d \/usr\/local\/bin\/.ezplay-unarchive-"\$\$"-XXXXXX\)/);
-  t.notRegex(script, /mv -f -T "\$x"\/etcdctl/, 'an unchanged member is not moved');
-  const undo = plan.undo?.map((s) => (s as { command: string }).command).join('\n') ?? '';
-  t.regex(undo, /cp -pP \/var\/tmp\/ezplay-backup\/\S+ \/usr\/local\/bin\/etcd.ezplay-restore/);
-  t.regex(undo, /rm -f \/usr\/local\/bin\/etcd-link/);
-  t.notRegex(undo, /ezplay-unarchive\//, 'nothing uploaded, nothing to remove');
-});
+const RELEASE = tarball(makeTree(), 't.tgz');
+const PLAIN_TAR = tarball(makeTree(), 't.tar', [], false);
+const BINARIES = ['etcd-v3.4.23-linux-amd64/etcd', 'etcd-v3.4.23-linux-amd64/etcdctl', 'etcd-v3.4.23-linux-amd64/etcd-link'];
+const destProbe = (...lines: string[]) => ({ '@dest': `@dest\n${lines.map((l) => `${l}\n`).join('')}` });
+const ETCDCTL = `F\t${sha('etcdctl binary\n')}\t755 root root\tetcdctl`;
+const ONLY_ETCD = { src: PLAIN_TAR, dest: '/opt/bin', extra_opts: ['--strip-components=1'], include: ['etcd-v3.4.23-linux-amd64/etcd'] };
 
-test('a plain tar streams without -z; with a become password the archive is uploaded first', async (t) => {
-  const file = tarball(makeTree(), 't.tar', [], false);
-  const dest = `@dest\nA\t-\t-\tetcd\n`;
-  const plain = fakeHost('n1', (c) => c.answer('@dest', { stdout: dest }));
-  const a = args({ src: file, dest: '/opt/bin', extra_opts: ['--strip-components=1'], include: ['etcd-v3.4.23-linux-amd64/etcd'] });
-  const streamed = await planUnarchive(plain.ctx, a);
-  t.deepEqual(streamed.steps?.map((s) => s.kind === 'exec' && s.stdinFile), [file]);
-  t.regex((streamed.steps?.[0] as { command: string }).command, /tar -x -f - -C "\$x"/);
-
-  const conn = new FakeConnection('n1').answer('@dest', { stdout: dest });
-  const ctx = createHostContext({ host: 'n1', conn, vars: {}, runId: 'run-test', playbookDir: process.cwd(), become: { password: 'pw' } });
-  const uploaded = await planUnarchive(ctx, a);
-  const kinds = uploaded.steps?.map((s) => (s.kind === 'exec' ? (s.stdinFile ? 'stream' : s.command.split(' ')[0]) : s.kind));
-  t.deepEqual(kinds, ['mkdir', 'put', 'set', 'rm']);
-  t.regex((uploaded.steps?.[2] as { command: string }).command, /tar -x -f \/var\/tmp\/ezplay-unarchive\/run-test-[0-9a-f]{12}-t\.tar -C "\$x"/);
-  t.regex(JSON.stringify(uploaded.undo), /rm -f \/var\/tmp\/ezplay-unarchive\//);
-});
+moduleTable([
+  {
+    name: 'plan from the controller against faked dest facts: diff lists added and changed files',
+    module: unarchive,
+    args: { src: RELEASE, dest: '/usr/local/bin', extra_opts: ['--strip-components=1'], include: BINARIES },
+    facts: destProbe(`F\t${sha('old etcd\n')}\t755 root root\tetcd`, ETCDCTL, 'A\t-\t-\tetcd-link'),
+    expect: {
+      changed: true,
+      reads: 1,
+      diff: [
+        { subject: '/usr/local/bin/etcd', kind: 'summary', before: `sha256 ${sha('old etcd\n').slice(0, 12)}…`, after: `sha256 ${sha('etcd binary a\n').slice(0, 12)}… (14 B)` },
+        { subject: '/usr/local/bin/etcd-link', kind: 'summary', before: 'absent', after: 'link to etcd' },
+      ],
+      also: checks(restores('/usr/local/bin/etcd'), (t, plan) => {
+        const extract = (plan.steps ?? []).filter((s) => !s.description.startsWith('back up '));
+        t.is(extract.length, 1, 'no upload, no removal: the archive streams into tar');
+        t.like(extract[0], { kind: 'exec', stdinFile: RELEASE, description: `extract ${RELEASE} (streamed) into /usr/local/bin` });
+        const script = extract[0]?.kind === 'exec' ? extract[0].command : '';
+        t.regex(script, /tar -x -f - -z -C "\$x" --strip-components=1 -- etcd-v3.4.23-linux-amd64\/etcd/);
+        t.regex(script, /x=\$\(mktemp -d \/usr\/local\/bin\/.ezplay-unarchive-"\$\$"-XXXXXX\)/);
+        t.notRegex(script, /mv -f -T "\$x"\/etcdctl/, 'an unchanged member is not moved');
+        const undo = plan.undo?.map((s) => (s as { command: string }).command).join('\n') ?? '';
+        t.regex(undo, /rm -f \/usr\/local\/bin\/etcd-link/);
+        t.notRegex(undo, /ezplay-unarchive\//, 'nothing uploaded, nothing to remove');
+      }),
+    },
+    after: destProbe(`F\t${sha('etcd binary a\n')}\t755 root root\tetcd`, ETCDCTL, 'L\tetcd\tetcd-link'),
+  },
+  {
+    name: 'a plain tar streams without -z',
+    module: unarchive,
+    args: ONLY_ETCD,
+    facts: destProbe('A\t-\t-\tetcd'),
+    expect: {
+      changed: true,
+      also: (t, plan) => {
+        t.deepEqual(plan.steps?.map((s) => s.kind === 'exec' && s.stdinFile), [PLAIN_TAR]);
+        t.regex((plan.steps?.[0] as { command: string }).command, /tar -x -f - -C "\$x"/);
+      },
+    },
+    after: destProbe(`F\t${sha('etcd binary a\n')}\t755 root root\tetcd`),
+  },
+  {
+    name: 'with a become password the archive is uploaded first',
+    module: unarchive,
+    args: ONLY_ETCD,
+    context: { become: { password: 'pw' } },
+    facts: destProbe('A\t-\t-\tetcd'),
+    expect: {
+      changed: true,
+      also: (t, plan) => {
+        const kinds = plan.steps?.map((s) => (s.kind === 'exec' ? (s.stdinFile ? 'stream' : s.command.split(' ')[0]) : s.kind));
+        t.deepEqual(kinds, ['mkdir', 'put', 'set', 'rm']);
+        t.regex((plan.steps?.[2] as { command: string }).command, /tar -x -f \/var\/tmp\/ezplay-unarchive\/run1-[0-9a-f]{12}-t\.tar -C "\$x"/);
+        t.regex(JSON.stringify(plan.undo), /rm -f \/var\/tmp\/ezplay-unarchive\//);
+      },
+    },
+    after: destProbe(`F\t${sha('etcd binary a\n')}\t755 root root\tetcd`),
+  },
+  {
+    name: 'creates exists: no change',
+    module: unarchive,
+    args: { src: RELEASE, dest: '/opt', creates: '/opt/etcd' },
+    facts: { '@creates': '@creates\n' },
+    expect: { changed: false },
+  },
+  {
+    name: 'dest missing: a clear error',
+    module: unarchive,
+    args: { src: RELEASE, dest: '/opt' },
+    facts: { '@nodest': '@nodest\n' },
+    expect: { error: /dest \/opt does not exist/, errorClass: ModuleError },
+  },
+]);
 
 test('a streamed step whose archive is gone fails with a ModuleError naming the host and the archive', async (t) => {
   const step: Step = { kind: 'exec', command: 'cat >/dev/null', description: 'extract /nowhere/x.tgz (streamed) into /opt', stdinFile: '/nowhere/x.tgz' };
@@ -236,14 +271,6 @@ test.serial('listing cache: a new process plans from the stored listing (EZPLAY_
     if (saved === undefined) delete process.env.EZPLAY_CACHE_DIR;
     else process.env.EZPLAY_CACHE_DIR = saved;
   }
-});
-
-test('creates exists: no change; dest missing: a clear error', async (t) => {
-  const file = tarball(makeTree(), 't.tgz');
-  const skip = fakeHost('n1', (c) => c.answer('@creates', { stdout: '@creates\n' }));
-  t.false((await planUnarchive(skip.ctx, args({ src: file, dest: '/opt', creates: '/opt/etcd' }))).changed);
-  const missing = fakeHost('n1', (c) => c.answer('@nodest', { stdout: '@nodest\n' }));
-  await t.throwsAsync(planUnarchive(missing.ctx, args({ src: file, dest: '/opt' })), { instanceOf: ModuleError, message: /dest \/opt does not exist/ });
 });
 
 async function roundTrip(t: import('ava').ExecutionContext, remote: boolean): Promise<void> {

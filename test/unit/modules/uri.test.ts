@@ -5,7 +5,8 @@ import { planUri, uri, type UriArgs } from '../../../src/modules/uri.js';
 import { curlCommand, parseCurlOutput, TRAILER } from '../../../src/modules/uri-curl.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
-import { fakeHost, localHost, runSteps } from './get-url-harness.js';
+import { localHost, runSteps } from './get-url-harness.js';
+import { moduleTable } from '../../helpers/module-table.js';
 
 let base = '';
 const received: Array<{ method: string; body: string; type: string | undefined }> = [];
@@ -70,26 +71,28 @@ test.serial('POST is an opaque step; the body goes on stdin; afterApply judges t
   t.deepEqual(received.at(-1), { method: 'POST', body: '{"key":"Zm9v"}', type: 'application/json' });
 });
 
-test('etcd health endpoint with client certificates: the curl command', (t) => {
-  const { ctx, conn } = fakeHost('etcd1', (c) =>
-    c.answer('curl', { stdout: `{"health":"true"}\n${TRAILER}\t200\t\thttps://127.0.0.1:2379/health\n` }),
-  );
-  return planUri(
-    ctx,
-    args({
+moduleTable([
+  {
+    name: 'etcd health endpoint with client certificates: the curl command',
+    module: uri,
+    host: 'etcd1',
+    args: {
       url: 'https://127.0.0.1:2379/health',
       ca_path: '/etc/kubernetes/ssl/ca.pem',
       client_cert: '/etc/kubernetes/ssl/etcd.pem',
       client_key: '/etc/kubernetes/ssl/etcd-key.pem',
-    }),
-  ).then((plan) => {
-    t.like(plan.result, { status: 200, json: { health: 'true' } });
-    t.is(
-      conn.commands()[0],
-      "curl -sS --max-time 30 -L --cacert /etc/kubernetes/ssl/ca.pem --cert /etc/kubernetes/ssl/etcd.pem --key /etc/kubernetes/ssl/etcd-key.pem -w '\\n@@ezplay-uri@@\\t%{http_code}\\t%{content_type}\\t%{url_effective}\\n' -- https://127.0.0.1:2379/health",
-    );
-  });
-});
+    },
+    facts: { curl: `{"health":"true"}\n${TRAILER}\t200\t\thttps://127.0.0.1:2379/health\n` },
+    expect: {
+      changed: false,
+      result: { status: 200, json: { health: 'true' } },
+      also: (t, _plan, host) =>
+        t.deepEqual(host.commands(), [
+          "curl -sS --max-time 30 -L --cacert /etc/kubernetes/ssl/ca.pem --cert /etc/kubernetes/ssl/etcd.pem --key /etc/kubernetes/ssl/etcd-key.pem -w '\\n@@ezplay-uri@@\\t%{http_code}\\t%{content_type}\\t%{url_effective}\\n' -- https://127.0.0.1:2379/health",
+        ]),
+    },
+  },
+]);
 
 test('parseCurlOutput: body without a trailing newline, and a failed connection', (t) => {
   t.deepEqual(parseCurlOutput(`abc\n${TRAILER}\t204\t\thttp://x/\n`, '', 0, 'http://x/'), { status: 204, content: 'abc', contentType: '', url: 'http://x/' });

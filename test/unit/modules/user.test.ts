@@ -1,10 +1,12 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
-import { validateArgs } from '../../../src/modules/args.js';
 import { parseUserFacts } from '../../../src/facts/users.js';
 import { user } from '../../../src/modules/user.js';
 import { ModuleError } from '../../../src/errors.js';
+import { moduleTable } from '../../helpers/module-table.js';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { createHostContext } from '../../../src/engine/host-context.js';
+import { validateArgs } from '../../../src/modules/args.js';
+import type { Step } from '../../../src/modules/types.js';
 import { passwordDigest } from '../../../src/modules/user-password.js';
 
 // captured on Debian 12 (shadow 4.13) with the module's own probe command
@@ -31,15 +33,6 @@ function probeOutput(s: { passwd?: string; groups?: string; groupDb?: string; ho
   );
 }
 
-async function planUser(given: Record<string, unknown>, stdout: string) {
-  const conn = new FakeConnection().answer('getent passwd', { stdout });
-  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp' });
-  const args = validateArgs('user', user.args, given);
-  return { plan: await user.plan(ctx, args as never), conn };
-}
-
-const commands = (steps: { kind: string; command?: string }[] | undefined) => (steps ?? []).map((s) => s.command);
-
 test('parses a captured probe of an existing user', (t) => {
   const f = parseUserFacts(OPS);
   t.deepEqual(f.entry, { name: 'ops', uid: 1000, gid: 1000, comment: '', home: '/home/ops', shell: '/bin/bash' });
@@ -60,139 +53,161 @@ test('parses a captured probe of a missing user', (t) => {
 const ETCD = 'etcd:x:999:997::/var/lib/etcd:/usr/sbin/nologin';
 const ETCD_GROUP = 'etcd:x:997:';
 
-const cases: Array<{ title: string; args: Record<string, unknown>; facts: string; diff?: string[]; steps?: string[]; undo?: string[] }> = [
+const probed = (stdout: string) => ({ 'getent passwd': stdout });
+const ADM = `${ETCD_GROUP}\nadm:x:4:`;
+
+moduleTable([
   {
-    title: 'creates a system user without a home, undo removes only the user',
+    name: 'creates a system user without a home, undo removes only the user',
+    module: user,
     args: { name: 'etcd', system: true, shell: '/usr/sbin/nologin', create_home: false },
-    facts: ABSENT,
-    diff: ['user etcd: absent -> present (system, /usr/sbin/nologin)'],
-    steps: ['useradd -s /usr/sbin/nologin -r -M -- etcd'],
-    undo: ['userdel -- etcd'],
+    facts: probed(ABSENT),
+    expect: { changed: true, diff: ['user etcd: absent -> present (system, /usr/sbin/nologin)'], steps: ['useradd -s /usr/sbin/nologin -r -M -- etcd'], undo: ['userdel -- etcd'] },
+    after: probed(probeOutput({ passwd: 'etcd:x:999:997::/home/etcd:/usr/sbin/nologin', groups: 'etcd', groupDb: ETCD_GROUP })),
   },
   {
-    title: 'creates a home it then owns: undo removes it too',
+    name: 'creates a home it then owns: undo removes it too',
+    module: user,
     args: { name: 'etcd', system: true, home: '/var/lib/etcd' },
-    facts: probeOutput({}),
-    diff: ['user etcd: absent -> present (system, /var/lib/etcd)'],
-    steps: ['useradd -d /var/lib/etcd -r -m -- etcd'],
-    undo: ['userdel -r -- etcd'],
+    facts: probed(probeOutput({})),
+    expect: { changed: true, diff: ['user etcd: absent -> present (system, /var/lib/etcd)'], steps: ['useradd -d /var/lib/etcd -r -m -- etcd'], undo: ['userdel -r -- etcd'] },
+    after: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, home: true })),
   },
   {
-    title: 'keeps a home that existed before',
+    name: 'keeps a home that existed before',
+    module: user,
     args: { name: 'etcd', home: '/var/lib/etcd' },
-    facts: probeOutput({ home: true }),
-    steps: ['useradd -d /var/lib/etcd -m -- etcd'],
-    undo: ['userdel -- etcd'],
+    facts: probed(probeOutput({ home: true })),
+    expect: { changed: true, steps: ['useradd -d /var/lib/etcd -m -- etcd'], undo: ['userdel -- etcd'] },
+    after: probed(probeOutput({ passwd: 'etcd:x:1001:1001::/var/lib/etcd:/bin/sh', groups: 'etcd', groupDb: 'etcd:x:1001:', home: true })),
   },
   {
-    title: 'an existing group of the same name becomes the primary group, and survives undo',
+    name: 'an existing group of the same name becomes the primary group, and survives undo',
+    module: user,
     args: { name: 'etcd', system: true, create_home: false, uid: 990, groups: ['adm'] },
-    facts: probeOutput({ groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
-    diff: ['user etcd: absent -> present (system, uid 990, group etcd)'],
-    steps: ['useradd -u 990 -g etcd -G adm -r -M -- etcd'],
-    undo: ['userdel -- etcd', 'getent group -- etcd >/dev/null || groupadd -g 997 -- etcd'],
+    facts: probed(probeOutput({ groupDb: ADM })),
+    expect: {
+      changed: true,
+      diff: ['user etcd: absent -> present (system, uid 990, group etcd)'],
+      steps: ['useradd -u 990 -g etcd -G adm -r -M -- etcd'],
+      undo: ['userdel -- etcd', 'getent group -- etcd >/dev/null || groupadd -g 997 -- etcd'],
+    },
+    after: probed(probeOutput({ passwd: 'etcd:x:990:997::/home/etcd:/bin/sh', groups: 'etcd adm', groupDb: `${ETCD_GROUP}\nadm:x:4:etcd` })),
   },
   {
-    title: 'changes shell, comment and groups in one usermod, undo puts them back',
+    name: 'changes shell, comment and groups in one usermod, undo puts them back',
+    module: user,
     args: { name: 'etcd', shell: '/bin/sh', comment: 'etcd server', groups: ['adm'] },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
-    diff: ['user etcd groups: (none) -> adm', 'user etcd comment:  -> etcd server', 'user etcd shell: /usr/sbin/nologin -> /bin/sh'],
-    steps: ["usermod -G adm -c 'etcd server' -s /bin/sh -- etcd"],
-    undo: ["usermod -G '' -c '' -s /usr/sbin/nologin -- etcd"],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ADM })),
+    expect: {
+      changed: true,
+      diff: ['user etcd groups: (none) -> adm', 'user etcd comment:  -> etcd server', 'user etcd shell: /usr/sbin/nologin -> /bin/sh'],
+      steps: ["usermod -G adm -c 'etcd server' -s /bin/sh -- etcd"],
+      undo: ["usermod -G '' -c '' -s /usr/sbin/nologin -- etcd"],
+    },
+    after: probed(probeOutput({ passwd: 'etcd:x:999:997:etcd server:/var/lib/etcd:/bin/sh', groups: 'etcd adm', groupDb: `${ETCD_GROUP}\nadm:x:4:etcd` })),
   },
   {
-    title: 'append adds only the missing groups',
+    name: 'append adds only the missing groups',
+    module: user,
     args: { name: 'etcd', groups: ['adm', 'sudo'], append: true },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: `${ETCD_GROUP}\nadm:x:4:\nsudo:x:27:etcd` }),
-    diff: ['user etcd groups: sudo -> sudo,adm'],
-    steps: ['usermod -a -G adm -- etcd'],
-    undo: ['usermod -G sudo -- etcd'],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: `${ETCD_GROUP}\nadm:x:4:\nsudo:x:27:etcd` })),
+    expect: { changed: true, diff: ['user etcd groups: sudo -> sudo,adm'], steps: ['usermod -a -G adm -- etcd'], undo: ['usermod -G sudo -- etcd'] },
+    after: probed(probeOutput({ passwd: ETCD, groups: 'etcd sudo adm', groupDb: `${ETCD_GROUP}\nadm:x:4:etcd\nsudo:x:27:etcd` })),
   },
   {
-    title: 'without append, groups is the exact set',
+    name: 'without append, groups is the exact set',
+    module: user,
     args: { name: 'etcd', groups: [] },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: ETCD_GROUP }),
-    steps: ["usermod -G '' -- etcd"],
-    undo: ['usermod -G sudo -- etcd'],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd sudo', groupDb: ETCD_GROUP })),
+    expect: { changed: true, steps: ["usermod -G '' -- etcd"], undo: ['usermod -G sudo -- etcd'] },
+    after: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP })),
   },
   {
-    title: 'changes home and moves it, uid and primary group',
+    name: 'changes home and moves it, uid and primary group',
+    module: user,
     args: { name: 'etcd', home: '/srv/etcd', move_home: true, uid: 1500, group: 'adm' },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: `${ETCD_GROUP}\nadm:x:4:` }),
-    steps: ['usermod -u 1500 -g adm -d /srv/etcd -m -- etcd'],
-    undo: ['usermod -u 999 -g 997 -d /var/lib/etcd -m -- etcd'],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ADM })),
+    expect: { changed: true, steps: ['usermod -u 1500 -g adm -d /srv/etcd -m -- etcd'], undo: ['usermod -u 999 -g 997 -d /var/lib/etcd -m -- etcd'] },
+    after: probed(probeOutput({ passwd: 'etcd:x:1500:4::/srv/etcd:/usr/sbin/nologin', groups: 'adm', groupDb: ADM, home: true })),
   },
   {
-    title: 'locks a usable password',
+    name: 'locks a usable password',
+    module: user,
     args: { name: 'etcd', password_lock: true },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'usable' }),
-    diff: ['user etcd password: unlocked -> locked'],
-    steps: ['usermod -L -- etcd'],
-    undo: ['usermod -U -- etcd'],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'usable' })),
+    expect: { changed: true, diff: ['user etcd password: unlocked -> locked'], steps: ['usermod -L -- etcd'], undo: ['usermod -U -- etcd'] },
+    after: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'locked' })),
   },
   {
-    title: 'removes a user and recreates it on undo',
+    name: 'removes a user and recreates it on undo',
+    module: user,
     args: { name: 'etcd', state: 'absent' },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd adm', groupDb: ETCD_GROUP }),
-    diff: ['user etcd: present -> absent'],
-    steps: ['userdel -- etcd'],
-    undo: [
-      'getent group -- etcd >/dev/null || groupadd -g 997 -- etcd',
-      "useradd -r -u 999 -g 997 -G adm -c '' -d /var/lib/etcd -s /usr/sbin/nologin -M -- etcd",
-    ],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd adm', groupDb: ETCD_GROUP })),
+    expect: {
+      changed: true,
+      diff: ['user etcd: present -> absent'],
+      steps: ['userdel -- etcd'],
+      undo: ['getent group -- etcd >/dev/null || groupadd -g 997 -- etcd', "useradd -r -u 999 -g 997 -G adm -c '' -d /var/lib/etcd -s /usr/sbin/nologin -M -- etcd"],
+    },
+    after: probed(ABSENT),
   },
   {
-    title: 'remove also deletes the home; undo gives back an empty one',
+    name: 'remove also deletes the home; undo gives back an empty one',
+    module: user,
     args: { name: 'etcd', state: 'absent', remove: true, force: true },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP }),
-    diff: ['user etcd: present -> absent (/var/lib/etcd removed)'],
-    steps: ['userdel -r -f -- etcd'],
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP })),
+    expect: { changed: true, diff: ['user etcd: present -> absent (/var/lib/etcd removed)'], steps: ['userdel -r -f -- etcd'] },
+    after: probed(ABSENT),
   },
   // no-op and idempotency: the state each change above leads to
-  { title: 'no-op: absent user, state absent', args: { name: 'etcd', state: 'absent' }, facts: ABSENT },
+  { name: 'no-op: absent user, state absent', module: user, args: { name: 'etcd', state: 'absent' }, facts: probed(ABSENT), expect: { changed: false } },
   {
-    title: 'idempotent: the user as wanted',
+    name: 'idempotent: the user as wanted',
+    module: user,
     args: { name: 'etcd', system: true, shell: '/usr/sbin/nologin', home: '/var/lib/etcd', groups: ['etcd'], group: 'etcd' },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP }),
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP })),
+    expect: { changed: false },
   },
   {
-    title: 'idempotent: appended groups already there',
+    name: 'idempotent: appended groups already there',
+    module: user,
     args: { name: 'etcd', groups: ['sudo'], append: true },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd sudo adm', groupDb: `${ETCD_GROUP}\nsudo:x:27:etcd` }),
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd sudo adm', groupDb: `${ETCD_GROUP}\nsudo:x:27:etcd` })),
+    expect: { changed: false },
   },
   {
-    title: 'no-op with a warning: nothing to unlock in a password that was never set',
+    name: 'no-op with a warning: nothing to unlock in a password that was never set',
+    module: user,
     args: { name: 'etcd', password_lock: false },
-    facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'locked-empty' }),
+    facts: probed(probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, password: 'locked-empty' })),
+    expect: { changed: false },
   },
-];
+  {
+    name: 'the probe is one command',
+    module: user,
+    args: { name: 'etcd', groups: ['adm'] },
+    facts: probed(probeOutput({ groupDb: 'adm:x:4:' })),
+    expect: { changed: true, readCommands: [/getent passwd -- etcd.*getent group -- etcd adm/s] },
+    after: probed(probeOutput({ passwd: 'etcd:x:1001:1001::/home/etcd:/bin/sh', groups: 'etcd adm', groupDb: 'etcd:x:1001:\nadm:x:4:etcd' })),
+  },
+  {
+    name: 'a missing group is an error, as in Ansible',
+    module: user,
+    args: { name: 'etcd', group: 'nosuch' },
+    facts: probed(ABSENT),
+    expect: { error: 'Group nosuch does not exist', errorClass: ModuleError },
+  },
+]);
 
-for (const c of cases) {
-  test(c.title, async (t) => {
-    const { plan } = await planUser(c.args, c.facts);
-    if (!c.steps) {
-      t.false(plan.changed);
-      t.is(plan.steps, undefined);
-      return;
-    }
-    t.true(plan.changed);
-    if (c.diff) t.deepEqual(plan.diff?.map((d) => `${d.subject}: ${d.before} -> ${d.after}`), c.diff);
-    t.deepEqual(commands(plan.steps), c.steps);
-    if (c.undo) t.deepEqual(commands(plan.undo), c.undo);
-  });
+async function planUser(given: Record<string, unknown>, stdout: string) {
+  const conn = new FakeConnection().answer('getent passwd', { stdout });
+  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp' });
+  const args = validateArgs('user', user.args, given);
+  return { plan: await user.plan(ctx, args as never), conn };
 }
 
-test('the probe is one command', async (t) => {
-  const { conn } = await planUser({ name: 'etcd', groups: ['adm'] }, probeOutput({ groupDb: 'adm:x:4:' }));
-  t.is(conn.commands().length, 1);
-  t.regex(conn.commands()[0] ?? '', /getent passwd -- etcd.*getent group -- etcd adm/s);
-});
-
-test('a missing group is an error, as in Ansible', async (t) => {
-  const error = await t.throwsAsync(planUser({ name: 'etcd', group: 'nosuch' }, ABSENT));
-  t.true(error instanceof ModuleError);
-  t.is(error?.message, 'Group nosuch does not exist');
-});
+const commands = (steps: Step[] | undefined) => (steps ?? []).map((s) => (s.kind === 'exec' ? s.command : s.kind));
 
 // user: password. The hash travels on stdin only; the host's hash is compared by its sha256.
 const HASH = '$6$salt$hashedvalue';

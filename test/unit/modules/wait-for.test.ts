@@ -1,8 +1,6 @@
 import test from 'ava';
-import { FakeConnection } from '../../../src/connection/fake.js';
-import { createHostContext } from '../../../src/engine/host-context.js';
 import { ModuleError } from '../../../src/errors.js';
-import { validateArgs } from '../../../src/modules/args.js';
+import { moduleTable, type Expectation, type ModuleCase } from '../../helpers/module-table.js';
 import { createWaitFor, type Clock } from '../../../src/modules/wait-for.js';
 import { activeConnections, isListening, parsePathCheck, parseProcNetTcp } from '../../../src/facts/sockets.js';
 
@@ -53,88 +51,61 @@ function fakeClock(): Clock & { slept: number[] } {
 
 const section = (out: string, rc = 0) => `@@ezplay:begin:check\n${out}\n\n@@ezplay:end:${rc}\n`;
 
-/** Answers the probes in turn, repeating the last one. */
-function setup(outputs: string[], given: Record<string, unknown>) {
-  const conn = new FakeConnection();
-  let i = 0;
-  conn.exec = async (command) => {
-    conn.calls.push({ kind: 'exec', command });
-    const stdout = outputs[Math.min(i++, outputs.length - 1)] ?? '';
-    return { rc: 0, stdout, stderr: '', durationMs: 0 };
-  };
+/** A case of wait_for with its own clock; every read answers the next of `outputs`, the last repeating. */
+function waiting(name: string, outputs: string[], args: Record<string, unknown>, expect: (clock: ReturnType<typeof fakeClock>) => Expectation): ModuleCase {
   const clock = fakeClock();
-  const module = createWaitFor(clock);
-  const ctx = createHostContext({ host: 'h', conn, vars: {}, runId: 'r1', playbookDir: '/tmp' });
-  const args = validateArgs('wait_for', module.args, given);
-  return { run: () => module.plan(ctx, args as never), conn, clock };
+  return { name, module: createWaitFor(clock), args, facts: [[/^/, outputs]], expect: expect(clock) };
 }
 
 const LISTENING = section(PROC_NET_TCP);
 const NOTHING = section(PROC_NET_TCP.split('\n').slice(0, 1).join('\n'));
 
-test('waits until the port listens, then reports the elapsed time', async (t) => {
-  const { run, conn, clock } = setup([NOTHING, NOTHING, LISTENING], { port: 2379, sleep: 2 });
-  const plan = await run();
-  t.false(plan.changed);
-  t.deepEqual(plan.result, { state: 'started', port: 2379, elapsed: 4 });
-  t.deepEqual(clock.slept, [2000, 2000]);
-  t.is(conn.commands().length, 3);
-  t.regex(conn.commands()[0] ?? '', /cat \/proc\/net\/tcp \/proc\/net\/tcp6/);
-});
-
-test('fails with Ansible\'s message when the timeout passes', async (t) => {
-  const { run } = setup([NOTHING], { port: 2379, timeout: 5 });
-  const error = await t.throwsAsync(run());
-  t.true(error instanceof ModuleError);
-  t.is(error?.message, 'Timeout when waiting for 127.0.0.1:2379');
-  t.like((error as ModuleError).result, { elapsed: 5 });
-});
-
-test('msg replaces the failure message', async (t) => {
-  const { run } = setup([NOTHING], { port: 2379, timeout: 1, msg: 'etcd did not come up' });
-  await t.throwsAsync(run(), { message: 'etcd did not come up' });
-});
-
-test('stopped waits for the listener to go', async (t) => {
-  const { run } = setup([LISTENING, NOTHING], { port: 2379, state: 'stopped', delay: 3 });
-  const plan = await run();
-  t.deepEqual(plan.result, { state: 'stopped', port: 2379, elapsed: 4 });
-});
-
-test('drained waits for established connections to end', async (t) => {
-  const { run } = setup([LISTENING, NOTHING], { port: 2379, state: 'drained' });
-  t.like((await run()).result, { state: 'drained', elapsed: 1 });
-});
-
-test('a remote host is tried with a connection from the host', async (t) => {
-  const { run, conn } = setup([section('', 1), section('', 0)], { host: '10.0.0.2', port: 2380, connect_timeout: 3 });
-  t.like((await run()).result, { elapsed: 1 });
-  const command = conn.commands()[0] ?? '';
-  t.regex(command, /timeout 3 bash -c 'exec 3<>"\/dev\/tcp\/\$1\/\$2"' ezplay 10\.0\.0\.2 2380/);
-  t.regex(command, /nc -z -w 3 10\.0\.0\.2 2380/);
-});
-
-test('a host with neither bash nor nc is an error, not a timeout', async (t) => {
-  const { run } = setup([section('', 200)], { host: '10.0.0.2', port: 2380 });
-  await t.throwsAsync(run(), { message: /neither bash nor nc/ });
-});
-
-test('a file with a regex', async (t) => {
-  const { run, conn } = setup([section('absent'), section('present'), section('present match')], {
-    path: '/var/lib/etcd/ready',
-    search_regex: 'ok',
-  });
-  t.like((await run()).result, { path: '/var/lib/etcd/ready', elapsed: 2 });
-  t.regex(conn.commands()[0] ?? '', /grep -qP -- ok \/var\/lib\/etcd\/ready/);
-});
-
-test('a file that must go away', async (t) => {
-  const { run } = setup([section('present'), section('absent')], { path: '/run/etcd.lock', state: 'absent', timeout: 1 });
-  t.like((await run()).result, { state: 'absent', elapsed: 1 });
-});
-
-test('neither port nor path just sleeps for timeout', async (t) => {
-  const { run, clock } = setup([], { timeout: 7 });
-  t.like((await run()).result, { elapsed: 7 });
-  t.deepEqual(clock.slept, [7000]);
-});
+moduleTable([
+  waiting('waits until the port listens, then reports the elapsed time', [NOTHING, NOTHING, LISTENING], { port: 2379, sleep: 2 }, (clock) => ({
+    changed: false,
+    reads: 3,
+    also: (t, plan, host) => {
+      t.deepEqual(plan.result, { state: 'started', port: 2379, elapsed: 4 });
+      t.deepEqual(clock.slept, [2000, 2000]);
+      t.regex(host.commands()[0] ?? '', /cat \/proc\/net\/tcp \/proc\/net\/tcp6/);
+    },
+  })),
+  waiting("fails with Ansible's message when the timeout passes", [NOTHING], { port: 2379, timeout: 5 }, () => ({
+    error: 'Timeout when waiting for 127.0.0.1:2379',
+    errorClass: ModuleError,
+    errorResult: { elapsed: 5 },
+  })),
+  waiting('msg replaces the failure message', [NOTHING], { port: 2379, timeout: 1, msg: 'etcd did not come up' }, () => ({ error: 'etcd did not come up' })),
+  waiting('stopped waits for the listener to go', [LISTENING, NOTHING], { port: 2379, state: 'stopped', delay: 3 }, () => ({
+    changed: false,
+    also: (t, plan) => t.deepEqual(plan.result, { state: 'stopped', port: 2379, elapsed: 4 }),
+  })),
+  waiting('drained waits for established connections to end', [LISTENING, NOTHING], { port: 2379, state: 'drained' }, () => ({
+    changed: false,
+    result: { state: 'drained', elapsed: 1 },
+  })),
+  waiting('a remote host is tried with a connection from the host', [section('', 1), section('', 0)], { host: '10.0.0.2', port: 2380, connect_timeout: 3 }, () => ({
+    changed: false,
+    result: { elapsed: 1 },
+    also: (t, _plan, host) => {
+      const command = host.commands()[0] ?? '';
+      t.regex(command, /timeout 3 bash -c 'exec 3<>"\/dev\/tcp\/\$1\/\$2"' ezplay 10\.0\.0\.2 2380/);
+      t.regex(command, /nc -z -w 3 10\.0\.0\.2 2380/);
+    },
+  })),
+  waiting('a host with neither bash nor nc is an error, not a timeout', [section('', 200)], { host: '10.0.0.2', port: 2380 }, () => ({ error: /neither bash nor nc/ })),
+  waiting('a file with a regex', [section('absent'), section('present'), section('present match')], { path: '/var/lib/etcd/ready', search_regex: 'ok' }, () => ({
+    changed: false,
+    result: { path: '/var/lib/etcd/ready', elapsed: 2 },
+    also: (t, _plan, host) => t.regex(host.commands()[0] ?? '', /grep -qP -- ok \/var\/lib\/etcd\/ready/),
+  })),
+  waiting('a file that must go away', [section('present'), section('absent')], { path: '/run/etcd.lock', state: 'absent', timeout: 1 }, () => ({
+    changed: false,
+    result: { state: 'absent', elapsed: 1 },
+  })),
+  waiting('neither port nor path just sleeps for timeout', [], { timeout: 7 }, (clock) => ({
+    changed: false,
+    result: { elapsed: 7 },
+    also: (t) => t.deepEqual(clock.slept, [7000]),
+  })),
+]);
