@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathsFact } from '../facts/paths.js';
-import { planContent, type Attributes } from './file-plans.js';
+import { planContent, type Attributes } from './kit/content.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 
 /** Regular files under `dir`, as sorted relative paths. */
@@ -45,6 +45,7 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
   const steps: Step[] = [];
   const undo: Step[] = [];
   const cleanup: Step[] = [];
+  const writes: string[] = [];
   for (const [i, rel] of files.entries()) {
     const plan = await planContent(
       ctx,
@@ -64,8 +65,9 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
     // Newest first: the last file's undo runs before the first file's.
     undo.unshift(...(plan.undo ?? []));
     cleanup.push(...(plan.cleanup ?? []));
+    writes.push(...(plan.writes ?? []));
   }
   const result = { dest: base, src: request.src, files: files.length };
   if (!steps.length) return { changed: false, result };
-  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), result };
+  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), writes, result };
 }

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { sh } from '../shell/quote.js';
 import { ChecksumMismatchError, sharedDownloadCache, type CachedFile } from './download-cache.js';
 import type { DownloadOptions } from './download-transport.js';
-import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
+import { attributeChanges } from './kit/attributes.js';
+import { guardWrites } from './kit/backup.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
 import {
   checksumsProbeCommand,
@@ -229,42 +229,23 @@ function contentPlan(
   write: Step[],
   result: Record<string, unknown>,
 ): Plan {
-  if (!existing) {
-    return { changed: true, diff: [diff], steps: write, undo: [removeStep([dest])], result };
-  }
-  const files = [{ path: dest, backup: backupPath(ctx.runId, dest, `get_url ${diff.after}`) }];
+  const guard = guardWrites(ctx.runId, [{ path: dest, existed: existing !== undefined }]);
   return {
     changed: true,
     diff: [diff],
-    steps: [backupStep(files), ...write],
-    undo: [restoreStep(files)],
-    cleanup: [dropBackupsStep(files)],
+    steps: [...guard.steps, ...write],
+    undo: guard.undo,
+    ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}),
+    writes: guard.writes,
     result,
   };
 }
 
 /** The content is right; only mode, owner or group may still differ. */
 function attributePlan(args: GetUrlArgs, dest: string, file: FileState, result: Record<string, unknown>): Plan {
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  const diff: Diff[] = [];
-  if (args.mode !== undefined && args.mode !== file.mode) {
-    const [was, now] = [file.mode.toString(8).padStart(4, '0'), args.mode.toString(8).padStart(4, '0')];
-    diff.push({ subject: `${dest} mode`, kind: 'summary', before: was, after: now });
-    steps.push({ kind: 'exec', command: sh`chmod ${now} ${dest}`, description: `chmod ${now} ${dest}` });
-    undo.push({ kind: 'exec', command: sh`chmod ${was} ${dest}`, description: `chmod ${was} ${dest}` });
-  }
-  const owner = args.owner !== undefined && args.owner !== file.owner ? args.owner : undefined;
-  const group = args.group !== undefined && args.group !== file.group ? args.group : undefined;
-  if (owner !== undefined || group !== undefined) {
-    const now = `${owner ?? file.owner}:${group ?? file.group}`;
-    const was = `${file.owner}:${file.group}`;
-    diff.push({ subject: `${dest} owner`, kind: 'summary', before: was, after: now });
-    steps.push({ kind: 'exec', command: sh`chown ${now} ${dest}`, description: `chown ${now} ${dest}` });
-    undo.push({ kind: 'exec', command: sh`chown ${was} ${dest}`, description: `chown ${was} ${dest}` });
-  }
+  const { diff, steps, undo } = attributeChanges(dest, file, { mode: args.mode, owner: args.owner, group: args.group });
   if (!steps.length) return { changed: false, result: { ...result, msg: `${dest} is up to date` } };
-  return { changed: true, diff, steps, undo: undo.reverse(), result };
+  return { changed: true, diff, steps, undo: undo.reverse(), writes: [dest], result };
 }
 
 function describeFile(file: FileState | undefined): string {

@@ -123,11 +123,19 @@ export interface Plan {
    */
   undo?: Step[];
   /**
-   * Optional: removes what only `undo` needed (on-host backups such as
-   * `path.ezplay-bak-<runId>`). Undo must keep working until these run, so
-   * the engine may run them only once the run's journal is discarded.
+   * Optional: removes what only `undo` needed (the run's backups under the
+   * backup root, src/modules/kit/backup.ts). Undo must keep working until
+   * these run, so the engine may run them only once the run's journal is discarded.
    */
   cleanup?: Step[];
+  /**
+   * Absolute paths on the task's host (or its delegate) that `steps` create,
+   * change or remove. After the steps ran, the engine records what each
+   * path then is (type, content hash, mode, owner) in the journal; undo
+   * checks the host still matches before taking the change back, so it
+   * never destroys what a later run or a hand edit put there.
+   */
+  writes?: string[];
   /**
    * The module cannot know its effect before running (command, shell):
    * skipped in check mode unless the task says `check_mode: false`.

@@ -146,7 +146,6 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
       include: args.include,
       want,
       runId: ctx.runId,
-      tag,
     },
     changes,
   );
@@ -169,6 +168,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     steps,
     undo,
     ...(extract.cleanup.length ? { cleanup: extract.cleanup } : {}),
+    writes: extract.writes,
     result: { ...result, changed_files: changes.map((c) => path.posix.join(args.dest, c.member.path)) },
   };
 }

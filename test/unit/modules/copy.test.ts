@@ -2,7 +2,7 @@ import path from 'node:path';
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { copyModule } from '../../../src/modules/copy.js';
-import { contentDiff, userBackupName } from '../../../src/modules/file-plans.js';
+import { contentDiff, userBackupName } from '../../../src/modules/kit/content.js';
 import { absent, answerFacts, describeSteps, planWith, present, RUN, sha256 } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
