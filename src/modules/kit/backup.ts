@@ -138,12 +138,17 @@ export function restoreStep(runId: string, files: readonly string[]): Step {
   return script(files.map((f) => restoreCommand(runId, f)), `restore ${describe(files)} from the run's backups`);
 }
 
-/** Removes paths (files, links, whole folders) the run created; folders last, deepest first, only when empty. */
+/** Removes files and links the run created; then folders it created, deepest first, only when empty. */
 export function removeCreatedStep(files: readonly string[], dirs: readonly string[] = []): Step {
-  const lines = files.length ? [sh`rm -rf -- ${[...files]}`] : [];
+  const lines = files.length ? [sh`rm -f -- ${[...files]}`] : [];
   const deepestFirst = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length);
   for (const d of deepestFirst) lines.push(sh`rmdir -- ${d} 2>/dev/null || true`);
   return { kind: 'exec', command: lines.join('\n'), description: `remove ${describe([...files, ...dirs])}` };
+}
+
+/** Removes a folder the run created, with what the run put in it. */
+export function removeCreatedTreeStep(dir: string): Step {
+  return { kind: 'exec', command: sh`rm -rf -- ${dir}`, description: `remove ${dir}` };
 }
 
 /** Deletes the slots of these paths, then the run's folder once empty (Plan.cleanup, run by the prune). */

@@ -17,7 +17,7 @@ import { pathsFact, type PathFacts } from '../../facts/paths.js';
 import { shlexSplit } from '../../shell/shlex.js';
 import type { Diff, HostContext, Plan, Step } from '../types.js';
 import { attributeChanges, chmodCommand, chownCommand, formatMode, mergedAttributes, putAttributes, type Attributes } from './attributes.js';
-import { guardWrites, removeCreatedStep } from './backup.js';
+import { guardWrites, removeCreatedTreeStep } from './backup.js';
 
 export type { Attributes } from './attributes.js';
 
@@ -93,7 +93,7 @@ export function createDirsSteps(dirs: string[], mode: number | undefined): { ste
   if (mode !== undefined) {
     steps.push({ kind: 'exec', command: chmodCommand(dirs, mode), description: `chmod ${formatMode(mode)} ${dirs.join(' ')}` });
   }
-  return { steps, undo: [removeCreatedStep([top])], writes: [top] };
+  return { steps, undo: [removeCreatedTreeStep(top)], writes: [top] };
 }
 
 /** The hidden temporary name beside `target` that new bytes are written to before the rename. */

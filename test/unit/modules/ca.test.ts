@@ -29,7 +29,8 @@ test('no CA: creates one, the key only ever as a secret step', async (t) => {
     p.steps?.map((s) => (s.kind === 'exec' ? s.command : `put ${s.dest} ${s.mode?.toString(8)}${s.secret ? ' secret' : ''}`)),
     [`mkdir -p ${DIR}`, `put ${KEY} 600 secret`, `put ${CERT} 644`],
   );
-  t.deepEqual(p.undo?.map((s) => (s.kind === 'exec' ? s.command : s.dest)), [`rm -f ${CERT} ${KEY}`]);
+  t.deepEqual(p.undo?.map((s) => (s.kind === 'exec' ? s.command : s.dest)), [`rm -f -- ${CERT} ${KEY}`]);
+  t.deepEqual(p.writes, [CERT, KEY]);
   t.like(p.result, { cert: CERT, key: KEY, created: true });
 
   host.apply(p.steps);

@@ -16,8 +16,9 @@ async function plan(host: MemoryHost, given: Record<string, unknown> = {}): Prom
   return certModule.plan(host.context(), args as never);
 }
 
+// the kit's backup scripts are long: their description names what they back up
 const stepText = (s: Step) =>
-  s.kind === 'exec' ? s.command : s.kind === 'put' ? `put ${s.dest} ${s.mode?.toString(8)} ${s.owner}:${s.group}${s.secret ? ' secret' : ''}` : `fetch ${s.src} -> ${s.dest}`;
+  s.kind === 'exec' ? (s.command.includes('"$ezb"') ? s.description : s.command) : s.kind === 'put' ? `put ${s.dest} ${s.mode?.toString(8)} ${s.owner}:${s.group}${s.secret ? ' secret' : ''}` : `fetch ${s.src} -> ${s.dest}`;
 const diffText = (p: Plan) => (p.diff ?? []).map((d) => `${d.subject}: ${d.before} -> ${d.after}`);
 
 interface Case {
@@ -32,7 +33,6 @@ interface Case {
   keyKept?: boolean;
 }
 
-const BAK = '.ezplay-bak-run1';
 const cases: Case[] = [
   {
     title: 'nothing there: issue a key and a certificate',
@@ -48,7 +48,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd\.pem: CN 'etcd', SANs .* -> SANs \+10\.0\.0\.4 \+etcd-1\.lab -etcd-1: reissued, valid until/],
-    steps: [`cp -p ${CERT} ${CERT}${BAK}`, `put ${CERT} 644 etcd:etcd`],
+    steps: [`back up ${CERT}`, `put ${CERT} 644 etcd:etcd`],
     keyKept: true,
   },
   { title: 'usage drift', args: { usages: ['server'] }, setup: async (host) => hostWithCert(host, cas), changed: true, diff: [/usages -client: reissued/], keyKept: true },
@@ -83,7 +83,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd-key\.pem: present \(redacted\) -> new key \(RSA 4096, redacted\)/, /key size 2048 -> 4096: reissued/],
-    steps: [`cp -p ${KEY} ${KEY}${BAK}`, `cp -p ${CERT} ${CERT}${BAK}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
+    steps: [`back up ${KEY}, ${CERT}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
   },
   {
     title: 'key type changed to ecdsa: a new P-256 key, still signed by the RSA CA',
@@ -91,7 +91,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd-key\.pem: present \(redacted\) -> new key \(ECDSA prime256v1, redacted\)/, /the key is RSA 2048; a new ECDSA P-256 key replaces it: reissued/],
-    steps: [`cp -p ${KEY} ${KEY}${BAK}`, `cp -p ${CERT} ${CERT}${BAK}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
+    steps: [`back up ${KEY}, ${CERT}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
   },
   { title: 'ecdsa, up to date', args: { key_type: 'ecdsa' }, setup: async (host) => hostWithCert(host, cas, { keyType: 'ecdsa' }), changed: false, keyKept: true },
   {
@@ -122,7 +122,7 @@ const cases: Case[] = [
     },
     changed: true,
     diff: [/^\/etc\/etcd\/ssl\/etcd-key\.pem: mode 0644 -> mode 0600$/, /etcd-key\.pem: owner root:etcd -> owner etcd:etcd$/],
-    steps: [`chmod 0600 ${KEY}`, `chown etcd:etcd ${KEY}`],
+    steps: [`chmod 0600 -- ${KEY}`, `chown -h etcd -- ${KEY}`],
     keyKept: true,
   },
 ];
@@ -161,7 +161,10 @@ test('cert: undo puts back the exact old files, and removes new ones', async (t)
   t.is(host.text(KEY), old.keyPem);
   t.is(host.text(CERT), old.certPem);
   t.is(host.files.get(KEY)?.mode, 0o600);
-  t.false([...host.files.keys()].some((path) => path.includes('ezplay-bak')), 'the backups were moved back');
+  t.deepEqual([...host.files.keys()].sort(), [CA_CERT, CA_KEY, CERT, KEY].sort(), 'no backup beside the live files');
+  t.deepEqual([...host.backups.keys()].sort(), [CERT, KEY].sort(), 'both kept in the run\'s backups until the prune');
+  host.apply(p.cleanup);
+  t.is(host.backups.size, 0, 'the prune deletes them');
 
   const fresh = new MemoryHost();
   await hostWithCert(fresh, cas);
