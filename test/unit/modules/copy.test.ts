@@ -2,11 +2,14 @@ import path from 'node:path';
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { copyModule } from '../../../src/modules/copy.js';
+import { backupStep, dropBackupsStep, restoreStep } from '../../../src/modules/kit/backup.js';
+import type { Step } from '../../../src/modules/types.js';
 import { contentDiff, userBackupName } from '../../../src/modules/kit/content.js';
 import { absent, answerFacts, describeSteps, planWith, present, RUN, sha256 } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
-const BAK = `/etc/etcd/etcd.conf.ezplay-bak-${RUN}`;
+const CONF = '/etc/etcd/etcd.conf';
+const kit = (step: Step) => (step.kind === 'exec' ? step.command : '');
 const lines = (diff: Array<{ subject: string; before: string; after: string }> = []) =>
   diff.map((d) => `${d.subject}: ${JSON.stringify(d.before)} -> ${JSON.stringify(d.after)}`);
 
@@ -16,7 +19,7 @@ test('copy: a new file from files/ is one put, undo removes it', async (t) => {
   t.true(plan.changed);
   t.deepEqual(lines(plan.diff), ['/etc/etcd/etcd.conf: "" -> "name: etcd\\n"']);
   t.deepEqual(describeSteps(plan.steps), ['put /etc/etcd/etcd.conf 640 etcd:']);
-  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /etc/etcd/etcd.conf']);
+  t.deepEqual(describeSteps(plan.undo), ['rm -f -- /etc/etcd/etcd.conf']);
   t.like(plan.result, { dest: '/etc/etcd/etcd.conf', src: 'etcd.conf', mode: '0640', sha256: sha256('name: etcd\n') });
   t.is(conn.commands().length, 1);
 });
@@ -34,14 +37,15 @@ test('copy: changed content is backed up on the host, diffed, and restored by un
   const plan = await planWith(copyModule, conn, { content: 'name: new\n', dest: '/etc/etcd/etcd.conf' });
   t.deepEqual(lines(plan.diff), ['/etc/etcd/etcd.conf: "name: old\\n" -> "name: new\\n"']);
   t.deepEqual(describeSteps(plan.steps), [
-    `if { [ -e /etc/etcd/etcd.conf ] || [ -L /etc/etcd/etcd.conf ]; } && ! { [ -e ${BAK} ] || [ -L ${BAK} ]; }; then cp -a -- /etc/etcd/etcd.conf ${BAK}; fi`,
+    kit(backupStep(RUN, [CONF])),
     // the existing mode and owner are kept when the task does not say
     'put /etc/etcd/etcd.conf 600 etcd:etcd',
   ]);
   t.deepEqual(describeSteps(plan.undo), [
-    `if { [ -e ${BAK} ] || [ -L ${BAK} ]; }; then rm -rf -- /etc/etcd/etcd.conf && mv -f -- ${BAK} /etc/etcd/etcd.conf; fi`,
+    kit(restoreStep(RUN, [CONF])),
   ]);
-  t.deepEqual(describeSteps(plan.cleanup), [`rm -rf -- ${BAK}`]);
+  t.deepEqual(describeSteps(plan.cleanup), [kit(dropBackupsStep(RUN, [CONF]))]);
+  t.deepEqual(plan.writes, [CONF]);
 });
 
 test('copy: only the mode differs', async (t) => {
@@ -84,7 +88,7 @@ test('copy: dest ending in / creates the folder, undo removes it', async (t) => 
     'chmod 0750 -- /opt/etcd /opt/etcd/conf',
     'put /opt/etcd/conf/etcd.conf',
   ]);
-  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /opt/etcd/conf/etcd.conf', 'rm -rf -- /opt/etcd']);
+  t.deepEqual(describeSteps(plan.undo), ['rm -f -- /opt/etcd/conf/etcd.conf', 'rm -rf -- /opt/etcd']);
 });
 
 test('copy: a missing parent of a file dest is an error, as in Ansible', async (t) => {
@@ -116,7 +120,7 @@ test('copy: validate runs on a temporary file before the rename', async (t) => {
     `if ! visudo -cf ${tmp}; then rm -f -- ${tmp}; echo 'validation failed' >&2; false; fi`,
     `mv -f -- ${tmp} /etc/sudoers.d/etcd`,
   ]);
-  t.deepEqual(describeSteps(plan.undo), [`rm -f -- ${tmp}`, 'rm -rf -- /etc/sudoers.d/etcd']);
+  t.deepEqual(describeSteps(plan.undo), [`rm -f -- ${tmp}`, 'rm -f -- /etc/sudoers.d/etcd']);
 });
 
 test('copy: remote_src compares both checksums in one probe', async (t) => {
@@ -130,7 +134,7 @@ test('copy: remote_src compares both checksums in one probe', async (t) => {
   t.deepEqual(describeSteps(plan.steps), [
     `cp -- /tmp/etcd ${tmp} && chmod 0755 -- ${tmp} && mv -f -- ${tmp} /usr/local/bin/etcd || { rm -f -- ${tmp}; false; }`,
   ]);
-  t.deepEqual(describeSteps(plan.undo), [`rm -f -- ${tmp}`, 'rm -rf -- /usr/local/bin/etcd']);
+  t.deepEqual(describeSteps(plan.undo), [`rm -f -- ${tmp}`, 'rm -f -- /usr/local/bin/etcd']);
 });
 
 test('copy: src and content together are refused', async (t) => {
@@ -142,7 +146,7 @@ test('copy: a directory src is copied file by file after one probe', async (t) =
   const plan = await planWith(copyModule, conn, { src: 'conf.d', dest: '/etc/etcd' }, { roleDir: ROLE });
   t.is(conn.commands().length, 1);
   t.deepEqual(describeSteps(plan.steps), ['mkdir -p -- /etc/etcd/conf.d', 'put /etc/etcd/conf.d/a.conf']);
-  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /etc/etcd/conf.d/a.conf', 'rm -rf -- /etc/etcd/conf.d']);
+  t.deepEqual(describeSteps(plan.undo), ['rm -f -- /etc/etcd/conf.d/a.conf', 'rm -rf -- /etc/etcd/conf.d']);
   t.like(plan.result, { dest: '/etc/etcd/conf.d', files: 2 });
   const contents = answerFacts(new FakeConnection(), present(0, { content: 'a=1\n' }), present(1, { content: 'b=2\n' }));
   t.false((await planWith(copyModule, contents, { src: 'conf.d/', dest: '/etc/etcd/conf.d' }, { roleDir: ROLE })).changed, 'dir/ copies the contents; idempotent');

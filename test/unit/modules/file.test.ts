@@ -2,9 +2,10 @@ import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { parseTree, treeCommand } from '../../../src/facts/file-tree.js';
 import { fileModule } from '../../../src/modules/file.js';
+import { moveAsideStep, restoreStep } from '../../../src/modules/kit/backup.js';
 import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
 
-const BAK = `.ezplay-bak-${RUN}`;
+const kit = (step: { kind: string; command?: string }) => step.command ?? '';
 
 interface Case {
   title: string;
@@ -69,10 +70,9 @@ const cases: Case[] = [
     args: { path: '/etc/etcd', state: 'absent' },
     facts: [dir(0)],
     diff: ['/etc/etcd: directory 0700 etcd:etcd -> absent'],
-    steps: [
-      `if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd; elif { [ -e /etc/etcd ] || [ -L /etc/etcd ]; }; then mv -f -- /etc/etcd /etc/etcd${BAK}; fi`,
-    ],
-    undo: [`if { [ -e /etc/etcd${BAK} ] || [ -L /etc/etcd${BAK} ]; }; then rm -rf -- /etc/etcd && mv -f -- /etc/etcd${BAK} /etc/etcd; fi`],
+    // into the run's backups, never beside /etc/etcd
+    steps: [kit(moveAsideStep(RUN, ['/etc/etcd']))],
+    undo: [kit(restoreStep(RUN, ['/etc/etcd']))],
   },
   { title: 'absent: already absent', args: { path: '/etc/etcd', state: 'absent' }, facts: [absent(0, '/etc')] },
   {
@@ -96,7 +96,7 @@ const cases: Case[] = [
     facts: [absent(0, '/etc')],
     diff: ['/etc/x: absent -> file 0640'],
     steps: ['touch -- /etc/x', 'chmod 0640 -- /etc/x'],
-    undo: ['rm -rf -- /etc/x'],
+    undo: ['rm -f -- /etc/x'],
   },
   {
     title: 'touch: an existing file gets its times back on undo',
@@ -118,7 +118,7 @@ const cases: Case[] = [
     facts: [absent(0, '/etc')],
     diff: ['/etc/x: absent -> file'],
     steps: ['touch -- /etc/x'],
-    undo: ['rm -rf -- /etc/x'],
+    undo: ['rm -f -- /etc/x'],
   },
   {
     title: 'touch: access time only',
@@ -141,7 +141,7 @@ const cases: Case[] = [
     facts: [absent(0, '/usr/local/bin'), present(1, { content: 'bin' })],
     diff: ['/usr/local/bin/etcd: absent -> link -> /opt/etcd/etcd'],
     steps: ['ln -s -- /opt/etcd/etcd /usr/local/bin/etcd'],
-    undo: ['rm -rf -- /usr/local/bin/etcd'],
+    undo: ['rm -f -- /usr/local/bin/etcd'],
   },
   {
     title: 'link: already pointing there',

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -68,7 +68,8 @@ test.serial('absent dest: download once into the cache, put from it, undo remove
   t.deepEqual(readFileSync(put.content.localPath), BODY);
   t.is(put.mode, 0o644);
   t.is(plan.undo?.[0]?.kind, 'exec');
-  t.regex((plan.undo?.[0] as { command: string }).command, /^rm -f \/opt\/etcd.tar.gz$/);
+  t.regex((plan.undo?.[0] as { command: string }).command, /^rm -f -- \/opt\/etcd.tar.gz$/);
+  t.deepEqual(plan.writes, ['/opt/etcd.tar.gz']);
 });
 
 test.serial('many hosts asking for one url download it once', async (t) => {
@@ -132,9 +133,9 @@ test.serial('dest is a directory: the url basename is used; only mode differs', 
   const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `dir\nfile 644 root root 27000\n${SHA}\n` }));
   const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt', checksum: `sha256:${SHA}`, mode: '0600' }));
   t.true(plan.changed);
-  t.deepEqual(plan.diff, [{ subject: '/opt/etcd.tar.gz mode', kind: 'summary', before: '0644', after: '0600' }]);
-  t.deepEqual(plan.steps?.map((s) => (s as { command: string }).command), ['chmod 0600 /opt/etcd.tar.gz']);
-  t.deepEqual(plan.undo?.map((s) => (s as { command: string }).command), ['chmod 0644 /opt/etcd.tar.gz']);
+  t.deepEqual(plan.diff, [{ subject: '/opt/etcd.tar.gz', kind: 'summary', before: 'mode 0644', after: 'mode 0600' }]);
+  t.deepEqual(plan.steps?.map((s) => (s as { command: string }).command), ['chmod 0600 -- /opt/etcd.tar.gz']);
+  t.deepEqual(plan.undo?.map((s) => (s as { command: string }).command), ['chmod 0644 -- /opt/etcd.tar.gz']);
 });
 
 test.serial('really applied on this machine: replace, then undo restores the old bytes', async (t) => {
@@ -152,6 +153,8 @@ test.serial('really applied on this machine: replace, then undo restores the old
   t.false(again.changed, 'idempotent');
   await runSteps(conn, plan.undo ?? []);
   t.is(readFileSync(dest, 'utf8'), 'old content');
+  t.deepEqual(readdirSync(dir), ['etcd.tar.gz'], 'no backup beside the file');
+  await runSteps(conn, plan.cleanup ?? []);
 });
 
 test.serial('fetch_on host: curl on the host downloads and verifies; undo removes', async (t) => {

@@ -2,7 +2,8 @@ import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { expandBackrefs, lineInFile, pythonRegex, splitLinesKeep, type LineInFileOptions } from '../../../src/modules/line-edits.js';
 import { lineinfileModule } from '../../../src/modules/lineinfile.js';
-import { absent, answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { backupStep, restoreStep } from '../../../src/modules/kit/backup.js';
+import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
 
 type Row = [title: string, before: string, options: Partial<LineInFileOptions>, after: string, msg: string];
 
@@ -60,7 +61,8 @@ test('lineinfile module: one probe fetches stat and content; undo restores', asy
   t.like(plan.diff?.[0], { before: 'a\n', after: 'a\n10.0.0.1 etcd1\n', kind: 'content' });
   t.is(describeSteps(plan.steps)[1], 'put /etc/hosts 644 root:root');
   t.is(plan.msg, 'line added');
-  t.regex(describeSteps(plan.undo)[0] ?? '', /mv -f -- \/etc\/hosts\.ezplay-bak-run1 \/etc\/hosts/);
+  t.is(describeSteps(plan.undo)[0], (restoreStep(RUN, ['/etc/hosts']) as { command: string }).command);
+  t.is(describeSteps(plan.steps)[0], (backupStep(RUN, ['/etc/hosts']) as { command: string }).command);
 });
 
 test('lineinfile module: idempotent', async (t) => {
@@ -74,7 +76,7 @@ test('lineinfile module: a missing file needs create', async (t) => {
   t.false((await planWith(lineinfileModule, missing(), { path: '/etc/x.conf', line: 'a', state: 'absent' })).changed);
   const plan = await planWith(lineinfileModule, missing(), { path: '/etc/x.conf', line: 'a', create: true, mode: '0600' });
   t.deepEqual(describeSteps(plan.steps), ['put /etc/x.conf 600']);
-  t.deepEqual(describeSteps(plan.undo), ['rm -rf -- /etc/x.conf']);
+  t.deepEqual(describeSteps(plan.undo), ['rm -f -- /etc/x.conf']);
 });
 
 test('lineinfile module: argument conflicts', async (t) => {
