@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { raw, sh } from '../shell/quote.js';
+import { chmodCommand, chownCommand } from './kit/attributes.js';
 
 export type DestState =
   | { kind: 'absent' }
@@ -96,6 +97,8 @@ export function checksumsProbeCommand(f: HostFetch): string {
 
 export interface HostDownload extends HostFetch {
   dest: string;
+  /** the temporary file beside dest the bytes go to first (kit/content.ts's tempBeside) */
+  tmp: string;
   sha256?: string | undefined;
   mode: number;
   owner?: string | undefined;
@@ -108,11 +111,10 @@ export interface HostDownload extends HostFetch {
  * Prints `sha256=<hex> size=<bytes>` for the registered result.
  */
 export function hostDownloadCommand(d: HostDownload): string {
-  const dir = path.posix.dirname(d.dest);
-  const base = path.posix.basename(d.dest);
   const lines = [
     'set -e',
-    sh`tmp=$(mktemp ${`${dir}/.${base}.ezplay-XXXXXX`})`,
+    'umask 077',
+    sh`tmp=${d.tmp}`,
     `trap 'rm -f "$tmp"' EXIT`,
     downloaderScript(d, '"$tmp"'),
     'got=$(sha256sum < "$tmp" | cut -c1-64)',
@@ -122,9 +124,9 @@ export function hostDownloadCommand(d: HostDownload): string {
       sh`if [ "$got" != ${d.sha256} ]; then echo "checksum mismatch for "${d.url}": expected sha256 "${d.sha256}", got sha256 $got" >&2; exit 1; fi`,
     );
   }
-  lines.push(sh`chmod ${d.mode.toString(8).padStart(4, '0')} "$tmp"`);
-  if (d.owner || d.group) lines.push(sh`chown ${`${d.owner ?? ''}${d.group ? `:${d.group}` : ''}`} "$tmp"`);
-  lines.push(sh`mv -f "$tmp" ${d.dest}`, 'trap - EXIT', sh`echo "sha256=$got size=$(wc -c < ${d.dest})"`);
+  lines.push(chmodCommand(d.tmp, d.mode));
+  if (d.owner || d.group) lines.push(chownCommand(d.tmp, d.owner || undefined, d.group || undefined));
+  lines.push(sh`mv -f -- ${d.tmp} ${d.dest}`, 'trap - EXIT', sh`echo "sha256=$got size=$(wc -c < ${d.dest})"`);
   return lines.join('\n');
 }
 

@@ -10,6 +10,7 @@ import { ChecksumMismatchError, sharedDownloadCache, type CachedFile } from './d
 import type { DownloadOptions } from './download-transport.js';
 import { attributeChanges } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
+import { removeTempStep, tempBeside } from './kit/content.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
 import {
   checksumsProbeCommand,
@@ -191,9 +192,11 @@ function hostPlan(
   expected: string | undefined,
   fetch: HostFetch,
 ): Plan {
+  const tmp = tempBeside(dest, ctx.runId);
   const command = hostDownloadCommand({
     ...fetch,
     dest,
+    tmp,
     sha256: expected,
     mode: args.mode ?? existing?.mode ?? 0o644,
     ...owners(args, existing),
@@ -212,6 +215,9 @@ function hostPlan(
     after: expected ? `sha256 ${shortSha(expected)} (from ${args.url}, fetched by the host)` : `from ${args.url}, fetched by the host`,
   };
   const plan = contentPlan(ctx, dest, existing, diff, [step], { dest, url: args.url, msg: `${dest} from ${args.url}` });
+  // a download killed outright (no EXIT trap) leaves its temporary file: removed by undo, or when the run is pruned
+  plan.undo = [removeTempStep(tmp), ...(plan.undo ?? [])];
+  plan.cleanup = [removeTempStep(tmp), ...(plan.cleanup ?? [])];
   const stepIndex = (plan.steps?.length ?? 1) - 1;
   plan.afterApply = (outputs) => {
     const got = parseHostDownload(outputs[stepIndex]?.stdout ?? '');
