@@ -9,7 +9,7 @@ import type { ExecutionContext } from 'ava';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { labUp, silentLog, type LabInfo } from '../../src/lab/index.js';
+import { labUp, machineName, silentLog, type LabInfo } from '../../src/lab/index.js';
 import { renderInventory } from '../../src/lab/inventory.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { quote, quoteArgs } from '../../src/shell/quote.js';
@@ -24,6 +24,15 @@ useLab(MODULE_LAB);
 /** The machines these tests change. */
 export const MODULE_HOSTS = ['mods1', 'mods2'] as const;
 export type ModuleHost = (typeof MODULE_HOSTS)[number];
+
+/**
+ * The lab machine behind a module host: `mods1` in the `mods` lab; in a
+ * lab named by EZPLAY_LAB its machines carry that lab's prefix, while the
+ * inventory and the tests keep calling them mods1 and mods2.
+ */
+export function labMachineOf(host: ModuleHost): string {
+  return machineName(MODULE_HOSTS.indexOf(host) + 1);
+}
 
 /** Where `lab up` writes the lab's inventory: the tests write their own per project. */
 const LAB_INVENTORY = path.join(os.tmpdir(), 'ezplay-module-tests', 'lab-inventory');
@@ -50,7 +59,7 @@ function moduleInventory(info: LabInfo): string {
   });
   const vars = lab.slice(lab.indexOf('[all:vars]'));
   const hosts = MODULE_HOSTS.map((name) => {
-    const machine = info.allMachines.find((m) => m.name === name);
+    const machine = info.allMachines.find((m) => m.name === labMachineOf(name));
     if (!machine) throw new Error(`the lab has no ${name}`);
     return `${name} ansible_host=${machine.address}`;
   });
@@ -178,12 +187,12 @@ function fingerprintScript(spec: FingerprintSpec): string {
 
 /** The state of `host` that `spec` names, as text: equal texts mean an equal state. */
 export async function fingerprint(host: ModuleHost, spec: FingerprintSpec): Promise<string> {
-  return labSshOk(host, fingerprintScript(spec));
+  return labSshOk(labMachineOf(host), fingerprintScript(spec));
 }
 
 /** Runs a shell command line on a module host as root, failing on a non-zero exit. */
 export function onHost(host: ModuleHost, command: string): Promise<string> {
-  return labSshOk(host, command);
+  return labSshOk(labMachineOf(host), command);
 }
 
 export { quote, quoteArgs };
