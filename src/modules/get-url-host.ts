@@ -1,60 +1,10 @@
 /**
- * get_url on the host's side: the one probe that tells what is at `dest`
- * (command + pure parser), and the commands a host runs when it downloads
- * for itself (`fetch_on: host`) with curl or wget, whichever it has.
+ * get_url on the host's side: the commands a host runs when it downloads
+ * for itself (`fetch_on: host`) with curl or wget, whichever it has. What
+ * is at `dest` is read with the paths fact (src/facts/paths.ts).
  */
-import path from 'node:path';
 import { raw, sh } from '../shell/quote.js';
 import { chmodCommand, chownCommand } from './kit/attributes.js';
-
-export type DestState =
-  | { kind: 'absent' }
-  | { kind: 'file'; mode: number; owner: string; group: string; size: number; sha256?: string }
-  | { kind: 'other' };
-
-export interface DestProbe {
-  /** `dest` is a directory: the file goes inside it under the URL's basename */
-  isDir: boolean;
-  /** the folder `dest` would go into does not exist */
-  noParent: boolean;
-  state: DestState;
-  curl: boolean;
-  wget: boolean;
-}
-
-/**
- * One command: is `dest` a folder, what is at the final path (following
- * links, as writing through them would), its sha256 when `withHash`, and
- * which downloader the host has.
- */
-export function destProbeCommand(dest: string, basename: string, withHash: boolean): string {
-  const inside = path.posix.join(dest, basename);
-  const parent = path.posix.dirname(dest);
-  const hash = withHash ? sh`; sha256sum < "$f" | cut -c1-64` : '';
-  return [
-    sh`if [ -d ${dest} ]; then echo dir; f=${inside}; else f=${dest}; [ -d ${parent} ] || echo noparent; fi`,
-    `if [ -f "$f" ]; then stat -L -c 'file %a %U %G %s' -- "$f"${hash}; elif [ -e "$f" ]; then echo other; else echo absent; fi`,
-    'command -v curl >/dev/null 2>&1 && echo have curl',
-    'command -v wget >/dev/null 2>&1 && echo have wget',
-    'true',
-  ].join('\n');
-}
-
-export function parseDestProbe(stdout: string): DestProbe {
-  const out: DestProbe = { isDir: false, noParent: false, state: { kind: 'absent' }, curl: false, wget: false };
-  for (const line of stdout.split('\n').map((l) => l.trim())) {
-    if (line === 'dir') out.isDir = true;
-    else if (line === 'noparent') out.noParent = true;
-    else if (line === 'other') out.state = { kind: 'other' };
-    else if (line === 'have curl') out.curl = true;
-    else if (line === 'have wget') out.wget = true;
-    else if (line.startsWith('file ')) {
-      const [, mode = '0', owner = '', group = '', size = '0'] = line.split(/\s+/);
-      out.state = { kind: 'file', mode: parseInt(mode, 8), owner, group, size: Number(size) };
-    } else if (/^[0-9a-f]{64}$/.test(line) && out.state.kind === 'file') out.state.sha256 = line;
-  }
-  return out;
-}
 
 export interface HostFetch {
   url: string;

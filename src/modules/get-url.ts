@@ -12,15 +12,9 @@ import { attributeChanges } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
 import { removeTempStep, tempBeside } from './kit/content.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
-import {
-  checksumsProbeCommand,
-  destProbeCommand,
-  hostDownloadCommand,
-  parseDestProbe,
-  parseHostDownload,
-  type DestState,
-  type HostFetch,
-} from './get-url-host.js';
+import { commandsFact } from '../facts/commands.js';
+import { pathsFact, type PathFacts } from '../facts/paths.js';
+import { checksumsProbeCommand, hostDownloadCommand, parseHostDownload, type HostFetch } from './get-url-host.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
 
 export interface GetUrlArgs {
@@ -38,7 +32,39 @@ export interface GetUrlArgs {
   fetch_on: 'controller' | 'host';
 }
 
+type DestState =
+  | { kind: 'absent' }
+  | { kind: 'file'; mode: number; owner: string; group: string; size: number; sha256?: string }
+  | { kind: 'other' };
 type FileState = Extract<DestState, { kind: 'file' }>;
+
+const DOWNLOADERS = ['curl', 'wget'] as const;
+
+/**
+ * What is at `dest`, from the paths fact (one round trip): dest itself and
+ * the URL's basename inside it, for when dest is a folder. Links are
+ * followed, as writing through them would.
+ */
+async function destFacts(
+  ctx: HostContext,
+  dest: string,
+  basename: string,
+  withHash: boolean,
+): Promise<{ isDir: boolean; noParent: boolean; state: DestState }> {
+  const request = (p: string) => ({ path: p, follow: true, ...(withHash ? { checksum: 'sha256' as const } : {}) });
+  const [asked, within] = (await ctx.gather(pathsFact, [request(dest), request(path.posix.join(dest, basename))])) as [PathFacts, PathFacts];
+  const isDir = asked.stat?.type === 'directory';
+  const facts = isDir ? within : asked;
+  const stat = facts.stat;
+  // a missing path whose nearest existing folder is not its own parent
+  const noParent = !isDir && !stat && facts.ancestor !== undefined && facts.ancestor !== path.posix.dirname(facts.realPath);
+  const state: DestState = !stat
+    ? { kind: 'absent' }
+    : stat.type === 'file'
+      ? { kind: 'file', mode: stat.mode, owner: stat.owner, group: stat.group, size: stat.size, ...(facts.checksum ? { sha256: facts.checksum } : {}) }
+      : { kind: 'other' };
+  return { isDir, noParent, state };
+}
 
 export const getUrl = defineModule<GetUrlArgs>({
   name: 'get_url',
@@ -109,9 +135,7 @@ export async function planGetUrl(ctx: HostContext, args: GetUrlArgs): Promise<Pl
     throw error instanceof ModuleError ? error : fail(error.message);
   });
 
-  const probe = await ctx.probe(destProbeCommand(args.dest, basename, expected !== undefined || args.force));
-  if (probe.rc !== 0) throw fail(`cannot inspect ${args.dest}: ${probe.stderr.trim()}`);
-  const facts = parseDestProbe(probe.stdout);
+  const facts = await destFacts(ctx, args.dest, basename, expected !== undefined || args.force);
   const dest = facts.isDir ? path.posix.join(args.dest, basename) : args.dest;
   if (!facts.isDir && args.dest.endsWith('/')) throw fail(`destination directory ${args.dest} does not exist`);
   if (facts.noParent) throw fail(`destination directory ${path.posix.dirname(dest)} does not exist`);
@@ -125,7 +149,8 @@ export async function planGetUrl(ctx: HostContext, args: GetUrlArgs): Promise<Pl
   if (keep) return attributePlan(args, dest, existing, { ...base, checksum: existing.sha256 ?? expected, size: existing.size });
 
   if (args.fetch_on === 'host') {
-    if (!facts.curl && !facts.wget) throw fail(`neither curl nor wget is installed on ${ctx.host} (fetch_on: host)`);
+    const tools = await ctx.gather(commandsFact, DOWNLOADERS);
+    if (!tools.curl && !tools.wget) throw fail(`neither curl nor wget is installed on ${ctx.host} (fetch_on: host)`);
     return hostPlan(ctx, args, dest, existing, expected, fetch);
   }
 

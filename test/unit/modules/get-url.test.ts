@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DownloadCache, setSharedDownloadCache } from '../../../src/modules/download-cache.js';
 import { planGetUrl, getUrl, type GetUrlArgs } from '../../../src/modules/get-url.js';
-import { parseDestProbe } from '../../../src/modules/get-url-host.js';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { commandsFact } from '../../../src/facts/commands.js';
+import { absent as absentPath, answerFacts, present } from './core-modules-harness.js';
 import { pickChecksum } from '../../../src/modules/get-url-checksum.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
@@ -48,7 +50,9 @@ function args(given: Record<string, unknown>): GetUrlArgs {
   return validateArgs('get_url', getUrl.args, given) as unknown as GetUrlArgs;
 }
 
-const absent = (conn: { answer: Function }) => conn.answer('if [ -d', { stdout: 'absent\nhave curl\n' });
+// what the paths fact prints for dest and for the url's basename inside it
+const absent = (conn: FakeConnection) => answerFacts(conn, absentPath(0, '/opt'), absentPath(1, '/opt'));
+const aFile = (conn: FakeConnection, f: { sum?: string }) => answerFacts(conn, present(0, { mode: 0o644, ...f }), absentPath(1, '/opt'));
 
 test.serial('absent dest: download once into the cache, put from it, undo removes', async (t) => {
   const { ctx } = fakeHost('n1', (c) => absent(c));
@@ -115,7 +119,7 @@ test.serial('checksums file url: picks the line for the url basename', async (t)
 });
 
 test.serial('dest with the expected sha256: no change and no download', async (t) => {
-  const { ctx, conn } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `file 644 root root 27000\n${SHA}\nhave curl\n` }));
+  const { ctx, conn } = fakeHost('n1', (c) => aFile(c, { sum: SHA }));
   const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
   t.false(plan.changed);
   t.is(hits.size, 0);
@@ -123,14 +127,14 @@ test.serial('dest with the expected sha256: no change and no download', async (t
 });
 
 test.serial('no checksum, dest exists, force false: no change (Ansible semantics)', async (t) => {
-  const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: 'file 644 root root 5\n' }));
+  const { ctx } = fakeHost('n1', (c) => aFile(c, {}));
   const plan = await planGetUrl(ctx, args({ url: `${base}/missing`, dest: '/opt/etcd.tar.gz' }));
   t.false(plan.changed);
   t.is(hits.size, 0);
 });
 
 test.serial('dest is a directory: the url basename is used; only mode differs', async (t) => {
-  const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `dir\nfile 644 root root 27000\n${SHA}\n` }));
+  const { ctx } = fakeHost('n1', (c) => answerFacts(c, present(0, { kind: 'directory', mode: 0o755 }), present(1, { mode: 0o644, sum: SHA })));
   const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt', checksum: `sha256:${SHA}`, mode: '0600' }));
   t.true(plan.changed);
   t.deepEqual(plan.diff, [{ subject: '/opt/etcd.tar.gz', kind: 'summary', before: 'mode 0644', after: 'mode 0600' }]);
@@ -184,14 +188,15 @@ test.serial('fetch_on host: a wrong checksum leaves dest alone and names both su
   t.false(existsSync(dest));
 });
 
-test('parseDestProbe and pickChecksum', (t) => {
-  t.deepEqual(parseDestProbe('noparent\nabsent\nhave wget\n'), {
-    isDir: false,
-    noParent: true,
-    state: { kind: 'absent' },
-    curl: false,
-    wget: true,
-  });
+test('a missing parent folder fails before anything is downloaded', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => answerFacts(c, absentPath(0, '/'), absentPath(1, '/')));
+  await t.throwsAsync(planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/nope/etcd.tar.gz' })), { message: 'destination directory /nope does not exist' });
+  t.is(hits.get('/etcd/etcd.tar.gz'), undefined);
+});
+
+test('the commands fact and pickChecksum', (t) => {
+  t.deepEqual(commandsFact.parse({ stdout: 'have wget\n', stderr: '', rc: 0 }, ['curl', 'wget']), { curl: false, wget: true });
+  t.regex(commandsFact.command(['curl', 'wget']), /^for c in curl wget; do command -v "\$c"/);
   t.is(pickChecksum(`${SHA} *dist/etcd.tar.gz\n`, 'etcd.tar.gz'), SHA);
   t.is(pickChecksum(`SHA256 (etcd.tar.gz) = ${SHA}\n`, 'etcd.tar.gz'), SHA);
   t.is(pickChecksum(`${SHA}\n`, 'anything'), SHA);

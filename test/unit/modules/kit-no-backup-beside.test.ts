@@ -96,7 +96,7 @@ const cases: Case[] = [
     runId: 'run-test',
     backedUp: true,
     plan: () => {
-      const { ctx } = fakeHost('n1', (c) => c.answer('if [ -d', { stdout: `file 644 root root 5\n${sha256('old')}\nhave curl\n` }));
+      const { ctx } = fakeHost('n1', (c) => answerFacts(c, present(0, { content: 'old' }), present(1, { content: 'old' })).answer('for c in', { stdout: 'have curl\n' }));
       const args = validateArgs('get_url', getUrl.args, { url: 'http://127.0.0.1:1/etcd.tar.gz', dest: '/opt/etcd.tar.gz', checksum: `sha256:${sha256('new')}`, fetch_on: 'host' });
       return planGetUrl(ctx, args as unknown as GetUrlArgs);
     },
