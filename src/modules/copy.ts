@@ -11,7 +11,7 @@ import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact } from '../facts/paths.js';
-import { attributeChanges, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { attributeArgs, attributeChanges, mergedAttributes, type Attributes } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
 import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
 import type { ArgSchema, HostContext, Plan } from './types.js';
@@ -40,9 +40,7 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
       'Where the file goes on the host. A path ending in `/`, or an existing directory, means "inside it, under the source\'s name". ' +
       'When dest is a symlink, the file it points to is written.',
   },
-  mode: { type: 'mode', description: "Permission bits, as octal: '0644' (quote it in YAML) or 0644. Default: the existing file's, else 0644." },
-  owner: { type: 'str', description: "The owning user, by name or uid. Default: the existing file's, else the connecting user." },
-  group: { type: 'str', description: "The owning group, by name or gid. Default: the existing file's." },
+  ...attributeArgs({ keepExisting: true }),
   backup: {
     type: 'bool',
     default: false,

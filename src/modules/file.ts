@@ -10,7 +10,7 @@ import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { defaultState, planFileState, type FileState } from './file-states.js';
 import { defineModule } from './types.js';
-import { formatMode } from './kit/attributes.js';
+import { attributeArgs, formatMode } from './kit/attributes.js';
 
 export interface FileArgs {
   path: string;
@@ -46,9 +46,7 @@ export const fileModule = defineModule<FileArgs>({
         '`touch` creates an empty file or updates times; `link`/`hard` make a symbolic/hard link to `src`; ' +
         '`absent` removes it, recursively for a directory. Default: what the path is now, else `file`.',
     },
-    mode: { type: 'mode', description: "Permission bits, as octal: '0755' (quote it in YAML) or 0755." },
-    owner: { type: 'str', aliases: ['user'], description: 'The owning user, by name or uid.' },
-    group: { type: 'str', description: 'The owning group, by name or gid.' },
+    ...attributeArgs({ ownerAliases: ['user'] }),
     recurse: {
       type: 'bool',
       default: false,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { ChecksumMismatchError, sharedDownloadCache, type CachedFile } from './download-cache.js';
 import type { DownloadOptions } from './download-transport.js';
-import { attributeChanges } from './kit/attributes.js';
+import { attributeArgs, attributeChanges } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
 import { removeTempStep, tempBeside } from './kit/content.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
@@ -89,9 +89,7 @@ export const getUrl = defineModule<GetUrlArgs>({
         "'sha256:<hex>', or 'sha256:<url>' of a checksums file whose `HEX  filename` line for the URL's basename " +
         'is used. With a checksum, a `dest` that already matches is left alone and a download that does not match fails.',
     },
-    mode: { type: 'mode', description: "Permissions of the file, e.g. '0755'. Default: keep the old file's, else 0644." },
-    owner: { type: 'str', description: "Owner of the file. Default: keep the old file's, else the connecting user." },
-    group: { type: 'str', description: "Group of the file. Default: keep the old file's." },
+    ...attributeArgs({ keepExisting: true }),
     force: {
       type: 'bool',
       default: false,

@@ -27,12 +27,27 @@ export interface CurrentAttributes {
   gid?: number;
 }
 
-/** mode, owner and group as most modules take them; a module may override a description. */
-export const ATTRIBUTE_ARGS: ArgSchema = {
-  mode: { type: 'mode', description: "Permission bits, as octal: '0644' (quote it in YAML) or 0644." },
-  owner: { type: 'str', description: 'The owning user, by name or uid.' },
-  group: { type: 'str', description: 'The owning group, by name or gid.' },
-};
+/**
+ * The mode, owner and group arguments, one wording for every module that
+ * writes files. `of` names what they apply to; `keepExisting`: a rewritten
+ * file keeps the old one's attributes unless told otherwise.
+ */
+export function attributeArgs(options: { of?: string; keepExisting?: boolean; ownerAliases?: readonly string[] } = {}): ArgSchema {
+  const of = options.of ? ` of ${options.of}` : '';
+  const keep = options.keepExisting;
+  return {
+    mode: {
+      type: 'mode',
+      description: `Permission bits${of}, as octal: '0644' (quote it in YAML) or 0644.${keep ? " Default: the existing file's, else 0644." : ''}`,
+    },
+    owner: {
+      type: 'str',
+      ...(options.ownerAliases ? { aliases: options.ownerAliases } : {}),
+      description: `The owning user${of}, by name or uid.${keep ? " Default: the existing file's, else the connecting user." : ''}`,
+    },
+    group: { type: 'str', description: `The owning group${of}, by name or gid.${keep ? " Default: the existing file's." : ''}` },
+  };
+}
 
 /** `want` is unset, the name, or the id. */
 export function sameOwner(want: string | undefined, name: string, id: number | undefined): boolean {
