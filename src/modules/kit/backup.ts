@@ -118,9 +118,15 @@ function restoreCommand(runId: string, file: string): string {
   ].join('\n');
 }
 
+/**
+ * A root someone else made (a shared /var/tmp lets any user create the
+ * name first, or plant a link there) would hand them the backups: refused.
+ */
+const ROOT_OWNED = `if [ -e "$ezb" ] || [ -L "$ezb" ]; then if [ -L "$ezb" ] || [ ! -O "$ezb" ]; then echo "ezplay: $ezb is not a folder of $(id -un)" >&2; exit 1; fi; fi`;
+
 /** One exec step running `commands` (each path's lines) after the root is known. */
 function script(commands: string[], description: string): Step {
-  return { kind: 'exec', command: ['set -e', 'umask 077', ROOT_LINE, ...commands].join('\n'), description };
+  return { kind: 'exec', command: ['set -e', 'umask 077', ROOT_LINE, ROOT_OWNED, ...commands].join('\n'), description };
 }
 
 /** Copies each path into its slot before it is changed (a path already in its slot keeps the older copy). */

@@ -180,3 +180,17 @@ test('guardWrites: existing files are backed up in one step, new ones removed by
   s.ok(dropBackupsStep(RUN, [old]));
   t.deepEqual(readdirSync(s.root), []);
 });
+
+test('a backup root that is a link, or not the user\'s own, is refused', (t) => {
+  const s = sandbox();
+  const f = s.file('app.conf');
+  writeFileSync(f, 'old\n');
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'ezplay-kit-elsewhere-'));
+  const link = path.join(s.live, 'root-link');
+  symlinkSync(elsewhere, link);
+  const command = (backupStep(RUN, [f]) as { command: string }).command.replace(/^ezb=.*$/m, `ezb=${link}`);
+  const res = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+  t.not(res.status, 0);
+  t.regex(res.stderr, /is not a folder of/);
+  t.deepEqual(readdirSync(elsewhere), [], 'nothing was written through the link');
+});
