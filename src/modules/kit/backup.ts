@@ -112,7 +112,7 @@ function restoreCommand(runId: string, file: string): string {
     `elif [ "$(cat ${b}/state)" = restored ]; then :`,
     `elif ! { [ -e ${b}/data ] || [ -L ${b}/data ]; }; then echo ${gone}"$ezb"/${sh`${backupSlot(runId, file)}`}/data" is missing" >&2; exit 1`,
     // a directory goes back whole (moved), a file or link as a copy, so a second restore of the slot still works
-    `elif [ -d ${b}/data ] && [ ! -L ${b}/data ]; then rm -rf -- ${tmp} && mv -f -- ${b}/data ${tmp} && { [ ! -d ${f} ] || [ -L ${f} ] || rm -rf -- ${f}; } && mv -f -T -- ${tmp} ${f} && echo restored > ${b}/state || exit 1`,
+    `elif [ -d ${b}/data ] && [ ! -L ${b}/data ]; then rm -rf -- ${tmp} && mv -f -- ${b}/data ${tmp} && rm -rf -- ${f} && mv -f -T -- ${tmp} ${f} && echo restored > ${b}/state || exit 1`,
     `else rm -rf -- ${tmp} && cp -a -- ${b}/data ${tmp} && { [ ! -d ${f} ] || [ -L ${f} ] || rm -rf -- ${f}; } && mv -f -T -- ${tmp} ${f} || { rm -rf -- ${tmp}; exit 1; }`,
     'fi',
   ].join('\n');

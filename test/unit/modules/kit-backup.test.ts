@@ -194,3 +194,14 @@ test('a backup root that is a link, or not the user\'s own, is refused', (t) => 
   t.regex(res.stderr, /is not a folder of/);
   t.deepEqual(readdirSync(elsewhere), [], 'nothing was written through the link');
 });
+
+test('a removed directory comes back even where the run left a file of the same name', (t) => {
+  const s = sandbox();
+  const dir = s.file('data');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'f'), 'kept\n');
+  s.ok(moveAsideStep(RUN, [dir]));
+  writeFileSync(dir, 'a file the run made\n');
+  s.ok(restoreStep(RUN, [dir]));
+  t.is(readFileSync(path.join(dir, 'f'), 'utf8'), 'kept\n');
+});
