@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { counters, LOCAL_INVENTORY, project, runLocal, treeHash } from '../helpers/run-local.js';
 import { backedUpPaths, backupsBeside, localBackupRoot } from '../helpers/backups.js';
@@ -197,6 +197,7 @@ test('backups are kept for the latest successful run only', async (t) => {
   t.false(existsSync(path.join(localBackupRoot(), runs[0]!)), "and so is the run's folder");
   t.deepEqual(backedUpPaths(runs[1]!), [conf], "only the second run's copy is left");
   t.deepEqual(backupsBeside(dir), [], 'never a backup beside the live file');
+  rmSync(path.join(localBackupRoot(), runs[1]!), { recursive: true, force: true });
   t.deepEqual(readdirSync(dir).sort(), ['.ezplay', 'conf', 'hosts', 'play.yml']);
 });
 
@@ -214,5 +215,6 @@ test('a rerun that changes nothing prunes nothing: the run before it keeps its b
     t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, undefined);
     t.deepEqual(backedUpPaths(runs[0]!), 'conf' in files ? [path.join(dir, 'conf')] : [], 'the first run keeps its copy of the original');
     t.deepEqual(backupsBeside(dir), []);
+    for (const runId of runs) rmSync(path.join(localBackupRoot(), runId), { recursive: true, force: true });
   }
 });
