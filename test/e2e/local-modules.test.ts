@@ -166,10 +166,11 @@ test('undo is harmless when the forward steps never ran', async (t) => {
 test('a failing validate leaves dest alone', async (t) => {
   const root = fixture(t);
   const before = treeHash(root);
-  const p = await plan('copy', { content: 'bad', dest: path.join(root, 'etc/etcd/etcd.conf'), validate: 'grep -q good %s' }, 'e2e3');
+  const p = await plan('copy', { content: 'bad', dest: path.join(root, 'etc/etcd/etcd.conf'), validate: 'grep -q good %s' }, `e2e3-${process.pid}-${Date.now()}`);
   await t.throwsAsync(applyPlan(conn, p), { message: /validation failed/ });
   await undoPlan(conn, p);
   t.deepEqual(treeHash(root).listing, before.listing);
+  await runSteps(conn, p.cleanup ?? []);
 });
 
 test('command: a failing command is a result, and stat, slurp see the real files', async (t) => {
