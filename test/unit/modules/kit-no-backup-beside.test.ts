@@ -5,6 +5,8 @@
  * a live file), its backups go to the run's backup root, and the plan says
  * which paths it writes.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
@@ -12,6 +14,7 @@ import { validateArgs } from '../../../src/modules/args.js';
 import { blockinfileModule } from '../../../src/modules/blockinfile.js';
 import { certModule } from '../../../src/modules/cert.js';
 import { copyModule } from '../../../src/modules/copy.js';
+import { STREAM_ABOVE_BYTES } from '../../../src/modules/copy-stream.js';
 import { fileModule } from '../../../src/modules/file.js';
 import { getUrl, planGetUrl, type GetUrlArgs } from '../../../src/modules/get-url.js';
 import { backupSlot } from '../../../src/modules/kit/backup.js';
@@ -56,6 +59,22 @@ const cases: Case[] = [
     target: '/etc/sudoers.d/etcd',
     backedUp: true,
     plan: () => planWith(copyModule, existing(), { content: 'etcd ALL=(ALL) NOPASSWD: ALL\n', dest: '/etc/sudoers.d/etcd', validate: 'visudo -cf %s' }),
+  },
+  {
+    title: 'copy of a folder over its files',
+    target: '/etc/etcd/conf.d/a.conf',
+    backedUp: true,
+    plan: () => planWith(copyModule, answerFacts(new FakeConnection(), present(0, { content: 'old a' }), present(1, { content: 'old b' })), { src: 'conf.d', dest: '/etc/etcd' }, { roleDir: ROLE }),
+  },
+  {
+    title: 'copy of a large file, streamed, over a file',
+    target: '/usr/local/bin/big',
+    backedUp: true,
+    plan: () => {
+      const big = path.join(mkdtempSync(path.join(os.tmpdir(), 'ezplay-big-')), 'big');
+      writeFileSync(big, Buffer.alloc(STREAM_ABOVE_BYTES + 1, 1));
+      return planWith(copyModule, answerFacts(new FakeConnection(), present(0, { content: 'old' })), { src: big, dest: '/usr/local/bin/big' });
+    },
   },
   {
     title: 'template over a file',
