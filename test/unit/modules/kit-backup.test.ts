@@ -22,10 +22,15 @@ import {
 import type { Step } from '../../../src/modules/types.js';
 
 const RUN = 'run-kit';
+const made: string[] = [];
+test.after.always(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function sandbox() {
   const live = mkdtempSync(path.join(os.tmpdir(), 'ezplay-kit-live-'));
   const root = mkdtempSync(path.join(os.tmpdir(), 'ezplay-kit-root-'));
+  made.push(live, root);
   /** Runs a step's command as the engine would, with the backup root moved to `root`. */
   const run = (step: Step) => {
     if (step.kind !== 'exec') throw new Error('exec steps only');
