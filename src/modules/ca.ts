@@ -10,6 +10,7 @@ import { DEFAULT_CA_VALIDITY_DAYS } from '../pki/defaults.js';
 import type { RsaBits } from '../pki/index.js';
 import { loadPki, type Pki } from './pki-loader.js';
 import { sh } from '../shell/quote.js';
+import { guardWrites } from './kit/backup.js';
 import { defineModule, type HostContext, type Plan } from './types.js';
 
 interface CaArgs {
@@ -87,6 +88,8 @@ export const caModule = defineModule<CaArgs>({
       throw error instanceof PkiError ? new ModuleError(error.message, {}, ctx.pos) : error;
     });
     const info = pki.inspectCert(ca.certPem);
+    // both files are new (an existing half refused above): undo removes them
+    const guard = guardWrites(ctx.runId, [{ path: certPath, existed: false }, { path: keyPath, existed: false }]);
     return {
       changed: true,
       diff: [
@@ -99,7 +102,8 @@ export const caModule = defineModule<CaArgs>({
         { kind: 'put', dest: keyPath, content: { text: ca.keyPem }, mode: 0o600, secret: true, description: `write CA key ${keyPath}` },
         { kind: 'put', dest: certPath, content: { text: ca.certPem }, mode: 0o644, description: `write CA certificate ${certPath}` },
       ],
-      undo: [{ kind: 'exec', command: sh`rm -f ${certPath} ${keyPath}`, description: `remove the new CA ${certPath} and ${keyPath}` }],
+      undo: guard.undo,
+      writes: guard.writes,
       result: { cert: certPath, key: keyPath, created: true, not_after: info.notAfter.toISOString() },
     };
   },

@@ -7,14 +7,15 @@
  * size than `key_size`, so peers pinning nothing but the CA never notice a
  * renewal.
  *
- * Undo: every file this task replaces is first copied beside itself
- * (`cp -p`, so owner and mode survive) as `<file>.ezplay-bak-<runId>`, and
- * undo moves that copy back; files that did not exist are removed. The same
- * mechanism serves the certificate and the key, and the old key never
- * enters the run journal, which would otherwise hold it in plain text
- * (redacting it there would make the undo useless). The backups are as
- * readable as the originals were, and are deleted (Plan.cleanup) once a later
- * run has succeeded and this one can no longer be rolled back.
+ * Undo: every file this task replaces is first copied into the run's
+ * backups on the host (src/modules/kit/backup.ts: outside the certificate's
+ * folder, owner and mode kept), and undo puts that copy back atomically;
+ * files that did not exist are removed. The same mechanism serves the
+ * certificate and the key, and the old key never enters the run journal,
+ * which would otherwise hold it in plain text (redacting it there would make
+ * the undo useless). The backup root is readable by root only, and the
+ * backups are deleted (Plan.cleanup) once a later run has succeeded and this
+ * one can no longer be rolled back.
  */
 import { posix } from 'node:path';
 import type { FileStat } from '../connection/types.js';
@@ -23,6 +24,8 @@ import { DEFAULT_LEAF_VALIDITY_DAYS, DEFAULT_RENEW_BEFORE_DAYS } from '../pki/de
 import type { CertPair, CertUsage, LeafKeyType, RsaBits } from '../pki/index.js';
 import { loadPki, type Pki } from './pki-loader.js';
 import { sh } from '../shell/quote.js';
+import { attributeChanges } from './kit/attributes.js';
+import { guardWrites } from './kit/backup.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
 
 interface CertArgs {
@@ -52,7 +55,6 @@ interface ExistingFile {
 
 const USAGES: readonly CertUsage[] = ['server', 'client', 'peer'];
 const day = (date: Date): string => date.toISOString().slice(0, 10);
-const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 
 async function readExisting(ctx: HostContext, path: string): Promise<ExistingFile> {
   const stat = await ctx.stat(path);
@@ -88,38 +90,10 @@ function keyRotationReason(pki: Pki, key: ExistingFile, keyType: LeafKeyType, ke
   }
 }
 
-/** Copy aside before replacing, the undo that puts the copy back (or removes a file that was new), and the copy's removal. */
-function replaceSteps(ctx: HostContext, file: ExistingFile): { before: Step[]; undo: Step[]; cleanup: Step[] } {
-  if (!file.stat) return { before: [], undo: [{ kind: 'exec', command: sh`rm -f ${file.path}`, description: `remove ${file.path}` }], cleanup: [] };
-  const backup = `${file.path}.ezplay-bak-${ctx.runId}`;
-  return {
-    before: [{ kind: 'exec', command: sh`cp -p ${file.path} ${backup}`, description: `back up ${file.path} to ${backup}` }],
-    // guarded: when the backup step never ran, the file was never replaced either
-    undo: [{ kind: 'exec', command: sh`if [ -e ${backup} ]; then mv -f ${backup} ${file.path}; fi`, description: `restore ${file.path} from ${backup}` }],
-    cleanup: [{ kind: 'exec', command: sh`rm -f ${backup}`, description: `delete backup ${backup}` }],
-  };
-}
-
 /** chmod/chown for a file that is kept as it is but whose mode or ownership drifted. */
 function attributeSteps(file: ExistingFile, mode: number, owner: string | undefined, group: string | undefined) {
-  const diff: Diff[] = [];
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  const stat = file.stat;
-  if (!stat) return { diff, steps, undo };
-  if ((stat.mode & 0o7777) !== mode) {
-    diff.push({ subject: file.path, kind: 'summary', before: `mode ${octal(stat.mode)}`, after: `mode ${octal(mode)}` });
-    steps.push({ kind: 'exec', command: sh`chmod ${octal(mode)} ${file.path}`, description: `chmod ${octal(mode)} ${file.path}` });
-    undo.push({ kind: 'exec', command: sh`chmod ${octal(stat.mode)} ${file.path}`, description: `restore the mode of ${file.path}` });
-  }
-  const wantOwner = owner ?? stat.owner;
-  const wantGroup = group ?? stat.group;
-  if (wantOwner !== stat.owner || wantGroup !== stat.group) {
-    diff.push({ subject: file.path, kind: 'summary', before: `owner ${stat.owner}:${stat.group}`, after: `owner ${wantOwner}:${wantGroup}` });
-    steps.push({ kind: 'exec', command: sh`chown ${`${wantOwner}:${wantGroup}`} ${file.path}`, description: `chown ${file.path}` });
-    undo.push({ kind: 'exec', command: sh`chown ${`${stat.owner}:${stat.group}`} ${file.path}`, description: `restore the owner of ${file.path}` });
-  }
-  return { diff, steps, undo };
+  if (!file.stat) return { diff: [], steps: [], undo: [] };
+  return attributeChanges(file.path, file.stat, { mode, owner, group });
 }
 
 /** Creates a missing parent folder; left in place on undo, as an empty folder harms nothing. */
@@ -162,6 +136,8 @@ interface Change {
   undo: Step[];
   /** removes the copies once the run no longer needs them (Plan.cleanup) */
   cleanup: Step[];
+  /** the files the steps change (Plan.writes) */
+  paths: string[];
   notAfter?: Date;
 }
 
@@ -176,12 +152,10 @@ async function reissue(
   });
   const info = pki.inspectCert(issued.certPem);
   const owned = { ...(args.owner !== undefined && { owner: args.owner }), ...(args.group !== undefined && { group: args.group }) };
-  const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [], cleanup: [] };
+  const out: Change = { notAfter: info.notAfter, diff: [], backups: [], writes: [], undo: [], cleanup: [], paths: [] };
+  const replaced: ExistingFile[] = [];
   const replace = (file: ExistingFile, write: Step) => {
-    const r = replaceSteps(ctx, file);
-    out.backups.push(...r.before);
-    out.undo.push(...r.undo);
-    out.cleanup.push(...r.cleanup);
+    replaced.push(file);
     out.writes.push(write);
   };
   if (drift.newKey) {
@@ -195,6 +169,12 @@ async function reissue(
       ? { subject: args.cert, kind: 'summary', before: 'absent', after: `issued for ${pki.describeCert(info)}` }
       : { subject: args.cert, kind: 'summary', before: describeOld(pki, cert.text), after: `${drift.reasons.join('; ')}: reissued, valid until ${day(info.notAfter)}` },
   );
+  // one backup step for both files, taken before either is written
+  const guard = guardWrites(ctx.runId, replaced.map((file) => ({ path: file.path, existed: file.stat !== null })));
+  out.backups.push(...guard.steps);
+  out.undo.push(...guard.undo);
+  out.cleanup.push(...guard.cleanup);
+  out.paths.push(...guard.writes);
   return out;
 }
 
@@ -204,8 +184,8 @@ export const certModule = defineModule<CertArgs>({
   description:
     'Issues a certificate and key signed by `ca_cert`/`ca_key`, all on the same host. An existing certificate is kept ' +
     'while its names, SANs and usages match, it was signed by this CA, it fits its key and it expires after the renewal window. ' +
-    'An existing key is reused on reissue unless it is unreadable or of another type or size. Replaced files are backed up beside ' +
-    'themselves as `<file>.ezplay-bak-<run id>`, which rollback restores.',
+    'An existing key is reused on reissue unless it is unreadable or of another type or size. Replaced files are backed up ' +
+    'in the run\'s backups on the host (under /var/lib/ezplay/backup, never beside them), which rollback restores.',
   args: {
     ca_cert: { type: 'path', required: true, description: 'Path of the CA certificate on the host.' },
     ca_key: { type: 'path', required: true, description: 'Path of the CA private key on the host; read, never shown.' },
@@ -258,7 +238,7 @@ export const certModule = defineModule<CertArgs>({
 
     const drift = driftOf(pki, args, ca.certPem, cert, key, hosts, usages);
     const change: Change = drift.reasons.length === 0
-      ? { diff: [], backups: [], writes: [], undo: [], cleanup: [] }
+      ? { diff: [], backups: [], writes: [], undo: [], cleanup: [], paths: [] }
       : await reissue(pki, ctx, args, { ca, hosts, usages }, cert, key, drift).catch((error: unknown) => {
           throw toModuleError(ctx, error);
         });
@@ -270,6 +250,7 @@ export const certModule = defineModule<CertArgs>({
       change.diff.push(...attrs.diff);
       change.writes.push(...attrs.steps);
       change.undo.push(...attrs.undo);
+      if (attrs.steps.length) change.paths.push(file.path);
     }
 
     const changed = change.writes.length > 0;
@@ -282,7 +263,7 @@ export const certModule = defineModule<CertArgs>({
     const created = [cert, key].filter((file) => file.stat === null).map((file) => file.path);
     const steps = [...(await parentSteps(ctx, created)), ...change.backups, ...change.writes];
     const cleanup = change.cleanup.length ? { cleanup: change.cleanup } : {};
-    return { changed, diff: change.diff, steps, undo: change.undo, ...cleanup, result, ...warnings };
+    return { changed, diff: change.diff, steps, undo: change.undo, ...cleanup, writes: change.paths, result, ...warnings };
   },
 });
 

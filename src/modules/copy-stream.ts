@@ -10,9 +10,10 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { pathsFact, type PathFacts } from '../facts/paths.js';
-import { attributeChanges, createDirsSteps, missingDirs, userBackupName, type Attributes } from './file-plans.js';
+import { attributeChanges, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { guardWrites } from './kit/backup.js';
+import { createDirsSteps, installCommand, missingDirs, removeTempStep, tempBeside, userBackupSteps } from './kit/content.js';
 import type { HostContext, Plan, Step } from './types.js';
-import { backupStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
 
 /** Files above this size are streamed; smaller ones get text diffs and inline uploads. */
 export const STREAM_ABOVE_BYTES = 4 << 20;
@@ -59,10 +60,11 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
   if (stat && facts.checksum === sum) {
     const attrs = attributeChanges(target, stat, want);
     if (!attrs.steps.length) return { changed: false, result };
-    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), result };
+    return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
   const steps: Step[] = [];
   const undo: Step[] = [];
+  const writes: string[] = [];
   if (!stat) {
     const parent = path.posix.dirname(target);
     if (facts.ancestor !== undefined && facts.ancestor !== parent) {
@@ -70,33 +72,32 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
       const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), request.directoryMode);
       steps.push(...dirs.steps);
       undo.push(...dirs.undo);
-    }
-    undo.unshift(removeStep(target));
-  } else {
-    steps.push(backupStep(target, ctx.runId));
-    undo.unshift(restoreStep(target, ctx.runId, true));
-    if (request.backup) {
-      const name = userBackupName(target);
-      steps.push({ kind: 'exec', command: sh`cp -p -- ${target} ${name}`, description: `keep a backup ${name}` });
-      undo.unshift({ kind: 'exec', command: sh`rm -f -- ${name}`, description: `remove backup ${name}` });
-      result.backup_file = name;
+      writes.push(...dirs.writes);
     }
   }
-  const tmp = path.posix.join(path.posix.dirname(target), `.${path.posix.basename(target)}.ezplay-new-${ctx.runId}`);
-  const mode = want.mode ?? stat?.mode ?? 0o644;
-  const owner = want.owner ?? stat?.owner;
-  const group = want.group ?? stat?.group;
+  const guard = guardWrites(ctx.runId, [{ path: target, existed: stat !== null }]);
+  steps.push(...guard.steps);
+  undo.unshift(...guard.undo);
+  writes.push(...guard.writes);
+  if (stat && request.backup) {
+    const kept = userBackupSteps(target);
+    steps.push(kept.step);
+    undo.unshift(kept.undo);
+    writes.push(kept.name);
+    result.backup_file = kept.name;
+  }
+  const tmp = tempBeside(target, ctx.runId);
+  const attrs = mergedAttributes(want, stat, 0o644);
+  const mode = attrs.mode as number;
+  const { owner, group } = attrs;
   // umask 077: the bytes are private until they have their mode and owner
-  const parts = [sh`umask 077 && cat > ${tmp}`, sh`chmod ${formatMode(mode)} -- ${tmp}`];
-  if (owner || group) parts.push(sh`chown -- ${`${owner ?? ''}${group ? `:${group}` : ''}`} ${tmp}`);
-  parts.push(sh`mv -f -- ${tmp} ${target}`);
   steps.push({
     kind: 'exec',
-    command: `${parts.join(' && ')} || { ${sh`rm -f -- ${tmp}`}; false; }`,
+    command: installCommand(sh`umask 077 && cat > ${tmp}`, tmp, target, attrs),
     stdinFile: request.local,
     description: `write ${file} (${request.size} bytes, streamed)`,
   });
-  undo.unshift({ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` });
+  undo.unshift(removeTempStep(tmp));
   const short = (s: string | undefined) => (s ? `sha256 ${s.slice(0, 12)}…` : 'absent');
   return {
     changed: true,
@@ -104,7 +105,8 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
     steps,
     undo,
     // a killed stream leaves its temporary file: removed by undo, or when the run is pruned
-    cleanup: [{ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` }, ...(stat ? [dropBackupStep(target, ctx.runId)] : [])],
+    cleanup: [removeTempStep(tmp), ...guard.cleanup],
+    writes,
     result: { ...result, mode: formatMode(mode), ...(owner ? { owner } : {}), ...(group ? { group } : {}) },
   };
 }

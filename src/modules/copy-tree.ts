@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathsFact } from '../facts/paths.js';
-import { planContent, type Attributes } from './file-plans.js';
+import { planContent, type Attributes } from './kit/content.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
 
 /** Regular files under `dir`, as sorted relative paths. */

@@ -11,10 +11,11 @@ import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact } from '../facts/paths.js';
-import { attributeChanges, planContentAt, sha256, type Attributes } from './file-plans.js';
-import type { ArgSchema, HostContext, Plan, Step } from './types.js';
+import { attributeArgs, attributeChanges, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { guardWrites } from './kit/backup.js';
+import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
+import type { ArgSchema, HostContext, Plan } from './types.js';
 import { defineModule } from './types.js';
-import { backupStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
 
 export interface CopyArgs {
   src?: string;
@@ -39,9 +40,7 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
       'Where the file goes on the host. A path ending in `/`, or an existing directory, means "inside it, under the source\'s name". ' +
       'When dest is a symlink, the file it points to is written.',
   },
-  mode: { type: 'mode', description: "Permission bits, as octal: '0644' (quote it in YAML) or 0644. Default: the existing file's, else 0644." },
-  owner: { type: 'str', description: "The owning user, by name or uid. Default: the existing file's, else the connecting user." },
-  group: { type: 'str', description: "The owning group, by name or gid. Default: the existing file's." },
+  ...attributeArgs({ keepExisting: true }),
   backup: {
     type: 'bool',
     default: false,
@@ -79,25 +78,17 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
     if (!attrs.steps.length) return { changed: false, result };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
-  const tmp = path.posix.join(path.dirname(target), `.${path.basename(target)}.ezplay-new-${ctx.runId}`);
-  const mode = args.mode ?? existing?.mode;
-  const owner = args.owner ?? existing?.owner;
-  const group = args.group ?? existing?.group;
-  const parts = [sh`cp -- ${src} ${tmp}`];
-  if (mode !== undefined) parts.push(sh`chmod ${formatMode(mode)} -- ${tmp}`);
-  if (owner || group) parts.push(sh`chown ${`${owner ?? ''}${group ? `:${group}` : ''}`} -- ${tmp}`);
-  parts.push(sh`mv -f -- ${tmp} ${target}`);
-  const steps: Step[] = [];
-  if (existing) steps.push(backupStep(target, ctx.runId));
-  steps.push({ kind: 'exec', command: `${parts.join(' && ')} || { ${sh`rm -f -- ${tmp}`}; false; }`, description: `copy ${src} to ${dest}` });
+  const tmp = tempBeside(target, ctx.runId);
+  const guard = guardWrites(ctx.runId, [{ path: target, existed: existing !== null }]);
+  const install = installCommand(sh`cp -- ${src} ${tmp}`, tmp, target, mergedAttributes(want, existing));
   const short = (s: string | undefined) => (s ? `sha256 ${s.slice(0, 12)}…` : 'absent');
   return {
     changed: true,
     diff: [{ subject: dest, before: existing ? short(destFacts.checksum) : 'absent', after: short(srcFacts.checksum), kind: 'summary' }],
-    steps,
-    undo: [{ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` }, existing ? restoreStep(target, ctx.runId, true) : removeStep(target)],
-    ...(existing ? { cleanup: [dropBackupStep(target, ctx.runId)] } : {}),
-    writes: [target],
+    steps: [...guard.steps, { kind: 'exec', command: install, description: `copy ${src} to ${dest}` }],
+    undo: [removeTempStep(tmp), ...guard.undo],
+    ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}),
+    writes: guard.writes,
     result,
   };
 }
@@ -108,8 +99,8 @@ export const copyModule = defineModule<CopyArgs>({
   description:
     'Writes a file from the controller (`src`, looked up in the role\'s files/ folder, then beside the playbook), ' +
     'from `content`, or from another path on the host (`remote_src`). Files are compared by sha256: an unchanged ' +
-    'file is not uploaded. The upload is atomic. Undo puts back the replaced file (kept as ' +
-    '`dest.ezplay-bak-<runId>`) or removes a file the task created.',
+    'file is not uploaded. The upload is atomic. Undo puts back the replaced file (kept in the run\'s backups ' +
+    'under /var/lib/ezplay/backup, never beside it) or removes a file the task created.',
   args: {
     src: {
       type: 'path',

@@ -13,7 +13,7 @@ import { pathsFact } from '../facts/paths.js';
 import { editCrontab, type CronJob } from './cron-edit.js';
 import { planTextEdit } from './text-edit-plan.js';
 import { defineModule, type HostContext, type Plan, type Step } from './types.js';
-import { dropBackupStep, moveAsideStep, restoreStep } from './undo.js';
+import { guardRemoval } from './kit/backup.js';
 
 export interface CronArgs extends CronJob {
   user?: string;
@@ -54,12 +54,11 @@ async function planCronFile(ctx: HostContext, a: CronArgs, file: string): Promis
   const [facts] = await ctx.gather(pathsFact, [{ path: file, follow: true, content: true }]);
   const left = editCrontab(facts?.content?.toString('utf8') ?? '', a, user).text;
   if (left.trim() !== '') return { ...edited, result };
+  const removal = guardRemoval(ctx.runId, [file]);
   return {
     changed: true,
     diff: [{ subject: file, before: facts?.content?.toString('utf8') ?? '', after: '', kind: 'content' }],
-    steps: [moveAsideStep(file, ctx.runId)],
-    undo: [restoreStep(file, ctx.runId, true)],
-    cleanup: [dropBackupStep(file, ctx.runId)],
+    ...removal,
     result,
   };
 }

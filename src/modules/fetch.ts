@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { pathsFact } from '../facts/paths.js';
-import { contentDiff, looksLikePrivateKey, sha1 } from './file-plans.js';
+import { contentDiff, looksLikePrivateKey, sha1 } from './kit/content.js';
 import { defineModule, type Step } from './types.js';
 
 export interface FetchArgs {

@@ -7,9 +7,10 @@ import { ModuleError } from '../errors.js';
 import type { TreeEntry } from '../facts/file-tree.js';
 import { sh } from '../shell/quote.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
-import { attributeChanges, createDirsSteps, missingDirs, type Attributes } from './file-plans.js';
+import { applyAttributesSteps, attributeChanges, describeWanted, formatMode, resetAttributesCommand, type Attributes } from './kit/attributes.js';
+import { guardRemoval, removeCreatedStep } from './kit/backup.js';
+import { createDirsSteps, missingDirs } from './kit/content.js';
 import type { Diff, Step } from './types.js';
-import { chmodCommand, chownCommand, dropBackupStep, formatMode, moveAsideStep, removeStep, restoreStep } from './undo.js';
 
 export type FileState = 'file' | 'directory' | 'absent' | 'link' | 'touch' | 'hard';
 
@@ -31,6 +32,8 @@ export interface FileChange {
   steps: Step[];
   undo: Step[];
   cleanup: Step[];
+  /** the paths the steps change, when not just the path itself (created parents) */
+  writes?: string[];
 }
 
 export function describeStat(stat: PathStat | null, linkTarget?: string): string {
@@ -38,27 +41,6 @@ export function describeStat(stat: PathStat | null, linkTarget?: string): string
   if (stat.type === 'link') return `link -> ${linkTarget ?? '?'}`;
   const type = stat.type === 'other' ? stat.kind : stat.type;
   return `${type} ${formatMode(stat.mode)} ${stat.owner}:${stat.group}`;
-}
-
-function describeWant(type: string, want: Attributes): string {
-  const owner = want.owner || want.group ? ` ${want.owner ?? ''}${want.group ? `:${want.group}` : ''}` : '';
-  return `${type}${want.mode !== undefined ? ` ${formatMode(want.mode)}` : ''}${owner}`;
-}
-
-/** Steps that give new paths (or a whole tree, with recurse) the wanted attributes. */
-function applyNew(paths: string[], want: Attributes, options: { link?: boolean; recurse?: boolean } = {}): Step[] {
-  const steps: Step[] = [];
-  const flag = options.recurse ? '-R' : '-h';
-  if (want.mode !== undefined && !options.link) {
-    const mode = formatMode(want.mode);
-    const cmd = options.recurse ? sh`chmod -R ${mode} -- ${paths}` : sh`chmod ${mode} -- ${paths}`;
-    steps.push({ kind: 'exec', command: cmd, description: `chmod ${options.recurse ? '-R ' : ''}${mode} ${paths.join(' ')}` });
-  }
-  if (want.owner !== undefined || want.group !== undefined) {
-    const spec = `${want.owner ?? ''}${want.group !== undefined ? `:${want.group}` : ''}`;
-    steps.push({ kind: 'exec', command: `chown ${flag} ${sh`${spec}`} -- ${sh`${paths}`}`, description: `chown ${flag} ${spec} ${paths.join(' ')}` });
-  }
-  return steps;
 }
 
 const none = (): FileChange => ({ diff: [], steps: [], undo: [], cleanup: [] });
@@ -77,10 +59,11 @@ function planDirectory(want: FileWant, facts: PathFacts, tree: TreeEntry[]): Fil
     const dirs = missingDirs(target, facts.ancestor ?? '/');
     const created = createDirsSteps(dirs, undefined);
     return {
-      diff: [{ subject: want.path, before: 'absent', after: describeWant('directory', want), kind: 'summary' }],
-      steps: [...created.steps, ...applyNew(dirs, want)],
+      diff: [{ subject: want.path, before: 'absent', after: describeWanted('directory', want), kind: 'summary' }],
+      steps: [...created.steps, ...applyAttributesSteps(dirs, want)],
       undo: created.undo,
       cleanup: [],
+      writes: created.writes,
     };
   }
   if (stat.type !== 'directory') throw new ModuleError(`${want.path} exists and is a ${stat.kind}, not a directory`);
@@ -88,9 +71,9 @@ function planDirectory(want: FileWant, facts: PathFacts, tree: TreeEntry[]): Fil
   const change: FileChange = { diff: top.diff, steps: top.steps, undo: top.undo.reverse(), cleanup: [] };
   if (want.recurse && tree.length) {
     // chmod -R/chown -R reach the descendants too: put back each one that differed.
-    change.steps = applyNew([target], want, { recurse: true });
-    change.diff.push({ subject: `${want.path}/*`, before: `${tree.length} paths differ`, after: describeWant('all', want), kind: 'summary' });
-    const restore = tree.map((e) => `${chmodCommand(e.path, e.mode)} && ${chownCommand(e.path, e.owner, e.group)}`);
+    change.steps = applyAttributesSteps([target], want, { recurse: true });
+    change.diff.push({ subject: `${want.path}/*`, before: `${tree.length} paths differ`, after: describeWanted('all', want), kind: 'summary' });
+    const restore = tree.map((e) => resetAttributesCommand(e.path, e));
     change.undo.push({ kind: 'exec', command: restore.join('; '), description: `restore attributes of ${tree.length} paths under ${want.path}` });
   }
   return change;
@@ -111,9 +94,9 @@ function planTouch(want: FileWant, facts: PathFacts): FileChange {
   if (!stat) {
     requireParent(facts);
     return {
-      diff: [{ subject: want.path, before: 'absent', after: describeWant('file', want), kind: 'summary' }],
-      steps: [{ kind: 'exec', command: sh`touch -- ${target}`, description: `create ${want.path}` }, ...applyNew([target], want)],
-      undo: [removeStep(target)],
+      diff: [{ subject: want.path, before: 'absent', after: describeWanted('file', want), kind: 'summary' }],
+      steps: [{ kind: 'exec', command: sh`touch -- ${target}`, description: `create ${want.path}` }, ...applyAttributesSteps([target], want)],
+      undo: [removeCreatedStep([target])],
       cleanup: [],
     };
   }
@@ -139,11 +122,12 @@ function planTouch(want: FileWant, facts: PathFacts): FileChange {
 
 function planAbsent(want: FileWant, facts: PathFacts, runId: string): FileChange {
   if (!facts.stat) return none();
+  const removal = guardRemoval(runId, [want.path]);
   return {
     diff: [{ subject: want.path, before: describeStat(facts.stat, facts.linkTarget), after: 'absent', kind: 'summary' }],
-    steps: [moveAsideStep(want.path, runId)],
-    undo: [restoreStep(want.path, runId, true)],
-    cleanup: [dropBackupStep(want.path, runId)],
+    steps: removal.steps,
+    undo: removal.undo,
+    cleanup: removal.cleanup,
   };
 }
 
@@ -171,23 +155,24 @@ function planLink(want: FileWant, facts: PathFacts, srcFacts: PathFacts | undefi
   const diff: Diff[] = [{ subject: want.path, before: describeStat(stat, facts.linkTarget), after, kind: 'summary' }];
   if (!stat) {
     requireParent(facts);
-    return { diff, steps: [makeLink, ...applyNew([want.path], want, { link: !hard })], undo: [removeStep(want.path)], cleanup: [] };
+    return { diff, steps: [makeLink, ...applyAttributesSteps([want.path], want, { link: !hard })], undo: [removeCreatedStep([want.path])], cleanup: [] };
   }
   if (stat.type === 'link' && !hard) {
     const old = facts.linkTarget ?? '';
     return {
       diff,
-      steps: [{ kind: 'exec', command: sh`ln -sfn -- ${src} ${want.path}`, description: `point ${want.path} to ${src}` }, ...applyNew([want.path], want, { link: true })],
+      steps: [{ kind: 'exec', command: sh`ln -sfn -- ${src} ${want.path}`, description: `point ${want.path} to ${src}` }, ...applyAttributesSteps([want.path], want, { link: true })],
       undo: [{ kind: 'exec', command: sh`ln -sfn -- ${old} ${want.path}`, description: `point ${want.path} back to ${old}` }],
       cleanup: [],
     };
   }
   if (!want.force) throw new ModuleError(`refusing to convert ${want.path} from ${stat.kind} to a ${hard ? 'hard link' : 'symlink'} (use force=yes)`);
+  const removal = guardRemoval(runId, [want.path]);
   return {
     diff,
-    steps: [moveAsideStep(want.path, runId), makeLink, ...applyNew([want.path], want, { link: !hard })],
-    undo: [restoreStep(want.path, runId, true)],
-    cleanup: [dropBackupStep(want.path, runId)],
+    steps: [...removal.steps, makeLink, ...applyAttributesSteps([want.path], want, { link: !hard })],
+    undo: removal.undo,
+    cleanup: removal.cleanup,
   };
 }
 

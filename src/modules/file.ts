@@ -10,7 +10,7 @@ import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { defaultState, planFileState, type FileState } from './file-states.js';
 import { defineModule } from './types.js';
-import { formatMode } from '../shell/mode.js';
+import { attributeArgs, formatMode } from './kit/attributes.js';
 
 export interface FileArgs {
   path: string;
@@ -33,7 +33,7 @@ export const fileModule = defineModule<FileArgs>({
   description:
     'Makes a path a directory, a symbolic or hard link, an (empty, touched) file, or absent, and ' +
     'sets its mode and ownership. Nothing happens when the path is already as asked. ' +
-    'Undo is exact: a removed path is kept aside as `path.ezplay-bak-<runId>` and put back, ' +
+    'Undo is exact: a removed path is moved into the run\'s backups (under /var/lib/ezplay/backup, never beside it) and put back, ' +
     'a created one is removed (with the parent directories the task created), ' +
     'and changed modes, owners and link targets are set back.',
   args: {
@@ -46,9 +46,7 @@ export const fileModule = defineModule<FileArgs>({
         '`touch` creates an empty file or updates times; `link`/`hard` make a symbolic/hard link to `src`; ' +
         '`absent` removes it, recursively for a directory. Default: what the path is now, else `file`.',
     },
-    mode: { type: 'mode', description: "Permission bits, as octal: '0755' (quote it in YAML) or 0755." },
-    owner: { type: 'str', aliases: ['user'], description: 'The owning user, by name or uid.' },
-    group: { type: 'str', description: 'The owning group, by name or gid.' },
+    ...attributeArgs({ ownerAliases: ['user'] }),
     recurse: {
       type: 'bool',
       default: false,
@@ -130,8 +128,8 @@ export const fileModule = defineModule<FileArgs>({
       steps: change.steps,
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
+      writes: change.writes ?? [facts.realPath],
       effects: [fileEffect(args.path, state, args, linkSrc ?? args.src)],
-      writes: [args.path],
       result,
     };
   },

@@ -6,20 +6,15 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { sh } from '../shell/quote.js';
 import { ChecksumMismatchError, sharedDownloadCache, type CachedFile } from './download-cache.js';
 import type { DownloadOptions } from './download-transport.js';
-import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
+import { attributeArgs, attributeChanges } from './kit/attributes.js';
+import { guardWrites } from './kit/backup.js';
+import { removeTempStep, tempBeside } from './kit/content.js';
 import { humanSize, parseChecksumArg, pickChecksum, shortSha, urlBasename } from './get-url-checksum.js';
-import {
-  checksumsProbeCommand,
-  destProbeCommand,
-  hostDownloadCommand,
-  parseDestProbe,
-  parseHostDownload,
-  type DestState,
-  type HostFetch,
-} from './get-url-host.js';
+import { commandsFact } from '../facts/commands.js';
+import { pathsFact, type PathFacts } from '../facts/paths.js';
+import { checksumsProbeCommand, hostDownloadCommand, parseHostDownload, type HostFetch } from './get-url-host.js';
 import { defineModule, type Diff, type HostContext, type Plan, type Step } from './types.js';
 
 export interface GetUrlArgs {
@@ -37,7 +32,39 @@ export interface GetUrlArgs {
   fetch_on: 'controller' | 'host';
 }
 
+type DestState =
+  | { kind: 'absent' }
+  | { kind: 'file'; mode: number; owner: string; group: string; size: number; sha256?: string }
+  | { kind: 'other' };
 type FileState = Extract<DestState, { kind: 'file' }>;
+
+const DOWNLOADERS = ['curl', 'wget'] as const;
+
+/**
+ * What is at `dest`, from the paths fact (one round trip): dest itself and
+ * the URL's basename inside it, for when dest is a folder. Links are
+ * followed, as writing through them would.
+ */
+async function destFacts(
+  ctx: HostContext,
+  dest: string,
+  basename: string,
+  withHash: boolean,
+): Promise<{ isDir: boolean; noParent: boolean; state: DestState }> {
+  const request = (p: string) => ({ path: p, follow: true, ...(withHash ? { checksum: 'sha256' as const } : {}) });
+  const [asked, within] = (await ctx.gather(pathsFact, [request(dest), request(path.posix.join(dest, basename))])) as [PathFacts, PathFacts];
+  const isDir = asked.stat?.type === 'directory';
+  const facts = isDir ? within : asked;
+  const stat = facts.stat;
+  // a missing path whose nearest existing folder is not its own parent
+  const noParent = !isDir && !stat && facts.ancestor !== undefined && facts.ancestor !== path.posix.dirname(facts.realPath);
+  const state: DestState = !stat
+    ? { kind: 'absent' }
+    : stat.type === 'file'
+      ? { kind: 'file', mode: stat.mode, owner: stat.owner, group: stat.group, size: stat.size, ...(facts.checksum ? { sha256: facts.checksum } : {}) }
+      : { kind: 'other' };
+  return { isDir, noParent, state };
+}
 
 export const getUrl = defineModule<GetUrlArgs>({
   name: 'get_url',
@@ -62,9 +89,7 @@ export const getUrl = defineModule<GetUrlArgs>({
         "'sha256:<hex>', or 'sha256:<url>' of a checksums file whose `HEX  filename` line for the URL's basename " +
         'is used. With a checksum, a `dest` that already matches is left alone and a download that does not match fails.',
     },
-    mode: { type: 'mode', description: "Permissions of the file, e.g. '0755'. Default: keep the old file's, else 0644." },
-    owner: { type: 'str', description: "Owner of the file. Default: keep the old file's, else the connecting user." },
-    group: { type: 'str', description: "Group of the file. Default: keep the old file's." },
+    ...attributeArgs({ keepExisting: true }),
     force: {
       type: 'bool',
       default: false,
@@ -108,9 +133,7 @@ export async function planGetUrl(ctx: HostContext, args: GetUrlArgs): Promise<Pl
     throw error instanceof ModuleError ? error : fail(error.message);
   });
 
-  const probe = await ctx.probe(destProbeCommand(args.dest, basename, expected !== undefined || args.force));
-  if (probe.rc !== 0) throw fail(`cannot inspect ${args.dest}: ${probe.stderr.trim()}`);
-  const facts = parseDestProbe(probe.stdout);
+  const facts = await destFacts(ctx, args.dest, basename, expected !== undefined || args.force);
   const dest = facts.isDir ? path.posix.join(args.dest, basename) : args.dest;
   if (!facts.isDir && args.dest.endsWith('/')) throw fail(`destination directory ${args.dest} does not exist`);
   if (facts.noParent) throw fail(`destination directory ${path.posix.dirname(dest)} does not exist`);
@@ -124,7 +147,8 @@ export async function planGetUrl(ctx: HostContext, args: GetUrlArgs): Promise<Pl
   if (keep) return attributePlan(args, dest, existing, { ...base, checksum: existing.sha256 ?? expected, size: existing.size });
 
   if (args.fetch_on === 'host') {
-    if (!facts.curl && !facts.wget) throw fail(`neither curl nor wget is installed on ${ctx.host} (fetch_on: host)`);
+    const tools = await ctx.gather(commandsFact, DOWNLOADERS);
+    if (!tools.curl && !tools.wget) throw fail(`neither curl nor wget is installed on ${ctx.host} (fetch_on: host)`);
     return hostPlan(ctx, args, dest, existing, expected, fetch);
   }
 
@@ -191,9 +215,11 @@ function hostPlan(
   expected: string | undefined,
   fetch: HostFetch,
 ): Plan {
+  const tmp = tempBeside(dest, ctx.runId);
   const command = hostDownloadCommand({
     ...fetch,
     dest,
+    tmp,
     sha256: expected,
     mode: args.mode ?? existing?.mode ?? 0o644,
     ...owners(args, existing),
@@ -212,6 +238,9 @@ function hostPlan(
     after: expected ? `sha256 ${shortSha(expected)} (from ${args.url}, fetched by the host)` : `from ${args.url}, fetched by the host`,
   };
   const plan = contentPlan(ctx, dest, existing, diff, [step], { dest, url: args.url, msg: `${dest} from ${args.url}` });
+  // a download killed outright (no EXIT trap) leaves its temporary file: removed by undo, or when the run is pruned
+  plan.undo = [removeTempStep(tmp), ...(plan.undo ?? [])];
+  plan.cleanup = [removeTempStep(tmp), ...(plan.cleanup ?? [])];
   const stepIndex = (plan.steps?.length ?? 1) - 1;
   plan.afterApply = (outputs) => {
     const got = parseHostDownload(outputs[stepIndex]?.stdout ?? '');
@@ -229,42 +258,23 @@ function contentPlan(
   write: Step[],
   result: Record<string, unknown>,
 ): Plan {
-  if (!existing) {
-    return { changed: true, diff: [diff], steps: write, undo: [removeStep([dest])], result };
-  }
-  const files = [{ path: dest, backup: backupPath(ctx.runId, dest, `get_url ${diff.after}`) }];
+  const guard = guardWrites(ctx.runId, [{ path: dest, existed: existing !== undefined }]);
   return {
     changed: true,
     diff: [diff],
-    steps: [backupStep(files), ...write],
-    undo: [restoreStep(files)],
-    cleanup: [dropBackupsStep(files)],
+    steps: [...guard.steps, ...write],
+    undo: guard.undo,
+    ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}),
+    writes: guard.writes,
     result,
   };
 }
 
 /** The content is right; only mode, owner or group may still differ. */
 function attributePlan(args: GetUrlArgs, dest: string, file: FileState, result: Record<string, unknown>): Plan {
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  const diff: Diff[] = [];
-  if (args.mode !== undefined && args.mode !== file.mode) {
-    const [was, now] = [file.mode.toString(8).padStart(4, '0'), args.mode.toString(8).padStart(4, '0')];
-    diff.push({ subject: `${dest} mode`, kind: 'summary', before: was, after: now });
-    steps.push({ kind: 'exec', command: sh`chmod ${now} ${dest}`, description: `chmod ${now} ${dest}` });
-    undo.push({ kind: 'exec', command: sh`chmod ${was} ${dest}`, description: `chmod ${was} ${dest}` });
-  }
-  const owner = args.owner !== undefined && args.owner !== file.owner ? args.owner : undefined;
-  const group = args.group !== undefined && args.group !== file.group ? args.group : undefined;
-  if (owner !== undefined || group !== undefined) {
-    const now = `${owner ?? file.owner}:${group ?? file.group}`;
-    const was = `${file.owner}:${file.group}`;
-    diff.push({ subject: `${dest} owner`, kind: 'summary', before: was, after: now });
-    steps.push({ kind: 'exec', command: sh`chown ${now} ${dest}`, description: `chown ${now} ${dest}` });
-    undo.push({ kind: 'exec', command: sh`chown ${was} ${dest}`, description: `chown ${was} ${dest}` });
-  }
+  const { diff, steps, undo } = attributeChanges(dest, file, { mode: args.mode, owner: args.owner, group: args.group });
   if (!steps.length) return { changed: false, result: { ...result, msg: `${dest} is up to date` } };
-  return { changed: true, diff, steps, undo: undo.reverse(), result };
+  return { changed: true, diff, steps, undo: undo.reverse(), writes: [dest], result };
 }
 
 function describeFile(file: FileState | undefined): string {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ModuleError } from '../errors.js';
 import { FILE_CONTENT_ARGS } from './copy.js';
-import { planContentAt } from './file-plans.js';
+import { planContentAt } from './kit/content.js';
 import { defineModule } from './types.js';
 
 export interface TemplateArgs {

@@ -5,7 +5,7 @@
  */
 import { ModuleError } from '../errors.js';
 import { pathsFact } from '../facts/paths.js';
-import { planContent, type Attributes } from './file-plans.js';
+import { planContent, type Attributes } from './kit/content.js';
 import type { EditResult } from './line-edits.js';
 import type { HostContext, Plan } from './types.js';
 

@@ -129,9 +129,9 @@ export interface Plan {
    */
   undo?: Step[];
   /**
-   * Optional: removes what only `undo` needed (on-host backups such as
-   * `path.ezplay-bak-<runId>`). Undo must keep working until these run, so
-   * the engine may run them only once the run's journal is discarded.
+   * Optional: removes what only `undo` needed (the run's backups under the
+   * backup root, src/modules/kit/backup.ts). Undo must keep working until
+   * these run, so the engine may run them only once the run's journal is discarded.
    */
   cleanup?: Step[];
   /**

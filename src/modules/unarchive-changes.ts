@@ -6,17 +6,14 @@
  */
 import path from 'node:path';
 import { raw, sh } from '../shell/quote.js';
-import { backupPath, backupStep, dropBackupsStep, removeStep, restoreStep } from './file-backup.js';
+import { applyAttributesCommands, formatMode, resetAttributesCommand, type Attributes } from './kit/attributes.js';
+import { backupStep, dropBackupsStep, removeCreatedStep, restoreStep } from './kit/backup.js';
 import { humanSize, shortSha } from './get-url-checksum.js';
 import type { Compression } from './tar-reader.js';
 import type { Diff, Step } from './types.js';
 import type { DestEntry, Member } from './unarchive-members.js';
 
-export interface Attributes {
-  mode?: number | undefined;
-  owner?: string | undefined;
-  group?: string | undefined;
-}
+export type { Attributes } from './kit/attributes.js';
 
 export type Change =
   | { action: 'create'; member: Member }
@@ -40,7 +37,7 @@ function sweepScratch(dest: string): string[] {
   ];
 }
 
-const octal = (m: number) => m.toString(8).padStart(4, '0');
+const octal = formatMode;
 
 /** Every folder above the members: probed too, so folders tar would create are known and undone. */
 export function withParents(members: readonly Member[]): Member[] {
@@ -127,16 +124,14 @@ export interface ExtractPlan {
   include: readonly string[];
   want: Attributes;
   runId: string;
-  /** tells two changes of the same paths in one run apart */
-  tag: string;
 }
 
 /** Steps to back up, extract and move into place; and the undo that takes all of it back. */
-export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { steps: Step[]; undo: Step[]; cleanup: Step[] } {
+export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { steps: Step[]; undo: Step[]; cleanup: Step[]; writes: string[] } {
   const abs = (rel: string) => path.posix.join(p.dest, rel);
   const replaced = changes
     .filter((c) => c.action === 'replace')
-    .map((c) => ({ path: abs(c.member.path), backup: backupPath(p.runId, abs(c.member.path), p.tag) }));
+    .map((c) => abs(c.member.path));
   const created = changes.filter((c) => c.action === 'create');
   const attrsOnly = changes.filter((c): c is Extract<Change, { action: 'attrs' }> => c.action === 'attrs');
 
@@ -161,7 +156,7 @@ export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { step
     lines.push(...attributeCommands(target, c.member.type === 'symlink', p.want));
   }
   const steps: Step[] = [];
-  if (replaced.length) steps.push(backupStep(replaced));
+  if (replaced.length) steps.push(backupStep(p.runId, replaced));
   steps.push({
     kind: 'exec',
     command: lines.join('\n'),
@@ -172,23 +167,17 @@ export function extractSteps(p: ExtractPlan, changes: readonly Change[]): { step
   const undo: Step[] = [];
   for (const c of attrsOnly) {
     const target = abs(c.member.path);
-    const back = [sh`chown ${`${c.owner}:${c.group}`} ${target}`, sh`chmod ${octal(c.mode)} ${target}`];
-    undo.push({ kind: 'exec', command: back.join(' && '), description: `reset mode and owner of ${target}` });
+    undo.push({ kind: 'exec', command: resetAttributesCommand(target, c), description: `reset mode and owner of ${target}` });
   }
-  if (replaced.length) undo.push(restoreStep(replaced));
+  if (replaced.length) undo.push(restoreStep(p.runId, replaced));
   const files = created.filter((c) => c.member.type !== 'dir').map((c) => abs(c.member.path));
   const dirs = created.filter((c) => c.member.type === 'dir').map((c) => abs(c.member.path));
-  if (files.length || dirs.length) undo.push(removeStep(files, dirs));
-  return { steps, undo, cleanup: replaced.length ? [dropBackupsStep(replaced)] : [] };
+  if (files.length || dirs.length) undo.push(removeCreatedStep(files, dirs));
+  const writes = changes.map((c) => abs(c.member.path));
+  return { steps, undo, cleanup: replaced.length ? [dropBackupsStep(p.runId, replaced)] : [], writes };
 }
 
 function attributeCommands(target: string, isLink: boolean, want: Attributes): string[] {
-  const out: string[] = [];
-  if (want.owner !== undefined || want.group !== undefined) {
-    const spec = `${want.owner ?? ''}${want.group !== undefined ? `:${want.group}` : ''}`;
-    out.push(sh`chown -h ${spec} ${target}`);
-  }
   // chmod follows links: a link's own mode means nothing on Linux.
-  if (want.mode !== undefined && !isLink) out.push(sh`chmod ${octal(want.mode)} ${target}`);
-  return out;
+  return applyAttributesCommands([target], want, { link: isLink });
 }

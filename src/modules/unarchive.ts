@@ -14,6 +14,7 @@ import { archiveListing } from './tar-listing-cache.js';
 import type { Compression } from './tar-reader.js';
 import { defineModule, type HostContext, type Plan, type Step } from './types.js';
 import { compareMembers, describeChanges, extractSteps, withParents, type Attributes } from './unarchive-changes.js';
+import { attributeArgs } from './kit/attributes.js';
 import {
   parseRemoteListing,
   remoteListCommand,
@@ -72,9 +73,7 @@ export const unarchive = defineModule<UnarchiveArgs>({
     },
     exclude: { type: 'list', elements: 'str', default: [], description: 'Wildcard patterns of members not to extract, as tar --exclude.' },
     creates: { type: 'path', description: 'If this path exists on the host, do nothing.' },
-    mode: { type: 'mode', description: 'Permissions to set on every extracted file and folder.' },
-    owner: { type: 'str', description: 'Owner to set on every extracted file and folder.' },
-    group: { type: 'str', description: 'Group to set on every extracted file and folder.' },
+    ...attributeArgs({ of: 'every extracted file and folder' }),
   },
   plan: planUnarchive,
 });
@@ -146,7 +145,6 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
       include: args.include,
       want,
       runId: ctx.runId,
-      tag,
     },
     changes,
   );
@@ -169,6 +167,7 @@ export async function planUnarchive(ctx: HostContext, args: UnarchiveArgs): Prom
     steps,
     undo,
     ...(extract.cleanup.length ? { cleanup: extract.cleanup } : {}),
+    writes: extract.writes,
     result: { ...result, changed_files: changes.map((c) => path.posix.join(args.dest, c.member.path)) },
   };
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
-import { BACKUP_ROOT } from './file-backup.js';
+import { BACKUP_ROOT } from './kit/backup.js';
 import type { Diff, Step } from './types.js';
 import type { UserFacts } from '../facts/users.js';
 

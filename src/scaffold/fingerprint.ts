@@ -113,11 +113,12 @@ export function addTouched(touched: Touched, subject: string): void {
 }
 
 /**
- * Paths a host changes by itself (logs, caches, timer stamps) and the
+ * Paths a host changes by itself (logs, caches, timer stamps), the
  * backups shadow-utils keeps (/etc/passwd- holds the file as it was before
- * the last change, so it never comes back after a user is removed again).
+ * the last change, so it never comes back after a user is removed again),
+ * and ezplay's own backups of a run (kept until a later run prunes them).
  */
-const NOISE = [/^\/var\/(log|cache|tmp)\//, /^\/var\/lib\/(systemd|apt|dhcp)\//, /^\/tmp\//, /^\/etc\/(passwd|shadow|group|gshadow|subuid|subgid)-$/, /^\/etc\/\.pwd\.lock$/];
+const NOISE = [/^\/var\/(log|cache|tmp)\//, /^\/var\/lib\/(systemd|apt|dhcp)\//, /^\/var\/lib\/ezplay(\/|$)/, /^\/tmp\//, /^\/etc\/(passwd|shadow|group|gshadow|subuid|subgid)-$/, /^\/etc\/\.pwd\.lock$/];
 
 /**
  * What changed from one fingerprint to the next: the paths, units and

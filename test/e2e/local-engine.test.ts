@@ -1,7 +1,8 @@
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { counters, LOCAL_INVENTORY, project, runLocal, treeHash } from '../helpers/run-local.js';
+import { backedUpPaths, backupsBeside, localBackupRoot } from '../helpers/backups.js';
 
 const SITE = `
 - hosts: local
@@ -184,31 +185,36 @@ test('backups are kept for the latest successful run only', async (t) => {
     ...(extra ? {} : {}),
   });
   const dir = project({ ...files(''), conf: 'original\n' });
-  const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
+  const conf = path.join(dir, 'conf');
   await runLocal(dir, 'play.yml', { extraVars: { v: 'one' } });
-  t.is(backups().length, 1, 'the first run keeps a copy of the original for its rollback');
+  const [first] = listRunIds(path.join(dir, '.ezplay', 'runs'));
+  t.deepEqual(backedUpPaths(first!), [conf], 'the first run keeps a copy of the original for its rollback');
   await runLocal(dir, 'play.yml', { extraVars: { v: 'two' } });
   const runs = listRunIds(path.join(dir, '.ezplay', 'runs'));
   t.is(runs.length, 2);
   t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, runs[1]);
-  t.is(backups().length, 1, "only the second run's copy is left");
-  t.true(backups()[0]!.endsWith(runs[1]!));
+  t.deepEqual(backedUpPaths(runs[0]!), [], "the first run's copy is deleted by the prune");
+  t.false(existsSync(path.join(localBackupRoot(), runs[0]!)), "and so is the run's folder");
+  t.deepEqual(backedUpPaths(runs[1]!), [conf], "only the second run's copy is left");
+  t.deepEqual(backupsBeside(dir), [], 'never a backup beside the live file');
+  rmSync(path.join(localBackupRoot(), runs[1]!), { recursive: true, force: true });
+  t.deepEqual(readdirSync(dir).sort(), ['.ezplay', 'conf', 'hosts', 'play.yml']);
 });
 
 test('a rerun that changes nothing prunes nothing: the run before it keeps its backups and stays rollbackable', async (t) => {
-  const { readdirSync } = await import('node:fs');
   const { readMeta, listRunIds } = await import('../../src/engine/journal.js');
   const play = '- hosts: local\n  gather_facts: no\n  tasks:\n    - copy: content="new\\n" dest=$DIR/conf\n';
   // a run that replaced a file (and keeps a backup), and one that only created it (no backup)
   for (const files of [{ conf: 'original\n' }, {}] as Array<Record<string, string>>) {
     const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': play, ...files });
-    const backups = () => readdirSync(dir).filter((f) => f.includes('.ezplay-bak-'));
     await runLocal(dir, 'play.yml');
     const again = await runLocal(dir, 'play.yml');
     t.is(again.summary.hosts.localhost?.changed, 0);
     const runs = listRunIds(path.join(dir, '.ezplay', 'runs'));
     t.is(runs.length, 2);
     t.is(readMeta(path.join(dir, '.ezplay', 'runs'), runs[0]!)?.prunedBy, undefined);
-    t.deepEqual(backups(), 'conf' in files ? [`conf.ezplay-bak-${runs[0]}`] : [], 'the first run keeps its copy of the original');
+    t.deepEqual(backedUpPaths(runs[0]!), 'conf' in files ? [path.join(dir, 'conf')] : [], 'the first run keeps its copy of the original');
+    t.deepEqual(backupsBeside(dir), []);
+    for (const runId of runs) rmSync(path.join(localBackupRoot(), runId), { recursive: true, force: true });
   }
 });

@@ -6,13 +6,14 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ezplay } from '../helpers/cli.js';
 import { project, LOCAL_INVENTORY } from '../helpers/run-local.js';
 import { exists, read } from '../helpers/local-hosts.js';
+import { backedUpPaths, localBackupRoot } from '../helpers/backups.js';
 
 const run = promisify(execFile);
 
@@ -73,4 +74,26 @@ test('the journal lives in the playbook project, wherever the run starts; rollba
   const fromElsewhere = await ezplay(elsewhere, ['rollback', '--project', dir]);
   t.is(fromElsewhere.code, 0, fromElsewhere.stdout + fromElsewhere.stderr);
   t.false(exists(dir, 'made'));
+});
+
+test('a rollback whose backup was deleted fails naming the missing copy, and leaves the file as the run made it', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': '- hosts: local\n  gather_facts: false\n  tasks:\n    - copy: dest=$DIR/app.conf content="new\\n"\n',
+    'app.conf': 'old\n',
+  });
+  const out = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts']);
+  t.is(out.code, 0, out.stdout + out.stderr);
+  const [runId] = readdirSync(path.join(dir, '.ezplay', 'runs'));
+  const file = path.join(dir, 'app.conf');
+  t.deepEqual(backedUpPaths(runId!), [file]);
+  t.deepEqual(readdirSync(dir).sort(), ['.ezplay', 'app.conf', 'hosts', 'play.yml'], 'no backup beside the live file');
+  // someone cleans up the backup root by hand
+  const slot = path.join(localBackupRoot(), runId!);
+  for (const s of readdirSync(slot)) rmSync(path.join(slot, s, 'data'), { force: true });
+  const undo = await ezplay(dir, ['rollback', runId!]);
+  t.not(undo.code, 0, 'a restore from nothing is not a success');
+  t.regex(undo.stdout + undo.stderr, new RegExp(`cannot restore ${file.replace(/[.]/g, '\\.')}: its backup was taken but .* is missing`));
+  t.is(read(dir, 'app.conf'), 'new\n', 'the file is left as the run made it');
+  rmSync(slot, { recursive: true, force: true });
 });

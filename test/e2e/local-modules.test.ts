@@ -14,6 +14,7 @@ import { validateArgs } from '../../src/modules/args.js';
 import { findModule } from '../../src/modules/registry.js';
 import type { Plan } from '../../src/modules/types.js';
 import { applyPlan, runSteps, undoPlan } from '../helpers/apply-plan.js';
+import { backedUpPaths, backupsBeside } from '../helpers/backups.js';
 
 const conn = new LocalConnection('localhost');
 const ROLE = path.resolve('test/fixtures/core-modules/role');
@@ -100,8 +101,9 @@ test('apply changes the folder, a second plan is a no-op, undo restores it byte 
   mkdirSync(path.join(root, 'opt'));
   const before = treeHash(root);
   const applied: Plan[] = [];
+  const runId = `e2e1-${process.pid}-${Date.now()}`;
   for (const [name, args] of tasks(root)) {
-    const p = await plan(name, args, 'e2e1');
+    const p = await plan(name, args, runId);
     t.true(p.changed, `${name} ${JSON.stringify(args)} changes`);
     const result = await applyPlan(conn, p);
     t.not(result.failed, true, `${name} succeeded`);
@@ -129,10 +131,24 @@ test('apply changes the folder, a second plan is a no-op, undo restores it byte 
     if (!(name === 'file' && args.state === 'touch')) t.false(p.changed, `${name} ${JSON.stringify(args)} is a no-op the second time`);
   }
 
+  // the only copy beside a live file is the one the task asked for (Ansible's backup: yes)
+  t.deepEqual(
+    backupsBeside(root).map((f) => path.relative(root, f).replace(/\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/, '.<time>~')),
+    ['etc/etcd/etcd.conf.<time>~'],
+  );
+  t.deepEqual(
+    backedUpPaths(runId),
+    ['etc/etcd/etcd.conf', 'etc/hosts', 'etc/resolv.conf', 'old'].map((p) => path.join(root, p)).sort(),
+    "what the run replaced or removed is kept in the run's backup root",
+  );
+
   for (const p of [...applied].reverse()) await undoPlan(conn, p);
   const after = treeHash(root);
   t.deepEqual(after.listing, before.listing);
   t.is(after.hash, before.hash);
+  t.deepEqual(backupsBeside(root), [], 'after the rollback no backup is left beside any live file');
+  for (const p of applied) await runSteps(conn, p.cleanup ?? []);
+  t.deepEqual(backedUpPaths(runId), [], 'the cleanup deletes the run\'s backups');
 });
 
 test('undo is harmless when the forward steps never ran', async (t) => {
@@ -140,18 +156,21 @@ test('undo is harmless when the forward steps never ran', async (t) => {
   mkdirSync(path.join(root, 'opt'));
   const before = treeHash(root);
   const planned: Plan[] = [];
-  for (const [name, args] of tasks(root)) planned.push(await plan(name, args, 'e2e2'));
+  const runId = `e2e2-${process.pid}-${Date.now()}`;
+  for (const [name, args] of tasks(root)) planned.push(await plan(name, args, runId));
   for (const p of planned.reverse()) if (p.undo) await runSteps(conn, p.undo);
   t.deepEqual(treeHash(root).listing, before.listing);
+  t.deepEqual(backedUpPaths(runId), [], 'nothing was backed up, and nothing was restored from nowhere');
 });
 
 test('a failing validate leaves dest alone', async (t) => {
   const root = fixture(t);
   const before = treeHash(root);
-  const p = await plan('copy', { content: 'bad', dest: path.join(root, 'etc/etcd/etcd.conf'), validate: 'grep -q good %s' }, 'e2e3');
+  const p = await plan('copy', { content: 'bad', dest: path.join(root, 'etc/etcd/etcd.conf'), validate: 'grep -q good %s' }, `e2e3-${process.pid}-${Date.now()}`);
   await t.throwsAsync(applyPlan(conn, p), { message: /validation failed/ });
   await undoPlan(conn, p);
   t.deepEqual(treeHash(root).listing, before.listing);
+  await runSteps(conn, p.cleanup ?? []);
 });
 
 test('command: a failing command is a result, and stat, slurp see the real files', async (t) => {

@@ -60,6 +60,11 @@ const PREPARE = [
 
 const STATE: FingerprintSpec = { paths: [DIR] };
 
+/** Backups or temporary files beside live ones: what logrotate and conf.d readers would take for live files. */
+const BESIDE = `find ${DIR} \\( -name '*.ezplay-*' -o -name '*~' -o -name '.*.ezplay-*' \\) -print`;
+/** The live paths a run keeps in its backup root on the host, sorted. */
+const backedUp = (runId: string) => `cat /var/lib/ezplay/backup/${runId}/*/path 2>/dev/null | sort`;
+
 const TASKS = ['file directory', 'file mode and owner', 'file link', 'file absent', 'copy', 'template', 'lineinfile', 'blockinfile'];
 
 /** By hand, one drift per task that can drift once applied ('file absent': the path is back). */
@@ -86,6 +91,12 @@ test.serial('file, copy, template, lineinfile, blockinfile: apply, idempotent, d
   t.is(await onHost(HOST, `cat ${DIR}/settings.ini`), '[main]\nname=x\nport=2379\n# end\n');
   t.is(await onHost(HOST, `cat ${DIR}/hosts.txt`), '127.0.0.1 localhost\n# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.1 one\n10.0.0.2 two\n# END ANSIBLE MANAGED BLOCK\n');
   t.is(await onHost(HOST, `stat -c '%a %U' ${DIR}/secret.txt ${DIR}/app.env ${DIR}/conf.d; readlink ${DIR}/current; test -e ${DIR}/obsolete || echo gone`), '600 nobody\n640 nobody\n750 root\n/srv/ezmod-files/conf.d\ngone\n');
+  t.is(await onHost(HOST, BESIDE), '', 'no backup beside a live file after the run');
+  t.is(
+    await onHost(HOST, backedUp(first.runId)),
+    ['app.env', 'hosts.txt', 'obsolete', 'settings.ini'].map((f) => `${DIR}/${f}\n`).join(''),
+    "what the run replaced or removed is in the run's backup root",
+  );
   const applied = await fingerprint(HOST, STATE);
 
   const second = await runPlay(dir, 'play.yml');
@@ -112,4 +123,5 @@ test.serial('file, copy, template, lineinfile, blockinfile: apply, idempotent, d
   const undo = await rollbackRun(dir, first.runId);
   t.is(undo.code, 0, describeRun(undo));
   t.is(await fingerprint(HOST, STATE), before, 'rollback puts every file back as it was');
+  t.is(await onHost(HOST, BESIDE), '', 'no backup beside a live file after the rollback');
 });

@@ -2,12 +2,14 @@
  * A HostContext over an in-memory file system, for the ca and cert module
  * tests. Steps are applied by a small interpreter that knows exactly the
  * commands those modules emit (mkdir -p, cp -p, mv -f, rm -f, chmod, chown
- * and an `if [ -e X ]; then ...; fi` guard); any other command fails the
- * test, so a module emitting something new must teach this file first.
+ * and an `if [ -e X ]; then ...; fi` guard) and the module kit's backup
+ * steps, recognised by regenerating them exactly; any other command fails
+ * the test, so a module emitting something new must teach this file first.
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { FileStat } from '../../../src/connection/types.js';
+import { backupStep, dropBackupsStep, restoreStep } from '../../../src/modules/kit/backup.js';
 import type { HostContext, Step } from '../../../src/modules/types.js';
 import { createCa, issueCert, type CertPair, type IssueCertOptions } from '../../../src/pki/index.js';
 
@@ -22,6 +24,9 @@ export class MemoryHost {
   readonly files = new Map<string, MemFile>();
   readonly dirs = new Set<string>(['/']);
   readonly warnings: string[] = [];
+  /** the run's backups, by path: the file as it was, or 'absent' (kit/backup.ts's slots) */
+  readonly backups = new Map<string, MemFile | 'absent'>();
+  private runId = 'run1';
 
   constructor(files: Record<string, string | Partial<MemFile> & { text: string }> = {}) {
     for (const [path, spec] of Object.entries(files)) {
@@ -50,6 +55,7 @@ export class MemoryHost {
   }
 
   context(options: { runId?: string } = {}): HostContext {
+    this.runId = options.runId ?? 'run1';
     const unsupported = (what: string) => () => {
       throw new Error(`the ca/cert test context has no ${what}`);
     };
@@ -90,14 +96,40 @@ export class MemoryHost {
         const old = this.files.get(step.dest);
         this.files.set(step.dest, { content, mode: step.mode ?? old?.mode ?? 0o644, owner: step.owner ?? old?.owner ?? 'root', group: step.group ?? old?.group ?? 'root' });
       } else if (step.kind === 'exec') {
-        this.run(splitWords(step.command));
+        if (!this.runKitStep(step.command, step.description)) this.run(splitWords(step.command));
       } else {
         throw new Error(`fetch ${step.src}: not supported here`);
       }
     }
   }
 
-  private run(words: string[]): void {
+  /** The kit's backup, restore and cleanup steps, as the shell would run them; false for any other step. */
+  private runKitStep(command: string, description: string): boolean {
+    const kinds: Array<[RegExp, (files: string[]) => Step, (files: string[]) => void]> = [
+      [/^back up (.*)$/, (f) => backupStep(this.runId, f), (f) => f.forEach((p) => {
+        if (this.backups.has(p)) return;
+        const file = this.files.get(p);
+        this.backups.set(p, file ? { ...file } : 'absent');
+      })],
+      [/^restore (.*) from the run's backups$/, (f) => restoreStep(this.runId, f), (f) => f.forEach((p) => {
+        const kept = this.backups.get(p);
+        if (kept === 'absent') this.files.delete(p);
+        else if (kept) this.write(p, { ...kept });
+      })],
+      [/^delete the run's backups of (.*)$/, (f) => dropBackupsStep(this.runId, f), (f) => f.forEach((p) => this.backups.delete(p))],
+    ];
+    for (const [pattern, make, apply] of kinds) {
+      const files = pattern.exec(description)?.[1]?.split(', ');
+      if (files && (make(files) as { command?: string }).command === command) {
+        apply(files);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private run(all: string[]): void {
+    const words = all.filter((w, i) => w !== '--' && !(all[0] === 'chown' && i === 1 && w === '-h'));
     if (words[0] === 'if') {
       // if [ -e X ] ; then CMD... ; fi
       const [, open, flag, path, close, semi, then] = words;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
 import { copyModule } from '../../../src/modules/copy.js';
-import { contentDiff, userBackupName } from '../../../src/modules/file-plans.js';
+import { contentDiff, userBackupName } from '../../../src/modules/kit/content.js';
 import { absent, checks, describeSteps, pathsProbe, present, restores, RUN, sha256, writes } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');

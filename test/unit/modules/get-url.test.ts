@@ -1,18 +1,19 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DownloadCache, setSharedDownloadCache } from '../../../src/modules/download-cache.js';
 import { planGetUrl, getUrl, type GetUrlArgs } from '../../../src/modules/get-url.js';
-import { parseDestProbe } from '../../../src/modules/get-url-host.js';
+import { FakeConnection } from '../../../src/connection/fake.js';
+import { commandsFact } from '../../../src/facts/commands.js';
+import { absent as absentPath, answerFacts, present } from './core-modules-harness.js';
 import { pickChecksum } from '../../../src/modules/get-url-checksum.js';
 import { validateArgs } from '../../../src/modules/args.js';
 import { ModuleError } from '../../../src/errors.js';
 import { fakeHost, localHost, runSteps } from './get-url-harness.js';
-import { moduleTable } from '../../helpers/module-table.js';
 
 const BODY = Buffer.from('etcd release tarball bytes\n'.repeat(1000));
 const SHA = createHash('sha256').update(BODY).digest('hex');
@@ -49,98 +50,34 @@ function args(given: Record<string, unknown>): GetUrlArgs {
   return validateArgs('get_url', getUrl.args, given) as unknown as GetUrlArgs;
 }
 
-const ABSENT = { 'if [ -d': 'absent\nhave curl\n' };
-const HAS_SHA = (mode = '644') => ({ 'if [ -d': `file ${mode} root root 27000\n${SHA}\nhave curl\n` });
-const tarball = () => `${base}/etcd/etcd.tar.gz`;
-const progress: Array<{ text: string; done?: number; total?: number; unit?: string }> = [];
+// what the paths fact prints for dest and for the url's basename inside it
+const absent = (conn: FakeConnection) => answerFacts(conn, absentPath(0, '/opt'), absentPath(1, '/opt'));
+const aFile = (conn: FakeConnection, f: { sum?: string }) => answerFacts(conn, present(0, { mode: 0o644, ...f }), absentPath(1, '/opt'));
 
-moduleTable(
-  [
+test.serial('absent dest: download once into the cache, put from it, undo removes', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.true(plan.changed);
+  t.deepEqual(plan.diff, [
     {
-      name: 'absent dest: download once into the cache, put from it, undo removes',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }),
-      facts: ABSENT,
-      expect: {
-        changed: true,
-        also: (t, plan) => {
-          t.deepEqual(plan.diff, [
-            { subject: '/opt/etcd.tar.gz', kind: 'summary', before: 'absent', after: `sha256 ${SHA.slice(0, 12)}… (27.0 kB from ${tarball()})` },
-          ]);
-          const put = plan.steps?.[0];
-          t.is(put?.kind, 'put');
-          t.deepEqual(put?.kind === 'put' && 'localPath' in put.content ? readFileSync(put.content.localPath) : undefined, BODY);
-          t.is(put?.kind === 'put' ? put.mode : undefined, 0o644);
-          t.is(plan.undo?.[0]?.kind, 'exec');
-          t.regex((plan.undo?.[0] as { command: string }).command, /^rm -f \/opt\/etcd.tar.gz$/);
-        },
-      },
-      after: HAS_SHA(),
+      subject: '/opt/etcd.tar.gz',
+      kind: 'summary',
+      before: 'absent',
+      after: `sha256 ${SHA.slice(0, 12)}… (27.0 kB from ${base}/etcd/etcd.tar.gz)`,
     },
-    {
-      name: 'a controller download reports its bytes, and the size the server announced, through the progress callback',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }),
-      context: { progress: (u) => progress.push(u) },
-      facts: ABSENT,
-      expect: {
-        changed: true,
-        also: (t) => {
-          t.true(progress.length >= 1);
-          t.true(progress.every((u) => u.text === 'downloading etcd.tar.gz' && u.unit === 'bytes' && u.total === BODY.length));
-          t.is(progress[progress.length - 1]!.done, BODY.length);
-        },
-      },
-      after: HAS_SHA(),
-    },
-    {
-      name: 'checksum mismatch fails naming both sums',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt/x', checksum: `sha256:${OTHER}` }),
-      facts: ABSENT,
-      expect: { error: new RegExp(`(${OTHER}[^]*${SHA})|(${SHA}[^]*${OTHER})`), errorClass: ModuleError },
-    },
-    {
-      name: 'checksums file url: picks the line for the url basename',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt/etcd.tar.gz', checksum: `sha256:${base}/etcd/SHA256SUMS` }),
-      facts: ABSENT,
-      expect: { changed: true, result: { checksum: SHA } },
-      after: HAS_SHA(),
-    },
-    {
-      name: 'dest with the expected sha256: no change and no download',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }),
-      facts: HAS_SHA(),
-      expect: { changed: false, reads: 1, also: (t) => t.is(hits.size, 0) },
-    },
-    {
-      name: 'no checksum, dest exists, force false: no change (Ansible semantics)',
-      module: getUrl,
-      args: () => ({ url: `${base}/missing`, dest: '/opt/etcd.tar.gz' }),
-      facts: { 'if [ -d': 'file 644 root root 5\n' },
-      expect: { changed: false, also: (t) => t.is(hits.size, 0) },
-    },
-    {
-      name: 'dest is a directory: the url basename is used; only mode differs',
-      module: getUrl,
-      args: () => ({ url: tarball(), dest: '/opt', checksum: `sha256:${SHA}`, mode: '0600' }),
-      facts: { 'if [ -d': `dir\nfile 644 root root 27000\n${SHA}\n` },
-      expect: {
-        changed: true,
-        diff: [{ subject: '/opt/etcd.tar.gz mode', kind: 'summary', before: '0644', after: '0600' }],
-        steps: ['chmod 0600 /opt/etcd.tar.gz'],
-        undo: ['chmod 0644 /opt/etcd.tar.gz'],
-      },
-      after: { 'if [ -d': `dir\nfile 600 root root 27000\n${SHA}\n` },
-    },
-  ],
-  { serial: true },
-);
+  ]);
+  const put = plan.steps?.[0];
+  t.is(put?.kind, 'put');
+  if (put?.kind !== 'put' || !('localPath' in put.content)) return t.fail();
+  t.deepEqual(readFileSync(put.content.localPath), BODY);
+  t.is(put.mode, 0o644);
+  t.is(plan.undo?.[0]?.kind, 'exec');
+  t.regex((plan.undo?.[0] as { command: string }).command, /^rm -f -- \/opt\/etcd.tar.gz$/);
+  t.deepEqual(plan.writes, ['/opt/etcd.tar.gz']);
+});
 
 test.serial('many hosts asking for one url download it once', async (t) => {
-  const hosts = Array.from({ length: 8 }, (_, i) => fakeHost(`n${i}`, (c) => c.answer('if [ -d', { stdout: ABSENT['if [ -d'] })).ctx);
+  const hosts = Array.from({ length: 8 }, (_, i) => fakeHost(`n${i}`, (c) => absent(c)).ctx);
   const a = args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` });
   const plans = await Promise.all(hosts.map((ctx) => planGetUrl(ctx, a)));
   t.true(plans.every((p) => p.changed));
@@ -150,6 +87,59 @@ test.serial('many hosts asking for one url download it once', async (t) => {
   setSharedDownloadCache(new DownloadCache(dir));
   await planGetUrl(hosts[0]!, a);
   t.is(hits.get('/etcd/etcd.tar.gz'), 1);
+});
+
+test.serial('a controller download reports its bytes, and the size the server announced, through the progress callback', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const updates: Array<{ text: string; done?: number; total?: number; unit?: string }> = [];
+  await planGetUrl({ ...ctx, progress: (u) => updates.push(u) }, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.true(updates.length >= 1);
+  t.true(updates.every((u) => u.text === 'downloading etcd.tar.gz' && u.unit === 'bytes' && u.total === BODY.length));
+  t.is(updates[updates.length - 1]!.done, BODY.length);
+});
+
+test.serial('checksum mismatch fails naming both sums', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const error = await t.throwsAsync(
+    planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/x', checksum: `sha256:${OTHER}` })),
+    { instanceOf: ModuleError },
+  );
+  t.true(error!.message.includes(OTHER));
+  t.true(error!.message.includes(SHA));
+});
+
+test.serial('checksums file url: picks the line for the url basename', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => absent(c));
+  const plan = await planGetUrl(
+    ctx,
+    args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${base}/etcd/SHA256SUMS` }),
+  );
+  t.true(plan.changed);
+  t.is(plan.result?.checksum, SHA);
+});
+
+test.serial('dest with the expected sha256: no change and no download', async (t) => {
+  const { ctx, conn } = fakeHost('n1', (c) => aFile(c, { sum: SHA }));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt/etcd.tar.gz', checksum: `sha256:${SHA}` }));
+  t.false(plan.changed);
+  t.is(hits.size, 0);
+  t.is(conn.commands().length, 1, 'one probe');
+});
+
+test.serial('no checksum, dest exists, force false: no change (Ansible semantics)', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => aFile(c, {}));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/missing`, dest: '/opt/etcd.tar.gz' }));
+  t.false(plan.changed);
+  t.is(hits.size, 0);
+});
+
+test.serial('dest is a directory: the url basename is used; only mode differs', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => answerFacts(c, present(0, { kind: 'directory', mode: 0o755 }), present(1, { mode: 0o644, sum: SHA })));
+  const plan = await planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/opt', checksum: `sha256:${SHA}`, mode: '0600' }));
+  t.true(plan.changed);
+  t.deepEqual(plan.diff, [{ subject: '/opt/etcd.tar.gz', kind: 'summary', before: 'mode 0644', after: 'mode 0600' }]);
+  t.deepEqual(plan.steps?.map((s) => (s as { command: string }).command), ['chmod 0600 -- /opt/etcd.tar.gz']);
+  t.deepEqual(plan.undo?.map((s) => (s as { command: string }).command), ['chmod 0644 -- /opt/etcd.tar.gz']);
 });
 
 test.serial('really applied on this machine: replace, then undo restores the old bytes', async (t) => {
@@ -167,6 +157,8 @@ test.serial('really applied on this machine: replace, then undo restores the old
   t.false(again.changed, 'idempotent');
   await runSteps(conn, plan.undo ?? []);
   t.is(readFileSync(dest, 'utf8'), 'old content');
+  t.deepEqual(readdirSync(dir), ['etcd.tar.gz'], 'no backup beside the file');
+  await runSteps(conn, plan.cleanup ?? []);
 });
 
 test.serial('fetch_on host: curl on the host downloads and verifies; undo removes', async (t) => {
@@ -196,14 +188,15 @@ test.serial('fetch_on host: a wrong checksum leaves dest alone and names both su
   t.false(existsSync(dest));
 });
 
-test('parseDestProbe and pickChecksum', (t) => {
-  t.deepEqual(parseDestProbe('noparent\nabsent\nhave wget\n'), {
-    isDir: false,
-    noParent: true,
-    state: { kind: 'absent' },
-    curl: false,
-    wget: true,
-  });
+test('a missing parent folder fails before anything is downloaded', async (t) => {
+  const { ctx } = fakeHost('n1', (c) => answerFacts(c, absentPath(0, '/'), absentPath(1, '/')));
+  await t.throwsAsync(planGetUrl(ctx, args({ url: `${base}/etcd/etcd.tar.gz`, dest: '/nope/etcd.tar.gz' })), { message: 'destination directory /nope does not exist' });
+  t.is(hits.get('/etcd/etcd.tar.gz'), undefined);
+});
+
+test('the commands fact and pickChecksum', (t) => {
+  t.deepEqual(commandsFact.parse({ stdout: 'have wget\n', stderr: '', rc: 0 }, ['curl', 'wget']), { curl: false, wget: true });
+  t.regex(commandsFact.command(['curl', 'wget']), /^for c in curl wget; do command -v "\$c"/);
   t.is(pickChecksum(`${SHA} *dist/etcd.tar.gz\n`, 'etcd.tar.gz'), SHA);
   t.is(pickChecksum(`SHA256 (etcd.tar.gz) = ${SHA}\n`, 'etcd.tar.gz'), SHA);
   t.is(pickChecksum(`${SHA}\n`, 'anything'), SHA);

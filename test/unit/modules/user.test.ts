@@ -212,7 +212,7 @@ const commands = (steps: Step[] | undefined) => (steps ?? []).map((s) => (s.kind
 // user: password. The hash travels on stdin only; the host's hash is compared by its sha256.
 const HASH = '$6$salt$hashedvalue';
 const OLD = '$6$old$oldhash';
-const SAVED = `/var/tmp/ezplay-backup/r1/shadow/etcd.${passwordDigest(HASH).slice(0, 12)}`;
+const SAVED = `/var/lib/ezplay/backup/r1/shadow/etcd.${passwordDigest(HASH).slice(0, 12)}`;
 
 const passwordCases: Array<{ title: string; args: Record<string, unknown>; facts: string; steps?: string[]; undo?: string[]; stdin?: string; warning?: RegExp }> = [
   {
@@ -236,7 +236,7 @@ const passwordCases: Array<{ title: string; args: Record<string, unknown>; facts
     args: { name: 'etcd', password: HASH },
     facts: probeOutput({ passwd: ETCD, groups: 'etcd', groupDb: ETCD_GROUP, digestOf: OLD }),
     steps: [
-      `umask 077 && mkdir -p /var/tmp/ezplay-backup/r1/shadow && if [ ! -e ${SAVED} ]; then getent shadow -- etcd | cut -d: -f1,2 > ${SAVED}; fi`,
+      `umask 077 && mkdir -p /var/lib/ezplay/backup/r1/shadow && if [ ! -e ${SAVED} ]; then getent shadow -- etcd | cut -d: -f1,2 > ${SAVED}; fi`,
       'chpasswd -e',
     ],
     undo: [`if [ -s ${SAVED} ]; then chpasswd -e < ${SAVED}; fi`],

@@ -33,7 +33,11 @@ f 644 0:0 /etc/passwd-
 f 644 0:0 /etc/systemd/system/demo.service
 l 777 0:0 /etc/localtime -> /usr/share/zoneinfo/Etc/UTC
 f 640 0:4 /var/log/wtmp
+d 755 0:0 /var/lib/ezplay
+d 700 0:0 /var/lib/ezplay/backup/20260118-093000000-ab12/3e8ab7e8da3667de
+f 644 0:0 /var/lib/ezplay/backup/20260118-093000000-ab12/3e8ab7e8da3667de/data
 --- sha256
+${'3'.repeat(64)}  /var/lib/ezplay/backup/20260118-093000000-ab12/3e8ab7e8da3667de/data
 ${'e'.repeat(64)}  /etc/demo/demo.conf
 ${'a'.repeat(64)}  /etc/motd
 ${'f'.repeat(64)}  /etc/passwd
@@ -65,7 +69,7 @@ test('the parser reads files, links, units and accounts', (t) => {
   t.is(f.accounts.get('group root'), 'root:x:0:');
 });
 
-test('what a run touched: everything that changed but logs and shadow-utils backups', (t) => {
+test('what a run touched: everything that changed but logs, shadow-utils backups and the run\'s own backups', (t) => {
   const touched = touchedBetween(parseFingerprint(fresh), parseFingerprint(converged));
   t.deepEqual([...touched.paths].sort(), ['/etc/demo', '/etc/demo/demo.conf', '/etc/passwd', '/etc/systemd/system/demo.service']);
   t.deepEqual([...touched.units], ['demo.service']);

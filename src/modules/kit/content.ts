@@ -1,25 +1,28 @@
 /**
- * One implementation of "make this file hold these bytes, with these
- * attributes", shared by copy, template, lineinfile and blockinfile: they
- * differ only in how they compute the bytes.
+ * The one atomic-content helper: "make this file hold these bytes, with
+ * these attributes", shared by copy, template, lineinfile, blockinfile,
+ * replace, sysctl and copy's trees (they differ only in how they compute the
+ * bytes), and the commands that fill a temporary file beside the target and
+ * rename it into place for modules whose bytes come from the host itself
+ * (copy with remote_src, streamed copies, downloads).
+ *
+ * The replaced file is kept in the run's backups (./backup.ts), never
+ * beside it.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ModuleError } from '../errors.js';
-import { quoteArgs, sh } from '../shell/quote.js';
-import { pathsFact, type PathFacts, type PathStat } from '../facts/paths.js';
-import { shlexSplit } from '../shell/shlex.js';
-import type { Diff, HostContext, Plan, Step } from './types.js';
-import { backupStep, chmodStep, chownStep, dropBackupStep, formatMode, removeStep, restoreStep } from './undo.js';
+import { ModuleError } from '../../errors.js';
+import { quoteArgs, sh } from '../../shell/quote.js';
+import { pathsFact, type PathFacts } from '../../facts/paths.js';
+import { shlexSplit } from '../../shell/shlex.js';
+import type { Diff, HostContext, Plan, Step } from '../types.js';
+import { attributeChanges, chmodCommand, chownCommand, formatMode, mergedAttributes, putAttributes, type Attributes } from './attributes.js';
+import { guardWrites, removeCreatedTreeStep } from './backup.js';
+
+export type { Attributes } from './attributes.js';
 
 /** Content above this size is summarised by checksums instead of shown. */
 export const MAX_DIFF_BYTES = 256 * 1024;
-
-export interface Attributes {
-  mode?: number | undefined;
-  owner?: string | undefined;
-  group?: string | undefined;
-}
 
 export interface ContentRequest {
   /** the file to write, as the task names it */
@@ -49,41 +52,6 @@ export function looksLikePrivateKey(b: Buffer | string | null | undefined): bool
 export function isShowableText(b: Buffer): boolean {
   if (b.length > MAX_DIFF_BYTES || b.includes(0)) return false;
   return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
-}
-
-export function sameOwner(want: string | undefined, name: string, id: number): boolean {
-  return want === undefined || want === name || want === String(id);
-}
-
-/** Diffs, steps and their undo for the attributes of an existing path. */
-export function attributeChanges(
-  target: string,
-  stat: PathStat,
-  want: Attributes,
-  options: { recurse?: boolean } = {},
-): { diff: Diff[]; steps: Step[]; undo: Step[] } {
-  const diff: Diff[] = [];
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  // Linux has no lchmod: a link's own mode is always 0777 and cannot change.
-  if (want.mode !== undefined && stat.type !== 'link' && want.mode !== stat.mode) {
-    diff.push({ subject: target, before: `mode ${formatMode(stat.mode)}`, after: `mode ${formatMode(want.mode)}`, kind: 'summary' });
-    steps.push(chmodStep(target, want.mode, options));
-    undo.push(chmodStep(target, stat.mode));
-  }
-  const ownerDiffers = !sameOwner(want.owner, stat.owner, stat.uid);
-  const groupDiffers = !sameOwner(want.group, stat.group, stat.gid);
-  if (ownerDiffers || groupDiffers) {
-    diff.push({
-      subject: target,
-      before: `owner ${stat.owner}:${stat.group}`,
-      after: `owner ${want.owner ?? stat.owner}:${want.group ?? stat.group}`,
-      kind: 'summary',
-    });
-    steps.push(chownStep(target, ownerDiffers ? want.owner : undefined, groupDiffers ? want.group : undefined, options));
-    undo.push(chownStep(target, stat.owner, stat.group));
-  }
-  return { diff, steps, undo };
 }
 
 /**
@@ -117,15 +85,48 @@ export function missingDirs(dir: string, ancestor: string): string[] {
 }
 
 /** Steps that create `dirs` (top first) with a mode; undo removes the top one. */
-export function createDirsSteps(dirs: string[], mode: number | undefined): { steps: Step[]; undo: Step[] } {
+export function createDirsSteps(dirs: string[], mode: number | undefined): { steps: Step[]; undo: Step[]; writes: string[] } {
   const top = dirs[0];
-  if (top === undefined) return { steps: [], undo: [] };
+  if (top === undefined) return { steps: [], undo: [], writes: [] };
   const last = dirs[dirs.length - 1] as string;
   const steps: Step[] = [{ kind: 'exec', command: sh`mkdir -p -- ${last}`, description: `create directory ${last}` }];
   if (mode !== undefined) {
-    steps.push({ kind: 'exec', command: sh`chmod ${formatMode(mode)} -- ${dirs}`, description: `chmod ${formatMode(mode)} ${dirs.join(' ')}` });
+    steps.push({ kind: 'exec', command: chmodCommand(dirs, mode), description: `chmod ${formatMode(mode)} ${dirs.join(' ')}` });
   }
-  return { steps, undo: [removeStep(top)] };
+  return { steps, undo: [removeCreatedTreeStep(top)], writes: [top] };
+}
+
+/** The hidden temporary name beside `target` that new bytes are written to before the rename. */
+export function tempBeside(target: string, runId: string): string {
+  return path.posix.join(path.posix.dirname(target), `.${path.posix.basename(target)}.ezplay-new-${runId}`);
+}
+
+/** Removes a temporary file a killed step may have left (in undo and cleanup). */
+export function removeTempStep(tmp: string): Step {
+  return { kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` };
+}
+
+/**
+ * One command that fills `tmp` (with `fill`, a command writing it), gives
+ * it its attributes, and renames it onto `target`: the target is never half
+ * written, and a failure removes the temporary file.
+ */
+export function installCommand(fill: string, tmp: string, target: string, attrs: Attributes): string {
+  const parts = [fill];
+  if (attrs.mode !== undefined) parts.push(chmodCommand(tmp, attrs.mode));
+  if (attrs.owner || attrs.group) parts.push(chownCommand(tmp, attrs.owner || undefined, attrs.group || undefined));
+  parts.push(sh`mv -f -- ${tmp} ${target}`);
+  return `${parts.join(' && ')} || { ${sh`rm -f -- ${tmp}`}; false; }`;
+}
+
+/** Ansible's `backup: yes`: a copy the user asked for, kept as `dest.<time>~`; undo removes it. */
+export function userBackupSteps(target: string): { name: string; step: Step; undo: Step } {
+  const name = userBackupName(target);
+  return {
+    name,
+    step: { kind: 'exec', command: sh`cp -p -- ${target} ${name}`, description: `keep a backup ${name}` },
+    undo: { kind: 'exec', command: sh`rm -f -- ${name}`, description: `remove backup ${name}` },
+  };
 }
 
 function validateCommand(validate: string, file: string): string {
@@ -158,7 +159,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
 
   const steps: Step[] = [];
   const undo: Step[] = [];
-  const cleanup: Step[] = [];
+  const writes: string[] = [];
   if (!stat) {
     const parent = path.dirname(target);
     if (facts.ancestor !== undefined && facts.ancestor !== parent) {
@@ -166,29 +167,28 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
       const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), request.createParents.mode);
       steps.push(...dirs.steps);
       undo.push(...dirs.undo);
-    }
-  } else {
-    steps.push(backupStep(target, ctx.runId));
-    undo.unshift(restoreStep(target, ctx.runId, true));
-    cleanup.push(dropBackupStep(target, ctx.runId));
-    if (request.backup) {
-      const name = userBackupName(target);
-      steps.push({ kind: 'exec', command: sh`cp -p -- ${target} ${name}`, description: `keep a backup ${name}` });
-      undo.unshift({ kind: 'exec', command: sh`rm -f -- ${name}`, description: `remove backup ${name}` });
-      result.backup_file = name;
+      writes.push(...dirs.writes);
     }
   }
-  if (!stat) undo.unshift(removeStep(target));
+  const guard = guardWrites(ctx.runId, [{ path: target, existed: stat !== null }]);
+  steps.push(...guard.steps);
+  undo.unshift(...guard.undo);
+  writes.push(...guard.writes);
+  if (stat && request.backup) {
+    const kept = userBackupSteps(target);
+    steps.push(kept.step);
+    undo.unshift(kept.undo);
+    writes.push(kept.name);
+    result.backup_file = kept.name;
+  }
 
   const secret = request.secret || looksLikePrivateKey(request.content);
   const text = request.content.toString('utf8');
   const putContent = Buffer.from(text, 'utf8').equals(request.content) ? { text } : { base64: request.content.toString('base64') };
-  const mode = want.mode ?? stat?.mode;
-  const owner = want.owner ?? stat?.owner;
-  const group = want.group ?? stat?.group;
-  const putAttrs = { ...(mode !== undefined ? { mode } : {}), ...(owner ? { owner } : {}), ...(group ? { group } : {}) };
+  const attrs = mergedAttributes(want, stat);
+  const putAttrs = putAttributes(attrs);
   if (request.validate) {
-    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ezplay-new-${ctx.runId}`);
+    const tmp = tempBeside(target, ctx.runId);
     const check = validateCommand(request.validate, tmp);
     steps.push(
       { kind: 'put', dest: tmp, content: putContent, description: `upload ${request.dest} for validation`, ...putAttrs, secret },
@@ -199,7 +199,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
       },
       { kind: 'exec', command: sh`mv -f -- ${tmp} ${target}`, description: `move ${request.dest} into place` },
     );
-    undo.unshift({ kind: 'exec', command: sh`rm -f -- ${tmp}`, description: `remove ${tmp}` });
+    undo.unshift(removeTempStep(tmp));
   } else {
     steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...putAttrs, secret });
   }
@@ -208,10 +208,10 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
   const diff: Diff[] = [contentDiff(request.dest, before, request.content, facts.checksum)];
   if (request.secret) (diff[0] as Diff).secret = true;
   if (stat) diff.push(...attributeChanges(target, stat, want).diff);
-  if (mode !== undefined) result.mode = formatMode(mode);
-  if (owner) result.owner = owner;
-  if (group) result.group = group;
-  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), writes: [target], result };
+  if (attrs.mode !== undefined) result.mode = formatMode(attrs.mode);
+  if (attrs.owner) result.owner = attrs.owner;
+  if (attrs.group) result.group = attrs.group;
+  return { changed: true, diff, steps, undo, ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}), writes, result };
 }
 
 /**
