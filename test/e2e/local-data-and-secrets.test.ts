@@ -181,7 +181,7 @@ test('a torn last journal line is skipped with a warning; rollback undoes the re
   writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"seq":3,"host":"localhost","tar`);
   const undo = await ezplay(dir, ['rollback']);
   t.is(undo.code, 0, undo.stdout + undo.stderr);
-  t.regex(undo.stdout + undo.stderr, /journal\.jsonl:3: skipped a torn line/);
+  t.regex(undo.stdout + undo.stderr, /journal\.jsonl:\d+: skipped a torn line/);
   t.false(exists(dir, 'a'));
   t.false(exists(dir, 'b'));
   t.regex(readFileSync(journal, 'utf8'), /tar\n\{"undone":/, 'later lines start on a line of their own');

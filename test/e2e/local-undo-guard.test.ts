@@ -7,7 +7,8 @@
  * 127.0.0.1 for the later-run case.
  */
 import test from 'ava';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { BACKUP_ROOT, backupSlot } from '../../src/modules/kit/backup.js';
 import path from 'node:path';
 import { ezplay } from '../helpers/cli.js';
 import { project } from '../helpers/run-local.js';
@@ -100,12 +101,16 @@ test('a restore whose backup is gone is reported as failed, and the rollback exi
   const dir = twoHostProject();
   const a = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=A', '--limit', 'h1']);
   t.is(a.code, 0, a.stdout + a.stderr);
-  const backups = readdirSync(path.join(dir, 'h1')).filter((f) => f.startsWith('old.conf.ezplay-bak-'));
-  t.is(backups.length, 1);
-  rmSync(path.join(dir, 'h1', backups[0] as string));
+  // the run keeps its copy of old.conf in its backup root, never beside the file
+  t.deepEqual(readdirSync(path.join(dir, 'h1')).sort(), ['new.conf', 'old.conf']);
+  const [runId] = readdirSync(path.join(dir, '.ezplay', 'runs'));
+  const copy = path.join(BACKUP_ROOT, backupSlot(runId as string, realpathSync(path.join(dir, 'h1', 'old.conf'))), 'data');
+  t.true(existsSync(copy), copy);
+  rmSync(copy);
   const undo = await ezplay(dir, ['rollback']);
   t.is(undo.code, 2, undo.stdout + undo.stderr);
-  t.regex(undo.stdout, /FAILED to undo: \[h1\] existing file \(the undo did not put .*old\.conf back .*the backup it restores from is gone/);
+  t.regex(undo.stdout, /FAILED to undo: \[h1\] existing file/);
+  t.regex(undo.stdout + undo.stderr, /old\.conf: its backup was taken but .*data is missing/);
   t.regex(undo.stdout, /rollback: 1 undone, 0 refused, 1 failed/);
   t.false(exists(dir, 'h1/new.conf'));
 });
