@@ -6,10 +6,11 @@
  * h1 is reached with the local connection, and over a real sshd on
  * 127.0.0.1 for the later-run case.
  */
-import test from 'ava';
-import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { BACKUP_ROOT, backupSlot } from '../../src/modules/kit/backup.js';
+import test, { type ExecutionContext } from 'ava';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { backupSlot } from '../../src/modules/kit/backup.js';
+import { backedUpPaths, localBackupRoot } from '../helpers/backups.js';
 import { ezplay } from '../helpers/cli.js';
 import { project } from '../helpers/run-local.js';
 import { exists, read } from '../helpers/local-hosts.js';
@@ -46,9 +47,15 @@ const PLAY = `
       lineinfile: path={{ base }}/old.conf line="{{ who }} line"
 `;
 
-function twoHostProject(h1Over: 'local' | 'ssh' = 'local'): string {
+/** The project of two hosts; the backups its runs keep on this machine (h1 and l1 are this machine) go with the test. */
+function twoHostProject(t: ExecutionContext, h1Over: 'local' | 'ssh' = 'local'): string {
   const hosts = h1Over === 'ssh' ? HOSTS.replace('h1 ansible_connection=local', `h1 ${sshVars()}`) : HOSTS;
-  return project({ hosts, 'play.yml': PLAY, 'h1/old.conf': 'original\n', 'l1/old.conf': 'original\n' });
+  const dir = project({ hosts, 'play.yml': PLAY, 'h1/old.conf': 'original\n', 'l1/old.conf': 'original\n' });
+  t.teardown(() => {
+    if (!existsSync(path.join(dir, '.ezplay', 'runs'))) return;
+    for (const runId of runIds(dir)) rmSync(path.join(localBackupRoot(), runId), { recursive: true, force: true });
+  });
+  return dir;
 }
 
 function runIds(dir: string): string[] {
@@ -56,7 +63,7 @@ function runIds(dir: string): string[] {
 }
 
 for (const h1Over of ['local', 'ssh'] as const) test(`rollback of a run refuses the files a later run changed on one host, names that run, undoes the other host, and exits non-zero (h1 over ${h1Over})`, async (t) => {
-  const dir = twoHostProject(h1Over);
+  const dir = twoHostProject(t, h1Over);
   const a = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=A']);
   t.is(a.code, 0, a.stdout + a.stderr);
   const b = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=B', '--limit', 'h1']);
@@ -84,7 +91,7 @@ for (const h1Over of ['local', 'ssh'] as const) test(`rollback of a run refuses 
 });
 
 test('a hand edit after a run is left in place at rollback and named as changed outside ezplay', async (t) => {
-  const dir = twoHostProject();
+  const dir = twoHostProject(t);
   const a = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=A', '--limit', 'h1']);
   t.is(a.code, 0, a.stdout + a.stderr);
   const [runA] = runIds(dir) as [string];
@@ -98,19 +105,18 @@ test('a hand edit after a run is left in place at rollback and named as changed 
 });
 
 test('a restore whose backup is gone is reported as failed, and the rollback exits non-zero', async (t) => {
-  const dir = twoHostProject();
+  const dir = twoHostProject(t);
   const a = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts', '-e', 'who=A', '--limit', 'h1']);
   t.is(a.code, 0, a.stdout + a.stderr);
-  // the run keeps its copy of old.conf in its backup root, never beside the file
-  t.deepEqual(readdirSync(path.join(dir, 'h1')).sort(), ['new.conf', 'old.conf']);
-  const [runId] = readdirSync(path.join(dir, '.ezplay', 'runs'));
-  const copy = path.join(BACKUP_ROOT, backupSlot(runId as string, realpathSync(path.join(dir, 'h1', 'old.conf'))), 'data');
-  t.true(existsSync(copy), copy);
-  rmSync(copy);
+  const [runA] = runIds(dir) as [string];
+  const oldConf = path.join(dir, 'h1', 'old.conf');
+  t.deepEqual(backedUpPaths(runA), [oldConf], "the run keeps old.conf's backup in its backup folder");
+  // the slot still says a copy was taken, but the copy is gone
+  rmSync(path.join(localBackupRoot(), backupSlot(runA, oldConf), 'data'));
   const undo = await ezplay(dir, ['rollback']);
   t.is(undo.code, 2, undo.stdout + undo.stderr);
-  t.regex(undo.stdout, /FAILED to undo: \[h1\] existing file/);
-  t.regex(undo.stdout + undo.stderr, /old\.conf: its backup was taken but .*data is missing/);
+  t.regex(undo.stdout, new RegExp(`FAILED to undo: \\[h1\\] existing file \\(restore .*h1/old\\.conf from the run's backups failed .*cannot restore .*h1/old\\.conf: its backup was taken but .*/${runA}/[0-9a-f]+/data is missing`));
   t.regex(undo.stdout, /rollback: 1 undone, 0 refused, 1 failed/);
   t.false(exists(dir, 'h1/new.conf'));
+  t.is(read(dir, 'h1/old.conf'), 'original\nA line\n', 'old.conf is left as the run left it');
 });

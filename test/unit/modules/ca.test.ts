@@ -35,7 +35,7 @@ moduleTable([
     expect: {
       changed: true,
       steps: [`mkdir -p ${DIR}`, `put ${KEY} 600 secret`, `put ${CERT} 644`],
-      undo: [`rm -f ${CERT} ${KEY}`],
+      undo: [`rm -f -- ${CERT} ${KEY}`],
       result: { cert: CERT, key: KEY, created: true },
       also: (t, p) => {
         const [certLine, keyLine] = lines(p.diff);

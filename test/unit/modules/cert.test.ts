@@ -4,7 +4,8 @@ import { validateArgs } from '../../../src/modules/args.js';
 import { certModule } from '../../../src/modules/cert.js';
 import type { Plan } from '../../../src/modules/types.js';
 import { generateKeyPair, inspectCert, isIssuedBy, keyMatchesCert } from '../../../src/pki/index.js';
-import { moduleTable, type ModuleCase } from '../../helpers/module-table.js';
+import { backupStep } from '../../../src/modules/kit/backup.js';
+import { describeSteps, moduleTable, RUN, type ModuleCase } from '../../helpers/module-table.js';
 import { baseArgs, CA_CERT, CA_KEY, CERT, type Cas, hostWithCert, KEY, makeCas, MemoryHost } from './ca-cert-context.js';
 
 let cas: Cas;
@@ -33,7 +34,8 @@ interface Case {
   undoLeaves?: string;
 }
 
-const BAK = '.ezplay-bak-run1';
+/** The module kit's backup of `files` into the run's backups, as the plan must run it before writing them. */
+const backUp = (...files: string[]): string => describeSteps([backupStep(RUN, files)])[0] ?? '';
 const cases: Case[] = [
   {
     title: 'nothing there: issue a key and a certificate',
@@ -50,7 +52,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd\.pem: CN 'etcd', SANs .* -> SANs \+10\.0\.0\.4 \+etcd-1\.lab -etcd-1: reissued, valid until/],
-    steps: [`cp -p ${CERT} ${CERT}${BAK}`, `put ${CERT} 644 etcd:etcd`],
+    steps: [backUp(CERT), `put ${CERT} 644 etcd:etcd`],
     keyKept: true,
   },
   { title: 'usage drift', args: { usages: ['server'] }, setup: async (host) => hostWithCert(host, cas), changed: true, diff: [/usages -client: reissued/], keyKept: true },
@@ -85,7 +87,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd-key\.pem: present \(redacted\) -> new key \(RSA 4096, redacted\)/, /key size 2048 -> 4096: reissued/],
-    steps: [`cp -p ${KEY} ${KEY}${BAK}`, `cp -p ${CERT} ${CERT}${BAK}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
+    steps: [backUp(KEY, CERT), `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
   },
   {
     title: 'key type changed to ecdsa: a new P-256 key, still signed by the RSA CA',
@@ -93,7 +95,7 @@ const cases: Case[] = [
     setup: async (host) => hostWithCert(host, cas),
     changed: true,
     diff: [/etcd-key\.pem: present \(redacted\) -> new key \(ECDSA prime256v1, redacted\)/, /the key is RSA 2048; a new ECDSA P-256 key replaces it: reissued/],
-    steps: [`cp -p ${KEY} ${KEY}${BAK}`, `cp -p ${CERT} ${CERT}${BAK}`, `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
+    steps: [backUp(KEY, CERT), `put ${KEY} 600 etcd:etcd secret`, `put ${CERT} 644 etcd:etcd`],
   },
   { title: 'ecdsa, up to date', args: { key_type: 'ecdsa' }, setup: async (host) => hostWithCert(host, cas, { keyType: 'ecdsa' }), changed: false, keyKept: true },
   {
@@ -124,7 +126,7 @@ const cases: Case[] = [
     },
     changed: true,
     diff: [/^\/etc\/etcd\/ssl\/etcd-key\.pem: mode 0644 -> mode 0600$/, /etcd-key\.pem: owner root:etcd -> owner etcd:etcd$/],
-    steps: [`chmod 0600 ${KEY}`, `chown etcd:etcd ${KEY}`],
+    steps: [`chmod 0600 -- ${KEY}`, `chown -h etcd -- ${KEY}`],
     keyKept: true,
   },
 ];
@@ -173,7 +175,7 @@ test('cert: undo puts back the exact old files, and removes new ones', async (t)
   t.is(host.text(KEY), old.keyPem);
   t.is(host.text(CERT), old.certPem);
   t.is(host.files.get(KEY)?.mode, 0o600);
-  t.false([...host.files.keys()].some((path) => path.includes('ezplay-bak')), 'the backups were moved back');
+  t.deepEqual([...host.files.keys()].sort(), [CA_CERT, CA_KEY, CERT, KEY].sort(), 'nothing left beside the live files');
 
   const fresh = new MemoryHost();
   await hostWithCert(fresh, cas);

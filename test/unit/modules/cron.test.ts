@@ -3,7 +3,8 @@ import { FakeConnection } from '../../../src/connection/fake.js';
 import { parseCrontab } from '../../../src/facts/crontab.js';
 import { editCrontab, type CronJob } from '../../../src/modules/cron-edit.js';
 import { cronModule } from '../../../src/modules/cron.js';
-import { absent, answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { dropBackupsStep, moveAsideStep, restoreStep } from '../../../src/modules/kit/backup.js';
+import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
 
 const JOB: CronJob = { name: 'backup', job: '/usr/local/bin/backup', state: 'present', minute: '0', hour: '3', day: '*', month: '*', weekday: '*', disabled: false, env: false };
 
@@ -83,13 +84,16 @@ test('cron_file: a new file in /etc/cron.d, with the user field; undo removes it
 });
 
 test('cron_file: removing its last job removes the file; undo puts it back', async (t) => {
+  const CRON_FILE = '/etc/cron.d/etcd-defrag';
   const text = '#Ansible: defrag\n@weekly etcd etcdctl defrag\n';
   const conn = answerFacts(new FakeConnection(), present(0, { content: text, withContent: true }));
   const plan = await planWith(cronModule, conn, { name: 'defrag', state: 'absent', cron_file: '/etc/cron.d/etcd-defrag' });
   t.true(plan.changed);
   t.deepEqual(plan.diff, [{ subject: '/etc/cron.d/etcd-defrag', before: text, after: '', kind: 'content' }]);
-  t.regex(describeSteps(plan.steps).join('\n'), /mv -f -- \/etc\/cron.d\/etcd-defrag \/etc\/cron.d\/etcd-defrag.ezplay-bak-run1/);
-  t.regex(describeSteps(plan.undo).join('\n'), /mv -f -- \/etc\/cron.d\/etcd-defrag.ezplay-bak-run1 \/etc\/cron.d\/etcd-defrag/);
+  // removed by moving it into the run's backups; the undo moves it back, the prune deletes the backup
+  t.deepEqual(describeSteps(plan.steps), describeSteps([moveAsideStep(RUN, [CRON_FILE])]));
+  t.deepEqual(describeSteps(plan.undo), describeSteps([restoreStep(RUN, [CRON_FILE])]));
+  t.deepEqual(describeSteps(plan.cleanup), describeSteps([dropBackupsStep(RUN, [CRON_FILE])]));
 });
 
 test('cron_file: the job already there: no change', async (t) => {

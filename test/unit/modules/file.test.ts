@@ -107,7 +107,7 @@ const cases: Case[] = [
     facts: [absent(0, '/etc')],
     diff: ['/etc/x: absent -> file 0640'],
     steps: ['touch -- /etc/x', 'chmod 0640 -- /etc/x'],
-    undo: ['rm -rf -- /etc/x'],
+    undo: ['rm -f -- /etc/x'],
     idempotence: TOUCH,
   },
   {
@@ -131,7 +131,7 @@ const cases: Case[] = [
     facts: [absent(0, '/etc')],
     diff: ['/etc/x: absent -> file'],
     steps: ['touch -- /etc/x'],
-    undo: ['rm -rf -- /etc/x'],
+    undo: ['rm -f -- /etc/x'],
     after: [present(0, { content: '' })],
   },
   {
@@ -156,7 +156,7 @@ const cases: Case[] = [
     facts: [absent(0, '/usr/local/bin'), present(1, { content: 'bin' })],
     diff: ['/usr/local/bin/etcd: absent -> link -> /opt/etcd/etcd'],
     steps: ['ln -s -- /opt/etcd/etcd /usr/local/bin/etcd'],
-    undo: ['rm -rf -- /usr/local/bin/etcd'],
+    undo: ['rm -f -- /usr/local/bin/etcd'],
     after: [present(0, { kind: 'symbolic link', mode: 0o777, link: '/opt/etcd/etcd' }), present(1, { content: 'bin' })],
   },
   {

@@ -79,7 +79,7 @@ moduleTable([
     module: lineinfileModule,
     args: { path: '/etc/x.conf', line: 'a', create: true, mode: '0600' },
     facts: MISSING,
-    expect: { changed: true, steps: ['put /etc/x.conf 600'], undo: ['rm -rf -- /etc/x.conf'] },
+    expect: { changed: true, steps: ['put /etc/x.conf 600'], undo: ['rm -f -- /etc/x.conf'] },
     after: [pathsProbe(present(0, { content: 'a\n', mode: 0o600, withContent: true }))],
   },
   { name: 'insertafter and insertbefore are mutually exclusive', module: lineinfileModule, args: { path: '/x', line: 'a', insertafter: 'EOF', insertbefore: 'BOF' }, expect: { error: /mutually exclusive/ } },

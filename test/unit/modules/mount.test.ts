@@ -2,8 +2,9 @@ import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.js';
 import { parseFindmnt } from '../../../src/facts/mounts.js';
 import { editFstab, findFstabEntry } from '../../../src/modules/fstab-edit.js';
+import { backupStep, restoreStep } from '../../../src/modules/kit/backup.js';
 import { mountModule } from '../../../src/modules/mount.js';
-import { absent, answerFacts, describeSteps, planWith, present } from './core-modules-harness.js';
+import { absent, answerFacts, describeSteps, planWith, present, RUN } from './core-modules-harness.js';
 
 // captured on a lab machine (util-linux 2.38)
 const MOUNTED = 'SOURCE="tmpfs" FSTYPE="tmpfs" OPTIONS="rw,relatime,size=1024k,mode=755"\n';
@@ -38,8 +39,11 @@ test('fstab: an entry is read back with its escapes undone', (t) => {
   t.deepEqual(findFstabEntry('tmpfs /srv/a\\040b tmpfs defaults 0 0\n', '/srv/a b'), { src: 'tmpfs', path: '/srv/a b', fstype: 'tmpfs', opts: 'defaults', dump: '0', passno: '0' });
 });
 
-/** The backup and restore of fstab (the shared text-edit plan's steps) by name. */
-const label = (s: string) => (s.startsWith('if ') && s.includes('mv -f -- /etc/fstab.ezplay-bak') ? 'restore /etc/fstab' : s);
+/** The module kit's backup and restore of fstab, recognised exactly, by name. */
+const kitSteps = new Map(
+  describeSteps([backupStep(RUN, ['/etc/fstab']), restoreStep(RUN, ['/etc/fstab'])]).map((command, i) => [command, i === 0 ? 'back up /etc/fstab' : 'restore /etc/fstab']),
+);
+const label = (s: string) => kitSteps.get(s) ?? s;
 
 const ARGS = { path: '/srv/etcd-tmp', src: 'tmpfs', fstype: 'tmpfs', opts: 'size=1m,mode=755' };
 
@@ -47,7 +51,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'mounted: writes fstab, makes the mount point, mounts; undo unmounts, removes the folder, restores fstab',
     args: { ...ARGS, state: 'mounted' }, fstab: FSTAB, mounted: '', mountPoint: absent(0, '/srv'),
-    steps: ['put /etc/fstab 644 root:root', 'mkdir -p /srv/etcd-tmp', 'mount /srv/etcd-tmp'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root', 'mkdir -p /srv/etcd-tmp', 'mount /srv/etcd-tmp'],
     undo: ['umount /srv/etcd-tmp', 'rmdir /srv/etcd-tmp', 'restore /etc/fstab'],
   },
   {
@@ -57,13 +61,13 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'mounted with other options in fstab: remount; undo remounts with the live options',
     args: { ...ARGS, opts: 'size=2m', state: 'mounted' }, fstab: `${FSTAB}${ENTRY}\n`, mounted: MOUNTED,
-    steps: ['put /etc/fstab 644 root:root', 'mount -o remount /srv/etcd-tmp'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root', 'mount -o remount /srv/etcd-tmp'],
     undo: ['restore /etc/fstab', 'mount -o remount,rw,relatime,size=1024k,mode=755 /srv/etcd-tmp'],
   },
   {
     title: 'present: fstab only, even when not mounted',
     args: { ...ARGS, state: 'present', boot: false }, fstab: FSTAB, mounted: '',
-    steps: ['put /etc/fstab 644 root:root'], undo: ['restore /etc/fstab'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root'], undo: ['restore /etc/fstab'],
   },
   {
     title: 'unmounted: umount; undo mounts the same source, type and options again',
@@ -74,7 +78,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'absent: umount and remove the entry',
     args: { path: '/srv/etcd-tmp', state: 'absent' }, fstab: `${FSTAB}${ENTRY}\n`, mounted: MOUNTED,
-    steps: ['umount /srv/etcd-tmp', 'put /etc/fstab 644 root:root'],
+    steps: ['umount /srv/etcd-tmp', 'back up /etc/fstab', 'put /etc/fstab 644 root:root'],
     undo: ['restore /etc/fstab', 'mount -t tmpfs -o rw,relatime,size=1024k,mode=755 tmpfs /srv/etcd-tmp'],
   },
   { title: 'absent and gone: no change', args: { path: '/srv/etcd-tmp', state: 'absent' }, fstab: FSTAB, mounted: '' },
@@ -93,7 +97,7 @@ for (const c of cases) {
     if (c.error) return void (await t.throwsAsync(planWith(mountModule, conn, c.args), { message: c.error }));
     const plan = await planWith(mountModule, conn, c.args);
     t.is(plan.changed, c.steps !== undefined);
-    t.deepEqual(describeSteps(plan.steps).filter((s) => !s.startsWith('if ')), c.steps ?? []);
+    t.deepEqual(describeSteps(plan.steps).map(label), c.steps ?? []);
     t.deepEqual(describeSteps(plan.undo).map(label), c.undo ?? []);
     t.false(conn.commands().some((cmd) => /^(u?mount|mkdir) /.test(cmd)), 'planning only reads');
   });

@@ -154,7 +154,7 @@ moduleTable([
         t.regex(script, /x=\$\(mktemp -d \/usr\/local\/bin\/.ezplay-unarchive-"\$\$"-XXXXXX\)/);
         t.notRegex(script, /mv -f -T "\$x"\/etcdctl/, 'an unchanged member is not moved');
         const undo = plan.undo?.map((s) => (s as { command: string }).command).join('\n') ?? '';
-        t.regex(undo, /rm -f \/usr\/local\/bin\/etcd-link/);
+        t.regex(undo, /^rm -f -- \/usr\/local\/bin\/etcd-link$/m, 'undo removes the link the run created');
         t.notRegex(undo, /ezplay-unarchive\//, 'nothing uploaded, nothing to remove');
       }),
     },
