@@ -222,7 +222,7 @@ test.serial('-K: a run, its own rollback and ezplay rollback reach the host thro
   // the run fails after its change: its own rollback needs the password too
   const failing = await ezplay(proj, ['run', 'failing.yml', '-i', 'hosts', '-K'], { input: `${SECRET}\n` });
   t.is(failing.code, 2, say(failing));
-  t.regex(failing.stdout, /1 undone, 0 failed/, say(failing));
+  t.regex(failing.stdout, /1 undone, 0 refused, 0 failed/, say(failing));
   t.is(await read(), 'old\n', 'the failed run is rolled back through sudo');
 
   const run = await ezplay(proj, ['run', 'site.yml', '-i', 'hosts', '-K'], { input: `${SECRET}\n` });
@@ -234,7 +234,7 @@ test.serial('-K: a run, its own rollback and ezplay rollback reach the host thro
   t.is(await read(), 'new\n', 'no password, no undo');
   const undo = await ezplay(proj, ['rollback', '-K'], { input: `${SECRET}\n` });
   t.is(undo.code, 0, say(undo));
-  t.regex(undo.stdout, /1 undone, 0 failed/);
+  t.regex(undo.stdout, /1 undone, 0 refused, 0 failed/);
   t.is(await read(), 'old\n', 'the finished run is undone through sudo');
   t.is((await stat(join(secure, 'app.conf'))).uid, 0);
 
@@ -255,7 +255,7 @@ test.serial('-k: ezplay rollback logs in with the SSH password asked for, as the
   t.is(await read(), 'new\n', 'not logged in, nothing undone');
   const undo = await ezplay(proj, ['rollback', '-k'], { input: `${SECRET}\n` });
   t.is(undo.code, 0, say(undo));
-  t.regex(undo.stdout, /1 undone, 0 failed/);
+  t.regex(undo.stdout, /1 undone, 0 refused, 0 failed/);
   t.is(await read(), 'old\n');
   for (const r of [run, without, undo]) t.false(say(r).includes(SECRET), 'the password is in no output');
   t.false((await allText(join(proj, '.ezplay'))).includes(SECRET), 'the password is in no journal');
