@@ -55,7 +55,7 @@ export class PlayVars {
   private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
   private readonly source: ReturnType<typeof inventorySource>;
-  private readonly roleNames: { play: string[]; all: string[] };
+  private readonly roleNames: { play: string[]; all: string[]; dependent: string[] };
 
   constructor(private readonly scope: PlayScope) {
     // Role defaults and vars are visible play-wide, as in Ansible without private_role_vars.
@@ -65,7 +65,8 @@ export class PlayVars {
     this.source = inventorySource(scope.inventoryPaths);
     // role_names are the play's own roles; ansible_role_names adds their dependencies
     const own = [...new Set(scope.play.roles.filter((r) => !r.dependency).map((r) => r.name))];
-    this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])] };
+    const dependent = [...new Set(scope.play.roles.filter((r) => r.dependency).map((r) => r.name))];
+    this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])], dependent };
   }
 
   /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
@@ -105,6 +106,7 @@ export class PlayVars {
       role_names: this.roleNames.play,
       ansible_play_role_names: this.roleNames.play,
       ansible_role_names: this.roleNames.all,
+      ansible_dependent_role_names: this.roleNames.dependent,
       ansible_run_tags: this.scope.tags?.length ? this.scope.tags : ['all'],
       ansible_skip_tags: this.scope.skipTags ?? [],
       ansible_check_mode: this.scope.check,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { unsupportedAnsibleName } from '../common/ansible-names.js';
 import { splitArgs } from './call-args.js';
 import type { RenderContext } from './context.js';
+import { pyDateTime, strftime } from './datetime.js';
 import { lookupPlugins, type FileRenderer, type Lookup } from './lookups.js';
 import { isMapping, pyStr, toList, truthy } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
@@ -46,6 +47,14 @@ export function createGlobals(searchPaths: readonly string[], renderFile: FileRe
   return {
     omit: OMIT,
     range: pyRange,
+    // now(utc=False, fmt=None): the time as Python's str(datetime), or formatted
+    now(...raw: unknown[]): string {
+      const { args, kwargs } = splitArgs(raw);
+      const utc = truthy(args[0] ?? kwargs.utc ?? false);
+      const fmt = args[1] ?? kwargs.fmt;
+      const when = new Date();
+      return fmt === undefined || fmt === null ? pyDateTime(when, utc) : strftime(pyStr(fmt), when, utc);
+    },
     lookup(this: RenderContext, ...raw: unknown[]): unknown {
       const { values, wantlist } = runLookup(plugins, this, raw);
       if (wantlist) return values;

@@ -24,9 +24,11 @@ function variable(context: RenderContext, name: string): string | undefined {
   return value instanceof Undefined || value === null || value === undefined ? undefined : pyStr(value);
 }
 
-/** The folders a lookup searches, most specific first: the role's, then the playbook's, then the Templar's. */
+/** The folders a lookup searches, most specific first: the role's (and its tasks/), then the playbook's, then the Templar's. */
 export function searchDirs(context: RenderContext, searchPaths: readonly string[]): string[] {
-  const dirs = [variable(context, 'role_path'), variable(context, 'playbook_dir'), ...searchPaths].filter((d): d is string => !!d);
+  const role = variable(context, 'role_path');
+  // a role's task files sit in its tasks/ folder, which Ansible searches too (`include_tasks: "{{ lookup('first_found', ...) }}"`)
+  const dirs = [role, role && join(role, 'tasks'), variable(context, 'playbook_dir'), ...searchPaths].filter((d): d is string => !!d);
   return [...new Set(dirs)];
 }
 

@@ -7,7 +7,8 @@ import os from 'node:os';
 import { param, type CallArgs } from '../call-args.js';
 import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from '../crypt.js';
 import { percentFormat } from '../python-format.js';
-import { pyStr, typeName, type Mapping } from '../python-values.js';
+import { pyStr, truthy, typeName, type Mapping } from '../python-values.js';
+import { strftime } from '../datetime.js';
 import { TemplateRuntimeError } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 
@@ -148,5 +149,12 @@ export const textFormFilters: ImplTable = {
     return parts[query];
   },
   expanduser: (value) => expanduser(pyStr(value)),
+  // '%Y-%m-%d' | strftime(second=None, utc=False), as Ansible formats a time
+  strftime: (value, call) => {
+    const second = param<unknown>(call, 0, 'second', null);
+    const when = second === null || second === undefined ? new Date() : new Date(Number(second) * 1000);
+    if (Number.isNaN(when.getTime())) throw new TemplateRuntimeError(`strftime: invalid value for second: ${pyStr(second)}`);
+    return strftime(pyStr(value), when, truthy(param(call, 1, 'utc', false)));
+  },
   password_hash: (value, call) => passwordHash(value, call),
 };
