@@ -395,7 +395,8 @@ export class TaskRunner {
     if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
     if (plan.inventory) applyInventoryChange(this.rt, plan.inventory);
     for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
-    const base = { ...plan.result, ...(plan.msg ? { msg: plan.msg } : {}) };
+    // the registered result carries the warnings too, as Ansible's does
+    const base = { ...plan.result, ...(plan.msg ? { msg: plan.msg } : {}), ...(plan.warnings?.length ? { warnings: [...plan.warnings] } : {}) };
     const diff = plan.diff?.length ? plan.diff : undefined;
     if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
     if (how.check) {

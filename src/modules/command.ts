@@ -46,6 +46,10 @@ export const commandModule = defineModule<CommandModuleArgs>({
       description: 'The command as a list of words, none of them split or interpreted. Use either this or `cmd`.',
     },
     ...COMMON_ARGS,
+    executable: {
+      type: 'str',
+      description: "Accepted and ignored with a warning, as Ansible does since 2.4: `command` runs no shell (use `shell`'s `executable`).",
+    },
   },
   async plan(ctx, given) {
     const args = resolveInline(given, INLINE_OPTIONS.filter((k) => k !== 'executable'));
@@ -53,10 +57,14 @@ export const commandModule = defineModule<CommandModuleArgs>({
     const words = args.argv ?? (args.cmd !== undefined ? splitCommand(args.cmd) : []);
     if (words.length === 0) throw new ModuleError('command: no command given');
     const rollbackLine = args.rollback !== undefined ? inDir(quoteArgs(splitCommand(args.rollback)), args.chdir) : undefined;
-    return planCommand(ctx, args, {
+    const ignored = (given as { executable?: unknown }).executable;
+    const plan = await planCommand(ctx, args, {
       line: inDir(quoteArgs(words), args.chdir),
       registered: args.argv ? words : (args.cmd as string),
       rollbackLine,
     });
+    if (ignored === undefined || ignored === null) return plan;
+    const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${String(ignored)}'.`;
+    return { ...plan, warnings: [...(plan.warnings ?? []), warning] };
   },
 });

@@ -128,3 +128,26 @@ test('several playbooks run one after the other as one run; a bad one stops them
   t.regex(bad.stderr + bad.stdout, /bad\.yml:3/);
   t.false(existsSync(path.join(dir, 'one.txt')));
 });
+
+test("command's executable is ignored with Ansible's warning, which the registered result carries too", async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - command: ls /dev/null
+      args:
+        executable: /bogus
+      register: executable
+    - assert:
+        that:
+          - executable.stdout == '/dev/null'
+          - executable.warnings | length == 1
+          - "'no longer supported' in executable.warnings[0]"
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.is(counters(run, 'h1')?.ok, 2, run.output);
+});
