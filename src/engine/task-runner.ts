@@ -53,10 +53,10 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
 /** ansible_loop as `loop_control: extended` gives it; previtem and nextitem only where there is one. */
-function loopInfo(items: unknown[], index: number): Record<string, unknown> {
+export function loopInfo(items: unknown[], index: number, allItems = true): Record<string, unknown> {
   const n = items.length;
   return {
-    allitems: items,
+    ...(allItems ? { allitems: items } : {}),
     index: index + 1,
     index0: index,
     revindex: n - index,
@@ -116,7 +116,7 @@ export class TaskRunner {
       const extra: Record<string, unknown> = {
         [task.loopVar]: item,
         ansible_loop_var: task.loopVar,
-        ansible_loop: loopInfo(items, index),
+        ansible_loop: loopInfo(items, index, task.loopAllItems !== false),
         ...(task.indexVar ? { [task.indexVar]: index } : {}),
       };
       const one = await this.runItem(task, host, extra);

@@ -56,6 +56,8 @@ export interface TaskNode extends Inheritable {
   indexVar?: string;
   loopLabel?: unknown;
   loopPause?: number;
+  /** loop_control: extended_allitems: false leaves ansible_loop.allitems out */
+  loopAllItems?: boolean;
   register?: string;
   until?: unknown;
   retries?: unknown;

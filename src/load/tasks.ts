@@ -10,6 +10,7 @@ import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
 import { parseKeyValue } from './kv.js';
+import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
 import { inherit, readInheritable, type Scope } from './inherit.js';
@@ -166,6 +167,7 @@ function buildTask(
     ...(control.index_var ? { indexVar: String(control.index_var) } : {}),
     ...(control.label !== undefined ? { loopLabel: control.label } : {}),
     ...(control.pause !== undefined ? { loopPause: Number(control.pause) } : {}),
+    ...(control.extended_allitems !== undefined && parseBoolean(control.extended_allitems) === false ? { loopAllItems: false } : {}),
     ...(raw.register !== undefined ? { register: String(raw.register) } : {}),
     until: raw.until,
     retries: raw.retries,

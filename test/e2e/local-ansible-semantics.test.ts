@@ -151,3 +151,34 @@ test("command's executable is ignored with Ansible's warning, which the register
   t.is(counters(run, 'h1')?.failed, 0, run.output);
   t.is(counters(run, 'h1')?.ok, 2, run.output);
 });
+
+test('a looped include_tasks gives its tasks ansible_loop; extended_allitems: no leaves allitems out', async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'inner.yml': `
+- assert:
+    that:
+      - ansible_loop.index == ansible_loop.index0 + 1
+      - ansible_loop.allitems == ['first', 'second']
+      - ansible_loop_var == 'item'
+`,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - include_tasks: inner.yml
+      loop: [first, second]
+      loop_control:
+        extended: yes
+    - debug: var=ansible_loop
+      loop: [a, b]
+      loop_control:
+        extended: yes
+        extended_allitems: no
+      failed_when: ansible_loop.allitems is defined
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.regex(run.output, /ok: \[h1\] => \(item=b\)/);
+});
