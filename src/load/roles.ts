@@ -133,7 +133,7 @@ export class RoleLoader implements TaskLoader {
    * `always` loads it even when loaded before (include_role runs its role
    * each time; only its dependencies run once).
    */
-  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined, besideRole?: string, always = false): Node[] {
+  loadRef(ref: unknown, scope: Scope, pos: SourcePos | undefined, besideRole?: string, always = false, inherited: Record<string, unknown> = {}): Node[] {
     const record = typeof ref === 'string' ? { role: ref } : ref;
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       throw new LoadError('a role must be a name or a mapping with `role:`', posOf(ref) ?? pos);
@@ -147,7 +147,7 @@ export class RoleLoader implements TaskLoader {
     const own = readInheritable(r, posOf(ref) ?? pos);
     const roleVars = own.vars ?? {};
     delete own.vars;
-    return this.load(name, { ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, always, besideRole);
+    return this.load(name, { ...inherited, ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, always, besideRole);
   }
 
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[] {
@@ -196,7 +196,7 @@ export class RoleLoader implements TaskLoader {
     };
     this.stack.push(frame);
     try {
-      const deps = this.dependencies(dir, scope, pos);
+      const deps = this.dependencies(dir, scope, pos, params);
       const roleScope: Scope = { ...scope, role: info };
       const tasksFile = roleFile(dir, 'tasks', tasksFrom);
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
@@ -215,11 +215,12 @@ export class RoleLoader implements TaskLoader {
     }
   }
 
-  private dependencies(dir: string, scope: Scope, pos: SourcePos | undefined): Node[] {
+  /** A role's meta dependencies; they see the parameters of the role that names them, as in Ansible, under their own. */
+  private dependencies(dir: string, scope: Scope, pos: SourcePos | undefined, parentParams: Record<string, unknown>): Node[] {
     const meta = mapping(roleFile(dir, 'meta'));
     const deps = meta.dependencies;
     if (deps === undefined || deps === null) return [];
     if (!Array.isArray(deps)) throw new LoadError('meta dependencies must be a list', posOf(meta) ?? pos);
-    return deps.flatMap((dep) => this.loadRef(dep, { ...scope, role: undefined }, posOf(deps) ?? pos, path.dirname(dir)));
+    return deps.flatMap((dep) => this.loadRef(dep, { ...scope, role: undefined }, posOf(deps) ?? pos, path.dirname(dir), false, parentParams));
   }
 }

@@ -190,3 +190,23 @@ test('a role may import its own other task files; importing the same file again 
   t.true(error instanceof LoadError);
   t.regex(error!.message, /role dependency cycle: .*roles\/r -> .*roles\/r \(tasks_from: other\) -> .*roles\/r \(tasks_from: other\)/);
 });
+
+test("a meta dependency sees the parameters of the role that names it, under its own, as in Ansible", (t) => {
+  const { playbook } = load({
+    'play.yml': '- hosts: all\n  roles:\n    - { role: top, param_var: from_play }\n',
+    'roles/top/meta/main.yml': 'dependencies:\n  - { role: mid, param_var: from_top }\n',
+    'roles/top/tasks/main.yml': '- debug: msg=top\n',
+    'roles/mid/meta/main.yml': 'dependencies:\n  - { role: leaf }\n',
+    'roles/mid/tasks/main.yml': '- debug: msg=mid\n',
+    'roles/leaf/tasks/main.yml': '- debug: msg=leaf\n',
+  });
+  const tasks = (playbook.plays[0]!.sections.flat() as TaskNode[]).filter((n) => n.kind === 'task');
+  t.deepEqual(
+    tasks.map((n) => [n.role?.name, n.role?.params.param_var]),
+    [
+      ['leaf', 'from_top'],
+      ['mid', 'from_top'],
+      ['top', 'from_play'],
+    ],
+  );
+});
