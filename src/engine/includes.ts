@@ -73,14 +73,15 @@ export function loadDynamicInclude(
     return { key, nodes };
   }
   const tasksFrom = spec.tasksFrom !== undefined ? String(rt.options.templar.renderValue(spec.tasksFrom, vars, task.pos)) : undefined;
-  const key = `role\0${target}\0${tasksFrom}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
+  const from = Object.fromEntries(Object.entries(spec.from ?? {}).map(([k, v]) => [k, String(rt.options.templar.renderValue(v, vars, task.pos))]));
+  const key = `role\0${target}\0${tasksFrom}\0${JSON.stringify(from)}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
   let nodes = cache.get(key);
   if (!nodes) {
     // a meta dependency already brought in by an include_role of this play runs once
     let seen = rolesSeen.get(rt.play);
     if (!seen) rolesSeen.set(rt.play, (seen = new Set()));
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen });
-    const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}) };
+    const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
     nodes = loader.loadRef(ref, scopeOf(task, loopVars), task.pos, undefined, true);
     for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);

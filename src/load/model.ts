@@ -82,6 +82,8 @@ export interface IncludeSpec {
   /** file (templated) for include_tasks, role name for include_role */
   target: unknown;
   tasksFrom?: unknown;
+  /** include_role's handlers_from, vars_from and defaults_from (templated) */
+  from?: { handlers_from?: unknown; vars_from?: unknown; defaults_from?: unknown };
   applyTags: string[];
   /** the tags the include inherits from its blocks, role and play, without its own */
   inheritedTags: string[];

@@ -188,6 +188,9 @@ function buildTask(
       kind: call.name,
       target,
       ...(call.args.tasks_from !== undefined ? { tasksFrom: call.args.tasks_from } : {}),
+      ...(['handlers_from', 'vars_from', 'defaults_from'].some((k) => call.args[k] !== undefined)
+        ? { from: Object.fromEntries(['handlers_from', 'vars_from', 'defaults_from'].filter((k) => call.args[k] !== undefined).map((k) => [k, call.args[k]])) }
+        : {}),
       applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
       inheritedTags: scope.tags,
     };

@@ -182,3 +182,27 @@ test('a looped include_tasks gives its tasks ansible_loop; extended_allitems: no
   t.is(counters(run, 'h1')?.failed, 0, run.output);
   t.regex(run.output, /ok: \[h1\] => \(item=b\)/);
 });
+
+test('include_role takes handlers_from (with or without .yml) and vars_from, as import_role does', async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'roles/r/tasks/main.yml': '- command: "true"\n  notify: mark\n',
+    'roles/r/handlers/main.yml': '- name: mark\n  set_fact: {which: main}\n',
+    'roles/r/handlers/alternate.yml': '- name: mark\n  set_fact: {which: alternate}\n',
+    'roles/r/vars/other.yml': 'from_vars: other\n',
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - include_role: name=r handlers_from=alternate.yml vars_from=other
+    - meta: flush_handlers
+    - assert:
+        that:
+          - which == 'alternate'
+          - from_vars == 'other'
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.regex(run.output, /RUNNING HANDLER \[r : mark\]/);
+});
