@@ -66,6 +66,7 @@ import { packageModule } from './package.js';
 import { rebootModule } from './reboot.js';
 import { cronModule } from './cron.js';
 import { mountModule } from './mount.js';
+import { pamLimitsModule } from './pam-limits.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -135,6 +136,7 @@ const modules: Module<any>[] = [
   rebootModule,
   cronModule,
   mountModule,
+  pamLimitsModule,
 ];
 
 const byName = new Map<string, Module<any>>();

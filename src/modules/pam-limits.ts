@@ -1,0 +1,131 @@
+/**
+ * `pam_limits`: one `domain type item value` line of a limits.conf file,
+ * edited in place or appended, as community.general's module does it; the
+ * file goes through the shared text-edit plan (atomic, backed up, undone).
+ */
+import { ModuleError } from '../errors.js';
+import { splitLinesKeep, type EditResult } from './line-edits.js';
+import { planTextEdit } from './text-edit-plan.js';
+import { defineModule } from './types.js';
+
+export interface PamLimitsArgs {
+  domain: string;
+  limit_type: '-' | 'hard' | 'soft';
+  limit_item: string;
+  value: string;
+  use_max: boolean;
+  use_min: boolean;
+  backup: boolean;
+  dest: string;
+  create: boolean;
+  comment: string;
+}
+
+const LIMIT_ITEMS = [
+  'core', 'data', 'fsize', 'memlock', 'nofile', 'rss', 'stack', 'cpu', 'nproc', 'as', 'maxlogins', 'maxsyslogins',
+  'priority', 'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'chroot',
+];
+const UNLIMITED = ['unlimited', 'infinity', '-1'];
+const isDigits = (v: string): boolean => /^\d+$/.test(v);
+/** nice and priority take negative numbers too. */
+const validValue = (v: string, item: string): boolean =>
+  UNLIMITED.includes(v) || isDigits(v) || ((item === 'nice' || item === 'priority') && /^-\d+$/.test(v));
+
+/** The value to write given the one found, with use_max/use_min as Ansible picks it. */
+function chosenValue(wanted: string, found: string, o: Pick<PamLimitsArgs, 'use_max' | 'use_min'>): string {
+  const bothNumbers = isDigits(wanted) && isDigits(found);
+  if (o.use_max) {
+    if (bothNumbers) return String(Math.max(Number(wanted), Number(found)));
+    return UNLIMITED.includes(found) ? found : wanted;
+  }
+  if (o.use_min) {
+    if (bothNumbers) return String(Math.min(Number(wanted), Number(found)));
+    return UNLIMITED.includes(wanted) ? found : wanted;
+  }
+  return wanted;
+}
+
+/**
+ * Rewrites the line of `domain type item` (every such line, as Ansible's loop
+ * does) or appends one; comment lines, blank lines and lines of other than
+ * four fields are kept as they are.
+ */
+export function pamLimitsEdit(text: string, a: Omit<PamLimitsArgs, 'backup' | 'create'>): EditResult {
+  const lines = splitLinesKeep(text);
+  const out: string[] = [];
+  let found = false;
+  let msg = '';
+  const render = (value: string, comment: string) => `${a.domain}\t${a.limit_type}\t${a.limit_item}\t${value}${comment ? `\t#${comment}` : ''}\n`;
+  for (const line of lines) {
+    const bare = line.replace(/[\r\n]+$/, '');
+    const collapsed = bare.replace(/\s+/g, ' ').trim();
+    if (line.startsWith('#') || collapsed === '') {
+      out.push(line);
+      continue;
+    }
+    const hash = bare.indexOf('#');
+    const oldComment = hash >= 0 ? bare.slice(hash + 1) : '';
+    const fields = collapsed.split('#', 1)[0]!.trimEnd().split(' ');
+    if (fields.length !== 4) {
+      out.push(line);
+      continue;
+    }
+    const [domain, type, item, actual] = fields as [string, string, string, string];
+    if (!validValue(actual, item)) throw new Error(`Invalid configuration of '${a.dest}'. Current value of ${item} is unsupported.`);
+    if (domain !== a.domain || type !== a.limit_type || item !== a.limit_item) {
+      out.push(line);
+      continue;
+    }
+    found = true;
+    const next = actual === a.value ? actual : chosenValue(a.value, actual, a);
+    if (next === actual) {
+      msg = line;
+      out.push(line);
+    } else {
+      msg = render(next, a.comment || oldComment);
+      out.push(msg);
+    }
+  }
+  if (!found) {
+    if (out.length && !/[\r\n]$/.test(out[out.length - 1] as string)) out.push('\n');
+    msg = render(a.value, a.comment);
+    out.push(msg);
+  }
+  const next = out.join('');
+  return { text: next, changed: next !== text, msg };
+}
+
+export const pamLimitsModule = defineModule<PamLimitsArgs>({
+  name: 'pam_limits',
+  summary: 'Set a PAM limit (a `domain type item value` line of limits.conf)',
+  description:
+    "Edits the line of `domain limit_type limit_item` in `dest` in place, or appends one, as community.general's pam_limits " +
+    'does; `use_max`/`use_min` keep the larger or smaller of the value found and the one given. The file is rewritten ' +
+    'atomically; undo puts the old file back (or removes one the task created). `msg` is the line as it now is.',
+  args: {
+    domain: { type: 'str', required: true, description: 'A user name, `@group`, `*`, a uid or gid range, as limits.conf(5) reads it.' },
+    limit_type: { type: 'str', required: true, choices: ['hard', 'soft', '-'], description: 'The limit type: hard, soft, or `-` for both.' },
+    limit_item: { type: 'str', required: true, choices: LIMIT_ITEMS, description: 'The limit to set (nofile, nproc, memlock, ...).' },
+    value: { type: 'str', required: true, description: 'A non-negative number, or `unlimited`, `infinity` or `-1`; nice and priority also take negative numbers.' },
+    use_max: { type: 'bool', default: false, description: 'Keep the larger of the value found and `value` (an unlimited value found is kept).' },
+    use_min: { type: 'bool', default: false, description: 'Keep the smaller of the value found and `value` (an unlimited `value` keeps the value found).' },
+    backup: { type: 'bool', default: false, description: 'Keep the old file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).' },
+    dest: { type: 'path', default: '/etc/security/limits.conf', description: 'The limits file to edit.' },
+    create: { type: 'bool', default: true, description: 'Create `dest` when it does not exist; otherwise that is an error.' },
+    comment: { type: 'str', default: '', description: 'A comment written after the value (`\\t#comment`); without it a changed line keeps its old comment.' },
+  },
+  async plan(ctx, args) {
+    if (args.use_max && args.use_min) throw new ModuleError('Cannot use use_min and use_max at the same time.');
+    if (!validValue(args.value, args.limit_item)) {
+      throw new ModuleError("Argument 'value' can be one of 'unlimited', 'infinity', '-1' or positive number. Refer to manual pages for more details.");
+    }
+    return planTextEdit(ctx, {
+      path: args.dest,
+      attributes: {},
+      backup: args.backup,
+      create: args.create,
+      removing: false,
+      transform: (text) => pamLimitsEdit(text, args),
+    });
+  },
+});
