@@ -27,20 +27,32 @@ const LIMIT_ITEMS = [
 ];
 const UNLIMITED = ['unlimited', 'infinity', '-1'];
 const isDigits = (v: string): boolean => /^\d+$/.test(v);
-/** nice and priority take negative numbers too. */
-const validValue = (v: string, item: string): boolean =>
-  UNLIMITED.includes(v) || isDigits(v) || ((item === 'nice' || item === 'priority') && /^-\d+$/.test(v));
+/** Why `value` is no limit for `item`, or undefined when it is one (the checks and words of Ansible's module). */
+export function invalidValue(item: string, value: string): string | undefined {
+  if (item === 'nice' || item === 'priority') {
+    const n = /^[-+]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (n >= -20 && n <= 19) return undefined;
+    return `Value of '${value}' for item '${item}' is invalid. Value must be a number in the range -20 to 19 inclusive. Refer to the limits.conf(5) manual pages for more details.`;
+  }
+  if (UNLIMITED.includes(value) || isDigits(value)) return undefined;
+  return (
+    `Value of '${value}' for item '${item}' is invalid. Value must either be 'unlimited', 'infinity' or -1, all of which indicate no limit, ` +
+    'or a limit of 0 or larger. Refer to the limits.conf(5) manual pages for more details.'
+  );
+}
 
 /** The value to write given the one found, with use_max/use_min as Ansible picks it. */
-function chosenValue(wanted: string, found: string, o: Pick<PamLimitsArgs, 'use_max' | 'use_min'>): string {
-  const bothNumbers = isDigits(wanted) && isDigits(found);
+function chosenValue(item: string, wanted: string, found: string, o: Pick<PamLimitsArgs, 'use_max' | 'use_min'>): string {
+  const priority = item === 'nice' || item === 'priority';
+  const foundUnlimited = !priority && UNLIMITED.includes(found);
+  const wantedUnlimited = !priority && UNLIMITED.includes(wanted);
   if (o.use_max) {
-    if (bothNumbers) return String(Math.max(Number(wanted), Number(found)));
-    return UNLIMITED.includes(found) ? found : wanted;
+    if (foundUnlimited) return found;
+    return wantedUnlimited ? wanted : String(Math.max(Number(wanted), Number(found)));
   }
   if (o.use_min) {
-    if (bothNumbers) return String(Math.min(Number(wanted), Number(found)));
-    return UNLIMITED.includes(wanted) ? found : wanted;
+    if (foundUnlimited) return wantedUnlimited ? found : wanted;
+    return wantedUnlimited ? found : String(Math.min(Number(wanted), Number(found)));
   }
   return wanted;
 }
@@ -71,13 +83,14 @@ export function pamLimitsEdit(text: string, a: Omit<PamLimitsArgs, 'backup' | 'c
       continue;
     }
     const [domain, type, item, actual] = fields as [string, string, string, string];
-    if (!validValue(actual, item)) throw new Error(`Invalid configuration of '${a.dest}'. Current value of ${item} is unsupported.`);
+    const invalid = invalidValue(item, actual);
+    if (invalid !== undefined) throw new Error(`Invalid configuration found in '${a.dest}'. ${invalid}`);
     if (domain !== a.domain || type !== a.limit_type || item !== a.limit_item) {
       out.push(line);
       continue;
     }
     found = true;
-    const next = actual === a.value ? actual : chosenValue(a.value, actual, a);
+    const next = actual === a.value ? actual : chosenValue(item, a.value, actual, a);
     if (next === actual) {
       msg = line;
       out.push(line);
@@ -106,7 +119,7 @@ export const pamLimitsModule = defineModule<PamLimitsArgs>({
     domain: { type: 'str', required: true, description: 'A user name, `@group`, `*`, a uid or gid range, as limits.conf(5) reads it.' },
     limit_type: { type: 'str', required: true, choices: ['hard', 'soft', '-'], description: 'The limit type: hard, soft, or `-` for both.' },
     limit_item: { type: 'str', required: true, choices: LIMIT_ITEMS, description: 'The limit to set (nofile, nproc, memlock, ...).' },
-    value: { type: 'str', required: true, description: 'A non-negative number, or `unlimited`, `infinity` or `-1`; nice and priority also take negative numbers.' },
+    value: { type: 'str', required: true, description: 'A number of 0 or more, or `unlimited`, `infinity` or `-1` (no limit); for nice and priority a number from -20 to 19.' },
     use_max: { type: 'bool', default: false, description: 'Keep the larger of the value found and `value` (an unlimited value found is kept).' },
     use_min: { type: 'bool', default: false, description: 'Keep the smaller of the value found and `value` (an unlimited `value` keeps the value found).' },
     backup: { type: 'bool', default: false, description: 'Keep the old file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).' },
@@ -116,9 +129,8 @@ export const pamLimitsModule = defineModule<PamLimitsArgs>({
   },
   async plan(ctx, args) {
     if (args.use_max && args.use_min) throw new ModuleError('Cannot use use_min and use_max at the same time.');
-    if (!validValue(args.value, args.limit_item)) {
-      throw new ModuleError("Argument 'value' can be one of 'unlimited', 'infinity', '-1' or positive number. Refer to manual pages for more details.");
-    }
+    const invalid = invalidValue(args.limit_item, args.value);
+    if (invalid !== undefined) throw new ModuleError(invalid);
     return planTextEdit(ctx, {
       path: args.dest,
       attributes: {},

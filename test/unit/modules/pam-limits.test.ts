@@ -1,5 +1,5 @@
 import test from 'ava';
-import { pamLimitsEdit, pamLimitsModule } from '../../../src/modules/pam-limits.js';
+import { invalidValue, pamLimitsEdit, pamLimitsModule } from '../../../src/modules/pam-limits.js';
 import { moduleTable } from '../../helpers/module-table.js';
 import { absent, checks, pathsProbe, present, restores, writes } from './core-modules-harness.js';
 
@@ -22,6 +22,8 @@ const edits: Array<[string, string, Partial<typeof base>, string]> = [
   ['-1 is a value', '', { value: '-1', limit_item: 'memlock' }, '*\tsoft\tmemlock\t-1\n'],
   ['a type differing is another line', '* hard nofile 1024\n', {}, '* hard nofile 1024\n*\tsoft\tnofile\t65536\n'],
   ['nice takes a negative number', '', { limit_item: 'nice', value: '-10', domain: '@etcd' }, '@etcd\tsoft\tnice\t-10\n'],
+  ['use_max on priority compares numbers, -1 included', '* soft priority -1\n', { limit_item: 'priority', value: '-5', use_max: true }, '* soft priority -1\n'],
+  ['use_min on priority lowers', '* soft priority -1\n', { limit_item: 'priority', value: '-5', use_min: true }, '*\tsoft\tpriority\t-5\n'],
 ];
 
 for (const [title, before, over, after] of edits) {
@@ -35,12 +37,20 @@ for (const [title, before, over, after] of edits) {
 }
 
 test('pam_limits edit: a line whose value is not a limit fails as in Ansible', (t) => {
-  t.throws(() => pamLimitsEdit('* soft nofile lots\n', base), { message: "Invalid configuration of '/etc/security/limits.conf'. Current value of nofile is unsupported." });
+  t.throws(() => pamLimitsEdit('* soft nofile lots\n', base), { message: /^Invalid configuration found in '\/etc\/security\/limits.conf'. Value of 'lots' for item 'nofile' is invalid/ });
 });
 
 const file = (content: string) => [pathsProbe(present(0, { content, withContent: true }))];
 const MISSING = [pathsProbe(absent(0, '/etc/security/limits.d'))];
 const LIMITS = '# limits\n*  soft  nofile  1024\n';
+
+test('pam_limits values: nice and priority from -20 to 19', (t) => {
+  t.is(invalidValue('nice', '-20'), undefined);
+  t.regex(invalidValue('nice', '20') ?? '', /range -20 to 19/);
+  t.regex(invalidValue('priority', 'unlimited') ?? '', /range -20 to 19/);
+  t.is(invalidValue('memlock', 'infinity'), undefined);
+  t.regex(invalidValue('nofile', '-2') ?? '', /a limit of 0 or larger/);
+});
 
 moduleTable([
   {
@@ -89,7 +99,7 @@ moduleTable([
     name: 'a value that is no limit is refused',
     module: pamLimitsModule,
     args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: 'many' },
-    expect: { error: /Argument 'value' can be one of/ },
+    expect: { error: /^Value of 'many' for item 'nofile' is invalid. Value must either be 'unlimited'/ },
   },
   {
     name: 'limit_item takes its choices',
