@@ -67,6 +67,8 @@ import { rebootModule } from './reboot.js';
 import { cronModule } from './cron.js';
 import { mountModule } from './mount.js';
 import { pamLimitsModule } from './pam-limits.js';
+import { packageFactsModule } from './package-facts.js';
+import { serviceFactsModule } from './service-facts.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -137,6 +139,8 @@ const modules: Module<any>[] = [
   cronModule,
   mountModule,
   pamLimitsModule,
+  packageFactsModule,
+  serviceFactsModule,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -79,3 +79,30 @@ test('pam_limits: a new limits.d file, rollback removes it', (t) =>
     checkV: '-1',
     diffShows: /\+etcd\t-\tmemlock\t-1/,
   }));
+
+test('package_facts and service_facts read this machine and change nothing', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': [
+      '- hosts: local',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - package_facts: {}',
+      '    - assert:',
+      '        that:',
+      "          - ansible_facts.packages.dpkg[0].source == 'apt'",
+      '          - packages.dpkg[0].version is match("^[0-9]")',
+      '    - service_facts:',
+      '      register: svc',
+      '    - debug: msg="services={{ (ansible_facts.services | default({})) | length }} skipped={{ svc.skipped | default(false) }}"',
+      '',
+    ].join('\n'),
+  });
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts']);
+  t.is(out.code, 0, out.stdout + out.stderr);
+  // systemd as PID 1: the services are listed; else Ansible's skipped result
+  const pid1 = readFileSync('/proc/1/comm', 'utf8').trim();
+  t.deepEqual(recap(out.stdout), [pid1 === 'systemd' ? 4 : 3, 0], 'nothing changed');
+  t.regex(out.stdout, pid1 === 'systemd' ? /services=[1-9]\d* skipped=False/ : /services=0 skipped=True/);
+});
