@@ -69,6 +69,7 @@ import { mountModule } from './mount.js';
 import { pamLimitsModule } from './pam-limits.js';
 import { packageFactsModule } from './package-facts.js';
 import { serviceFactsModule } from './service-facts.js';
+import { selinuxModule } from './selinux.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -141,6 +142,7 @@ const modules: Module<any>[] = [
   pamLimitsModule,
   packageFactsModule,
   serviceFactsModule,
+  selinuxModule,
 ];
 
 const byName = new Map<string, Module<any>>();

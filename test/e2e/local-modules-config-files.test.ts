@@ -106,3 +106,15 @@ test('package_facts and service_facts read this machine and change nothing', asy
   t.deepEqual(recap(out.stdout), [pid1 === 'systemd' ? 4 : 3, 0], 'nothing changed');
   t.regex(out.stdout, pid1 === 'systemd' ? /services=[1-9]\d* skipped=False/ : /services=0 skipped=True/);
 });
+
+// this machine runs without SELinux: only the file changes, with a reboot asked for
+test('selinux: the config file, again no change, check shows, rollback restores', (t) =>
+  scenario(t, {
+    files: { 'selinux/config': '# SELinux\nSELINUX=enforcing\nSELINUXTYPE=targeted\n' },
+    file: 'selinux/config',
+    task: 'selinux: configfile=$DIR/selinux/config policy=targeted state={{ v }}',
+    v: 'permissive',
+    after: '# SELinux\nSELINUX=permissive\nSELINUXTYPE=targeted\n',
+    checkV: 'enforcing',
+    diffShows: /\+SELINUX=enforcing/,
+  }));
