@@ -70,6 +70,7 @@ import { pamLimitsModule } from './pam-limits.js';
 import { packageFactsModule } from './package-facts.js';
 import { serviceFactsModule } from './service-facts.js';
 import { selinuxModule } from './selinux.js';
+import { iniFileModule } from './ini-file.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -143,6 +144,7 @@ const modules: Module<any>[] = [
   packageFactsModule,
   serviceFactsModule,
   selinuxModule,
+  iniFileModule,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -118,3 +118,25 @@ test('selinux: the config file, again no change, check shows, rollback restores'
     checkV: 'enforcing',
     diffShows: /\+SELINUX=enforcing/,
   }));
+
+test('ini_file: an option set, again no change, check shows, rollback restores', (t) =>
+  scenario(t, {
+    files: { 'k8s.repo': '[kubernetes]\nname=Kubernetes\n# enabled = 0\ngpgcheck=1\n' },
+    file: 'k8s.repo',
+    task: 'ini_file: path=$DIR/k8s.repo section=kubernetes option=enabled value={{ v }} no_extra_spaces=true',
+    v: '1',
+    after: '[kubernetes]\nname=Kubernetes\nenabled=1\ngpgcheck=1\n',
+    checkV: '0',
+    diffShows: /\+enabled=0/,
+  }));
+
+test('ini_file: a new file with its mode, rollback removes it', (t) =>
+  scenario(t, {
+    files: { 'conf/.keep': '' },
+    file: 'conf/containerd.ini',
+    task: 'ini_file: path=$DIR/conf/containerd.ini section=plugins option=sandbox_image value={{ v }} mode=0600',
+    v: 'pause:3.9',
+    after: '\n[plugins]\nsandbox_image = pause:3.9\n',
+    checkV: 'pause:3.10',
+    diffShows: /\+sandbox_image = pause:3\.10/,
+  }));
