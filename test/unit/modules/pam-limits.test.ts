@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { invalidValue, pamLimitsEdit, pamLimitsModule } from '../../../src/modules/pam-limits.js';
 import { moduleTable } from '../../helpers/module-table.js';
@@ -43,6 +44,44 @@ test('pam_limits edit: a line whose value is not a limit fails as in Ansible', (
 const file = (content: string) => [pathsProbe(present(0, { content, withContent: true }))];
 const MISSING = [pathsProbe(absent(0, '/etc/security/limits.d'))];
 const LIMITS = '# limits\n*  soft  nofile  1024\n';
+
+interface Captured {
+  title: string;
+  before: string;
+  args: Partial<typeof base>;
+  changed: boolean | null;
+  failed: boolean;
+  after: string | null;
+  msg: string;
+}
+
+// community.general 6.6's pam_limits (Ansible 7, ansible-core 2.14) run in check mode with --diff on each file
+const captured = JSON.parse(readFileSync(new URL('../../fixtures/pam-limits/captured.json', import.meta.url), 'utf8')) as Captured[];
+// where ezplay writes a sound file and Ansible does not: a line glued to a last line without newline, a blank line after a kept comment
+const DIFFERENT_ON_PURPOSE: Record<string, string> = {
+  'no trailing newline': 'root hard core 0\n*\tsoft\tnofile\t65536\n',
+  'changed keeps own comment': '*\tsoft\tnofile\t65536\t# raised\n',
+};
+
+for (const c of captured) {
+  test(`pam_limits as community.general: ${c.title}`, (t) => {
+    const a = { ...base, ...c.args };
+    // the module checks the value given before it reads the file
+    const run = () => {
+      const invalid = invalidValue(a.limit_item, a.value);
+      if (invalid !== undefined) throw new Error(invalid);
+      return pamLimitsEdit(c.before, a);
+    };
+    if (c.failed) {
+      t.throws(run, { message: c.msg.trim() });
+      return;
+    }
+    const r = run();
+    t.is(r.changed, c.changed);
+    t.is(r.text, DIFFERENT_ON_PURPOSE[c.title] ?? c.after);
+    if (!DIFFERENT_ON_PURPOSE[c.title]) t.is(r.msg, c.msg);
+  });
+}
 
 test('pam_limits values: nice and priority from -20 to 19', (t) => {
   t.is(invalidValue('nice', '-20'), undefined);
