@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { iniEdit } from '../../../src/modules/ini-edit.js';
 import { iniFileModule } from '../../../src/modules/ini-file.js';
+import { findModule } from '../../../src/modules/registry.js';
 import { moduleTable } from '../../helpers/module-table.js';
 import { absent, checks, pathsProbe, present, restores, writes } from './core-modules-harness.js';
 
@@ -104,3 +105,15 @@ moduleTable([
     expect: { changed: false },
   },
 ]);
+
+test('the new modules answer to their collection names', (t) => {
+  for (const [full, name] of [
+    ['community.general.ini_file', 'ini_file'],
+    ['community.general.pam_limits', 'pam_limits'],
+    ['ansible.posix.selinux', 'selinux'],
+    ['ansible.builtin.package_facts', 'package_facts'],
+    ['ansible.builtin.service_facts', 'service_facts'],
+  ] as const) {
+    t.is(findModule(full)?.name, name, full);
+  }
+});
