@@ -4,7 +4,7 @@
  * folder: apply, apply again (no change), `--check --diff` shows a change
  * and makes none, and `ezplay rollback` puts the file back byte for byte.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { ezplay } from '../helpers/cli.js';
@@ -24,6 +24,8 @@ interface Scenario {
   /** another value for the check run, and a line its diff shows */
   checkV: string;
   diffShows: RegExp;
+  /** the permission bits the file has after the first run */
+  mode?: number;
 }
 
 const recap = (out: string) => /localhost\s*:\s*ok=(\d+)\s+changed=(\d+)/.exec(out)?.slice(1).map(Number);
@@ -39,6 +41,7 @@ async function scenario(t: ExecutionContext, s: Scenario): Promise<void> {
   t.is(first.code, 0, first.stdout + first.stderr);
   t.deepEqual(recap(first.stdout), [1, 1], 'the first run changes the file');
   t.is(readFileSync(file, 'utf8'), s.after);
+  if (s.mode !== undefined) t.is(statSync(file).mode & 0o7777, s.mode, 'the mode asked for');
 
   const second = await run([]);
   t.is(second.code, 0, second.stdout + second.stderr);
@@ -139,4 +142,20 @@ test('ini_file: a new file with its mode, rollback removes it', (t) =>
     after: '\n[plugins]\nsandbox_image = pause:3.9\n',
     checkV: 'pause:3.10',
     diffShows: /\+sandbox_image = pause:3\.10/,
+    mode: 0o600,
   }));
+
+test('selinux: state=disabled on a host without SELinux is ok, changes nothing, creates nothing', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': '- hosts: local\n  gather_facts: false\n  tasks:\n    - selinux: state=disabled configfile=$DIR/selinux/config\n      register: se\n    - debug: var=se.reboot_required\n',
+  });
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const tools = ['getenforce', 'selinuxenabled'].some((tool) => (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(path.join(d, tool))));
+  t.false(tools, 'this test needs a machine without the SELinux tools');
+  const out = await ezplay(dir, ['run', 'play.yml', '-i', 'hosts']);
+  t.is(out.code, 0, out.stdout + out.stderr);
+  t.deepEqual(recap(out.stdout), [2, 0]);
+  t.regex(out.stdout, /"se.reboot_required": false/);
+  t.false(readdirSync(dir).includes('selinux'), 'nothing created');
+});
