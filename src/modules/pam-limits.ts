@@ -3,7 +3,9 @@
  * edited in place or appended, as community.general's module does it; the
  * file goes through the shared text-edit plan (atomic, backed up, undone).
  */
+import path from 'node:path';
 import { ModuleError } from '../errors.js';
+import { pathsFact } from '../facts/paths.js';
 import { splitLinesKeep, type EditResult } from './line-edits.js';
 import { planTextEdit } from './text-edit-plan.js';
 import { defineModule } from './types.js';
@@ -124,13 +126,19 @@ export const pamLimitsModule = defineModule<PamLimitsArgs>({
     use_min: { type: 'bool', default: false, description: 'Keep the smaller of the value found and `value` (an unlimited `value` keeps the value found).' },
     backup: { type: 'bool', default: false, description: 'Keep the old file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).' },
     dest: { type: 'path', default: '/etc/security/limits.conf', description: 'The limits file to edit.' },
-    create: { type: 'bool', default: true, description: 'Create `dest` when it does not exist; otherwise that is an error.' },
+    create: { type: 'bool', default: true, description: 'Create `dest` when it does not exist (its folder must exist); otherwise that is an error.' },
     comment: { type: 'str', default: '', description: 'A comment written after the value (`\\t#comment`); without it a changed line keeps its old comment.' },
   },
   async plan(ctx, args) {
     if (args.use_max && args.use_min) throw new ModuleError('Cannot use use_min and use_max at the same time.');
     const invalid = invalidValue(args.limit_item, args.value);
     if (invalid !== undefined) throw new ModuleError(invalid);
+    // Ansible creates the file, never its folder
+    const [dest] = await ctx.gather(pathsFact, [{ path: args.dest, follow: true, content: true }]);
+    const folder = path.posix.dirname(args.dest);
+    if (dest && !dest.stat && args.create && dest.ancestor !== undefined && dest.ancestor !== folder) {
+      throw new ModuleError(`directory ${folder} is not writable (check presence, access rights, use sudo)`);
+    }
     return planTextEdit(ctx, {
       path: args.dest,
       attributes: {},

@@ -122,6 +122,13 @@ moduleTable([
     after: file('etcd\t-\tmemlock\tunlimited\n'),
   },
   {
+    name: 'a missing folder is not made, as in Ansible',
+    module: pamLimitsModule,
+    args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: '1', dest: '/etc/security/limits.d/etcd.conf' },
+    facts: [pathsProbe(absent(0, '/etc'))],
+    expect: { error: 'directory /etc/security/limits.d is not writable (check presence, access rights, use sudo)' },
+  },
+  {
     name: 'create false and a missing dest: an error',
     module: pamLimitsModule,
     args: { domain: '*', limit_type: 'soft', limit_item: 'nofile', value: '1', create: false },
