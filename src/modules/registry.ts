@@ -66,6 +66,11 @@ import { packageModule } from './package.js';
 import { rebootModule } from './reboot.js';
 import { cronModule } from './cron.js';
 import { mountModule } from './mount.js';
+import { pamLimitsModule } from './pam-limits.js';
+import { packageFactsModule } from './package-facts.js';
+import { serviceFactsModule } from './service-facts.js';
+import { selinuxModule } from './selinux.js';
+import { iniFileModule } from './ini-file.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -135,6 +140,11 @@ const modules: Module<any>[] = [
   rebootModule,
   cronModule,
   mountModule,
+  pamLimitsModule,
+  packageFactsModule,
+  serviceFactsModule,
+  selinuxModule,
+  iniFileModule,
 ];
 
 const byName = new Map<string, Module<any>>();
