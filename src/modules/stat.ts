@@ -13,6 +13,7 @@ export interface StatArgs {
   follow: boolean;
   get_checksum: boolean;
   get_attributes: boolean;
+  get_mime: boolean;
   checksum_algorithm: ChecksumAlgorithm;
 }
 
@@ -84,6 +85,11 @@ export const statModule = defineModule<StatArgs>({
       default: false,
       description: 'Also register `attributes` and `attr_flags` from `lsattr` (one more probe, so off unless asked; Ansible defaults it on).',
     },
+    get_mime: {
+      type: 'bool',
+      default: false,
+      description: 'Also register `mimetype` and `charset` from `file --mime` (`unknown` where `file` is missing; one more probe, so off unless asked; Ansible defaults it on).',
+    },
     checksum_algorithm: {
       type: 'str',
       default: 'sha1',
@@ -108,6 +114,10 @@ export const statModule = defineModule<StatArgs>({
       // lsattr has nothing to say about some file systems (tmpfs, overlay): no attributes then, as Ansible
       if (attrs.rc === 0) Object.assign(stat, parseLsattr(attrs.stdout));
     }
+    if (args.get_mime && facts.stat) {
+      const mime = await ctx.probe(sh`file -b --mime -- ${args.path}`);
+      Object.assign(stat, parseMime(mime.rc === 0 ? mime.stdout : ''));
+    }
     return { changed: false, result: { stat } };
   },
 });
@@ -122,4 +132,11 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
 export function parseLsattr(stdout: string): { attr_flags: string; attributes: string[] } {
   const flags = (stdout.trim().split(/\s+/)[0] ?? '').replaceAll('-', '');
   return { attr_flags: flags, attributes: [...flags].map((f) => ATTRIBUTE_NAMES[f] ?? f) };
+}
+
+/** `file -b --mime` output (`text/plain; charset=us-ascii`) as Ansible's mimetype and charset; `unknown` when there is none. */
+export function parseMime(stdout: string): { mimetype: string; charset: string } {
+  const [type, ...params] = stdout.trim().split(';').map((p) => p.trim());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length);
+  return { mimetype: type || 'unknown', charset: charset || 'unknown' };
 }

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { FakeConnection } from '../../../src/connection/fake.js';
 import type { Plan } from '../../../src/modules/types.js';
 import { moduleTable } from '../../helpers/module-table.js';
-import { parseLsattr, statModule } from '../../../src/modules/stat.js';
+import { parseLsattr, parseMime, statModule } from '../../../src/modules/stat.js';
 import { absent, pathsProbe, present, sha1 } from './core-modules-harness.js';
 
 const noLsattr = (t: ExecutionContext, _plan: Plan, host: FakeConnection) => t.false(host.commands().some((c) => c.startsWith('lsattr')));
@@ -95,3 +95,27 @@ moduleTable(
     },
   })),
 );
+
+const mimeCases: Array<[out: string, mimetype: string, charset: string]> = [
+  ['text/plain; charset=us-ascii\n', 'text/plain', 'us-ascii'],
+  ['application/x-executable; charset=binary\n', 'application/x-executable', 'binary'],
+  ['', 'unknown', 'unknown'],
+];
+
+moduleTable(
+  mimeCases.map(([out, mimetype, charset]) => ({
+    name: `get_mime: ${out.trim() || 'no file command'}`,
+    module: statModule,
+    args: { path: '/etc/etcd/etcd.conf', get_mime: true },
+    facts: [pathsProbe(present(0, { content: 'x' })), [/^file -b --mime/, out]],
+    expect: {
+      changed: false,
+      result: { stat: { exists: true, mimetype, charset } },
+      also: (t, _plan, host) => t.true(host.commands().includes('file -b --mime -- /etc/etcd/etcd.conf')),
+    },
+  })),
+);
+
+test('stat get_mime parses what file --mime prints', (t) => {
+  for (const [out, mimetype, charset] of mimeCases) t.deepEqual(parseMime(out), { mimetype, charset });
+});
