@@ -73,10 +73,11 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
   const allTags = new Set<string>();
   write(`\nplaybook: ${path.relative(process.cwd(), playbook.file)}`);
   for (const play of playbook.plays) {
-    write(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
+    const patterns = play.hostsList ?? [play.hosts];
+    write(`\n  play #${playbook.plays.indexOf(play) + 1} (${patterns.join(',')}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
     if (flags.listHosts) {
       const hosts = playHosts(play, { inventory, limit: flags.limit });
-      write(`    pattern: ['${play.hosts}']\n    hosts (${hosts.length}):`);
+      write(`    pattern: [${patterns.map((p) => `'${p}'`).join(', ')}]\n    hosts (${hosts.length}):`);
       for (const h of hosts) write(`      ${h}`);
     }
     const tasks = play.sections.flatMap((s) => allTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));

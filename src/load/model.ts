@@ -106,6 +106,8 @@ export type Serial = Array<number | string>;
 export interface Play extends Inheritable {
   name: string;
   hosts: string;
+  /** `hosts:` as written when it was a YAML list: Ansible names the play and lists its pattern from it */
+  hostsList?: string[];
   pos: SourcePos | undefined;
   /** where its roles are looked up (include_role too): the playbook's folders, then --roles-path */
   roleSearchPath: string[];

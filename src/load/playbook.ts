@@ -82,8 +82,10 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const varsFiles = raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
   return {
     ...scope,
-    name: raw.name === undefined ? hosts : String(raw.name),
+    // a play without a name is named after its hosts, a list joined with commas as Ansible joins it
+    name: raw.name === undefined ? (Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : hosts) : String(raw.name),
     hosts,
+    ...(Array.isArray(raw.hosts) ? { hostsList: raw.hosts.map(String) } : {}),
     pos,
     dir,
     file,
