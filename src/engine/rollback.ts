@@ -87,10 +87,11 @@ async function undoOnTarget(target: string, list: readonly JournalEntry[], how: 
     for (const p of entry.writes ?? []) if (!blocked.has(p)) blocked.set(p, msg);
     events.emit({ type: 'rollback_step', host: entry.host, task: entry.task, status: 'refused', msg });
   };
-  // the first change of this run to each path: what the path was before the run
-  const firstBefore = new Map<string, PathStates[string]>();
-  for (const entry of [...list].reverse()) {
-    for (const [p, state] of Object.entries(entry.before ?? {})) if (!firstBefore.has(p)) firstBefore.set(p, state);
+  // what each path was before each change of this run to it: the run's first backup of a path
+  // (taken by whichever change first found it there) holds one of these
+  const earlierStates = new Map<string, Array<PathStates[string]>>();
+  for (const entry of list) {
+    for (const [p, state] of Object.entries(entry.before ?? {})) earlierStates.set(p, [...(earlierStates.get(p) ?? []), state]);
   }
   for (const entry of list) {
     if (entry.undo === undefined) {
@@ -125,7 +126,7 @@ async function undoOnTarget(target: string, list: readonly JournalEntry[], how: 
       const left = writes.length ? await readFingerprints(conn, writes, become) : undefined;
       // what this undo left is what older changes of the run to these paths must find
       context.leftStates.left(target, left);
-      const wrong = left ? restoredWrongly(writes, left, entry.before, firstBefore) : undefined;
+      const wrong = left ? restoredWrongly(writes, left, entry.before, earlierStates) : undefined;
       if (wrong) throw new Error(wrong);
       how.markUndone(entry.seq, left);
       totals.undone++;

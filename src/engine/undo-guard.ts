@@ -85,15 +85,16 @@ export function mismatchOf(
 }
 
 /**
- * Why the undo did not take a path back to what it was before the change
- * (or before the run: a restore from the run's first backup); undefined
- * when every path is back.
+ * Why the undo did not take a path back to what it was before the change,
+ * or to what it was before another change of this run to it (a restore
+ * from the run's one backup of the path, taken by the first change that
+ * found it there); undefined when every path is back.
  */
 export function restoredWrongly(
   writes: readonly string[],
   left: PathStates,
   before: PathStates | undefined,
-  firstBefore: ReadonlyMap<string, Fingerprint | undefined>,
+  earlierStates: ReadonlyMap<string, ReadonlyArray<Fingerprint | undefined>>,
 ): string | undefined {
   for (const file of writes) {
     const wanted = before?.[file];
@@ -101,8 +102,7 @@ export function restoredWrongly(
     if (wanted === undefined || found === undefined) continue;
     const difference = fingerprintDifference(wanted, found);
     if (difference === undefined) continue;
-    const first = firstBefore.get(file);
-    if (first && fingerprintDifference(first, found) === undefined) continue;
+    if ((earlierStates.get(file) ?? []).some((state) => state && fingerprintDifference(state, found) === undefined)) continue;
     return `the undo did not put ${file} back (${difference}): the backup it restores from is gone, or the undo could not complete`;
   }
   return undefined;

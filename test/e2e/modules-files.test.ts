@@ -120,8 +120,14 @@ test.serial('file, copy, template, lineinfile, blockinfile: apply, idempotent, d
   t.true(lineDiff.some((d) => d.before.includes('port=1234') && d.after.includes('port=2379')), JSON.stringify(lineDiff));
   t.is(await fingerprint(HOST, STATE), drifted, '--check changes nothing');
 
-  const undo = await rollbackRun(dir, first.runId);
+  // the drift is a hand edit since the run: rollback leaves every drifted path in place and says so
+  const refused = await rollbackRun(dir, first.runId);
+  t.is(refused.code, 2, describeRun(refused));
+  for (const task of TASKS) t.regex(describeRun(refused), new RegExp(`refused \\[${task}\\] .*changed outside ezplay`), task);
+  t.is(await fingerprint(HOST, STATE), drifted, 'a refused rollback changes nothing it refused');
+  // --force undoes anyway: every file back as it was before the run
+  const undo = await rollbackRun(dir, first.runId, ['--force']);
   t.is(undo.code, 0, describeRun(undo));
-  t.is(await fingerprint(HOST, STATE), before, 'rollback puts every file back as it was');
+  t.is(await fingerprint(HOST, STATE), before, 'rollback --force puts every file back as it was');
   t.is(await onHost(HOST, BESIDE), '', 'no backup beside a live file after the rollback');
 });

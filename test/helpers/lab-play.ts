@@ -116,9 +116,9 @@ export async function runPlay(dir: string, playbook: string, flags: string[] = [
   return { ...run, runId: start?.type === 'run_start' ? start.runId : '', recap, results };
 }
 
-/** `ezplay rollback RUN_ID --json` in the project. */
-export function rollbackRun(dir: string, runId: string): Promise<CliRun> {
-  return ezplay(dir, ['rollback', runId, '--json'], 120_000);
+/** `ezplay rollback RUN_ID --json [flags]` in the project (`--force` to undo over later changes). */
+export function rollbackRun(dir: string, runId: string, flags: string[] = []): Promise<CliRun> {
+  return ezplay(dir, ['rollback', runId, '--json', ...flags], 120_000);
 }
 
 /** The result of `task` on `host`; throws (with the run's output) when there is none or more than one. */

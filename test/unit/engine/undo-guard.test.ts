@@ -42,8 +42,9 @@ test('what the run left is unknown (it stopped): only a later run refuses', (t) 
   t.regex(mismatchOf('h1', ['/f'], { '/f': v('z') }, { runId: 'A', leftStates: unknown, later: laterB }) ?? '', /changed by run B .* after this run: left in place/);
 });
 
-test('after an undo: back to before the change, or to before the run; else a failure naming the backup', (t) => {
-  const first = new Map([['/f', v('0')]]);
+test('after an undo: back to before the change, or to before another change of the run; else a failure naming the backup', (t) => {
+  // the run changed /f from 0 to 1 (its first change), then 1 to 2, and now undoes the change made from 1
+  const first = new Map([['/f', [v('0'), v('1')]]]);
   t.is(restoredWrongly(['/f'], { '/f': v('1') }, { '/f': v('1') }, first), undefined);
   t.is(restoredWrongly(['/f'], { '/f': v('0') }, { '/f': v('1') }, first), undefined);
   t.regex(restoredWrongly(['/f'], { '/f': v('2') }, { '/f': v('1') }, first) ?? '', /the undo did not put \/f back \(its content differs\): the backup it restores from is gone/);
