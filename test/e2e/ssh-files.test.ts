@@ -134,10 +134,15 @@ test.serial('a connection killed in the middle of an upload leaves the old file 
     if (seen < 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
   }
   t.true(seen >= 1024 * 1024, 'the upload was under way');
-  // the listener's children serve the connection (its sftp subsystem among them): all of them go
-  for (const pid of [...new Set([...pids, ...(await sshd.connectionPids())])]) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
-  }
+  // the listener's children serve the connection: those known before the upload go at once (a
+  // lookup first can outlast the rest of the upload on a busy machine), then any started since (sftp)
+  const kill = (list: number[]) => {
+    for (const pid of list) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+    }
+  };
+  kill(pids);
+  kill(await sshd.connectionPids());
   const error = await t.throwsAsync(upload, { instanceOf: ConnectionError });
   t.log(`after ${(seen / 1048576).toFixed(1)} MiB: ${error?.message}`);
   t.true(error?.unreachable);
