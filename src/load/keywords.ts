@@ -26,12 +26,8 @@ export const INHERITABLE_KEYWORDS = [
   'collections',
 ] as const;
 
-export const TASK_KEYWORDS = new Set<string>([
-  ...INHERITABLE_KEYWORDS,
-  'name',
-  'args',
-  'action',
-  'local_action',
+/** The loop keywords of a task: `loop` and the with_<lookup> loops ezplay runs. */
+export const LOOP_KEYWORDS = [
   'loop',
   'with_items',
   'with_list',
@@ -45,6 +41,15 @@ export const TASK_KEYWORDS = new Set<string>([
   'with_first_found',
   'with_fileglob',
   'with_inventory_hostnames',
+] as const;
+
+export const TASK_KEYWORDS = new Set<string>([
+  ...INHERITABLE_KEYWORDS,
+  'name',
+  'args',
+  'action',
+  'local_action',
+  ...LOOP_KEYWORDS,
   'loop_control',
   'register',
   'until',

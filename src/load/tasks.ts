@@ -8,7 +8,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
 import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
-import { BLOCK_KEYWORDS, ENGINE_ACTIONS, TASK_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, ENGINE_ACTIONS, LOOP_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import { parseKeyValue } from './kv.js';
 import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
@@ -101,24 +101,8 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   return { name: canonical, args, local: key === 'local_action' };
 }
 
-const LOOP_KEYS = [
-  'loop',
-  'with_items',
-  'with_list',
-  'with_dict',
-  'with_indexed_items',
-  'with_sequence',
-  'with_flattened',
-  'with_nested',
-  'with_together',
-  'with_subelements',
-  'with_first_found',
-  'with_fileglob',
-  'with_inventory_hostnames',
-] as const;
-
 function loopOf(task: Record<string, unknown>, pos: SourcePos | undefined) {
-  const keys = LOOP_KEYS.filter((k) => k in task);
+  const keys = LOOP_KEYWORDS.filter((k) => k in task);
   if (keys.length > 1) throw new LoadError(`only one loop keyword is allowed, got ${keys.join(', ')}`, pos);
   const key = keys[0];
   if (!key) return {};

@@ -11,9 +11,8 @@ import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { pathsFact, type PathFacts } from '../facts/paths.js';
 import { attributeChanges, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
-import { guardWrites } from './kit/backup.js';
-import { createDirsSteps, installCommand, missingDirs, removeTempStep, tempBeside, userBackupSteps } from './kit/content.js';
-import type { HostContext, Plan, Step } from './types.js';
+import { installCommand, prepareWrite, removeTempStep, tempBeside } from './kit/content.js';
+import type { HostContext, Plan } from './types.js';
 
 /** Files above this size are streamed; smaller ones get text diffs and inline uploads. */
 export const STREAM_ABOVE_BYTES = 4 << 20;
@@ -62,30 +61,8 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
     if (!attrs.steps.length) return { changed: false, result };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  const writes: string[] = [];
-  if (!stat) {
-    const parent = path.posix.dirname(target);
-    if (facts.ancestor !== undefined && facts.ancestor !== parent) {
-      if (!dirDest) throw new ModuleError(`Destination directory ${parent} does not exist`);
-      const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), request.directoryMode);
-      steps.push(...dirs.steps);
-      undo.push(...dirs.undo);
-      writes.push(...dirs.writes);
-    }
-  }
-  const guard = guardWrites(ctx.runId, [{ path: target, existed: stat !== null }]);
-  steps.push(...guard.steps);
-  undo.unshift(...guard.undo);
-  writes.push(...guard.writes);
-  if (stat && request.backup) {
-    const kept = userBackupSteps(target);
-    steps.push(kept.step);
-    undo.unshift(kept.undo);
-    writes.push(kept.name);
-    result.backup_file = kept.name;
-  }
+  // dest ending in / makes its missing folders, as Ansible does
+  const { steps, undo, cleanup, writes } = prepareWrite(ctx.runId, facts, { createParents: dirDest ? { mode: request.directoryMode } : undefined, backup: request.backup }, result);
   const tmp = tempBeside(target, ctx.runId);
   const attrs = mergedAttributes(want, stat, 0o644);
   const mode = attrs.mode as number;
@@ -105,7 +82,7 @@ export async function planStreamedCopy(ctx: HostContext, request: StreamedCopy):
     steps,
     undo,
     // a killed stream leaves its temporary file: removed by undo, or when the run is pruned
-    cleanup: [removeTempStep(tmp), ...guard.cleanup],
+    cleanup: [removeTempStep(tmp), ...cleanup],
     writes,
     result: { ...result, mode: formatMode(mode), ...(owner ? { owner } : {}), ...(group ? { group } : {}) },
   };

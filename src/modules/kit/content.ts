@@ -134,6 +134,48 @@ function validateCommand(validate: string, file: string): string {
   return quoteArgs(shlexSplit(validate).map((word) => word.split('%s').join(file)));
 }
 
+/**
+ * What comes before writing a file at `facts.realPath`: the missing parent
+ * folders (when `createParents` allows them, else an error), the run's
+ * backup (whose `cleanup` the plan carries), and the user's own `backup`
+ * copy (named in `result.backup_file`).
+ * Undo runs newest first, so the folders' removal comes last.
+ */
+export function prepareWrite(
+  runId: string,
+  facts: PathFacts,
+  options: { createParents?: { mode?: number | undefined } | undefined; backup?: boolean | undefined },
+  result: Record<string, unknown>,
+): { steps: Step[]; undo: Step[]; cleanup: Step[]; writes: string[] } {
+  const { stat } = facts;
+  const target = facts.realPath;
+  const steps: Step[] = [];
+  const undo: Step[] = [];
+  const writes: string[] = [];
+  if (!stat) {
+    const parent = path.posix.dirname(target);
+    if (facts.ancestor !== undefined && facts.ancestor !== parent) {
+      if (!options.createParents) throw new ModuleError(`Destination directory ${parent} does not exist`);
+      const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), options.createParents.mode);
+      steps.push(...dirs.steps);
+      undo.push(...dirs.undo);
+      writes.push(...dirs.writes);
+    }
+  }
+  const guard = guardWrites(runId, [{ path: target, existed: stat !== null }]);
+  steps.push(...guard.steps);
+  undo.unshift(...guard.undo);
+  writes.push(...guard.writes);
+  if (stat && options.backup) {
+    const kept = userBackupSteps(target);
+    steps.push(kept.step);
+    undo.unshift(kept.undo);
+    writes.push(kept.name);
+    result.backup_file = kept.name;
+  }
+  return { steps, undo, cleanup: guard.cleanup, writes };
+}
+
 /** Plans writing `request.content` to `request.dest`, given the probe's facts about dest. */
 export async function planContent(ctx: HostContext, request: ContentRequest, facts: PathFacts): Promise<Plan> {
   const { stat } = facts;
@@ -157,30 +199,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result: summary };
   }
 
-  const steps: Step[] = [];
-  const undo: Step[] = [];
-  const writes: string[] = [];
-  if (!stat) {
-    const parent = path.dirname(target);
-    if (facts.ancestor !== undefined && facts.ancestor !== parent) {
-      if (!request.createParents) throw new ModuleError(`Destination directory ${parent} does not exist`);
-      const dirs = createDirsSteps(missingDirs(parent, facts.ancestor), request.createParents.mode);
-      steps.push(...dirs.steps);
-      undo.push(...dirs.undo);
-      writes.push(...dirs.writes);
-    }
-  }
-  const guard = guardWrites(ctx.runId, [{ path: target, existed: stat !== null }]);
-  steps.push(...guard.steps);
-  undo.unshift(...guard.undo);
-  writes.push(...guard.writes);
-  if (stat && request.backup) {
-    const kept = userBackupSteps(target);
-    steps.push(kept.step);
-    undo.unshift(kept.undo);
-    writes.push(kept.name);
-    result.backup_file = kept.name;
-  }
+  const { steps, undo, cleanup, writes } = prepareWrite(ctx.runId, facts, { createParents: request.createParents, backup: request.backup }, result);
 
   const secret = request.secret || looksLikePrivateKey(request.content);
   const text = request.content.toString('utf8');
@@ -211,7 +230,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
   if (attrs.mode !== undefined) result.mode = formatMode(attrs.mode);
   if (attrs.owner) result.owner = attrs.owner;
   if (attrs.group) result.group = attrs.group;
-  return { changed: true, diff, steps, undo, ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}), writes, result };
+  return { changed: true, diff, steps, undo, ...(cleanup.length ? { cleanup } : {}), writes, result };
 }
 
 /**
