@@ -7,7 +7,7 @@ import { censored, loopInfo, TaskRunner, type TaskOutcome } from './task-runner.
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
-import { addPhase, connectionFor, specFor, type PlayRuntime } from './runtime.js';
+import { addPhase, connectionFor, remoteUserOf, specFor, type PlayRuntime } from './runtime.js';
 import { loadDynamicInclude } from './includes.js';
 import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter } from './progress.js';
@@ -62,8 +62,7 @@ export class PlayRunner {
       try {
         const vars = this.rt.vars.resolver(host).view;
         const play = this.rt.play;
-        const remoteUser = play.remoteUser !== undefined ? String(this.rt.options.templar.renderValue(play.remoteUser, vars, play.pos)) : undefined;
-        const conn = await connectionFor(this.rt, specFor(host, vars, play.connection === 'local', remoteUser));
+        const conn = await connectionFor(this.rt, specFor(host, vars, play.connection === 'local', remoteUserOf(this.rt, play, vars)));
         const res = await conn.exec(FACTS_SCRIPT);
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
         state.setFacts(factVariables(parseFacts(res.stdout)));

@@ -2,7 +2,7 @@
  * What every task of a play shares: options, the play's variables, the
  * journal, the connection pool, and how to reach a host.
  */
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, type SourcePos } from '../errors.js';
 import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
 import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
@@ -51,6 +51,11 @@ export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
 }
 
 /** The connection spec of a host from its rendered variables. */
+/** The `remote_user` keyword of a play or task, rendered with the host's variables; undefined when not written. */
+export function remoteUserOf(rt: PlayRuntime, node: { remoteUser?: unknown; pos?: SourcePos | undefined }, vars: Record<string, unknown>): string | undefined {
+  return node.remoteUser !== undefined ? String(rt.options.templar.renderValue(node.remoteUser, vars, node.pos)) : undefined;
+}
+
 export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false, remoteUser?: string): ConnectionSpec {
   const settings = connectionSettings(vars, host);
   if (settings.user === undefined && remoteUser !== undefined) settings.user = remoteUser;
@@ -95,8 +100,7 @@ export async function targetFor(
     const delegateVars = rt.vars.resolver(delegateTo, task).view;
     return { conn: await connectionFor(rt, specFor(delegateTo, delegateVars)), name: delegateTo };
   }
-  const remoteUser = task.remoteUser !== undefined ? String(rt.options.templar.renderValue(task.remoteUser, vars, task.pos)) : undefined;
-  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUser)), name: host };
+  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars))), name: host };
 }
 
 /** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */

@@ -102,7 +102,7 @@ export class TaskRunner {
       items = loopItems(task.loopKind, this.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.templar.query(name, terms, vars, task.pos, lookupSubdir(task.module)));
     } catch (error) {
       // Ansible judges a loop it cannot evaluate after `when`: a false condition skips the task
-      if (task.when.length > 0 && !task.when.every((c) => this.templar.truthy(c as string, vars, task.pos))) {
+      if (task.when.length > 0 && !this.all(task.when, vars, task.pos)) {
         const outcome: TaskOutcome = { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
         this.emit(task, host, outcome, { ms: 0 });
         return outcome;
