@@ -109,7 +109,10 @@ export async function runCommand(playbookPaths: string | string[], flags: RunFla
     for (const p of paths) write(`\nplaybook: ${p}`);
     return EXIT.ok;
   }
-  const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say);
+  const inventoryPaths = await chooseInventory(flags.inventory, flags.json ? () => {} : say, {
+    implicitLocalhost: true,
+    warn: (msg) => say(`[WARNING]: ${msg}`),
+  });
   const inventory = await loadHosts(inventoryPaths, playbook.dir);
   inventory.commandLineVars = commandLineVars(flags);
   if (flags.listHosts || flags.listTasks || flags.listTags) {

@@ -210,6 +210,24 @@ test('exit code 5 for bad options', async (t) => {
   t.false(exists(dir, 'h1.conf'));
 });
 
+test('a run without any inventory has the implicit localhost only, with Ansible\'s warning; status refuses', async (t) => {
+  const dir = project({
+    'play.yml':
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: dest=$DIR/all content=x\n' +
+      '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - copy: dest=$DIR/local content={{ inventory_hostname }}\n',
+  });
+  // a lab name no test starts, so no running lab's inventory is picked up
+  const env = { EZPLAY_LAB: 'no-such-lab-implicit' };
+  const out = await run(dir, ['run', 'play.yml'], { unset: ['CI'], env });
+  t.is(out.code, 0, out.stdout + out.stderr);
+  t.regex(out.stderr, /\[WARNING\]: No inventory was parsed, only implicit localhost is available/);
+  t.false(exists(dir, 'all'), 'the implicit localhost is not in all');
+  t.is(read(dir, 'local'), 'localhost');
+  const status = await run(dir, ['status'], { unset: ['CI'], env });
+  t.is(status.code, 5, status.stdout + status.stderr);
+  t.regex(status.stderr, /no inventory/);
+});
+
 test('--syntax-check, --list-hosts, --list-tasks, --list-tags change nothing', async (t) => {
   const dir = site();
   const before = treeHash(dir);

@@ -37,9 +37,9 @@ export interface Spawned {
  * names variables to leave out; `input` is typed in on stdin (a password
  * asked for with -K), never passed in argv.
  */
-export function ezplay(cwd: string, args: string[], options: { timeoutMs?: number; unset?: string[]; input?: string } = {}): Promise<Spawned> {
+export function ezplay(cwd: string, args: string[], options: { timeoutMs?: number; unset?: string[]; input?: string; env?: Record<string, string> } = {}): Promise<Spawned> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const name of options.unset ?? []) delete env[name];
     const child = execFile(
       process.execPath,
