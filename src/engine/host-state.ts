@@ -12,6 +12,8 @@ export class HostState {
   private assigned: Record<string, unknown> = {};
   private factCache: Record<string, unknown> | undefined;
   private assignedCache: Record<string, unknown> | undefined;
+  /** include_vars: the controller's vars files, templates rendered when used, as vars_files are */
+  private included: Record<string, unknown> = {};
   failed = false;
   unreachable = false;
   /** the failure was caught by a rescue section */
@@ -34,6 +36,14 @@ export class HostState {
   assign(values: Record<string, unknown>): void {
     Object.assign(this.assigned, values);
     this.assignedCache = undefined;
+  }
+
+  include(values: Record<string, unknown>): void {
+    this.included = { ...this.included, ...values };
+  }
+
+  includedLayer(): Record<string, unknown> {
+    return this.included;
   }
 
   /** facts as a variable layer whose values are never rendered again */

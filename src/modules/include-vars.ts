@@ -6,6 +6,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
+
+/** Ansible's include_vars fails with `message` (not only `msg`) in its result, which playbooks read. */
+function includeVarsError(message: string): ModuleError {
+  return new ModuleError(message, { message, ansible_facts: {}, ansible_included_var_files: [] });
+}
 import { defineModule, type HostContext } from './types.js';
 
 export interface IncludeVarsArgs {
@@ -54,7 +59,7 @@ export function filesOf(dir: string, args: IncludeVarsArgs, level = 1): string[]
     const ext = path.extname(entry.name).slice(1);
     if (!args.extensions.includes(ext)) {
       if (args.ignore_unknown_extensions) continue;
-      throw new ModuleError(`include_vars: ${full} does not have a valid extension: ${args.extensions.join(', ')}`);
+      throw includeVarsError(`include_vars: ${full} does not have a valid extension: ${args.extensions.join(', ')}`);
     }
     out.push(full);
   }
@@ -92,32 +97,43 @@ export const includeVarsModule = defineModule<IncludeVarsArgs>({
     hash_behaviour: {
       type: 'str',
       choices: ['replace', 'merge'],
-      description: 'With name: `merge` deep-merges into the existing value of that variable; default replace.',
+      description: '`merge` deep-merges each mapping read into the current value of that variable (with name: into that one variable); default replace.',
     },
   },
   async plan(ctx, args) {
-    if ((args.file === undefined) === (args.dir === undefined)) throw new ModuleError('include_vars: give exactly one of file or dir');
-    if (!ctx.readVars) throw new ModuleError('include_vars: variables files cannot be read here');
+    if ((args.file === undefined) === (args.dir === undefined)) throw includeVarsError('include_vars: give exactly one of file or dir');
+    if (!ctx.readVars) throw includeVarsError('include_vars: variables files cannot be read here');
     let files: string[];
     if (args.file !== undefined) {
+      if (args.file === '') throw includeVarsError('Could not find file on the Ansible Controller (include_vars was given an empty file name)');
       const candidates = varsCandidates(ctx, args.file);
       const found = candidates.find((c) => exists(c, 'file'));
-      if (!found) throw new ModuleError(`include_vars: could not find '${args.file}' (looked in ${candidates.join(', ')})`);
+      if (!found) throw includeVarsError(`Could not find or access '${args.file}' on the controller; searched in:\n\t${candidates.join('\n\t')}`);
       files = [found];
     } else {
       const candidates = varsCandidates(ctx, args.dir as string);
       const found = candidates.find((c) => exists(c, 'dir'));
-      if (!found) throw new ModuleError(`include_vars: could not find folder '${args.dir}' (looked in ${candidates.join(', ')})`);
+      if (!found) throw includeVarsError(`include_vars: could not find folder '${args.dir}' (looked in ${candidates.join(', ')})`);
       files = filesOf(found, args);
     }
     let vars: Record<string, unknown> = {};
     for (const file of files) Object.assign(vars, ctx.readVars(file));
     if (args.name !== undefined) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args.name)) throw new ModuleError(`include_vars: '${args.name}' is not a valid variable name`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(args.name)) throw includeVarsError(`include_vars: '${args.name}' is not a valid variable name`);
       const old = ctx.vars[args.name];
       const base = args.hash_behaviour === 'merge' && old !== null && typeof old === 'object' && !Array.isArray(old) ? old : undefined;
       vars = { [args.name]: base ? mergeDeep(base as Record<string, unknown>, vars) : vars };
+    } else if (args.hash_behaviour === 'merge') {
+      // without name, each mapping read is merged into the variable's current mapping
+      for (const [key, value] of Object.entries(vars)) {
+        const old = ctx.vars[key];
+        if (isMapping(old) && isMapping(value)) vars[key] = mergeDeep(old, value);
+      }
     }
-    return { changed: false, facts: vars, result: { ansible_facts: vars, ansible_included_var_files: files } };
+    return { changed: false, includedVars: vars, result: { ansible_facts: vars, ansible_included_var_files: files } };
   },
 });
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

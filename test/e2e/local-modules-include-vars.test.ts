@@ -50,7 +50,7 @@ test('include_vars: a missing file fails the task naming where it looked; an unk
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: nope.yml\n' });
   const run = await runLocal(dir);
   t.true(run.summary.failed);
-  t.regex(run.output, /could not find 'nope\.yml' \(looked in .*vars\/nope\.yml/);
+  t.regex(run.output, /Could not find or access 'nope\.yml' on the controller; searched in:\\n\\t.*vars\/nope\.yml/);
   const bad = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: { file: a.yml, bogus: 1 }\n' });
   await t.throwsAsync(runLocal(bad), { message: /include_vars: unsupported argument 'bogus'/ });
 });
@@ -76,4 +76,29 @@ test('setup gathers facts mid-play with the same probe as gather_facts; filter k
   t.is(kernel, os.release());
   t.is(keys, 'hostname,kernel');
   t.is(osFamily, 'False');
+});
+
+test('include_vars: values are templates rendered when used, set_fact wins over them, merge without name merges each mapping, a failure carries message', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'vars/a.yml': "base: x\nderived: '{{ base }}-y'\nconfig: { k0: 0, k2: { a: 1 } }\npinned: from-file\n",
+    'vars/b.yml': 'config: { k1: 1, k2: { b: 2 } }\n',
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - set_fact: { pinned: from-set-fact }
+    - include_vars: a.yml
+    - include_vars: { file: b.yml, hash_behaviour: merge }
+    - include_vars: { file: "" }
+      register: missing
+      ignore_errors: true
+    - copy:
+        dest: $DIR/out
+        content: "{{ derived }} {{ pinned }} {{ config | to_json }} {{ 'Could not find file' in missing.message }}"
+`,
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'out'), 'x-y from-set-fact {"k0": 0, "k2": {"a": 1, "b": 2}, "k1": 1} True');
 });
