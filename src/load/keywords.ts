@@ -41,6 +41,8 @@ export const LOOP_KEYWORDS = [
   'with_first_found',
   'with_fileglob',
   'with_inventory_hostnames',
+  'with_lines',
+  'with_random_choice',
 ] as const;
 
 export const TASK_KEYWORDS = new Set<string>([

@@ -40,7 +40,7 @@ export interface RoleInfo {
 }
 
 /** `with_<lookup>` loops whose items the lookup plugin of that name gives. */
-export const LOOKUP_LOOP_KINDS = ['fileglob', 'first_found', 'inventory_hostnames'] as const;
+export const LOOKUP_LOOP_KINDS = ['fileglob', 'first_found', 'inventory_hostnames', 'lines', 'random_choice'] as const;
 export type LookupLoopKind = (typeof LOOKUP_LOOP_KINDS)[number];
 
 export interface TaskNode extends Inheritable {

@@ -5,6 +5,7 @@
  * again as a template.
  */
 import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
@@ -133,12 +134,15 @@ function inventoryHostnames(pattern: string, groups: Record<string, unknown>): s
   return chosen;
 }
 
-function pipe(command: string, cwd: string | undefined): string {
+/** A command run by the controller's shell in the playbook's folder, as the pipe and lines lookups run it. */
+function pipe(command: string, cwd: string | undefined, plugin = 'pipe'): string {
+  const trim = plugin === 'pipe';
   try {
-    return execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd();
+    const out = execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    return trim ? out.trimEnd() : out;
   } catch (err) {
     const status = (err as { status?: number }).status;
-    throw new TemplateRuntimeError(`lookup_plugin.pipe(${command}) returned ${status ?? 'an error'}`);
+    throw new TemplateRuntimeError(`lookup_plugin.${plugin}(${command}) returned ${status ?? 'an error'}`);
   }
 }
 
@@ -170,6 +174,14 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       throw new TemplateRuntimeError('No file was found when using first_found.');
     },
     pipe: (terms, _kwargs, context) => terms.map((t) => pipe(pyStr(t), variable(context, 'playbook_dir'))),
+    // each line of each command's output is an item
+    lines: (terms, _kwargs, context) =>
+      terms.flatMap((t) => {
+        const out = pipe(pyStr(t), variable(context, 'playbook_dir'), 'lines');
+        return out.split(/\r\n|\r|\n/).slice(0, out.endsWith('\n') || out === '' ? -1 : undefined);
+      }),
+    // one of the terms, chosen at random
+    random_choice: (terms) => (terms.length ? [terms[randomInt(terms.length)]] : []),
     password: (terms, _kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd())),
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());

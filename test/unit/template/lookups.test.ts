@@ -41,6 +41,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ lookup('template', 'm.j2', template_vars={'extra': 'x'}) }}", vars, '# Ansible managed\nname=main m.j2 x\n'],
   ["{{ lookup('pipe', 'echo one; echo two') }}", vars, 'one\ntwo'],
   ["{{ lookup('pipe', 'pwd') }}", vars, dir],
+  [`{{ query('lines', 'printf "a \\nb"', 'echo c') }}`, vars, ['a ', 'b', 'c']],
+  ["{{ lookup('lines', 'echo one; echo two') }}", vars, 'one,two'],
+  ["{{ query('random_choice', 'only') }}", vars, ['only']],
+  ["{{ lookup('random_choice', 'a', 'b') in ['a', 'b'] }}", vars, true],
   ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
   ["{{ query('inventory_hostnames', 'etcd') }}", vars, ['etcd1', 'etcd2']],
   ["{{ query('inventory_hostnames', 'all:!etcd') }}", vars, ['lb1']],
@@ -89,6 +93,7 @@ test('a failing lookup names what failed, never a password', (t) => {
   t.regex(err!.message, /Unrecognized parameter\(s\) given to password lookup: badparam/);
   t.notRegex(err!.message, /TopSecret1/);
   t.throws(() => templar.renderValue("{{ lookup('pipe', 'exit 3') }}", vars), { message: /returned 3/ });
+  t.throws(() => templar.renderValue("{{ lookup('lines', 'exit 4') }}", vars), { message: /lookup_plugin.lines\(exit 4\) returned 4/ });
   t.throws(() => templar.renderValue("{{ lookup('first_found', 'missing') }}", vars), { message: /No file was found when using first_found/ });
   t.throws(() => templar.renderValue("{{ lookup('template', 'nope.j2') }}", vars), { message: /could not locate file in lookup: nope.j2/ });
 });
