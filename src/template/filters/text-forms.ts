@@ -1,6 +1,6 @@
 /**
  * Ansible's filters that shape text for files and commands: `format`,
- * `comment`, `urlsplit`, `expanduser`, `password_hash`.
+ * `comment`, `urlsplit`, `urlencode`, `urldecode`, `expanduser`, `password_hash`.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -138,7 +138,45 @@ function passwordHash(value: unknown, call: CallArgs): string {
   return cryptHash(scheme as CryptScheme, value, salt, rounds === null ? undefined : Number(rounds));
 }
 
+/** Python's urllib.parse.quote (safe '/') or, for a query string, quote_plus (nothing safe, spaces as '+'). */
+function quote(text: string, forQuery: boolean): string {
+  const bytes = Buffer.from(text, 'utf8');
+  let out = '';
+  for (const byte of bytes) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9_.~-]/.test(c) || (!forQuery && c === '/')) out += c;
+    else if (forQuery && c === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Ansible's urlencode: a string quoted, a mapping (or a list of pairs) as `k=v&k=v` with query quoting. */
+function urlencode(value: unknown): string {
+  if (typeof value === 'string') return quote(value, false);
+  let pairs: unknown[];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) pairs = Object.entries(value as Mapping);
+  else if (Array.isArray(value)) pairs = value;
+  else return quote(pyStr(value), false);
+  return pairs
+    .map((pair) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateRuntimeError(`urlencode: expected pairs, got ${pyStr(pair)}`);
+      return `${quote(pyStr(pair[0]), true)}=${quote(pyStr(pair[1]), true)}`;
+    })
+    .join('&');
+}
+
+/** Python's urllib.parse.unquote_plus, as Ansible's urldecode. */
+function urldecode(text: string): string {
+  // each run of %XX escapes is one UTF-8 byte sequence
+  return text
+    .replaceAll('+', ' ')
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.slice(1).split('%').map((h) => parseInt(h, 16))).toString('utf8'));
+}
+
 export const textFormFilters: ImplTable = {
+  urlencode: (value) => urlencode(value),
+  urldecode: (value) => urldecode(pyStr(value)),
   format: (value, call) => format(value, call),
   comment: (value, call) => comment(pyStr(value), call),
   urlsplit: (value, call) => {

@@ -1,4 +1,4 @@
-/** format, comment, urlsplit, expanduser, subelements, json_query, password_hash, collection-qualified tests. */
+/** format, comment, urlsplit, urlencode, urldecode, expanduser, subelements, json_query, password_hash, collection-qualified tests. */
 import test from 'ava';
 import { templar, VARS, yields } from './helpers.js';
 
@@ -20,6 +20,11 @@ const cases: Array<[string, unknown]> = [
   [`{{ '${URL}' | urlsplit('port') }}`, 2379],
   [`{{ '${URL}' | urlsplit }}`, { fragment: 'top', hostname: 'etcd1.example.com', netloc: 'User:pw@Etcd1.example.com:2379', password: 'pw', path: '/v3/kv', port: 2379, query: 'x=1', scheme: 'https', username: 'User' }],
   ["{{ 'http://[fe80::1]:2380' | urlsplit('hostname') }}", 'fe80::1'],
+  ["{{ 'a b/c?x=1&y=é~' | urlencode }}", 'a%20b/c%3Fx%3D1%26y%3D%C3%A9~'],
+  ["{{ {'a': 'b c', 'd': 1} | urlencode }}", 'a=b+c&d=1'],
+  ["{{ [['k/1', 'v']] | urlencode }}", 'k%2F1=v'],
+  ["{{ () | urlencode }}", ''],
+  ["{{ 'a+b%20c%C3%A9%zz' | urldecode }}", 'a b cé%zz'],
   ["{{ '/data' | urlsplit }}", { fragment: '', hostname: null, netloc: '', password: null, path: '/data', port: null, query: '', scheme: '', username: null }],
   ["{{ '~root/x' | expanduser }}", '/root/x'],
   ["{{ '/etc/~x' | expanduser }}", '/etc/~x'],
