@@ -30,6 +30,8 @@ export interface TemplarEnvironment extends RenderEnv {
   tests: Record<string, unknown>;
   opts: { autoescape: boolean };
   getTemplate: (...args: unknown[]) => unknown;
+  /** where `{% include %}`, `{% import %}` and `{% extends %}` look while a template file renders: its own folder, then the role's and the playbook's `templates/` and themselves */
+  fileDirs: string[];
 }
 
 type Callback = (err: unknown, result?: unknown) => void;
@@ -75,12 +77,14 @@ export function createEnvironment(searchPaths: readonly string[], compile: (text
   for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
   register(env.tests, tests);
   Object.assign(env.globals, createGlobals(searchPaths, renderFile));
+  env.fileDirs = [];
 
   env.getTemplate = (...args: unknown[]) => {
     const [name, , , ignoreMissing, cb] = args as [unknown, unknown, unknown, boolean, Callback];
     try {
       const file = String(name);
-      const candidates = isAbsolute(file) ? [file] : searchPaths.map((dir) => join(dir, file));
+      const dirs = [...env.fileDirs, ...searchPaths];
+      const candidates = isAbsolute(file) ? [file] : dirs.map((dir) => join(dir, file));
       let text: string | undefined;
       for (const candidate of candidates) {
         try {
@@ -92,9 +96,10 @@ export function createEnvironment(searchPaths: readonly string[], compile: (text
       }
       if (text === undefined) {
         if (ignoreMissing) text = '';
-        else throw new TemplateRuntimeError(`template not found: ${file} (searched ${searchPaths.join(', ') || 'no search paths'})`);
+        else throw new TemplateRuntimeError(`template not found: ${file} (searched ${dirs.join(', ') || 'no search paths'})`);
       }
-      cb(null, loadedTemplate(env, file, compile(text)));
+      // Jinja drops an included file's last line break (keep_trailing_newline off)
+      cb(null, loadedTemplate(env, file, compile(text.replace(/\r?\n$/, ''))));
     } catch (err) {
       cb(err);
     }

@@ -17,6 +17,7 @@ import { toTemplateError } from './template-error.js';
 import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
 import { types } from 'node:util';
+import { dirname, join } from 'node:path';
 
 export type VarLookup = Record<string, unknown>;
 
@@ -38,6 +39,18 @@ function assertDefined(value: unknown, depth = 0): void {
   else if (isMapping(value) && Object.getPrototypeOf(value) === Object.prototype) {
     for (const key of Object.keys(value)) assertDefined(value[key], depth + 1);
   }
+}
+
+/**
+ * Ansible's search path for a template file's includes: the file's own
+ * folder, then for the role and the playbook each `<dir>/templates` and `<dir>`.
+ */
+function includeDirs(file: string, vars: VarLookup): string[] {
+  const named = (name: string) => {
+    const v = vars[name];
+    return typeof v === 'string' && v ? [join(v, 'templates'), v] : [];
+  };
+  return [...new Set([dirname(file), ...named('role_path'), ...named('playbook_dir')])];
 }
 
 /** The caller's variables with a few more names bound on top. */
@@ -93,7 +106,13 @@ export class Templar {
    */
   renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}, names?: { path: string; dest?: string }): string {
     const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file, names) : {}), ...extra });
-    return this.render(text, bound, where, true);
+    const outer = this.env.fileDirs;
+    this.env.fileDirs = where?.file ? includeDirs(where.file, bound) : outer;
+    try {
+      return this.render(text, bound, where, true);
+    } finally {
+      this.env.fileDirs = outer;
+    }
   }
 
   /**

@@ -136,6 +136,25 @@ test('include and import read templates from the search paths', async (t) => {
   t.throws(() => withPaths.render('{% include "missing.j2" %}', VARS), { message: /template not found: missing\.j2/ });
 });
 
+test('a template file includes from its own folder, then the role\'s and the playbook\'s templates/, and an included file loses its last line break', async (t) => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const play = mkdtempSync(join(tmpdir(), 'ezplay-include-'));
+  const role = join(play, 'roles', 'r');
+  for (const d of [join(play, 'templates'), join(role, 'templates', 'sub')]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(role, 'templates', 'sub', 'sibling.j2'), 'S\n');
+  writeFileSync(join(role, 'templates', 'from-role.j2'), 'R\n');
+  writeFileSync(join(play, 'templates', 'from-play.j2'), 'P\n');
+  const templar = new Templar();
+  const main = join(role, 'templates', 'sub', 'main.j2');
+  const vars = { ...VARS, role_path: role, playbook_dir: play };
+  const text = '{% include "sibling.j2" %}|{% include "from-role.j2" %}|{% include "from-play.j2" %}\n';
+  t.is(templar.renderFile(text, vars, { file: main, line: 1 }), 'S|R|P\n');
+  // outside a file, nothing but the Templar's own search paths
+  t.throws(() => templar.render('{% include "sibling.j2" %}', vars), { message: /template not found: sibling\.j2/ });
+});
+
 // Captured from ansible-playbook 2.14: inside a text with `{{`, string
 // literals keep their backslashes; a bare condition and a template file get
 // Python's escapes.
