@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
@@ -470,6 +470,7 @@ export class TaskRunner {
     if (error instanceof ModuleError) {
       return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg: error.message } };
     }
+    if (error instanceof LoopError) return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.message } };
     if (error instanceof EzplayError) {
       return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.describe() } };
     }

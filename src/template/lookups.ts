@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
+import { LIST_LOOKUPS } from './list-lookups.js';
 import { passwordLookup } from './password-lookup.js';
 import { isMapping, pyStr, toList } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
@@ -191,12 +192,6 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       }
       return value;
     }),
-    items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
-    list: (terms) => terms,
-    dict: (terms) => terms.flatMap((t) => {
-      if (!isMapping(t)) throw new TemplateRuntimeError('with_dict expects a dict');
-      return Object.keys(t).map((key) => ({ key, value: t[key] }));
-    }),
-    indexed_items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])).map((item, i) => [i, item]),
+    ...LIST_LOOKUPS,
   };
 }

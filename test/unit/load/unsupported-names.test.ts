@@ -49,8 +49,8 @@ for (const [written, play, message] of cases) {
 
 const refusedAtLoad: Array<[written: string, play: string, message: RegExp]> = [
   ['a sequence counting backwards without a negative stride', task('debug: msg={{ item }}\n      with_sequence: start=5 end=1'), /to count backwards make stride negative/],
-  ['with_nested over something not a list', task('debug: msg={{ item }}\n      with_nested: [[1], 2]'), /with_nested: each element must be a list/],
-  ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /with_subelements expects/],
+  ['with_together over no list', task('debug: msg={{ item }}\n      with_together: []'), /with_together requires at least one element in each list/],
+  ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /subelements lookup expects a list of two or three items/],
   ['async that is not a number', task('command: sleep 1\n      async: soon'), /async must be a number of seconds, got 'soon'/],
   ['async_status with an unknown argument', task('async_status: {jid: "1", wait: true}'), /async_status: unsupported argument 'wait'/],
 ];
