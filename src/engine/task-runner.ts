@@ -88,6 +88,8 @@ export class TaskRunner {
       if (error instanceof JournalError) throw error; // the run stops: no change may run unrecorded
       // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
       outcome = this.failure(task, host, error);
+      // ignore_errors covers that failure too, as in Ansible
+      outcome = { ...outcome, ignored: outcome.status === 'failed' && this.ignoreErrorsOrFalse(task, host) };
       // the loop expression's message may quote its values
       if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
@@ -134,6 +136,15 @@ export class TaskRunner {
     const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
+  }
+
+  /** ignore_errors for a task whose own evaluation failed: one that cannot be evaluated either does not ignore. */
+  private ignoreErrorsOrFalse(task: TaskNode, host: string): boolean {
+    try {
+      return this.ignoreErrors(task, this.rt.vars.resolver(host, task).view);
+    } catch {
+      return false;
+    }
   }
 
   private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
@@ -270,6 +281,7 @@ export class TaskRunner {
     if (!Number.isFinite(seconds) || seconds < 0) throw new EngineError(`async must be a number of seconds, got '${String(task.async)}'`, task.pos);
     if (seconds === 0) return this.execute(task, host, vars, noLog);
     const poll = Number(render(task.poll ?? 15));
+    if (!Number.isFinite(poll) || poll < 0) throw new EngineError(`poll must be a number of seconds, got '${String(task.poll)}'`, task.pos);
     const jid = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
     const job = { ansible_job_id: jid, started: 1 };
     if (poll > 0) {
