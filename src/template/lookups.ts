@@ -10,8 +10,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
 import { LIST_LOOKUPS } from './list-lookups.js';
 import { passwordLookup } from './password-lookup.js';
-import { isMapping, pyStr, toList } from './python-values.js';
-import { pythonRegex } from './python-regex.js';
+import { isMapping, isString, pyStr, toList, typeName } from './python-values.js';
+import { PythonRegexError, pythonRegex } from './python-regex.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubscript } from '../inventory/patterns.js';
 
@@ -175,7 +175,15 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());
       return terms.flatMap((t) => {
-        const re = pythonRegex(pyStr(t), {});
+        if (!isString(t)) throw new TemplateRuntimeError(`Invalid setting identifier, "${pyStr(t)}" is not a string, it is a <class '${typeName(t)}'>`);
+        let re: RegExp;
+        try {
+          re = pythonRegex(pyStr(t), {});
+        } catch (error) {
+          if (error instanceof PythonRegexError) throw new TemplateRuntimeError(`Unable to use "${t}" as a search parameter: ${error.reason}`);
+          throw error;
+        }
+        // re.search: anywhere in the name
         return names.filter((n) => re.test(n));
       });
     },

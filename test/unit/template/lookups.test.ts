@@ -42,6 +42,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ lookup('pipe', 'echo one; echo two') }}", vars, 'one\ntwo'],
   ["{{ lookup('pipe', 'pwd') }}", vars, dir],
   ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
+  ["{{ query('varnames', '_s', '^n') }}", vars, ['cluster_size', 'name']],
+  ["{{ query('varnames', '(?P<prefix>^clu)ster_(?#the rest)n') }}", vars, ['cluster_name']],
+  ["{{ query('varnames', '(?x) ^cluster _ s  # verbose, as re.X reads it') }}", vars, ['cluster_size']],
+  ["{{ lookup('varnames', '^cl.*_\\w{,4}$') }}", vars, 'cluster_name,cluster_size'],
   ["{{ query('inventory_hostnames', 'etcd') }}", vars, ['etcd1', 'etcd2']],
   ["{{ query('inventory_hostnames', 'all:!etcd') }}", vars, ['lb1']],
   ["{{ query('inventory_hostnames', 'etcd[0]', 'lb') }}", vars, ['etcd1', 'lb1']],
@@ -91,6 +95,15 @@ test('a failing lookup names what failed, never a password', (t) => {
   t.throws(() => templar.renderValue("{{ lookup('pipe', 'exit 3') }}", vars), { message: /returned 3/ });
   t.throws(() => templar.renderValue("{{ lookup('first_found', 'missing') }}", vars), { message: /No file was found when using first_found/ });
   t.throws(() => templar.renderValue("{{ lookup('template', 'nope.j2') }}", vars), { message: /could not locate file in lookup: nope.j2/ });
+});
+
+test('varnames refuses what Python\'s re refuses, with its words', (t) => {
+  const refused: Array<[string, RegExp]> = [
+    ["{{ lookup('varnames', True, wantlist=True) }}", /Invalid setting identifier, "True" is not a string, it is a <class 'bool'>/],
+    ["{{ lookup('varnames', '*', wantlist=True) }}", /Unable to use "\*" as a search parameter: nothing to repeat at position 0/],
+    ["{{ lookup('varnames', 'a(b') }}", /Unable to use "a\(b" as a search parameter: missing \), unterminated subpattern at position 1/],
+  ];
+  for (const [template, message] of refused) t.throws(() => templar.renderValue(template, vars), { message }, template);
 });
 
 test('a lookup value is not rendered again', (t) => {
