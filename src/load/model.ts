@@ -37,6 +37,8 @@ export interface RoleInfo {
   params: Record<string, unknown>;
   /** loaded as another role's meta dependency, not named by the play */
   dependency?: boolean;
+  /** the folders of the roles that brought this one in as a dependency, nearest first */
+  dependencyOf?: string[];
 }
 
 /** `with_<lookup>` loops whose items the lookup plugin of that name gives. */
