@@ -69,6 +69,26 @@ export function loopInfo(items: unknown[], index: number, allItems = true): Reco
   };
 }
 
+/**
+ * The variables one loop item adds: the loop variable, ansible_loop_var,
+ * ansible_loop and the index_var. `names`: loop_var and index_var as
+ * rendered for the host (either may be a template, as in Ansible).
+ */
+export function itemVars(task: TaskNode, items: unknown[], index: number, names: { loopVar: string; indexVar: string | undefined }): Record<string, unknown> {
+  return {
+    [names.loopVar]: items[index],
+    ansible_loop_var: names.loopVar,
+    ansible_loop: loopInfo(items, index, task.loopAllItems !== false),
+    ...(names.indexVar ? { [names.indexVar]: index } : {}),
+  };
+}
+
+/** loop_control's loop_var and index_var, rendered where they are templates. */
+export function loopNames(task: TaskNode, templar: Templar, vars: Record<string, unknown>): { loopVar: string; indexVar: string | undefined } {
+  const render = (name: string) => (Templar.isTemplate(name) ? String(templar.renderValue(name, vars, task.pos)) : name);
+  return { loopVar: render(task.loopVar), indexVar: task.indexVar === undefined ? undefined : render(task.indexVar) };
+}
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -114,15 +134,11 @@ export class TaskRunner {
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;
+    const names = loopNames(task, this.templar, vars);
     for (const [index, item] of items.entries()) {
-      const extra: Record<string, unknown> = {
-        [task.loopVar]: item,
-        ansible_loop_var: task.loopVar,
-        ansible_loop: loopInfo(items, index, task.loopAllItems !== false),
-        ...(task.indexVar ? { [task.indexVar]: index } : {}),
-      };
-      const one = await this.runItem(task, host, extra);
-      results.push({ ...one.result, [task.loopVar]: item, ansible_loop_var: task.loopVar });
+      const extra = itemVars(task, items, index, names);
+      const one = await this.runItem(task, host, extra, names.loopVar);
+      results.push({ ...one.result, [names.loopVar]: item, ansible_loop_var: names.loopVar });
       changed ||= one.status === 'changed';
       failed ||= one.status === 'failed' || one.status === 'unreachable';
       if (one.status === 'unreachable') return { ...one, result: { ...one.result, results } };
@@ -172,13 +188,13 @@ export class TaskRunner {
     });
   }
 
-  private async runItem(task: TaskNode, host: string, extra: Record<string, unknown> | undefined): Promise<TaskOutcome> {
+  private async runItem(task: TaskNode, host: string, extra: Record<string, unknown> | undefined, loopVar = task.loopVar): Promise<TaskOutcome> {
     const started = performance.now();
     const resolver = this.rt.vars.resolver(host, task, extra);
     const vars = resolver.view;
     const noLog = this.noLog(task, vars);
     // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
-    const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra)) : undefined;
+    const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra[loopVar])) : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
       const shown = noLog ? { ...o, result: markedNoLog(o.result) } : o;
       this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
@@ -246,8 +262,8 @@ export class TaskRunner {
     });
   }
 
-  private itemLabel(task: TaskNode, vars: Record<string, unknown>, extra: Record<string, unknown>): string {
-    const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : extra[task.loopVar];
+  private itemLabel(task: TaskNode, vars: Record<string, unknown>, item: unknown): string {
+    const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : item;
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
 
