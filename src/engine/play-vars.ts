@@ -176,6 +176,7 @@ export class PlayVars {
       { source: 'vars_files', vars: this.scope.varsFiles },
       { source: 'role vars', vars: role ? { ...this.roleVars, ...role.vars } : this.roleVars },
       { source: 'task vars', vars: task?.vars ?? {}, ...(task?.pos ? { pos: task.pos } : {}) },
+      { source: 'include_vars', vars: state?.includedLayer() ?? {} },
       { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
       { source: 'role params', vars: role?.params ?? {} },
       { source: 'extra vars', vars: this.scope.extraVars },
