@@ -163,6 +163,11 @@ export class TaskRunner {
     }
   }
 
+  private ignoreUnreachable(task: TaskNode, vars: Record<string, unknown>): boolean {
+    if (task.ignoreUnreachable === undefined) return false;
+    return toBool(this.templar.renderValue(task.ignoreUnreachable, vars, task.pos));
+  }
+
   private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
     if (task.ignoreErrors === undefined) return false;
     return toBool(this.templar.renderValue(task.ignoreErrors, vars, task.pos));
@@ -235,7 +240,7 @@ export class TaskRunner {
     }
     // no_log hides the result from output only: the registered variable keeps it, as in Ansible
     if (noLog) result = markedNoLog(result);
-    const ignored = status === 'failed' && this.ignoreErrors(task, vars);
+    const ignored = (status === 'failed' && this.ignoreErrors(task, vars)) || (status === 'unreachable' && this.ignoreUnreachable(task, vars));
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
   }
 

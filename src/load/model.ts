@@ -18,6 +18,8 @@ export interface Inheritable {
   checkMode?: unknown;
   diff?: unknown;
   ignoreErrors?: unknown;
+  /** an unreachable result is reported and ignored: the host goes on */
+  ignoreUnreachable?: unknown;
   delegateTo?: unknown;
   runOnce?: unknown;
   connection?: string;
