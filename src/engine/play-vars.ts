@@ -89,9 +89,9 @@ export class PlayVars {
    * gives them: the role's folder and those of the roles that brought it in,
    * the task file's folder, the playbook's folder.
    */
-  private searchPath(task: TaskNode | undefined): string[] {
-    const role = task?.role;
-    const dirs = [...(role ? [role.dir, ...(role.dependencyOf ?? [])] : []), ...(task?.pos ? [path.dirname(task.pos.file)] : []), this.scope.play.dir];
+  private searchPath(task: TaskNode): string[] {
+    const role = task.role;
+    const dirs = [...(role ? [role.dir, ...(role.dependencyOf ?? [])] : []), ...(task.pos ? [path.dirname(task.pos.file)] : []), this.scope.play.dir];
     return [...new Set(dirs)];
   }
 
@@ -127,7 +127,8 @@ export class PlayVars {
       omit: OMIT,
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
       ansible_config_file: path.join(play.dir, 'ezplay.cfg'),
-      ansible_search_path: this.searchPath(task),
+      // a task's own: hostvars and the play's `hosts:` have none, as in Ansible
+      ...(task ? { ansible_search_path: this.searchPath(task) } : {}),
     };
   }
 
