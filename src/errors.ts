@@ -109,6 +109,13 @@ export class EngineError extends EzplayError {
   }
 }
 
+/**
+ * A loop's lookup refused its terms (`with_sequence: start=A`). The task
+ * fails with the lookup's own message, without the position, as Ansible's
+ * does; at load the position is given.
+ */
+export class LoopError extends EngineError {}
+
 /** The run journal could not be written or read: the run stops before its next change. */
 export class JournalError extends EngineError {}
 

@@ -1,7 +1,7 @@
 /** -e/--extra-vars: `k=v k2=v2`, JSON or YAML text, or `@file`. */
 import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
-import { parseKeyValue } from '../load/kv.js';
+import { parseKeyValue } from '../common/kv.js';
 import { parseYaml } from '../load/yaml.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {

@@ -10,10 +10,10 @@ export class HostState {
   private facts: Record<string, unknown> = {};
   /** set_fact and register */
   private assigned: Record<string, unknown> = {};
+  /** include_vars: read from controller files, so templates are rendered when used */
+  private included: Record<string, unknown> = {};
   private factCache: Record<string, unknown> | undefined;
   private assignedCache: Record<string, unknown> | undefined;
-  /** include_vars: the controller's vars files, templates rendered when used, as vars_files are */
-  private included: Record<string, unknown> = {};
   failed = false;
   unreachable = false;
   /** the failure was caught by a rescue section */
@@ -39,7 +39,7 @@ export class HostState {
   }
 
   include(values: Record<string, unknown>): void {
-    this.included = { ...this.included, ...values };
+    Object.assign(this.included, values);
   }
 
   includedLayer(): Record<string, unknown> {

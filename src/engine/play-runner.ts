@@ -3,7 +3,7 @@
  * the batch at once (bounded by --forks); the next starts when all are
  * done. Blocks catch failures in rescue, handlers run at flush points.
  */
-import { censored, loopInfo, TaskRunner, type TaskOutcome } from './task-runner.js';
+import { censored, itemVars, loopNames, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
@@ -311,12 +311,10 @@ export class PlayRunner {
         task.loop === undefined
           ? [undefined]
           : loopItems(task.loopKind, this.rt.options.templar.renderValue(task.loop, vars, task.pos), task.pos, (name, terms) => this.rt.options.templar.query(name, terms, vars, task.pos, lookupSubdir(task.module)));
+      const names = task.loop === undefined ? undefined : loopNames(task, this.rt.options.templar, vars);
       items.forEach((item, index) => {
         // the included tasks see the loop's variables, ansible_loop too, as a looped task does
-        const loopVars =
-          task.loop === undefined
-            ? {}
-            : { [task.loopVar]: item, ansible_loop_var: task.loopVar, ansible_loop: loopInfo(items, index, task.loopAllItems !== false), ...(task.indexVar ? { [task.indexVar]: index } : {}) };
+        const loopVars = names ? itemVars(task, items, index, names) : {};
         const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);

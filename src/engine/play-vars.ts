@@ -84,7 +84,19 @@ export class PlayVars {
     return layers;
   }
 
-  private magic(host: string, role: RoleInfo | undefined, withHostvars = true): Record<string, unknown> {
+  /**
+   * Where Ansible looks for a task's files, as its Task.get_search_path
+   * gives them: the role's folder and those of the roles that brought it in,
+   * the task file's folder, the playbook's folder.
+   */
+  private searchPath(task: TaskNode): string[] {
+    const role = task.role;
+    const dirs = [...(role ? [role.dir, ...(role.dependencyOf ?? [])] : []), ...(task.pos ? [path.dirname(task.pos.file)] : []), this.scope.play.dir];
+    return [...new Set(dirs)];
+  }
+
+  private magic(host: string, task: TaskNode | undefined, withHostvars = true): Record<string, unknown> {
+    const role = task?.role;
     const { play } = this.scope;
     const activeHosts = this.scope.playHosts.filter((h) => this.scope.hosts.get(h)?.active !== false);
     return {
@@ -115,6 +127,8 @@ export class PlayVars {
       omit: OMIT,
       ...(role ? { role_name: role.name, role_path: role.dir, ansible_role_name: role.name } : {}),
       ansible_config_file: path.join(play.dir, 'ezplay.cfg'),
+      // a task's own: hostvars and the play's `hosts:` have none, as in Ansible
+      ...(task ? { ansible_search_path: this.searchPath(task) } : {}),
     };
   }
 
@@ -167,7 +181,7 @@ export class PlayVars {
       { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
       { source: 'role params', vars: role?.params ?? {} },
       { source: 'extra vars', vars: this.scope.extraVars },
-      { source: 'magic', vars: this.magic(host, role, withHostvars) },
+      { source: 'magic', vars: this.magic(host, task, withHostvars) },
     ];
     // loop items were rendered once with the loop expression; they may hold host output
     if (extra) layers.push({ source: 'loop', vars: literalValues(extra) });

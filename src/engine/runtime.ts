@@ -2,7 +2,7 @@
  * What every task of a play shares: options, the play's variables, the
  * journal, the connection pool, and how to reach a host.
  */
-import { ConnectionError, type SourcePos } from '../errors.js';
+import type { SourcePos } from '../errors.js';
 import type { Become, Connection, ConnectionSpec } from '../connection/types.js';
 import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
@@ -81,6 +81,14 @@ export async function connectionFor(rt: PlayRuntime, spec: ConnectionSpec): Prom
   return rt.reach.open(spec);
 }
 
+/** The inventory host whose ansible_host is `address`, if any. */
+function hostWithAddress(rt: PlayRuntime, address: string): string | undefined {
+  for (const name of rt.options.inventory.hosts.keys()) {
+    if (connectionSettings(rt.vars.resolver(name).view, name).address === address) return name;
+  }
+  return undefined;
+}
+
 /** Where a task runs: the host itself, or its delegate. */
 export async function targetFor(
   rt: PlayRuntime,
@@ -94,11 +102,11 @@ export async function targetFor(
     if (LOCALHOST_NAMES.includes(delegateTo) && !rt.options.inventory.getHost(delegateTo)) {
       return { conn: rt.controller, name: delegateTo };
     }
-    if (!rt.options.inventory.getHost(delegateTo)) {
-      throw new ConnectionError(`delegate_to: '${delegateTo}' is not in the inventory`, { unreachable: false });
-    }
-    const delegateVars = rt.vars.resolver(delegateTo, task).view;
-    return { conn: await connectionFor(rt, specFor(delegateTo, delegateVars)), name: delegateTo };
+    // a name outside the inventory is the host whose address it is, else a host of that name made on the
+    // fly, reached with the play's and task's variables only, as Ansible does
+    const name = rt.options.inventory.getHost(delegateTo) ? delegateTo : (hostWithAddress(rt, delegateTo) ?? delegateTo);
+    const delegateVars = rt.vars.resolver(name, task).view;
+    return { conn: await connectionFor(rt, specFor(name, delegateVars)), name };
   }
   return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars))), name: host };
 }

@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
@@ -69,6 +69,26 @@ export function loopInfo(items: unknown[], index: number, allItems = true): Reco
   };
 }
 
+/**
+ * The variables one loop item adds: the loop variable, ansible_loop_var,
+ * ansible_loop and the index_var. `names`: loop_var and index_var as
+ * rendered for the host (either may be a template, as in Ansible).
+ */
+export function itemVars(task: TaskNode, items: unknown[], index: number, names: { loopVar: string; indexVar: string | undefined }): Record<string, unknown> {
+  return {
+    [names.loopVar]: items[index],
+    ansible_loop_var: names.loopVar,
+    ansible_loop: loopInfo(items, index, task.loopAllItems !== false),
+    ...(names.indexVar ? { [names.indexVar]: index } : {}),
+  };
+}
+
+/** loop_control's loop_var and index_var, rendered where they are templates. */
+export function loopNames(task: TaskNode, templar: Templar, vars: Record<string, unknown>): { loopVar: string; indexVar: string | undefined } {
+  const render = (name: string) => (Templar.isTemplate(name) ? String(templar.renderValue(name, vars, task.pos)) : name);
+  return { loopVar: render(task.loopVar), indexVar: task.indexVar === undefined ? undefined : render(task.indexVar) };
+}
+
 export class TaskRunner {
   constructor(private readonly rt: PlayRuntime) {}
 
@@ -88,6 +108,8 @@ export class TaskRunner {
       if (error instanceof JournalError) throw error; // the run stops: no change may run unrecorded
       // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
       outcome = this.failure(task, host, error);
+      // ignore_errors covers that failure too, as in Ansible
+      outcome = { ...outcome, ignored: outcome.status === 'failed' && this.ignoreErrorsOrFalse(task, host) };
       // the loop expression's message may quote its values
       if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
@@ -112,15 +134,11 @@ export class TaskRunner {
     const results: Record<string, unknown>[] = [];
     let changed = false;
     let failed = false;
+    const names = loopNames(task, this.templar, vars);
     for (const [index, item] of items.entries()) {
-      const extra: Record<string, unknown> = {
-        [task.loopVar]: item,
-        ansible_loop_var: task.loopVar,
-        ansible_loop: loopInfo(items, index, task.loopAllItems !== false),
-        ...(task.indexVar ? { [task.indexVar]: index } : {}),
-      };
-      const one = await this.runItem(task, host, extra);
-      results.push({ ...one.result, [task.loopVar]: item, ansible_loop_var: task.loopVar });
+      const extra = itemVars(task, items, index, names);
+      const one = await this.runItem(task, host, extra, names.loopVar);
+      results.push({ ...one.result, [names.loopVar]: item, ansible_loop_var: names.loopVar });
       changed ||= one.status === 'changed';
       failed ||= one.status === 'failed' || one.status === 'unreachable';
       if (one.status === 'unreachable') return { ...one, result: { ...one.result, results } };
@@ -134,6 +152,20 @@ export class TaskRunner {
     const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
+  }
+
+  /** ignore_errors for a task whose own evaluation failed: one that cannot be evaluated either does not ignore. */
+  private ignoreErrorsOrFalse(task: TaskNode, host: string): boolean {
+    try {
+      return this.ignoreErrors(task, this.rt.vars.resolver(host, task).view);
+    } catch {
+      return false;
+    }
+  }
+
+  private ignoreUnreachable(task: TaskNode, vars: Record<string, unknown>): boolean {
+    if (task.ignoreUnreachable === undefined) return false;
+    return toBool(this.templar.renderValue(task.ignoreUnreachable, vars, task.pos));
   }
 
   private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
@@ -161,13 +193,13 @@ export class TaskRunner {
     });
   }
 
-  private async runItem(task: TaskNode, host: string, extra: Record<string, unknown> | undefined): Promise<TaskOutcome> {
+  private async runItem(task: TaskNode, host: string, extra: Record<string, unknown> | undefined, loopVar = task.loopVar): Promise<TaskOutcome> {
     const started = performance.now();
     const resolver = this.rt.vars.resolver(host, task, extra);
     const vars = resolver.view;
     const noLog = this.noLog(task, vars);
     // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
-    const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra)) : undefined;
+    const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra[loopVar])) : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
       const shown = noLog ? { ...o, result: markedNoLog(o.result) } : o;
       this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
@@ -208,7 +240,7 @@ export class TaskRunner {
     }
     // no_log hides the result from output only: the registered variable keeps it, as in Ansible
     if (noLog) result = markedNoLog(result);
-    const ignored = status === 'failed' && this.ignoreErrors(task, vars);
+    const ignored = (status === 'failed' && this.ignoreErrors(task, vars)) || (status === 'unreachable' && this.ignoreUnreachable(task, vars));
     return emit({ status, result, ignored }, { ...(diffs ? { diff: diffs } : {}), ...(delegatedTo ? { delegatedTo } : {}) });
   }
 
@@ -235,8 +267,8 @@ export class TaskRunner {
     });
   }
 
-  private itemLabel(task: TaskNode, vars: Record<string, unknown>, extra: Record<string, unknown>): string {
-    const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : extra[task.loopVar];
+  private itemLabel(task: TaskNode, vars: Record<string, unknown>, item: unknown): string {
+    const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : item;
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
 
@@ -270,6 +302,7 @@ export class TaskRunner {
     if (!Number.isFinite(seconds) || seconds < 0) throw new EngineError(`async must be a number of seconds, got '${String(task.async)}'`, task.pos);
     if (seconds === 0) return this.execute(task, host, vars, noLog);
     const poll = Number(render(task.poll ?? 15));
+    if (!Number.isFinite(poll) || poll < 0) throw new EngineError(`poll must be a number of seconds, got '${String(task.poll)}'`, task.pos);
     const jid = `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
     const job = { ansible_job_id: jid, started: 1 };
     if (poll > 0) {
@@ -471,6 +504,7 @@ export class TaskRunner {
     if (error instanceof ModuleError) {
       return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg: error.message } };
     }
+    if (error instanceof LoopError) return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.message } };
     if (error instanceof EzplayError) {
       return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.describe() } };
     }

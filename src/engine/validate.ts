@@ -2,9 +2,17 @@
  * Checks a loaded playbook before any host is contacted: every module
  * exists and every argument name is one it knows. Values may still be
  * templates, so their types are checked per host at run time.
+ *
+ * Some of these checks Ansible makes only when the task runs (a loop's
+ * terms, async/poll, argument names). A task that says it expects to fail
+ * (a literal true `ignore_errors`, a `failed_when`, or a place inside a
+ * block with a `rescue`) keeps those for the run: the run meets the same
+ * error and the task fails there, which is what such a task is written to
+ * see. Everywhere else they stop the run at load.
  */
 import { closest } from 'fastest-levenshtein';
 import { closeEnough, unsupportedAnsibleName } from '../common/ansible-names.js';
+import { parseBoolean } from '../common/booleans.js';
 import { EngineError, LoadError } from '../errors.js';
 import type { ArgSchema } from '../modules/types.js';
 import { asyncStatusModule } from './async-status.js';
@@ -43,18 +51,21 @@ function checkLoopAndAsync(task: TaskNode): void {
 /** The loops whose items depend only on what is written (no controller files, no inventory). */
 const PURE_LOOPS = new Set(['loop', 'items', 'list', 'dict', 'indexed_items', 'sequence', 'flattened', 'nested', 'together', 'subelements']);
 
-function checkTask(task: TaskNode): void {
-  checkLoopAndAsync(task);
-  if (task.module === 'async_status') {
-    checkArgNames(asyncStatusModule.name, asyncStatusModule.args, task);
-    return;
-  }
+/** Whether a task is written to meet a failure: the checks Ansible makes at run time are then left for the run. */
+function expectsFailure(task: TaskNode, rescued: boolean): boolean {
+  const ignored = task.ignoreErrors !== undefined && !templated(task.ignoreErrors) && parseBoolean(task.ignoreErrors) === true;
+  return rescued || ignored || task.failedWhen !== undefined;
+}
+
+/** What Ansible refuses when it loads a task: an unknown module or meta action. Returns the module's schema to check. */
+function checkTaskLoads(task: TaskNode): { name: string; args: ArgSchema } | undefined {
+  if (task.module === 'async_status') return asyncStatusModule;
   if (task.module === 'meta') {
     const action = String(task.args._raw_params ?? '');
     if (!META_ACTIONS.has(action)) throw new LoadError(`meta: unknown action '${action}'`, task.pos);
-    return;
+    return undefined;
   }
-  if (ENGINE_ACTIONS.has(task.module)) return;
+  if (ENGINE_ACTIONS.has(task.module)) return undefined;
   const module = findModule(task.module);
   if (!module) {
     const unsupported = unsupportedAnsibleName('module', task.module);
@@ -62,8 +73,19 @@ function checkTask(task: TaskNode): void {
     const hint = suggestModule(task.module);
     throw new LoadError(`couldn't resolve module '${task.module}'${closeEnough(task.module, hint) ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
   }
-  if (module.freeArgs) return;
-  checkArgNames(module.name, module.args, task);
+  return module.freeArgs ? undefined : module;
+}
+
+function checkTask(task: TaskNode, rescued: boolean): void {
+  const module = checkTaskLoads(task);
+  // what Ansible finds only when the task runs
+  try {
+    checkLoopAndAsync(task);
+    if (module) checkArgNames(module.name, module.args, task);
+  } catch (error) {
+    if (error instanceof LoadError && expectsFailure(task, rescued)) return;
+    throw error;
+  }
 }
 
 function checkArgNames(name: string, args: ArgSchema, task: TaskNode): void {
@@ -80,13 +102,14 @@ function checkArgNames(name: string, args: ArgSchema, task: TaskNode): void {
   }
 }
 
-function walk(nodes: readonly Node[], visit: (task: TaskNode) => void): void {
+/** Visits every task; `rescued`: the task sits in the `block` of a block (at any depth) that has a `rescue`. */
+function walk(nodes: readonly Node[], visit: (task: TaskNode, rescued: boolean) => void, rescued = false): void {
   for (const node of nodes) {
-    if (node.kind === 'task') visit(node);
+    if (node.kind === 'task') visit(node, rescued);
     else {
-      walk(node.block, visit);
-      walk(node.rescue, visit);
-      walk(node.always, visit);
+      walk(node.block, visit, rescued || node.rescue.length > 0);
+      walk(node.rescue, visit, rescued);
+      walk(node.always, visit, rescued);
     }
   }
 }

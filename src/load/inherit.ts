@@ -22,6 +22,7 @@ const SCALARS: Array<[keyof Inheritable, string]> = [
   ['checkMode', 'check_mode'],
   ['diff', 'diff'],
   ['ignoreErrors', 'ignore_errors'],
+  ['ignoreUnreachable', 'ignore_unreachable'],
   ['delegateTo', 'delegate_to'],
   ['runOnce', 'run_once'],
   ['connection', 'connection'],

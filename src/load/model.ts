@@ -18,6 +18,8 @@ export interface Inheritable {
   checkMode?: unknown;
   diff?: unknown;
   ignoreErrors?: unknown;
+  /** an unreachable result is reported and ignored: the host goes on */
+  ignoreUnreachable?: unknown;
   delegateTo?: unknown;
   runOnce?: unknown;
   connection?: string;
@@ -37,6 +39,8 @@ export interface RoleInfo {
   params: Record<string, unknown>;
   /** loaded as another role's meta dependency, not named by the play */
   dependency?: boolean;
+  /** the folders of the roles that brought this one in as a dependency, nearest first */
+  dependencyOf?: string[];
 }
 
 /** `with_<lookup>` loops whose items the lookup plugin of that name gives. */

@@ -118,6 +118,8 @@ export interface RoleLoaderOptions {
 /** Loads roles, their dependencies first, each distinct (name, params) once per play. */
 export class RoleLoader implements TaskLoader {
   stack: string[] = [];
+  /** the folders of the roles being loaded, outermost first: a dependency records them */
+  private readonly roleDirs: string[] = [];
   private readonly seen: Set<string>;
   /** a role's handlers are loaded once per play, however often its tasks are */
   private readonly handlerFiles = new Set<string>();
@@ -192,9 +194,10 @@ export class RoleLoader implements TaskLoader {
       defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
       params,
-      ...(besideRole ? { dependency: true } : {}),
+      ...(besideRole ? { dependency: true, dependencyOf: [...this.roleDirs].reverse() } : {}),
     };
     this.stack.push(frame);
+    this.roleDirs.push(dir);
     try {
       const deps = this.dependencies(dir, scope, pos, params);
       const roleScope: Scope = { ...scope, role: info };
@@ -212,6 +215,7 @@ export class RoleLoader implements TaskLoader {
       return [...deps, ...tasks];
     } finally {
       this.stack.pop();
+      this.roleDirs.pop();
     }
   }
 

@@ -9,7 +9,7 @@ import { LoadError, type SourcePos } from '../errors.js';
 import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, LOOP_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
-import { parseKeyValue } from './kv.js';
+import { parseKeyValue } from '../common/kv.js';
 import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';

@@ -87,6 +87,26 @@ export function aliasBomb(doc: Document.Parsed, root: unknown, at: (node: Node) 
   return found;
 }
 
+/**
+ * Ansible's `!unsafe`: text that is never a template. It is kept as a
+ * template that gives back exactly that text (a raw block), so it reaches
+ * every use as the text written, whatever renders it.
+ */
+export function unsafeText(text: string): string {
+  if (!/\{[{%#]/.test(text)) return text;
+  // the one thing a raw block cannot hold is its own end tag
+  return `{% raw %}${text.replace(/\{%(?=-?\s*endraw)/g, "{% endraw %}{{ '{%' }}{% raw %}")}{% endraw %}`;
+}
+
+function unsafeValue(value: unknown): unknown {
+  if (typeof value === 'string') return unsafeText(value);
+  if (Array.isArray(value)) return setPos(value.map(unsafeValue), posOf(value));
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = unsafeValue(v);
+  }
+  return value;
+}
+
 class Converter {
   constructor(
     private readonly doc: Document.Parsed,
@@ -103,6 +123,13 @@ class Converter {
 
   convert(node: unknown, seen: Set<unknown> = new Set()): unknown {
     if (node === null || node === undefined) return null;
+    if ((isScalar(node) || isSeq(node) || isMap(node)) && node.tag === '!unsafe') {
+      return unsafeValue(this.convertNode(node, seen));
+    }
+    return this.convertNode(node, seen);
+  }
+
+  private convertNode(node: unknown, seen: Set<unknown>): unknown {
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       if (seen.has(target)) throw new LoadError('recursive YAML alias', this.at(node));

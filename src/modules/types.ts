@@ -165,7 +165,7 @@ export interface Plan {
   afterApply?: (outputs: ExecResult[]) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** variables set on the host (set_fact, setup) */
   facts?: Record<string, unknown>;
-  /** variables read from the controller's vars files (include_vars): templates, rendered when used, below set_fact */
+  /** variables include_vars read from files: templates, rendered when used, under set_fact's (Ansible's precedence) */
   includedVars?: Record<string, unknown>;
   /** changes to the run's in-memory inventory (group_by, add_host), applied by the engine */
   inventory?: InventoryChange;

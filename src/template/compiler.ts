@@ -7,7 +7,7 @@
  * remember the line they happen on and the path they looked up.
  */
 import { internals, type AnyNode } from './nunjucks-internals.js';
-import { SliceNode } from './parser.js';
+import { SliceNode, StarArgNode } from './parser.js';
 import { unsupportedAnsibleName } from '../common/ansible-names.js';
 
 const { nodes } = internals;
@@ -46,7 +46,7 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
   }
 
   assertType(node: AnyNode, ...types: unknown[]): void {
-    if (node instanceof RuntimeCallNode || node instanceof SliceNode) return;
+    if (node instanceof RuntimeCallNode || node instanceof SliceNode || node instanceof StarArgNode) return;
     super.assertType(node, ...types);
   }
 
@@ -106,6 +106,13 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
     this._emit(`, ${JSON.stringify(describe(node.name) ?? 'expression')}, context, `);
     this._compileAggregate(node.args, frame, '[', '])');
     this._emit(')');
+  }
+
+  /** `*list` or `**mapping` in a call: a marker the runtime spreads into the arguments. */
+  compileStarArg(node: AnyNode, frame: AnyNode): void {
+    this._emit('runtime.starArg(');
+    this.compile(node.target, frame);
+    this._emit(`, ${node.mapping ? 'true' : 'false'})`);
   }
 
   compileGroup(node: AnyNode, frame: AnyNode): void {
@@ -189,7 +196,13 @@ export class JinjaCompiler extends (internals.compiler.Compiler as new (name: st
       this.fail(unsupportedAnsibleName('filter', written) ?? `no filter named '${name}'`, node.name.lineno, node.name.colno);
     }
     this._emit(`(${this.position(node)}, `);
-    super.compileFilter(node, frame);
+    if (node.args.children.some((arg: AnyNode) => arg instanceof StarArgNode)) {
+      this._emit(`env.getFilter(${JSON.stringify(name)}).apply(context, runtime.spreadArgs(`);
+      this._compileAggregate(node.args, frame, '[', ']');
+      this._emit('))');
+    } else {
+      super.compileFilter(node, frame);
+    }
     this._emit(')');
   }
 

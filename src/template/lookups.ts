@@ -9,9 +9,10 @@ import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
+import { LIST_LOOKUPS } from './list-lookups.js';
 import { passwordLookup } from './password-lookup.js';
-import { isMapping, pyStr, toList } from './python-values.js';
-import { pythonRegex } from './python-regex.js';
+import { isMapping, isString, pyStr, toList, typeName } from './python-values.js';
+import { PythonRegexError, pythonRegex } from './python-regex.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubscript } from '../inventory/patterns.js';
 
@@ -186,7 +187,15 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());
       return terms.flatMap((t) => {
-        const re = pythonRegex(pyStr(t), {});
+        if (!isString(t)) throw new TemplateRuntimeError(`Invalid setting identifier, "${pyStr(t)}" is not a string, it is a <class '${typeName(t)}'>`);
+        let re: RegExp;
+        try {
+          re = pythonRegex(pyStr(t), {});
+        } catch (error) {
+          if (error instanceof PythonRegexError) throw new TemplateRuntimeError(`Unable to use "${t}" as a search parameter: ${error.reason}`);
+          throw error;
+        }
+        // re.search: anywhere in the name
         return names.filter((n) => re.test(n));
       });
     },
@@ -203,12 +212,6 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       }
       return value;
     }),
-    items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])),
-    list: (terms) => terms,
-    dict: (terms) => terms.flatMap((t) => {
-      if (!isMapping(t)) throw new TemplateRuntimeError('with_dict expects a dict');
-      return Object.keys(t).map((key) => ({ key, value: t[key] }));
-    }),
-    indexed_items: (terms) => terms.flatMap((t) => (Array.isArray(t) ? t : [t])).map((item, i) => [i, item]),
+    ...LIST_LOOKUPS,
   };
 }

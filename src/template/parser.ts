@@ -9,6 +9,9 @@ const { nodes, lexer } = internals;
 
 export const SliceNode = nodes.Node.extend('Slice', { fields: ['start', 'stop', 'step'] });
 
+/** `*args` (mapping false) or `**kwargs` (mapping true) in a call's arguments. */
+export const StarArgNode = nodes.Node.extend('StarArg', { fields: ['target', 'mapping'] });
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'if', 'else', 'is', 'in']);
 
 function startsArgument(tok: AnyNode): boolean {
@@ -131,6 +134,47 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     if (tag![3] === '-') while (!tokens.isFinished() && /\s/.test(tokens.current())) tokens.forward();
     else if (tokens.trimBlocks && tokens.current() === '\n') tokens.forward();
     return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, text)]);
+  }
+
+  /**
+   * A call's arguments as Jinja reads them: positional, `name=value`, and
+   * Python's `*list` and `**mapping`, in any order. Keyword arguments end
+   * the list as one KeywordArgs node; stars stay where they were written.
+   */
+  parseSignature(tolerant?: boolean, noParens?: boolean): AnyNode {
+    let tok = this.peekToken();
+    if (!noParens && tok.type !== 'left-paren') {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === 'left-paren') tok = this.nextToken();
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    let first = true;
+    for (;;) {
+      tok = this.peekToken();
+      if (!tok) this.fail('unexpected end of template in the arguments of a call');
+      if (!noParens && tok.type === 'right-paren') {
+        this.nextToken();
+        break;
+      }
+      if (noParens && tok.type === 'block-end') break;
+      if (!first && !this.skip('comma')) this.fail('parseSignature: expected comma after expression', tok.lineno, tok.colno);
+      first = false;
+      // a trailing comma: `f(a, b,)`
+      if (!noParens && this.skip('right-paren')) break;
+      const star = this.peekToken();
+      if (star.type === 'operator' && (star.value === '*' || star.value === '**')) {
+        this.nextToken();
+        args.addChild(new StarArgNode(star.lineno, star.colno, this.parseExpression(), star.value === '**'));
+        continue;
+      }
+      const arg = this.parseExpression();
+      if (this.skipValue('operator', '=')) kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      else args.addChild(arg);
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
   }
 
   parsePostfix(node: AnyNode): AnyNode {

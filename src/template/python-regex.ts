@@ -2,7 +2,15 @@
  * Python's `re` patterns and replacement templates in JavaScript terms, for
  * the regex_* filters and the match/search/regex tests.
  */
+import { pythonRegexError } from './python-regex-errors.js';
 import { TemplateRuntimeError } from './undefined.js';
+
+/** A pattern Python's re would refuse; `reason` is re.error's message (`nothing to repeat at position 0`). */
+export class PythonRegexError extends TemplateRuntimeError {
+  constructor(readonly pattern: string, readonly reason: string) {
+    super(`invalid regular expression ${JSON.stringify(pattern)}: ${reason}`);
+  }
+}
 
 export interface RegexOptions {
   ignorecase?: boolean;
@@ -12,7 +20,10 @@ export interface RegexOptions {
 
 const cache = new Map<string, RegExp>();
 
-/** Compiles a Python pattern: named groups, \A and \Z, inline flags, and `$` before a final newline. */
+/**
+ * Compiles a Python pattern: named groups, \A and \Z, inline flags (`x`
+ * verbose too), `(?#comments)`, `{,n}`, and `$` before a final newline.
+ */
 export function pythonRegex(pattern: string, options: RegexOptions = {}): RegExp {
   const key = `${options.ignorecase ? 'i' : ''}${options.multiline ? 'm' : ''}${options.global ? 'g' : ''}:${pattern}`;
   const cached = cache.get(key);
@@ -31,10 +42,17 @@ export function pythonRegex(pattern: string, options: RegexOptions = {}): RegExp
   if (options.multiline && !flags.includes('m')) flags += 'm';
   if (options.global) flags += 'g';
   const multiline = flags.includes('m');
+  const verbose = inline?.[1]?.includes('x') ?? false;
   let out = '';
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i]!;
+    if (verbose && !inClass && /\s/.test(ch)) continue;
+    if (verbose && !inClass && ch === '#') {
+      const end = source.indexOf('\n', i);
+      i = end < 0 ? source.length : end;
+      continue;
+    }
     if (ch === '\\') {
       const next = source[i + 1] ?? '';
       i++;
@@ -51,6 +69,12 @@ export function pythonRegex(pattern: string, options: RegexOptions = {}): RegExp
       out += ch;
       if (source[i + 1] === '^') out += source[++i];
       if (source[i + 1] === ']') out += source[++i];
+    } else if (source.startsWith('(?#', i)) {
+      const end = source.indexOf(')', i);
+      i = end < 0 ? source.length : end;
+    } else if (ch === '{' && /^\{,\d+\}/.test(source.slice(i))) {
+      // Python's {,n} is {0,n}; JavaScript reads it as text
+      out += '{0';
     } else if (source.startsWith('(?P<', i)) {
       out += '(?<';
       i += 3;
@@ -69,7 +93,7 @@ export function pythonRegex(pattern: string, options: RegexOptions = {}): RegExp
     cache.set(key, re);
     return re;
   } catch (err) {
-    throw new TemplateRuntimeError(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+    throw new PythonRegexError(pattern, pythonRegexError(pattern) ?? (err as Error).message);
   }
 }
 

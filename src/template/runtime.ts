@@ -69,10 +69,54 @@ export function sliceLookup(obj: unknown, start: number | null, stop: number | n
   return typeof obj === 'string' ? out.join('') : out;
 }
 
+/** What `*value` or `**value` gives to a call, until spreadArgs opens it. */
+class StarArg {
+  constructor(readonly value: unknown, readonly mapping: boolean) {}
+}
+
+export function starArg(value: unknown, mapping: boolean): StarArg {
+  return new StarArg(value, mapping);
+}
+
+const isKeywordArgs = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, '__keywords');
+
+/**
+ * A call's arguments with Python's `*list` opened into positional arguments
+ * and `**mapping` merged into the keyword arguments (nunjucks' trailing
+ * `__keywords` object). A name given twice fails, as in Python.
+ */
+export function spreadArgs(args: readonly unknown[]): unknown[] {
+  if (!args.some((a) => a instanceof StarArg)) return [...args];
+  const positional: unknown[] = [];
+  let keywords: Record<string, unknown> | undefined;
+  const addKeywords = (more: Record<string, unknown>) => {
+    keywords ??= {};
+    for (const [key, value] of Object.entries(more)) {
+      if (key === '__keywords') continue;
+      if (Object.hasOwn(keywords, key)) throw new TemplateRuntimeError(`got multiple values for keyword argument '${key}'`);
+      keywords[key] = value;
+    }
+  };
+  for (const arg of args) {
+    if (!(arg instanceof StarArg)) {
+      if (isKeywordArgs(arg)) addKeywords(arg);
+      else positional.push(arg);
+      continue;
+    }
+    if (arg.value instanceof Undefined) arg.value.fail();
+    if (!arg.mapping) positional.push(...(iterable(arg.value, 1) as unknown[]));
+    else if (isMapping(arg.value)) addKeywords(arg.value);
+    else throw new TemplateRuntimeError(`argument after ** must be a mapping, not ${typeName(arg.value)}`);
+  }
+  if (keywords) positional.push(Object.assign(keywords, { __keywords: true }));
+  return positional;
+}
+
 export function callWrap(fn: unknown, name: string, context: RenderContext, args: unknown[]): unknown {
   if (fn instanceof Undefined) fn.fail();
   if (typeof fn !== 'function') throw new TemplateRuntimeError(`'${name}' is not callable (it is a ${typeName(fn)})`);
-  return fn.apply(context, args.map((a) => (a instanceof WholeFloat ? a.value : a)));
+  return fn.apply(context, spreadArgs(args).map((a) => (a instanceof WholeFloat ? a.value : a)));
 }
 
 /** What `{{ x }}` writes: Python's str(), except that None writes nothing, as Ansible does. */
@@ -123,7 +167,7 @@ export interface TestHost {
 export function runTest(env: TestHost, context: RenderContext, name: string, value: unknown, args: unknown[]): boolean {
   // tests see numbers; only these three tell 5.0 from 5
   if (value instanceof WholeFloat && (name === 'float' || name === 'integer' || name === 'number')) return name !== 'integer';
-  return Boolean(env.getTest(name).call(context, value, ...args));
+  return Boolean(env.getTest(name).call(context, value, ...spreadArgs(args)));
 }
 
 export function inlineIfUndefined(line: number): Undefined {
@@ -131,7 +175,7 @@ export function inlineIfUndefined(line: number): Undefined {
 }
 
 const methods = {
-  memberLookup, sliceLookup, callWrap, suppressValue, handleError, iterable, makeDict, runTest, inlineIfUndefined,
+  memberLookup, sliceLookup, callWrap, starArg, spreadArgs, suppressValue, handleError, iterable, makeDict, runTest, inlineIfUndefined,
   truthy,
   contextOrFrameLookup(context: RenderContext, frame: { lookup(name: string): unknown }, name: string): unknown {
     const local = frame.lookup(name);

@@ -1,6 +1,6 @@
 /** Jinja's and Ansible's tests: `x is defined`, `v is version('3.5', '>=')`, `result is failed`. */
 import { param, type CallArgs } from './call-args.js';
-import { toBool } from './filters/core.js';
+import { parseBoolean } from '../common/booleans.js';
 import { lenient, type ImplTable } from './filters/registry.js';
 import { isMapping, isString, pyCompare, pyContains, pyEquals, pyStr, toList, truthy, type Mapping } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
@@ -34,10 +34,18 @@ function changed(value: unknown): boolean {
 const isNumber = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
 
 function version(value: unknown, call: CallArgs): boolean {
+  const strict = param<unknown>(call, 2, 'strict', null);
+  const versionType = param<unknown>(call, 3, 'version_type', null);
   return compareVersions(pyStr(value), pyStr(param(call, 0, 'version', '')), pyStr(param(call, 1, 'operator', 'eq')), {
-    strict: truthy(param(call, 2, 'strict', false)),
-    versionType: call.kwargs.version_type === undefined || call.kwargs.version_type === null ? undefined : pyStr(call.kwargs.version_type),
+    ...(strict !== null ? { strict: truthy(strict) } : {}),
+    ...(versionType !== null ? { versionType: pyStr(versionType) } : {}),
   });
+}
+
+/** Ansible's truthy test: with convert_bool, a boolean-like value ('off', 'yes', 0) as that boolean, anything else by Python's bool(). */
+function truthyTest(value: unknown, call: CallArgs): boolean {
+  const converted = truthy(param(call, 0, 'convert_bool', false)) && (isString(value) || isNumber(value)) ? parseBoolean(pyStr(value)) : undefined;
+  return converted ?? truthy(value);
 }
 
 function integerArg(call: CallArgs, name: string): number {
@@ -76,13 +84,15 @@ export const tests: ImplTable = {
   le: (v, call) => pyCompare(v, call.args[0], '<=') <= 0,
   gt: (v, call) => pyCompare(v, call.args[0], '>') > 0,
   ge: (v, call) => pyCompare(v, call.args[0], '>=') >= 0,
-  truthy: (v, call) => (truthy(param(call, 0, 'convert_bool', false)) && (isString(v) || isNumber(v)) ? toBool(v) : truthy(v)),
-  falsy: (v, call) => !(truthy(param(call, 0, 'convert_bool', false)) && (isString(v) || isNumber(v)) ? toBool(v) : truthy(v)),
-  succeeded: (v) => !truthy(result(v, 'succeeded').failed),
+  truthy: (v, call) => truthyTest(v, call),
+  falsy: (v, call) => !truthyTest(v, call),
+  succeeded: (v) => !truthy(result(v, 'failed').failed),
   failed: (v) => truthy(result(v, 'failed').failed),
   changed: (v) => changed(v),
   skipped: (v) => truthy(result(v, 'skipped').skipped),
+  // async results: finished/started are 0 or 1; a task that was not async counts as both, as in Ansible
   finished: (v) => truthy(result(v, 'finished').finished ?? true),
+  started: (v) => truthy(result(v, 'started').started ?? true),
   reachable: (v) => !truthy(result(v, 'reachable').unreachable),
   unreachable: (v) => truthy(result(v, 'unreachable').unreachable),
   divisibleby: (v, call) => Number(v) % integerArg(call, 'num') === 0,

@@ -185,8 +185,11 @@ test('input that fails to load touches no host (exit 4, no connection attempt); 
     'bad-yaml.yml': `${play}- hosts: all\n  tasks:\n    - debug: {msg: unterminated\n`,
     'missing-role.yml': `${play}- hosts: all\n  roles: [no_such_role]\n`,
     'missing-vars-file.yml': '- hosts: all\n  vars_files: [missing.yml]\n  tasks:\n    - command: "true"\n',
+    'bad-loop.yml': `${play}- hosts: all\n  tasks:\n    - debug: msg={{ item }}\n      with_sequence: start=0 junk=3\n`,
+    // the same loop in a task written to fail is left for the run, which reaches the host
+    'expected-failure.yml': `- hosts: all\n  tasks:\n    - debug: msg={{ item }}\n      with_sequence: start=0 junk=3\n      ignore_errors: true\n`,
   });
-  for (const file of ['bad-argument.yml', 'bad-yaml.yml', 'missing-role.yml', 'missing-vars-file.yml']) {
+  for (const file of ['bad-argument.yml', 'bad-yaml.yml', 'missing-role.yml', 'missing-vars-file.yml', 'bad-loop.yml']) {
     const run = await ezplay(dir, 'run', file, '-i', 'hosts');
     t.is(run.code, 4, `${file}: ${run.stderr}${run.stdout}`);
     t.is(server.count(), 0, `${file}: no connection attempt`);
@@ -195,6 +198,8 @@ test('input that fails to load touches no host (exit 4, no connection attempt); 
   t.is(good.code, 3, good.stderr + good.stdout);
   t.regex(good.stdout, /^fatal: \[far\]: UNREACHABLE! => /m);
   t.true(server.count() >= 1, 'the same inventory reaches the port once the input is valid');
+  const expected = await ezplay(dir, 'run', 'expected-failure.yml', '-i', 'hosts');
+  t.is(expected.code, 3, expected.stderr + expected.stdout);
 });
 
 test('exit code 5 for bad options', async (t) => {

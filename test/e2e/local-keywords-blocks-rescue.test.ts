@@ -87,3 +87,40 @@ test('a failure inside rescue fails the host; when and vars on a block apply to 
   t.false(exists(dir, 'h1-blockvar'));
   t.not(treeHash(dir), before);
 });
+
+test('a task written to fail meets at run time what would be refused at load, with Ansible\'s message', async (t) => {
+  const dir = project({
+    hosts: 'h1 ansible_connection=local\n',
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  tasks:
+    - block:
+        - name: EXPECTED FAILURE - test invalid arg
+          set_fact: "{{ 'x' + item }}={{ item }}"
+          with_sequence: start=0 junk=3
+        - fail: msg="should not get here"
+      rescue:
+        - copy:
+            dest: $DIR/rescued
+            content: "{{ ansible_failed_task.name }}|{{ ansible_failed_result.msg }}"
+    - debug: msg="{{ item }}"
+      with_together: []
+      ignore_errors: true
+      register: together
+    - copy: {dest: $DIR/nothing, content: x, colour: blue}
+      register: argument
+      failed_when: argument is failed
+      ignore_errors: yes
+    - copy:
+        dest: $DIR/registered
+        content: "{{ together.msg }}|{{ argument is failed }}"
+`,
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'rescued'), "EXPECTED FAILURE - test invalid arg|unrecognized arguments to with_sequence: ['junk']");
+  t.is(read(dir, 'registered'), 'with_together requires at least one element in each list|True');
+  t.false(exists(dir, 'nothing'));
+  t.like(counters(run, 'h1'), { failed: 0, rescued: 1, ignored: 2 });
+});

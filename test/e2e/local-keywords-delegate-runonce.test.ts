@@ -83,18 +83,27 @@ test('become as root is a no-op; become_user runs as that user; environment reac
   t.is(read(dir, 'out'), 'root nobody from-play from-task');
 });
 
-test('a delegate that is not in the inventory fails the task with a clear message', async (t) => {
+test('a delegate outside the inventory is the host with that address, else a host made with the play\'s and task\'s variables', async (t) => {
   const dir = project({
-    hosts: 'h1 ansible_connection=local\n',
+    hosts: 'h1 ansible_connection=local\nh2 ansible_connection=local ansible_host=10.9.9.9 role=second\n',
     'play.yml': `
-- hosts: all
+- hosts: h1
   gather_facts: no
   tasks:
-    - command: "true"
+    - shell: echo "{{ inventory_hostname }}" > $DIR/implicit
       delegate_to: nosuchhost
+      vars:
+        ansible_connection: local
+      register: implicit
+    - shell: echo "{{ inventory_hostname }}" > $DIR/by-address
+      delegate_to: 10.9.9.9
+      register: by_address
 `,
   });
   const run = await runLocal(dir);
-  t.is(counters(run, 'h1')?.failed, 1);
-  t.regex(results(run.events)[0]?.msg ?? '', /nosuchhost.*not in the inventory/);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'implicit'), 'h1\n');
+  t.is(read(dir, 'by-address'), 'h1\n');
+  const delegates = results(run.events).map((r) => r.delegatedTo);
+  t.deepEqual(delegates, ['nosuchhost', 'h2']);
 });

@@ -145,6 +145,39 @@ test('loop_control: loop_var, index_var and label', async (t) => {
   t.false(run.output.includes('s1'), 'the label hides the rest of the item');
 });
 
+test('loop_var and index_var may be templates, for a task and an include', async (t) => {
+  const dir = project({
+    hosts: HOST,
+    'play.yml': `
+- hosts: all
+  gather_facts: no
+  vars:
+    var_name: member
+  tasks:
+    - include_tasks: member.yml
+      loop: [etcd1, etcd2]
+      loop_control:
+        loop_var: "{{ var_name }}"
+    - shell: echo "{{ n }} {{ member }} {{ ansible_loop_var }}" >> $DIR/looped
+      loop: [etcd3]
+      loop_control:
+        loop_var: "{{ var_name }}"
+        index_var: "{{ 'n' }}"
+      register: looped
+    - copy: {dest: $DIR/registered, content: "{{ looped.results[0].member }}"}
+`,
+    'member.yml': `
+- shell: echo "{{ member }}" >> $DIR/included
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.is(read(dir, 'included'), 'etcd1\netcd2\n');
+  t.is(read(dir, 'looped'), '0 etcd3 member\n');
+  t.is(read(dir, 'registered'), 'etcd3');
+  t.regex(run.output, /changed: \[h1\] => \(item=etcd3\)/);
+});
+
 test('a loop registers results in Ansible shape; a failed item fails the task, the others still run', async (t) => {
   const dir = project({
     hosts: HOST,

@@ -46,6 +46,30 @@ test('include_vars: file, dir, name and role vars/ reach later tasks', async (t)
   t.is(read(dir, 'role'), 'own');
 });
 
+test('include_vars: values are templates rendered when used, under set_fact and register', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'more.yml': 'endpoint: "https://{{ host_ip }}:{{ port }}"\nports: ["{{ port }}"]\nkept: included\n',
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  vars:
+    host_ip: 10.0.0.1
+  tasks:
+    - set_fact: {kept: from_set_fact}
+    - include_vars: more.yml
+    - copy:
+        dest: $DIR/out
+        content: "{{ endpoint }} {{ ports[0] | int + 1 }} {{ kept }}"
+      vars:
+        port: 2379
+`,
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(read(dir, 'out'), 'https://10.0.0.1:2379 2380 from_set_fact');
+});
+
 test('include_vars: a missing file fails the task naming where it looked; an unknown argument is refused at load', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - include_vars: nope.yml\n' });
   const run = await runLocal(dir);

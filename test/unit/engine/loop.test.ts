@@ -1,6 +1,6 @@
 /** The with_* lookups as tables: terms in, items (or a refusal) out. */
 import test from 'ava';
-import { EngineError } from '../../../src/errors.js';
+import { LoopError } from '../../../src/errors.js';
 import { loopItems, lookupSubdir, type LoopKind, type LoopLookup } from '../../../src/engine/loop.js';
 
 const refused = Symbol('refused');
@@ -11,7 +11,13 @@ const cases: Array<[kind: LoopKind, terms: unknown, expected: unknown]> = [
   ['nested', [['a', 'b'], [1, 2]], [['a', 1], ['a', 2], ['b', 1], ['b', 2]]],
   ['nested', [['a'], [1], ['x', 'y']], [['a', 1, 'x'], ['a', 1, 'y']]],
   ['nested', [['a'], []], []],
-  ['nested', [['a'], 'not a list'], refused],
+  ['nested', [['a'], 'not a list'], [['a', 'not a list']]],
+  ['nested', [[[1, 2]], ['a']], [[1, 2, 'a']]],
+  ['together', [[[1, 2], 3], 'x'], [[1, 2, 'x'], [3, null]]],
+  ['together', [], refused],
+  ['items', { a: 1, b: 2 }, ['a', 'b']],
+  ['list', { a: 1 }, refused],
+  ['indexed_items', { a: 1 }, refused],
   ['together', [['a', 'b', 'c'], [1, 2]], [['a', 1], ['b', 2], ['c', null]]],
   ['together', [[1], [2], [3]], [[1, 2, 3]]],
   ['indexed_items', ['x', 'y'], [[0, 'x'], [1, 'y']]],
@@ -49,7 +55,7 @@ const cases: Array<[kind: LoopKind, terms: unknown, expected: unknown]> = [
 
 for (const [kind, terms, expected] of cases) {
   test(`with_${kind} ${JSON.stringify(terms)}`, (t) => {
-    if (expected === refused) t.throws(() => loopItems(kind, terms, { file: 'play.yml', line: 3 }), { instanceOf: EngineError });
+    if (expected === refused) t.throws(() => loopItems(kind, terms, { file: 'play.yml', line: 3 }), { instanceOf: LoopError });
     else t.deepEqual(loopItems(kind, terms, undefined), expected);
   });
 }

@@ -49,8 +49,8 @@ for (const [written, play, message] of cases) {
 
 const refusedAtLoad: Array<[written: string, play: string, message: RegExp]> = [
   ['a sequence counting backwards without a negative stride', task('debug: msg={{ item }}\n      with_sequence: start=5 end=1'), /to count backwards make stride negative/],
-  ['with_nested over something not a list', task('debug: msg={{ item }}\n      with_nested: [[1], 2]'), /with_nested: each element must be a list/],
-  ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /with_subelements expects/],
+  ['with_together over no list', task('debug: msg={{ item }}\n      with_together: []'), /with_together requires at least one element in each list/],
+  ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /subelements lookup expects a list of two or three items/],
   ['async that is not a number', task('command: sleep 1\n      async: soon'), /async must be a number of seconds, got 'soon'/],
   ['async_status with an unknown argument', task('async_status: {jid: "1", wait: true}'), /async_status: unsupported argument 'wait'/],
 ];
@@ -66,4 +66,47 @@ for (const [written, play, message] of refusedAtLoad) {
 
 test('a templated loop is left for the run to judge', (t) => {
   t.is(loadError(task('debug: msg={{ item }}\n      with_sequence: start={{ n }} end=1')), undefined);
+});
+
+const badSequence = 'debug: msg={{ item }}\n      with_sequence: start=0 junk=3';
+const inBlock = (keywords: string, section = 'block') =>
+  `- hosts: all\n  tasks:\n    - ${section === 'block' ? '' : 'block: [{debug: msg=x}]\n      '}${section}:\n        - ${badSequence.replace('\n      ', '\n          ')}\n${keywords}`;
+
+const expectingFailure: Array<[written: string, play: string]> = [
+  ['ignore_errors: true', task(`${badSequence}\n      ignore_errors: true`)],
+  ['ignore_errors: yes', task(`${badSequence}\n      ignore_errors: yes`)],
+  ['a failed_when', task(`${badSequence}\n      failed_when: false`)],
+  ['inside a block with a rescue', inBlock('      rescue: [{debug: msg=rescued}]\n')],
+  ['inside an inner block of a block with a rescue', `- hosts: all\n  tasks:\n    - block:\n        - block:\n            - ${badSequence.replace('\n      ', '\n              ')}\n      rescue: [{debug: msg=rescued}]\n`],
+  ['an unknown argument with ignore_errors', task('copy: {dest: /tmp/x, content: x, colour: blue}\n      ignore_errors: true')],
+  ['async that is not a number, under a block with a rescue', `- hosts: all\n  tasks:\n    - block:\n        - command: sleep 1\n          async: soon\n      rescue: [{debug: msg=rescued}]\n`],
+];
+
+for (const [written, play] of expectingFailure) {
+  test(`left for the run, the task expecting to fail: ${written}`, (t) => {
+    t.is(loadError(play), undefined);
+  });
+}
+
+const stillRefused: Array<[written: string, play: string, message: RegExp]> = [
+  ['without any of them', task(badSequence), /unrecognized arguments to with_sequence: \['junk'\]/],
+  ['ignore_errors false', task(`${badSequence}\n      ignore_errors: false`), /unrecognized arguments/],
+  ['a templated ignore_errors', task(`${badSequence}\n      ignore_errors: "{{ lenient }}"`), /unrecognized arguments/],
+  ['in the rescue section itself', inBlock('', 'rescue'), /unrecognized arguments/],
+  ['in always, beside a rescue', `${inBlock('', 'always')}      rescue: [{debug: msg=x}]\n`, /unrecognized arguments/],
+  ['an unknown module, which Ansible refuses at load too', task('copyy: {dest: /tmp/x}\n      ignore_errors: true'), /'copyy' is not a valid task keyword or a known module/],
+  ['an unknown meta action', task('meta: frobnicate\n      ignore_errors: true'), /meta: unknown action 'frobnicate'/],
+];
+
+for (const [written, play, message] of stillRefused) {
+  test(`still refused at load: ${written}`, (t) => {
+    const error = loadError(play);
+    t.truthy(error, 'refused at load');
+    t.regex(error!.message, message);
+    t.regex(String(error!.pos?.file), /play\.yml$/);
+  });
+}
+
+test('a block\'s ignore_errors reaches its tasks: they expect to fail too', (t) => {
+  t.is(loadError(`- hosts: all\n  tasks:\n    - block:\n        - ${badSequence.replace('\n      ', '\n          ')}\n      ignore_errors: true\n`), undefined);
 });

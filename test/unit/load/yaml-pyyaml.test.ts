@@ -5,7 +5,8 @@
  */
 import test from 'ava';
 import { LoadError } from '../../../src/errors.js';
-import { parseYaml } from '../../../src/load/yaml.js';
+import { parseYaml, unsafeText } from '../../../src/load/yaml.js';
+import { Templar } from '../../../src/template/index.js';
 
 const refused = Symbol('refused');
 
@@ -50,3 +51,14 @@ for (const [name, text, expected] of cases) {
     }
   });
 }
+
+test('!unsafe text is never a template: it renders back to exactly what was written', (t) => {
+  const templar = new Templar();
+  const doc = parseYaml("a: !unsafe 'foo{{ version }}'\nb: !unsafe {c: ['{% if x %}', plain]}\nd: !unsafe 'x{% endraw %}y{{ z }}'\ne: !unsafe plain\n", 'f.yml') as Record<string, unknown>;
+  const vars = { version: '1.0' };
+  t.is(templar.renderValue(doc.a, vars), 'foo{{ version }}');
+  t.deepEqual(templar.renderValue(doc.b, vars), { c: ['{% if x %}', 'plain'] });
+  t.is(templar.renderValue(doc.d, vars), 'x{% endraw %}y{{ z }}');
+  t.is(doc.e, 'plain', 'text without template marks is kept as it is');
+  t.is(unsafeText('{#'), '{% raw %}{#{% endraw %}');
+});

@@ -46,6 +46,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ query('random_choice', 'only') }}", vars, ['only']],
   ["{{ lookup('random_choice', 'a', 'b') in ['a', 'b'] }}", vars, true],
   ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
+  ["{{ query('varnames', '_s', '^n') }}", vars, ['cluster_size', 'name']],
+  ["{{ query('varnames', '(?P<prefix>^clu)ster_(?#the rest)n') }}", vars, ['cluster_name']],
+  ["{{ query('varnames', '(?x) ^cluster _ s  # verbose, as re.X reads it') }}", vars, ['cluster_size']],
+  ["{{ lookup('varnames', '^cl.*_\\w{,4}$') }}", vars, 'cluster_name,cluster_size'],
   ["{{ query('inventory_hostnames', 'etcd') }}", vars, ['etcd1', 'etcd2']],
   ["{{ query('inventory_hostnames', 'all:!etcd') }}", vars, ['lb1']],
   ["{{ query('inventory_hostnames', 'etcd[0]', 'lb') }}", vars, ['etcd1', 'lb1']],
@@ -96,6 +100,15 @@ test('a failing lookup names what failed, never a password', (t) => {
   t.throws(() => templar.renderValue("{{ lookup('lines', 'exit 4') }}", vars), { message: /lookup_plugin.lines\(exit 4\) returned 4/ });
   t.throws(() => templar.renderValue("{{ lookup('first_found', 'missing') }}", vars), { message: /No file was found when using first_found/ });
   t.throws(() => templar.renderValue("{{ lookup('template', 'nope.j2') }}", vars), { message: /could not locate file in lookup: nope.j2/ });
+});
+
+test('varnames refuses what Python\'s re refuses, with its words', (t) => {
+  const refused: Array<[string, RegExp]> = [
+    ["{{ lookup('varnames', True, wantlist=True) }}", /Invalid setting identifier, "True" is not a string, it is a <class 'bool'>/],
+    ["{{ lookup('varnames', '*', wantlist=True) }}", /Unable to use "\*" as a search parameter: nothing to repeat at position 0/],
+    ["{{ lookup('varnames', 'a(b') }}", /Unable to use "a\(b" as a search parameter: missing \), unterminated subpattern at position 1/],
+  ];
+  for (const [template, message] of refused) t.throws(() => templar.renderValue(template, vars), { message }, template);
 });
 
 test('a lookup value is not rendered again', (t) => {

@@ -176,3 +176,21 @@ test('backslashes in string literals as Ansible reads them', (t) => {
     t.deepEqual(got, expected, `${where}: ${text}`);
   }
 });
+
+test('calls take Python\'s *list and **mapping, before or after keyword arguments', (t) => {
+  const vars = { ...VARS, phrases: ['Hello World', 'Olá Mundo'], opts: { wantlist: true } };
+  t.deepEqual(templar.renderValue('{{ lookup("list", wantlist=True, *phrases) }}', vars), ['Hello World', 'Olá Mundo']);
+  t.deepEqual(templar.renderValue('{{ q("list", *phrases) }}', vars), ['Hello World', 'Olá Mundo']);
+  t.deepEqual(templar.renderValue('{{ lookup("list", "a", *phrases, **opts) }}', vars), ['a', 'Hello World', 'Olá Mundo']);
+  t.deepEqual(templar.renderValue('{{ dict(**conf, port=1) }}', vars), { ...(VARS.conf as object), port: 1 });
+  t.deepEqual(templar.renderValue("{{ range(*[1, 4]) | list }}", vars), [1, 2, 3]);
+  t.deepEqual(templar.renderValue("{{ words | join(*['-']) }}", vars), 'b-a-C-a');
+  t.true(templar.renderValue("{{ '3.5.9' is version(*['3.5', '>=']) }}", vars) as boolean);
+  renders(t, '{{ "{}-{}".format(*numbers[:2]) }}', '3-1', vars);
+});
+
+test('a ** that is not a mapping, or a keyword given twice, fails as in Python', (t) => {
+  t.throws(() => templar.renderValue('{{ dict(**words) }}', VARS), { message: /argument after \*\* must be a mapping, not list/ });
+  t.throws(() => templar.renderValue('{{ dict(a=1, **{"a": 2}) }}', VARS), { message: /multiple values for keyword argument 'a'/ });
+  t.throws(() => templar.renderValue('{{ q("list", *missing) }}', VARS), { message: /'missing' is undefined/ });
+});

@@ -13,9 +13,12 @@ const cases: Array<[string, boolean]> = [
   ["'etcd1' is in(groups.etcd)", true], ["'lb' is in groups.etcd", false], ["groups.etcd is contains('etcd2')", true],
   ['port is equalto(2379)', true], ['port is eq 2379', true], ['port is ne(1)', true], ['port is gt(1000)', true],
   ["'yes' is truthy", true], ["'' is truthy", false], ["'no' is truthy(convert_bool=true)", false], ['empty_list is falsy', true],
+  ["'fred' is truthy(convert_bool=True)", true], ["'off' is falsy(convert_bool=True)", true], ['2 is truthy(convert_bool=True)', true], ['0 is falsy(convert_bool=True)', true],
   ['result_ok is succeeded', true], ['result_ok is success', true], ['result_failed is failed', true], ['result_failed is failure', true],
   ['result_ok is failed', false], ['result_changed is changed', true], ['result_ok is changed', false], ['result_loop is changed', true],
   ['result_skipped is skipped', true], ['result_ok is skipped', false],
+  ["{'started': 1, 'finished': 0} is started", true], ["{'started': 1, 'finished': 0} is finished", false],
+  ["{'started': 0} is started", false], ['result_ok is started', true], ['result_ok is finished', true],
   ['port is divisibleby(2)', false], ['9 is divisibleby 3', true], ['4 is even', true], ['3 is odd', true], ['-3 is odd', true],
   ["'abc' is lower", true], ["'ABC' is upper", true], ["'Abc' is lower", false],
   ['[1, 2] is subset([1, 2, 3])', true], ['[1, 4] is subset([1, 2, 3])', false], ['[1, 2, 3] is superset([3])', true],
@@ -47,8 +50,38 @@ test('version comparisons, loose by default, with a leading v ignored', (t) => {
   t.throws(() => templar.evaluate("'1.0a' is version('2.0', '<', strict=true)", VARS), { message: /invalid version number/ });
 });
 
+test('PEP 440 order, as the packaging library sorts versions', (t) => {
+  // sorted by packaging.version.Version
+  const sorted = ['1.0.dev1', '1.0a1.dev2', '1.0a1', '1.0b2.post3', '1.0rc1', '1.0', '1.0.post1', '2.14.0rc1', '2.14.0', '1!0.1'];
+  for (let i = 1; i < sorted.length; i++) {
+    const expression = `'${sorted[i - 1]}' is version('${sorted[i]}', 'lt', version_type='pep440')`;
+    t.true(templar.evaluate(expression, VARS) as boolean, expression);
+  }
+  t.true(templar.evaluate("'1.0' is version('1.0.0', '==', version_type='pep440')", VARS) as boolean);
+  t.true(templar.evaluate("'1.0-alpha1' is version('1.0a1', '==', version_type='pep440')", VARS) as boolean);
+});
+
+test('version refuses as ansible-core does, with its messages', (t) => {
+  const refused: Array<[string, string]> = [
+    ["'1.0' is version('1.0', 'equals')", "Invalid operator type (equals). Must be one of '==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'"],
+    ["'1.0' is version('nope', '==', true)", "Version comparison failed: invalid version number 'nope'"],
+    ["'1.0' is version('1.0', strict=False, version_type='loose')", "Cannot specify both 'strict' and 'version_type'"],
+    ["'1.0' is version('1.0', version_type='boom')", "Invalid version type (boom). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'"],
+    ["'nope' is version('nopenope', version_type='semver')", "Version comparison failed: invalid semantic version 'nope'"],
+    ["'nope' is version('1.0', version_type='pep440')", "Version comparison failed: Invalid version: 'nope'"],
+    ["'' is version('1.0', '>')", 'Input version value cannot be empty'],
+    ["'1.0' is version('', '>')", 'Version parameter to compare against cannot be empty'],
+    ["'' is version('', '>')", 'Input version value cannot be empty'],
+  ];
+  for (const [expression, message] of refused) t.throws(() => templar.evaluate(expression, VARS), { message }, expression);
+});
+
 test('result tests need a registered result', (t) => {
-  t.throws(() => templar.evaluate("'x' is failed", VARS), { message: /The 'failed' test expects a dictionary/ });
+  for (const test of ['failed', 'changed', 'skipped', 'reachable', 'unreachable', 'finished', 'started']) {
+    t.throws(() => templar.evaluate(`'x' is ${test}`, VARS), { message: `The '${test}' test expects a dictionary` }, test);
+  }
+  // success is `not failed` in Ansible, and says so
+  t.throws(() => templar.evaluate("'x' is succeeded", VARS), { message: "The 'failed' test expects a dictionary" });
 });
 
 test('tests other than the type tests refuse undefined values', (t) => {
