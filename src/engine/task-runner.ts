@@ -8,6 +8,7 @@ import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, t
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
+import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
@@ -292,7 +293,7 @@ export class TaskRunner {
 
   /** Plans, and outside check mode applies, with until/retries. */
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
-    const module = task.module === 'async_status' ? asyncStatusModule : findModule(task.module);
+    const module = task.module === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does

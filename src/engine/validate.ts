@@ -11,6 +11,7 @@ import { asyncStatusModule } from './async-status.js';
 import { loopItems } from './loop.js';
 import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
+import { libraryModule } from '../modules/python/library-module.js';
 import { ENGINE_ACTIONS } from '../load/keywords.js';
 
 const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection', 'end_role']);
@@ -55,7 +56,7 @@ function checkTask(task: TaskNode): void {
     return;
   }
   if (ENGINE_ACTIONS.has(task.module)) return;
-  const module = findModule(task.module);
+  const module = task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
   if (!module) {
     const unsupported = unsupportedAnsibleName('module', task.module);
     if (unsupported) throw new LoadError(unsupported, task.pos);
