@@ -71,6 +71,7 @@ import { packageFactsModule } from './package-facts.js';
 import { serviceFactsModule } from './service-facts.js';
 import { selinuxModule } from './selinux.js';
 import { iniFileModule } from './ini-file.js';
+import { pipModule } from './pip.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -145,6 +146,7 @@ const modules: Module<any>[] = [
   serviceFactsModule,
   selinuxModule,
   iniFileModule,
+  pipModule,
 ];
 
 const byName = new Map<string, Module<any>>();
