@@ -331,6 +331,9 @@ export class TaskRunner {
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,
       ...(env ? { env } : {}),
+      ...(delegateTo !== undefined ? { delegatedTo: delegateTo } : {}),
+      controller: this.rt.controller,
+      local: target.conn.transport === 'local',
     });
 
     const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;

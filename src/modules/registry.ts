@@ -72,6 +72,7 @@ import { serviceFactsModule } from './service-facts.js';
 import { selinuxModule } from './selinux.js';
 import { iniFileModule } from './ini-file.js';
 import { pipModule } from './pip.js';
+import { synchronizeModule } from './synchronize.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -147,6 +148,7 @@ const modules: Module<any>[] = [
   selinuxModule,
   iniFileModule,
   pipModule,
+  synchronizeModule,
 ];
 
 const byName = new Map<string, Module<any>>();

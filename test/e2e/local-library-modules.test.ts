@@ -133,7 +133,7 @@ test('a module importing ansible.module_utils fails, saying why, where the host 
   chmodSync(`${dir}/bin/python3`, 0o755);
   const run = await runLocal(dir);
   t.true(run.summary.failed);
-  const msg = String(results(run.events, 'hello')[0]?.result.msg);
+  const msg = String(results(run.events, 'hello')[0]?.result?.msg);
   t.regex(msg, /imports ansible\.module_utils/);
   t.regex(msg, /ezplay sends the module file alone/);
 });
