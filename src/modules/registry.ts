@@ -74,6 +74,7 @@ import { iniFileModule } from './ini-file.js';
 import { pipModule } from './pip.js';
 import { synchronizeModule } from './synchronize.js';
 import { helmModule, helmRepositoryModule } from './helm.js';
+import { redhatSubscriptionModule, rhsmRepositoryModule } from './rhsm.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -152,6 +153,8 @@ const modules: Module<any>[] = [
   synchronizeModule,
   helmModule,
   helmRepositoryModule,
+  rhsmRepositoryModule,
+  redhatSubscriptionModule,
 ];
 
 const byName = new Map<string, Module<any>>();
