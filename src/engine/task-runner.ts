@@ -6,6 +6,7 @@
  */
 import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
+import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
@@ -291,6 +292,16 @@ export class TaskRunner {
     return { result: { changed: true, ...job, finished: 0 } };
   }
 
+  /** Arguments written as one template (`helm: "{{ defaults | combine(item) }}"`): the mapping it rendered to, under the task's other arguments. */
+  private variableArgs(rendered: Record<string, unknown>, host: string, task: TaskNode): Record<string, unknown> {
+    const { [VARIABLE_ARGS]: value, ...rest } = rendered;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ModuleError(`${task.module}: the arguments template rendered to ${JSON.stringify(value)}, not a mapping`, {}, task.pos);
+    }
+    this.rt.options.events.emit({ type: 'warning', host, msg: "Using a variable for a task's 'args' is unsafe in some situations" });
+    return { ...(value as Record<string, unknown>), ...rest };
+  }
+
   /** Plans, and outside check mode applies, with until/retries. */
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
     const module = task.module === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
@@ -298,6 +309,7 @@ export class TaskRunner {
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
+    if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;

@@ -13,6 +13,7 @@ import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
 import { ENGINE_ACTIONS } from '../load/keywords.js';
+import { VARIABLE_ARGS } from '../load/tasks.js';
 
 const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection', 'end_role']);
 
@@ -63,7 +64,8 @@ function checkTask(task: TaskNode): void {
     const hint = suggestModule(task.module);
     throw new LoadError(`couldn't resolve module '${task.module}'${closeEnough(task.module, hint) ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
   }
-  if (module.freeArgs) return;
+  // arguments that are one template are known only once a run renders them
+  if (module.freeArgs || VARIABLE_ARGS in task.args) return;
   checkArgNames(module.name, module.args, task);
 }
 

@@ -64,6 +64,10 @@ function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined, in
   return known[0] as string;
 }
 
+/** The key under which a task keeps arguments written as one template, until a run renders them into a mapping. */
+export const VARIABLE_ARGS = '_variable_params';
+const WHOLE_TEMPLATE = /^\s*\{\{(?:(?!\}\}).)*\}\}\s*$/s;
+
 /** Splits `action: copy src=a dest=b` and `copy: src=a` into module name and args. */
 function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos | undefined, findLibrary: (name: string) => string | undefined) {
   let name = key;
@@ -95,7 +99,9 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
         args = parseKeyValue(text);
       }
     } catch (error) {
-      throw new LoadError(`${canonical}: ${(error as Error).message}`, keyPos(task, key));
+      // `helm: "{{ defaults | combine(item) }}"`: the whole arguments are one template, rendered per host (Ansible's variable args)
+      if (!module?.freeForm && WHOLE_TEMPLATE.test(text)) args = { [VARIABLE_ARGS]: text };
+      else throw new LoadError(`${canonical}: ${(error as Error).message}`, keyPos(task, key));
     }
   } else if (isRecord(value)) {
     args = { ...value };
