@@ -40,11 +40,11 @@ export function recoverNames(names: readonly string[]): string[] {
   return out;
 }
 
-/** The pip command line, quoted: `executable`, else the virtualenv's pip, else the host Python's `-m pip`. */
+/** The pip command line, as shell text: `executable`, else the virtualenv's pip, else the host Python's `-m pip` (`python` is shell text). */
 export function pipCommand(args: Pick<PipArgs, 'executable' | 'virtualenv'>, python: string): string {
   if (args.executable) return quote(args.executable);
   if (args.virtualenv) return quote(`${args.virtualenv.replace(/\/+$/, '')}/bin/pip`);
-  return quoteArgs([python, '-m', 'pip']);
+  return `${python} -m pip`;
 }
 
 function inDir(chdir: string | undefined, command: string): string {

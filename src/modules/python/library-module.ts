@@ -18,7 +18,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
-import { sh } from '../../shell/quote.js';
+import { quote } from '../../shell/quote.js';
 import { defineModule, type HostContext, type Module, type Step } from '../types.js';
 import { moduleResult } from './module-result.js';
 import { readModuleSource } from './module-source.js';
@@ -43,14 +43,27 @@ const RUNNER = [
   'sys.exit(r.returncode)',
 ].join('\n');
 
-/** The interpreter the host runs modules with: ansible_python_interpreter, else python3. */
+/**
+ * The host's Python as Ansible discovers it on the distributions it maps
+ * (Debian, Ubuntu, RHEL 8+): /usr/bin/python3, else the first python3 on
+ * the PATH. Shell text, evaluated on the host.
+ */
+export const DISCOVERED_PYTHON = '"$(command -v /usr/bin/python3 || command -v python3)"';
+
+/** The interpreter the host runs modules with, as shell text: ansible_python_interpreter, else the discovered one. */
 export function pythonOf(vars: Readonly<Record<string, unknown>>): string {
-  const given = vars.ansible_python_interpreter;
-  return typeof given === 'string' && given !== '' && !given.startsWith('auto') ? given : 'python3';
+  let given: unknown;
+  try {
+    given = vars.ansible_python_interpreter;
+  } catch {
+    // a value naming what ezplay does not define (ansible_playbook_python): discover, as for `auto`
+    given = undefined;
+  }
+  return typeof given === 'string' && given !== '' && !given.startsWith('auto') ? quote(given) : DISCOVERED_PYTHON;
 }
 
 export function runnerCommand(python: string): string {
-  return sh`${python} -c ${RUNNER}`;
+  return `${python} -c ${quote(RUNNER)}`;
 }
 
 /** The stdin of the runner: the module's name, its source and Ansible's argument envelope. */
@@ -66,10 +79,10 @@ function failure(name: string, result: Record<string, unknown>): ModuleError {
 }
 
 async function checkModuleUtils(ctx: HostContext, name: string, python: string): Promise<void> {
-  const probe = await ctx.probe(sh`${python} -c ${'import ansible.module_utils.basic'}`);
+  const probe = await ctx.probe(`${python} -c ${quote('import ansible.module_utils.basic')}`);
   if (probe.rc === 0) return;
   throw new ModuleError(
-    `${name}: the module imports ansible.module_utils, which the host's ${python} cannot import. ` +
+    `${name}: the module imports ansible.module_utils, which the host's Python (${python === DISCOVERED_PYTHON ? '/usr/bin/python3 or python3' : python}) cannot import. ` +
       'Ansible sends them inside the module (AnsiballZ); ezplay sends the module file alone, ' +
       'so it runs only on hosts with ansible-core installed for that Python.',
     { rc: probe.rc, stderr: probe.stderr },

@@ -41,6 +41,6 @@ export function moduleResult(out: ModuleOutput): Record<string, unknown> {
   result.changed = result.changed === true;
   // rc is how older modules say they failed; Ansible reads it when `failed` is missing
   if (result.failed === undefined) result.failed = 'rc' in result && result.rc !== 0 && result.rc !== '0' && result.rc !== null;
-  if (result.failed !== true) delete result.failed;
+  result.failed = result.failed === true;
   return result;
 }

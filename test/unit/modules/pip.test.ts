@@ -8,8 +8,9 @@ import { moduleTable } from '../../helpers/module-table.js';
 const LISTED = '[{"name": "certifi", "version": "2026.5.20"}, {"name": "Jinja2", "version": "3.1.6"}, {"name": "MarkupSafe", "version": "3.0.3"}, {"name": "PyYAML", "version": "6.0.3"}, {"name": "six", "version": "1.17.0"}]\n';
 const withPasslib = LISTED.replace(']\n', ', {"name": "passlib", "version": "1.7.4"}]\n');
 const LIST = 'list --format=json';
-const LISTED_BY = 'python3 -m pip list --format=json --disable-pip-version-check';
-const PIP = "python3 -m pip --disable-pip-version-check";
+const PY = '"$(command -v /usr/bin/python3 || command -v python3)"';
+const LISTED_BY = `${PY} -m pip list --format=json --disable-pip-version-check`;
+const PIP = `${PY} -m pip --disable-pip-version-check`;
 
 test('pip list: packages by their normal name', (t) => {
   const list = parsePipList(`WARNING: something\n${LISTED}`);
@@ -62,6 +63,14 @@ moduleTable([
     args: { name: ['PyYAML'] },
     facts: { [LIST]: LISTED },
     expect: { changed: false, reads: 1 },
+  },
+  {
+    name: "ansible_python_interpreter's pip",
+    module: pipModule,
+    args: { name: ['PyYAML'] },
+    vars: { ansible_python_interpreter: '/opt/py/bin/python3' },
+    facts: { [LIST]: LISTED },
+    expect: { changed: false, readCommands: ['/opt/py/bin/python3 -m pip list --format=json'] },
   },
   {
     name: 'names are compared as pip compares them',
