@@ -1,31 +1,35 @@
 /**
  * A module of the user's own: a Python file from a `library/` folder
  * (src/load/library.ts finds it). It is sent to the host with its
- * arguments and run by the host's Python, as Ansible runs a new-style
- * module: `{"ANSIBLE_MODULE_ARGS": {...}}` on stdin and in a file named by
- * argv[1]; its JSON answer is the task's result.
+ * arguments and run there, handed its arguments as Ansible hands them for
+ * the module's style (module-source.ts): the envelope
+ * `{"ANSIBLE_MODULE_ARGS": {...}}` on stdin and in a file named by argv[1]
+ * for a module importing `ansible.module_utils`; the JSON pasted into its
+ * source, a JSON file or a `key=value` file for the older styles. Its
+ * JSON answer is the task's result.
  *
  * Ansible sends `ansible.module_utils` along inside its AnsiballZ package;
  * ezplay sends the file alone, so a module that imports them runs only
  * where the host's Python can import them (ansible-core installed there),
  * and fails before running otherwise, saying so.
  *
- * Check mode as in Ansible: a module that declares `supports_check_mode`
- * is asked first with `_ansible_check_mode` (that run is the plan: no
- * change means no step); any other module is skipped in check mode.
- * What a module changes is its own business: it cannot be undone.
+ * Check mode: a module that declares `supports_check_mode` is asked first
+ * with `_ansible_check_mode` (that run is the plan: no change means no
+ * step); any other module is skipped in check mode. What a module changes
+ * is its own business: it cannot be undone.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../../errors.js';
 import { quote } from '../../shell/quote.js';
-import { defineModule, type HostContext, type Module, type Step } from '../types.js';
+import { shlexSplit } from '../../shell/shlex.js';
+import { defineModule, type ArgSchema, type HostContext, type Module, type Step } from '../types.js';
 import { moduleResult } from './module-result.js';
-import { readModuleSource } from './module-source.js';
+import { JSONARGS_MARK, readModuleSource, type ModuleSource } from './module-source.js';
 
 /**
- * Runs on the host: writes the module to a private temporary folder,
- * runs it with the arguments on stdin and in a file (argv[1]), passes its
+ * Runs on the host: writes the module (and its arguments file) to a
+ * private temporary folder, runs it with its interpreter, passes its
  * output and exit status through, and removes the folder.
  */
 const RUNNER = [
@@ -34,10 +38,13 @@ const RUNNER = [
   "d = tempfile.mkdtemp(prefix='ezplay-module-')",
   'try:',
   "    f = os.path.join(d, p['name'] + '.py')",
-  "    a = os.path.join(d, 'args')",
   "    open(f, 'w').write(p['source'])",
-  "    open(a, 'w').write(json.dumps(p['args']))",
-  "    r = subprocess.run([sys.executable, f, a], input=json.dumps(p['args']).encode())",
+  "    argv = (p['interpreter'] or [sys.executable]) + [f]",
+  "    if p['argsFile'] is not None:",
+  "        a = os.path.join(d, 'args')",
+  "        open(a, 'w').write(p['argsFile'])",
+  '        argv.append(a)',
+  "    r = subprocess.run(argv, input=p['stdin'].encode())",
   'finally:',
   '    shutil.rmtree(d, ignore_errors=True)',
   'sys.exit(r.returncode)',
@@ -66,10 +73,38 @@ export function runnerCommand(python: string): string {
   return `${python} -c ${quote(RUNNER)}`;
 }
 
-/** The stdin of the runner: the module's name, its source and Ansible's argument envelope. */
-export function runnerInput(name: string, source: string, args: Record<string, unknown>, check: boolean): string {
-  const moduleArgs = { ...args, _ansible_check_mode: check, _ansible_module_name: name, _ansible_no_log: false, _ansible_diff: false };
-  return JSON.stringify({ name, source, args: { ANSIBLE_MODULE_ARGS: moduleArgs } });
+/** Python's `str()` of a value, as Ansible writes old-style `key=value` arguments. */
+function pythonText(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Python's shlex.quote. */
+function shlexQuote(text: string): string {
+  return text !== '' && /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** What the runner hands the module: its source, its arguments file, its stdin and interpreter, per the module's style. */
+export function runnerInput(name: string, source: string, info: Pick<ModuleSource, 'style' | 'shebang'>, args: Record<string, unknown>, check: boolean): string {
+  const internal = { _ansible_check_mode: check, _ansible_no_log: false, _ansible_debug: false, _ansible_diff: false, _ansible_module_name: name };
+  // a python `#!` line means the host's Python; another one names its own interpreter
+  const interpreter = info.shebang && !/\bpython[\d.]*$/.test(info.shebang.split(/\s+/).pop() ?? '') ? shlexSplit(info.shebang) : null;
+  const payload = (src: string, argsFile: string | null, stdin: string) => JSON.stringify({ name, source: src, argsFile, stdin, interpreter });
+  switch (info.style) {
+    case 'new': {
+      const envelope = JSON.stringify({ ANSIBLE_MODULE_ARGS: { ...args, ...internal } });
+      return payload(source, envelope, envelope);
+    }
+    case 'jsonargs':
+      return payload(source.split(JSONARGS_MARK).join(JSON.stringify(args)), null, '');
+    case 'want_json':
+      return payload(source, JSON.stringify(args), '');
+    case 'old':
+      return payload(source, Object.entries({ ...args, ...internal }).map(([k, v]) => `${k}=${shlexQuote(pythonText(v))}`).join(' '), '');
+  }
 }
 
 function failure(name: string, result: Record<string, unknown>): ModuleError {
@@ -87,6 +122,21 @@ async function checkModuleUtils(ctx: HostContext, name: string, python: string):
       'so it runs only on hosts with ansible-core installed for that Python.',
     { rc: probe.rc, stderr: probe.stderr },
   );
+}
+
+/**
+ * Each alias as an argument of its own: the module gets its arguments
+ * under the names the task wrote, as Ansible hands them over (the module
+ * resolves its aliases itself).
+ */
+function namesAsGiven(args: ArgSchema): ArgSchema {
+  const out: ArgSchema = {};
+  for (const [name, spec] of Object.entries(args)) {
+    const { aliases, ...rest } = spec;
+    out[name] = rest;
+    for (const alias of aliases ?? []) out[alias] = { ...rest, description: `Alias of \`${name}\`.` };
+  }
+  return out;
 }
 
 const cache = new Map<string, { mtimeMs: number; module: Module<Record<string, unknown>> }>();
@@ -108,18 +158,20 @@ export function buildLibraryModule(file: string, source: string): Module<Record<
   return defineModule<Record<string, unknown>>({
     name,
     summary: info.shortDescription ?? `Python module ${file}`,
-    description: `The Python module ${file}, run on the host with its Python.`,
-    args: info.args ?? {},
+    description: `The Python module ${file}, run on the host.`,
+    args: info.args ? namesAsGiven(info.args) : {},
     // without DOCUMENTATION there is nothing to check names against: any argument goes, as in Ansible
     freeArgs: info.args === undefined,
     async plan(ctx, args) {
+      // only a module Ansible wraps itself (it imports module_utils) may do without a `#!` line
+      if (info.style !== 'new' && !info.shebang) throw new ModuleError(`module (${name}) is missing interpreter line`);
       const python = pythonOf(ctx.vars);
       if (info.importsModuleUtils) await checkModuleUtils(ctx, name, python);
       const command = runnerCommand(python);
       const run: Step = {
         kind: 'exec',
         command,
-        stdin: runnerInput(name, source, args, false),
+        stdin: runnerInput(name, source, info, args, false),
         description: `run the module ${name} (${file})`,
         allowFailure: true,
         ...(secret ? { secret: true } : {}),
@@ -128,8 +180,8 @@ export function buildLibraryModule(file: string, source: string): Module<Record<
         const out = outputs[0];
         return out ? moduleResult(out) : { failed: true, msg: `${name}: the module did not run` };
       };
-      if (!info.supportsCheckMode) return { changed: true, opaque: true, steps: [run], afterApply };
-      const asked = moduleResult(await ctx.probe(command, { stdin: runnerInput(name, source, args, true) }));
+      if (info.style !== 'new' || !info.supportsCheckMode) return { changed: true, opaque: true, steps: [run], afterApply };
+      const asked = moduleResult(await ctx.probe(command, { stdin: runnerInput(name, source, info, args, true) }));
       if (asked.failed === true) throw failure(name, asked);
       if (asked.changed !== true) return { changed: false, result: asked };
       return { changed: true, steps: [run], afterApply, result: asked };

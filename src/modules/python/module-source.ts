@@ -15,7 +15,20 @@ export interface ModuleSource {
   supportsCheckMode: boolean;
   /** `from ansible.module_utils...` or `import ansible.module_utils...` */
   importsModuleUtils: boolean;
+  /**
+   * How Ansible hands it its arguments: `new` (it imports module_utils:
+   * `{"ANSIBLE_MODULE_ARGS": ...}` on stdin), `jsonargs` (the JSON replaces
+   * `<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>` in its source), `want_json` (a
+   * JSON file named by argv[1]), `old` (a `key=value` file named by argv[1]).
+   */
+  style: ModuleStyle;
+  /** the `#!` line's command, without `#!` */
+  shebang: string | undefined;
 }
+
+export type ModuleStyle = 'new' | 'jsonargs' | 'want_json' | 'old';
+
+export const JSONARGS_MARK = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
 
 /** The text of a top-level `NAME = '''...'''` (or `r"""..."""`) assignment. */
 export function tripleQuoted(source: string, name: string): string | undefined {
@@ -64,11 +77,14 @@ export function readModuleSource(source: string): ModuleSource {
   } catch {
     doc = undefined;
   }
+  const importsModuleUtils = /^\s*(from\s+ansible\.module_utils[\s.]|import\s+ansible\.module_utils\b)/m.test(source);
   const short = isRecord(doc) && typeof doc.short_description === 'string' ? doc.short_description : undefined;
   return {
     args: docOptions(doc),
     shortDescription: short,
     supportsCheckMode: /supports_check_mode\s*=\s*True\b/.test(source),
-    importsModuleUtils: /^\s*(from\s+ansible\.module_utils[\s.]|import\s+ansible\.module_utils\b)/m.test(source),
+    importsModuleUtils,
+    style: importsModuleUtils ? 'new' : source.includes(JSONARGS_MARK) ? 'jsonargs' : source.includes('WANT_JSON') ? 'want_json' : 'old',
+    shebang: source.startsWith('#!') ? (source.split('\n')[0] as string).slice(2).trim() : undefined,
   };
 }

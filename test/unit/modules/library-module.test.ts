@@ -1,7 +1,7 @@
 import test from 'ava';
 import { moduleResult } from '../../../src/modules/python/module-result.js';
 import { readModuleSource, tripleQuoted } from '../../../src/modules/python/module-source.js';
-import { buildLibraryModule } from '../../../src/modules/python/library-module.js';
+import { buildLibraryModule, runnerInput } from '../../../src/modules/python/library-module.js';
 import { moduleTable } from '../../helpers/module-table.js';
 
 const KUBE_LIKE = `#!/usr/bin/python
@@ -60,15 +60,15 @@ for (const c of results) {
   test(`result: ${c.title}`, (t) => t.deepEqual(moduleResult({ stderr: '', rc: 0, ...c.out }), c.want));
 }
 
-const CHECKS = `DOCUMENTATION = '''\noptions:\n  path: {description: p}\n'''\n# AnsibleModule(argument_spec={}, supports_check_mode=True)\n`;
-const PLAIN = `import json\nprint(json.dumps({"changed": True}))\n`;
+const CHECKS = `DOCUMENTATION = '''\noptions:\n  path: {description: p}\n'''\nfrom ansible.module_utils.basic import AnsibleModule\nAnsibleModule(argument_spec={}, supports_check_mode=True)\n`;
+const PLAIN = `#!/usr/bin/python\nimport json\nprint(json.dumps({"changed": True}))\n`;
 moduleTable([
   {
     name: 'a module supporting check mode is asked first: no change, no step',
     module: buildLibraryModule('/play/library/checks.py', CHECKS),
     args: { path: '/x' },
     facts: { 'ezplay-module-': '{"changed": false, "path": "/x"}\n' },
-    expect: { changed: false, reads: 1, result: { path: '/x', failed: false } },
+    expect: { changed: false, readCommands: ['import ansible.module_utils.basic', 'ezplay-module-'], result: { path: '/x', failed: false } },
   },
   {
     name: 'a module supporting check mode that would change runs for real; it cannot be undone',
@@ -86,7 +86,9 @@ moduleTable([
         const input = JSON.parse(step?.kind === 'exec' ? (step.stdin ?? '') : '{}');
         t.is(input.name, 'checks');
         t.is(input.source, CHECKS);
-        t.deepEqual(input.args.ANSIBLE_MODULE_ARGS, { path: '/x', _ansible_check_mode: false, _ansible_module_name: 'checks', _ansible_no_log: false, _ansible_diff: false });
+        t.is(input.interpreter, null);
+        t.is(input.stdin, input.argsFile);
+        t.deepEqual(JSON.parse(input.stdin).ANSIBLE_MODULE_ARGS, { path: '/x', _ansible_check_mode: false, _ansible_debug: false, _ansible_module_name: 'checks', _ansible_no_log: false, _ansible_diff: false });
       },
     },
     after: { 'ezplay-module-': '{"changed": false}\n' },
@@ -99,6 +101,22 @@ moduleTable([
     idempotence: 'a module that cannot say what it would do is run every time',
   },
   {
+    name: 'an old-style module is skipped in check mode and gets key=value arguments',
+    module: buildLibraryModule('/play/library/plain.py', PLAIN),
+    args: { word: "it's here", n: true },
+    expect: {
+      changed: true,
+      opaque: true,
+      also: (t, plan) => {
+        const step = plan.steps?.[0];
+        const input = JSON.parse(step?.kind === 'exec' ? (step.stdin ?? '') : '{}');
+        t.is(input.argsFile, `word='it'"'"'s here' n=True _ansible_check_mode=False _ansible_no_log=False _ansible_debug=False _ansible_diff=False _ansible_module_name=plain`);
+        t.is(input.stdin, '');
+      },
+    },
+    idempotence: 'a module that cannot say what it would do is run every time',
+  },
+  {
     name: 'a check-mode answer that failed fails the task with its message',
     module: buildLibraryModule('/play/library/checks.py', CHECKS),
     args: { path: '/x' },
@@ -106,3 +124,19 @@ moduleTable([
     expect: { error: 'path is wrong' },
   },
 ]);
+
+test('module styles: what decides how the arguments are handed over', (t) => {
+  t.is(readModuleSource('#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\n').style, 'new');
+  t.is(readModuleSource("#!/usr/bin/python\nargs = json.loads('<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>')\n").style, 'jsonargs');
+  t.is(readModuleSource('#!/usr/bin/python\n# WANT_JSON\n').style, 'want_json');
+  t.is(readModuleSource('#!/usr/bin/env python3\nimport sys\n').style, 'old');
+  t.is(readModuleSource('#!/usr/bin/env python3\nimport sys\n').shebang, '/usr/bin/env python3');
+  t.is(readModuleSource('import sys\n').shebang, undefined);
+});
+
+test('JSON arguments pasted into the source, a WANT_JSON file, a non-Python interpreter', (t) => {
+  const input = (src: string, args: Record<string, unknown>) => JSON.parse(runnerInput('m', src, readModuleSource(src), args, false));
+  t.is(input("#!/usr/bin/python\nargs = json.loads('<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>')\n", { a: 1 }).source, `#!/usr/bin/python\nargs = json.loads('{"a":1}')\n`);
+  t.like(input('#!/usr/bin/python\n# WANT_JSON\n', { a: 1 }), { argsFile: '{"a":1}', stdin: '', interpreter: null });
+  t.deepEqual(input('#!/bin/bash -e\n# WANT_JSON\n', {}).interpreter, ['/bin/bash', '-e']);
+});
