@@ -14,7 +14,7 @@ import { LoadError } from '../../src/errors.js';
 import { project, runLocal } from '../helpers/run-local.js';
 import { exists, read, results } from '../helpers/local-hosts.js';
 
-/** Just enough of AnsibleModule: parameters from the envelope, check mode, exit and fail. */
+/** Just enough of AnsibleModule: parameters (and aliases) from the envelope, check mode, exit and fail. */
 const BASIC = `import json, sys
 class AnsibleModule:
     def __init__(self, argument_spec, supports_check_mode=False, **kwargs):
@@ -23,7 +23,11 @@ class AnsibleModule:
         self.check_mode = args.get('_ansible_check_mode', False)
         if self.check_mode and not supports_check_mode:
             self.exit_json(skipped=True, msg='remote module does not support check mode')
-        self.params = dict((k, args.get(k, spec.get('default'))) for k, spec in argument_spec.items())
+        self.params = {}
+        for k, spec in argument_spec.items():
+            names = [k] + spec.get('aliases', [])
+            given = [args[n] for n in names if n in args]
+            self.params[k] = given[0] if given else spec.get('default')
     def exit_json(self, **kwargs):
         print(json.dumps(kwargs))
         sys.exit(0)
