@@ -472,6 +472,9 @@ export class TaskRunner {
       }
     }
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
+    // facts a module reports once it ran (a user's module from library/) become the host's, as in Ansible
+    const reported = after.ansible_facts;
+    if (typeof reported === 'object' && reported !== null && !Array.isArray(reported)) this.rt.hosts.get(host)?.assign(reported as Record<string, unknown>);
     addPhase(this.rt, 'apply', performance.now() - t1);
     return { result: { ...base, changed: true, ...after }, ...(diff ? { diff } : {}) };
   }

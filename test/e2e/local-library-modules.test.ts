@@ -81,7 +81,7 @@ print(json.dumps({'changed': True, 'echo': args['word'], 'internal': sorted(k fo
 const OLD = `#!/usr/bin/python
 import json, shlex, sys
 pairs = dict(p.split('=', 1) for p in shlex.split(open(sys.argv[1]).read()))
-print(json.dumps({'changed': False, 'word': pairs['word'], 'check': pairs['_ansible_check_mode']}))
+print(json.dumps({'changed': False, 'word': pairs['word'], 'check': pairs['_ansible_check_mode'], 'ansible_facts': {'old_word': pairs['word']}}))
 `;
 
 const files = {
@@ -110,7 +110,7 @@ const files = {
       register: second
     - old: { word: "a b" }
       register: old
-    - copy: { dest: $DIR/results, content: "{{ first.changed }} {{ first.msg }} {{ second.changed }} {{ second.msg }} {{ old.word | default('-') }}" }
+    - copy: { dest: $DIR/results, content: "{{ first.changed }} {{ first.msg }} {{ second.changed }} {{ second.msg }} {{ old.word | default('-') }} {{ old_word | default('-') }}" }
 `,
 };
 
@@ -125,7 +125,7 @@ test('library modules beside the playbook and in a role run in their styles; the
   const run = await runLocal(dir);
   t.false(run.summary.failed, run.output);
   t.is(read(dir, 'out'), 'one');
-  t.is(read(dir, 'results'), 'True written False as it was a b');
+  t.is(read(dir, 'results'), 'True written False as it was a b a b', "the module's ansible_facts are the host's");
   t.is(read(dir, 'echo-out'), "hello [] True", 'a WANT_JSON module gets its arguments only');
   t.deepEqual(results(run.events, 'writer').map((r) => r.status), ['changed', 'ok']);
 });

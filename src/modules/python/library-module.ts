@@ -183,8 +183,9 @@ export function buildLibraryModule(file: string, source: string): Module<Record<
       if (info.style !== 'new' || !info.supportsCheckMode) return { changed: true, opaque: true, steps: [run], afterApply };
       const asked = moduleResult(await ctx.probe(command, { stdin: runnerInput(name, source, info, args, true) }));
       if (asked.failed === true) throw failure(name, asked);
-      if (asked.changed !== true) return { changed: false, result: asked };
-      return { changed: true, steps: [run], afterApply, result: asked };
+      const facts = typeof asked.ansible_facts === 'object' && asked.ansible_facts !== null ? { facts: asked.ansible_facts as Record<string, unknown> } : {};
+      if (asked.changed !== true) return { changed: false, result: asked, ...facts };
+      return { changed: true, steps: [run], afterApply, result: asked, ...facts };
     },
   });
 }
