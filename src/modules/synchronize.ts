@@ -8,6 +8,7 @@
  */
 import { ModuleError } from '../errors.js';
 import { quoteArgs } from '../shell/quote.js';
+import { guardWrites, removeCreatedTreeStep, type Guarded } from './kit/index.js';
 import { defineModule, type HostContext, type Step } from './types.js';
 
 export interface SynchronizeArgs {
@@ -159,7 +160,8 @@ export const synchronizeModule = defineModule<SynchronizeArgs>({
     'delegated to the host itself, or on a local connection, rsync runs on the host with both paths there. ' +
     'Planned with the same rsync and `--dry-run`: the itemized changes are the diff, none means no change, and `--check` runs only the dry run. ' +
     'rsync must be installed on both sides; ssh reaches the host with its `ansible_user`, `ansible_port` and key (no passwords). ' +
-    'With become, the far side runs `sudo rsync`. What rsync overwrites or deletes is not backed up: the task cannot be undone.',
+    'With become, the far side runs `sudo rsync`. Undo, when the destination is on the host and an absolute path: a destination that existed ' +
+    'is copied whole into the run\'s backups first and restored; a new one is removed. A pull (destination on the controller) cannot be undone.',
   args: {
     src: { type: 'str', required: true, description: 'The source: on the controller for push, on the host for pull. A trailing `/` copies the folder\'s contents.' },
     dest: { type: 'str', required: true, description: 'The destination: on the host for push, on the controller for pull.' },
@@ -204,18 +206,38 @@ export const synchronizeModule = defineModule<SynchronizeArgs>({
     const cmd = command(false);
     if (!changes.length) return { changed: false, result: { cmd, msg: '', stdout_lines: [] } };
     const step: Step = { kind: 'exec', command: cmd, description: `rsync ${src} -> ${dest}`, ...(where.side === 'controller' ? { on: 'controller' as const } : {}) };
+    const guard = await guardDest(ctx, args, where, dest, changes);
     return {
       changed: true,
       diff: [{ subject: `${args.mode} ${src} -> ${dest}`, before: '', after: changes.map(describeChange).join('\n'), kind: 'summary' }],
-      steps: [step],
+      steps: [...(guard?.steps ?? []), step],
+      ...(guard ? { undo: guard.undo, cleanup: guard.cleanup, writes: guard.writes } : {}),
       result: { cmd },
-      afterApply: ([out]) => {
+      afterApply: (outputs) => {
+        // rsync is the last step, after the backup
+        const out = outputs[outputs.length - 1];
         const lines = (out?.stdout ?? '').split('\n').filter((l) => l.startsWith(CHANGED_MARK)).map((l) => l.slice(CHANGED_MARK.length));
         return { changed: lines.length > 0, msg: lines.join('\n'), stdout_lines: lines, rc: out?.rc ?? 0 };
       },
     };
   },
 });
+
+/**
+ * The run's backup of what rsync will change, when the destination is on
+ * the task's host (push, or rsync on the host alone) and named by an
+ * absolute path: an existing destination is copied whole into the run's
+ * backups and restored by undo; a new one is removed by undo. A pull's
+ * destination is on the controller: that cannot be undone.
+ */
+async function guardDest(ctx: HostContext, args: SynchronizeArgs, where: Where, dest: string, changes: ItemizedChange[]): Promise<Guarded | undefined> {
+  const onHost = where.remote === undefined || (where.side === 'controller' && args.mode === 'push');
+  const target = dest.replace(/\/+$/, '');
+  if (!onHost || !target.startsWith('/')) return undefined;
+  if (await ctx.stat(target)) return guardWrites(ctx.runId, [{ path: target, existed: true }]);
+  const tree = changes.some((c) => c.code.startsWith('cd') || c.path.includes('/'));
+  return tree ? { steps: [], undo: [removeCreatedTreeStep(target)], cleanup: [], writes: [target] } : guardWrites(ctx.runId, [{ path: target, existed: false }]);
+}
 
 function keepSlash(given: string, found: string): string {
   return given.endsWith('/') && !found.endsWith('/') ? `${found}/` : found;

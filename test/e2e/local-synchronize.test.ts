@@ -42,3 +42,21 @@ test('synchronize copies and deletes with rsync; a second run changes nothing; c
   const again = await runLocal(dir);
   t.is(results(again.events, 'synchronize')[0]?.status, 'ok');
 });
+
+test('a failed run takes the synchronized folder back to what it was', async (t) => {
+  const dir = project({
+    ...files,
+    'play.yml': `
+- hosts: local
+  gather_facts: no
+  tasks:
+    - synchronize: { src: $DIR/src/, dest: $DIR/dest, delete: true, owner: false, group: false }
+    - fail: { msg: stop here }
+`,
+  });
+  const run = await runLocal(dir, 'play.yml', { rollback: true });
+  t.true(run.summary.failed);
+  t.is(read(dir, 'dest/stale'), 'old\n', 'the deleted file is back');
+  t.false(exists(dir, 'dest/a'), 'the copied file is gone');
+  t.false(exists(dir, 'dest/sub'));
+});

@@ -61,21 +61,47 @@ test('where rsync runs: the controller, the host alone, or a delegate', (t) => {
 });
 
 const LOCAL_RUN = "rsync --delay-updates -F --compress --archive '--out-format=<<CHANGED>>%i %n%L' /src/ /dest";
+// the paths probe (stat) of /dest: a folder, or missing
+const DEST_DIR = '@@ 0\nstat:directory|755|root|root|4096|0|0|2|2049|2|1700000000|1700000000|1700000000|x|y\n';
+const DEST_MISSING = '@@ 0\nabsent\nancestor:/\n';
 moduleTable([
   {
-    name: 'delegated to the host itself: the dry run plans, the real run copies',
+    name: 'delegated to the host itself: the dry run plans; the folder is backed up, then rsync copies; undo restores it',
     module: synchronizeModule,
     args: { src: '/src/', dest: '/dest' },
     context: { delegatedTo: 'node1' },
-    facts: { '--dry-run': '<<CHANGED>>>f+++++++++ a\n' },
+    facts: { '--dry-run': '<<CHANGED>>>f+++++++++ a\n', 'p=/dest': DEST_DIR },
     stepOutputs: { 'rsync --delay-updates': '<<CHANGED>>>f+++++++++ a\n' },
     expect: {
       changed: true,
-      steps: [LOCAL_RUN],
-      undo: null,
+      descriptions: ['back up /dest', 'rsync /src/ -> /dest'],
+      undoDescriptions: ["restore /dest from the run's backups"],
       diff: ['push /src/ -> /dest:  -> create file a'],
       registered: { stdout_lines: ['>f+++++++++ a'] },
+      also: (t, plan) => {
+        t.deepEqual(plan.writes, ['/dest']);
+        t.is(plan.steps?.[1]?.kind === 'exec' && plan.steps[1].command, LOCAL_RUN);
+      },
     },
+    after: { '--dry-run': '' },
+  },
+  {
+    name: 'a new destination folder: undo removes it',
+    module: synchronizeModule,
+    args: { src: '/src/', dest: '/dest/' },
+    context: { delegatedTo: 'node1' },
+    facts: { '--dry-run': '<<CHANGED>>cd+++++++++ ./\n<<CHANGED>>>f+++++++++ a\n', 'p=/dest': DEST_MISSING },
+    expect: { changed: true, descriptions: ['rsync /src/ -> /dest/'], undo: ['rm -rf -- /dest'] },
+    after: { '--dry-run': '' },
+  },
+  {
+    name: 'pull to the controller: the destination is not on the host, it cannot be undone',
+    module: synchronizeModule,
+    args: { src: '/var/cache/x', dest: '/tmp/x', mode: 'pull' },
+    vars: { ansible_host: '10.0.0.5' },
+    context: { delegatedTo: 'other' },
+    facts: { '--dry-run': '<<CHANGED>>>f+++++++++ x\n' },
+    expect: { changed: true, undo: null, reads: 1 },
     after: { '--dry-run': '' },
   },
   {
@@ -87,7 +113,7 @@ moduleTable([
     expect: { changed: false, reads: 1 },
   },
   {
-    name: 'a failed dry run fails the task with rsync\'s words',
+    name: "a failed dry run fails the task with rsync's words",
     module: synchronizeModule,
     args: { src: '/nope/', dest: '/dest' },
     context: { delegatedTo: 'node1' },
