@@ -12,6 +12,8 @@ command -v cfssl >/dev/null 2>&1 || need+=(golang-cfssl)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
+python3 -c "import ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "the tests need these Debian packages: ${need[*]} (run as root on Debian, or install them)" >&2

@@ -30,6 +30,12 @@ export interface HostContextOptions {
   warn?: (message: string) => void;
   progress?: (update: ProgressUpdate) => void;
   env?: Record<string, string>;
+  /** delegate_to: the host the task runs on instead of its own */
+  delegatedTo?: string | undefined;
+  /** the controller's connection, for modules that plan a command run there (synchronize's rsync) */
+  controller?: Connection | undefined;
+  /** the task's target is reached by the local connection (the controller itself) */
+  local?: boolean;
 }
 
 export function createHostContext(o: HostContextOptions): HostContext {
@@ -52,6 +58,9 @@ export function createHostContext(o: HostContextOptions): HostContext {
     gather: (fact, args, options) => facts.gather(fact, args, options),
     gatherAll: (requests, options) => facts.gatherAll(requests, options),
     probe: (command, options) => o.conn.exec(command, execOpts(options)),
+    ...(o.delegatedTo !== undefined ? { delegatedTo: o.delegatedTo } : {}),
+    ...(o.local ? { local: true } : {}),
+    ...(o.controller ? { probeController: (command: string) => o.controller!.exec(command, {}) } : {}),
     async reconnect() {
       await o.conn.close();
       await o.conn.connect();

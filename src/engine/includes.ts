@@ -66,7 +66,7 @@ export function loadDynamicInclude(
     const key = `tasks\0${file}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
     let nodes = cache.get(key);
     if (!nodes) {
-      const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath });
+      const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, ...(rt.play.library ? { library: rt.play.library } : {}) });
       nodes = loadTaskList(loadYamlFile(file), scopeOf(task, loopVars), loader, { file, line: 1 });
       cache.set(key, nodes);
     }
@@ -80,7 +80,7 @@ export function loadDynamicInclude(
     // a meta dependency already brought in by an include_role of this play runs once
     let seen = rolesSeen.get(rt.play);
     if (!seen) rolesSeen.set(rt.play, (seen = new Set()));
-    const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen });
+    const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen, ...(rt.play.library ? { library: rt.play.library } : {}) });
     const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
     nodes = loader.loadRef(ref, scopeOf(task, loopVars), task.pos, undefined, true);
     for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);

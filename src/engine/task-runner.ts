@@ -6,8 +6,10 @@
  */
 import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
+import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
+import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
@@ -323,13 +325,24 @@ export class TaskRunner {
     return { result: { changed: true, ...job, finished: 0 } };
   }
 
+  /** Arguments written as one template (`helm: "{{ defaults | combine(item) }}"`): the mapping it rendered to, under the task's other arguments. */
+  private variableArgs(rendered: Record<string, unknown>, host: string, task: TaskNode): Record<string, unknown> {
+    const { [VARIABLE_ARGS]: value, ...rest } = rendered;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ModuleError(`${task.module}: the arguments template rendered to ${JSON.stringify(value)}, not a mapping`, {}, task.pos);
+    }
+    this.rt.options.events.emit({ type: 'warning', host, msg: "Using a variable for a task's 'args' is unsafe in some situations" });
+    return { ...(value as Record<string, unknown>), ...rest };
+  }
+
   /** Plans, and outside check mode applies, with until/retries. */
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
-    const module = task.module === 'async_status' ? asyncStatusModule : findModule(task.module);
+    const module = task.module === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
     if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
+    if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
@@ -363,6 +376,9 @@ export class TaskRunner {
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,
       ...(env ? { env } : {}),
+      ...(delegateTo !== undefined ? { delegatedTo: delegateTo } : {}),
+      controller: this.rt.controller,
+      local: target.conn.transport === 'local',
     });
 
     const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;
@@ -490,6 +506,9 @@ export class TaskRunner {
       }
     }
     const after = plan.afterApply ? await plan.afterApply(outputs) : {};
+    // facts a module reports once it ran (a user's module from library/) become the host's, as in Ansible
+    const reported = after.ansible_facts;
+    if (typeof reported === 'object' && reported !== null && !Array.isArray(reported)) this.rt.hosts.get(host)?.assign(reported as Record<string, unknown>);
     addPhase(this.rt, 'apply', performance.now() - t1);
     return { result: { ...base, changed: true, ...after }, ...(diff ? { diff } : {}) };
   }

@@ -19,7 +19,9 @@ import { asyncStatusModule } from './async-status.js';
 import { loopItems } from './loop.js';
 import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
+import { libraryModule } from '../modules/python/library-module.js';
 import { ENGINE_ACTIONS } from '../load/keywords.js';
+import { VARIABLE_ARGS } from '../load/tasks.js';
 
 const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection', 'end_role']);
 
@@ -66,14 +68,15 @@ function checkTaskLoads(task: TaskNode): { name: string; args: ArgSchema } | und
     return undefined;
   }
   if (ENGINE_ACTIONS.has(task.module)) return undefined;
-  const module = findModule(task.module);
+  const module = task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
   if (!module) {
     const unsupported = unsupportedAnsibleName('module', task.module);
     if (unsupported) throw new LoadError(unsupported, task.pos);
     const hint = suggestModule(task.module);
     throw new LoadError(`couldn't resolve module '${task.module}'${closeEnough(task.module, hint) ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
   }
-  return module.freeArgs ? undefined : module;
+  // arguments that are one template are known only once a run renders them
+  return module.freeArgs || VARIABLE_ARGS in task.args ? undefined : module;
 }
 
 function checkTask(task: TaskNode, rescued: boolean): void {

@@ -3,6 +3,7 @@
  * templates stay raw (`unknown`) and are rendered per host at run time.
  */
 import type { SourcePos } from '../errors.js';
+import type { ModuleLibrary } from './library.js';
 
 /** Keywords shared by plays, blocks, roles and tasks, inherited downwards. */
 export interface Inheritable {
@@ -52,6 +53,8 @@ export interface TaskNode extends Inheritable {
   name: string | undefined;
   /** the module's canonical name */
   module: string;
+  /** the module is the user's own Python file (library/NAME.py) */
+  libraryFile?: string;
   args: Record<string, unknown>;
   loop?: unknown;
   /** with_items flattens one level, with_dict yields key/value items */
@@ -115,6 +118,8 @@ export interface Play extends Inheritable {
   pos: SourcePos | undefined;
   /** where its roles are looked up (include_role too): the playbook's folders, then --roles-path */
   roleSearchPath: string[];
+  /** the user's own modules found so far (library/ beside playbooks and roles), for include_role and include_tasks */
+  library?: ModuleLibrary;
   dir: string;
   file: string;
   varsFiles: unknown[];

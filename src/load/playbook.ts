@@ -9,6 +9,7 @@ import { LoadError, type SourcePos } from '../errors.js';
 import { emptyScope, inherit, readInheritable } from './inherit.js';
 import { PLAY_KEYWORDS } from './keywords.js';
 import type { Node, Play, Playbook, Serial, TaskNode } from './model.js';
+import { ModuleLibrary } from './library.js';
 import { RoleLoader, roleSearchPath } from './roles.js';
 import { loadTaskList } from './tasks.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
@@ -21,6 +22,8 @@ export interface LoadOptions {
    * engine, which has the templates and the extra vars.
    */
   renderRoleName?: (name: string, playVars: Record<string, unknown>, pos: SourcePos | undefined) => string;
+  /** the user's own modules, shared by every playbook file a run loads */
+  library?: ModuleLibrary;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -62,6 +65,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const roles = new RoleLoader({
     playbookDir: dir,
     searchPath,
+    ...(options.library ? { library: options.library } : {}),
     ...(render ? { renderName: (name: string, at: SourcePos | undefined) => render(name, isRecord(playVars) ? playVars : {}, at) } : {}),
   });
   const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
@@ -90,6 +94,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     dir,
     file,
     roleSearchPath: searchPath,
+    library: roles.library,
     vars: isRecord(playVars) ? playVars : {},
     varsFiles,
     roles: roles.roles,
@@ -106,6 +111,9 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
 
 export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = []): Playbook {
   const abs = path.resolve(file);
+  // library/ beside each playbook file holds modules for every play loaded after it, as in Ansible
+  options = { ...options, library: options.library ?? new ModuleLibrary() };
+  options.library!.addBeside(path.dirname(abs));
   if (stack.includes(abs)) throw new LoadError(`import_playbook cycle: ${[...stack, abs].join(' -> ')}`);
   const doc = loadYamlFile(abs);
   if (doc === null) return { file: abs, dir: path.dirname(abs), plays: [] };

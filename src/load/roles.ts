@@ -12,6 +12,7 @@ import { inherit, readInheritable, type Scope } from './inherit.js';
 import { ROLE_REF_KEYWORDS } from './keywords.js';
 import type { Node, RoleInfo, TaskNode } from './model.js';
 import { loadTaskList, type TaskLoader } from './tasks.js';
+import { ModuleLibrary } from './library.js';
 import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js';
 
 /** The folder ezplay is installed in (holds the shipped roles/). */
@@ -113,6 +114,8 @@ export interface RoleLoaderOptions {
   seen?: Set<string>;
   /** renders a role name written as a template */
   renderName?: (name: string, pos: SourcePos | undefined) => string;
+  /** the user's own modules; each role loaded adds its library/ */
+  library?: ModuleLibrary;
 }
 
 /** Loads roles, their dependencies first, each distinct (name, params) once per play. */
@@ -125,9 +128,11 @@ export class RoleLoader implements TaskLoader {
   private readonly handlerFiles = new Set<string>();
   readonly roles: RoleInfo[] = [];
   readonly handlers: TaskNode[] = [];
+  readonly library: ModuleLibrary;
 
   constructor(private readonly options: RoleLoaderOptions) {
     this.seen = options.seen ?? new Set();
+    this.library = options.library ?? new ModuleLibrary();
   }
 
   /**
@@ -201,6 +206,7 @@ export class RoleLoader implements TaskLoader {
     try {
       const deps = this.dependencies(dir, scope, pos, params);
       const roleScope: Scope = { ...scope, role: info };
+      this.library.addBeside(dir);
       const tasksFile = roleFile(dir, 'tasks', tasksFrom);
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
       const tasks = tasksFile ? loadTaskList(loadYamlFile(tasksFile), roleScope, this, { file: tasksFile, line: 1 }) : [];

@@ -14,12 +14,15 @@ import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
 import { inherit, readInheritable, type Scope } from './inherit.js';
+import type { ModuleLibrary } from './library.js';
 
 export interface TaskLoader {
   /** loads a role's task list (tasks_from) for import_role */
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[];
   /** files already being loaded, to refuse an import cycle */
   stack: string[];
+  /** the user's own modules (library/ folders) */
+  library?: ModuleLibrary;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -34,13 +37,13 @@ function asStringList(value: unknown, what: string, pos: SourcePos | undefined):
 }
 
 /** Finds the key that names the module among a task's keys. */
-function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): string {
+function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined, inLibrary: (name: string) => boolean): string {
   const candidates = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));
   if (candidates.length === 0) {
     if ('action' in task || 'local_action' in task) return 'action' in task ? 'action' : 'local_action';
     throw new LoadError('no module/action detected in task', pos);
   }
-  const known = candidates.filter((k) => isModuleName(k) || ENGINE_ACTIONS.has(canonicalModuleName(k)));
+  const known = candidates.filter((k) => isModuleName(k) || ENGINE_ACTIONS.has(canonicalModuleName(k)) || inLibrary(k));
   if (known.length > 1) {
     throw new LoadError(`conflicting action statements: ${known.join(', ')}`, keyPos(task, known[1] as string));
   }
@@ -61,8 +64,12 @@ function moduleKey(task: Record<string, unknown>, pos: SourcePos | undefined): s
   return known[0] as string;
 }
 
+/** The key under which a task keeps arguments written as one template, until a run renders them into a mapping. */
+export const VARIABLE_ARGS = '_variable_params';
+const WHOLE_TEMPLATE = /^\s*\{\{(?:(?!\}\}).)*\}\}\s*$/s;
+
 /** Splits `action: copy src=a dest=b` and `copy: src=a` into module name and args. */
-function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos | undefined) {
+function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos | undefined, findLibrary: (name: string) => string | undefined) {
   let name = key;
   let value = task[key];
   if (key === 'action' || key === 'local_action') {
@@ -76,8 +83,10 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
       value = rest;
     }
   }
-  const canonical = canonicalModuleName(name);
-  const module = findModule(canonical);
+  // a module of the user's library/ wins over ezplay's own of the same bare name
+  const libraryFile = name.includes('.') && !name.startsWith('ansible.legacy.') ? undefined : findLibrary(name);
+  const canonical = libraryFile ? name.replace(/^ansible\.legacy\./, '') : canonicalModuleName(name);
+  const module = libraryFile ? undefined : findModule(canonical);
   let args: Record<string, unknown> = {};
   if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
@@ -90,7 +99,9 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
         args = parseKeyValue(text);
       }
     } catch (error) {
-      throw new LoadError(`${canonical}: ${(error as Error).message}`, keyPos(task, key));
+      // `helm: "{{ defaults | combine(item) }}"`: the whole arguments are one template, rendered per host (Ansible's variable args)
+      if (!module?.freeForm && WHOLE_TEMPLATE.test(text)) args = { [VARIABLE_ARGS]: text };
+      else throw new LoadError(`${canonical}: ${(error as Error).message}`, keyPos(task, key));
     }
   } else if (isRecord(value)) {
     args = { ...value };
@@ -98,7 +109,7 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
     throw new LoadError(`${canonical}: arguments must be a mapping or a string`, keyPos(task, key) ?? pos);
   }
   if (isRecord(task.args)) args = { ...args, ...task.args };
-  return { name: canonical, args, local: key === 'local_action' };
+  return { name: canonical, args, local: key === 'local_action', ...(libraryFile ? { libraryFile } : {}) };
 }
 
 function loopOf(task: Record<string, unknown>, pos: SourcePos | undefined) {
@@ -114,8 +125,9 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   if (!isRecord(raw)) throw new LoadError('a task must be a mapping', posOf(raw) ?? where);
   const pos = posOf(raw) ?? where;
   if ('block' in raw) return [loadBlock(raw, scope, loader, pos)];
-  const key = moduleKey(raw, pos);
-  const call = moduleCall(raw, key, pos);
+  const findLibrary = (name: string) => loader.library?.find(name, scope.role?.dir);
+  const key = moduleKey(raw, pos, (name) => findLibrary(name) !== undefined);
+  const call = moduleCall(raw, key, pos, findLibrary);
   const own = readInheritable(raw, pos);
   const merged = inherit(scope, own);
   if (call.local) merged.delegateTo = 'localhost';
@@ -135,7 +147,7 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
 
 function buildTask(
   raw: Record<string, unknown>,
-  call: { name: string; args: Record<string, unknown> },
+  call: { name: string; args: Record<string, unknown>; libraryFile?: string },
   scope: Scope,
   pos: SourcePos | undefined,
 ): TaskNode {
@@ -145,6 +157,7 @@ function buildTask(
     kind: 'task',
     name: raw.name === undefined ? undefined : String(raw.name),
     module: call.name,
+    ...(call.libraryFile ? { libraryFile: call.libraryFile } : {}),
     args: call.args,
     ...loopOf(raw, pos),
     loopVar: control.loop_var ? String(control.loop_var) : 'item',

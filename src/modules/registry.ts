@@ -1,6 +1,6 @@
 /**
  * Every module by name. Ansible's collection prefixes (`ansible.builtin.copy`,
- * `ansible.posix.firewalld`, `community.general.ufw`) resolve to the same module.
+ * `ansible.posix.firewalld`, `community.general.ufw`, `kubernetes.core.helm`) resolve to the same module.
  */
 import { closest } from 'fastest-levenshtein';
 import type { Module } from './types.js';
@@ -71,6 +71,10 @@ import { packageFactsModule } from './package-facts.js';
 import { serviceFactsModule } from './service-facts.js';
 import { selinuxModule } from './selinux.js';
 import { iniFileModule } from './ini-file.js';
+import { pipModule } from './pip.js';
+import { synchronizeModule } from './synchronize.js';
+import { helmModule, helmRepositoryModule } from './helm.js';
+import { redhatSubscriptionModule, rhsmRepositoryModule } from './rhsm.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -145,12 +149,18 @@ const modules: Module<any>[] = [
   serviceFactsModule,
   selinuxModule,
   iniFileModule,
+  pipModule,
+  synchronizeModule,
+  helmModule,
+  helmRepositoryModule,
+  rhsmRepositoryModule,
+  redhatSubscriptionModule,
 ];
 
 const byName = new Map<string, Module<any>>();
 for (const m of modules) byName.set(m.name, m);
 
-const PREFIXES = ['ansible.builtin.', 'ansible.posix.', 'community.general.', 'ansible.legacy.', 'ezplay.'];
+const PREFIXES = ['ansible.builtin.', 'ansible.posix.', 'community.general.', 'kubernetes.core.', 'ansible.legacy.', 'ezplay.'];
 
 export function canonicalModuleName(name: string): string {
   for (const prefix of PREFIXES) if (name.startsWith(prefix)) return name.slice(prefix.length);

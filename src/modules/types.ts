@@ -212,6 +212,16 @@ export interface HostContext {
    * fact can read, the user's own commands (command, shell, uri's curl).
    */
   probe(command: string, options?: { stdin?: string; env?: Record<string, string>; cwd?: string }): Promise<ExecResult>;
+  /** delegate_to: the host the task runs on instead of its own (`host`) */
+  readonly delegatedTo?: string | undefined;
+  /** the task's commands run on the controller itself (a local connection) */
+  readonly local?: boolean;
+  /**
+   * Runs a read-only command on the controller: for a module whose steps
+   * run there and whose plan is that command's dry run (synchronize's
+   * `rsync --dry-run`). Absent in some tests.
+   */
+  probeController?(command: string): Promise<ExecResult>;
   /**
    * Drops the connection to the host and opens it again: for a module that
    * waits for a host it rebooted (reboot's afterApply). Absent in some tests.

@@ -43,7 +43,7 @@ export function referenceMarkdown(modules: readonly Module<any>[]): string {
     '# Module reference',
     '',
     'Generated from the modules\' argument schemas (`npm run docs`); the same text as `ezplay doc MODULE`.',
-    'Names under `ansible.builtin.`, `ansible.posix.` and `community.general.` resolve to the same modules.',
+    'Names under `ansible.builtin.`, `ansible.posix.`, `community.general.` and `kubernetes.core.` resolve to the same modules. A `library/NAME.py` beside the playbook, in a role or in ANSIBLE_LIBRARY is a module too (see docs/ansible-compatibility.md).',
     '',
     ...modules.map((m) => `- [${m.name}](#${m.name.replace(/_/g, '_')}): ${m.summary}`),
     '',

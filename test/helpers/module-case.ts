@@ -32,6 +32,8 @@ export interface CtxOptions {
   progress?: (update: ProgressUpdate) => void;
   /** the task's become (a password makes some modules upload instead of stream) */
   become?: Become;
+  /** delegate_to of the task (the host's own name: the task runs on the host alone) */
+  delegatedTo?: string;
   warnings?: string[];
 }
 

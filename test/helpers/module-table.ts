@@ -60,6 +60,7 @@ export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostConte
     warn: (m) => o.warnings?.push(m),
     ...(o.progress ? { progress: o.progress } : {}),
     ...(o.become ? { become: o.become } : {}),
+    ...(o.delegatedTo !== undefined ? { delegatedTo: o.delegatedTo } : {}),
   });
 }
 

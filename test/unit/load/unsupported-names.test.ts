@@ -25,8 +25,8 @@ const task = (body: string) => `- hosts: all\n  tasks:\n    - ${body}\n`;
 
 const cases: Array<[written: string, play: string, message: RegExp]> = [
   ['a module of another collection', task('community.crypto.openssl_privatekey: {path: /k}'), /^'community\.crypto\.openssl_privatekey' is a module of the community\.crypto collection, which ezplay does not ship$/],
-  ['a short module name of ansible.posix', task('synchronize: {src: a, dest: b}'), /^'synchronize' is a module of the ansible\.posix collection, which ezplay does not ship$/],
-  ['a builtin module not supported', task('pip: {name: requests}'), /^'pip' is an ansible\.builtin module that ezplay does not support yet$/],
+  ['a short module name of ansible.posix', task('acl: {path: /a, entity: u, etype: user, permissions: r}'), /^'acl' is a module of the ansible\.posix collection, which ezplay does not ship$/],
+  ['a builtin module not supported', task('git: {repo: r, dest: d}'), /^'git' is an ansible\.builtin module that ezplay does not support yet$/],
   ['an unknown collection', task('acme.tools.frob: {x: 1}'), /^'acme\.tools\.frob' is a module of the acme\.tools collection, which ezplay does not ship$/],
   ['a lookup loop not supported', task('debug: msg=x\n      with_password: /tmp/p'), /'with_password' loops over the password lookup of ansible\.builtin/],
   ['a lookup loop of a collection', task('debug: msg=x\n      with_dig: example.com'), /'with_dig' loops over the dig lookup of community\.general/],
