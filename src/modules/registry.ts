@@ -71,6 +71,11 @@ import { packageFactsModule } from './package-facts.js';
 import { serviceFactsModule } from './service-facts.js';
 import { selinuxModule } from './selinux.js';
 import { iniFileModule } from './ini-file.js';
+import { timezoneModule } from './timezone.js';
+import { dpkgSelectionsModule } from './dpkg-selections.js';
+import { aptKeyModule } from './apt-key.js';
+import { aptRepositoryModule } from './apt-repository.js';
+import { yumRepositoryModule } from './yum-repository.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -145,6 +150,11 @@ const modules: Module<any>[] = [
   serviceFactsModule,
   selinuxModule,
   iniFileModule,
+  timezoneModule,
+  dpkgSelectionsModule,
+  aptKeyModule,
+  aptRepositoryModule,
+  yumRepositoryModule,
 ];
 
 const byName = new Map<string, Module<any>>();
