@@ -41,7 +41,7 @@ export function parseKeyId(id: string): KeyId {
 
 /** Fetches the key at `url` into a temporary file, runs `then` on it ("$k"), removes the file; the status is the first failure's. */
 const withFetched = (url: string, validate: boolean, then: string) =>
-  `k=$(mktemp) || exit 1; if ${sh`curl -fsSL ${validate ? [] : ['--insecure']} -o`} "$k" ${sh`${url}`}; then ${then}; rc=$?; else rc=$?; fi; rm -f "$k"; exit $rc`;
+  `k=$(mktemp) || exit 1; if ${sh`${['curl', '-fsSL', ...(validate ? [] : ['--insecure']), '-o']}`} "$k" ${sh`${url}`}; then ${then}; rc=$?; else rc=$?; fi; rm -f "$k"; exit $rc`;
 
 /** Without `id`, the key's id is read from what would be added (a read: nothing is imported). */
 async function idFromKey(ctx: HostContext, a: AptKeyArgs): Promise<string> {
@@ -76,7 +76,7 @@ function checkStep(a: AptKeyArgs, key: KeyId, wanted: boolean): Step {
   const what = wanted ? 'failed to add the key' : 'the key was not removed';
   return {
     kind: 'exec',
-    command: `if ${wanted ? '!' : ''} ${listed}; then echo ${sh`apt-key did not return an error, but ${what} (check that the id is correct and *not* a subkey)`} >&2; exit 1; fi`,
+    command: `if ${wanted ? '!' : ''} ${listed}; then echo ${sh`${`apt-key did not return an error, but ${what} (check that the id is correct and *not* a subkey)`}`} >&2; exit 1; fi`,
     description: `check that key ${key.long} is ${wanted ? 'there' : 'gone'}`,
   };
 }
