@@ -51,6 +51,16 @@ export function findRoleDir(name: string, searchPath: string[], playbookDir: str
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
 
+/**
+ * The role's name as Ansible gives it (role_name, `TASK [name : ...]`):
+ * as written when the search path found it (`kubernetes/preinstall`), the
+ * folder's own name when it was found as a path, or shipped with ezplay.
+ */
+export function roleDisplayName(name: string, dir: string, searchPath: readonly string[]): string {
+  if (name.startsWith(SHIPPED_ROLE_PREFIX)) return path.basename(dir);
+  return searchPath.some((d) => path.join(d, name) === dir) ? name : path.basename(dir);
+}
+
 /** roles/NAME/<sub>/<file>.yml (or .yaml or no extension); undefined when absent. */
 function roleFile(dir: string, sub: string, file = 'main'): string | undefined {
   const base = path.join(dir, sub, file);
@@ -180,14 +190,16 @@ export class RoleLoader implements TaskLoader {
     }
     const tasksFrom = ref.tasks_from ? String(ref.tasks_from) : 'main';
     const key = `${dir}\0${tasksFrom}\0${JSON.stringify(params)}`;
-    if (this.seen.has(key) && !imported && !ref.allow_duplicates) return [];
+    const duplicate = this.seen.has(key) && !imported && !ref.allow_duplicates;
+    // a role named again is dropped; a dependency named again is kept for the listings only (listedOnly)
+    if (duplicate && !besideRole) return [];
     this.seen.add(key);
     // a role may import its own other task files (tasks_from); only the same file again is a cycle
     const frame = tasksFrom === 'main' ? dir : `${dir} (tasks_from: ${tasksFrom})`;
     if (this.stack.includes(frame)) throw new LoadError(`role dependency cycle: ${[...this.stack, frame].join(' -> ')}`, pos);
 
     const info: RoleInfo = {
-      name: path.basename(dir),
+      name: roleDisplayName(name, dir, searchPath),
       dir,
       defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
@@ -208,6 +220,7 @@ export class RoleLoader implements TaskLoader {
         const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
         this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
       }
+      if (duplicate) return [{ when: [], tags: [], vars: {}, kind: 'block', name: undefined, block: [...deps, ...tasks], rescue: [], always: [], role: info, pos, listedOnly: true }];
       this.roles.push(info);
       return [...deps, ...tasks];
     } finally {
