@@ -76,7 +76,6 @@ export function taskListing(t: TaskNode): string {
 function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
   const only = splitTags(flags.tags);
   const skip = splitTags(flags.skipTags);
-  const allTags = new Set<string>();
   write(`\nplaybook: ${path.relative(process.cwd(), playbook.file)}`);
   for (const play of playbook.plays) {
     const patterns = play.hostsList ?? [play.hosts];
@@ -87,14 +86,14 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
       for (const h of hosts) write(`      ${h}`);
     }
     const tasks = play.sections.flatMap((s) => listedTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
-    for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
     if (flags.listTasks) {
       write('    tasks:');
       // as ansible-playbook lists them: tags sorted without repeats; an unnamed task by its module alone
       for (const t of tasks) write(`      ${taskListing(t)}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
     }
+    // each play's own tags and those of its listed tasks, after the play, as ansible-playbook shows them
+    if (flags.listTags) write(`      TASK TAGS: [${[...new Set([...play.tags, ...tasks.flatMap((t) => t.tags)])].sort().join(', ')}]`);
   }
-  if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
 }
 
 export async function runCommand(playbookPaths: string | string[], flags: RunFlags): Promise<number> {
