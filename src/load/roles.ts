@@ -51,6 +51,34 @@ export function findRoleDir(name: string, searchPath: string[], playbookDir: str
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
 
+/** A task file's tasks; anything but a list is left for loadTaskList to refuse. */
+function asList(data: unknown): unknown[] {
+  return Array.isArray(data) ? data : data === null || data === undefined ? [] : [data];
+}
+
+/**
+ * The task Ansible puts first in a role whose argument spec
+ * (meta/argument_specs.yml, else `argument_specs` in meta/main.yml) has
+ * the entry point: validate_argument_spec, tagged always.
+ */
+function argumentSpecTask(dir: string, entry: string, params: Record<string, unknown>, roleName: string): Record<string, unknown> | undefined {
+  const file = roleFile(dir, 'meta', 'argument_specs');
+  const specs = file ? mapping(file).argument_specs : mapping(roleFile(dir, 'meta')).argument_specs;
+  if (specs === null || typeof specs !== 'object' || Array.isArray(specs)) return undefined;
+  const spec = (specs as Record<string, unknown>)[entry];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
+  const { short_description: about, options } = spec as Record<string, unknown>;
+  return {
+    name: `Validating arguments against arg spec '${entry}'${about !== undefined ? ` - ${String(about)}` : ''}`,
+    'ansible.builtin.validate_argument_spec': {
+      argument_spec: options ?? {},
+      provided_arguments: params,
+      validate_args_context: { type: 'role', name: roleName, argument_spec_name: entry, path: dir },
+    },
+    tags: ['always'],
+  };
+}
+
 /**
  * The role's name as Ansible gives it (role_name, `TASK [name : ...]`):
  * as written when the search path found it (`kubernetes/preinstall`), the
@@ -212,7 +240,9 @@ export class RoleLoader implements TaskLoader {
       const roleScope: Scope = { ...scope, role: info };
       const tasksFile = roleFile(dir, 'tasks', tasksFrom);
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
-      const tasks = tasksFile ? loadTaskList(loadYamlFile(tasksFile), roleScope, this, { file: tasksFile, line: 1 }) : [];
+      const validation = argumentSpecTask(dir, tasksFrom, params, info.name);
+      const taskData = [...(validation ? [validation] : []), ...asList(tasksFile ? loadYamlFile(tasksFile) : [])];
+      const tasks = taskData.length ? loadTaskList(taskData, roleScope, this, { file: tasksFile ?? path.join(dir, 'meta'), line: 1 }) : [];
       const handlersFile = roleFile(dir, 'handlers', ref.handlers_from ? String(ref.handlers_from) : 'main');
       if (handlersFile && !this.handlerFiles.has(handlersFile)) {
         this.handlerFiles.add(handlersFile);

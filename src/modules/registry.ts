@@ -76,6 +76,7 @@ import { dpkgSelectionsModule } from './dpkg-selections.js';
 import { aptKeyModule } from './apt-key.js';
 import { aptRepositoryModule } from './apt-repository.js';
 import { yumRepositoryModule } from './yum-repository.js';
+import { validateArgumentSpecModule } from './validate-argument-spec.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -155,6 +156,7 @@ const modules: Module<any>[] = [
   aptKeyModule,
   aptRepositoryModule,
   yumRepositoryModule,
+  validateArgumentSpecModule,
 ];
 
 const byName = new Map<string, Module<any>>();
