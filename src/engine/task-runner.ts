@@ -6,6 +6,7 @@
  */
 import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
+import { VARIABLE_PARAMS } from '../load/keywords.js';
 import { toBool, validateArgs } from '../modules/args.js';
 import { findModule } from '../modules/registry.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
@@ -297,6 +298,7 @@ export class TaskRunner {
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
+    rendered = withVariableParams(rendered, task);
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
@@ -508,4 +510,18 @@ function withResultFields(vars: Record<string, unknown>, result: Record<string, 
     get: (t, k) => (typeof k === 'string' && k in result ? result[k] : Reflect.get(t, k)),
     has: (t, k) => (typeof k === 'string' && k in result) || Reflect.has(t, k),
   });
+}
+
+/**
+ * Arguments given as one template (`helm: "{{ defaults | combine(item) }}"`):
+ * the mapping it renders to, under the arguments written beside it, as
+ * Ansible takes them; anything but a mapping is an error.
+ */
+function withVariableParams(rendered: Record<string, unknown>, task: TaskNode): Record<string, unknown> {
+  if (!(VARIABLE_PARAMS in rendered)) return rendered;
+  const { [VARIABLE_PARAMS]: whole, ...rest } = rendered;
+  if (whole === null || typeof whole !== 'object' || Array.isArray(whole)) {
+    throw new ModuleError(`invalid or malformed argument: '${typeof whole === 'string' ? whole : JSON.stringify(whole)}'`, {}, task.pos);
+  }
+  return { ...(whole as Record<string, unknown>), ...rest };
 }

@@ -11,7 +11,7 @@ import { asyncStatusModule } from './async-status.js';
 import { loopItems } from './loop.js';
 import type { Node, Playbook, TaskNode } from '../load/model.js';
 import { findModule, suggestModule } from '../modules/registry.js';
-import { ENGINE_ACTIONS } from '../load/keywords.js';
+import { ENGINE_ACTIONS, VARIABLE_PARAMS } from '../load/keywords.js';
 
 const META_ACTIONS = new Set(['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'clear_host_errors', 'refresh_inventory', 'reset_connection', 'end_role']);
 
@@ -73,7 +73,7 @@ function checkArgNames(name: string, args: ArgSchema, task: TaskNode): void {
     for (const alias of spec.aliases ?? []) known.add(alias);
   }
   for (const key of Object.keys(task.args)) {
-    if (!known.has(key)) {
+    if (!known.has(key) && key !== VARIABLE_PARAMS) {
       const hint = closest(key, [...known]);
       throw new LoadError(`${name}: unsupported argument '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`, task.pos);
     }

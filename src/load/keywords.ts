@@ -111,3 +111,6 @@ export const ENGINE_ACTIONS = new Set<string>([
   'include',
   'async_status',
 ]);
+
+/** The argument holding a module's arguments written as one template (`helm: "{{ a | combine(b) }}"`), as Ansible names it. */
+export const VARIABLE_PARAMS = '_variable_params';

@@ -8,7 +8,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
 import { closeEnough, unsupportedAnsibleKeyword, unsupportedAnsibleName } from '../common/ansible-names.js';
 import { canonicalModuleName, findModule, isModuleName, suggestModule } from '../modules/registry.js';
-import { BLOCK_KEYWORDS, ENGINE_ACTIONS, LOOP_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, ENGINE_ACTIONS, LOOP_KEYWORDS, TASK_KEYWORDS, VARIABLE_PARAMS } from './keywords.js';
 import { parseKeyValue } from './kv.js';
 import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
@@ -82,7 +82,10 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
     try {
-      if (module?.freeForm) {
+      if (!module?.freeForm && !module?.freeArgs && /^\{\{(?:(?!\}\})[\s\S])*\}\}$/.test(text.trim()) && !ENGINE_ACTIONS.has(canonical)) {
+        // the whole arguments as one template: a mapping once rendered, for each host (Ansible's _variable_params)
+        args = { [VARIABLE_PARAMS]: text.trim() };
+      } else if (module?.freeForm) {
         args = parseKeyValue(text, { rawParam: module.freeForm, knownKeys: new Set(Object.keys(module.args)) });
       } else if (ENGINE_ACTIONS.has(canonical) && !text.includes('=')) {
         args = { _raw_params: text };
