@@ -80,13 +80,12 @@ function argumentSpecTask(dir: string, entry: string, params: Record<string, unk
 }
 
 /**
- * The role's name as Ansible gives it (role_name, `TASK [name : ...]`):
- * as written when the search path found it (`kubernetes/preinstall`), the
- * folder's own name when it was found as a path, or shipped with ezplay.
+ * The role's name as Ansible gives it (role_name, `TASK [name : ...]`): as
+ * the play wrote it (`kubernetes/preinstall`, `../vendor/app`), the folder's
+ * own name for an absolute path or a role shipped with ezplay.
  */
-export function roleDisplayName(name: string, dir: string, searchPath: readonly string[]): string {
-  if (name.startsWith(SHIPPED_ROLE_PREFIX)) return path.basename(dir);
-  return searchPath.some((d) => path.join(d, name) === dir) ? name : path.basename(dir);
+export function roleDisplayName(name: string, dir: string): string {
+  return name.startsWith(SHIPPED_ROLE_PREFIX) || path.isAbsolute(name) ? path.basename(dir) : name;
 }
 
 /** roles/NAME/<sub>/<file>.yml (or .yaml or no extension); undefined when absent. */
@@ -227,7 +226,7 @@ export class RoleLoader implements TaskLoader {
     if (this.stack.includes(frame)) throw new LoadError(`role dependency cycle: ${[...this.stack, frame].join(' -> ')}`, pos);
 
     const info: RoleInfo = {
-      name: roleDisplayName(name, dir, searchPath),
+      name: roleDisplayName(name, dir),
       dir,
       defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
