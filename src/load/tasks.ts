@@ -101,6 +101,10 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
     throw new LoadError(`${canonical}: arguments must be a mapping or a string`, keyPos(task, key) ?? pos);
   }
   if (isRecord(task.args)) args = { ...args, ...task.args };
+  else if (typeof task.args === 'string' && task.args.includes('{{')) args = { ...args, [VARIABLE_PARAMS]: task.args.trim() };
+  else if (task.args !== undefined && task.args !== null) {
+    throw new LoadError("Complex args containing variables cannot use bare variables (without Jinja2 delimiters), and must use the full variable style ('{{var_name}}')", keyPos(task, 'args') ?? pos);
+  }
   return { name: canonical, args, local: key === 'local_action' };
 }
 

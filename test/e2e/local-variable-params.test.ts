@@ -22,6 +22,16 @@ test('the arguments as one template: a mapping per loop item', async (t) => {
   t.is(readFileSync(path.join(dir, 'b'), 'utf8'), 'B\n');
 });
 
+test('args: as one template, under the arguments written in the module', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': '- hosts: local\n  gather_facts: false\n  vars:\n    more: {dest: "$DIR/c", content: "from args\\n"}\n  tasks:\n    - copy:\n        content: "mine\\n"\n      args: "{{ more }}"\n',
+  });
+  const run = await runLocal(dir);
+  t.false(run.summary.failed, run.output);
+  t.is(readFileSync(path.join(dir, 'c'), 'utf8'), 'mine\n', 'the module\'s own arguments win');
+});
+
 test('a template that does not render to a mapping fails the task', async (t) => {
   const dir = project({ hosts: LOCAL_INVENTORY, 'play.yml': '- hosts: local\n  gather_facts: false\n  tasks:\n    - copy: "{{ [1, 2] }}"\n' });
   const run = await runLocal(dir);
