@@ -82,7 +82,7 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
     try {
-      if (!module?.freeForm && !module?.freeArgs && /^\{\{(?:(?!\}\})[\s\S])*\}\}$/.test(text.trim()) && !ENGINE_ACTIONS.has(canonical)) {
+      if (!module?.freeForm && /^\{\{(?:(?!\}\})[\s\S])*\}\}$/.test(text.trim()) && !ENGINE_ACTIONS.has(canonical)) {
         // the whole arguments as one template: a mapping once rendered, for each host (Ansible's _variable_params)
         args = { [VARIABLE_PARAMS]: text.trim() };
       } else if (module?.freeForm) {
