@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EventBus } from '../engine/events.js';
 import { playHosts, type RunSummary } from '../engine/run.js';
 import { loadCheckedPlaybook, loadHosts, Session } from '../engine/session.js';
-import { allTasks } from '../engine/validate.js';
+import { listedTasks } from '../engine/validate.js';
 import { Templar } from '../template/index.js';
 import { selectedByTags } from '../engine/tags.js';
 import { journalRootOf, projectDirOf } from './project-dir.js';
@@ -14,7 +14,7 @@ import { chooseInventory } from './inventory-choice.js';
 import { makeReporter } from './reporter-choice.js';
 import { askSecret } from './ask-secret.js';
 import { sshOpener } from './ssh-opener.js';
-import type { Playbook } from '../load/model.js';
+import type { Playbook, TaskNode } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
 
 export interface RunFlags {
@@ -67,10 +67,15 @@ export function commandLineVars(flags: Pick<RunFlags, 'user' | 'connection' | 'p
 
 const splitTags = (values: string[]) => values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
 
+/** A task as --list-tasks names it: `role : name`, an include_role without its role (as Ansible), an unnamed task by its module. */
+export function taskListing(t: TaskNode): string {
+  const role = t.role && t.name !== undefined && t.include?.kind !== 'include_role' ? `${t.role.name} : ` : '';
+  return `${role}${t.name ?? t.module}`;
+}
+
 function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
   const only = splitTags(flags.tags);
   const skip = splitTags(flags.skipTags);
-  const allTags = new Set<string>();
   write(`\nplaybook: ${path.relative(process.cwd(), playbook.file)}`);
   for (const play of playbook.plays) {
     const patterns = play.hostsList ?? [play.hosts];
@@ -80,15 +85,15 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
       write(`    pattern: [${patterns.map((p) => `'${p}'`).join(', ')}]\n    hosts (${hosts.length}):`);
       for (const h of hosts) write(`      ${h}`);
     }
-    const tasks = play.sections.flatMap((s) => allTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
-    for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
+    const tasks = play.sections.flatMap((s) => listedTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
     if (flags.listTasks) {
       write('    tasks:');
       // as ansible-playbook lists them: tags sorted without repeats; an unnamed task by its module alone
-      for (const t of tasks) write(`      ${t.role && t.name !== undefined ? `${t.role.name} : ` : ''}${t.name ?? t.module}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
+      for (const t of tasks) write(`      ${taskListing(t)}\tTAGS: [${[...new Set(t.tags)].sort().join(', ')}]`);
     }
+    // each play's own tags and those of its listed tasks, after the play, as ansible-playbook shows them
+    if (flags.listTags) write(`      TASK TAGS: [${[...new Set([...play.tags, ...tasks.flatMap((t) => t.tags)])].sort().join(', ')}]`);
   }
-  if (flags.listTags) write(`\n      TASK TAGS: [${[...allTags].sort().join(', ')}]`);
 }
 
 export async function runCommand(playbookPaths: string | string[], flags: RunFlags): Promise<number> {

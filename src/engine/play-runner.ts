@@ -105,6 +105,7 @@ export class PlayRunner {
   async runNodes(nodes: readonly Node[], hosts: readonly string[]): Promise<void> {
     for (const node of nodes) {
       if (this.active(hosts).length === 0) return;
+      if (node.kind === 'block' && node.listedOnly) continue;
       if (node.kind === 'block') await this.runBlock(node, hosts);
       else await this.runTask(node, hosts, false);
     }

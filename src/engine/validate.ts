@@ -124,9 +124,10 @@ export function validatePlaybook(playbook: Playbook): void {
   }
 }
 
-/** Every task of a playbook in order, for --list-tasks and --list-tags. */
-export function allTasks(nodes: readonly Node[]): TaskNode[] {
-  const out: TaskNode[] = [];
-  walk(nodes, (t) => out.push(t));
-  return out;
+/**
+ * The tasks ansible-playbook's --list-tasks and --list-tags show: those of
+ * blocks, not of their rescue and always sections.
+ */
+export function listedTasks(nodes: readonly Node[]): TaskNode[] {
+  return nodes.flatMap((node) => (node.kind === 'task' ? [node] : listedTasks(node.block)));
 }

@@ -216,3 +216,19 @@ export const rpmUpdatesFact = defineFact<{ bin: 'dnf' | 'yum'; names: string[] }
     return parseCheckUpdate(out.stdout);
   },
 });
+
+/** The selection dpkg has for a package, `not present` when it has none (Ansible's word). */
+export function parseSelection(stdout: string): string {
+  const fields = stdout.trim().split(/\s+/);
+  return fields.length >= 2 ? (fields[1] as string) : 'not present';
+}
+
+/** A package's selection in dpkg's database (`dpkg --get-selections NAME`). */
+export const dpkgSelectionFact = defineFact<string, string>({
+  name: 'dpkg_selection',
+  command: (name) => sh`dpkg --get-selections ${name}`,
+  parse(out) {
+    requireOk(out, 'dpkg --get-selections');
+    return parseSelection(out.stdout);
+  },
+});

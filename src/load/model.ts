@@ -104,6 +104,12 @@ export interface BlockNode extends Inheritable {
   always: Node[];
   role: RoleInfo | undefined;
   pos: SourcePos | undefined;
+  /**
+   * A meta dependency the play already has (same role, same parameters):
+   * listed by --list-tasks as Ansible lists it, never run, as Ansible skips
+   * a role that has run.
+   */
+  listedOnly?: boolean;
 }
 
 export type Node = TaskNode | BlockNode;

@@ -52,6 +52,43 @@ export function findRoleDir(name: string, searchPath: string[], playbookDir: str
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
 
+/** A task file's tasks; anything but a list is left for loadTaskList to refuse. */
+function asList(data: unknown): unknown[] {
+  return Array.isArray(data) ? data : data === null || data === undefined ? [] : [data];
+}
+
+/**
+ * The task Ansible puts first in a role whose argument spec
+ * (meta/argument_specs.yml, else `argument_specs` in meta/main.yml) has
+ * the entry point: validate_argument_spec, tagged always.
+ */
+function argumentSpecTask(dir: string, entry: string, params: Record<string, unknown>, roleName: string): Record<string, unknown> | undefined {
+  const file = roleFile(dir, 'meta', 'argument_specs');
+  const specs = file ? mapping(file).argument_specs : mapping(roleFile(dir, 'meta')).argument_specs;
+  if (specs === null || typeof specs !== 'object' || Array.isArray(specs)) return undefined;
+  const spec = (specs as Record<string, unknown>)[entry];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
+  const { short_description: about, options } = spec as Record<string, unknown>;
+  return {
+    name: `Validating arguments against arg spec '${entry}'${about !== undefined ? ` - ${String(about)}` : ''}`,
+    'ansible.builtin.validate_argument_spec': {
+      argument_spec: options ?? {},
+      provided_arguments: params,
+      validate_args_context: { type: 'role', name: roleName, argument_spec_name: entry, path: dir },
+    },
+    tags: ['always'],
+  };
+}
+
+/**
+ * The role's name as Ansible gives it (role_name, `TASK [name : ...]`): as
+ * the play wrote it (`kubernetes/preinstall`, `../vendor/app`), the folder's
+ * own name for an absolute path or a role shipped with ezplay.
+ */
+export function roleDisplayName(name: string, dir: string): string {
+  return name.startsWith(SHIPPED_ROLE_PREFIX) || path.isAbsolute(name) ? path.basename(dir) : name;
+}
+
 /** roles/NAME/<sub>/<file>.yml (or .yaml or no extension); undefined when absent. */
 function roleFile(dir: string, sub: string, file = 'main'): string | undefined {
   const base = path.join(dir, sub, file);
@@ -187,14 +224,16 @@ export class RoleLoader implements TaskLoader {
     }
     const tasksFrom = ref.tasks_from ? String(ref.tasks_from) : 'main';
     const key = `${dir}\0${tasksFrom}\0${JSON.stringify(params)}`;
-    if (this.seen.has(key) && !imported && !ref.allow_duplicates) return [];
+    const duplicate = this.seen.has(key) && !imported && !ref.allow_duplicates;
+    // a role named again is dropped; a dependency named again is kept for the listings only (listedOnly)
+    if (duplicate && !besideRole) return [];
     this.seen.add(key);
     // a role may import its own other task files (tasks_from); only the same file again is a cycle
     const frame = tasksFrom === 'main' ? dir : `${dir} (tasks_from: ${tasksFrom})`;
     if (this.stack.includes(frame)) throw new LoadError(`role dependency cycle: ${[...this.stack, frame].join(' -> ')}`, pos);
 
     const info: RoleInfo = {
-      name: path.basename(dir),
+      name: roleDisplayName(name, dir),
       dir,
       defaults: roleVars(dir, 'defaults', ref.defaults_from ? String(ref.defaults_from) : 'main'),
       vars: roleVars(dir, 'vars', ref.vars_from ? String(ref.vars_from) : 'main'),
@@ -209,7 +248,9 @@ export class RoleLoader implements TaskLoader {
       this.library.addBeside(dir);
       const tasksFile = roleFile(dir, 'tasks', tasksFrom);
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
-      const tasks = tasksFile ? loadTaskList(loadYamlFile(tasksFile), roleScope, this, { file: tasksFile, line: 1 }) : [];
+      const validation = argumentSpecTask(dir, tasksFrom, params, info.name);
+      const taskData = [...(validation ? [validation] : []), ...asList(tasksFile ? loadYamlFile(tasksFile) : [])];
+      const tasks = taskData.length ? loadTaskList(taskData, roleScope, this, { file: tasksFile ?? path.join(dir, 'meta'), line: 1 }) : [];
       const handlersFile = roleFile(dir, 'handlers', ref.handlers_from ? String(ref.handlers_from) : 'main');
       if (handlersFile && !this.handlerFiles.has(handlersFile)) {
         this.handlerFiles.add(handlersFile);
@@ -217,6 +258,7 @@ export class RoleLoader implements TaskLoader {
         const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
         this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
       }
+      if (duplicate) return [{ when: [], tags: [], vars: {}, kind: 'block', name: undefined, block: [...deps, ...tasks], rescue: [], always: [], role: info, pos, listedOnly: true }];
       this.roles.push(info);
       return [...deps, ...tasks];
     } finally {

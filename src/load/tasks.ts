@@ -91,7 +91,10 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
   if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
     try {
-      if (module?.freeForm) {
+      if (!module?.freeForm && /^\{\{(?:(?!\}\})[\s\S])*\}\}$/.test(text.trim()) && !ENGINE_ACTIONS.has(canonical)) {
+        // the whole arguments as one template: a mapping once rendered, for each host (Ansible's _variable_params)
+        args = { [VARIABLE_ARGS]: text.trim() };
+      } else if (module?.freeForm) {
         args = parseKeyValue(text, { rawParam: module.freeForm, knownKeys: new Set(Object.keys(module.args)) });
       } else if (ENGINE_ACTIONS.has(canonical) && !text.includes('=')) {
         args = { _raw_params: text };
@@ -109,6 +112,10 @@ function moduleCall(task: Record<string, unknown>, key: string, pos: SourcePos |
     throw new LoadError(`${canonical}: arguments must be a mapping or a string`, keyPos(task, key) ?? pos);
   }
   if (isRecord(task.args)) args = { ...args, ...task.args };
+  else if (typeof task.args === 'string' && task.args.includes('{{')) args = { ...args, [VARIABLE_ARGS]: task.args.trim() };
+  else if (task.args !== undefined && task.args !== null) {
+    throw new LoadError("Complex args containing variables cannot use bare variables (without Jinja2 delimiters), and must use the full variable style ('{{var_name}}')", keyPos(task, 'args') ?? pos);
+  }
   return { name: canonical, args, local: key === 'local_action', ...(libraryFile ? { libraryFile } : {}) };
 }
 

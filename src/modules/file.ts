@@ -9,8 +9,10 @@ import { fileTreeFact } from '../facts/file-tree.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { defaultState, planFileState, type FileState } from './file-states.js';
-import { defineModule } from './types.js';
+import { defineModule, type HostContext } from './types.js';
 import { attributeArgs, formatMode } from './kit/attributes.js';
+import { flagChange, flagsArg } from './kit/flags.js';
+import { fileFlagsFact } from '../facts/file-flags.js';
 
 export interface FileArgs {
   path: string;
@@ -24,6 +26,7 @@ export interface FileArgs {
   access_time?: 'now' | 'preserve';
   force: boolean;
   follow: boolean;
+  attributes?: string;
 }
 
 
@@ -76,6 +79,7 @@ export const fileModule = defineModule<FileArgs>({
       default: true,
       description: 'When `path` is a symlink, apply mode and ownership to its target instead of the link.',
     },
+    attributes: flagsArg,
   },
   async plan(ctx, args) {
     const followable = args.state === undefined || args.state === 'file' || args.state === 'directory' || args.state === 'touch';
@@ -111,6 +115,12 @@ export const fileModule = defineModule<FileArgs>({
       facts,
       { src: srcFacts, tree: probed.tree, runId: ctx.runId },
     );
+    const flags = await planFlags(ctx, args, state, facts.realPath, facts.stat !== null);
+    // flags change first on a path that exists (an immutable file is made writable before a touch), last on one the task creates
+    const existed = facts.stat !== null;
+    change.steps = existed ? [...flags.steps, ...change.steps] : [...change.steps, ...flags.steps];
+    change.undo = existed ? [...change.undo, ...flags.undo] : [...flags.undo, ...change.undo];
+    change.diff = [...change.diff, ...flags.diff];
     const result: Record<string, unknown> = { path: args.path, state };
     if (state !== 'absent') {
       const mode = args.mode ?? facts.stat?.mode;
@@ -134,6 +144,17 @@ export const fileModule = defineModule<FileArgs>({
     };
   },
 });
+
+/** `attributes` on what the path is (or will be): no flags to compare on a link or a removal. */
+async function planFlags(ctx: HostContext, args: FileArgs, state: string, realPath: string, exists: boolean) {
+  if (args.attributes === undefined || state === 'absent' || state === 'link' || state === 'hard') return { steps: [], undo: [], diff: [] };
+  const current = exists ? await ctx.gather(fileFlagsFact, realPath) : '';
+  try {
+    return flagChange(realPath, current, args.attributes);
+  } catch (error) {
+    throw new ModuleError(`file: attributes: ${(error as Error).message}`);
+  }
+}
 
 /** What the path is once the steps have run, for check mode's later tasks. */
 function fileEffect(path: string, state: FileState, want: { mode?: number | undefined; owner?: string | undefined; group?: string | undefined }, src: string | undefined): PlannedEffect {

@@ -75,6 +75,12 @@ import { pipModule } from './pip.js';
 import { synchronizeModule } from './synchronize.js';
 import { helmModule, helmRepositoryModule } from './helm.js';
 import { redhatSubscriptionModule, rhsmRepositoryModule } from './rhsm.js';
+import { timezoneModule } from './timezone.js';
+import { dpkgSelectionsModule } from './dpkg-selections.js';
+import { aptKeyModule } from './apt-key.js';
+import { aptRepositoryModule } from './apt-repository.js';
+import { yumRepositoryModule } from './yum-repository.js';
+import { validateArgumentSpecModule } from './validate-argument-spec.js';
 // Each module registers itself here: one import and one entry per module.
 const modules: Module<any>[] = [
   commandModule,
@@ -155,6 +161,12 @@ const modules: Module<any>[] = [
   helmRepositoryModule,
   rhsmRepositoryModule,
   redhatSubscriptionModule,
+  timezoneModule,
+  dpkgSelectionsModule,
+  aptKeyModule,
+  aptRepositoryModule,
+  yumRepositoryModule,
+  validateArgumentSpecModule,
 ];
 
 const byName = new Map<string, Module<any>>();

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { ModuleError } from '../errors.js';
 import { FILE_CONTENT_ARGS } from './copy.js';
 import { planContentAt } from './kit/content.js';
+import { selinuxArgs, withSelinuxContext, type SelinuxWant } from './kit/selinux.js';
 import { defineModule } from './types.js';
 
-export interface TemplateArgs {
+export interface TemplateArgs extends SelinuxWant {
   src: string;
   dest: string;
   mode?: number;
@@ -36,6 +37,7 @@ export const templateModule = defineModule<TemplateArgs>({
   args: {
     src: { type: 'path', required: true, description: "The template: a path in the role's templates/ folder, or absolute on the controller." },
     ...FILE_CONTENT_ARGS,
+    ...selinuxArgs,
     newline_sequence: {
       type: 'str',
       default: '\n',
@@ -60,6 +62,7 @@ export const templateModule = defineModule<TemplateArgs>({
       validate: args.validate,
     });
     if (plan.result) plan.result.src = args.src;
-    return plan;
+    const written = typeof plan.result?.dest === 'string' ? plan.result.dest : args.dest;
+    return withSelinuxContext(ctx, written, args, plan);
   },
 });

@@ -83,6 +83,32 @@ test('pam_limits: a new limits.d file, rollback removes it', (t) =>
     diffShows: /\+etcd\t-\tmemlock\t-1/,
   }));
 
+test('yum_repository: a section added to a .repo file as Ansible writes it, again no change, check shows, rollback restores', (t) =>
+  scenario(t, {
+    files: { 'repos/epel.repo': '[existing]\n# a comment\nname=Existing\nbaseurl=http://example.com/a\n  http://example.com/b\nenabled=1\n' },
+    file: 'repos/epel.repo',
+    task: 'yum_repository: name=epel file=epel description={{ v }} baseurl=http://download.fedoraproject.org/pub/epel/7/x86_64 gpgcheck=true enabled=true exclude=a,b reposdir=$DIR/repos',
+    v: 'EPEL',
+    // what Ansible 2.14.18 writes for the same file and task
+    after:
+      '[existing]\nname = Existing\nbaseurl = http://example.com/a\n\thttp://example.com/b\nenabled = 1\n\n' +
+      '[epel]\nbaseurl = http://download.fedoraproject.org/pub/epel/7/x86_64\nenabled = 1\nexclude = a b\ngpgcheck = 1\nname = EPEL\n\n',
+    checkV: 'Fedora',
+    diffShows: /\+name = Fedora/,
+  }));
+
+test('yum_repository: a new .repo file with its mode, rollback removes it', (t) =>
+  scenario(t, {
+    files: { 'repos/.keep': '' },
+    file: 'repos/kube.repo',
+    task: 'yum_repository: name=kube description={{ v }} baseurl=https://pkgs.k8s.io/rpm/ mode=0600 reposdir=$DIR/repos',
+    v: 'Kubernetes',
+    after: '[kube]\nbaseurl = https://pkgs.k8s.io/rpm/\nname = Kubernetes\n\n',
+    checkV: 'k8s',
+    diffShows: /\+name = k8s/,
+    mode: 0o600,
+  }));
+
 test('package_facts and service_facts read this machine and change nothing', async (t) => {
   const dir = project({
     hosts: LOCAL_INVENTORY,

@@ -52,6 +52,7 @@ const refusedAtLoad: Array<[written: string, play: string, message: RegExp]> = [
   ['with_together over no list', task('debug: msg={{ item }}\n      with_together: []'), /with_together requires at least one element in each list/],
   ['with_subelements without a key', task('debug: msg={{ item }}\n      with_subelements: [[{a: [1]}]]'), /subelements lookup expects a list of two or three items/],
   ['async that is not a number', task('command: sleep 1\n      async: soon'), /async must be a number of seconds, got 'soon'/],
+  ['package with an argument none of apt, dnf and yum takes', task('package: {name: x, enablerepo: epel}'), /package: unsupported argument 'enablerepo'/],
   ['async_status with an unknown argument', task('async_status: {jid: "1", wait: true}'), /async_status: unsupported argument 'wait'/],
 ];
 
@@ -63,6 +64,10 @@ for (const [written, play, message] of refusedAtLoad) {
     t.regex(String(error!.pos?.file), /play\.yml$/);
   });
 }
+
+test("package takes apt's and dnf's own arguments at load, as Ansible passes them through", (t) => {
+  t.is(loadError(task('package: {name: x, update_cache: "{{ true }}", cache_valid_time: 3600, install_recommends: false, purge: true}')), undefined);
+});
 
 test('a templated loop is left for the run to judge', (t) => {
   t.is(loadError(task('debug: msg={{ item }}\n      with_sequence: start={{ n }} end=1')), undefined);

@@ -172,6 +172,34 @@ const cases: Case[] = [
     host: [[/for m in apt-get dnf yum/, 'dnf\n'], [/rpm -q/, 'package etcd is not installed\n', 1]],
     steps: ['dnf -y install -- etcd'], undo: ['dnf -y remove -- etcd'],
   },
+  {
+    title: 'package passes update_cache and cache_valid_time through to apt: an old cache is updated first',
+    module: packageModule, args: { name: 'hello', update_cache: true, cache_valid_time: 86400 }, vars: { ansible_pkg_mgr: 'apt' },
+    host: [[/update-success-stamp/, '90000\n'], [/dpkg-query/, DPKG_BASH], [/apt-get -s/, SIM_INSTALL_HELLO]],
+    steps: ['DEBIAN_FRONTEND=noninteractive apt-get -q update', `${APT} install hello`], undo: [`${APT} remove hello`],
+    diff: ['apt cache: as it was -> updated', 'package hello: absent -> 2.10-3'],
+  },
+  {
+    title: 'package: a cache younger than cache_valid_time is not updated',
+    module: packageModule, args: { name: 'bash', update_cache: true, cache_valid_time: 86400 }, vars: { ansible_pkg_mgr: 'apt' },
+    host: [[/update-success-stamp/, '60\n'], [/dpkg-query/, DPKG_BASH]],
+  },
+  {
+    title: 'package passes update_cache through to dnf: --refresh',
+    module: packageModule, args: { name: 'etcd', update_cache: true }, vars: { ansible_pkg_mgr: 'dnf' },
+    host: [[/rpm -q/, 'package etcd is not installed\n', 1]],
+    steps: ['dnf -y --refresh install -- etcd'], undo: ['dnf -y remove -- etcd'],
+  },
+  {
+    title: "package: an apt argument on a dnf host is the backend's refusal",
+    module: packageModule, args: { name: 'etcd', cache_valid_time: 3600 }, vars: { ansible_pkg_mgr: 'dnf' },
+    host: [], error: /^package: dnf, the host's package manager, does not take the argument 'cache_valid_time'$/,
+  },
+  {
+    title: 'package: a passed argument is checked with the backend\'s types',
+    module: packageModule, args: { name: 'hello', cache_valid_time: 'soon' }, vars: { ansible_pkg_mgr: 'apt' },
+    host: [], error: /cache_valid_time.*not an integer/,
+  },
   { title: 'package: no package manager is an error', module: packageModule, args: { name: 'x' }, host: [[/for m in apt-get dnf yum/, '']], error: /no apt-get, dnf or yum/ },
 ];
 
