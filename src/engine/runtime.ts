@@ -103,19 +103,37 @@ export async function targetFor(
   return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars))), name: host };
 }
 
-/** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */
+/**
+ * The task's privilege escalation, as Ansible settles it: a variable
+ * (`ansible_become`, `ansible_become_user`, from the inventory, the play,
+ * the task's `vars`, ...) wins over the `become`/`become_user` keywords,
+ * which win over the command line's `-b` and `--become-user`.
+ */
 export function becomeFor(
   rt: PlayRuntime,
   task: TaskNode,
+  host: string,
   vars: Record<string, unknown>,
   render: (v: unknown) => unknown,
 ): Become | undefined {
   const settings = connectionSettings(vars);
-  const raw = task.become !== undefined ? render(task.become) : settings.become;
+  const cliOnly = commandLineOnly(rt, host, task);
+  const variable = cliOnly.has('ansible_become') ? undefined : settings.become;
+  const raw = variable ?? (task.become !== undefined ? render(task.become) : settings.become);
   if (raw === undefined || !toBool(raw)) return undefined;
-  const user = task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root');
+  const userVariable = cliOnly.has('ansible_become_user') ? undefined : settings.becomeUser;
+  const user = userVariable ?? (task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root'));
   const password = rt.options.becomePassword ?? settings.becomePassword;
   return { user, ...(password ? { password } : {}) };
+}
+
+/** The become variables that only the command line (`-b`, `--become-user`) sets for this host and task: those yield to keywords. */
+function commandLineOnly(rt: PlayRuntime, host: string, task: TaskNode): Set<string> {
+  const cli = rt.options.inventory.commandLineVars;
+  const names = ['ansible_become', 'ansible_become_user'].filter((name) => Object.hasOwn(cli, name));
+  if (!names.length) return new Set();
+  const layers = rt.vars.layers(host, task).filter((layer) => layer.vars !== cli);
+  return new Set(names.filter((name) => !layers.some((layer) => Object.hasOwn(layer.vars, name))));
 }
 
 /**

@@ -303,7 +303,7 @@ export class TaskRunner {
     const target = module.controllerOnly
       ? { conn: this.rt.controller, name: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
-    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, vars, render);
+    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
     const env = task.environment !== undefined ? mergeEnvironment(render(task.environment)) : undefined;
     const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
     const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
