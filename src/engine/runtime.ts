@@ -15,6 +15,7 @@ import type { RunJournal } from './journal.js';
 import type { RunOptions } from './options.js';
 import type { PlayVars } from './play-vars.js';
 import type { HostReach } from './reach.js';
+import { renderKeyword } from './keyword-value.js';
 
 export interface PlayRuntime {
   options: RunOptions;
@@ -53,7 +54,8 @@ export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
 /** The connection spec of a host from its rendered variables. */
 /** The `remote_user` keyword of a play or task, rendered with the host's variables; undefined when not written. */
 export function remoteUserOf(rt: PlayRuntime, node: { remoteUser?: unknown; pos?: SourcePos | undefined }, vars: Record<string, unknown>): string | undefined {
-  return node.remoteUser !== undefined ? String(rt.options.templar.renderValue(node.remoteUser, vars, node.pos)) : undefined;
+  const user = renderKeyword(node.remoteUser, (v) => rt.options.templar.renderValue(v, vars, node.pos));
+  return user !== undefined ? String(user) : undefined;
 }
 
 export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false, remoteUser?: string): ConnectionSpec {
@@ -119,10 +121,11 @@ export function becomeFor(
   const settings = connectionSettings(vars);
   const cliOnly = commandLineOnly(rt, host, task);
   const variable = cliOnly.has('ansible_become') ? undefined : settings.become;
-  const raw = variable ?? (task.become !== undefined ? render(task.become) : settings.become);
+  const raw = variable ?? renderKeyword(task.become, render) ?? settings.become;
   if (raw === undefined || !toBool(raw)) return undefined;
   const userVariable = cliOnly.has('ansible_become_user') ? undefined : settings.becomeUser;
-  const user = userVariable ?? (task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root'));
+  const keywordUser = renderKeyword(task.becomeUser, render);
+  const user = userVariable ?? (keywordUser !== undefined ? String(keywordUser) : (settings.becomeUser ?? 'root'));
   const password = rt.options.becomePassword ?? settings.becomePassword;
   return { user, ...(password ? { password } : {}) };
 }
