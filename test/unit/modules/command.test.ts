@@ -138,8 +138,8 @@ moduleTable([
     expect: { changed: true, also: (t, plan) => t.like(plan.steps?.[0], { stdin: 'hello' }) },
     idempotence: OPAQUE,
   },
-  { name: 'neither cmd nor argv is an error', module: commandModule, args: {}, expect: { error: /no command/ } },
-  { name: 'both cmd and argv is an error', module: commandModule, args: { cmd: 'ls', argv: ['ls'] }, expect: { error: /either/ } },
+  { name: 'neither cmd nor argv is an error', module: commandModule, args: {}, expect: { error: 'no command given', errorResult: { rc: 256 } } },
+  { name: 'both cmd and argv is an error', module: commandModule, args: { cmd: 'ls', argv: ['ls'] }, expect: { error: 'only command or argv can be given, not both', errorResult: { rc: 256 } } },
   {
     name: 'afterApply reads the step output',
     module: commandModule,

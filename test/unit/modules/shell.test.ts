@@ -12,6 +12,7 @@ for (const [text, chdir, executable, expected] of lines) {
 }
 
 moduleTable([
+  { name: 'an empty line fails as Ansible says it', module: shellModule, args: { cmd: '  ' }, expect: { error: 'no command given', errorResult: { rc: 256 } } },
   {
     name: 'runs the line as it is, opaque, no undo without rollback',
     module: shellModule,
