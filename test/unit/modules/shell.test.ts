@@ -1,10 +1,11 @@
 import test from 'ava';
 import { shellModule, shellLine } from '../../../src/modules/shell.js';
+import { inDir } from '../../../src/modules/command-plans.js';
 import { moduleTable } from '../../helpers/module-table.js';
 
 const lines: Array<[string, string | undefined, string | undefined, string]> = [
   ['cat /x | wc -l > /y', undefined, undefined, 'cat /x | wc -l > /y'],
-  ['ls; exit 3', '/tmp', undefined, "cd /tmp && /bin/sh -c 'ls; exit 3'"],
+  ['ls; exit 3', '/tmp', undefined, `${inDir('', '/tmp')}/bin/sh -c 'ls; exit 3'`],
   ['echo $0', undefined, '/bin/bash', "/bin/bash -c 'echo $0'"],
 ];
 for (const [text, chdir, executable, expected] of lines) {
