@@ -43,7 +43,7 @@ export const setupModule = defineModule<SetupArgs>({
   summary: "Gather the host's facts",
   description:
     'Sets `ansible_facts` and the `ansible_*` variables, as `gather_facts` does. ezplay gathers one small set of facts ' +
-    '(the same for every `gather_subset`: hostname, distribution, addresses, memory, processors, service manager); ' +
+    '(the same for every `gather_subset`: hostname, distribution, addresses, memory, processors, service manager, the host\'s Python); ' +
     '`filter` keeps only the facts whose names match its shell-style patterns. Never changes the host.',
   args: SETUP_ARGS,
   plan: (ctx, args) => planSetup(ctx, args, 'setup'),
