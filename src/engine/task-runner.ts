@@ -408,10 +408,11 @@ export class TaskRunner {
     const diff = plan.diff?.length ? plan.diff : undefined;
     if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
     if (how.check) {
-      if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'skipped in check mode: the command cannot report its effect' } };
+      // Ansible's words for a command check mode cannot run
+      if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'Command would have run if not in check mode' } };
       // what a check run would have made; a task that says check_mode: true never makes it, even in a real run
       if (this.rt.options.check && !how.checkModeSet) recordPlanned(this.rt.planned, how.overlayKey, plan);
-      return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
+      return { result: { ...base, ...(plan.checkMsg ? { msg: plan.checkMsg } : {}), changed: true }, ...(diff ? { diff } : {}) };
     }
     const t1 = performance.now();
     // `changed_when: false` declares a read-only probe (ss, etcdctl member

@@ -194,6 +194,7 @@ export async function planCommand(
     diff: guardDiff(creates, removes),
     steps: [step],
     ...(undo ? { undo } : {}),
+    ...(guarded ? { checkMsg: 'Command would have run if not in check mode' } : {}),
     afterApply: (outputs) => {
       const res = outputs[outputs.length - 1];
       if (!res) throw new ModuleError('the command produced no result');

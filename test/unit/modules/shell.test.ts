@@ -26,7 +26,13 @@ moduleTable([
     module: shellModule,
     args: { cmd: 'echo x > /etc/x creates=/etc/x', rollback: 'rm -f /etc/x' },
     facts: { 'for f in': 'creates:no\n' },
-    expect: { changed: true, opaque: false, steps: ['echo x > /etc/x'], undo: ['rm -f /etc/x'] },
+    expect: {
+      changed: true,
+      opaque: false,
+      steps: ['echo x > /etc/x'],
+      undo: ['rm -f /etc/x'],
+      also: (t, plan) => t.is(plan.checkMsg, 'Command would have run if not in check mode', "Ansible's check-mode message"),
+    },
     after: { 'for f in': 'creates:yes\n' },
   },
   {
