@@ -141,11 +141,11 @@ const CHDIR_REASONS: Record<string, string> = {
   denied: '[Errno 13] Permission denied',
 };
 
-/** Prefixes `cd dir &&` so the command runs in `chdir`; a folder it cannot enter is reported, not run in. */
+/** Enters `chdir` before the command, by its physical path as Python's os.chdir leaves it (`$PWD` has no links); a folder it cannot enter is reported, not run in. */
 export function inDir(line: string, chdir: string | undefined): string {
   if (!chdir) return line;
   const why = sh`if [ ! -e ${chdir} ]; then r=missing; elif [ ! -d ${chdir} ]; then r=notdir; else r=denied; fi`;
-  return `${sh`cd ${chdir}`} 2>/dev/null || { ${why}; echo "${CHDIR_FAILED}$r" >&2; exit 1; }; ${line}`;
+  return `${sh`cd -P -- ${chdir}`} 2>/dev/null || { ${why}; echo "${CHDIR_FAILED}$r" >&2; exit 1; }; ${line}`;
 }
 
 /** Ansible's failure for a `chdir` the command could not enter, if that is what happened. */

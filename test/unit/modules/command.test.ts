@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
@@ -214,4 +214,7 @@ test('chdir: the command runs in the folder, and a folder it cannot enter fails 
   t.is(notDir.stdout, '', 'the command did not run');
   t.is(chdirFailure(notDir, file), `Unable to change directory before execution: [Errno 20] Not a directory: b'${file}'`);
   t.is(chdirFailure(sh(inDir('echo oops >&2; exit 1', root)), root), undefined, "the command's own failure is its own");
+  mkdirSync(path.join(root, 'real', 'site'), { recursive: true });
+  symlinkSync(path.join(root, 'real'), path.join(root, 'link'));
+  t.is(sh(inDir('echo "$PWD"', path.join(root, 'link', 'site'))).stdout.trim(), path.join(root, 'real', 'site'), '$PWD is the physical path, as after os.chdir');
 });
