@@ -50,6 +50,13 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
   };
 }
 
+/** A diff as Ansible registers it (`result.diff`): before and after with headers naming what changed; secrets left out. */
+function registeredDiff(d: Diff): Record<string, string> {
+  const text = (t: string) => (d.secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : t);
+  const header = d.kind === 'content' ? `${d.subject} (content)` : d.subject;
+  return { before: text(d.before), after: text(d.after), before_header: header, after_header: header };
+}
+
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
@@ -358,7 +365,9 @@ export class TaskRunner {
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
-        const result = retries ? { ...out.result, attempts: attempt } : out.result;
+        // in diff mode the registered result has the diff too, in Ansible's shape
+        const shownDiff = out.diff?.length ? { diff: out.diff.map(registeredDiff) } : {};
+        const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;
         const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
