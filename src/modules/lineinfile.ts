@@ -89,7 +89,7 @@ export const lineinfileModule = defineModule<LineInFileArgs>({
       throw new ModuleError('lineinfile: one of line, regexp or search_string is required with state=absent');
     }
     if (args.backrefs && args.regexp === undefined) throw new ModuleError('lineinfile: regexp is required with backrefs=true');
-    return planTextEdit(ctx, {
+    const plan = await planTextEdit(ctx, {
       path: args.path,
       attributes: { mode: args.mode, owner: args.owner, group: args.group },
       backup: args.backup,
@@ -98,5 +98,7 @@ export const lineinfileModule = defineModule<LineInFileArgs>({
       validate: args.validate,
       transform: (text) => lineInFile(text, args),
     });
+    // lineinfile names its backup `backup` ('' when none), where copy and the others say backup_file
+    return { ...plan, result: { ...plan.result, backup: plan.result?.backup_file ?? '' } };
   },
 });
