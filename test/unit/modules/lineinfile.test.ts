@@ -1,7 +1,7 @@
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
 import { expandBackrefs, lineInFile, pythonRegex, splitLinesKeep, type LineInFileOptions } from '../../../src/modules/line-edits.js';
-import { lineinfileModule } from '../../../src/modules/lineinfile.js';
+import { emptyPatternWarnings, lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { absent, checks, pathsProbe, present, restores, writes } from './core-modules-harness.js';
 
 type Row = [title: string, before: string, options: Partial<LineInFileOptions>, after: string, msg: string];
@@ -96,3 +96,10 @@ moduleTable([
   { name: 'line is required', module: lineinfileModule, args: { path: '/x' }, expect: { error: /line is required/ } },
   { name: 'backrefs needs regexp', module: lineinfileModule, args: { path: '/x', line: 'a', backrefs: true }, expect: { error: /regexp is required/ } },
 ]);
+
+test("lineinfile: an empty regexp or search_string gets Ansible's warning", (t) => {
+  t.deepEqual(emptyPatternWarnings({ regexp: '^a' }), []);
+  t.deepEqual(emptyPatternWarnings({}), []);
+  t.regex(emptyPatternWarnings({ regexp: '' })[0] ?? '', /^The regular expression is an empty string, .* use '\^' to match every line/);
+  t.regex(emptyPatternWarnings({ search_string: '' })[0] ?? '', /^The search string is an empty string, .*rather than appending\.$/);
+});
