@@ -24,6 +24,7 @@ export interface FileArgs {
   access_time?: 'now' | 'preserve';
   force: boolean;
   follow: boolean;
+  _diff_peek?: boolean;
 }
 
 
@@ -76,8 +77,16 @@ export const fileModule = defineModule<FileArgs>({
       default: true,
       description: 'When `path` is a symlink, apply mode and ownership to its target instead of the link.',
     },
+    _diff_peek: {
+      type: 'bool',
+      description: "Ansible's internal peek before a diff: only reports whether the file looks binary (`appears_binary`, a NUL byte in its first 8192); changes nothing.",
+    },
   },
   async plan(ctx, args) {
+    if (args._diff_peek) {
+      const head = (await ctx.readFile(args.path))?.subarray(0, 8192);
+      return { changed: false, result: { path: args.path, appears_binary: head?.includes(0) ?? false } };
+    }
     const followable = args.state === undefined || args.state === 'file' || args.state === 'directory' || args.state === 'touch';
     const requests: FactsRequest[] = [{ path: args.path, follow: args.follow && followable }];
     const linkSrc =
