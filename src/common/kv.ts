@@ -97,6 +97,7 @@ export function parseKeyValue(
   options: { rawParam?: string; knownKeys?: ReadonlySet<string> } = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  if (options.rawParam) return parseWithRawParam(text, options.rawParam, options.knownKeys ?? new Set());
   // The raw parameter keeps the text between its words (newlines of a
   // multi-line `shell: |` script), minus the key=value words taken out.
   let raw = '';
@@ -119,5 +120,100 @@ export function parseKeyValue(
     }
   }
   if (options.rawParam && previous) out[options.rawParam] = raw;
+  return out;
+}
+
+/**
+ * command/shell's free form as Ansible reads it: `key=value` words for the
+ * module's own options, the rest rejoined as the command. The words are
+ * Ansible's: split on single spaces (a run of spaces stays in the word
+ * before it), a lone `\` outside quotes joins the next line to this one,
+ * and a line break stays where it was, also inside quotes and templates.
+ */
+function parseWithRawParam(text: string, rawParam: string, knownKeys: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const raw: string[] = [];
+  for (const param of ansibleParams(text)) {
+    const m = KEY.exec(param);
+    const key = m?.[1];
+    if (m && key && knownKeys.has(key)) out[key] = unquote(decodeEscapes((m[2] ?? '').trim()));
+    else raw.push(param);
+  }
+  if (raw.length) out[rawParam] = joinParams(raw);
+  return out;
+}
+
+/** The quote a word leaves open, given the one open before it (a quote after a backslash does not count). */
+function quoteAfter(word: string, open: string | null): string | null {
+  let quote = open;
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i] as string;
+    if ((ch === '"' || ch === "'") && word[i - 1] !== '\\') {
+      if (!quote) quote = ch;
+      else if (quote === ch) quote = null;
+    }
+  }
+  return quote;
+}
+
+/** How deep in `open`...`close` pairs a word leaves the text. */
+function depthAfter(word: string, depth: number, open: string, close: string): number {
+  const opened = word.split(open).length - 1;
+  const closed = word.split(close).length - 1;
+  return Math.max(0, depth + opened - closed);
+}
+
+/** The words of a free-form text, regrouped across the spaces and line breaks inside quotes and templates. */
+export function ansibleParams(text: string): string[] {
+  const params: string[] = [];
+  let quote: string | null = null;
+  const depth = { print: 0, block: 0, comment: 0 };
+  const lines = text.split('\n');
+  lines.forEach((line, lineIndex) => {
+    let continued = false;
+    const words = line.split(' ');
+    words.forEach((word, i) => {
+      // a run of spaces stays with the word before it
+      if (word === '' && i !== 0 && params.length) {
+        params[params.length - 1] += ' ';
+        return;
+      }
+      if (word === '\\' && !quote) {
+        continued = true;
+        return;
+      }
+      const wasQuoted = quote !== null;
+      quote = quoteAfter(word, quote);
+      const inTemplate = () => depth.print > 0 || depth.block > 0 || depth.comment > 0;
+      let placed = false;
+      if (quote !== null && !wasQuoted && !inTemplate()) {
+        params.push(word);
+        placed = true;
+      } else if ((inTemplate() || quote !== null || wasQuoted) && params.length) {
+        const last = params.length - 1;
+        if (i === 0 && wasQuoted) params[last] += word;
+        else if (words.length > 1) params[last] += `${i > 0 ? ' ' : ''}${word}`;
+        else params[last] += `\n${word}`;
+        placed = true;
+      }
+      for (const [name, open, close] of [['print', '{{', '}}'], ['block', '{%', '%}'], ['comment', '{#', '#}']] as const) {
+        const before = depth[name];
+        depth[name] = depthAfter(word, before, open, close);
+        if (depth[name] !== before && !placed) {
+          params.push(word);
+          placed = true;
+        }
+      }
+      if (!inTemplate() && quote === null && !placed && word !== '') params.push(word);
+    });
+    if (lines.length > 1 && lineIndex !== lines.length - 1 && !continued && params.length) params[params.length - 1] += '\n';
+  });
+  return params;
+}
+
+/** Words back into one text: a space between them, none after a line break. */
+function joinParams(params: readonly string[]): string {
+  let out = '';
+  for (const p of params) out += out === '' || out.endsWith('\n') ? p : ` ${p}`;
   return out;
 }

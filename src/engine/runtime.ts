@@ -15,6 +15,7 @@ import type { RunJournal } from './journal.js';
 import type { RunOptions } from './options.js';
 import type { PlayVars } from './play-vars.js';
 import type { HostReach } from './reach.js';
+import { renderKeyword } from './keyword-value.js';
 
 export interface PlayRuntime {
   options: RunOptions;
@@ -53,7 +54,8 @@ export function addPhase(rt: PlayRuntime, phase: string, ms: number): void {
 /** The connection spec of a host from its rendered variables. */
 /** The `remote_user` keyword of a play or task, rendered with the host's variables; undefined when not written. */
 export function remoteUserOf(rt: PlayRuntime, node: { remoteUser?: unknown; pos?: SourcePos | undefined }, vars: Record<string, unknown>): string | undefined {
-  return node.remoteUser !== undefined ? String(rt.options.templar.renderValue(node.remoteUser, vars, node.pos)) : undefined;
+  const user = renderKeyword(node.remoteUser, (v) => rt.options.templar.renderValue(v, vars, node.pos));
+  return user !== undefined ? String(user) : undefined;
 }
 
 export function specFor(host: string, vars: Record<string, unknown>, forceLocal = false, remoteUser?: string): ConnectionSpec {
@@ -111,19 +113,38 @@ export async function targetFor(
   return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars))), name: host };
 }
 
-/** The task's privilege escalation, from task/play keywords or the inventory's ansible_become*. */
+/**
+ * The task's privilege escalation, as Ansible settles it: a variable
+ * (`ansible_become`, `ansible_become_user`, from the inventory, the play,
+ * the task's `vars`, ...) wins over the `become`/`become_user` keywords,
+ * which win over the command line's `-b` and `--become-user`.
+ */
 export function becomeFor(
   rt: PlayRuntime,
   task: TaskNode,
+  host: string,
   vars: Record<string, unknown>,
   render: (v: unknown) => unknown,
 ): Become | undefined {
   const settings = connectionSettings(vars);
-  const raw = task.become !== undefined ? render(task.become) : settings.become;
+  const cliOnly = commandLineOnly(rt, host, task);
+  const variable = cliOnly.has('ansible_become') ? undefined : settings.become;
+  const raw = variable ?? renderKeyword(task.become, render) ?? settings.become;
   if (raw === undefined || !toBool(raw)) return undefined;
-  const user = task.becomeUser !== undefined ? String(render(task.becomeUser)) : (settings.becomeUser ?? 'root');
+  const userVariable = cliOnly.has('ansible_become_user') ? undefined : settings.becomeUser;
+  const keywordUser = renderKeyword(task.becomeUser, render);
+  const user = userVariable ?? (keywordUser !== undefined ? String(keywordUser) : (settings.becomeUser ?? 'root'));
   const password = rt.options.becomePassword ?? settings.becomePassword;
   return { user, ...(password ? { password } : {}) };
+}
+
+/** The become variables that only the command line (`-b`, `--become-user`) sets for this host and task: those yield to keywords. */
+function commandLineOnly(rt: PlayRuntime, host: string, task: TaskNode): Set<string> {
+  const cli = rt.options.inventory.commandLineVars;
+  const names = ['ansible_become', 'ansible_become_user'].filter((name) => Object.hasOwn(cli, name));
+  if (!names.length) return new Set();
+  const layers = rt.vars.layers(host, task).filter((layer) => layer.vars !== cli);
+  return new Set(names.filter((name) => !layers.some((layer) => Object.hasOwn(layer.vars, name))));
 }
 
 /**

@@ -22,6 +22,7 @@ import type { JournalEntry } from './journal.js';
 import { loopItems, lookupSubdir } from './loop.js';
 import { asyncStatus, asyncStatusModule, type AsyncStatusArgs } from './async-status.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
+import { renderKeyword } from './keyword-value.js';
 import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime } from './runtime.js';
 
 export interface TaskOutcome {
@@ -49,6 +50,13 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
     ...(result.skipped ? { skipped: true } : {}),
     _ansible_no_log: true,
   };
+}
+
+/** A diff as Ansible registers it (`result.diff`): before and after with headers naming what changed; secrets left out. */
+function registeredDiff(d: Diff): Record<string, string> {
+  const text = (t: string) => (d.secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : t);
+  const header = d.kind === 'content' ? `${d.subject} (content)` : d.subject;
+  return { before: text(d.before), after: text(d.after), before_header: header, after_header: header };
 }
 
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
@@ -171,8 +179,8 @@ export class TaskRunner {
   }
 
   private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
-    if (task.ignoreErrors === undefined) return false;
-    return toBool(this.templar.renderValue(task.ignoreErrors, vars, task.pos));
+    const ignore = renderKeyword(task.ignoreErrors, (v) => this.templar.renderValue(v, vars, task.pos));
+    return ignore !== undefined && toBool(ignore);
   }
 
   /** Reports one item (or the whole task without a loop) to listeners. */
@@ -250,7 +258,8 @@ export class TaskRunner {
   private noLog(task: TaskNode, vars: Record<string, unknown>): boolean {
     if (task.noLog === undefined) return false;
     try {
-      return toBool(this.templar.renderValue(task.noLog, vars, task.pos));
+      const noLog = renderKeyword(task.noLog, (v) => this.templar.renderValue(v, vars, task.pos));
+      return noLog !== undefined && toBool(noLog);
     } catch {
       return true;
     }
@@ -345,14 +354,18 @@ export class TaskRunner {
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
-    const delegateTo = task.delegateTo !== undefined ? String(render(task.delegateTo)) : undefined;
+    const delegateKeyword = renderKeyword(task.delegateTo, render);
+    const delegateTo = delegateKeyword !== undefined ? String(delegateKeyword) : undefined;
     const target = module.controllerOnly
       ? { conn: this.rt.controller, name: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
-    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, vars, render);
-    const env = task.environment !== undefined ? mergeEnvironment(render(task.environment)) : undefined;
-    const check = task.checkMode !== undefined ? toBool(render(task.checkMode)) : this.rt.options.check;
-    const showDiff = task.diff !== undefined ? toBool(render(task.diff)) : this.rt.options.diff;
+    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
+    const envKeyword = renderKeyword(task.environment, render);
+    const env = envKeyword !== undefined ? mergeEnvironment(envKeyword) : undefined;
+    const checkKeyword = renderKeyword(task.checkMode, render);
+    const check = checkKeyword !== undefined ? toBool(checkKeyword) : this.rt.options.check;
+    const diffKeyword = renderKeyword(task.diff, render);
+    const showDiff = diffKeyword !== undefined ? toBool(diffKeyword) : this.rt.options.diff;
     const taskName = task.name ?? task.module;
     const progress = progressEmitter(this.rt.options.events, { key: `${taskName}@${host}`, host, task: taskName });
     const ownTimeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
@@ -393,7 +406,7 @@ export class TaskRunner {
           out =
             module === asyncStatusModule
               ? { result: asyncStatus(this.rt.asyncJobs, args as unknown as AsyncStatusArgs) }
-              : await this.once(module, newContext(), args, task, host, target, { check, become, env, progress, overlayKey, noLog, timeoutMs });
+              : await this.once(module, newContext(), args, task, host, target, { check, checkModeSet: checkKeyword !== undefined, become, env, progress, overlayKey, noLog, timeoutMs });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
@@ -401,7 +414,9 @@ export class TaskRunner {
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
-        const result = retries ? { ...out.result, attempts: attempt } : out.result;
+        // in diff mode the registered result has the diff too, in Ansible's shape
+        const shownDiff = out.diff?.length ? { diff: out.diff.map(registeredDiff) } : {};
+        const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;
         const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
@@ -430,6 +445,8 @@ export class TaskRunner {
     target: { conn: Connection; name: string },
     how: {
       check: boolean;
+      /** the task's own check_mode decides (it never records what a check run would make) */
+      checkModeSet: boolean;
       become: ReturnType<typeof becomeFor>;
       env: Record<string, string> | undefined;
       progress: ProgressSink;
@@ -450,10 +467,11 @@ export class TaskRunner {
     const diff = plan.diff?.length ? plan.diff : undefined;
     if (!plan.changed) return { result: { ...base, changed: false }, ...(diff ? { diff } : {}) };
     if (how.check) {
-      if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'skipped in check mode: the command cannot report its effect' } };
+      // Ansible's words for a command check mode cannot run
+      if (plan.opaque) return { result: { ...base, changed: false, skipped: true, msg: 'Command would have run if not in check mode' } };
       // what a check run would have made; a task that says check_mode: true never makes it, even in a real run
-      if (this.rt.options.check && task.checkMode === undefined) recordPlanned(this.rt.planned, how.overlayKey, plan);
-      return { result: { ...base, changed: true }, ...(diff ? { diff } : {}) };
+      if (this.rt.options.check && !how.checkModeSet) recordPlanned(this.rt.planned, how.overlayKey, plan);
+      return { result: { ...base, ...(plan.checkMsg ? { msg: plan.checkMsg } : {}), changed: true }, ...(diff ? { diff } : {}) };
     }
     const t1 = performance.now();
     // `changed_when: false` declares a read-only probe (ss, etcdctl member

@@ -4,6 +4,10 @@
  * so roles that read `ansible_default_ipv4.address` work unchanged.
  */
 
+/** Prints `python=EXECUTABLE|MAJOR|MINOR|MICRO|RELEASELEVEL|SERIAL|IMPLEMENTATION`. */
+const PYTHON_PROBE =
+  "'import sys, platform; v = sys.version_info; print(\"python=%s|%d|%d|%d|%s|%d|%s\" % (sys.executable, v[0], v[1], v[2], v[3], v[4], platform.python_implementation().lower()))'";
+
 export const FACTS_SCRIPT = [
   'echo "hostname=$(hostname -s 2>/dev/null || cat /proc/sys/kernel/hostname)"',
   'echo "fqdn=$(hostname -f 2>/dev/null || hostname)"',
@@ -20,6 +24,8 @@ export const FACTS_SCRIPT = [
   "if [ -r /etc/os-release ]; then sed -n 's/^\\(ID\\|ID_LIKE\\|VERSION_ID\\|VERSION_CODENAME\\|NAME\\|PRETTY_NAME\\)=/os_\\1=/p' /etc/os-release; fi",
   "ip -4 -o route show default 2>/dev/null | head -n 1 | sed 's/^/route=/'",
   "ip -4 -o addr show scope global 2>/dev/null | awk '{print \"addr=\" $2 \" \" $4}'",
+  // the host's Python, when it has one, as Ansible reports the interpreter its modules run in
+  `for p in python3 python; do if command -v "$p" >/dev/null 2>&1; then "$p" -c ${PYTHON_PROBE} 2>/dev/null && break; fi; done`,
 ].join('; ');
 
 function unquote(value: string): string {
@@ -89,8 +95,21 @@ export function parseFacts(stdout: string): Record<string, unknown> {
       : {},
     all_ipv4_addresses: addrs.map((a) => a.cidr.split('/')[0]),
     interfaces: [...new Set(addrs.map((a) => a.iface))],
+    ...pythonFacts(kv.python),
   };
   return facts;
+}
+
+/** `ansible_python` and `ansible_python_version`, from the probe's line; none when the host has no Python. */
+function pythonFacts(line: string | undefined): Record<string, unknown> {
+  const parts = line?.split('|');
+  if (!parts || parts.length !== 7) return {};
+  const [executable, major, minor, micro, releaselevel, serial, type] = parts as [string, string, string, string, string, string, string];
+  const version = { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(serial) };
+  return {
+    python: { executable, type, version, version_info: [version.major, version.minor, version.micro, releaselevel, version.serial] },
+    python_version: `${major}.${minor}.${micro}`,
+  };
 }
 
 /** The variables facts become: `ansible_facts` and each `ansible_<name>`. */

@@ -22,6 +22,10 @@ export interface FactsRequest {
   content?: boolean;
   /** whether the probing user may read, write, execute it (stat) */
   access?: boolean;
+  /** what `file -b --mime` says of it (stat's get_mime) */
+  mime?: boolean;
+  /** what `lsattr -d` says of it, where the file system has attributes (stat's get_attributes) */
+  attributes?: boolean;
 }
 
 export interface PathStat {
@@ -57,6 +61,10 @@ export interface PathFacts {
   /** 'r', 'w', 'x' letters the probing user has */
   access?: string;
   content?: Buffer;
+  /** `file -b --mime` output ('' where `file` is missing) */
+  mime?: string;
+  /** `lsattr -d` output, where it had something to say */
+  lsattr?: string;
   /** when absent: the nearest existing directory above it */
   ancestor?: string;
 }
@@ -76,6 +84,9 @@ function oneCommand(request: FactsRequest, index: number): string {
   if (request.access) {
     present.push(`printf access:; [ -r "$p" ] && printf r; [ -w "$p" ] && printf w; [ -x "$p" ] && printf x; echo`);
   }
+  if (request.mime) present.push(`printf 'mime:%s\\n' "$(file -b --mime -- "$p" 2>/dev/null)"`);
+  if (request.attributes) present.push(`if a=$(lsattr -d -- "$p" 2>/dev/null); then printf 'attr:%s\\n' "$a"; fi`);
+  // the bytes come last: every line after `content:` is theirs
   if (request.content) present.push(`if [ -f "$p" ]; then echo content:; base64 < "$p"; fi`);
   const absent = `echo absent; a=$p; while [ ! -d "$a" ]; do a=$(dirname -- "$a"); done; printf 'ancestor:%s\\n' "$a"`;
   parts.push(`if [ -e "$p" ] || [ -L "$p" ]; then ${present.join('; ')}; else ${absent}; fi`);
@@ -142,6 +153,8 @@ export function parsePathFacts(requests: readonly FactsRequest[], stdout: string
       else if (line.startsWith('link:')) facts.linkTarget = line.slice(5);
       else if (line.startsWith('sum:')) facts.checksum = line.slice(4);
       else if (line.startsWith('access:')) facts.access = line.slice(7);
+      else if (line.startsWith('mime:')) facts.mime = line.slice(5);
+      else if (line.startsWith('attr:')) facts.lsattr = line.slice(5);
       else if (line.startsWith('ancestor:')) facts.ancestor = line.slice(9);
       else if (line === 'content:') base64 = [];
     }

@@ -4,7 +4,7 @@
  * by the innermost level that sets it.
  */
 import { LoadError, type SourcePos } from '../errors.js';
-import type { Inheritable, RoleInfo } from './model.js';
+import { OmittableKeyword, type Inheritable, type RoleInfo } from './model.js';
 
 export interface Scope extends Inheritable {
   role: RoleInfo | undefined;
@@ -72,7 +72,14 @@ export function inherit(parent: Scope, own: Partial<Inheritable>): Scope {
   }
   for (const [field] of SCALARS) {
     const value = own[field];
-    if (value !== undefined) (out as unknown as Record<string, unknown>)[field] = value;
+    if (value === undefined) continue;
+    const inherited = parent[field];
+    (out as unknown as Record<string, unknown>)[field] = inherited !== undefined && mayOmit(value) ? new OmittableKeyword(value, inherited) : value;
   }
   return out;
+}
+
+/** A template that mentions `omit` may render to it, giving the inherited value back. */
+function mayOmit(value: unknown): value is string {
+  return typeof value === 'string' && /\{\{[^}]*\bomit\b/.test(value);
 }

@@ -29,6 +29,18 @@ export interface Inheritable {
   notify?: unknown;
 }
 
+/**
+ * A keyword written as a template that may render to `omit`
+ * (`become: "{{ omit }}"`): then the value the node would have inherited
+ * applies, as if the keyword were not written there, as in Ansible.
+ */
+export class OmittableKeyword {
+  constructor(
+    readonly value: string,
+    readonly inherited: unknown,
+  ) {}
+}
+
 export interface RoleInfo {
   name: string;
   dir: string;

@@ -131,9 +131,28 @@ export function commandResult(
   };
 }
 
-/** Prefixes `cd dir &&` so the command runs in `chdir`. */
+/** What the command prints on stderr, alone, when it cannot enter `chdir`: the reason follows. */
+const CHDIR_FAILED = 'ezplay-chdir-failed:';
+
+/** Python's words for why a folder could not be entered, as Ansible's message quotes them. */
+const CHDIR_REASONS: Record<string, string> = {
+  missing: '[Errno 2] No such file or directory',
+  notdir: '[Errno 20] Not a directory',
+  denied: '[Errno 13] Permission denied',
+};
+
+/** Enters `chdir` before the command, by its physical path as Python's os.chdir leaves it (`$PWD` has no links); a folder it cannot enter is reported, not run in. */
 export function inDir(line: string, chdir: string | undefined): string {
-  return chdir ? `${sh`cd ${chdir}`} && ${line}` : line;
+  if (!chdir) return line;
+  const why = sh`if [ ! -e ${chdir} ]; then r=missing; elif [ ! -d ${chdir} ]; then r=notdir; else r=denied; fi`;
+  return `${sh`cd -P -- ${chdir}`} 2>/dev/null || { ${why}; echo "${CHDIR_FAILED}$r" >&2; exit 1; }; ${line}`;
+}
+
+/** Ansible's failure for a `chdir` the command could not enter, if that is what happened. */
+export function chdirFailure(res: ExecResult, chdir: string | undefined): string | undefined {
+  const m = chdir !== undefined && res.rc === 1 ? new RegExp(`^${CHDIR_FAILED}(\\w+)\\n?$`).exec(res.stderr) : null;
+  if (!m) return undefined;
+  return `Unable to change directory before execution: ${CHDIR_REASONS[m[1] as string] ?? m[1]}: b'${chdir}'`;
 }
 
 /** The whole plan, given the command line to run and what to register as `cmd`. */
@@ -175,9 +194,15 @@ export async function planCommand(
     diff: guardDiff(creates, removes),
     steps: [step],
     ...(undo ? { undo } : {}),
+    ...(guarded ? { checkMsg: 'Command would have run if not in check mode' } : {}),
     afterApply: (outputs) => {
       const res = outputs[outputs.length - 1];
       if (!res) throw new ModuleError('the command produced no result');
+      const chdirFailed = chdirFailure(res, args.chdir);
+      if (chdirFailed) {
+        const nothing = { stdout: '', stdout_lines: [], stderr: '', stderr_lines: [], start: null, end: null, delta: null };
+        throw new ModuleError(chdirFailed, { cmd: run.registered, rc: null, changed: false, ...nothing });
+      }
       return commandResult(run.registered, res, { strip: args.strip_empty_ends });
     },
   };

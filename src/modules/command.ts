@@ -53,9 +53,9 @@ export const commandModule = defineModule<CommandModuleArgs>({
   },
   async plan(ctx, given) {
     const args = resolveInline(given, INLINE_OPTIONS.filter((k) => k !== 'executable'));
-    if (args.cmd && args.argv) throw new ModuleError('command: give either cmd (free form) or argv, not both');
+    if (args.cmd && args.argv) throw new ModuleError('only command or argv can be given, not both', { rc: 256 });
     const words = args.argv ?? (args.cmd !== undefined ? splitCommand(args.cmd) : []);
-    if (words.length === 0) throw new ModuleError('command: no command given');
+    if (words.length === 0) throw new ModuleError('no command given', { rc: 256 });
     const rollbackLine = args.rollback !== undefined ? inDir(quoteArgs(splitCommand(args.rollback)), args.chdir) : undefined;
     const ignored = (given as { executable?: unknown }).executable;
     const plan = await planCommand(ctx, args, {

@@ -27,6 +27,7 @@ export interface FileArgs {
   force: boolean;
   follow: boolean;
   attributes?: string;
+  _diff_peek?: boolean;
 }
 
 
@@ -80,8 +81,16 @@ export const fileModule = defineModule<FileArgs>({
       description: 'When `path` is a symlink, apply mode and ownership to its target instead of the link.',
     },
     attributes: flagsArg,
+    _diff_peek: {
+      type: 'bool',
+      description: "Ansible's internal peek before a diff: only reports whether the file looks binary (`appears_binary`, a NUL byte in its first 8192); changes nothing.",
+    },
   },
   async plan(ctx, args) {
+    if (args._diff_peek) {
+      const head = (await ctx.readFile(args.path))?.subarray(0, 8192);
+      return { changed: false, result: { path: args.path, appears_binary: head?.includes(0) ?? false } };
+    }
     const followable = args.state === undefined || args.state === 'file' || args.state === 'directory' || args.state === 'touch';
     const requests: FactsRequest[] = [{ path: args.path, follow: args.follow && followable }];
     const linkSrc =

@@ -89,7 +89,7 @@ export const lineinfileModule = defineModule<LineInFileArgs>({
       throw new ModuleError('lineinfile: one of line, regexp or search_string is required with state=absent');
     }
     if (args.backrefs && args.regexp === undefined) throw new ModuleError('lineinfile: regexp is required with backrefs=true');
-    return planTextEdit(ctx, {
+    const plan = await planTextEdit(ctx, {
       path: args.path,
       attributes: { mode: args.mode, owner: args.owner, group: args.group },
       backup: args.backup,
@@ -98,5 +98,19 @@ export const lineinfileModule = defineModule<LineInFileArgs>({
       validate: args.validate,
       transform: (text) => lineInFile(text, args),
     });
+    const warnings = [...(plan.warnings ?? []), ...emptyPatternWarnings(args)];
+    // lineinfile names its backup `backup` ('' when none), where copy and the others say backup_file
+    return { ...plan, ...(warnings.length ? { warnings } : {}), result: { ...plan.result, backup: plan.result?.backup_file ?? '' } };
   },
 });
+
+/** Ansible's warning for an empty regexp or search_string, which matches every line. */
+export function emptyPatternWarnings(args: { regexp?: string | undefined; search_string?: string | undefined }): string[] {
+  if (args.regexp !== '' && args.search_string !== '') return [];
+  const what = args.regexp === '' ? 'regular expression' : 'search string';
+  const advice = args.regexp === '' ? " If this is desired, use '^' to match every line in the file and avoid this warning." : '';
+  return [
+    `The ${what} is an empty string, which will match every line in the file. ` +
+      `This may have unintended consequences, such as replacing the last line in the file rather than appending.${advice}`,
+  ];
+}

@@ -53,7 +53,8 @@ import { iptables } from './firewall/iptables-module.js';
 import { waitFor } from './wait-for.js';
 import { addHostModule, groupByModule } from './inventory-changes.js';
 import { includeVarsModule } from './include-vars.js';
-import { setupModule } from './setup.js';
+import { gatherFactsModule, setupModule } from './setup.js';
+import { tempfileModule } from './tempfile.js';
 import { replaceModule } from './replace.js';
 import { rawModule, scriptModule, waitForConnectionModule } from './raw.js';
 import { findFilesModule } from './find.js';
@@ -135,6 +136,8 @@ const modules: Module<any>[] = [
   addHostModule,
   includeVarsModule,
   setupModule,
+  gatherFactsModule,
+  tempfileModule,
   replaceModule,
   rawModule,
   scriptModule,

@@ -46,7 +46,7 @@ export const shellModule = defineModule<ShellArgs>({
   },
   async plan(ctx, given) {
     const args = resolveInline(given, INLINE_OPTIONS);
-    if (!args.cmd || !args.cmd.trim()) throw new ModuleError('shell: no command given');
+    if (!args.cmd || !args.cmd.trim()) throw new ModuleError('no command given', { rc: 256 });
     return planCommand(ctx, args, {
       line: shellLine(args.cmd, args.chdir, args.executable),
       registered: args.cmd,

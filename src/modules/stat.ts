@@ -3,7 +3,6 @@
  * conditions. Never changes anything; one probe.
  */
 import { ModuleError } from '../errors.js';
-import { sh } from '../shell/quote.js';
 import { pathsFact, type ChecksumAlgorithm, type FactsRequest, type PathFacts } from '../facts/paths.js';
 import { defineModule } from './types.js';
 import { formatMode } from '../shell/mode.js';
@@ -82,13 +81,13 @@ export const statModule = defineModule<StatArgs>({
     get_checksum: { type: 'bool', default: true, description: 'Compute the checksum of a regular file.' },
     get_attributes: {
       type: 'bool',
-      default: false,
-      description: 'Also register `attributes` and `attr_flags` from `lsattr` (one more probe, so off unless asked; Ansible defaults it on).',
+      default: true,
+      description: 'Also register `attributes` and `attr_flags` from `lsattr`, where the file system has them (read in the same probe).',
     },
     get_mime: {
       type: 'bool',
-      default: false,
-      description: 'Also register `mimetype` and `charset` from `file --mime` (`unknown` where `file` is missing; one more probe, so off unless asked; Ansible defaults it on).',
+      default: true,
+      description: 'Also register `mimetype` and `charset` from `file --mime` (`unknown` where `file` is missing; read in the same probe).',
     },
     checksum_algorithm: {
       type: 'str',
@@ -104,20 +103,16 @@ export const statModule = defineModule<StatArgs>({
       follow: args.follow,
       checksum: args.get_checksum ? args.checksum_algorithm : false,
       access: true,
+      mime: args.get_mime,
+      attributes: args.get_attributes,
     };
     const [facts] = await ctx.gather(pathsFact, [request]);
     if (!facts) throw new ModuleError(`stat ${args.path}: no answer`);
     // With follow, Ansible reports the path asked for, with the target's attributes.
     const stat = ansibleStat({ ...facts, path: args.path });
-    if (args.get_attributes && facts.stat) {
-      const attrs = await ctx.probe(sh`lsattr -d ${args.path}`);
-      // lsattr has nothing to say about some file systems (tmpfs, overlay): no attributes then, as Ansible
-      if (attrs.rc === 0) Object.assign(stat, parseLsattr(attrs.stdout));
-    }
-    if (args.get_mime && facts.stat) {
-      const mime = await ctx.probe(sh`file -b --mime -- ${args.path}`);
-      Object.assign(stat, parseMime(mime.rc === 0 ? mime.stdout : ''));
-    }
+    // lsattr has nothing to say about some file systems (tmpfs, overlay): no attributes then, as Ansible
+    if (args.get_attributes && facts.lsattr !== undefined) Object.assign(stat, parseLsattr(facts.lsattr));
+    if (args.get_mime && facts.stat) Object.assign(stat, parseMime(facts.mime ?? ''));
     return { changed: false, result: { stat } };
   },
 });

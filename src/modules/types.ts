@@ -170,6 +170,8 @@ export interface Plan {
   /** changes to the run's in-memory inventory (group_by, add_host), applied by the engine */
   inventory?: InventoryChange;
   msg?: string;
+  /** the registered result's msg in check mode only, where the steps do not run (a guarded command's "would have run") */
+  checkMsg?: string;
   warnings?: string[];
 }
 

@@ -103,6 +103,8 @@ export function extractInlineOptions(
     rest += line.slice(last, start);
     last = end;
   }
+  // a line without inline options is kept as written (a script's last line break, as Ansible registers it)
+  if (!Object.keys(options).length) return { rest: line, options };
   rest += line.slice(last);
   return { rest: rest.replace(/\s+$/, '').replace(/^\s+/, ''), options };
 }

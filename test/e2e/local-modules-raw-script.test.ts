@@ -45,6 +45,7 @@ test('check mode: raw is skipped, a guarded script reports its change, nothing r
   const run = await runLocal(dir, 'play.yml', { check: true });
   t.false(exists(dir, 'script-out'));
   t.is(results(run.events, 'raw')[0]?.status, 'skipped');
+  t.is(results(run.events, 'raw')[0]?.msg, 'Command would have run if not in check mode', "Ansible's message");
   t.is(results(run.events, 'script')[0]?.status, 'changed');
 });
 

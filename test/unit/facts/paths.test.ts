@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import test from 'ava';
 import { parsePathFacts, pathFactsCommand, type FactsRequest } from '../../../src/facts/paths.js';
 
@@ -38,4 +42,20 @@ test('the command quotes paths and keeps its variable in a subshell', (t) => {
 
 test('a missing section is an error, not a silent absent', (t) => {
   t.throws(() => parsePathFacts([{ path: '/a' }, { path: '/b' }], '@@ 0\nabsent\nancestor:/\n'), { message: /no facts for \/b/ });
+});
+
+test('paths fact: the probe run by sh reads mime type and attributes in the same command', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ezplay-paths-mime-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'a.txt');
+  writeFileSync(file, 'hello world');
+  const requests = [{ path: file, mime: true, attributes: true }];
+  const out = spawnSync('sh', ['-c', pathFactsCommand(requests)], { encoding: 'utf8' });
+  t.is(out.status, 0, out.stderr);
+  const [facts] = parsePathFacts(requests, out.stdout);
+  const hasFile = spawnSync('sh', ['-c', 'command -v file'], { encoding: 'utf8' }).status === 0;
+  t.is(facts?.mime, hasFile ? 'text/plain; charset=us-ascii' : '');
+  // lsattr answers only where the file system keeps attributes (not tmpfs or overlay)
+  const lsattr = spawnSync('lsattr', ['-d', '--', file], { encoding: 'utf8' });
+  t.is(facts?.lsattr, lsattr.status === 0 ? lsattr.stdout.trim() : undefined);
 });

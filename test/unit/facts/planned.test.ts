@@ -22,16 +22,18 @@ function bareHost(ancestor: string): FakeConnection {
   return new FakeConnection('m1')
     .answer('systemctl', { stdout: NOT_FOUND_UNIT })
     .answer('getent', { stdout: '', rc: 2 })
+    .answer((c) => c.includes('"${TMPDIR:-}"'), { stdout: 'directory\n/tmp\n' })
     .answer((c) => c.includes('echo @@ 0'), {
       stdout: Array.from({ length: 4 }, (_, i) => `@@ ${i}\nabsent\nancestor:${ancestor}`).join('\n') + '\n',
     });
 }
 
 /** Plans each task in turn as the engine does in check mode; returns the plans. */
-async function checkRun(tasks: Array<[string, Record<string, unknown>]>, ancestor = '/'): Promise<Plan[]> {
+async function checkRun(tasks: Array<[string, Record<string, unknown> | ((earlier: Plan[]) => Record<string, unknown>)]>, ancestor = '/'): Promise<Plan[]> {
   const states = new Map<string, PlannedState>();
   const plans: Plan[] = [];
-  for (const [name, given] of tasks) {
+  for (const [name, args] of tasks) {
+    const given = typeof args === 'function' ? args(plans) : args;
     const module = findModule(name)!;
     const planned = states.get('m1') ?? new PlannedState();
     states.set('m1', planned);
@@ -54,6 +56,13 @@ test('mkdir, then a copy into it, then the same copy again', async (t) => {
   ]);
   t.deepEqual(changes(plans), [true, true, false, false]);
   t.like(plans[3]?.result?.stat, { exists: true, isreg: true, mode: '0644' });
+});
+
+test('tempfile, then a copy into the folder it would make, then the same copy again', async (t) => {
+  const into = (earlier: Plan[]) => ({ dest: `${String(earlier[0]?.result?.path)}/x.conf`, content: 'x\n' });
+  const plans = await checkRun([['tempfile', { state: 'directory', suffix: '.test' }], ['copy', into], ['copy', into]]);
+  t.regex(String(plans[0]?.result?.path), /^\/tmp\/ansible\.[a-z0-9_]{8}\.test$/);
+  t.deepEqual(changes(plans), [true, true, false]);
 });
 
 test('a copy into a folder no task makes still fails', async (t) => {

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import test from 'ava';
-import { commandResult, globWord, guardCommand, parseGuards } from '../../../src/modules/command-plans.js';
+import { chdirFailure, commandResult, globWord, guardCommand, inDir, parseGuards } from '../../../src/modules/command-plans.js';
 import { commandModule } from '../../../src/modules/command.js';
 import { extractInlineOptions, shlexSplit } from '../../../src/shell/shlex.js';
 import { moduleTable } from '../../helpers/module-table.js';
@@ -70,7 +74,7 @@ moduleTable([
     name: 'chdir',
     module: commandModule,
     args: { cmd: 'make install', chdir: '/src/my app' },
-    expect: { changed: true, steps: ["cd '/src/my app' && make install"], reads: 0, also: allowsFailure },
+    expect: { changed: true, steps: [inDir('make install', '/src/my app')], reads: 0, also: allowsFailure },
     idempotence: OPAQUE,
   },
   {
@@ -138,8 +142,8 @@ moduleTable([
     expect: { changed: true, also: (t, plan) => t.like(plan.steps?.[0], { stdin: 'hello' }) },
     idempotence: OPAQUE,
   },
-  { name: 'neither cmd nor argv is an error', module: commandModule, args: {}, expect: { error: /no command/ } },
-  { name: 'both cmd and argv is an error', module: commandModule, args: { cmd: 'ls', argv: ['ls'] }, expect: { error: /either/ } },
+  { name: 'neither cmd nor argv is an error', module: commandModule, args: {}, expect: { error: 'no command given', errorResult: { rc: 256 } } },
+  { name: 'both cmd and argv is an error', module: commandModule, args: { cmd: 'ls', argv: ['ls'] }, expect: { error: 'only command or argv can be given, not both', errorResult: { rc: 256 } } },
   {
     name: 'afterApply reads the step output',
     module: commandModule,
@@ -189,4 +193,28 @@ test('the registered result has Ansible\'s shape', (t) => {
   });
   const bad = commandResult(['false'], { rc: 1, stdout: '', stderr: 'nope\n', durationMs: 1 }, { strip: true, end });
   t.like(bad, { rc: 1, failed: true, msg: 'non-zero return code', stderr: 'nope', stderr_lines: ['nope'] });
+});
+
+const sh = (command: string) => {
+  const out = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+  return { rc: out.status ?? -1, stdout: out.stdout, stderr: out.stderr, durationMs: 0 };
+};
+
+test('chdir: the command runs in the folder, and a folder it cannot enter fails with Ansible\'s message', (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ezplay-chdir-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(path.join(root, 'file'), '');
+  const ran = sh(inDir('pwd', root));
+  t.is(ran.stdout.trim(), root);
+  t.is(chdirFailure(ran, root), undefined);
+  const missing = path.join(root, 'nope');
+  t.is(chdirFailure(sh(inDir('echo ran', missing)), missing), `Unable to change directory before execution: [Errno 2] No such file or directory: b'${missing}'`);
+  const file = path.join(root, 'file');
+  const notDir = sh(inDir('echo ran', file));
+  t.is(notDir.stdout, '', 'the command did not run');
+  t.is(chdirFailure(notDir, file), `Unable to change directory before execution: [Errno 20] Not a directory: b'${file}'`);
+  t.is(chdirFailure(sh(inDir('echo oops >&2; exit 1', root)), root), undefined, "the command's own failure is its own");
+  mkdirSync(path.join(root, 'real', 'site'), { recursive: true });
+  symlinkSync(path.join(root, 'real'), path.join(root, 'link'));
+  t.is(sh(inDir('echo "$PWD"', path.join(root, 'link', 'site'))).stdout.trim(), path.join(root, 'real', 'site'), '$PWD is the physical path, as after os.chdir');
 });

@@ -212,6 +212,23 @@ moduleTable(
 
 moduleTable([
   {
+    name: '_diff_peek: a text file does not appear binary; nothing changes',
+    module: fileModule,
+    args: { path: '/etc/hosts', _diff_peek: true },
+    files: { '/etc/hosts': '127.0.0.1 localhost\n' },
+    expect: { changed: false, reads: 0, result: { appears_binary: false } },
+  },
+  {
+    name: '_diff_peek: a NUL byte makes it binary',
+    module: fileModule,
+    args: { path: '/bin/x', _diff_peek: true },
+    files: { '/bin/x': Buffer.from([0x7f, 0x45, 0x00, 0x01]) },
+    expect: { changed: false, result: { appears_binary: true } },
+  },
+]);
+
+moduleTable([
+  {
     name: 'recurse asks for the tree in the same probe',
     module: fileModule,
     args: { path: '/d', state: 'directory', mode: '0700', recurse: true },

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
 import { expandBackrefs, lineInFile, pythonRegex, splitLinesKeep, type LineInFileOptions } from '../../../src/modules/line-edits.js';
-import { lineinfileModule } from '../../../src/modules/lineinfile.js';
+import { emptyPatternWarnings, lineinfileModule } from '../../../src/modules/lineinfile.js';
 import { absent, checks, pathsProbe, present, restores, writes } from './core-modules-harness.js';
 
 type Row = [title: string, before: string, options: Partial<LineInFileOptions>, after: string, msg: string];
@@ -67,8 +67,18 @@ moduleTable([
       reads: 1,
       diff: [{ before: 'a\n', after: 'a\n10.0.0.1 etcd1\n', kind: 'content' }],
       msg: 'line added',
+      result: { backup: '' },
       also: checks(writes('put /etc/hosts 644 root:root'), restores('/etc/hosts')),
     },
+    after: file('a\n10.0.0.1 etcd1\n'),
+  },
+  {
+    name: "backup: the user's copy is registered as `backup`, as lineinfile names it",
+    module: lineinfileModule,
+    args: { path: '/etc/hosts', line: '10.0.0.1 etcd1', backup: true },
+    facts: file('a\n'),
+    undoReplay: "the user's backup is named by the time it is taken: planned again, it has another name",
+    expect: { changed: true, also: (t, plan) => t.regex(String(plan.result?.backup), /^\/etc\/hosts\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/) },
     after: file('a\n10.0.0.1 etcd1\n'),
   },
   { name: 'idempotent', module: lineinfileModule, args: { path: '/etc/hosts', line: '10.0.0.1 etcd1' }, facts: file('a\n10.0.0.1 etcd1\n'), expect: { changed: false } },
@@ -86,3 +96,10 @@ moduleTable([
   { name: 'line is required', module: lineinfileModule, args: { path: '/x' }, expect: { error: /line is required/ } },
   { name: 'backrefs needs regexp', module: lineinfileModule, args: { path: '/x', line: 'a', backrefs: true }, expect: { error: /regexp is required/ } },
 ]);
+
+test("lineinfile: an empty regexp or search_string gets Ansible's warning", (t) => {
+  t.deepEqual(emptyPatternWarnings({ regexp: '^a' }), []);
+  t.deepEqual(emptyPatternWarnings({}), []);
+  t.regex(emptyPatternWarnings({ regexp: '' })[0] ?? '', /^The regular expression is an empty string, .* use '\^' to match every line/);
+  t.regex(emptyPatternWarnings({ search_string: '' })[0] ?? '', /^The search string is an empty string, .*rather than appending\.$/);
+});

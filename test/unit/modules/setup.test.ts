@@ -1,5 +1,5 @@
 import test from 'ava';
-import { factFilter, setupModule } from '../../../src/modules/setup.js';
+import { factFilter, gatherFactsModule, setupModule } from '../../../src/modules/setup.js';
 import { moduleTable } from '../../helpers/module-table.js';
 
 const filters: Array<[string[], string, boolean]> = [
@@ -31,6 +31,19 @@ moduleTable([
         t.deepEqual(plan.result, { ansible_facts: { hostname: 'n1', kernel: '6.1.0' } });
         t.like(plan.facts, { ansible_hostname: 'n1', ansible_kernel: '6.1.0' });
         t.is(plan.steps, undefined);
+      },
+    },
+  },
+  {
+    name: 'gather_facts as a task: the facts of setup, parallel accepted',
+    module: gatherFactsModule,
+    args: { parallel: true, gather_subset: ['distribution'] },
+    facts: [[/hostname/, 'hostname=n1\nkernel=6.1.0\nos_ID=debian\nos_VERSION_ID=12\n']],
+    expect: {
+      changed: false,
+      also: (t, plan) => {
+        t.like(plan.facts, { ansible_hostname: 'n1', ansible_distribution_major_version: '12' });
+        t.like(plan.result, { ansible_facts: { hostname: 'n1' } });
       },
     },
   },

@@ -1,10 +1,11 @@
 import test from 'ava';
 import { shellModule, shellLine } from '../../../src/modules/shell.js';
+import { inDir } from '../../../src/modules/command-plans.js';
 import { moduleTable } from '../../helpers/module-table.js';
 
 const lines: Array<[string, string | undefined, string | undefined, string]> = [
   ['cat /x | wc -l > /y', undefined, undefined, 'cat /x | wc -l > /y'],
-  ['ls; exit 3', '/tmp', undefined, "cd /tmp && /bin/sh -c 'ls; exit 3'"],
+  ['ls; exit 3', '/tmp', undefined, `${inDir('', '/tmp')}/bin/sh -c 'ls; exit 3'`],
   ['echo $0', undefined, '/bin/bash', "/bin/bash -c 'echo $0'"],
 ];
 for (const [text, chdir, executable, expected] of lines) {
@@ -12,6 +13,7 @@ for (const [text, chdir, executable, expected] of lines) {
 }
 
 moduleTable([
+  { name: 'an empty line fails as Ansible says it', module: shellModule, args: { cmd: '  ' }, expect: { error: 'no command given', errorResult: { rc: 256 } } },
   {
     name: 'runs the line as it is, opaque, no undo without rollback',
     module: shellModule,
@@ -24,7 +26,13 @@ moduleTable([
     module: shellModule,
     args: { cmd: 'echo x > /etc/x creates=/etc/x', rollback: 'rm -f /etc/x' },
     facts: { 'for f in': 'creates:no\n' },
-    expect: { changed: true, opaque: false, steps: ['echo x > /etc/x'], undo: ['rm -f /etc/x'] },
+    expect: {
+      changed: true,
+      opaque: false,
+      steps: ['echo x > /etc/x'],
+      undo: ['rm -f /etc/x'],
+      also: (t, plan) => t.is(plan.checkMsg, 'Command would have run if not in check mode', "Ansible's check-mode message"),
+    },
     after: { 'for f in': 'creates:yes\n' },
   },
   {

@@ -5,7 +5,7 @@ import { moduleTable } from '../../helpers/module-table.js';
 import { parseLsattr, parseMime, statModule } from '../../../src/modules/stat.js';
 import { absent, pathsProbe, present, sha1 } from './core-modules-harness.js';
 
-const noLsattr = (t: ExecutionContext, _plan: Plan, host: FakeConnection) => t.false(host.commands().some((c) => c.startsWith('lsattr')));
+const noLsattr = (t: ExecutionContext, _plan: Plan, host: FakeConnection) => t.false(host.commands().some((c) => c.includes('lsattr')));
 
 moduleTable([
   {
@@ -57,18 +57,30 @@ moduleTable([
     } },
   },
   {
-    name: 'without get_attributes no lsattr probe',
+    name: 'without get_attributes no lsattr in the probe',
     module: statModule,
-    args: { path: '/a' },
+    args: { path: '/a', get_attributes: false },
     facts: [pathsProbe(present(0, { content: 'x' }))],
     expect: { changed: false, also: noLsattr },
   },
   {
-    name: 'a missing path is not asked about its attributes',
+    name: 'a missing path has no attributes or mime type',
     module: statModule,
     args: { path: '/a', get_attributes: true },
     facts: [pathsProbe(absent(0, '/'))],
-    expect: { changed: false, result: { stat: { exists: false } }, also: noLsattr },
+    expect: { changed: false, reads: 1, also: (t, plan) => t.deepEqual(plan.result, { stat: { exists: false } }) },
+  },
+  {
+    name: "attributes and mime type by default, as Ansible's, in the one probe",
+    module: statModule,
+    args: { path: '/etc/hosts' },
+    facts: [pathsProbe(`${present(0, { content: 'x' })}\nmime:text/plain; charset=us-ascii\nattr:--------------e------- /etc/hosts`)],
+    expect: {
+      changed: false,
+      reads: 1,
+      readCommands: [/file -b --mime -- "\$p".*lsattr -d -- "\$p"/],
+      result: { stat: { mimetype: 'text/plain', charset: 'us-ascii', attr_flags: 'e', attributes: ['extents'] } },
+    },
   },
 ]);
 
@@ -87,12 +99,8 @@ moduleTable(
     name: `get_attributes: ${out.trim()}`,
     module: statModule,
     args: { path: '/etc/etcd/etcd.conf', get_attributes: true },
-    facts: [pathsProbe(present(0, { content: 'x' })), [/^lsattr -d/, out]],
-    expect: {
-      changed: false,
-      result: { stat: { exists: true, attr_flags: flags, attributes: names } },
-      also: (t, _plan, host) => t.true(host.commands().includes('lsattr -d /etc/etcd/etcd.conf')),
-    },
+    facts: [pathsProbe(`${present(0, { content: 'x' })}\nattr:${out.trim()}`)],
+    expect: { changed: false, reads: 1, result: { stat: { exists: true, attr_flags: flags, attributes: names } } },
   })),
 );
 
@@ -107,12 +115,8 @@ moduleTable(
     name: `get_mime: ${out.trim() || 'no file command'}`,
     module: statModule,
     args: { path: '/etc/etcd/etcd.conf', get_mime: true },
-    facts: [pathsProbe(present(0, { content: 'x' })), [/^file -b --mime/, out]],
-    expect: {
-      changed: false,
-      result: { stat: { exists: true, mimetype, charset } },
-      also: (t, _plan, host) => t.true(host.commands().includes('file -b --mime -- /etc/etcd/etcd.conf')),
-    },
+    facts: [pathsProbe(`${present(0, { content: 'x' })}\nmime:${out.trim()}`)],
+    expect: { changed: false, reads: 1, result: { stat: { exists: true, mimetype, charset } } },
   })),
 );
 
