@@ -13,7 +13,7 @@ import { parseKeyValue } from './kv.js';
 import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
-import { inherit, readInheritable, type Scope } from './inherit.js';
+import { inherit, readInheritable, withParentRole, type Scope } from './inherit.js';
 
 export interface TaskLoader {
   /** loads a role's task list (tasks_from) for import_role */
@@ -126,7 +126,7 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   }
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
-    return loader.importRole(name, call.args, merged, pos);
+    return loader.importRole(name, call.args, withParentRole(merged), pos);
   }
   const task = buildTask(raw, call, merged, pos);
   if (task.include) task.include.inheritedTags = scope.tags;
