@@ -170,7 +170,7 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       throw new TemplateRuntimeError('No file was found when using first_found.');
     },
     pipe: (terms, _kwargs, context) => terms.map((t) => pipe(pyStr(t), variable(context, 'playbook_dir'))),
-    password: (terms, _kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd())),
+    password: (terms, kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd(), kwargs)),
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());
       return terms.flatMap((t) => {

@@ -49,6 +49,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ lookup('password', '/dev/null seed=etcd1') }}", vars, 'IWVbMpONQN7p9BzskvJG'],
   ["{{ lookup('password', '/dev/null seed=x length=12 chars=digits') }}", vars, '599716977626'],
   ["{{ lookup('password', '/dev/null length=7') | length }}", vars, 7],
+  // keyword arguments are defaults the term's own key=value override
+  ["{{ lookup('password', '/dev/null', seed='etcd1') }}", vars, 'IWVbMpONQN7p9BzskvJG'],
+  ["{{ lookup('password', '/dev/null seed=x', seed='etcd1', length=12, chars=['digits']) }}", vars, '599716977626'],
+  ["{{ lookup('password', '/dev/null', seed='x', length=5, chars='ascii_lowercase') }}", vars, 'ukttp'],
   ["{{ lookup('password', '/dev/null chars=,, length=3') }}", vars, ',,,'],
   ["{{ lookup('password', '/dev/null chars=hexdigits length=40') is match('^[0-9a-fA-F]+$') }}", vars, true],
   ["{{ query('indexed_items', ['a', 'b']) }}", vars, [[0, 'a'], [1, 'b']]],
