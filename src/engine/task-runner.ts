@@ -325,7 +325,7 @@ export class TaskRunner {
       pos: task.pos,
       roleDir: task.role?.dir,
       playbookDir: this.rt.play.dir,
-      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template),
+      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template, template?.syntax),
       evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,

@@ -29,6 +29,8 @@ export interface CopyArgs {
   force: boolean;
   directory_mode?: number;
   validate?: string;
+  follow: boolean;
+  decrypt: boolean;
 }
 
 /** Arguments copy and template share, with their reference text. */
@@ -47,12 +49,20 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
     description: 'Keep the replaced file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).',
   },
   force: { type: 'bool', default: true, description: 'Replace a dest that differs. With `no`, only create dest when it is missing.' },
+  follow: {
+    type: 'bool',
+    default: true,
+    description:
+      'When dest is a symlink, write the file it points to. `no` (Ansible\'s default, which replaces the link with a file) is not supported yet: a dest that is a link is then refused.',
+  },
   validate: {
     type: 'str',
     description:
       'A command run on the new file before it replaces dest, `%s` standing for its path (`visudo -cf %s`). Dest is left alone when it fails.',
   },
 };
+
+const VAULT_MARK = '$ANSIBLE_VAULT';
 
 function contentBytes(content: unknown): Buffer {
   // Ansible hands a dict or list to the module as json.dumps text: compact, ASCII-escaped
@@ -116,6 +126,12 @@ export const copyModule = defineModule<CopyArgs>({
     ...FILE_CONTENT_ARGS,
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
     directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
+    decrypt: {
+      type: 'bool',
+      default: true,
+      description:
+        'Decrypt a src that is an Ansible Vault file. ezplay reads no vault: such a src is refused unless `decrypt: no`, which copies the file as it is.',
+    },
   },
   async plan(ctx, args) {
     if ((args.src === undefined) === (args.content === undefined)) {
@@ -146,6 +162,9 @@ export const copyModule = defineModule<CopyArgs>({
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
+      if (args.decrypt && bytes.subarray(0, VAULT_MARK.length).toString() === VAULT_MARK) {
+        throw new ModuleError(`copy: ${args.src} is an Ansible Vault file, which ezplay cannot decrypt (decrypt: no copies it as it is)`);
+      }
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,
@@ -154,6 +173,7 @@ export const copyModule = defineModule<CopyArgs>({
       force: args.force,
       validate: args.validate,
       createParents: { mode: args.directory_mode },
+      follow: args.follow,
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);

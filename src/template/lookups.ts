@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
+import type { Delimiters, LexerOptions } from './parser.js';
 import { passwordLookup } from './password-lookup.js';
 import { isMapping, pyStr, toList } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
@@ -17,7 +18,30 @@ import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubs
 export type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: RenderContext) => unknown[];
 
 /** Renders a controller template file with extra variables on top of the current ones. */
-export type FileRenderer = (text: string, path: string, name: string, context: RenderContext, extra: Record<string, unknown>) => string;
+export type FileRenderer = (
+  text: string,
+  path: string,
+  name: string,
+  context: RenderContext,
+  extra: Record<string, unknown>,
+  syntax?: Partial<LexerOptions>,
+) => string;
+
+/** The template lookup's delimiter options (`variable_start_string='[%'`), as Ansible 2.14's lookup takes them. */
+const LOOKUP_DELIMITERS: Record<string, keyof Delimiters> = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
+
+function lookupSyntax(kwargs: Record<string, unknown>): Partial<LexerOptions> {
+  const tags: Delimiters = {};
+  for (const [option, setting] of Object.entries(LOOKUP_DELIMITERS)) {
+    if (kwargs[option] !== undefined && kwargs[option] !== null) tags[setting] = pyStr(kwargs[option]);
+  }
+  return Object.keys(tags).length ? { tags } : {};
+}
 
 function variable(context: RenderContext, name: string): string | undefined {
   const value = context.lookup(name);
@@ -155,7 +179,7 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     template: (terms, kwargs, context) => terms.map((t) => {
       const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
       const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};
-      return renderFile(text, path, pyStr(t), context, extra);
+      return renderFile(text, path, pyStr(t), context, extra, lookupSyntax(kwargs));
     }),
     fileglob: (terms, _kwargs, context) => terms.flatMap((t) => pyStr(t).split(/\s+/).filter(Boolean)).flatMap((t) => fileglob(t, dirs(context))),
     first_found: (terms, kwargs, context) => {

@@ -113,14 +113,16 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     const endTag = `end${tagName}`;
     const begun = this.advanceAfterBlockEnd();
     const tokens = this.tokens;
-    if (tokens.trimBlocks && tokens.str[tokens.index - 1] === '\n' && tokens.str.slice(tokens.index - 3, tokens.index - 1) === '%}') {
+    const blockStart = String(tokens.tags.BLOCK_START);
+    const blockEnd = String(tokens.tags.BLOCK_END);
+    if (tokens.trimBlocks && tokens.str[tokens.index - 1] === '\n' && tokens.str.slice(tokens.index - 1 - blockEnd.length, tokens.index - 1) === blockEnd) {
       // step back over the line break (nunjucks' own back() cannot cross one)
       tokens.index--;
       tokens.lineno--;
       tokens.colno = tokens.index - String(tokens.str).lastIndexOf('\n', tokens.index - 1) - 1;
     }
     // Jinja's raw blocks do not nest: the first end tag closes the block
-    const tags = new RegExp(`\\{%(-?)\\s*(${endTag})\\s*(-?)%\\}`, 'g');
+    const tags = new RegExp(`${escapeRegExp(blockStart)}(-?)\\s*(${endTag})\\s*(-?)${escapeRegExp(blockEnd)}`, 'g');
     tags.lastIndex = tokens.index;
     const tag = tags.exec(tokens.str);
     if (!tag) this.fail(`expected {% ${endTag} %}`, begun.lineno, begun.colno);
@@ -181,9 +183,32 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
   }
 }
 
+/** Jinja's delimiters, as the template module's `*_start_string`/`*_end_string` set them. */
+export interface Delimiters {
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+}
+
+export const DEFAULT_DELIMITERS: Required<Delimiters> = {
+  blockStart: '{%',
+  blockEnd: '%}',
+  variableStart: '{{',
+  variableEnd: '}}',
+  commentStart: '{#',
+  commentEnd: '#}',
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export interface LexerOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /** other delimiters than `{% %}`, `{{ }}` and `{# #}` */
+  tags?: Delimiters;
   /**
    * Backslashes in string literals are kept as written. Ansible doubles every
    * backslash inside the string literals of a text containing `{{` before

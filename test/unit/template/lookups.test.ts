@@ -14,6 +14,7 @@ function playbookDir(): string {
   writeFileSync(path.join(dir, 'files', '.hidden.txt'), 'hidden\n');
   writeFileSync(path.join(role, 'files', 'a.txt'), 'role a\n');
   writeFileSync(path.join(dir, 'templates', 'm.j2'), '# {{ ansible_managed }}\n{# a comment #}\nname={{ name }} {{ template_path | basename }} {{ extra | default("-") }}\n');
+  writeFileSync(path.join(dir, 'templates', 'd.j2'), '[# a comment #]<< name >> {{ name }}\n');
   return dir;
 }
 
@@ -39,6 +40,11 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ query('first_found', ['missing'], skip=true) }}", vars, []],
   ["{{ lookup('template', 'm.j2') }}", vars, '# Ansible managed\nname=main m.j2 -\n'],
   ["{{ lookup('template', 'm.j2', template_vars={'extra': 'x'}) }}", vars, '# Ansible managed\nname=main m.j2 x\n'],
+  [
+    "{{ lookup('template', 'd.j2', variable_start_string='<<', variable_end_string='>>', comment_start_string='[#', comment_end_string='#]') }}",
+    vars,
+    'main {{ name }}\n',
+  ],
   ["{{ lookup('pipe', 'echo one; echo two') }}", vars, 'one\ntwo'],
   ["{{ lookup('pipe', 'pwd') }}", vars, dir],
   ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
