@@ -10,6 +10,8 @@ export class HostState {
   private facts: Record<string, unknown> = {};
   /** set_fact and register */
   private assigned: Record<string, unknown> = {};
+  /** include_vars: read from the controller's files, so templates, rendered when used */
+  private included: Record<string, unknown> = {};
   private factCache: Record<string, unknown> | undefined;
   private assignedCache: Record<string, unknown> | undefined;
   failed = false;
@@ -34,6 +36,14 @@ export class HostState {
   assign(values: Record<string, unknown>): void {
     Object.assign(this.assigned, values);
     this.assignedCache = undefined;
+  }
+
+  include(values: Record<string, unknown>): void {
+    Object.assign(this.included, values);
+  }
+
+  includedLayer(): Record<string, unknown> {
+    return this.included;
   }
 
   /** facts as a variable layer whose values are never rendered again */

@@ -1,7 +1,7 @@
 /**
  * The variable layers of a host for one task of one play, in Ansible's
  * precedence, lowest first: role defaults < inventory < facts < play vars
- * < vars_files < role vars < block/task vars < set_fact/register
+ * < vars_files < role vars < block/task vars < include_vars < set_fact/register
  * < role params < extra vars. Magic variables sit on top.
  */
 import { statSync } from 'node:fs';
@@ -163,6 +163,7 @@ export class PlayVars {
       { source: 'vars_files', vars: this.scope.varsFiles },
       { source: 'role vars', vars: role ? { ...this.roleVars, ...role.vars } : this.roleVars },
       { source: 'task vars', vars: task?.vars ?? {}, ...(task?.pos ? { pos: task.pos } : {}) },
+      { source: 'include_vars', vars: state?.includedLayer() ?? {} },
       { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
       { source: 'role params', vars: role?.params ?? {} },
       { source: 'extra vars', vars: this.scope.extraVars },

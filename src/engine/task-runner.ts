@@ -393,6 +393,7 @@ export class TaskRunner {
     const plan: Plan = await module.plan(ctx, args);
     addPhase(this.rt, 'plan', performance.now() - t0);
     if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
+    if (plan.includedVars) this.rt.hosts.get(host)?.include(plan.includedVars);
     if (plan.inventory) applyInventoryChange(this.rt, plan.inventory);
     for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
     // the registered result carries the warnings too, as Ansible's does

@@ -118,6 +118,6 @@ export const includeVarsModule = defineModule<IncludeVarsArgs>({
       const base = args.hash_behaviour === 'merge' && old !== null && typeof old === 'object' && !Array.isArray(old) ? old : undefined;
       vars = { [args.name]: base ? mergeDeep(base as Record<string, unknown>, vars) : vars };
     }
-    return { changed: false, facts: vars, result: { ansible_facts: vars, ansible_included_var_files: files } };
+    return { changed: false, includedVars: vars, result: { ansible_facts: vars, ansible_included_var_files: files } };
   },
 });

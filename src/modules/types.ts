@@ -174,6 +174,11 @@ export interface Plan {
   afterApply?: (outputs: ExecResult[]) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** variables set on the host (set_fact, setup) */
   facts?: Record<string, unknown>;
+  /**
+   * variables read from the controller's files (include_vars): templates
+   * rendered when used, below set_fact in precedence, as in Ansible
+   */
+  includedVars?: Record<string, unknown>;
   /** changes to the run's in-memory inventory (group_by, add_host), applied by the engine */
   inventory?: InventoryChange;
   msg?: string;
