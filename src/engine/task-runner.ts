@@ -86,8 +86,10 @@ export class TaskRunner {
       }
     } catch (error) {
       if (error instanceof JournalError) throw error; // the run stops: no change may run unrecorded
-      // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
+      // A condition, a loop expression or a label that cannot be evaluated fails the task on this host;
+      // ignore_errors covers that failure too, as in Ansible
       outcome = this.failure(task, host, error);
+      if (outcome.status === 'failed' && this.ignoreErrorsOf(task, host)) outcome = { ...outcome, ignored: true };
       // the loop expression's message may quote its values
       if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
@@ -134,6 +136,15 @@ export class TaskRunner {
     const ignored = failed && this.ignoreErrors(task, vars);
     const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
     return { status, result, ignored };
+  }
+
+  /** ignore_errors where the task's own variables may be what failed: a keyword that cannot be rendered ignores nothing */
+  private ignoreErrorsOf(task: TaskNode, host: string): boolean {
+    try {
+      return this.ignoreErrors(task, this.rt.vars.resolver(host, task).view);
+    } catch {
+      return false;
+    }
   }
 
   private ignoreErrors(task: TaskNode, vars: Record<string, unknown>): boolean {
