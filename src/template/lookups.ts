@@ -80,15 +80,11 @@ function globMatcher(pattern: string): (name: string) => boolean {
 }
 
 /** Files (not folders) matching `dir/pattern` in the first search folder holding `dir`. */
-function fileglob(term: string, dirs: readonly string[]): string[] {
-  const slash = term.lastIndexOf('/');
-  const folder = slash < 0 ? '' : term.slice(0, slash) || '/';
-  const pattern = term.slice(slash + 1);
-  const found = findInSearchPath(folder || '.', 'files', dirs);
-  if (!found) return [];
+/** The files of one folder whose names match a glob pattern, sorted. */
+function globIn(folder: string, pattern: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(found);
+    names = readdirSync(folder);
   } catch {
     return [];
   }
@@ -96,8 +92,30 @@ function fileglob(term: string, dirs: readonly string[]): string[] {
   return names
     .filter(matches)
     .sort()
-    .map((n) => join(found, n))
+    .map((n) => join(folder, n))
     .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+}
+
+/**
+ * Ansible's fileglob: a pattern with a folder globs in that folder as the
+ * search path finds it (`files/<folder>` first); a bare pattern tries each
+ * search folder's `files/`, then the folder itself, and the first that
+ * matches anything gives the answer.
+ */
+function fileglob(term: string, dirs: readonly string[]): string[] {
+  const slash = term.lastIndexOf('/');
+  const pattern = term.slice(slash + 1);
+  if (slash >= 0) {
+    const found = findInSearchPath(term.slice(0, slash) || '/', 'files', dirs);
+    return found ? globIn(found, pattern) : [];
+  }
+  for (const dir of dirs) {
+    for (const folder of [join(dir, 'files'), dir]) {
+      const matched = globIn(folder, pattern);
+      if (matched.length) return matched;
+    }
+  }
+  return [];
 }
 
 function splitOn(value: unknown, separators: RegExp): string[] {

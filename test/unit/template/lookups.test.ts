@@ -14,6 +14,9 @@ function playbookDir(): string {
   writeFileSync(path.join(dir, 'files', '.hidden.txt'), 'hidden\n');
   writeFileSync(path.join(role, 'files', 'a.txt'), 'role a\n');
   writeFileSync(path.join(dir, 'templates', 'm.j2'), '# {{ ansible_managed }}\n{# a comment #}\nname={{ name }} {{ template_path | basename }} {{ extra | default("-") }}\n');
+  writeFileSync(path.join(dir, 'beside-play.cfg'), 'x\n');
+  mkdirSync(path.join(dir, 'files', 'sub'));
+  writeFileSync(path.join(dir, 'files', 'sub', 'c.txt'), 'c\n');
   writeFileSync(path.join(dir, 'templates', 'd.j2'), '[# a comment #]<< name >> {{ name }}\n');
   return dir;
 }
@@ -33,6 +36,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ query('fileglob', '*.txt') }}", vars, [path.join(dir, 'files', 'a.txt'), path.join(dir, 'files', 'b.txt')]],
   ["{{ query('fileglob', 'files/b*') }}", vars, [path.join(dir, 'files', 'b.txt')]],
   ["{{ query('fileglob', '*.none') }}", vars, []],
+  // a bare pattern: each search folder's files/, then the folder; the first that matches answers
+  ["{{ query('fileglob', '*.txt') }}", inRole, [path.join(role, 'files', 'a.txt')]],
+  ["{{ query('fileglob', '*.cfg') }}", inRole, [path.join(dir, 'beside-play.cfg')]],
+  ["{{ query('fileglob', 'sub/*.txt') }}", inRole, [path.join(dir, 'files', 'sub', 'c.txt')]],
   ["{{ lookup('first_found', ['missing.txt', 'b.txt']) }}", vars, path.join(dir, 'files', 'b.txt')],
   ["{{ lookup('first_found', ['missing.txt', 'a.txt']) }}", inRole, path.join(role, 'files', 'a.txt')],
   [`{{ lookup('first_found', {'files': ['x', 'a.txt'], 'paths': ['${dir}/files']}) }}`, vars, path.join(dir, 'files', 'a.txt')],
