@@ -30,6 +30,7 @@ function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope 
     // an item was rendered once with the loop; it may hold host output, never a template
     vars: { ...task.vars, ...literalValues(loopVars) },
     role: task.role,
+    ...(task.includeParams || task.include?.params ? { includeParams: { ...task.includeParams, ...task.include?.params } } : {}),
     ...(task.become !== undefined ? { become: task.become } : {}),
     ...(task.becomeUser !== undefined ? { becomeUser: task.becomeUser } : {}),
     ...(task.environment !== undefined ? { environment: task.environment } : {}),

@@ -76,6 +76,12 @@ export function inherit(parent: Scope, own: Partial<Inheritable>): Scope {
   return out;
 }
 
+/** The scope of what an include brings in: its own `vars:` are include params too. */
+export function withIncludeParams(scope: Scope, own: Record<string, unknown> | undefined): Scope {
+  if (!own || !Object.keys(own).length) return scope;
+  return { ...scope, includeParams: { ...scope.includeParams, ...own } };
+}
+
 /**
  * The scope of a role brought in by include_role or import_role from inside
  * another role: as in Ansible, its tasks see `ansible_parent_role_names`
