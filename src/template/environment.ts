@@ -68,7 +68,16 @@ function loadedTemplate(env: TemplarEnvironment, name: string, program: Program)
   };
 }
 
-export function createEnvironment(searchPaths: readonly string[], compile: (text: string) => Program, renderFile: FileRenderer): TemplarEnvironment {
+/**
+ * `includeDirs`: where `{% include %}`, `{% import %}` and `{% extends %}`
+ * look, asked at each use because it depends on the file being rendered.
+ */
+export function createEnvironment(
+  searchPaths: readonly string[],
+  compile: (text: string) => Program,
+  renderFile: FileRenderer,
+  includeDirs: () => readonly string[] = () => searchPaths,
+): TemplarEnvironment {
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
@@ -80,7 +89,8 @@ export function createEnvironment(searchPaths: readonly string[], compile: (text
     const [name, , , ignoreMissing, cb] = args as [unknown, unknown, unknown, boolean, Callback];
     try {
       const file = String(name);
-      const candidates = isAbsolute(file) ? [file] : searchPaths.map((dir) => join(dir, file));
+      const dirs = includeDirs();
+      const candidates = isAbsolute(file) ? [file] : dirs.map((dir) => join(dir, file));
       let text: string | undefined;
       for (const candidate of candidates) {
         try {
@@ -92,7 +102,7 @@ export function createEnvironment(searchPaths: readonly string[], compile: (text
       }
       if (text === undefined) {
         if (ignoreMissing) text = '';
-        else throw new TemplateRuntimeError(`template not found: ${file} (searched ${searchPaths.join(', ') || 'no search paths'})`);
+        else throw new TemplateRuntimeError(`template not found: ${file} (searched ${dirs.join(', ') || 'no search paths'})`);
       }
       cb(null, loadedTemplate(env, file, compile(text)));
     } catch (err) {

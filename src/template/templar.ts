@@ -17,6 +17,7 @@ import { toTemplateError } from './template-error.js';
 import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
 import { types } from 'node:util';
+import { dirname, join } from 'node:path';
 
 export type VarLookup = Record<string, unknown>;
 
@@ -27,6 +28,17 @@ function hasTemplateMarks(text: string, tags: Delimiters | undefined): boolean {
   if (!tags) return TEMPLATE_MARK.test(text);
   const marks = { ...DEFAULT_DELIMITERS, ...tags };
   return [marks.blockStart, marks.variableStart, marks.commentStart].some((mark) => text.includes(mark));
+}
+
+/**
+ * Where a template file's `{% include %}` and `{% import %}` look, as
+ * Ansible's template action sets Jinja's search path: the role's folder,
+ * the playbook's and the file's own, each with its templates/ first.
+ */
+function includeDirsOf(vars: VarLookup, file: string | undefined): string[] {
+  const text = (name: string) => (typeof vars[name] === 'string' && vars[name] ? (vars[name] as string) : undefined);
+  const bases = [text('role_path'), text('playbook_dir'), file ? dirname(file) : undefined].filter((d): d is string => !!d);
+  return [...new Set(bases.flatMap((dir) => [join(dir, 'templates'), dir]))];
 }
 
 const MAX_CACHED_PROGRAMS = 10000;
@@ -62,9 +74,17 @@ export class Templar {
   private readonly slot: { value: unknown } = { value: undefined };
   private readonly nativeRuntime: Runtime;
 
+  /** the include folders of the template files being rendered, innermost last */
+  private readonly fileDirs: string[][] = [];
+
   constructor(options: { searchPaths?: string[] } = {}) {
-    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, name, context, extra, syntax) =>
-      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }, syntax));
+    const searchPaths = options.searchPaths ?? [];
+    this.env = createEnvironment(
+      searchPaths,
+      (text) => this.compile(text),
+      (text, path, name, context, extra, syntax) => this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }, syntax),
+      () => [...(this.fileDirs.at(-1) ?? []), ...searchPaths],
+    );
     this.nativeRuntime = nativeRuntime(this.slot);
   }
 
@@ -111,7 +131,12 @@ export class Templar {
     syntax?: Partial<LexerOptions>,
   ): string {
     const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file, names) : {}), ...extra });
-    return this.render(text, bound, where, true, syntax);
+    this.fileDirs.push(includeDirsOf(vars, where?.file));
+    try {
+      return this.render(text, bound, where, true, syntax);
+    } finally {
+      this.fileDirs.pop();
+    }
   }
 
   /**
