@@ -21,7 +21,7 @@ export interface CopyArgs {
   src?: string;
   content?: unknown;
   dest: string;
-  mode?: number;
+  mode?: number | 'preserve';
   owner?: string;
   group?: string;
   backup: boolean;
@@ -31,6 +31,11 @@ export interface CopyArgs {
   validate?: string;
   follow: boolean;
   decrypt: boolean;
+}
+
+/** `mode: preserve` is the controller file's own mode; any other mode is already a number. */
+export function modeOf(mode: number | 'preserve' | undefined, local: string): number | undefined {
+  return mode === 'preserve' ? statSync(local).mode & 0o7777 : mode;
 }
 
 /** Arguments copy and template share, with their reference text. */
@@ -43,6 +48,13 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
       'When dest is a symlink, the file it points to is written.',
   },
   ...attributeArgs({ keepExisting: true }),
+  mode: {
+    ...attributeArgs({ keepExisting: true }).mode!,
+    keywords: ['preserve'],
+    description:
+      "Permission bits, as octal: '0644' (quote it in YAML) or 0644. `preserve`: the mode the source file has on the controller. " +
+      "Default: the existing file's, else 0644.",
+  },
   backup: {
     type: 'bool',
     default: false,
@@ -81,7 +93,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   if (destFacts.stat?.type === 'directory') return planRemoteCopy(ctx, { ...args, dest: `${dest}/` }, src);
   const target = destFacts.realPath;
   const existing = destFacts.stat;
-  const want: Attributes = { mode: args.mode, owner: args.owner, group: args.group };
+  const want: Attributes = { mode: args.mode === 'preserve' ? undefined : args.mode, owner: args.owner, group: args.group };
   const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
@@ -137,28 +149,34 @@ export const copyModule = defineModule<CopyArgs>({
     if ((args.src === undefined) === (args.content === undefined)) {
       throw new ModuleError('copy: give exactly one of src and content');
     }
+    if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
+      throw new ModuleError('copy: mode=preserve needs a src on the controller (with remote_src or content it is not supported)');
+    }
     if (args.remote_src) {
       if (args.src === undefined) throw new ModuleError('copy: remote_src needs src');
       return planRemoteCopy(ctx, args, args.src);
     }
     let bytes: Buffer;
+    let mode = args.mode === 'preserve' ? undefined : args.mode;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
       if (existsSync(local) && statSync(local).isDirectory()) {
+        if (args.mode === 'preserve') throw new ModuleError('copy: mode=preserve with a directory src is not supported yet');
         return planCopyTree(ctx, {
           src: args.src,
           localDir: local,
           dest: args.dest,
-          attributes: { mode: args.mode, owner: args.owner, group: args.group },
+          attributes: { mode, owner: args.owner, group: args.group },
           directoryMode: args.directory_mode,
           backup: args.backup,
           force: args.force,
         });
       }
+      if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
       // a file planned in check mode by an earlier task exists only in the plan: read it from there
       const size = existsSync(local) ? statSync(local).size : 0;
       if (size > STREAM_ABOVE_BYTES && args.validate === undefined) {
-        const attributes = { mode: args.mode, owner: args.owner, group: args.group };
+        const attributes = { mode, owner: args.owner, group: args.group };
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
@@ -168,7 +186,7 @@ export const copyModule = defineModule<CopyArgs>({
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,
-      attributes: { mode: args.mode, owner: args.owner, group: args.group },
+      attributes: { mode, owner: args.owner, group: args.group },
       backup: args.backup,
       force: args.force,
       validate: args.validate,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ModuleError } from '../errors.js';
-import { FILE_CONTENT_ARGS } from './copy.js';
+import { FILE_CONTENT_ARGS, modeOf } from './copy.js';
 import { planContentAt } from './kit/content.js';
 import { encodeText } from './text-encoding.js';
 import { defineModule, type TemplateSyntax } from './types.js';
@@ -12,7 +12,7 @@ import { defineModule, type TemplateSyntax } from './types.js';
 export interface TemplateArgs {
   src: string;
   dest: string;
-  mode?: number;
+  mode?: number | 'preserve';
   owner?: string;
   group?: string;
   backup: boolean;
@@ -99,7 +99,7 @@ export const templateModule = defineModule<TemplateArgs>({
     const rendered = withNewlines(ctx.render(text, { file: local, line: 1 }, names), args.newline_sequence);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: encodeText(rendered, args.output_encoding),
-      attributes: { mode: args.mode, owner: args.owner, group: args.group },
+      attributes: { mode: modeOf(args.mode, local), owner: args.owner, group: args.group },
       backup: args.backup,
       force: args.force,
       validate: args.validate,

@@ -48,6 +48,8 @@ export interface ArgSpec {
   aliases?: readonly string[];
   /** for lists: the type of each element */
   elements?: ArgType;
+  /** words taken as they are besides the type's own values (a mode's `preserve`) */
+  keywords?: readonly string[];
   /** the value is a secret: redacted in diffs, logs and registered results */
   noLog?: boolean;
 }
