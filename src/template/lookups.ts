@@ -175,13 +175,21 @@ function inventoryHostnames(pattern: string, groups: Record<string, unknown>): s
   return chosen;
 }
 
-function pipe(command: string, cwd: string | undefined): string {
+/** A command's output, run with /bin/sh on the controller in `cwd`; `plugin` names the lookup in errors. */
+function commandOutput(command: string, cwd: string | undefined, plugin: string): string {
   try {
-    return execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trimEnd();
+    return execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   } catch (err) {
     const status = (err as { status?: number }).status;
-    throw new TemplateRuntimeError(`lookup_plugin.pipe(${command}) returned ${status ?? 'an error'}`);
+    throw new TemplateRuntimeError(`lookup_plugin.${plugin}(${command}) returned ${status ?? 'an error'}`);
   }
+}
+
+/** Python's str.splitlines: a final line break ends the last line rather than starting an empty one. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRenderer): Record<string, Lookup> {
@@ -211,7 +219,9 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       if (skip) return [];
       throw new TemplateRuntimeError('No file was found when using first_found.');
     },
-    pipe: (terms, _kwargs, context) => terms.map((t) => pipe(pyStr(t), variable(context, 'playbook_dir'))),
+    pipe: (terms, _kwargs, context) => terms.map((t) => commandOutput(pyStr(t), variable(context, 'playbook_dir'), 'pipe').trimEnd()),
+    // each line a command prints, as Ansible's lines lookup gives them
+    lines: (terms, _kwargs, context) => terms.flatMap((t) => splitLines(commandOutput(pyStr(t), variable(context, 'playbook_dir'), 'lines'))),
     password: (terms, kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd(), kwargs)),
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());
