@@ -31,6 +31,7 @@ export interface CopyArgs {
   validate?: string;
   follow: boolean;
   decrypt: boolean;
+  local_follow: boolean;
 }
 
 /** `mode: preserve` is the controller file's own mode; any other mode is already a number. */
@@ -138,6 +139,12 @@ export const copyModule = defineModule<CopyArgs>({
     ...FILE_CONTENT_ARGS,
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
     directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
+    local_follow: {
+      type: 'bool',
+      default: true,
+      description:
+        'Follow the symlinks inside a src on the controller, copying what they point to. `no` (copy the links as links) is not supported yet and is refused.',
+    },
     decrypt: {
       type: 'bool',
       default: true,
@@ -149,7 +156,8 @@ export const copyModule = defineModule<CopyArgs>({
     if ((args.src === undefined) === (args.content === undefined)) {
       throw new ModuleError('copy: give exactly one of src and content');
     }
-    if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
+    if (!args.local_follow && !args.remote_src) throw new ModuleError('copy: local_follow=no (copying links as links) is not supported yet');
+        if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
       throw new ModuleError('copy: mode=preserve needs a src on the controller (with remote_src or content it is not supported)');
     }
     if (args.remote_src) {

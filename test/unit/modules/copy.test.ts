@@ -49,6 +49,13 @@ moduleTable([
     expect: { error: /secret\.yml is an Ansible Vault file, which ezplay cannot decrypt \(decrypt: no copies it as it is\)/ },
   },
   {
+    name: 'local_follow: no (links copied as links) is refused, not silently followed',
+    module: copyModule,
+    args: { src: 'run.sh', dest: '/usr/local/bin/run.sh', local_follow: false },
+    context: { playbookDir: PLAYBOOK },
+    expect: { error: /local_follow=no \(copying links as links\) is not supported yet/ },
+  },
+  {
     name: 'decrypt: no copies a vaulted src as it is',
     module: copyModule,
     args: { src: 'secret.yml', dest: '/etc/secret.yml', decrypt: false },
