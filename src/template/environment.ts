@@ -15,7 +15,7 @@ import { sequenceFilters } from './filters/sequences.js';
 import { stringFilters } from './filters/strings.js';
 import { textFormFilters } from './filters/text-forms.js';
 import { strictBuiltin, toNunjucks, type ImplTable } from './filters/registry.js';
-import { createGlobals } from './globals.js';
+import { createGlobals, type TermRenderer } from './globals.js';
 import type { FileRenderer } from './lookups.js';
 import { Environment, Frame, type NunjucksFrame } from './nunjucks-internals.js';
 import type { Program } from './program.js';
@@ -77,13 +77,14 @@ export function createEnvironment(
   compile: (text: string) => Program,
   renderFile: FileRenderer,
   includeDirs: () => readonly string[] = () => searchPaths,
+  renderTerm?: TermRenderer,
 ): TemplarEnvironment {
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
   for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
   register(env.tests, tests);
-  Object.assign(env.globals, createGlobals(searchPaths, renderFile));
+  Object.assign(env.globals, createGlobals(searchPaths, renderFile, renderTerm));
 
   env.getTemplate = (...args: unknown[]) => {
     const [name, , , ignoreMissing, cb] = args as [unknown, unknown, unknown, boolean, Callback];

@@ -139,7 +139,7 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     let tok = this.peekToken();
     while (tok) {
       if (tok.type === 'left-paren') {
-        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+        node = templatedTerms(new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature()));
       } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
         node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript());
       } else if (tok.type === 'operator' && tok.value === '.') {
@@ -181,6 +181,33 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     }
     return node;
   }
+}
+
+/** The global that renders a lookup's term written as a template (see templatedTerms). */
+export const LOOKUP_TERM_GLOBAL = '__ezplay_lookup_term';
+const LOOKUP_NAMES = new Set(['lookup', 'query', 'q']);
+const TERM_MARK = /\{\{|\{%/;
+
+/**
+ * Ansible renders a lookup's terms before the lookup runs, so
+ * `lookup('file', '{{ dir }}/a')` reads the file in `dir`. Only terms
+ * written in the template itself (string literals, also inside a list
+ * literal) are rendered here: a variable's value, which may come from a
+ * host, is never rendered again.
+ */
+function templatedTerms(call: AnyNode): AnyNode {
+  if (!(call.name instanceof nodes.Symbol) || !LOOKUP_NAMES.has(call.name.value)) return call;
+  const wrap = (node: AnyNode): AnyNode =>
+    node instanceof nodes.Literal && typeof node.value === 'string' && TERM_MARK.test(node.value)
+      ? new nodes.FunCall(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, LOOKUP_TERM_GLOBAL), new nodes.NodeList(node.lineno, node.colno, [node]))
+      : node;
+  const children = call.args.children as AnyNode[];
+  children.forEach((arg, i) => {
+    if (i === 0 || arg instanceof nodes.KeywordArgs) return;
+    if (arg instanceof nodes.Array) arg.children = (arg.children as AnyNode[]).map(wrap);
+    else children[i] = wrap(arg);
+  });
+  return call;
 }
 
 /** Jinja's delimiters, as the template module's `*_start_string`/`*_end_string` set them. */

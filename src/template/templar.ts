@@ -84,6 +84,7 @@ export class Templar {
       (text) => this.compile(text),
       (text, path, name, context, extra, syntax) => this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }, syntax),
       () => [...(this.fileDirs.at(-1) ?? []), ...searchPaths],
+      (text, context) => this.renderValue(text, context.getVariables()),
     );
     this.nativeRuntime = nativeRuntime(this.slot);
   }
