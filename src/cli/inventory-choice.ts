@@ -1,8 +1,9 @@
 /**
  * Which inventory a run uses without -i: `inventory/hosts` where it exists,
  * otherwise the running lab's, saying which it chose. A playbook run without
- * any has only the implicit localhost, with Ansible's warning; the commands
- * that need real members refuse.
+ * any has only the implicit localhost, with Ansible's warning, and so has one
+ * whose -i names nothing that exists; the commands that need real members
+ * refuse.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,8 +15,15 @@ export async function chooseInventory(
   opts: { implicitLocalhost?: boolean; warn?: (msg: string) => void } = {},
 ): Promise<string[]> {
   if (given.length) {
-    for (const p of given) if (!p.includes(',') && !existsSync(p)) throw new OptionsError(`the inventory ${p} does not exist`);
-    return [...given];
+    const missing = given.filter((p) => !p.includes(',') && !existsSync(p));
+    if (!missing.length) return [...given];
+    if (!opts.implicitLocalhost) throw new OptionsError(`the inventory ${missing[0]} does not exist`);
+    // as ansible-playbook: a source that is not there is passed over with a warning
+    for (const p of missing) (opts.warn ?? say)(`Unable to parse ${path.resolve(p)} as an inventory source`);
+    const found = given.filter((p) => !missing.includes(p));
+    if (found.length) return found;
+    (opts.warn ?? say)('No inventory was parsed, only implicit localhost is available');
+    return [];
   }
   const hosts = path.resolve('inventory', 'hosts');
   if (existsSync(hosts)) {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
-import type { Scope } from '../load/inherit.js';
+import { withParentRole, type Scope } from '../load/inherit.js';
 import type { Node, Play, TaskNode } from '../load/model.js';
 import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
@@ -30,6 +30,7 @@ function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope 
     // an item was rendered once with the loop; it may hold host output, never a template
     vars: { ...task.vars, ...literalValues(loopVars) },
     role: task.role,
+    ...(task.includeParams || task.include?.params ? { includeParams: { ...task.includeParams, ...task.include?.params } } : {}),
     ...(task.become !== undefined ? { become: task.become } : {}),
     ...(task.becomeUser !== undefined ? { becomeUser: task.becomeUser } : {}),
     ...(task.environment !== undefined ? { environment: task.environment } : {}),
@@ -82,7 +83,7 @@ export function loadDynamicInclude(
     if (!seen) rolesSeen.set(rt.play, (seen = new Set()));
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen, ...(rt.play.library ? { library: rt.play.library } : {}) });
     const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
-    nodes = loader.loadRef(ref, scopeOf(task, loopVars), task.pos, undefined, true);
+    nodes = loader.loadRef(ref, withParentRole(scopeOf(task, loopVars)), task.pos, undefined, true);
     for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
   }

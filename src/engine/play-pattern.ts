@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EzplayError, LoadError } from '../errors.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Play, Playbook } from '../load/model.js';
-import { readVarsFileSync } from '../load/vars-file.js';
+import { readPlayVarsFileSync } from '../load/vars-file.js';
 import { OMIT, Templar } from '../template/index.js';
 
 export interface PatternScope {
@@ -37,7 +37,7 @@ export function loadVarsFiles(play: Play, render: (v: unknown) => unknown): Reco
     const paths = candidates.map((c) => path.resolve(play.dir, String(render(c))));
     const file = paths.find((p) => existsSync(p));
     if (!file) throw new LoadError(`vars_files: ${paths.length > 1 ? `none of ${paths.join(', ')} exists` : `${paths[0]} does not exist`}`, play.pos);
-    Object.assign(out, readVarsFileSync(file));
+    Object.assign(out, readPlayVarsFileSync(file));
   }
   return out;
 }

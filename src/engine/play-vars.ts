@@ -1,8 +1,8 @@
 /**
  * The variable layers of a host for one task of one play, in Ansible's
  * precedence, lowest first: role defaults < inventory < facts < play vars
- * < vars_files < role vars < block/task vars < set_fact/register
- * < role params < extra vars. Magic variables sit on top.
+ * < vars_files < role vars < block/task vars < include_vars < set_fact/register
+ * < role params < include params < extra vars. Magic variables sit on top.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -180,6 +180,7 @@ export class PlayVars {
       { source: 'include_vars', vars: state?.includedLayer() ?? {} },
       { source: 'set_fact/register', vars: state?.assignedLayer() ?? {} },
       { source: 'role params', vars: role?.params ?? {} },
+      { source: 'include params', vars: task?.includeParams ?? {} },
       { source: 'extra vars', vars: this.scope.extraVars },
       { source: 'magic', vars: this.magic(host, task, withHostvars) },
     ];

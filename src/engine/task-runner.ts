@@ -116,7 +116,8 @@ export class TaskRunner {
       }
     } catch (error) {
       if (error instanceof JournalError) throw error; // the run stops: no change may run unrecorded
-      // A condition, a loop expression or a label that cannot be evaluated fails the task on this host.
+      // A condition, a loop expression or a label that cannot be evaluated fails the task on this host;
+      // ignore_errors covers that failure too, as in Ansible
       outcome = this.failure(task, host, error);
       // ignore_errors covers that failure too, as in Ansible
       outcome = { ...outcome, ignored: outcome.status === 'failed' && this.ignoreErrorsOrFalse(task, host) };
@@ -384,7 +385,7 @@ export class TaskRunner {
       pos: task.pos,
       roleDir: task.role?.dir,
       playbookDir: this.rt.play.dir,
-      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template),
+      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template, template?.syntax),
       evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,

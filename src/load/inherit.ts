@@ -83,3 +83,29 @@ export function inherit(parent: Scope, own: Partial<Inheritable>): Scope {
 function mayOmit(value: unknown): value is string {
   return typeof value === 'string' && /\{\{[^}]*\bomit\b/.test(value);
 }
+
+/** The scope of what an include brings in: its own `vars:` are include params too. */
+export function withIncludeParams(scope: Scope, own: Record<string, unknown> | undefined): Scope {
+  if (!own || !Object.keys(own).length) return scope;
+  return { ...scope, includeParams: { ...scope.includeParams, ...own } };
+}
+
+/**
+ * The scope of a role brought in by include_role or import_role from inside
+ * another role: as in Ansible, its tasks see `ansible_parent_role_names`
+ * and `ansible_parent_role_paths`, the including role first, then the
+ * roles that brought that one in.
+ */
+export function withParentRole(scope: Scope): Scope {
+  const parent = scope.role;
+  if (!parent) return scope;
+  const above = (key: string) => (Array.isArray(scope.vars[key]) ? (scope.vars[key] as unknown[]) : []);
+  return {
+    ...scope,
+    vars: {
+      ...scope.vars,
+      ansible_parent_role_names: [parent.name, ...above('ansible_parent_role_names')],
+      ansible_parent_role_paths: [parent.dir, ...above('ansible_parent_role_paths')],
+    },
+  };
+}

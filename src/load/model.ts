@@ -27,6 +27,12 @@ export interface Inheritable {
   anyErrorsFatal?: unknown;
   /** a block's notify: the handlers its tasks notify unless they name their own */
   notify?: unknown;
+  /**
+   * the `vars:` of the includes (include_tasks, include_role, the old
+   * `include`) a task came through: Ansible's include params, which rank
+   * above set_fact and role params (an import's vars are task vars)
+   */
+  includeParams?: Record<string, unknown>;
 }
 
 /**
@@ -106,6 +112,8 @@ export interface IncludeSpec {
   applyTags: string[];
   /** the tags the include inherits from its blocks, role and play, without its own */
   inheritedTags: string[];
+  /** the include's own `vars:`, include params of the tasks it brings in */
+  params?: Record<string, unknown>;
 }
 
 export interface BlockNode extends Inheritable {

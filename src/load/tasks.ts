@@ -13,7 +13,7 @@ import { parseKeyValue } from '../common/kv.js';
 import { parseBoolean } from '../common/booleans.js';
 import type { BlockNode, Inheritable, Node, RoleInfo, TaskNode } from './model.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
-import { inherit, readInheritable, type Scope } from './inherit.js';
+import { inherit, readInheritable, withIncludeParams, withParentRole, type Scope } from './inherit.js';
 import type { ModuleLibrary } from './library.js';
 
 export interface TaskLoader {
@@ -141,14 +141,18 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
 
   if (call.name === 'import_tasks' || call.name === 'include') {
     const file = String(call.args._raw_params ?? call.args.file ?? '');
-    return importTasks(file, merged, loader, pos);
+    // the old `include` is one of Ansible's includes, whose vars are include params; import_tasks' are task vars
+    return importTasks(file, call.name === 'include' ? withIncludeParams(merged, own.vars) : merged, loader, pos);
   }
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
-    return loader.importRole(name, call.args, merged, pos);
+    return loader.importRole(name, call.args, withParentRole(merged), pos);
   }
   const task = buildTask(raw, call, merged, pos);
-  if (task.include) task.include.inheritedTags = scope.tags;
+  if (task.include) {
+    task.include.inheritedTags = scope.tags;
+    if (own.vars) task.include.params = own.vars;
+  }
   return [task];
 }
 

@@ -30,12 +30,37 @@ export function parseVarsFile(text: string, file: string, kind: VarsErrorClass =
   return value as Record<string, unknown>;
 }
 
-export function readVarsFileSync(file: string): Record<string, unknown> {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new LoadError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file });
   }
-  return parseVarsFile(text, file);
+}
+
+export function readVarsFileSync(file: string): Record<string, unknown> {
+  return parseVarsFile(readText(file), file);
+}
+
+/**
+ * A play's `vars_files:` entry. Ansible accepts there, and only there, a
+ * list of mappings as well, merged in order (a playbook named as its own
+ * vars file is such a list: its plays' keywords become variables).
+ */
+export function parsePlayVarsFile(text: string, file: string): Record<string, unknown> {
+  if (text.startsWith('$ANSIBLE_VAULT')) return parseVarsFile(text, file);
+  const value = parseYaml(text, file);
+  if (!Array.isArray(value)) return parseVarsFile(text, file);
+  const merged: Record<string, unknown> = {};
+  for (const item of value) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new LoadError(`variables file ${file} must hold a mapping of variables or a list of mappings`, posOf(item) ?? posOf(value) ?? { file, line: 1 });
+    }
+    Object.assign(merged, item);
+  }
+  return merged;
+}
+
+export function readPlayVarsFileSync(file: string): Record<string, unknown> {
+  return parsePlayVarsFile(readText(file), file);
 }

@@ -94,7 +94,7 @@ export function validateArgs(
     const spec = schema[name] as ArgSpec;
     if (value === null || value === undefined) continue;
     try {
-      out[name] = coerce(spec.type, value, spec.elements);
+      out[name] = spec.keywords?.includes(String(value)) ? String(value) : coerce(spec.type, value, spec.elements);
     } catch (error) {
       throw new LoadError(`${moduleName}: argument '${key}': ${(error as Error).message}`, pos);
     }

@@ -21,7 +21,7 @@ export interface CopyArgs {
   src?: string;
   content?: unknown;
   dest: string;
-  mode?: number;
+  mode?: number | 'preserve';
   owner?: string;
   group?: string;
   backup: boolean;
@@ -29,6 +29,14 @@ export interface CopyArgs {
   force: boolean;
   directory_mode?: number;
   validate?: string;
+  follow: boolean;
+  decrypt: boolean;
+  local_follow: boolean;
+}
+
+/** `mode: preserve` is the controller file's own mode; any other mode is already a number. */
+export function modeOf(mode: number | 'preserve' | undefined, local: string): number | undefined {
+  return mode === 'preserve' ? statSync(local).mode & 0o7777 : mode;
 }
 
 /** Arguments copy and template share, with their reference text. */
@@ -41,18 +49,33 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
       'When dest is a symlink, the file it points to is written.',
   },
   ...attributeArgs({ keepExisting: true }),
+  mode: {
+    ...attributeArgs({ keepExisting: true }).mode!,
+    keywords: ['preserve'],
+    description:
+      "Permission bits, as octal: '0644' (quote it in YAML) or 0644. `preserve`: the mode the source file has on the controller. " +
+      "Default: the existing file's, else 0644.",
+  },
   backup: {
     type: 'bool',
     default: false,
     description: 'Keep the replaced file as `dest.<YYYY-MM-DD@HH:MM:SS>~` (registered as backup_file).',
   },
   force: { type: 'bool', default: true, description: 'Replace a dest that differs. With `no`, only create dest when it is missing.' },
+  follow: {
+    type: 'bool',
+    default: true,
+    description:
+      'When dest is a symlink, write the file it points to. `no` (Ansible\'s default, which replaces the link with a file) is not supported yet: a dest that is a link is then refused.',
+  },
   validate: {
     type: 'str',
     description:
       'A command run on the new file before it replaces dest, `%s` standing for its path (`visudo -cf %s`). Dest is left alone when it fails.',
   },
 };
+
+const VAULT_MARK = '$ANSIBLE_VAULT';
 
 function contentBytes(content: unknown): Buffer {
   // Ansible hands a dict or list to the module as json.dumps text: compact, ASCII-escaped
@@ -71,7 +94,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   if (destFacts.stat?.type === 'directory') return planRemoteCopy(ctx, { ...args, dest: `${dest}/` }, src);
   const target = destFacts.realPath;
   const existing = destFacts.stat;
-  const want: Attributes = { mode: args.mode, owner: args.owner, group: args.group };
+  const want: Attributes = { mode: args.mode === 'preserve' ? undefined : args.mode, owner: args.owner, group: args.group };
   const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
@@ -116,44 +139,67 @@ export const copyModule = defineModule<CopyArgs>({
     ...FILE_CONTENT_ARGS,
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
     directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
+    local_follow: {
+      type: 'bool',
+      default: true,
+      description:
+        'Follow the symlinks inside a src on the controller, copying what they point to. `no` (copy the links as links) is not supported yet and is refused.',
+    },
+    decrypt: {
+      type: 'bool',
+      default: true,
+      description:
+        'Decrypt a src that is an Ansible Vault file. ezplay reads no vault: such a src is refused unless `decrypt: no`, which copies the file as it is.',
+    },
   },
   async plan(ctx, args) {
     if ((args.src === undefined) === (args.content === undefined)) {
       throw new ModuleError('copy: give exactly one of src and content');
+    }
+    if (!args.local_follow && !args.remote_src) throw new ModuleError('copy: local_follow=no (copying links as links) is not supported yet');
+        if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
+      throw new ModuleError('copy: mode=preserve needs a src on the controller (with remote_src or content it is not supported)');
     }
     if (args.remote_src) {
       if (args.src === undefined) throw new ModuleError('copy: remote_src needs src');
       return planRemoteCopy(ctx, args, args.src);
     }
     let bytes: Buffer;
+    let mode = args.mode === 'preserve' ? undefined : args.mode;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
       if (existsSync(local) && statSync(local).isDirectory()) {
+        if (args.mode === 'preserve') throw new ModuleError('copy: mode=preserve with a directory src is not supported yet');
         return planCopyTree(ctx, {
           src: args.src,
           localDir: local,
           dest: args.dest,
-          attributes: { mode: args.mode, owner: args.owner, group: args.group },
+          attributes: { mode, owner: args.owner, group: args.group },
           directoryMode: args.directory_mode,
           backup: args.backup,
           force: args.force,
         });
       }
+      if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
       // a file planned in check mode by an earlier task exists only in the plan: read it from there
       const size = existsSync(local) ? statSync(local).size : 0;
       if (size > STREAM_ABOVE_BYTES && args.validate === undefined) {
-        const attributes = { mode: args.mode, owner: args.owner, group: args.group };
+        const attributes = { mode, owner: args.owner, group: args.group };
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
+      if (args.decrypt && bytes.subarray(0, VAULT_MARK.length).toString() === VAULT_MARK) {
+        throw new ModuleError(`copy: ${args.src} is an Ansible Vault file, which ezplay cannot decrypt (decrypt: no copies it as it is)`);
+      }
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,
-      attributes: { mode: args.mode, owner: args.owner, group: args.group },
+      attributes: { mode, owner: args.owner, group: args.group },
       backup: args.backup,
       force: args.force,
       validate: args.validate,
       createParents: { mode: args.directory_mode },
+      follow: args.follow,
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);

@@ -28,6 +28,15 @@ export type ArgType =
 export interface TemplateNames {
   path: string;
   dest?: string;
+  /** the task's Jinja settings (the template module's delimiter and whitespace arguments) */
+  syntax?: TemplateSyntax;
+}
+
+/** Jinja settings a template task may change; a file's own `#jinja2:` line still wins. */
+export interface TemplateSyntax {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  tags?: { blockStart?: string; blockEnd?: string; variableStart?: string; variableEnd?: string; commentStart?: string; commentEnd?: string };
 }
 
 export interface ArgSpec {
@@ -39,6 +48,8 @@ export interface ArgSpec {
   aliases?: readonly string[];
   /** for lists: the type of each element */
   elements?: ArgType;
+  /** words taken as they are besides the type's own values (a mode's `preserve`) */
+  keywords?: readonly string[];
   /** the value is a secret: redacted in diffs, logs and registered results */
   noLog?: boolean;
 }

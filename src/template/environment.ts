@@ -15,7 +15,7 @@ import { sequenceFilters } from './filters/sequences.js';
 import { stringFilters } from './filters/strings.js';
 import { textFormFilters } from './filters/text-forms.js';
 import { strictBuiltin, toNunjucks, type ImplTable } from './filters/registry.js';
-import { createGlobals } from './globals.js';
+import { createGlobals, type TermRenderer } from './globals.js';
 import type { FileRenderer } from './lookups.js';
 import { Environment, Frame, type NunjucksFrame } from './nunjucks-internals.js';
 import type { Program } from './program.js';
@@ -30,8 +30,6 @@ export interface TemplarEnvironment extends RenderEnv {
   tests: Record<string, unknown>;
   opts: { autoescape: boolean };
   getTemplate: (...args: unknown[]) => unknown;
-  /** where `{% include %}`, `{% import %}` and `{% extends %}` look while a template file renders: its own folder, then the role's and the playbook's `templates/` and themselves */
-  fileDirs: string[];
 }
 
 type Callback = (err: unknown, result?: unknown) => void;
@@ -70,20 +68,29 @@ function loadedTemplate(env: TemplarEnvironment, name: string, program: Program)
   };
 }
 
-export function createEnvironment(searchPaths: readonly string[], compile: (text: string) => Program, renderFile: FileRenderer): TemplarEnvironment {
+/**
+ * `includeDirs`: where `{% include %}`, `{% import %}` and `{% extends %}`
+ * look, asked at each use because it depends on the file being rendered.
+ */
+export function createEnvironment(
+  searchPaths: readonly string[],
+  compile: (text: string) => Program,
+  renderFile: FileRenderer,
+  includeDirs: () => readonly string[] = () => searchPaths,
+  renderTerm?: TermRenderer,
+): TemplarEnvironment {
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
   for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
   register(env.tests, tests);
-  Object.assign(env.globals, createGlobals(searchPaths, renderFile));
-  env.fileDirs = [];
+  Object.assign(env.globals, createGlobals(searchPaths, renderFile, renderTerm));
 
   env.getTemplate = (...args: unknown[]) => {
     const [name, , , ignoreMissing, cb] = args as [unknown, unknown, unknown, boolean, Callback];
     try {
       const file = String(name);
-      const dirs = [...env.fileDirs, ...searchPaths];
+      const dirs = includeDirs();
       const candidates = isAbsolute(file) ? [file] : dirs.map((dir) => join(dir, file));
       let text: string | undefined;
       for (const candidate of candidates) {

@@ -8,6 +8,7 @@ import { splitArgs } from './call-args.js';
 import type { RenderContext } from './context.js';
 import { pyDateTime, strftime } from './datetime.js';
 import { lookupPlugins, type FileRenderer, type Lookup } from './lookups.js';
+import { LOOKUP_TERM_GLOBAL } from './parser.js';
 import { isMapping, pyStr, toList, truthy } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
@@ -42,9 +43,15 @@ function pyRange(...args: unknown[]): number[] {
   return out;
 }
 
-export function createGlobals(searchPaths: readonly string[], renderFile: FileRenderer): Record<string, unknown> {
+/** Renders a lookup's term written as a template, with the variables of the render it is in. */
+export type TermRenderer = (text: string, context: RenderContext) => unknown;
+
+export function createGlobals(searchPaths: readonly string[], renderFile: FileRenderer, renderTerm?: TermRenderer): Record<string, unknown> {
   const plugins = lookupPlugins(searchPaths, renderFile);
   return {
+    [LOOKUP_TERM_GLOBAL](this: RenderContext, text: string): unknown {
+      return renderTerm ? renderTerm(text, this) : text;
+    },
     omit: OMIT,
     range: pyRange,
     // now(utc=False, fmt=None): the time as Python's str(datetime), or formatted

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
 import { LIST_LOOKUPS } from './list-lookups.js';
+import type { Delimiters, LexerOptions } from './parser.js';
 import { passwordLookup } from './password-lookup.js';
 import { isMapping, isString, pyStr, toList, typeName } from './python-values.js';
 import { PythonRegexError, pythonRegex } from './python-regex.js';
@@ -19,7 +20,30 @@ import { applySubscript, nameMatcher, orderPatternParts, splitPattern, splitSubs
 export type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, context: RenderContext) => unknown[];
 
 /** Renders a controller template file with extra variables on top of the current ones. */
-export type FileRenderer = (text: string, path: string, name: string, context: RenderContext, extra: Record<string, unknown>) => string;
+export type FileRenderer = (
+  text: string,
+  path: string,
+  name: string,
+  context: RenderContext,
+  extra: Record<string, unknown>,
+  syntax?: Partial<LexerOptions>,
+) => string;
+
+/** The template lookup's delimiter options (`variable_start_string='[%'`), as Ansible 2.14's lookup takes them. */
+const LOOKUP_DELIMITERS: Record<string, keyof Delimiters> = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
+
+function lookupSyntax(kwargs: Record<string, unknown>): Partial<LexerOptions> {
+  const tags: Delimiters = {};
+  for (const [option, setting] of Object.entries(LOOKUP_DELIMITERS)) {
+    if (kwargs[option] !== undefined && kwargs[option] !== null) tags[setting] = pyStr(kwargs[option]);
+  }
+  return Object.keys(tags).length ? { tags } : {};
+}
 
 function variable(context: RenderContext, name: string): string | undefined {
   const value = context.lookup(name);
@@ -58,15 +82,11 @@ function globMatcher(pattern: string): (name: string) => boolean {
 }
 
 /** Files (not folders) matching `dir/pattern` in the first search folder holding `dir`. */
-function fileglob(term: string, dirs: readonly string[]): string[] {
-  const slash = term.lastIndexOf('/');
-  const folder = slash < 0 ? '' : term.slice(0, slash) || '/';
-  const pattern = term.slice(slash + 1);
-  const found = findInSearchPath(folder || '.', 'files', dirs);
-  if (!found) return [];
+/** The files of one folder whose names match a glob pattern, sorted. */
+function globIn(folder: string, pattern: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(found);
+    names = readdirSync(folder);
   } catch {
     return [];
   }
@@ -74,8 +94,30 @@ function fileglob(term: string, dirs: readonly string[]): string[] {
   return names
     .filter(matches)
     .sort()
-    .map((n) => join(found, n))
+    .map((n) => join(folder, n))
     .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+}
+
+/**
+ * Ansible's fileglob: a pattern with a folder globs in that folder as the
+ * search path finds it (`files/<folder>` first); a bare pattern tries each
+ * search folder's `files/`, then the folder itself, and the first that
+ * matches anything gives the answer.
+ */
+function fileglob(term: string, dirs: readonly string[]): string[] {
+  const slash = term.lastIndexOf('/');
+  const pattern = term.slice(slash + 1);
+  if (slash >= 0) {
+    const found = findInSearchPath(term.slice(0, slash) || '/', 'files', dirs);
+    return found ? globIn(found, pattern) : [];
+  }
+  for (const dir of dirs) {
+    for (const folder of [join(dir, 'files'), dir]) {
+      const matched = globIn(folder, pattern);
+      if (matched.length) return matched;
+    }
+  }
+  return [];
 }
 
 function splitOn(value: unknown, separators: RegExp): string[] {
@@ -135,16 +177,21 @@ function inventoryHostnames(pattern: string, groups: Record<string, unknown>): s
   return chosen;
 }
 
-/** A command run by the controller's shell in the playbook's folder, as the pipe and lines lookups run it. */
-function pipe(command: string, cwd: string | undefined, plugin = 'pipe'): string {
-  const trim = plugin === 'pipe';
+/** A command's output, run with /bin/sh on the controller in `cwd`; `plugin` names the lookup in errors. */
+function commandOutput(command: string, cwd: string | undefined, plugin: string): string {
   try {
-    const out = execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    return trim ? out.trimEnd() : out;
+    return execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   } catch (err) {
     const status = (err as { status?: number }).status;
     throw new TemplateRuntimeError(`lookup_plugin.${plugin}(${command}) returned ${status ?? 'an error'}`);
   }
+}
+
+/** Python's str.splitlines: a final line break ends the last line rather than starting an empty one. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRenderer): Record<string, Lookup> {
@@ -160,7 +207,7 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
     template: (terms, kwargs, context) => terms.map((t) => {
       const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
       const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};
-      return renderFile(text, path, pyStr(t), context, extra);
+      return renderFile(text, path, pyStr(t), context, extra, lookupSyntax(kwargs));
     }),
     fileglob: (terms, _kwargs, context) => terms.flatMap((t) => pyStr(t).split(/\s+/).filter(Boolean)).flatMap((t) => fileglob(t, dirs(context))),
     first_found: (terms, kwargs, context) => {
@@ -174,16 +221,12 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       if (skip) return [];
       throw new TemplateRuntimeError('No file was found when using first_found.');
     },
-    pipe: (terms, _kwargs, context) => terms.map((t) => pipe(pyStr(t), variable(context, 'playbook_dir'))),
-    // each line of each command's output is an item
-    lines: (terms, _kwargs, context) =>
-      terms.flatMap((t) => {
-        const out = pipe(pyStr(t), variable(context, 'playbook_dir'), 'lines');
-        return out.split(/\r\n|\r|\n/).slice(0, out.endsWith('\n') || out === '' ? -1 : undefined);
-      }),
+    pipe: (terms, _kwargs, context) => terms.map((t) => commandOutput(pyStr(t), variable(context, 'playbook_dir'), 'pipe').trimEnd()),
+    // each line a command prints, as Ansible's lines lookup gives them
+    lines: (terms, _kwargs, context) => terms.flatMap((t) => splitLines(commandOutput(pyStr(t), variable(context, 'playbook_dir'), 'lines'))),
     // one of the terms, chosen at random
     random_choice: (terms) => (terms.length ? [terms[randomInt(terms.length)]] : []),
-    password: (terms, _kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd())),
+    password: (terms, kwargs, context) => terms.map((t) => passwordLookup(pyStr(t), variable(context, 'playbook_dir') ?? process.cwd(), kwargs)),
     varnames: (terms, _kwargs, context) => {
       const names = Object.keys(context.getVariables());
       return terms.flatMap((t) => {

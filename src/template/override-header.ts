@@ -4,10 +4,20 @@
  * The line itself is not part of the output.
  */
 import { parsePythonLiteral } from '../inventory/python-literal.js';
-import type { LexerOptions } from './parser.js';
+import type { Delimiters, LexerOptions } from './parser.js';
 import { TemplateRuntimeError } from './undefined.js';
 
 const HEADER = '#jinja2:';
+
+/** Jinja's names of the delimiter settings, as the header and the template module's arguments spell them. */
+export const DELIMITER_SETTINGS: Record<string, keyof Delimiters> = {
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+};
 
 export interface Overridden {
   body: string;
@@ -29,7 +39,10 @@ export function readOverrideHeader(text: string): Overridden | undefined {
     if (!parsed.ok) throw new TemplateRuntimeError(`jinja2 override '${key}': the value is not a Python literal`);
     if (key === 'trim_blocks') lexer.trimBlocks = Boolean(parsed.value);
     else if (key === 'lstrip_blocks') lexer.lstripBlocks = Boolean(parsed.value);
-    else if (key !== 'keep_trailing_newline') throw new TemplateRuntimeError(`jinja2 override '${key}' is not supported (trim_blocks and lstrip_blocks are)`);
+    else if (Object.hasOwn(DELIMITER_SETTINGS, key)) lexer.tags = { ...lexer.tags, [DELIMITER_SETTINGS[key]!]: String(parsed.value) };
+    else if (key !== 'keep_trailing_newline') {
+      throw new TemplateRuntimeError(`jinja2 override '${key}' is not supported (trim_blocks, lstrip_blocks and the *_start_string/*_end_string delimiters are)`);
+    }
   }
   return { body, lexer };
 }

@@ -116,14 +116,16 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     const endTag = `end${tagName}`;
     const begun = this.advanceAfterBlockEnd();
     const tokens = this.tokens;
-    if (tokens.trimBlocks && tokens.str[tokens.index - 1] === '\n' && tokens.str.slice(tokens.index - 3, tokens.index - 1) === '%}') {
+    const blockStart = String(tokens.tags.BLOCK_START);
+    const blockEnd = String(tokens.tags.BLOCK_END);
+    if (tokens.trimBlocks && tokens.str[tokens.index - 1] === '\n' && tokens.str.slice(tokens.index - 1 - blockEnd.length, tokens.index - 1) === blockEnd) {
       // step back over the line break (nunjucks' own back() cannot cross one)
       tokens.index--;
       tokens.lineno--;
       tokens.colno = tokens.index - String(tokens.str).lastIndexOf('\n', tokens.index - 1) - 1;
     }
     // Jinja's raw blocks do not nest: the first end tag closes the block
-    const tags = new RegExp(`\\{%(-?)\\s*(${endTag})\\s*(-?)%\\}`, 'g');
+    const tags = new RegExp(`${escapeRegExp(blockStart)}(-?)\\s*(${endTag})\\s*(-?)${escapeRegExp(blockEnd)}`, 'g');
     tags.lastIndex = tokens.index;
     const tag = tags.exec(tokens.str);
     if (!tag) this.fail(`expected {% ${endTag} %}`, begun.lineno, begun.colno);
@@ -181,7 +183,7 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
     let tok = this.peekToken();
     while (tok) {
       if (tok.type === 'left-paren') {
-        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+        node = templatedTerms(new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature()));
       } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
         node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript());
       } else if (tok.type === 'operator' && tok.value === '.') {
@@ -225,9 +227,59 @@ class JinjaParser extends (internals.parser.Parser as new (tokens: unknown) => A
   }
 }
 
+/** The global that renders a lookup's term written as a template (see templatedTerms). */
+export const LOOKUP_TERM_GLOBAL = '__ezplay_lookup_term';
+const LOOKUP_NAMES = new Set(['lookup', 'query', 'q']);
+const TERM_MARK = /\{\{|\{%/;
+
+/**
+ * Ansible renders a lookup's terms before the lookup runs, so
+ * `lookup('file', '{{ dir }}/a')` reads the file in `dir`. Only terms
+ * written in the template itself (string literals, also inside a list
+ * literal) are rendered here: a variable's value, which may come from a
+ * host, is never rendered again.
+ */
+function templatedTerms(call: AnyNode): AnyNode {
+  if (!(call.name instanceof nodes.Symbol) || !LOOKUP_NAMES.has(call.name.value)) return call;
+  const wrap = (node: AnyNode): AnyNode =>
+    node instanceof nodes.Literal && typeof node.value === 'string' && TERM_MARK.test(node.value)
+      ? new nodes.FunCall(node.lineno, node.colno, new nodes.Symbol(node.lineno, node.colno, LOOKUP_TERM_GLOBAL), new nodes.NodeList(node.lineno, node.colno, [node]))
+      : node;
+  const children = call.args.children as AnyNode[];
+  children.forEach((arg, i) => {
+    if (i === 0 || arg instanceof nodes.KeywordArgs) return;
+    if (arg instanceof nodes.Array) arg.children = (arg.children as AnyNode[]).map(wrap);
+    else children[i] = wrap(arg);
+  });
+  return call;
+}
+
+/** Jinja's delimiters, as the template module's `*_start_string`/`*_end_string` set them. */
+export interface Delimiters {
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+}
+
+export const DEFAULT_DELIMITERS: Required<Delimiters> = {
+  blockStart: '{%',
+  blockEnd: '%}',
+  variableStart: '{{',
+  variableEnd: '}}',
+  commentStart: '{#',
+  commentEnd: '#}',
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export interface LexerOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /** other delimiters than `{% %}`, `{{ }}` and `{# #}` */
+  tags?: Delimiters;
   /**
    * Backslashes in string literals are kept as written. Ansible doubles every
    * backslash inside the string literals of a text containing `{{` before

@@ -37,27 +37,37 @@ interface PasswordParams {
   seed?: string;
 }
 
-/** `path key=value ...`; a space in the path is kept when no `=` follows it. */
-export function parsePasswordTerm(term: string): PasswordParams {
+function splitChars(spec: string): string[] {
+  const chars = spec.includes(',,') ? [','] : [];
+  chars.push(...spec.replaceAll(',,', ',').split(',').filter(Boolean));
+  return chars;
+}
+
+/**
+ * `path key=value ...`; a space in the path is kept when no `=` follows it.
+ * `options` are the lookup's keyword arguments (`seed="foo"`): the term's
+ * own `key=value` win over them, as in Ansible.
+ */
+export function parsePasswordTerm(term: string, options: Record<string, unknown> = {}): PasswordParams {
   const words = term.split(' ');
   let i = 1;
   while (i < words.length && !/^\w+=/.test(words[i]!)) i++;
   const path = words.slice(0, i).join(' ');
-  const params: Record<string, string> = {};
+  const params: Record<string, unknown> = {};
   const rest = words.slice(i).join(' ');
   for (const m of rest.matchAll(/(\w+)=("[^"]*"|'[^']*'|\S*)/g)) {
     params[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
   }
-  const invalid = Object.keys(params).filter((k) => !VALID_PARAMS.has(k));
+  const invalid = [...new Set([...Object.keys(params), ...Object.keys(options)])].filter((k) => !VALID_PARAMS.has(k));
   if (invalid.length) throw new TemplateRuntimeError(`Unrecognized parameter(s) given to password lookup: ${invalid.join(', ')}`);
-  let chars = DEFAULT_CHARS;
-  if (params.chars) {
-    chars = params.chars.includes(',,') ? [','] : [];
-    chars.push(...params.chars.replaceAll(',,', ',').split(',').filter(Boolean));
-  }
-  const length = Number(params.length ?? 20);
+  const given = (key: string): unknown => (params[key] !== undefined ? params[key] : options[key] ?? undefined);
+  const charsGiven = given('chars');
+  const chars = Array.isArray(charsGiven) ? charsGiven.map(String) : charsGiven ? splitChars(String(charsGiven)) : DEFAULT_CHARS;
+  const length = Number(given('length') ?? 20);
   if (!Number.isInteger(length) || length < 0) throw new TemplateRuntimeError('password lookup: length must be a whole number');
-  return { path, length, chars, ...(params.encrypt ? { encrypt: params.encrypt } : {}), ...(params.seed !== undefined ? { seed: params.seed } : {}) };
+  const encrypt = given('encrypt');
+  const seed = given('seed');
+  return { path, length, chars, ...(encrypt ? { encrypt: String(encrypt) } : {}), ...(seed !== undefined && seed !== null ? { seed: String(seed) } : {}) };
 }
 
 export function candidateChars(specs: string[]): string {
@@ -88,8 +98,8 @@ function writePasswordFile(path: string, content: string): void {
   chmodSync(path, 0o600);
 }
 
-export function passwordLookup(term: string, baseDir: string): string {
-  const params = parsePasswordTerm(term);
+export function passwordLookup(term: string, baseDir: string, options: Record<string, unknown> = {}): string {
+  const params = parsePasswordTerm(term, options);
   const path = resolve(baseDir, params.path);
   const scheme = params.encrypt === undefined ? undefined : ({ md5: 'md5_crypt', sha256: 'sha256_crypt', sha512: 'sha512_crypt' }[params.encrypt] ?? params.encrypt);
   if (scheme !== undefined && !Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new TemplateRuntimeError(`password lookup: encrypt=${params.encrypt} is not supported (sha512_crypt, sha256_crypt and md5_crypt are)`);

@@ -12,7 +12,7 @@ import { parsePythonLiteral } from '../inventory/python-literal.js';
 import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
 import { readOverrideHeader } from './override-header.js';
-import type { LexerOptions } from './parser.js';
+import { DEFAULT_DELIMITERS, type Delimiters, type LexerOptions } from './parser.js';
 import { toTemplateError } from './template-error.js';
 import { templateVars } from './template-vars.js';
 import { Undefined } from './undefined.js';
@@ -22,6 +22,25 @@ import { dirname, join } from 'node:path';
 export type VarLookup = Record<string, unknown>;
 
 const TEMPLATE_MARK = /\{\{|\{%|\{#/;
+
+/** Whether a text holds a start delimiter: the usual ones, or those a template task set. */
+function hasTemplateMarks(text: string, tags: Delimiters | undefined): boolean {
+  if (!tags) return TEMPLATE_MARK.test(text);
+  const marks = { ...DEFAULT_DELIMITERS, ...tags };
+  return [marks.blockStart, marks.variableStart, marks.commentStart].some((mark) => text.includes(mark));
+}
+
+/**
+ * Where a template file's `{% include %}` and `{% import %}` look, as
+ * Ansible's template action sets Jinja's search path: the role's folder,
+ * the playbook's and the file's own, each with its templates/ first.
+ */
+function includeDirsOf(vars: VarLookup, file: string | undefined): string[] {
+  const text = (name: string) => (typeof vars[name] === 'string' && vars[name] ? (vars[name] as string) : undefined);
+  const bases = [text('role_path'), text('playbook_dir'), file ? dirname(file) : undefined].filter((d): d is string => !!d);
+  return [...new Set(bases.flatMap((dir) => [join(dir, 'templates'), dir]))];
+}
+
 const MAX_CACHED_PROGRAMS = 10000;
 const VERBATIM_LEXER = { ...LEXER_OPTIONS, verbatimStrings: true };
 
@@ -41,18 +60,6 @@ function assertDefined(value: unknown, depth = 0): void {
   }
 }
 
-/**
- * Ansible's search path for a template file's includes: the file's own
- * folder, then for the role and the playbook each `<dir>/templates` and `<dir>`.
- */
-function includeDirs(file: string, vars: VarLookup): string[] {
-  const named = (name: string) => {
-    const v = vars[name];
-    return typeof v === 'string' && v ? [join(v, 'templates'), v] : [];
-  };
-  return [...new Set([dirname(file), ...named('role_path'), ...named('playbook_dir')])];
-}
-
 /** The caller's variables with a few more names bound on top. */
 function withBindings(vars: VarLookup, extra: Record<string, unknown>): VarLookup {
   return new Proxy(vars, {
@@ -67,9 +74,18 @@ export class Templar {
   private readonly slot: { value: unknown } = { value: undefined };
   private readonly nativeRuntime: Runtime;
 
+  /** the include folders of the template files being rendered, innermost last */
+  private readonly fileDirs: string[][] = [];
+
   constructor(options: { searchPaths?: string[] } = {}) {
-    this.env = createEnvironment(options.searchPaths ?? [], (text) => this.compile(text), (text, path, name, context, extra) =>
-      this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }));
+    const searchPaths = options.searchPaths ?? [];
+    this.env = createEnvironment(
+      searchPaths,
+      (text) => this.compile(text),
+      (text, path, name, context, extra, syntax) => this.renderFile(text, context.getVariables(), { file: path, line: 1 }, extra, { path: name }, syntax),
+      () => [...(this.fileDirs.at(-1) ?? []), ...searchPaths],
+      (text, context) => this.renderValue(text, context.getVariables()),
+    );
     this.nativeRuntime = nativeRuntime(this.slot);
   }
 
@@ -83,15 +99,17 @@ export class Templar {
    * (the template module, lookup('template')), whose string literals take
    * Python's backslash escapes as Ansible renders files.
    */
-  render(text: string, vars: VarLookup, where?: SourcePos, file = false): string {
+  render(text: string, vars: VarLookup, where?: SourcePos, file = false, syntax: Partial<LexerOptions> = {}): string {
     // a template file's `#jinja2:` line goes even when nothing else in it is Jinja
-    if (!Templar.isTemplate(text) && !(file && text.startsWith('#jinja2:'))) return text;
+    if (!hasTemplateMarks(text, syntax.tags) && !(file && text.startsWith('#jinja2:'))) return text;
     try {
       const header = readOverrideHeader(text);
       if (header) text = header.body;
+      // the file's own `#jinja2:` settings win over the task's, as in Ansible
+      const lexer = { ...syntax, ...header?.lexer, ...(syntax.tags || header?.lexer.tags ? { tags: { ...syntax.tags, ...header?.lexer.tags } } : {}) };
       // Jinja drops the source's last line break (keep_trailing_newline off); Ansible adds back what is missing below
       const source = text.replace(/\r?\n$/, '');
-      const out = this.run(this.compile(source, file ? false : undefined, header?.lexer), vars, runtime);
+      const out = this.run(this.compile(source, file ? false : undefined, lexer), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);
       return missing > 0 ? out + '\n'.repeat(missing) : out;
@@ -102,16 +120,23 @@ export class Templar {
 
   /**
    * Renders a template file from the controller, with the variables Ansible
-   * adds for one (`ansible_managed`, `template_path`, ...) when it knows the file.
+   * adds for one (`ansible_managed`, `template_path`, ...) when it knows the
+   * file. `syntax`: the task's delimiters and whitespace settings.
    */
-  renderFile(text: string, vars: VarLookup, where?: SourcePos, extra: Record<string, unknown> = {}, names?: { path: string; dest?: string }): string {
+  renderFile(
+    text: string,
+    vars: VarLookup,
+    where?: SourcePos,
+    extra: Record<string, unknown> = {},
+    names?: { path: string; dest?: string },
+    syntax?: Partial<LexerOptions>,
+  ): string {
     const bound = withBindings(vars, { ...(where?.file ? templateVars(where.file, names) : {}), ...extra });
-    const outer = this.env.fileDirs;
-    this.env.fileDirs = where?.file ? includeDirs(where.file, bound) : outer;
+    this.fileDirs.push(includeDirsOf(vars, where?.file));
     try {
-      return this.render(text, bound, where, true);
+      return this.render(text, bound, where, true, syntax);
     } finally {
-      this.env.fileDirs = outer;
+      this.fileDirs.pop();
     }
   }
 

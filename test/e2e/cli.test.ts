@@ -233,6 +233,18 @@ test('a run without any inventory has the implicit localhost only, with Ansible\
   t.regex(status.stderr, /no inventory/);
 });
 
+test('a run whose -i names nothing that exists warns as Ansible does and has the implicit localhost; status refuses', async (t) => {
+  const dir = project({ 'play.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - copy: dest=$DIR/local content={{ inventory_hostname }}\n' });
+  const out = await run(dir, ['run', '-i', 'inventory', 'play.yml'], { unset: ['CI'] });
+  t.is(out.code, 0, out.stdout + out.stderr);
+  t.regex(out.stderr, /\[WARNING\]: Unable to parse \S+\/inventory as an inventory source/);
+  t.regex(out.stderr, /\[WARNING\]: No inventory was parsed, only implicit localhost is available/);
+  t.is(read(dir, 'local'), 'localhost');
+  const status = await run(dir, ['status', '-i', 'inventory'], { unset: ['CI'] });
+  t.is(status.code, 5, status.stdout + status.stderr);
+  t.regex(status.stderr, /the inventory inventory does not exist/);
+});
+
 test('--syntax-check, --list-hosts, --list-tasks, --list-tags change nothing', async (t) => {
   const dir = site();
   const before = treeHash(dir);

@@ -6,7 +6,7 @@
 import type { ExecutionContext } from 'ava';
 import type { FakeConnection } from '../../src/connection/fake.js';
 import type { Become, ExecResult } from '../../src/connection/types.js';
-import type { Diff, HostContext, Module, Plan, ProgressUpdate, Step } from '../../src/modules/types.js';
+import type { Diff, HostContext, Module, Plan, ProgressUpdate, Step, TemplateNames } from '../../src/modules/types.js';
 
 /** What one command printed; a bare string is its stdout with rc 0. */
 export type Printed = string | Partial<Pick<ExecResult, 'stdout' | 'stderr' | 'rc'>>;
@@ -27,7 +27,8 @@ export interface CtxOptions {
   vars?: Record<string, unknown>;
   playbookDir?: string;
   roleDir?: string;
-  render?: (text: string) => string;
+  /** the template module's renderer: the file's text, and the names and Jinja settings the task gave */
+  render?: (text: string, template?: TemplateNames) => string;
   evaluate?: (expression: string) => unknown;
   progress?: (update: ProgressUpdate) => void;
   /** the task's become (a password makes some modules upload instead of stream) */

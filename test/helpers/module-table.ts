@@ -24,7 +24,7 @@ import type { ExecResult } from '../../src/connection/types.js';
 import { createHostContext } from '../../src/engine/host-context.js';
 import type { Fact } from '../../src/facts/types.js';
 import { validateArgs } from '../../src/modules/args.js';
-import type { Diff, HostContext, Module, Plan, Step } from '../../src/modules/types.js';
+import type { Diff, HostContext, Module, Plan, Step, TemplateNames } from '../../src/modules/types.js';
 import { applyPlan, undoPlan } from './apply-plan.js';
 import type { Answer, CtxOptions, Expectation, FactValues, HostAnswers, ModelledHost, ModuleCase, Printed } from './module-case.js';
 
@@ -55,7 +55,7 @@ export function fakeContext(conn: FakeConnection, o: CtxOptions = {}): HostConte
     runId: RUN,
     playbookDir: o.playbookDir ?? '/nonexistent',
     roleDir: o.roleDir,
-    ...(o.render ? { render: (text: string) => (o.render as (t: string) => string)(text) } : {}),
+    ...(o.render ? { render: (text: string, _pos?: unknown, template?: TemplateNames) => o.render!(text, template) } : {}),
     ...(o.evaluate ? { evaluate: (e: string) => (o.evaluate as (e: string) => unknown)(e) } : {}),
     warn: (m) => o.warnings?.push(m),
     ...(o.progress ? { progress: o.progress } : {}),

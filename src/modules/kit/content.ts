@@ -39,6 +39,8 @@ export interface ContentRequest {
   secret?: boolean;
   /** create missing parent directories (copy to `dir/`), with this mode */
   createParents?: { mode?: number | undefined } | undefined;
+  /** false: a dest that is a symlink is refused rather than written through (Ansible's `follow: no` replaces the link) */
+  follow?: boolean;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -260,6 +262,11 @@ export async function planContentAt(
   if (facts?.stat?.type === 'directory') {
     file = inside(facts.realPath);
     [facts] = await probe(file);
+  }
+  if (request.follow === false && facts && facts.realPath !== facts.path) {
+    throw new ModuleError(
+      `${file} is a symlink: ezplay writes the file a link points to (follow: yes) and cannot replace the link itself with a file (follow: no) yet`,
+    );
   }
   // Only `dest/` asks for missing folders; a missing parent of a file path is an error, as in Ansible.
   return planContent(ctx, { ...request, dest: file, createParents: undefined }, facts as PathFacts);

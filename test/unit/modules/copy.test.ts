@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
@@ -6,6 +8,14 @@ import { contentDiff, userBackupName } from '../../../src/modules/kit/content.js
 import { absent, checks, describeSteps, pathsProbe, present, restores, RUN, sha256, writes } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
+/** a playbook folder whose files/ holds a file of mode 0751 and an Ansible Vault file */
+const PLAYBOOK = mkdtempSync(path.join(os.tmpdir(), 'ezplay-copy-'));
+mkdirSync(path.join(PLAYBOOK, 'files'));
+writeFileSync(path.join(PLAYBOOK, 'files', 'run.sh'), 'echo hi\n');
+chmodSync(path.join(PLAYBOOK, 'files', 'run.sh'), 0o751);
+const VAULTED = '$ANSIBLE_VAULT;1.1;AES256\n3132\n';
+writeFileSync(path.join(PLAYBOOK, 'files', 'secret.yml'), VAULTED);
+test.after.always(() => rmSync(PLAYBOOK, { recursive: true, force: true }));
 /** A diff line with the texts quoted, so newlines show. */
 const quoted = (subject: string, before: string, after: string) => `${subject}: ${before} -> ${after}`;
 const text = (subject: string, before: string, after: string) => ({ subject, before, after });
@@ -16,6 +26,44 @@ const TMP_SUDOERS = `/etc/sudoers.d/.etcd.ezplay-new-${RUN}`;
 const TMP_ETCD = `/usr/local/bin/.etcd.ezplay-new-${RUN}`;
 
 moduleTable([
+  {
+    name: 'mode=preserve gives the new file the mode of the source on the controller',
+    module: copyModule,
+    args: { src: 'run.sh', dest: '/usr/local/bin/run.sh', mode: 'preserve' },
+    context: { playbookDir: PLAYBOOK },
+    facts: [pathsProbe(absent(0, '/usr/local/bin'))],
+    expect: { changed: true, steps: ['put /usr/local/bin/run.sh 751'], result: { mode: '0751' } },
+    after: [pathsProbe(present(0, { content: 'echo hi\n', mode: 0o751 }))],
+  },
+  {
+    name: 'mode=preserve with content has no source to take the mode from',
+    module: copyModule,
+    args: { content: 'x', dest: '/tmp/x', mode: 'preserve' },
+    expect: { error: /mode=preserve needs a src on the controller/ },
+  },
+  {
+    name: 'an Ansible Vault src is refused: ezplay cannot decrypt it',
+    module: copyModule,
+    args: { src: 'secret.yml', dest: '/etc/secret.yml' },
+    context: { playbookDir: PLAYBOOK },
+    expect: { error: /secret\.yml is an Ansible Vault file, which ezplay cannot decrypt \(decrypt: no copies it as it is\)/ },
+  },
+  {
+    name: 'local_follow: no (links copied as links) is refused, not silently followed',
+    module: copyModule,
+    args: { src: 'run.sh', dest: '/usr/local/bin/run.sh', local_follow: false },
+    context: { playbookDir: PLAYBOOK },
+    expect: { error: /local_follow=no \(copying links as links\) is not supported yet/ },
+  },
+  {
+    name: 'decrypt: no copies a vaulted src as it is',
+    module: copyModule,
+    args: { src: 'secret.yml', dest: '/etc/secret.yml', decrypt: false },
+    context: { playbookDir: PLAYBOOK },
+    facts: [pathsProbe(absent(0, '/etc'))],
+    expect: { changed: true, diff: [text('/etc/secret.yml', '', VAULTED)] },
+    after: [pathsProbe(present(0, { content: VAULTED }))],
+  },
   {
     name: 'a new file from files/ is one put, undo removes it',
     module: copyModule,

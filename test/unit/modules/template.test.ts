@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
 import { templateModule, withNewlines } from '../../../src/modules/template.js';
+import { encodeText } from '../../../src/modules/text-encoding.js';
 import { absent, pathsProbe, present } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
@@ -32,8 +34,59 @@ moduleTable([
     facts: [pathsProbe(present(0, { content: RENDERED }))],
     expect: { changed: false, reads: 1, also: (t, _plan, host) => t.is(host.calls.length, 1) },
   },
+  {
+    name: 'the delimiter and whitespace arguments reach the renderer',
+    module: templateModule,
+    args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', comment_start_string: '[#', comment_end_string: '#]', variable_start_string: '<<', lstrip_blocks: true, trim_blocks: false },
+    context: { roleDir: ROLE, render: (_text, template) => `${JSON.stringify(template?.syntax)}\n` },
+    facts: [pathsProbe(absent(0, '/etc/etcd'))],
+    expect: {
+      changed: true,
+      also: (t, plan) =>
+        t.deepEqual(JSON.parse(String(plan.diff?.[0]?.after)), {
+          trimBlocks: false,
+          lstripBlocks: true,
+          tags: { variableStart: '<<', commentStart: '[#', commentEnd: '#]' },
+        }),
+    },
+    after: [pathsProbe(present(0, { content: '{"trimBlocks":false,"lstripBlocks":true,"tags":{"variableStart":"<<","commentStart":"[#","commentEnd":"#]"}}\n' }))],
+  },
+  {
+    name: 'output_encoding writes the text in that encoding',
+    module: templateModule,
+    args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', output_encoding: 'windows-1252' },
+    context: { roleDir: ROLE, render: () => 'x €é\n' },
+    facts: [pathsProbe(absent(0, '/etc/etcd'))],
+    expect: {
+      changed: true,
+      also: (t, plan) => {
+        const put = plan.steps?.find((s) => s.kind === 'put');
+        t.is(put?.kind === 'put' && 'base64' in put.content ? put.content.base64 : undefined, Buffer.from([0x78, 0x20, 0x80, 0xe9, 0x0a]).toString('base64'));
+      },
+    },
+    after: [pathsProbe(present(0, { sum: createHash('sha256').update(Buffer.from([0x78, 0x20, 0x80, 0xe9, 0x0a])).digest('hex') }))],
+  },
+  {
+    name: 'follow: no refuses a dest that is a link rather than writing through it',
+    module: templateModule,
+    args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', follow: false },
+    context: { roleDir: ROLE, render },
+    facts: [pathsProbe(present(0, { content: 'old\n', real: '/srv/etcd.conf' }))],
+    expect: { error: /is a symlink: ezplay writes the file a link points to/ },
+  },
   { name: 'a missing template names where it looked', module: templateModule, args: { src: 'nope.j2', dest: '/x' }, context: { roleDir: ROLE }, expect: { error: /could not find 'nope.j2'/ } },
 ]);
+
+test('output_encoding: utf-8 by default, latin-1, ascii, windows-1252; a missing character fails', (t) => {
+  t.deepEqual([...encodeText('é€', '')], [0xc3, 0xa9, 0xe2, 0x82, 0xac]);
+  t.deepEqual([...encodeText('é€', 'UTF-8')], [0xc3, 0xa9, 0xe2, 0x82, 0xac]);
+  t.deepEqual([...encodeText('aé', 'latin-1')], [0x61, 0xe9]);
+  t.deepEqual([...encodeText('€ŸÿA', 'cp1252')], [0x80, 0x9f, 0xff, 0x41]);
+  t.throws(() => encodeText('€', 'latin-1'), { message: /'latin-1' codec can't encode character '€'/ });
+  t.throws(() => encodeText('é', 'ascii'), { message: /can't encode/ });
+  t.throws(() => encodeText('\u0081', 'windows-1252'), { message: /can't encode/ });
+  t.throws(() => encodeText('a', 'ebcdic'), { message: /output_encoding 'ebcdic' is not supported/ });
+});
 
 test('template: newline_sequence, escaped or not', (t) => {
   t.is(withNewlines('a\r\nb\nc', '\n'), 'a\nb\nc');

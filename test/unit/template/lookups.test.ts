@@ -14,6 +14,10 @@ function playbookDir(): string {
   writeFileSync(path.join(dir, 'files', '.hidden.txt'), 'hidden\n');
   writeFileSync(path.join(role, 'files', 'a.txt'), 'role a\n');
   writeFileSync(path.join(dir, 'templates', 'm.j2'), '# {{ ansible_managed }}\n{# a comment #}\nname={{ name }} {{ template_path | basename }} {{ extra | default("-") }}\n');
+  writeFileSync(path.join(dir, 'beside-play.cfg'), 'x\n');
+  mkdirSync(path.join(dir, 'files', 'sub'));
+  writeFileSync(path.join(dir, 'files', 'sub', 'c.txt'), 'c\n');
+  writeFileSync(path.join(dir, 'templates', 'd.j2'), '[# a comment #]<< name >> {{ name }}\n');
   return dir;
 }
 
@@ -32,6 +36,16 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ query('fileglob', '*.txt') }}", vars, [path.join(dir, 'files', 'a.txt'), path.join(dir, 'files', 'b.txt')]],
   ["{{ query('fileglob', 'files/b*') }}", vars, [path.join(dir, 'files', 'b.txt')]],
   ["{{ query('fileglob', '*.none') }}", vars, []],
+  // a bare pattern: each search folder's files/, then the folder; the first that matches answers
+  ["{{ query('fileglob', '*.txt') }}", inRole, [path.join(role, 'files', 'a.txt')]],
+  ["{{ query('fileglob', '*.cfg') }}", inRole, [path.join(dir, 'beside-play.cfg')]],
+  ["{{ query('fileglob', 'sub/*.txt') }}", inRole, [path.join(dir, 'files', 'sub', 'c.txt')]],
+  // terms written as templates are rendered first, as Ansible renders a lookup's terms
+  ["{{ lookup('file', '{{ folder }}/c.txt') }}", { ...vars, folder: 'sub' }, 'c'],
+  ["{{ query('items', ['{{ name }}', 'x']) }}", vars, ['main', 'x']],
+  ["{{ q('env', '{{ \"HO\" ~ \"ME\" }}') }}", vars, [process.env.HOME]],
+  // a variable's value is never rendered again, even as a term: it may come from a host
+  ["{{ query('items', held) }}", { ...vars, held: '{{ name }}' }, ['{{ name }}']],
   ["{{ lookup('first_found', ['missing.txt', 'b.txt']) }}", vars, path.join(dir, 'files', 'b.txt')],
   ["{{ lookup('first_found', ['missing.txt', 'a.txt']) }}", inRole, path.join(role, 'files', 'a.txt')],
   [`{{ lookup('first_found', {'files': ['x', 'a.txt'], 'paths': ['${dir}/files']}) }}`, vars, path.join(dir, 'files', 'a.txt')],
@@ -39,10 +53,17 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ query('first_found', ['missing'], skip=true) }}", vars, []],
   ["{{ lookup('template', 'm.j2') }}", vars, '# Ansible managed\nname=main m.j2 -\n'],
   ["{{ lookup('template', 'm.j2', template_vars={'extra': 'x'}) }}", vars, '# Ansible managed\nname=main m.j2 x\n'],
+  [
+    "{{ lookup('template', 'd.j2', variable_start_string='<<', variable_end_string='>>', comment_start_string='[#', comment_end_string='#]') }}",
+    vars,
+    'main {{ name }}\n',
+  ],
   ["{{ lookup('pipe', 'echo one; echo two') }}", vars, 'one\ntwo'],
   ["{{ lookup('pipe', 'pwd') }}", vars, dir],
+  ["{{ query('lines', 'printf \"one\\\\ntwo\\\\n\\\\nfour\\\\n\"') }}", vars, ['one', 'two', '', 'four']],
+  ["{{ lookup('lines', 'echo a; echo b', 'echo c') }}", vars, 'a,b,c'],
+  ["{{ query('lines', 'true') }}", vars, []],
   [`{{ query('lines', 'printf "a \\nb"', 'echo c') }}`, vars, ['a ', 'b', 'c']],
-  ["{{ lookup('lines', 'echo one; echo two') }}", vars, 'one,two'],
   ["{{ query('random_choice', 'only') }}", vars, ['only']],
   ["{{ lookup('random_choice', 'a', 'b') in ['a', 'b'] }}", vars, true],
   ["{{ query('varnames', '^cluster_') }}", vars, ['cluster_name', 'cluster_size']],
@@ -57,6 +78,10 @@ const cases: Array<[string, Record<string, unknown>, unknown]> = [
   ["{{ lookup('password', '/dev/null seed=etcd1') }}", vars, 'IWVbMpONQN7p9BzskvJG'],
   ["{{ lookup('password', '/dev/null seed=x length=12 chars=digits') }}", vars, '599716977626'],
   ["{{ lookup('password', '/dev/null length=7') | length }}", vars, 7],
+  // keyword arguments are defaults the term's own key=value override
+  ["{{ lookup('password', '/dev/null', seed='etcd1') }}", vars, 'IWVbMpONQN7p9BzskvJG'],
+  ["{{ lookup('password', '/dev/null seed=x', seed='etcd1', length=12, chars=['digits']) }}", vars, '599716977626'],
+  ["{{ lookup('password', '/dev/null', seed='x', length=5, chars='ascii_lowercase') }}", vars, 'ukttp'],
   ["{{ lookup('password', '/dev/null chars=,, length=3') }}", vars, ',,,'],
   ["{{ lookup('password', '/dev/null chars=hexdigits length=40') is match('^[0-9a-fA-F]+$') }}", vars, true],
   ["{{ query('indexed_items', ['a', 'b']) }}", vars, [[0, 'a'], [1, 'b']]],
@@ -114,5 +139,6 @@ test('varnames refuses what Python\'s re refuses, with its words', (t) => {
 test('a lookup value is not rendered again', (t) => {
   writeFileSync(path.join(dir, 'files', 'braces.txt'), '{{ name }}\n');
   t.is(templar.renderValue("{{ lookup('file', 'braces.txt') }}", vars), '{{ name }}');
-  t.is(templar.renderValue("{{ lookup('pipe', 'echo {{ name }}') }}", vars), '{{ name }}');
+  // the braces come from the command's output, not from the term (a term written as a template is rendered first)
+  t.is(templar.renderValue("{{ lookup('pipe', 'printf \"%s%s name }}\" { {') }}", vars), '{{ name }}');
 });

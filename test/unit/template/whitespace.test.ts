@@ -1,6 +1,9 @@
 /** Template text as Jinja 3 reads it with Ansible's trim_blocks: comments, raw blocks, `#jinja2:` headers. */
 import test from 'ava';
 import { templar } from './helpers.js';
+import type { LexerOptions } from '../../../src/template/parser.js';
+
+type LexerSettings = Partial<LexerOptions>;
 
 // expected outputs as Jinja2 renders them (trim_blocks on), with Ansible's trailing newlines kept
 const files: Array<[string, string]> = [
@@ -24,7 +27,28 @@ test('template files keep and drop line breaks as Jinja does', (t) => {
   for (const [text, expected] of files) t.is(templar.render(text, {}, undefined, true), expected, JSON.stringify(text));
 });
 
+// the template module's delimiter and whitespace arguments; outputs as ansible-playbook 2.14 wrote them
+const DELIMITED = 'a [# c #] b\n[% if x %]\n  [% raw %]{{ keep }}[% endraw %]\nv=<< x >> {{ x }}\n[% endif %]\n    {% if x %}\nend\n';
+const settings: Array<[string, LexerSettings, string]> = [
+  [
+    DELIMITED,
+    { tags: { blockStart: '[%', blockEnd: '%]', variableStart: '<<', variableEnd: '>>', commentStart: '[#', commentEnd: '#]' } },
+    'a  b\n  {{ keep }}v=1 {{ x }}\n    {% if x %}\nend\n',
+  ],
+  ['  {% if x %}\nL\n  {% endif %}\n', { lstripBlocks: true }, 'L\n'],
+  ['  {% if x %}\nL\n  {% endif %}\n', { trimBlocks: false }, '  \nL\n  \n'],
+  // the file's own header wins over the task's settings
+  ['#jinja2: variable_start_string: "((", variable_end_string: "))"\n((x)) {{x}}\n', {}, '1 {{x}}\n'],
+  ['#jinja2: variable_start_string: "((", variable_end_string: "))"\n((x)) <<x>>\n', { tags: { variableStart: '<<', variableEnd: '>>' } }, '1 <<x>>\n'],
+  // a text holding only the task's own delimiters is still a template
+  ['v=<<x>>\n', { tags: { variableStart: '<<', variableEnd: '>>' } }, 'v=1\n'],
+];
+
+test("the template module's delimiters and whitespace settings", (t) => {
+  for (const [text, syntax, expected] of settings) t.is(templar.render(text, { x: 1 }, undefined, true, syntax), expected, JSON.stringify([text, syntax]));
+});
+
 test('a #jinja2: header with an unknown setting is refused', (t) => {
-  t.throws(() => templar.render('#jinja2: variable_start_string: "[%"\n{{ x }}', {}, undefined, true), { message: /not supported/ });
+  t.throws(() => templar.render('#jinja2: newline_sequence: "\\r\\n"\n{{ x }}', {}, undefined, true), { message: /not supported/ });
   t.throws(() => templar.render('#jinja2: trim_blocks False\n{{ x }}', {}, undefined, true), { message: /colon as key-value separator/ });
 });
