@@ -28,7 +28,7 @@ export const emptyCounters = (): Counters => ({
 });
 
 export type RunEvent =
-  | { type: 'run_start'; runId: string; playbook: string; check: boolean; diff: boolean; inventory: string[] }
+  | { type: 'run_start'; runId: string; playbook: string; /** plays, imported ones included */ plays?: number; check: boolean; diff: boolean; inventory: string[] }
   | { type: 'play_start'; name: string; hosts: string[]; pos?: SourcePos | undefined }
   | {
       type: 'task_start';

@@ -3,7 +3,7 @@
  * the batch at once (bounded by --forks); the next starts when all are
  * done. Blocks catch failures in rescue, handlers run at flush points.
  */
-import { censored, loopInfo, TaskRunner, type TaskOutcome } from './task-runner.js';
+import { censored, loopInfo, registered, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
@@ -126,9 +126,11 @@ export class PlayRunner {
     }
     if (block.always.length) {
       const stillFailed = entered.filter((h) => this.rt.hosts.get(h)?.failed);
+      const cleared = new Map(stillFailed.map((h) => [h, this.rt.hosts.get(h)!.errorsCleared]));
       for (const h of stillFailed) this.rt.hosts.get(h)!.failed = false;
       await this.runNodes(block.always, entered.filter((h) => !this.rt.hosts.get(h)?.unreachable));
-      for (const h of stillFailed) this.rt.hosts.get(h)!.failed = true;
+      // a meta: clear_host_errors in the always section forgives the failure for good
+      for (const h of stillFailed) if (this.rt.hosts.get(h)!.errorsCleared === cleared.get(h)) this.rt.hosts.get(h)!.failed = true;
     }
   }
 
@@ -193,7 +195,7 @@ export class PlayRunner {
   private shareRunOnce(task: TaskNode, first: string, outcome: TaskOutcome, hosts: readonly string[]): void {
     for (const host of this.active(hosts)) {
       if (host === first) continue;
-      if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+      if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
       if (task.module === 'set_fact' && outcome.status !== 'failed') {
         const facts = outcome.result.ansible_facts as Record<string, unknown> | undefined;
         if (facts) this.rt.hosts.get(host)?.assign(facts);
@@ -279,6 +281,7 @@ export class PlayRunner {
           if (state) {
             state.failed = false;
             state.unreachable = false;
+            state.errorsCleared++;
           }
         }
         return;

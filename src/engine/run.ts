@@ -73,7 +73,7 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
   const planned = new Map<string, PlannedState>();
   const startAt = { task: options.startAtTask };
   const events = options.events;
-  events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
+  events.emit({ type: 'run_start', runId, playbook: playbook.file, plays: playbook.plays.length, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
 
   let summary: RunSummary | undefined;
   try {

@@ -7,10 +7,11 @@
 import { ConnectionError, EngineError, EzplayError, JournalError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { toBool, validateArgs } from '../modules/args.js';
-import { findModule } from '../modules/registry.js';
+import { canonicalModuleName, findModule } from '../modules/registry.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
+import { pyStr } from '../template/python-values.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
@@ -52,6 +53,14 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
+/** What register keeps of a result: the output hints (Ansible's `_ansible_verbose_*`) are for the callback only. */
+export function registered(result: Record<string, unknown>): Record<string, unknown> {
+  if (!('_ansible_verbose_always' in result) && !('_ansible_verbose_override' in result) && !Array.isArray(result.results)) return result;
+  const { _ansible_verbose_always: _always, _ansible_verbose_override: _override, ...kept } = result;
+  if (Array.isArray(kept.results)) kept.results = kept.results.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? registered(r as Record<string, unknown>) : r));
+  return kept;
+}
+
 /** ansible_loop as `loop_control: extended` gives it; previtem and nextitem only where there is one. */
 export function loopInfo(items: unknown[], index: number, allItems = true): Record<string, unknown> {
   const n = items.length;
@@ -92,7 +101,7 @@ export class TaskRunner {
       if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
     }
-    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
     return outcome;
   }
 
@@ -168,8 +177,13 @@ export class TaskRunner {
     const noLog = this.noLog(task, vars);
     // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
     const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra)) : undefined;
+    // an item's result names its item, as Ansible's does: `item`, `ansible_loop_var`, the index_var
+    const itemKeys = extra
+      ? { [task.loopVar]: extra[task.loopVar], ansible_loop_var: task.loopVar, ...(task.indexVar ? { ansible_index_var: task.indexVar, [task.indexVar]: extra[task.indexVar] } : {}) }
+      : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
-      const shown = noLog ? { ...o, result: markedNoLog(o.result) } : o;
+      const withItem = itemKeys ? { ...o, result: { ...o.result, ...itemKeys } } : o;
+      const shown = noLog ? { ...withItem, result: markedNoLog(withItem.result) } : withItem;
       this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
       return shown;
     };
@@ -225,19 +239,22 @@ export class TaskRunner {
   /** Ansible's warning, once per task: a condition is an expression, not a template. */
   private warnTemplatedWhen(task: TaskNode, host: string): void {
     if (warnedWhen.has(task)) return;
-    const templated = task.when.find((c) => typeof c === 'string' && Templar.isTemplate(c));
+    // assert's `that` is a list of conditions too
+    const that = canonicalModuleName(task.module) === 'assert' ? task.args.that : undefined;
+    const conditions = [...task.when, ...(Array.isArray(that) ? that : that === undefined ? [] : [that])];
+    const templated = conditions.find((c) => typeof c === 'string' && Templar.isTemplate(c));
     if (templated === undefined) return;
     warnedWhen.add(task);
     this.rt.options.events.emit({
       type: 'warning',
-      host,
       msg: `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${templated}`,
     });
   }
 
   private itemLabel(task: TaskNode, vars: Record<string, unknown>, extra: Record<string, unknown>): string {
     const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : extra[task.loopVar];
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    // Python's str() of the value, as Ansible's `(item=...)` shows it
+    return pyStr(value);
   }
 
   /** changed_when and failed_when, evaluated with the result registered under its name. */

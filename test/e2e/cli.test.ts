@@ -116,7 +116,7 @@ test('exit code 2 when a host fails', async (t) => {
   const dir = project({ hosts: HOSTS, 'play.yml': '- hosts: web\n  gather_facts: no\n  tasks:\n    - fail: msg=boom\n      when: inventory_hostname == "h2"\n' });
   const run = await ezplay(dir, 'run', 'play.yml', '-i', 'hosts');
   t.is(run.code, 2, run.stderr);
-  t.regex(run.stdout, /^fatal: \[h2\]: FAILED! => \{"msg":"boom"\}$/m);
+  t.regex(run.stdout, /^fatal: \[h2\]: FAILED! => \{"changed": false, "msg": "boom"\}$/m);
   t.regex(run.stdout, /^h2 +: ok=0 +changed=0 +unreachable=0 +failed=1/m);
 });
 
