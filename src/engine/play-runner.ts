@@ -320,7 +320,9 @@ export class PlayRunner {
           task.loop === undefined
             ? {}
             : { [task.loopVar]: item, ansible_loop_var: task.loopVar, ansible_loop: loopInfo(items, index, task.loopAllItems !== false), ...(task.indexVar ? { [task.indexVar]: index } : {}) };
-        const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
+        // the file or role name may name the item: `include_role: name={{ item }}`
+        const itemVars = task.loop === undefined ? vars : this.rt.vars.resolver(host, task, loopVars).view;
+        const loaded = loadDynamicInclude(this.rt, task, itemVars, loopVars);
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
         // each file an include_tasks brings in counts as ok for its host, as in Ansible's recap

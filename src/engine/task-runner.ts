@@ -53,6 +53,15 @@ export function censored(result: Record<string, unknown>): Record<string, unknow
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** A name a variable may have: an ASCII Python identifier that is not a keyword (Ansible's isidentifier). */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name);
+}
+
 /** What register keeps of a result: the output hints (Ansible's `_ansible_verbose_*`) are for the callback only. */
 export function registered(result: Record<string, unknown>): Record<string, unknown> {
   if (!('_ansible_verbose_always' in result) && !('_ansible_verbose_override' in result) && !Array.isArray(result.results)) return result;
@@ -87,6 +96,12 @@ export class TaskRunner {
 
   async run(task: TaskNode, host: string): Promise<TaskOutcome> {
     let outcome: TaskOutcome;
+    if (task.register !== undefined && !isIdentifier(task.register)) {
+      // Ansible fails the task before running it
+      outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `Invalid variable name in 'register' specified: '${task.register}'` } };
+      this.emit(task, host, outcome, { ms: 0 });
+      return outcome;
+    }
     try {
       if (task.loop === undefined) {
         outcome = await this.runItem(task, host, undefined);
@@ -485,7 +500,9 @@ export class TaskRunner {
       return { status, ignored: false, result: { failed: true, unreachable: error.unreachable, msg: error.message, changed: false } };
     }
     if (error instanceof ModuleError) {
-      return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg: error.message } };
+      // a module that gives its result a msg (assert's fail_msg) registers that msg, as in Ansible
+      const msg = error.result && 'msg' in error.result ? error.result.msg : error.message;
+      return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg } };
     }
     if (error instanceof EzplayError) {
       return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.describe() } };
