@@ -16,6 +16,7 @@ import { askSecret } from './ask-secret.js';
 import { sshOpener } from './ssh-opener.js';
 import type { Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
+import { parseBoolean } from '../common/booleans.js';
 
 export interface RunFlags {
   /** false with --no-wait: refuse instead of waiting for another run's lock */
@@ -162,7 +163,8 @@ async function runLocked(
       forks,
       startAtTask: flags.startAtTask,
       rollback: flags.rollback,
-      forceHandlers: flags.forceHandlers ?? false,
+      // Ansible's FORCE_HANDLERS setting, from its environment variable
+      forceHandlers: flags.forceHandlers || parseBoolean(process.env.ANSIBLE_FORCE_HANDLERS ?? '') === true,
       verbosity: flags.verbose,
       events: bus,
       templar: new Templar(),

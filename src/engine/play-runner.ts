@@ -221,7 +221,7 @@ export class PlayRunner {
 
   /** The hosts handlers may run on: the active ones, and with force_handlers those that failed too. */
   private handlerHosts(hosts: readonly string[]): string[] {
-    if (!(this.rt.options.forceHandlers || this.rt.play.forceHandlers)) return this.active(hosts);
+    if (!(this.rt.play.forceHandlers ?? this.rt.options.forceHandlers)) return this.active(hosts);
     return hosts.filter((h) => !this.ended.has(h) && this.rt.hosts.get(h)?.unreachable !== true);
   }
 

@@ -100,7 +100,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     maxFailPercentage: raw.max_fail_percentage === undefined ? undefined : Number(raw.max_fail_percentage),
     rollback,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
-    forceHandlers: raw.force_handlers === true || /^(yes|true|on|1)$/i.test(String(raw.force_handlers ?? '')),
+    forceHandlers: raw.force_handlers === undefined ? undefined : raw.force_handlers === true || /^(yes|true|on|1)$/i.test(String(raw.force_handlers)),
   };
 }
 
