@@ -83,7 +83,9 @@ export function loadDynamicInclude(
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen });
     const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
     nodes = loader.loadRef(ref, scopeOf(task, loopVars), task.pos, undefined, true);
-    for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
+    // a role included once per loop item has its handlers once, as in Ansible
+    const known = (h: TaskNode) => rt.play.handlers.some((x) => x === h || (x.pos !== undefined && x.pos.file === h.pos?.file && x.pos.line === h.pos?.line && x.pos.col === h.pos?.col));
+    for (const h of loader.handlers) if (!known(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
   }
   return { key, nodes };

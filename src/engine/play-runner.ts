@@ -13,7 +13,8 @@ import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter } from './progress.js';
 import { canonicalModuleName } from '../modules/registry.js';
 import type { BlockNode, Node, RoleInfo, TaskNode } from '../load/model.js';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, EngineError } from '../errors.js';
+import { parseBoolean } from '../common/booleans.js';
 import type { HostStatus } from './events.js';
 
 export class PlayRunner {
@@ -21,6 +22,8 @@ export class PlayRunner {
   private readonly ended = new Set<string>();
   /** meta: end_role: per host, the roles (as loaded) whose remaining tasks it skips */
   private readonly endedRoles = new Map<string, Set<RoleInfo>>();
+  /** handlers whose name could not be rendered, warned about once */
+  private readonly unusableHandlers = new WeakSet<TaskNode>();
 
   constructor(private readonly rt: PlayRuntime) {
     this.runner = new TaskRunner(rt);
@@ -187,8 +190,59 @@ export class PlayRunner {
     if (outcome.status === 'changed' && task.notify.length) {
       let set = this.rt.notified.get(host);
       if (!set) this.rt.notified.set(host, (set = new Set()));
-      for (const n of task.notify) set.add(n);
+      for (const n of this.notifiedNames(task, host)) {
+        if (!this.handlerKnown(n, host)) this.missingHandler(n);
+        set.add(n);
+      }
     }
+  }
+
+  /** What a task notifies: its `notify` entries rendered with the host's variables (one may give a list). */
+  private notifiedNames(task: TaskNode, host: string): string[] {
+    if (!task.notify.some((n) => n.includes('{{'))) return task.notify;
+    const vars = this.rt.vars.resolver(host, task).view;
+    return task.notify.flatMap((n) => {
+      if (!n.includes('{{')) return [n];
+      const value = this.rt.options.templar.renderValue(n, vars, task.pos);
+      return Array.isArray(value) ? value.map(String) : [String(value)];
+    });
+  }
+
+  /** A handler's name, rendered as Ansible renders it (listen topics are not); undefined when it cannot be. */
+  private handlerName(handler: TaskNode, host: string): string | undefined {
+    const name = handler.name;
+    if (name === undefined || !name.includes('{{')) return name;
+    try {
+      return String(this.rt.options.templar.renderValue(name, this.rt.vars.resolver(host, handler).view, handler.pos));
+    } catch (error) {
+      if (!this.unusableHandlers.has(handler)) {
+        this.unusableHandlers.add(handler);
+        this.events.emit({
+          type: 'warning',
+          msg: `Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names). The error: ${(error as Error).message}`,
+        });
+      }
+      return undefined;
+    }
+  }
+
+  /** The names that notify a handler on a host: its (rendered) name, `role : name`, its listen topics. */
+  private handlerNames(handler: TaskNode, host: string): string[] {
+    const name = this.handlerName(handler, host);
+    return [...(name !== undefined ? [name, ...(handler.role ? [`${handler.role.name} : ${name}`] : [])] : []), ...handler.listen];
+  }
+
+  /** Whether a handler has this name (or `role : name`) or listens to it. */
+  private handlerKnown(name: string, host: string): boolean {
+    return this.rt.play.handlers.some((h) => this.handlerNames(h, host).includes(name));
+  }
+
+  /** Ansible's ERROR_ON_MISSING_HANDLER: an error by default, a warning when ANSIBLE_ERROR_ON_MISSING_HANDLER is false. */
+  private missingHandler(name: string): void {
+    if (parseBoolean(process.env.ANSIBLE_ERROR_ON_MISSING_HANDLER ?? 'true') !== false) {
+      throw new EngineError(`The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`);
+    }
+    this.events.emit({ type: 'warning', msg: `The requested handler '${name}' was not found in any of the known handlers` });
   }
 
   /** run_once: the result is given to every host, as Ansible does. */
@@ -229,17 +283,45 @@ export class PlayRunner {
     // Every handler that listens to a topic runs, so notifications are
     // consumed only once the flush is over.
     const consumed: Array<[string, string]> = [];
+    const owners = new Map<string, Map<string, TaskNode>>();
     for (const handler of this.rt.play.handlers) {
-      const names = [handler.name, handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined, ...handler.listen];
+      const namesOn = new Map<string, string[]>();
       const due = this.handlerHosts(hosts).filter((h) => {
         const set = this.rt.notified.get(h);
-        return set !== undefined && names.some((n) => n !== undefined && set.has(n));
+        if (set === undefined || set.size === 0) return false;
+        if (!owners.has(h)) owners.set(h, this.handlerOwners(h));
+        const owner = owners.get(h)!;
+        const names = [...this.handlerNames(handler, h).filter((n) => owner.get(n) === handler), ...handler.listen];
+        namesOn.set(h, names);
+        return names.some((n) => set.has(n));
       });
       if (due.length === 0) continue;
-      for (const h of due) for (const n of names) if (n) consumed.push([h, n]);
+      for (const h of due) for (const n of namesOn.get(h) ?? []) consumed.push([h, n]);
       await this.runTask(handler, due, true);
     }
     for (const [h, n] of consumed) this.rt.notified.get(h)?.delete(n);
+  }
+
+  /**
+   * Which handler a name notifies, as Ansible finds it: the handler sections
+   * (the play's, each role's) searched newest first, each from its top; so a
+   * name given twice in one section notifies the first, and a role's handler
+   * wins over the play's of the same name. `listen` notifies every listener.
+   */
+  private handlerOwners(host: string): Map<string, TaskNode> {
+    const sections: TaskNode[][] = [];
+    let last: unknown = null;
+    for (const h of this.rt.play.handlers) {
+      const origin = h.role?.dir ?? 'play';
+      if (origin !== last || sections.length === 0) sections.push([]);
+      sections[sections.length - 1]!.push(h);
+      last = origin;
+    }
+    const owners = new Map<string, TaskNode>();
+    for (const section of sections.reverse()) {
+      for (const h of section) for (const n of this.handlerNames(h, host)) if (!h.listen.includes(n) && !owners.has(n)) owners.set(n, h);
+    }
+    return owners;
   }
 
   /** The hosts on which every `when` of a task holds. */

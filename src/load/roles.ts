@@ -118,6 +118,9 @@ export interface RoleLoaderOptions {
 /** Loads roles, their dependencies first, each distinct (name, params) once per play. */
 export class RoleLoader implements TaskLoader {
   stack: string[] = [];
+  get playbookDir(): string {
+    return this.options.playbookDir;
+  }
   private readonly seen: Set<string>;
   /** a role's handlers are loaded once per play, however often its tasks are */
   private readonly handlerFiles = new Set<string>();

@@ -3,6 +3,7 @@
  * blocks) are expanded here, with block, role and play keywords inherited
  * by every task inside, so the engine sees flat, self-describing tasks.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
@@ -20,6 +21,8 @@ export interface TaskLoader {
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[];
   /** files already being loaded, to refuse an import cycle */
   stack: string[];
+  /** the playbook's folder: the last place a role's import_tasks looks */
+  playbookDir?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -222,7 +225,9 @@ export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos:
   // a role's handlers import from handlers/, its tasks from tasks/
   const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
   const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');
-  const resolved = path.resolve(base, file);
+  // as Ansible's search: then the role's own folder, then the playbook's
+  const fallbacks = scope.role ? [scope.role.dir, ...(loader.playbookDir ? [loader.playbookDir] : [])] : [];
+  const resolved = [base, ...fallbacks].map((dir) => path.resolve(dir, file)).find((f) => existsSync(f)) ?? path.resolve(base, file);
   if (loader.stack.includes(resolved)) throw new LoadError(`import cycle: ${[...loader.stack, resolved].join(' -> ')}`, pos);
   loader.stack.push(resolved);
   try {
