@@ -58,6 +58,8 @@ export type RunEvent =
       pos?: SourcePos | undefined;
     }
   | { type: 'warning'; host?: string | undefined; msg: string }
+  /** a meta task ran (Ansible prints its banner, and `META: msg` at -vv) */
+  | { type: 'meta'; name: string; role?: string | undefined; handler: boolean; pos?: SourcePos | undefined; msg: string }
   | {
       /**
        * A long wait, still under way: a download, an upload, a health check

@@ -165,12 +165,12 @@ export class PlayRunner {
       if (task.name !== this.rt.startAt.task) return;
       this.rt.startAt.task = undefined;
     }
-    if (task.module === 'meta') return this.meta(task, hosts);
-    if (task.include) return this.include(task, hosts);
+    if (task.module === 'meta') return this.meta(task, hosts, handler);
+    if (task.include) return this.include(task, hosts, handler);
     let targets = handler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
     if (targets.length === 0) return;
     // add_host adds one host per task (or per loop item), not one per play host: Ansible's bypass_host_loop
-    const runOnce = keywordOn(task.runOnce) || canonicalModuleName(task.module) === 'add_host';
+    const runOnce = this.keywordFor(task, task.runOnce, targets) || canonicalModuleName(task.module) === 'add_host';
     if (runOnce) targets = targets.slice(0, 1);
     const name = task.name ?? task.module;
     this.events.emit({ type: 'task_start', name, module: task.module, role: task.role?.name, handler, pos: task.pos, hosts: targets });
@@ -324,6 +324,12 @@ export class PlayRunner {
     return owners;
   }
 
+  /** A boolean task keyword (run_once) that may be a template, rendered with the first host's variables. */
+  private keywordFor(task: TaskNode, value: unknown, hosts: readonly string[]): boolean {
+    if (typeof value !== 'string' || !value.includes('{{') || hosts[0] === undefined) return keywordOn(value);
+    return keywordOn(this.rt.options.templar.renderValue(value, this.rt.vars.resolver(hosts[0], task).view, task.pos));
+  }
+
   /** The hosts on which every `when` of a task holds. */
   private whenHolds(task: TaskNode, hosts: readonly string[]): string[] {
     return hosts.filter((h) => {
@@ -332,8 +338,10 @@ export class PlayRunner {
     });
   }
 
-  private async meta(task: TaskNode, hosts: readonly string[]): Promise<void> {
+  private async meta(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
     const action = String(task.args._raw_params ?? task.args.action ?? '');
+    const said = META_MESSAGES[action];
+    if (said !== undefined) this.events.emit({ type: 'meta', name: task.name ?? 'meta', role: task.role?.name, handler, pos: task.pos, msg: said });
     switch (action) {
       case 'flush_handlers':
         return this.flushHandlers(hosts);
@@ -384,8 +392,8 @@ export class PlayRunner {
    * file (and loop item) run its tasks together. A loop runs the included
    * tasks once per item, in order; with run_once, only for the first host.
    */
-  private async include(task: TaskNode, hosts: readonly string[]): Promise<void> {
-    const runOnce = keywordOn(task.runOnce);
+  private async include(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
+    const runOnce = this.keywordFor(task, task.runOnce, this.active(hosts));
     const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
     const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
     const labels: string[] = [];
@@ -405,6 +413,8 @@ export class PlayRunner {
         // the file or role name may name the item: `include_role: name={{ item }}`
         const itemVars = task.loop === undefined ? vars : this.rt.vars.resolver(host, task, loopVars).view;
         const loaded = loadDynamicInclude(this.rt, task, itemVars, loopVars);
+        // Ansible's words; its scripts match them at the start of the error
+        if (handler && loaded.nodes.some((n) => n.kind === 'block')) throw new EngineError('Using a block as a handler is not supported.');
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
         // each file an include_tasks brings in counts as ok for its host, as in Ansible's recap
@@ -425,6 +435,19 @@ export class PlayRunner {
     progress?.({ text: '', end: true });
   }
 }
+
+/** What Ansible says of a meta task at -vv (`META: noop`); flush_handlers says nothing of its own. */
+const META_MESSAGES: Record<string, string> = {
+  noop: 'noop',
+  clear_facts: 'facts cleared',
+  clear_host_errors: 'cleared host errors',
+  end_play: 'ending play',
+  end_host: 'ending play for host',
+  end_batch: 'ending batch',
+  end_role: 'ending role',
+  reset_connection: 'reset connection',
+  refresh_inventory: 'inventory successfully refreshed',
+};
 
 /** A play-level boolean keyword (run_once, any_errors_fatal): set unless absent or false. */
 function keywordOn(value: unknown): boolean {

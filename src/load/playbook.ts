@@ -8,9 +8,9 @@ import { closeEnough, unsupportedAnsibleKeyword } from '../common/ansible-names.
 import { LoadError, type SourcePos } from '../errors.js';
 import { emptyScope, inherit, readInheritable } from './inherit.js';
 import { PLAY_KEYWORDS } from './keywords.js';
-import type { Node, Play, Playbook, Serial, TaskNode } from './model.js';
+import type { Node, Play, Playbook, Serial } from './model.js';
 import { RoleLoader, roleSearchPath } from './roles.js';
-import { loadTaskList } from './tasks.js';
+import { loadHandlerList, loadTaskList } from './tasks.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
 
 export interface LoadOptions {
@@ -72,7 +72,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const roleTasks = roleRefs.flatMap((ref) => roles.loadRef(ref, scope, posOf(roleRefs)));
   const tasks = section('tasks');
   const postTasks = section('post_tasks');
-  const playHandlers = loadTaskList(raw.handlers, { ...scope, tags: [] }, roles, keyPos(raw, 'handlers') ?? pos);
+  const playHandlers = loadHandlerList(raw.handlers, { ...scope, tags: [] }, roles, keyPos(raw, 'handlers') ?? pos);
 
   const gather = raw.gather_facts;
   const rollback = raw.rollback ?? 'on_failure';
@@ -94,7 +94,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     varsFiles,
     roles: roles.roles,
     sections: [preTasks, [...roleTasks, ...tasks], postTasks],
-    handlers: [...roles.handlers, ...(playHandlers.filter((h) => h.kind === 'task') as TaskNode[])],
+    handlers: [...roles.handlers, ...playHandlers],
     serial: parseSerial(raw.serial, keyPos(raw, 'serial')),
     gatherFacts: gather === undefined ? true : gather === true || gather === 'yes' || gather === 'true',
     maxFailPercentage: raw.max_fail_percentage === undefined ? undefined : Number(raw.max_fail_percentage),

@@ -11,7 +11,7 @@ import { LoadError, type SourcePos } from '../errors.js';
 import { inherit, readInheritable, type Scope } from './inherit.js';
 import { ROLE_REF_KEYWORDS } from './keywords.js';
 import type { Node, RoleInfo, TaskNode } from './model.js';
-import { loadTaskList, type TaskLoader } from './tasks.js';
+import { loadHandlerList, loadTaskList, type TaskLoader } from './tasks.js';
 import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js';
 
 /** The folder ezplay is installed in (holds the shipped roles/). */
@@ -208,8 +208,7 @@ export class RoleLoader implements TaskLoader {
       if (handlersFile && !this.handlerFiles.has(handlersFile)) {
         this.handlerFiles.add(handlersFile);
         const handlerScope: Scope = { ...roleScope, when: [], tags: [] };
-        const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
-        this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
+        this.handlers.push(...loadHandlerList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 }));
       }
       this.roles.push(info);
       return [...deps, ...tasks];

@@ -219,6 +219,35 @@ export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos
   return raw.flatMap((item) => loadTask(item, scope, loader, pos));
 }
 
+/** Ansible's own wording, then where: its scripts match the message's start. */
+function handlerError(message: string, pos: SourcePos | undefined): LoadError {
+  const where = pos ? `\n\nThe error appears to be in '${pos.file}': line ${pos.line ?? 1}, column ${pos.col ?? 1}` : '';
+  return new LoadError(`${message}${where}`);
+}
+
+/**
+ * A play's or role's handlers: tasks only. Ansible refuses a block, a role
+ * and flush_handlers there, at load time.
+ */
+export function loadHandlerList(raw: unknown, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): TaskNode[] {
+  for (const item of Array.isArray(raw) ? raw : []) {
+    if (!isRecord(item)) continue;
+    const at = posOf(item) ?? pos;
+    if ('block' in item) throw handlerError('Using a block as a handler is not supported.', at);
+    for (const key of Object.keys(item)) {
+      const name = canonicalModuleName(key);
+      if (name === 'include_role' || name === 'import_role') throw handlerError(`Using '${key}' as a handler is not supported.`, at);
+      if (name === 'meta' && String(isRecord(item[key]) ? (item[key] as Record<string, unknown>)._raw_params : item[key]).trim() === 'flush_handlers') {
+        throw handlerError('flush_handlers cannot be used as a handler', at);
+      }
+    }
+  }
+  const nodes = loadTaskList(raw, scope, loader, pos);
+  const block = nodes.find((n) => n.kind === 'block');
+  if (block) throw handlerError('Using a block as a handler is not supported.', block.pos);
+  return nodes as TaskNode[];
+}
+
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
   if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);

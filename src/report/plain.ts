@@ -82,6 +82,11 @@ export class PlainReporter {
       case 'host_result':
         this.hostResult(event);
         break;
+      case 'meta':
+        w(banner(`${event.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.role ? `${event.role} : ` : ''}${event.name}]`));
+        if (this.o.verbosity > 1 && event.pos?.line !== undefined) w(`task path: ${event.pos.file}:${event.pos.line}`);
+        if (this.o.verbosity > 1) w(`META: ${event.msg}`);
+        break;
       case 'progress':
         this.progress(event);
         break;
