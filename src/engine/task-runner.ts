@@ -280,7 +280,8 @@ export class TaskRunner {
     if (task.changedWhen !== undefined) out.changed = this.all(task.changedWhen, scope, task.pos);
     if (task.failedWhen !== undefined) {
       out.failed = this.all(task.failedWhen, scope, task.pos);
-      if (!out.failed) delete out.msg;
+      // as Ansible: the module's msg stays, failed_when_result says what the condition gave
+      out.failed_when_result = out.failed;
     }
     return out;
   }
