@@ -22,6 +22,8 @@ export class PlayRunner {
   private readonly ended = new Set<string>();
   /** meta: end_role: per host, the roles (as loaded) whose remaining tasks it skips */
   private readonly endedRoles = new Map<string, Set<RoleInfo>>();
+  /** running the tasks a handler included */
+  private inHandler = false;
   /** handlers whose name could not be rendered, warned about once */
   private readonly unusableHandlers = new WeakSet<TaskNode>();
 
@@ -107,7 +109,7 @@ export class PlayRunner {
 
   async runNodes(nodes: readonly Node[], hosts: readonly string[]): Promise<void> {
     for (const node of nodes) {
-      if (this.active(hosts).length === 0) return;
+      if ((this.inHandler ? this.handlerHosts(hosts) : this.active(hosts)).length === 0) return;
       if (node.kind === 'block') await this.runBlock(node, hosts);
       else await this.runTask(node, hosts, false);
     }
@@ -167,7 +169,7 @@ export class PlayRunner {
     }
     if (task.module === 'meta') return this.meta(task, hosts, handler);
     if (task.include) return this.include(task, hosts, handler);
-    let targets = handler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
+    let targets = handler || this.inHandler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
     if (targets.length === 0) return;
     // add_host adds one host per task (or per loop item), not one per play host: Ansible's bypass_host_loop
     const runOnce = this.keywordFor(task, task.runOnce, targets) || canonicalModuleName(task.module) === 'add_host';
@@ -340,15 +342,20 @@ export class PlayRunner {
 
   private async meta(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
     const action = String(task.args._raw_params ?? task.args.action ?? '');
+    // a meta task's `when` decides on which hosts it acts
+    const on = task.when.length ? this.whenHolds(task, this.active(hosts)) : this.active(hosts);
+    if (task.when.length && on.length === 0) return;
     const said = META_MESSAGES[action];
     if (said !== undefined) this.events.emit({ type: 'meta', name: task.name ?? 'meta', role: task.role?.name, handler, pos: task.pos, msg: said });
     switch (action) {
       case 'flush_handlers':
-        return this.flushHandlers(hosts);
+        return this.flushHandlers(task.when.length ? on : hosts);
       case 'end_play':
         for (const h of hosts) this.ended.add(h);
         return;
       case 'end_host':
+        for (const h of on) this.ended.add(h);
+        return;
       case 'end_batch':
         for (const h of this.active(hosts)) this.ended.add(h);
         return;
@@ -393,8 +400,9 @@ export class PlayRunner {
    * tasks once per item, in order; with run_once, only for the first host.
    */
   private async include(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
-    const runOnce = this.keywordFor(task, task.runOnce, this.active(hosts));
-    const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
+    const live = handler || this.inHandler ? this.handlerHosts(hosts) : this.active(hosts);
+    const runOnce = this.keywordFor(task, task.runOnce, live);
+    const targets = runOnce ? live.slice(0, 1) : live;
     const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
     const labels: string[] = [];
     for (const host of targets) {
@@ -430,7 +438,14 @@ export class PlayRunner {
     for (const [index, round] of rounds.entries()) {
       const label = labels[index] !== undefined ? ` (${labels[index]})` : '';
       progress?.({ text: `${name}: ${index + 1}/${rounds.length}${label}`, done: index + 1, total: rounds.length, unit: 'count' });
-      for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+      // the tasks a handler includes run where the handler runs: with force_handlers, on failed hosts too
+      const outer = this.inHandler;
+      this.inHandler = outer || handler;
+      try {
+        for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+      } finally {
+        this.inHandler = outer;
+      }
     }
     progress?.({ text: '', end: true });
   }
