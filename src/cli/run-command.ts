@@ -17,6 +17,7 @@ import { sshOpener } from './ssh-opener.js';
 import type { Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
 import { parseBoolean } from '../common/booleans.js';
+import { FactCache, factCacheSettings } from '../engine/fact-cache.js';
 
 export interface RunFlags {
   /** false with --no-wait: refuse instead of waiting for another run's lock */
@@ -40,6 +41,7 @@ export interface RunFlags {
   color: boolean;
   rollback: boolean;
   forceHandlers?: boolean;
+  flushCache?: boolean;
   rolesPath: string[];
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
@@ -149,9 +151,14 @@ async function runLocked(
     becomePassword,
     wait: flags.wait !== false,
   });
+  const cacheSettings = factCacheSettings(process.env);
+  const factCache = cacheSettings ? new FactCache(cacheSettings) : undefined;
+  // --flush-cache: every inventory host starts without cached facts
+  if (flags.flushCache) factCache?.flush(inventory.hosts.keys());
   let summary: RunSummary;
   try {
     summary = await session.run(playbook, {
+      factCache,
       inventory,
       inventoryPaths,
       check: flags.check ?? false,

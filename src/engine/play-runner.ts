@@ -70,7 +70,10 @@ export class PlayRunner {
         const conn = await connectionFor(this.rt, specFor(host, vars, play.connection === 'local', remoteUserOf(this.rt, play, vars)));
         const res = await conn.exec(FACTS_SCRIPT);
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
-        state.setFacts(factVariables(parseFacts(res.stdout)));
+        const facts = parseFacts(res.stdout);
+        state.setFacts(factVariables(facts));
+        // the cache holds them under their variable names, as Ansible's does
+        this.rt.options.factCache?.update(host, Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])));
         this.record(host, 'ok', false);
         this.events.emit({ type: 'host_result', task: 'Gathering Facts', host, status: 'ok', durationMs: performance.now() - t0 });
       } catch (error) {

@@ -64,8 +64,8 @@ export function isIdentifier(name: string): boolean {
 
 /** What register keeps of a result: the output hints (Ansible's `_ansible_verbose_*`) are for the callback only. */
 export function registered(result: Record<string, unknown>): Record<string, unknown> {
-  if (!('_ansible_verbose_always' in result) && !('_ansible_verbose_override' in result) && !Array.isArray(result.results)) return result;
-  const { _ansible_verbose_always: _always, _ansible_verbose_override: _override, ...kept } = result;
+  if (!('_ansible_verbose_always' in result) && !('_ansible_verbose_override' in result) && !('_ansible_facts_cacheable' in result) && !Array.isArray(result.results)) return result;
+  const { _ansible_verbose_always: _always, _ansible_verbose_override: _override, _ansible_facts_cacheable: _cacheable, ...kept } = result;
   if (Array.isArray(kept.results)) kept.results = kept.results.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? registered(r as Record<string, unknown>) : r));
   return kept;
 }
@@ -426,6 +426,8 @@ export class TaskRunner {
     const plan: Plan = await module.plan(ctx, args);
     addPhase(this.rt, 'plan', performance.now() - t0);
     if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
+    // set_fact: cacheable=true also keeps them in the fact cache, for later runs
+    if (plan.facts && plan.result?._ansible_facts_cacheable === true) this.rt.options.factCache?.update(host, plan.facts);
     if (plan.inventory) applyInventoryChange(this.rt, plan.inventory);
     for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
     // the registered result carries the warnings too, as Ansible's does
