@@ -39,7 +39,13 @@ function parseSerial(value: unknown, pos: SourcePos | undefined): Serial | undef
   });
 }
 
-function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions): Play {
+/** What an import_playbook gives every play it imports: its `vars` and its `when`. */
+interface ImportScope {
+  vars: Record<string, unknown>;
+  when: unknown[];
+}
+
+function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions, imported: ImportScope = { vars: {}, when: [] }): Play {
   const pos = posOf(raw);
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) {
@@ -53,10 +59,11 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : String(raw.hosts);
   const dir = path.dirname(file);
   const own = readInheritable(raw, pos);
-  const playVars = own.vars ?? {};
+  // an import_playbook's vars win over the play's own, as in Ansible
+  const playVars = Object.keys(imported.vars).length ? { ...(isRecord(own.vars) ? own.vars : {}), ...imported.vars } : (own.vars ?? {});
   delete own.vars;
-  // Play-level when does not exist in Ansible; conditions start at roles and tasks.
-  const scope = inherit(emptyScope(), { ...own, when: [] });
+  // Play-level when does not exist in Ansible; conditions start at roles and tasks (an import_playbook's when is on each of them).
+  const scope = inherit(emptyScope(), { ...own, when: imported.when });
   const searchPath = roleSearchPath(dir, options.rolesPath);
   const render = options.renderRoleName;
   const roles = new RoleLoader({
@@ -104,7 +111,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   };
 }
 
-export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = []): Playbook {
+export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = [], importScope: ImportScope = { vars: {}, when: [] }): Playbook {
   const abs = path.resolve(file);
   if (stack.includes(abs)) throw new LoadError(`import_playbook cycle: ${[...stack, abs].join(' -> ')}`);
   const doc = loadYamlFile(abs);
@@ -114,12 +121,15 @@ export function loadPlaybook(file: string, options: LoadOptions = {}, stack: str
   for (const entry of doc) {
     if (!isRecord(entry)) throw new LoadError('a play must be a mapping', posOf(doc) ?? { file: abs });
     const imported = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
+    const inherited = importScope;
     if (imported !== undefined) {
       const target = path.resolve(path.dirname(abs), String(imported));
-      plays.push(...loadPlaybook(target, options, [...stack, abs]).plays);
+      const vars = isRecord(entry.vars) ? entry.vars : {};
+      const when = entry.when === undefined ? [] : Array.isArray(entry.when) ? entry.when : [entry.when];
+      plays.push(...loadPlaybook(target, options, [...stack, abs], { vars: { ...inherited.vars, ...vars }, when: [...inherited.when, ...when] }).plays);
       continue;
     }
-    plays.push(loadPlay(entry, abs, options));
+    plays.push(loadPlay(entry, abs, options, inherited));
   }
   return { file: abs, dir: path.dirname(abs), plays };
 }
