@@ -39,13 +39,16 @@ function parseSerial(value: unknown, pos: SourcePos | undefined): Serial | undef
   });
 }
 
-/** What an import_playbook gives every play it imports: its `vars` and its `when`. */
+/** What an import_playbook gives every play it imports: its `vars`, `when` and `tags`. */
 interface ImportScope {
   vars: Record<string, unknown>;
   when: unknown[];
+  tags: string[];
 }
 
-function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions, imported: ImportScope = { vars: {}, when: [] }): Play {
+const NO_IMPORT: ImportScope = { vars: {}, when: [], tags: [] };
+
+function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions, imported: ImportScope = NO_IMPORT): Play {
   const pos = posOf(raw);
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) {
@@ -63,7 +66,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const playVars = Object.keys(imported.vars).length ? { ...(isRecord(own.vars) ? own.vars : {}), ...imported.vars } : (own.vars ?? {});
   delete own.vars;
   // Play-level when does not exist in Ansible; conditions start at roles and tasks (an import_playbook's when is on each of them).
-  const scope = inherit(emptyScope(), { ...own, when: imported.when });
+  const scope = inherit({ ...emptyScope(), tags: imported.tags }, { ...own, when: imported.when });
   const searchPath = roleSearchPath(dir, options.rolesPath);
   const render = options.renderRoleName;
   const roles = new RoleLoader({
@@ -111,7 +114,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   };
 }
 
-export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = [], importScope: ImportScope = { vars: {}, when: [] }): Playbook {
+export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = [], importScope: ImportScope = NO_IMPORT): Playbook {
   const abs = path.resolve(file);
   if (stack.includes(abs)) throw new LoadError(`import_playbook cycle: ${[...stack, abs].join(' -> ')}`);
   const doc = loadYamlFile(abs);
@@ -126,7 +129,8 @@ export function loadPlaybook(file: string, options: LoadOptions = {}, stack: str
       const target = path.resolve(path.dirname(abs), String(imported));
       const vars = isRecord(entry.vars) ? entry.vars : {};
       const when = entry.when === undefined ? [] : Array.isArray(entry.when) ? entry.when : [entry.when];
-      plays.push(...loadPlaybook(target, options, [...stack, abs], { vars: { ...inherited.vars, ...vars }, when: [...inherited.when, ...when] }).plays);
+      const tags = entry.tags === undefined ? [] : (Array.isArray(entry.tags) ? entry.tags : String(entry.tags).split(',')).map((t) => String(t).trim());
+      plays.push(...loadPlaybook(target, options, [...stack, abs], { vars: { ...inherited.vars, ...vars }, when: [...inherited.when, ...when], tags: [...inherited.tags, ...tags] }).plays);
       continue;
     }
     plays.push(loadPlay(entry, abs, options, inherited));
