@@ -325,8 +325,10 @@ export class TaskRunner {
 
   /** Plans, and outside check mode applies, with until/retries. */
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
-    const module = task.module === 'async_status' ? asyncStatusModule : findModule(task.module);
-    if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
+    // a module named by a template is found when the task runs
+    const moduleName = task.module.includes('{{') ? String(this.templar.renderValue(task.module, vars, task.pos)) : task.module;
+    const module = moduleName === 'async_status' ? asyncStatusModule : findModule(moduleName);
+    if (!module) throw new ModuleError(`couldn't resolve module/action '${moduleName}'`, {}, task.pos);
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
