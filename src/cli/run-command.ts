@@ -70,7 +70,22 @@ export function commandLineVars(flags: Pick<RunFlags, 'user' | 'connection' | 'p
 
 const splitTags = (values: string[]) => values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
 
-function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
+/** Tags written as templates, rendered with the play's and the extra variables, as ansible-playbook lists them. */
+function listedTags(tags: string[], vars: Record<string, unknown>): string[] {
+  if (!tags.some((t) => t.includes('{{'))) return tags;
+  const templar = new Templar();
+  return tags.flatMap((tag) => {
+    if (!tag.includes('{{')) return [tag];
+    try {
+      const value = templar.renderValue(tag, vars);
+      return (Array.isArray(value) ? value : String(value).split(',')).map((t) => String(t).trim()).filter(Boolean);
+    } catch {
+      return [tag];
+    }
+  });
+}
+
+function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void, extraVars: Record<string, unknown> = {}): void {
   const only = splitTags(flags.tags);
   const skip = splitTags(flags.skipTags);
   const allTags = new Set<string>();
@@ -83,7 +98,11 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
       write(`    pattern: [${patterns.map((p) => `'${p}'`).join(', ')}]\n    hosts (${hosts.length}):`);
       for (const h of hosts) write(`      ${h}`);
     }
-    const tasks = play.sections.flatMap((s) => allTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
+    const vars = { ...play.vars, ...extraVars };
+    const tasks = play.sections
+      .flatMap((s) => allTasks(s))
+      .map((t) => ({ ...t, tags: listedTags(t.tags, vars) }))
+      .filter((t) => selectedByTags(t.tags, only, skip));
     for (const t of tasks) t.tags.forEach((tag) => allTags.add(tag));
     if (flags.listTasks) {
       write('    tasks:');
@@ -120,7 +139,7 @@ export async function runCommand(playbookPaths: string | string[], flags: RunFla
   inventory.commandLineVars = commandLineVars(flags);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
     const { renderPlayPatterns } = await import('../engine/play-pattern.js');
-    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write);
+    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write, extraVars);
     return EXIT.ok;
   }
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
