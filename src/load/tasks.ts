@@ -127,6 +127,7 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     const file = String(call.args._raw_params ?? call.args.file ?? '');
     return importTasks(file, merged, loader, pos);
   }
+  if (call.name === 'import_role' || call.name === 'include_role') checkRoleFiles(call.args, pos);
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, merged, pos);
@@ -134,6 +135,16 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   const task = buildTask(raw, call, merged, pos);
   if (task.include) task.include.inheritedTags = scope.tags;
   return [task];
+}
+
+/** Ansible's load-time check: the *_from arguments of a role name one file each. */
+function checkRoleFiles(args: Record<string, unknown>, pos: SourcePos | undefined): void {
+  for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
+    const value = args[key];
+    if (value === undefined || typeof value === 'string') continue;
+    const kind = Array.isArray(value) ? 'a list' : isRecord(value) ? 'a mapping' : `a ${typeof value}`;
+    throw new LoadError(`Expected a string for ${key} but got ${kind} instead`, pos);
+  }
 }
 
 function buildTask(
