@@ -36,6 +36,12 @@ function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope 
     ...(task.noLog !== undefined ? { noLog: task.noLog } : {}),
     ...(task.delegateTo !== undefined ? { delegateTo: task.delegateTo } : {}),
     ...(task.connection !== undefined ? { connection: task.connection } : {}),
+    // what the include inherited from its blocks reaches the tasks it includes, as in Ansible
+    ...(task.checkMode !== undefined ? { checkMode: task.checkMode } : {}),
+    ...(task.diff !== undefined ? { diff: task.diff } : {}),
+    ...(task.remoteUser !== undefined ? { remoteUser: task.remoteUser } : {}),
+    ...(task.ignoreErrors !== undefined ? { ignoreErrors: task.ignoreErrors } : {}),
+    ...(task.anyErrorsFatal !== undefined ? { anyErrorsFatal: task.anyErrorsFatal } : {}),
   };
 }
 
