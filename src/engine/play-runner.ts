@@ -329,6 +329,22 @@ export class PlayRunner {
     return owners;
   }
 
+  /** An include that failed on a host before loading anything: reported, counted and registered as a failed task. */
+  private includeFailed(task: TaskNode, host: string, vars: Record<string, unknown>, error: unknown): void {
+    const msg = error instanceof Error && 'describe' in error && typeof error.describe === 'function' ? String(error.describe()) : error instanceof Error ? error.message : String(error);
+    const result = { changed: false, failed: true, msg };
+    let ignored = false;
+    try {
+      ignored = task.ignoreErrors !== undefined && keywordOn(this.rt.options.templar.renderValue(task.ignoreErrors, vars, task.pos));
+    } catch {
+      ignored = false;
+    }
+    this.events.emit({ type: 'host_result', task: task.name ?? task.module, module: task.module, host, status: 'failed', ...(ignored ? { ignored: true } : {}), msg, result, durationMs: 0, pos: task.pos });
+    this.record(host, 'failed', ignored);
+    if (!ignored) this.mark(host, 'failed');
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
+  }
+
   /** A boolean task keyword (run_once) that may be a template, rendered with the first host's variables. */
   private keywordFor(task: TaskNode, value: unknown, hosts: readonly string[]): boolean {
     if (typeof value !== 'string' || !value.includes('{{') || hosts[0] === undefined) return keywordOn(value);
@@ -410,7 +426,15 @@ export class PlayRunner {
     const labels: string[] = [];
     for (const host of targets) {
       const vars = this.rt.vars.resolver(host, task).view;
-      if (!task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos))) continue;
+      let holds: boolean;
+      try {
+        holds = task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos));
+      } catch (error) {
+        // a condition that cannot be evaluated fails the include on this host, as a task
+        this.includeFailed(task, host, vars, error);
+        continue;
+      }
+      if (!holds) continue;
       const items =
         task.loop === undefined
           ? [undefined]
