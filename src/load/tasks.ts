@@ -123,6 +123,9 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   const merged = inherit(scope, own);
   if (call.local) merged.delegateTo = 'localhost';
 
+  if ((call.name === 'import_tasks' || call.name === 'import_role') && call.args.apply !== undefined) {
+    throw handlerError(`Invalid options for ${call.name}: apply`, pos);
+  }
   if (call.name === 'import_tasks' || call.name === 'include') {
     const file = String(call.args._raw_params ?? call.args.file ?? '');
     return importTasks(file, merged, loader, pos);
@@ -230,7 +233,7 @@ export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos
   return raw.flatMap((item) => loadTask(item, scope, loader, pos));
 }
 
-/** Ansible's own wording, then where: its scripts match the message's start. */
+/** Ansible's own wording, then where: its scripts match the message's start (handlers, import options). */
 function handlerError(message: string, pos: SourcePos | undefined): LoadError {
   const where = pos ? `\n\nThe error appears to be in '${pos.file}': line ${pos.line ?? 1}, column ${pos.col ?? 1}` : '';
   return new LoadError(`${message}${where}`);
