@@ -49,6 +49,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--no-color', 'plain output without colours')
     .option('--no-rollback', 'keep the changes of a failed run instead of rolling them back')
     .option('--force-handlers', 'run notified handlers on a host even after it failed')
+    .option('--flush-cache', "clear the fact cache (Ansible's jsonfile cache, see ANSIBLE_CACHE_PLUGIN) for every host in the inventory")
     .option('--no-wait', "refuse, instead of waiting, while another run or rollback holds the project's lock or the lock of one of its hosts")
     .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
     .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')

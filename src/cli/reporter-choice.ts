@@ -1,4 +1,4 @@
-/** listr2 on a terminal (loaded only then), plain lines otherwise, JSON lines with --json; the timing summary with --timings or -v. */
+/** listr2 on a terminal (loaded only then), plain lines otherwise, JSON lines with --json; the timing summary with --timings, or -v on a terminal. */
 import type { EventBus } from '../engine/events.js';
 import { jsonLinesReporter } from '../report/json-lines.js';
 import { PlainReporter } from '../report/plain.js';
@@ -19,7 +19,8 @@ export interface ReporterFlags {
 export async function makeReporter(flags: ReporterFlags, bus: EventBus): Promise<Reporter> {
   const write = (s: string) => process.stdout.write(`${s}\n`);
   // registered first, so that it has seen the recap when a reporter writes it
-  const timings = flags.timings || (flags.verbose > 0 && !flags.json) ? new TimingsCollector() : undefined;
+  // -v adds them to the terminal's views; plain lines stay Ansible's at every -v, where scripts read them
+  const timings = flags.timings || (flags.verbose > 0 && !flags.json && liveView(flags)) ? new TimingsCollector() : undefined;
   if (timings) bus.on(timings.handle);
   if (flags.json) {
     bus.on(jsonLinesReporter(write, timings));
@@ -35,8 +36,11 @@ export async function makeReporter(flags: ReporterFlags, bus: EventBus): Promise
   };
 }
 
+/** Output goes to a terminal that a live view may redraw. */
+const liveView = (flags: ReporterFlags): boolean => Boolean(process.stdout.isTTY && !process.env.CI && flags.color);
+
 async function textReporter(flags: ReporterFlags, bus: EventBus, write: (s: string) => void): Promise<Reporter> {
-  const tty = process.stdout.isTTY && !process.env.CI && flags.color;
+  const tty = liveView(flags);
   if (tty && flags.verbose > 0) {
     const { HostLinesReporter } = await import('../report/live-hosts.js');
     const live = new HostLinesReporter({ verbosity: flags.verbose, diff: flags.diff ?? false, write });
@@ -59,7 +63,8 @@ async function textReporter(flags: ReporterFlags, bus: EventBus, write: (s: stri
     bus.on(live.handle);
     return live;
   }
-  const plain = new PlainReporter({ color: flags.color && Boolean(process.stdout.isTTY), verbosity: flags.verbose, diff: flags.diff ?? false, write });
+  const writeError = (s: string) => process.stderr.write(`${s}\n`);
+  const plain = new PlainReporter({ color: flags.color && Boolean(process.stdout.isTTY), verbosity: flags.verbose, diff: flags.diff ?? false, write, writeError });
   bus.on(plain.handle);
   return { flush: async () => {} };
 }

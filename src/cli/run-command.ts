@@ -16,6 +16,8 @@ import { askSecret } from './ask-secret.js';
 import { sshOpener } from './ssh-opener.js';
 import type { Playbook, TaskNode } from '../load/model.js';
 import type { Inventory } from '../inventory/index.js';
+import { parseBoolean } from '../common/booleans.js';
+import { FactCache, factCacheSettings } from '../engine/fact-cache.js';
 
 export interface RunFlags {
   /** false with --no-wait: refuse instead of waiting for another run's lock */
@@ -39,6 +41,7 @@ export interface RunFlags {
   color: boolean;
   rollback: boolean;
   forceHandlers?: boolean;
+  flushCache?: boolean;
   rolesPath: string[];
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
@@ -73,7 +76,22 @@ export function taskListing(t: TaskNode): string {
   return `${role}${t.name ?? t.module}`;
 }
 
-function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void): void {
+/** Tags written as templates, rendered with the play's and the extra variables, as ansible-playbook lists them. */
+function listedTags(tags: string[], vars: Record<string, unknown>): string[] {
+  if (!tags.some((t) => t.includes('{{'))) return tags;
+  const templar = new Templar();
+  return tags.flatMap((tag) => {
+    if (!tag.includes('{{')) return [tag];
+    try {
+      const value = templar.renderValue(tag, vars);
+      return (Array.isArray(value) ? value : String(value).split(',')).map((t) => String(t).trim()).filter(Boolean);
+    } catch {
+      return [tag];
+    }
+  });
+}
+
+function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, write: (s: string) => void, extraVars: Record<string, unknown> = {}): void {
   const only = splitTags(flags.tags);
   const skip = splitTags(flags.skipTags);
   write(`\nplaybook: ${path.relative(process.cwd(), playbook.file)}`);
@@ -85,7 +103,11 @@ function listing(playbook: Playbook, inventory: Inventory, flags: RunFlags, writ
       write(`    pattern: [${patterns.map((p) => `'${p}'`).join(', ')}]\n    hosts (${hosts.length}):`);
       for (const h of hosts) write(`      ${h}`);
     }
-    const tasks = play.sections.flatMap((s) => listedTasks(s)).filter((t) => selectedByTags(t.tags, only, skip));
+    const vars = { ...play.vars, ...extraVars };
+    const tasks = play.sections
+      .flatMap((s) => listedTasks(s))
+      .map((t) => ({ ...t, tags: listedTags(t.tags, vars) }))
+      .filter((t) => selectedByTags(t.tags, only, skip));
     if (flags.listTasks) {
       write('    tasks:');
       // as ansible-playbook lists them: tags sorted without repeats; an unnamed task by its module alone
@@ -122,7 +144,7 @@ export async function runCommand(playbookPaths: string | string[], flags: RunFla
   inventory.commandLineVars = commandLineVars(flags);
   if (flags.listHosts || flags.listTasks || flags.listTags) {
     const { renderPlayPatterns } = await import('../engine/play-pattern.js');
-    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write);
+    listing(renderPlayPatterns(playbook, { inventory, extraVars, templar: new Templar() }), inventory, flags, write, extraVars);
     return EXIT.ok;
   }
   const becomePassword = flags.askBecomePass ? await askSecret('BECOME password: ') : undefined;
@@ -153,9 +175,14 @@ async function runLocked(
     becomePassword,
     wait: flags.wait !== false,
   });
+  const cacheSettings = factCacheSettings(process.env);
+  const factCache = cacheSettings ? new FactCache(cacheSettings) : undefined;
+  // --flush-cache: every inventory host starts without cached facts
+  if (flags.flushCache) factCache?.flush(inventory.hosts.keys());
   let summary: RunSummary;
   try {
     summary = await session.run(playbook, {
+      factCache,
       inventory,
       inventoryPaths,
       check: flags.check ?? false,
@@ -167,7 +194,8 @@ async function runLocked(
       forks,
       startAtTask: flags.startAtTask,
       rollback: flags.rollback,
-      forceHandlers: flags.forceHandlers ?? false,
+      // Ansible's FORCE_HANDLERS setting, from its environment variable
+      forceHandlers: flags.forceHandlers || parseBoolean(process.env.ANSIBLE_FORCE_HANDLERS ?? '') === true,
       verbosity: flags.verbose,
       events: bus,
       templar: new Templar(),

@@ -28,7 +28,7 @@ export const emptyCounters = (): Counters => ({
 });
 
 export type RunEvent =
-  | { type: 'run_start'; runId: string; playbook: string; check: boolean; diff: boolean; inventory: string[] }
+  | { type: 'run_start'; runId: string; playbook: string; /** plays, imported ones included */ plays?: number; check: boolean; diff: boolean; inventory: string[] }
   | { type: 'play_start'; name: string; hosts: string[]; pos?: SourcePos | undefined }
   | {
       type: 'task_start';
@@ -58,6 +58,8 @@ export type RunEvent =
       pos?: SourcePos | undefined;
     }
   | { type: 'warning'; host?: string | undefined; msg: string }
+  /** a meta task ran (Ansible prints its banner, and `META: msg` at -vv) */
+  | { type: 'meta'; name: string; role?: string | undefined; handler: boolean; pos?: SourcePos | undefined; msg: string }
   | {
       /**
        * A long wait, still under way: a download, an upload, a health check

@@ -16,6 +16,8 @@ export class HostState {
   private assignedCache: Record<string, unknown> | undefined;
   failed = false;
   unreachable = false;
+  /** how many times meta: clear_host_errors has run for this host: an always section must not undo it */
+  errorsCleared = 0;
   /** the failure was caught by a rescue section */
   rescued = false;
   /** the task and result that last failed, for a rescue's ansible_failed_task/ansible_failed_result */

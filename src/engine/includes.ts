@@ -37,6 +37,12 @@ function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope 
     ...(task.noLog !== undefined ? { noLog: task.noLog } : {}),
     ...(task.delegateTo !== undefined ? { delegateTo: task.delegateTo } : {}),
     ...(task.connection !== undefined ? { connection: task.connection } : {}),
+    // what the include inherited from its blocks reaches the tasks it includes, as in Ansible
+    ...(task.checkMode !== undefined ? { checkMode: task.checkMode } : {}),
+    ...(task.diff !== undefined ? { diff: task.diff } : {}),
+    ...(task.remoteUser !== undefined ? { remoteUser: task.remoteUser } : {}),
+    ...(task.ignoreErrors !== undefined ? { ignoreErrors: task.ignoreErrors } : {}),
+    ...(task.anyErrorsFatal !== undefined ? { anyErrorsFatal: task.anyErrorsFatal } : {}),
   };
 }
 
@@ -84,7 +90,9 @@ export function loadDynamicInclude(
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen, ...(rt.play.library ? { library: rt.play.library } : {}) });
     const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
     nodes = loader.loadRef(ref, withParentRole(scopeOf(task, loopVars)), task.pos, undefined, true);
-    for (const h of loader.handlers) if (!rt.play.handlers.includes(h)) rt.play.handlers.push(h);
+    // a role included once per loop item has its handlers once, as in Ansible
+    const known = (h: TaskNode) => rt.play.handlers.some((x) => x === h || (x.pos !== undefined && x.pos.file === h.pos?.file && x.pos.line === h.pos?.line && x.pos.col === h.pos?.col));
+    for (const h of loader.handlers) if (!known(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
   }
   return { key, nodes };

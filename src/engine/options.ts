@@ -1,4 +1,5 @@
 /** Everything a run is told from outside: the parsed command line, in engine terms. */
+import type { FactCache } from './fact-cache.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Templar } from '../template/index.js';
 import type { ConnectionOpener } from './connections.js';
@@ -16,6 +17,8 @@ export interface RunOptions {
   extraVars: Record<string, unknown>;
   forks: number;
   startAtTask?: string | undefined;
+  /** Ansible's jsonfile fact cache, when its settings ask for one */
+  factCache?: FactCache | undefined;
   /** --force-handlers: notified handlers run on hosts that failed too */
   forceHandlers?: boolean;
   /** false with --no-rollback */

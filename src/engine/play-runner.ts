@@ -3,7 +3,7 @@
  * the batch at once (bounded by --forks); the next starts when all are
  * done. Blocks catch failures in rescue, handlers run at flush points.
  */
-import { censored, itemVars, loopNames, TaskRunner, type TaskOutcome } from './task-runner.js';
+import { censored, itemVars, loopNames, registered, TaskRunner, type TaskOutcome } from './task-runner.js';
 import { mapLimit } from '../common/map-limit.js';
 import { factVariables, FACTS_SCRIPT, parseFacts } from '../facts/host.js';
 import { selectedByTags } from './tags.js';
@@ -13,7 +13,8 @@ import { loopItems, lookupSubdir } from './loop.js';
 import { progressEmitter } from './progress.js';
 import { canonicalModuleName } from '../modules/registry.js';
 import type { BlockNode, Node, RoleInfo, TaskNode } from '../load/model.js';
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, EngineError } from '../errors.js';
+import { parseBoolean } from '../common/booleans.js';
 import type { HostStatus } from './events.js';
 
 export class PlayRunner {
@@ -21,6 +22,10 @@ export class PlayRunner {
   private readonly ended = new Set<string>();
   /** meta: end_role: per host, the roles (as loaded) whose remaining tasks it skips */
   private readonly endedRoles = new Map<string, Set<RoleInfo>>();
+  /** running the tasks a handler included */
+  private inHandler = false;
+  /** handlers whose name could not be rendered, warned about once */
+  private readonly unusableHandlers = new WeakSet<TaskNode>();
 
   constructor(private readonly rt: PlayRuntime) {
     this.runner = new TaskRunner(rt);
@@ -65,7 +70,10 @@ export class PlayRunner {
         const conn = await connectionFor(this.rt, specFor(host, vars, play.connection === 'local', remoteUserOf(this.rt, play, vars)));
         const res = await conn.exec(FACTS_SCRIPT);
         if (res.rc !== 0) throw new Error(res.stderr.trim() || `facts script exited ${res.rc}`);
-        state.setFacts(factVariables(parseFacts(res.stdout)));
+        const facts = parseFacts(res.stdout);
+        state.setFacts(factVariables(facts));
+        // the cache holds them under their variable names, as Ansible's does
+        this.rt.options.factCache?.update(host, Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])));
         this.record(host, 'ok', false);
         this.events.emit({ type: 'host_result', task: 'Gathering Facts', host, status: 'ok', durationMs: performance.now() - t0 });
       } catch (error) {
@@ -104,7 +112,7 @@ export class PlayRunner {
 
   async runNodes(nodes: readonly Node[], hosts: readonly string[]): Promise<void> {
     for (const node of nodes) {
-      if (this.active(hosts).length === 0) return;
+      if ((this.inHandler ? this.handlerHosts(hosts) : this.active(hosts)).length === 0) return;
       if (node.kind === 'block' && node.listedOnly) continue;
       if (node.kind === 'block') await this.runBlock(node, hosts);
       else await this.runTask(node, hosts, false);
@@ -127,9 +135,11 @@ export class PlayRunner {
     }
     if (block.always.length) {
       const stillFailed = entered.filter((h) => this.rt.hosts.get(h)?.failed);
+      const cleared = new Map(stillFailed.map((h) => [h, this.rt.hosts.get(h)!.errorsCleared]));
       for (const h of stillFailed) this.rt.hosts.get(h)!.failed = false;
       await this.runNodes(block.always, entered.filter((h) => !this.rt.hosts.get(h)?.unreachable));
-      for (const h of stillFailed) this.rt.hosts.get(h)!.failed = true;
+      // a meta: clear_host_errors in the always section forgives the failure for good
+      for (const h of stillFailed) if (this.rt.hosts.get(h)!.errorsCleared === cleared.get(h)) this.rt.hosts.get(h)!.failed = true;
     }
   }
 
@@ -161,12 +171,12 @@ export class PlayRunner {
       if (task.name !== this.rt.startAt.task) return;
       this.rt.startAt.task = undefined;
     }
-    if (task.module === 'meta') return this.meta(task, hosts);
-    if (task.include) return this.include(task, hosts);
-    let targets = handler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
+    if (task.module === 'meta') return this.meta(task, hosts, handler);
+    if (task.include) return this.include(task, hosts, handler);
+    let targets = handler || this.inHandler ? this.handlerHosts(hosts) : this.activeFor(task, hosts);
     if (targets.length === 0) return;
     // add_host adds one host per task (or per loop item), not one per play host: Ansible's bypass_host_loop
-    const runOnce = keywordOn(task.runOnce) || canonicalModuleName(task.module) === 'add_host';
+    const runOnce = this.keywordFor(task, task.runOnce, targets) || canonicalModuleName(task.module) === 'add_host';
     if (runOnce) targets = targets.slice(0, 1);
     const name = task.name ?? task.module;
     this.events.emit({ type: 'task_start', name, module: task.module, role: task.role?.name, handler, pos: task.pos, hosts: targets });
@@ -186,15 +196,66 @@ export class PlayRunner {
     if (outcome.status === 'changed' && task.notify.length) {
       let set = this.rt.notified.get(host);
       if (!set) this.rt.notified.set(host, (set = new Set()));
-      for (const n of task.notify) set.add(n);
+      for (const n of this.notifiedNames(task, host)) {
+        if (!this.handlerKnown(n, host)) this.missingHandler(n);
+        set.add(n);
+      }
     }
+  }
+
+  /** What a task notifies: its `notify` entries rendered with the host's variables (one may give a list). */
+  private notifiedNames(task: TaskNode, host: string): string[] {
+    if (!task.notify.some((n) => n.includes('{{'))) return task.notify;
+    const vars = this.rt.vars.resolver(host, task).view;
+    return task.notify.flatMap((n) => {
+      if (!n.includes('{{')) return [n];
+      const value = this.rt.options.templar.renderValue(n, vars, task.pos);
+      return Array.isArray(value) ? value.map(String) : [String(value)];
+    });
+  }
+
+  /** A handler's name, rendered as Ansible renders it (listen topics are not); undefined when it cannot be. */
+  private handlerName(handler: TaskNode, host: string): string | undefined {
+    const name = handler.name;
+    if (name === undefined || !name.includes('{{')) return name;
+    try {
+      return String(this.rt.options.templar.renderValue(name, this.rt.vars.resolver(host, handler).view, handler.pos));
+    } catch (error) {
+      if (!this.unusableHandlers.has(handler)) {
+        this.unusableHandlers.add(handler);
+        this.events.emit({
+          type: 'warning',
+          msg: `Handler '${name}' is unusable because it has no listen topics and the name could not be templated (host-specific variables are not supported in handler names). The error: ${(error as Error).message}`,
+        });
+      }
+      return undefined;
+    }
+  }
+
+  /** The names that notify a handler on a host: its (rendered) name, `role : name`, its listen topics. */
+  private handlerNames(handler: TaskNode, host: string): string[] {
+    const name = this.handlerName(handler, host);
+    return [...(name !== undefined ? [name, ...(handler.role ? [`${handler.role.name} : ${name}`] : [])] : []), ...handler.listen];
+  }
+
+  /** Whether a handler has this name (or `role : name`) or listens to it. */
+  private handlerKnown(name: string, host: string): boolean {
+    return this.rt.play.handlers.some((h) => this.handlerNames(h, host).includes(name));
+  }
+
+  /** Ansible's ERROR_ON_MISSING_HANDLER: an error by default, a warning when ANSIBLE_ERROR_ON_MISSING_HANDLER is false. */
+  private missingHandler(name: string): void {
+    if (parseBoolean(process.env.ANSIBLE_ERROR_ON_MISSING_HANDLER ?? 'true') !== false) {
+      throw new EngineError(`The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`);
+    }
+    this.events.emit({ type: 'warning', msg: `The requested handler '${name}' was not found in any of the known handlers` });
   }
 
   /** run_once: the result is given to every host, as Ansible does. */
   private shareRunOnce(task: TaskNode, first: string, outcome: TaskOutcome, hosts: readonly string[]): void {
     for (const host of this.active(hosts)) {
       if (host === first) continue;
-      if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+      if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
       if (task.module === 'set_fact' && outcome.status !== 'failed') {
         const facts = outcome.result.ansible_facts as Record<string, unknown> | undefined;
         if (facts) this.rt.hosts.get(host)?.assign(facts);
@@ -220,7 +281,7 @@ export class PlayRunner {
 
   /** The hosts handlers may run on: the active ones, and with force_handlers those that failed too. */
   private handlerHosts(hosts: readonly string[]): string[] {
-    if (!(this.rt.options.forceHandlers || this.rt.play.forceHandlers)) return this.active(hosts);
+    if (!(this.rt.play.forceHandlers ?? this.rt.options.forceHandlers)) return this.active(hosts);
     return hosts.filter((h) => !this.ended.has(h) && this.rt.hosts.get(h)?.unreachable !== true);
   }
 
@@ -228,17 +289,67 @@ export class PlayRunner {
     // Every handler that listens to a topic runs, so notifications are
     // consumed only once the flush is over.
     const consumed: Array<[string, string]> = [];
+    const owners = new Map<string, Map<string, TaskNode>>();
     for (const handler of this.rt.play.handlers) {
-      const names = [handler.name, handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined, ...handler.listen];
+      const namesOn = new Map<string, string[]>();
       const due = this.handlerHosts(hosts).filter((h) => {
         const set = this.rt.notified.get(h);
-        return set !== undefined && names.some((n) => n !== undefined && set.has(n));
+        if (set === undefined || set.size === 0) return false;
+        if (!owners.has(h)) owners.set(h, this.handlerOwners(h));
+        const owner = owners.get(h)!;
+        const names = [...this.handlerNames(handler, h).filter((n) => owner.get(n) === handler), ...handler.listen];
+        namesOn.set(h, names);
+        return names.some((n) => set.has(n));
       });
       if (due.length === 0) continue;
-      for (const h of due) for (const n of names) if (n) consumed.push([h, n]);
+      for (const h of due) for (const n of namesOn.get(h) ?? []) consumed.push([h, n]);
       await this.runTask(handler, due, true);
     }
     for (const [h, n] of consumed) this.rt.notified.get(h)?.delete(n);
+  }
+
+  /**
+   * Which handler a name notifies, as Ansible finds it: the handler sections
+   * (the play's, each role's) searched newest first, each from its top; so a
+   * name given twice in one section notifies the first, and a role's handler
+   * wins over the play's of the same name. `listen` notifies every listener.
+   */
+  private handlerOwners(host: string): Map<string, TaskNode> {
+    const sections: TaskNode[][] = [];
+    let last: unknown = null;
+    for (const h of this.rt.play.handlers) {
+      const origin = h.role?.dir ?? 'play';
+      if (origin !== last || sections.length === 0) sections.push([]);
+      sections[sections.length - 1]!.push(h);
+      last = origin;
+    }
+    const owners = new Map<string, TaskNode>();
+    for (const section of sections.reverse()) {
+      for (const h of section) for (const n of this.handlerNames(h, host)) if (!h.listen.includes(n) && !owners.has(n)) owners.set(n, h);
+    }
+    return owners;
+  }
+
+  /** An include that failed on a host before loading anything: reported, counted and registered as a failed task. */
+  private includeFailed(task: TaskNode, host: string, vars: Record<string, unknown>, error: unknown): void {
+    const msg = error instanceof Error && 'describe' in error && typeof error.describe === 'function' ? String(error.describe()) : error instanceof Error ? error.message : String(error);
+    const result = { changed: false, failed: true, msg };
+    let ignored = false;
+    try {
+      ignored = task.ignoreErrors !== undefined && keywordOn(this.rt.options.templar.renderValue(task.ignoreErrors, vars, task.pos));
+    } catch {
+      ignored = false;
+    }
+    this.events.emit({ type: 'host_result', task: task.name ?? task.module, module: task.module, host, status: 'failed', ...(ignored ? { ignored: true } : {}), msg, result, durationMs: 0, pos: task.pos });
+    this.record(host, 'failed', ignored);
+    if (!ignored) this.mark(host, 'failed');
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
+  }
+
+  /** A boolean task keyword (run_once) that may be a template, rendered with the first host's variables. */
+  private keywordFor(task: TaskNode, value: unknown, hosts: readonly string[]): boolean {
+    if (typeof value !== 'string' || !value.includes('{{') || hosts[0] === undefined) return keywordOn(value);
+    return keywordOn(this.rt.options.templar.renderValue(value, this.rt.vars.resolver(hosts[0], task).view, task.pos));
   }
 
   /** The hosts on which every `when` of a task holds. */
@@ -249,15 +360,22 @@ export class PlayRunner {
     });
   }
 
-  private async meta(task: TaskNode, hosts: readonly string[]): Promise<void> {
+  private async meta(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
     const action = String(task.args._raw_params ?? task.args.action ?? '');
+    // a meta task's `when` decides on which hosts it acts
+    const on = task.when.length ? this.whenHolds(task, this.active(hosts)) : this.active(hosts);
+    if (task.when.length && on.length === 0) return;
+    const said = META_MESSAGES[action];
+    if (said !== undefined) this.events.emit({ type: 'meta', name: task.name ?? 'meta', role: task.role?.name, handler, pos: task.pos, msg: said });
     switch (action) {
       case 'flush_handlers':
-        return this.flushHandlers(hosts);
+        return this.flushHandlers(task.when.length ? on : hosts);
       case 'end_play':
         for (const h of hosts) this.ended.add(h);
         return;
       case 'end_host':
+        for (const h of on) this.ended.add(h);
+        return;
       case 'end_batch':
         for (const h of this.active(hosts)) this.ended.add(h);
         return;
@@ -280,6 +398,7 @@ export class PlayRunner {
           if (state) {
             state.failed = false;
             state.unreachable = false;
+            state.errorsCleared++;
           }
         }
         return;
@@ -300,14 +419,23 @@ export class PlayRunner {
    * file (and loop item) run its tasks together. A loop runs the included
    * tasks once per item, in order; with run_once, only for the first host.
    */
-  private async include(task: TaskNode, hosts: readonly string[]): Promise<void> {
-    const runOnce = keywordOn(task.runOnce);
-    const targets = runOnce ? this.active(hosts).slice(0, 1) : this.active(hosts);
+  private async include(task: TaskNode, hosts: readonly string[], handler = false): Promise<void> {
+    const live = handler || this.inHandler ? this.handlerHosts(hosts) : this.active(hosts);
+    const runOnce = this.keywordFor(task, task.runOnce, live);
+    const targets = runOnce ? live.slice(0, 1) : live;
     const rounds: Array<Map<string, { nodes: Node[]; hosts: string[] }>> = [];
     const labels: string[] = [];
     for (const host of targets) {
       const vars = this.rt.vars.resolver(host, task).view;
-      if (!task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos))) continue;
+      let holds: boolean;
+      try {
+        holds = task.when.every((c) => this.rt.options.templar.truthy(c as string, vars, task.pos));
+      } catch (error) {
+        // a condition that cannot be evaluated fails the include on this host, as a task
+        this.includeFailed(task, host, vars, error);
+        continue;
+      }
+      if (!holds) continue;
       const items =
         task.loop === undefined
           ? [undefined]
@@ -316,7 +444,11 @@ export class PlayRunner {
       items.forEach((item, index) => {
         // the included tasks see the loop's variables, ansible_loop too, as a looped task does
         const loopVars = names ? itemVars(task, items, index, names) : {};
-        const loaded = loadDynamicInclude(this.rt, task, vars, loopVars);
+        // the file or role name may name the item: `include_role: name={{ item }}`
+        const includeVars = task.loop === undefined ? vars : this.rt.vars.resolver(host, task, loopVars).view;
+        const loaded = loadDynamicInclude(this.rt, task, includeVars, loopVars);
+        // Ansible's words; its scripts match them at the start of the error
+        if (handler && loaded.nodes.some((n) => n.kind === 'block')) throw new EngineError('Using a block as a handler is not supported.');
         const round = (rounds[index] ??= new Map());
         if (typeof item === 'string' || typeof item === 'number') labels[index] ??= String(item);
         // each file an include_tasks brings in counts as ok for its host, as in Ansible's recap
@@ -332,11 +464,31 @@ export class PlayRunner {
     for (const [index, round] of rounds.entries()) {
       const label = labels[index] !== undefined ? ` (${labels[index]})` : '';
       progress?.({ text: `${name}: ${index + 1}/${rounds.length}${label}`, done: index + 1, total: rounds.length, unit: 'count' });
-      for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+      // the tasks a handler includes run where the handler runs: with force_handlers, on failed hosts too
+      const outer = this.inHandler;
+      this.inHandler = outer || handler;
+      try {
+        for (const group of round.values()) await this.runNodes(group.nodes, group.hosts);
+      } finally {
+        this.inHandler = outer;
+      }
     }
     progress?.({ text: '', end: true });
   }
 }
+
+/** What Ansible says of a meta task at -vv (`META: noop`); flush_handlers says nothing of its own. */
+const META_MESSAGES: Record<string, string> = {
+  noop: 'noop',
+  clear_facts: 'facts cleared',
+  clear_host_errors: 'cleared host errors',
+  end_play: 'ending play',
+  end_host: 'ending play for host',
+  end_batch: 'ending batch',
+  end_role: 'ending role',
+  reset_connection: 'reset connection',
+  refresh_inventory: 'inventory successfully refreshed',
+};
 
 /** A play-level boolean keyword (run_once, any_errors_fatal): set unless absent or false. */
 function keywordOn(value: unknown): boolean {

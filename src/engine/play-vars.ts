@@ -110,7 +110,8 @@ export class PlayVars {
       play_hosts: activeHosts,
       ansible_play_hosts: activeHosts,
       ansible_play_hosts_all: this.scope.playHosts,
-      ansible_play_batch: this.scope.batch,
+      // the batch's hosts that have not failed, as ansible_play_hosts is the play's
+      ansible_play_batch: this.scope.batch.filter((h) => this.scope.hosts.get(h)?.active !== false),
       ansible_play_name: play.name,
       playbook_dir: play.dir,
       ...(this.scope.inventory.getHost(host) ? this.source : {}),

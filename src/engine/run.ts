@@ -2,6 +2,7 @@
  * A whole run: plays in order, hosts in batches, then, when a host failed,
  * the journal rolled back on every host the run changed.
  */
+import { cachedFactVariables } from './fact-cache.js';
 import type { Play, Playbook } from '../load/model.js';
 import { loadVarsFiles, renderPlayPatterns } from './play-pattern.js';
 import { batchSizes, splitBatches } from './batches.js';
@@ -73,13 +74,20 @@ export async function runPlaybook(given: Playbook, options: RunOptions, shared?:
   const planned = new Map<string, PlannedState>();
   const startAt = { task: options.startAtTask };
   const events = options.events;
-  events.emit({ type: 'run_start', runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
+  events.emit({ type: 'run_start', runId, playbook: playbook.file, plays: playbook.plays.length, check: options.check, diff: options.diff, inventory: options.inventoryPaths });
 
   let summary: RunSummary | undefined;
   try {
     for (const [playIndex, play] of playbook.plays.entries()) {
       const hosts = playHosts(play, options);
-      for (const h of hosts) if (!states.has(h)) states.set(h, new HostState(h));
+      for (const h of hosts) {
+        if (states.has(h)) continue;
+        const state = new HostState(h);
+        // facts a fact cache kept from an earlier run, as Ansible starts with them
+        const cached = options.factCache?.load(h);
+        if (cached && Object.keys(cached).length) state.setFacts(cachedFactVariables(cached));
+        states.set(h, state);
+      }
       events.emit({ type: 'play_start', name: play.name, hosts, pos: play.pos });
       if (hosts.length === 0) {
         events.emit({ type: 'warning', msg: `no hosts matched '${play.hosts}'${options.limit ? ` with --limit ${options.limit}` : ''}` });

@@ -8,11 +8,12 @@ import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, Mod
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
-import { findModule } from '../modules/registry.js';
+import { canonicalModuleName, findModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
+import { pyStr } from '../template/python-values.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
@@ -62,6 +63,23 @@ function registeredDiff(d: Diff): Record<string, string> {
 /** The result marked secret: output shows it censored, the registered variable keeps it. */
 const markedNoLog = (result: Record<string, unknown>): Record<string, unknown> => ({ ...result, _ansible_no_log: true });
 
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** A name a variable may have: an ASCII Python identifier that is not a keyword (Ansible's isidentifier). */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name);
+}
+
+/** What register keeps of a result: the output hints (Ansible's `_ansible_verbose_*`) are for the callback only. */
+export function registered(result: Record<string, unknown>): Record<string, unknown> {
+  if (!('_ansible_verbose_always' in result) && !('_ansible_verbose_override' in result) && !('_ansible_facts_cacheable' in result) && !Array.isArray(result.results)) return result;
+  const { _ansible_verbose_always: _always, _ansible_verbose_override: _override, _ansible_facts_cacheable: _cacheable, ...kept } = result;
+  if (Array.isArray(kept.results)) kept.results = kept.results.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? registered(r as Record<string, unknown>) : r));
+  return kept;
+}
+
 /** ansible_loop as `loop_control: extended` gives it; previtem and nextitem only where there is one. */
 export function loopInfo(items: unknown[], index: number, allItems = true): Record<string, unknown> {
   const n = items.length;
@@ -108,6 +126,12 @@ export class TaskRunner {
 
   async run(task: TaskNode, host: string): Promise<TaskOutcome> {
     let outcome: TaskOutcome;
+    if (task.register !== undefined && !isIdentifier(task.register)) {
+      // Ansible fails the task before running it
+      outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `Invalid variable name in 'register' specified: '${task.register}'` } };
+      this.emit(task, host, outcome, { ms: 0 });
+      return outcome;
+    }
     try {
       if (task.loop === undefined) {
         outcome = await this.runItem(task, host, undefined);
@@ -125,7 +149,7 @@ export class TaskRunner {
       if (task.noLog !== undefined && task.noLog !== false) outcome = { ...outcome, result: markedNoLog(outcome.result) };
       this.emit(task, host, outcome, { ms: 0 });
     }
-    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: outcome.result });
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
     return outcome;
   }
 
@@ -211,8 +235,14 @@ export class TaskRunner {
     const noLog = this.noLog(task, vars);
     // Ansible's `(item=None)`: an item of a no_log task is as secret as its result
     const label = extra ? (noLog ? 'None' : this.itemLabel(task, vars, extra[loopVar])) : undefined;
+    // an item's result names its item, as Ansible's does: `item`, `ansible_loop_var`, the index_var
+    const indexVar = extra ? Object.keys(extra).find((k) => k !== loopVar && k !== 'ansible_loop_var' && k !== 'ansible_loop') : undefined;
+    const itemKeys = extra
+      ? { [loopVar]: extra[loopVar], ansible_loop_var: loopVar, ...(indexVar ? { ansible_index_var: indexVar, [indexVar]: extra[indexVar] } : {}) }
+      : undefined;
     const emit = (o: TaskOutcome, more: { diff?: Diff[]; delegatedTo?: string } = {}) => {
-      const shown = noLog ? { ...o, result: markedNoLog(o.result) } : o;
+      const withItem = itemKeys ? { ...o, result: { ...o.result, ...itemKeys } } : o;
+      const shown = noLog ? { ...withItem, result: markedNoLog(withItem.result) } : withItem;
       this.emit(task, host, shown, { ...(label !== undefined ? { item: label } : {}), ...more, ms: performance.now() - started });
       return shown;
     };
@@ -269,19 +299,22 @@ export class TaskRunner {
   /** Ansible's warning, once per task: a condition is an expression, not a template. */
   private warnTemplatedWhen(task: TaskNode, host: string): void {
     if (warnedWhen.has(task)) return;
-    const templated = task.when.find((c) => typeof c === 'string' && Templar.isTemplate(c));
+    // assert's `that` is a list of conditions too
+    const that = canonicalModuleName(task.module) === 'assert' ? task.args.that : undefined;
+    const conditions = [...task.when, ...(Array.isArray(that) ? that : that === undefined ? [] : [that])];
+    const templated = conditions.find((c) => typeof c === 'string' && Templar.isTemplate(c));
     if (templated === undefined) return;
     warnedWhen.add(task);
     this.rt.options.events.emit({
       type: 'warning',
-      host,
       msg: `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${templated}`,
     });
   }
 
   private itemLabel(task: TaskNode, vars: Record<string, unknown>, item: unknown): string {
     const value = task.loopLabel !== undefined ? this.templar.renderValue(task.loopLabel, vars, task.pos) : item;
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    // Python's str() of the value, as Ansible's `(item=...)` shows it
+    return pyStr(value);
   }
 
   /** changed_when and failed_when, evaluated with the result registered under its name. */
@@ -292,7 +325,8 @@ export class TaskRunner {
     if (task.changedWhen !== undefined) out.changed = this.all(task.changedWhen, scope, task.pos);
     if (task.failedWhen !== undefined) {
       out.failed = this.all(task.failedWhen, scope, task.pos);
-      if (!out.failed) delete out.msg;
+      // as Ansible: the module's msg stays, failed_when_result says what the condition gave
+      out.failed_when_result = out.failed;
     }
     return out;
   }
@@ -347,8 +381,10 @@ export class TaskRunner {
 
   /** Plans, and outside check mode applies, with until/retries. */
   private async execute(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean, asyncMs?: number) {
-    const module = task.module === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
-    if (!module) throw new ModuleError(`no module named '${task.module}'`, {}, task.pos);
+    // a module named by a template is found when the task runs
+    const moduleName = task.module.includes('{{') ? String(this.templar.renderValue(task.module, vars, task.pos)) : task.module;
+    const module = moduleName === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(moduleName);
+    if (!module) throw new ModuleError(`couldn't resolve module/action '${moduleName}'`, {}, task.pos);
     let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
@@ -461,6 +497,8 @@ export class TaskRunner {
     addPhase(this.rt, 'plan', performance.now() - t0);
     if (plan.facts) this.rt.hosts.get(host)?.assign(plan.facts);
     if (plan.includedVars) this.rt.hosts.get(host)?.include(plan.includedVars);
+    // set_fact: cacheable=true also keeps them in the fact cache, for later runs
+    if (plan.facts && plan.result?._ansible_facts_cacheable === true) this.rt.options.factCache?.update(host, plan.facts);
     if (plan.inventory) applyInventoryChange(this.rt, plan.inventory);
     for (const w of plan.warnings ?? []) this.rt.options.events.emit({ type: 'warning', host, msg: w });
     // the registered result carries the warnings too, as Ansible's does
@@ -540,7 +578,9 @@ export class TaskRunner {
       return { status, ignored: false, result: { failed: true, unreachable: error.unreachable, msg: error.message, changed: false } };
     }
     if (error instanceof ModuleError) {
-      return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg: error.message } };
+      // a module that gives its result a msg (assert's fail_msg) registers that msg, as in Ansible
+      const msg = error.result && 'msg' in error.result ? error.result.msg : error.message;
+      return { status: 'failed', ignored: false, result: { changed: false, ...error.result, failed: true, msg } };
     }
     if (error instanceof LoopError) return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.message } };
     if (error instanceof EzplayError) {

@@ -68,6 +68,8 @@ function checkTaskLoads(task: TaskNode): { name: string; args: ArgSchema } | und
     return undefined;
   }
   if (ENGINE_ACTIONS.has(task.module)) return undefined;
+  // `action: {module: '{{ name }}'}`: known only when the task runs, as in Ansible
+  if (task.module.includes('{{')) return undefined;
   const module = task.libraryFile ? libraryModule(task.libraryFile) : findModule(task.module);
   if (!module) {
     const unsupported = unsupportedAnsibleName('module', task.module);

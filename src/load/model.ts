@@ -158,8 +158,8 @@ export interface Play extends Inheritable {
   maxFailPercentage: number | undefined;
   rollback: 'on_failure' | 'never';
   strategy: 'linear' | 'free';
-  /** force_handlers: notified handlers run on a host even after it failed */
-  forceHandlers: boolean;
+  /** force_handlers: notified handlers run on a host even after it failed; when set, it wins over --force-handlers */
+  forceHandlers: boolean | undefined;
 }
 
 export interface Playbook {

@@ -8,10 +8,11 @@ import { closeEnough, unsupportedAnsibleKeyword } from '../common/ansible-names.
 import { LoadError, type SourcePos } from '../errors.js';
 import { emptyScope, inherit, readInheritable } from './inherit.js';
 import { PLAY_KEYWORDS } from './keywords.js';
-import type { Node, Play, Playbook, Serial, TaskNode } from './model.js';
+import type { Node, Play, Playbook, Serial } from './model.js';
 import { ModuleLibrary } from './library.js';
+
 import { RoleLoader, roleSearchPath } from './roles.js';
-import { loadTaskList } from './tasks.js';
+import { loadHandlerList, loadTaskList } from './tasks.js';
 import { keyPos, loadYamlFile, posOf } from './yaml.js';
 
 export interface LoadOptions {
@@ -42,7 +43,16 @@ function parseSerial(value: unknown, pos: SourcePos | undefined): Serial | undef
   });
 }
 
-function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions): Play {
+/** What an import_playbook gives every play it imports: its `vars`, `when` and `tags`. */
+interface ImportScope {
+  vars: Record<string, unknown>;
+  when: unknown[];
+  tags: string[];
+}
+
+const NO_IMPORT: ImportScope = { vars: {}, when: [], tags: [] };
+
+function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptions, imported: ImportScope = NO_IMPORT): Play {
   const pos = posOf(raw);
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) {
@@ -56,10 +66,11 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : String(raw.hosts);
   const dir = path.dirname(file);
   const own = readInheritable(raw, pos);
-  const playVars = own.vars ?? {};
+  // an import_playbook's vars win over the play's own, as in Ansible
+  const playVars = Object.keys(imported.vars).length ? { ...(isRecord(own.vars) ? own.vars : {}), ...imported.vars } : (own.vars ?? {});
   delete own.vars;
-  // Play-level when does not exist in Ansible; conditions start at roles and tasks.
-  const scope = inherit(emptyScope(), { ...own, when: [] });
+  // Play-level when does not exist in Ansible; conditions start at roles and tasks (an import_playbook's when is on each of them).
+  const scope = inherit({ ...emptyScope(), tags: imported.tags }, { ...own, when: imported.when });
   const searchPath = roleSearchPath(dir, options.rolesPath);
   const render = options.renderRoleName;
   const roles = new RoleLoader({
@@ -76,7 +87,7 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
   const roleTasks = roleRefs.flatMap((ref) => roles.loadRef(ref, scope, posOf(roleRefs)));
   const tasks = section('tasks');
   const postTasks = section('post_tasks');
-  const playHandlers = loadTaskList(raw.handlers, { ...scope, tags: [] }, roles, keyPos(raw, 'handlers') ?? pos);
+  const playHandlers = loadHandlerList(raw.handlers, { ...scope, tags: [] }, roles, keyPos(raw, 'handlers') ?? pos);
 
   const gather = raw.gather_facts;
   const rollback = raw.rollback ?? 'on_failure';
@@ -99,17 +110,17 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     varsFiles,
     roles: roles.roles,
     sections: [preTasks, [...roleTasks, ...tasks], postTasks],
-    handlers: [...roles.handlers, ...(playHandlers.filter((h) => h.kind === 'task') as TaskNode[])],
+    handlers: [...roles.handlers, ...playHandlers],
     serial: parseSerial(raw.serial, keyPos(raw, 'serial')),
     gatherFacts: gather === undefined ? true : gather === true || gather === 'yes' || gather === 'true',
     maxFailPercentage: raw.max_fail_percentage === undefined ? undefined : Number(raw.max_fail_percentage),
     rollback,
     strategy: raw.strategy === 'free' ? 'free' : 'linear',
-    forceHandlers: raw.force_handlers === true || /^(yes|true|on|1)$/i.test(String(raw.force_handlers ?? '')),
+    forceHandlers: raw.force_handlers === undefined ? undefined : raw.force_handlers === true || /^(yes|true|on|1)$/i.test(String(raw.force_handlers)),
   };
 }
 
-export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = []): Playbook {
+export function loadPlaybook(file: string, options: LoadOptions = {}, stack: string[] = [], importScope: ImportScope = NO_IMPORT): Playbook {
   const abs = path.resolve(file);
   // library/ beside each playbook file holds modules for every play loaded after it, as in Ansible
   options = { ...options, library: options.library ?? new ModuleLibrary() };
@@ -122,12 +133,16 @@ export function loadPlaybook(file: string, options: LoadOptions = {}, stack: str
   for (const entry of doc) {
     if (!isRecord(entry)) throw new LoadError('a play must be a mapping', posOf(doc) ?? { file: abs });
     const imported = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
+    const inherited = importScope;
     if (imported !== undefined) {
       const target = path.resolve(path.dirname(abs), String(imported));
-      plays.push(...loadPlaybook(target, options, [...stack, abs]).plays);
+      const vars = isRecord(entry.vars) ? entry.vars : {};
+      const when = entry.when === undefined ? [] : Array.isArray(entry.when) ? entry.when : [entry.when];
+      const tags = entry.tags === undefined ? [] : (Array.isArray(entry.tags) ? entry.tags : String(entry.tags).split(',')).map((t) => String(t).trim());
+      plays.push(...loadPlaybook(target, options, [...stack, abs], { vars: { ...inherited.vars, ...vars }, when: [...inherited.when, ...when], tags: [...inherited.tags, ...tags] }).plays);
       continue;
     }
-    plays.push(loadPlay(entry, abs, options));
+    plays.push(loadPlay(entry, abs, options, inherited));
   }
   return { file: abs, dir: path.dirname(abs), plays };
 }

@@ -11,8 +11,8 @@ import { LoadError, type SourcePos } from '../errors.js';
 import { inherit, readInheritable, type Scope } from './inherit.js';
 import { ROLE_REF_KEYWORDS } from './keywords.js';
 import type { Node, RoleInfo, TaskNode } from './model.js';
-import { loadTaskList, type TaskLoader } from './tasks.js';
 import { ModuleLibrary } from './library.js';
+import { loadHandlerList, loadTaskList, type TaskLoader } from './tasks.js';
 import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js';
 
 /** The folder ezplay is installed in (holds the shipped roles/). */
@@ -160,6 +160,9 @@ export class RoleLoader implements TaskLoader {
   stack: string[] = [];
   /** the folders of the roles being loaded, outermost first: a dependency records them */
   private readonly roleDirs: string[] = [];
+  get playbookDir(): string {
+    return this.options.playbookDir;
+  }
   private readonly seen: Set<string>;
   /** a role's handlers are loaded once per play, however often its tasks are */
   private readonly handlerFiles = new Set<string>();
@@ -255,8 +258,7 @@ export class RoleLoader implements TaskLoader {
       if (handlersFile && !this.handlerFiles.has(handlersFile)) {
         this.handlerFiles.add(handlersFile);
         const handlerScope: Scope = { ...roleScope, when: [], tags: [] };
-        const handlers = loadTaskList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 });
-        this.handlers.push(...(handlers.filter((h) => h.kind === 'task') as TaskNode[]));
+        this.handlers.push(...loadHandlerList(loadYamlFile(handlersFile), handlerScope, this, { file: handlersFile, line: 1 }));
       }
       if (duplicate) return [{ when: [], tags: [], vars: {}, kind: 'block', name: undefined, block: [...deps, ...tasks], rescue: [], always: [], role: info, pos, listedOnly: true }];
       this.roles.push(info);

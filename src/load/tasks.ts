@@ -3,6 +3,7 @@
  * blocks) are expanded here, with block, role and play keywords inherited
  * by every task inside, so the engine sees flat, self-describing tasks.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { LoadError, type SourcePos } from '../errors.js';
@@ -23,6 +24,8 @@ export interface TaskLoader {
   stack: string[];
   /** the user's own modules (library/ folders) */
   library?: ModuleLibrary;
+  /** the playbook's folder: the last place a role's import_tasks looks */
+  playbookDir?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -139,11 +142,15 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   const merged = inherit(scope, own);
   if (call.local) merged.delegateTo = 'localhost';
 
+  if ((call.name === 'import_tasks' || call.name === 'import_role') && call.args.apply !== undefined) {
+    throw handlerError(`Invalid options for ${call.name}: apply`, pos);
+  }
   if (call.name === 'import_tasks' || call.name === 'include') {
     const file = String(call.args._raw_params ?? call.args.file ?? '');
     // the old `include` is one of Ansible's includes, whose vars are include params; import_tasks' are task vars
     return importTasks(file, call.name === 'include' ? withIncludeParams(merged, own.vars) : merged, loader, pos);
   }
+  if (call.name === 'import_role' || call.name === 'include_role') checkRoleFiles(call.args, pos);
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, withParentRole(merged), pos);
@@ -154,6 +161,16 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     if (own.vars) task.include.params = own.vars;
   }
   return [task];
+}
+
+/** Ansible's load-time check: the *_from arguments of a role name one file each. */
+function checkRoleFiles(args: Record<string, unknown>, pos: SourcePos | undefined): void {
+  for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
+    const value = args[key];
+    if (value === undefined || typeof value === 'string') continue;
+    const kind = Array.isArray(value) ? 'a list' : isRecord(value) ? 'a mapping' : `a ${typeof value}`;
+    throw new LoadError(`Expected a string for ${key} but got ${kind} instead`, pos);
+  }
 }
 
 function buildTask(
@@ -240,13 +257,44 @@ export function loadTaskList(raw: unknown, scope: Scope, loader: TaskLoader, pos
   return raw.flatMap((item) => loadTask(item, scope, loader, pos));
 }
 
+/** Ansible's own wording, then where: its scripts match the message's start (handlers, import options). */
+function handlerError(message: string, pos: SourcePos | undefined): LoadError {
+  const where = pos ? `\n\nThe error appears to be in '${pos.file}': line ${pos.line ?? 1}, column ${pos.col ?? 1}` : '';
+  return new LoadError(`${message}${where}`);
+}
+
+/**
+ * A play's or role's handlers: tasks only. Ansible refuses a block, a role
+ * and flush_handlers there, at load time.
+ */
+export function loadHandlerList(raw: unknown, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): TaskNode[] {
+  for (const item of Array.isArray(raw) ? raw : []) {
+    if (!isRecord(item)) continue;
+    const at = posOf(item) ?? pos;
+    if ('block' in item) throw handlerError('Using a block as a handler is not supported.', at);
+    for (const key of Object.keys(item)) {
+      const name = canonicalModuleName(key);
+      if (name === 'include_role' || name === 'import_role') throw handlerError(`Using '${key}' as a handler is not supported.`, at);
+      if (name === 'meta' && String(isRecord(item[key]) ? (item[key] as Record<string, unknown>)._raw_params : item[key]).trim() === 'flush_handlers') {
+        throw handlerError('flush_handlers cannot be used as a handler', at);
+      }
+    }
+  }
+  const nodes = loadTaskList(raw, scope, loader, pos);
+  const block = nodes.find((n) => n.kind === 'block');
+  if (block) throw handlerError('Using a block as a handler is not supported.', block.pos);
+  return nodes as TaskNode[];
+}
+
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
   if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
   // a role's handlers import from handlers/, its tasks from tasks/
   const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
   const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');
-  const resolved = path.resolve(base, file);
+  // as Ansible's search: then the role's own folder, then the playbook's
+  const fallbacks = scope.role ? [scope.role.dir, ...(loader.playbookDir ? [loader.playbookDir] : [])] : [];
+  const resolved = [base, ...fallbacks].map((dir) => path.resolve(dir, file)).find((f) => existsSync(f)) ?? path.resolve(base, file);
   if (loader.stack.includes(resolved)) throw new LoadError(`import cycle: ${[...loader.stack, resolved].join(' -> ')}`, pos);
   loader.stack.push(resolved);
   try {

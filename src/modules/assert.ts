@@ -57,6 +57,7 @@ export const assertModule = defineModule<AssertArgs>({
       }
     }
     const msg = args.success_msg ?? 'All assertions passed';
-    return { changed: false, result: args.quiet ? { msg } : { msg, evaluated_to: true } };
+    // Ansible prints a passing assert's result at every verbosity unless it is quiet
+    return { changed: false, result: args.quiet ? { msg } : { msg, _ansible_verbose_always: true } };
   },
 });

@@ -40,8 +40,9 @@ export const debugModule = defineModule<DebugArgs>({
       }
       const shown = value === undefined ? 'VARIABLE IS NOT DEFINED!' : value;
       // Ansible shows `{"<var>": value}`: the reporter prints the result as it is.
-      return { changed: false, result: { [args.var]: shown } };
+      return { changed: false, result: { [args.var]: shown, _ansible_verbose_always: true } };
     }
-    return { changed: false, result: { msg: args.msg ?? 'Hello world!' } };
+    // Ansible prints what debug shows at every verbosity
+    return { changed: false, result: { msg: args.msg ?? 'Hello world!', _ansible_verbose_always: true } };
   },
 });

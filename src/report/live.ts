@@ -11,6 +11,7 @@ import pc from 'picocolors';
 import type { HostStatus, RunEvent } from '../engine/events.js';
 import { formatDiff } from './diff-text.js';
 import { PlainReporter, recapLine } from './plain.js';
+import { shownResult } from './result-text.js';
 import { elapsedText, progressText, type ProgressEvent } from './progress-text.js';
 import { RollbackTally } from './rollback-summary.js';
 import { collapsedLines, taskTitle, type FinishedTask, type HostOutcome } from './task-summary.js';
@@ -152,9 +153,10 @@ export class LiveReporter {
 
   /** A debug message that is text, or a list of lines (a table), shows as lines; anything else as Ansible's JSON. */
   private debug(e: HostResult): void {
-    const msg = e.result?.msg;
+    const shown = shownResult(e.result ?? {}, { verbosity: 0, module: e.module });
+    const msg = shown.msg;
     const lines = typeof msg === 'string' ? msg.split('\n') : Array.isArray(msg) && msg.every((l) => typeof l === 'string') ? (msg as string[]) : undefined;
-    if (!lines || Object.keys(e.result ?? {}).some((k) => !['msg', 'changed', 'failed'].includes(k) && !k.startsWith('_ansible'))) {
+    if (!lines || Object.keys(shown).some((k) => k !== 'msg' && k !== 'changed')) {
       this.plain.notes({ ...e, diff: undefined });
       return;
     }

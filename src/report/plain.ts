@@ -2,10 +2,13 @@
  * Ansible-like lines for logs and pipes: `TASK [role : name]`, one line per
  * host, diffs under --diff, and the PLAY RECAP.
  */
+import path from 'node:path';
 import pc from 'picocolors';
+import type { SourcePos } from '../errors.js';
 import type { Counters, RunEvent } from '../engine/events.js';
 import { formatDiff } from './diff-text.js';
 import { progressText } from './progress-text.js';
+import { resultIsVerbose, resultText, wrapText } from './result-text.js';
 
 /** Without a terminal, a long wait prints a line this often, so logs show it is alive without filling up. */
 export const PLAIN_PROGRESS_EVERY_MS = 5000;
@@ -15,6 +18,8 @@ export interface PlainOptions {
   verbosity: number;
   diff: boolean;
   write: (text: string) => void;
+  /** warnings, as Ansible writes them to stderr; stdout when not given */
+  writeError?: (text: string) => void;
 }
 
 function banner(title: string): string {
@@ -30,6 +35,8 @@ export function recapLine(host: string, c: Counters, width: number): string {
 export class PlainReporter {
   /** per wait, the elapsed time of the last line printed for it */
   private readonly progressShown = new Map<string, number>();
+  private readonly warned = new Set<string>();
+  private playPos: SourcePos | undefined;
 
   constructor(private readonly o: PlainOptions) {}
 
@@ -53,22 +60,39 @@ export class PlainReporter {
   handle = (event: RunEvent): void => {
     const w = this.o.write;
     switch (event.type) {
+      case 'run_start':
+        // Ansible's -vv header of a playbook
+        if (this.o.verbosity > 1) {
+          w(banner(`PLAYBOOK: ${path.basename(event.playbook)}`));
+          if (event.plays !== undefined) w(`${event.plays} plays in ${path.relative(process.cwd(), event.playbook) || event.playbook}`);
+        }
+        break;
       case 'play_start':
-        w(banner(`PLAY [${event.name}]`));
+        this.playPos = event.pos;
+        w(banner(event.name ? `PLAY [${event.name}]` : 'PLAY'));
         break;
       case 'task_start': {
         const kind = event.handler ? 'RUNNING HANDLER' : 'TASK';
         w(banner(`${kind} [${event.role ? `${event.role} : ` : ''}${event.name}]`));
+        // facts are gathered at the play's own line
+        const pos = event.pos ?? (event.module === 'setup' ? this.playPos : undefined);
+        if (this.o.verbosity > 1 && pos?.line !== undefined) w(`task path: ${pos.file}:${pos.line}`);
         break;
       }
       case 'host_result':
         this.hostResult(event);
         break;
+      case 'meta':
+        w(banner(`${event.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.role ? `${event.role} : ` : ''}${event.name}]`));
+        if (this.o.verbosity > 1 && event.pos?.line !== undefined) w(`task path: ${event.pos.file}:${event.pos.line}`);
+        if (this.o.verbosity > 1) w(`META: ${event.msg}`);
+        break;
       case 'progress':
         this.progress(event);
         break;
       case 'warning':
-        w(this.paint('changed', `[WARNING]: ${event.host ? `${event.host}: ` : ''}${event.msg}`));
+        // as Ansible: no host in front, a warning that several hosts give is printed once
+        this.warning(`[WARNING]: ${event.msg}`);
         break;
       case 'rollback_start':
         w(banner(`ROLLBACK [${event.reason}]`));
@@ -99,6 +123,14 @@ export class PlainReporter {
     }
   };
 
+  /** Ansible's layout: wrapped at 79 columns, each distinct warning once, on stderr. */
+  private warning(text: string): void {
+    const wrapped = wrapText(text).join('\n');
+    if (this.warned.has(wrapped)) return;
+    this.warned.add(wrapped);
+    (this.o.writeError ?? this.o.write)(this.paint('changed', wrapped));
+  }
+
   private progress(e: Extract<RunEvent, { type: 'progress' }>): void {
     // keyed by the event's own clock, so the output depends on the events alone
     const last = this.progressShown.get(e.key) ?? 0;
@@ -115,43 +147,40 @@ export class PlainReporter {
   notes(e: Extract<RunEvent, { type: 'host_result' }>): void {
     // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
     if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
-    if (e.module === 'debug' && e.status === 'ok' && !e.result?._ansible_no_log) this.o.write(`${e.host} => ${debugShown(e)}`);
+    if (e.module === 'debug' && e.status === 'ok' && e.result && !e.result._ansible_no_log) {
+      // debug's result is always shown indented
+      this.o.write(`${e.host} => ${resultText({ ...e.result, _ansible_verbose_always: true }, { verbosity: this.o.verbosity, module: e.module })}`);
+    }
     if (e.ignored) this.o.write(this.paint('skipped', `${e.host}: ...ignoring`));
   }
 
   private hostResult(e: Extract<RunEvent, { type: 'host_result' }>): void {
     const host = e.delegatedTo ? `${e.host} -> ${e.delegatedTo}` : e.host;
-    const item = e.item !== undefined ? ` => (item=${e.item})` : '';
     // the engine attaches a diff only where --diff or the task's `diff: true` asks for one
     if (e.diff) for (const d of e.diff) this.o.write(formatDiff(d, this.o.color));
+    const result = e.result ?? (e.msg !== undefined ? { msg: e.msg } : {});
+    const text = { verbosity: this.o.verbosity, module: e.module };
+    const dump = () => resultText(result, text);
+    const verbose = resultIsVerbose(result, this.o.verbosity);
     let line: string;
+    // Ansible's default callback, line for line
     switch (e.status) {
       case 'failed':
-        line = `fatal: [${host}]: FAILED!${item} => ${JSON.stringify({ msg: e.msg ?? 'failed' })}`;
+        line = e.item !== undefined ? `failed: [${host}] (item=${e.item}) => ${dump()}` : `fatal: [${host}]: FAILED! => ${dump()}`;
         break;
       case 'unreachable':
-        line = `fatal: [${host}]: UNREACHABLE! => ${JSON.stringify({ msg: e.msg ?? 'unreachable' })}`;
+        line = `fatal: [${host}]: UNREACHABLE! => ${dump()}`;
         break;
       case 'skipped':
-        line = `skipping: [${host}]${item}`;
+        line = e.item !== undefined ? `skipping: [${host}] => (item=${e.item}) ` : `skipping: [${host}]`;
+        if (verbose) line += ` => ${dump()}`;
         break;
       default:
-        line = `${e.status}: [${host}]${item}`;
-        if (e.module === 'debug' && e.status === 'ok' && !e.result?._ansible_no_log) line += ` => ${debugShown(e)}`;
-        else if (e.msg && this.o.verbosity > 0) line += ` => ${JSON.stringify({ msg: e.msg })}`;
+        line = `${e.status}: [${host}]${e.item !== undefined ? ` => (item=${e.item})` : ''}`;
+        if (verbose) line += ` => ${dump()}`;
     }
     this.o.write(this.paint(e.status, line));
     if (e.ignored) this.o.write(this.paint('skipped', '...ignoring'));
-    if (this.o.verbosity > 1 && e.result) this.o.write(JSON.stringify(e.result, null, 2));
   }
 }
 
-/** What debug shows, as Ansible does: its result without the bookkeeping fields, indented by four. */
-function debugShown(e: Extract<RunEvent, { type: 'host_result' }>): string {
-  const shown: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.result ?? {})) {
-    if (k === 'changed' || k === 'failed' || k.startsWith('_ansible')) continue;
-    shown[k] = v;
-  }
-  return JSON.stringify(shown, null, 4);
-}

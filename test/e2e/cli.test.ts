@@ -116,7 +116,7 @@ test('exit code 2 when a host fails', async (t) => {
   const dir = project({ hosts: HOSTS, 'play.yml': '- hosts: web\n  gather_facts: no\n  tasks:\n    - fail: msg=boom\n      when: inventory_hostname == "h2"\n' });
   const run = await ezplay(dir, 'run', 'play.yml', '-i', 'hosts');
   t.is(run.code, 2, run.stderr);
-  t.regex(run.stdout, /^fatal: \[h2\]: FAILED! => \{"msg":"boom"\}$/m);
+  t.regex(run.stdout, /^fatal: \[h2\]: FAILED! => \{"changed": false, "msg": "boom"\}$/m);
   t.regex(run.stdout, /^h2 +: ok=0 +changed=0 +unreachable=0 +failed=1/m);
 });
 
@@ -288,4 +288,40 @@ test('--version and --help', async (t) => {
   t.regex(help.stdout, /Examples:/);
   t.regex(help.stdout, /ezplay run playbooks\/etcd\.yml/);
   t.regex(help.stdout, /--check/);
+});
+
+test("Ansible's jsonfile fact cache: set_fact cacheable=true is read by the next run; --flush-cache forgets it", async (t) => {
+  const dir = project({
+    hosts: 'local ansible_connection=local\n',
+    'set.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - set_fact: { kept: from_first_run, cacheable: true }\n    - set_fact: { not_kept: x }\n',
+    'read.yml': `- hosts: local
+  gather_facts: no
+  tasks:
+    - assert:
+        that:
+          - kept == 'from_first_run'
+          - ansible_facts.kept == 'from_first_run'
+          - not_kept is undefined
+`,
+    'gone.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - assert: { that: [kept is undefined] }\n',
+  });
+  const env = { ANSIBLE_CACHE_PLUGIN: 'jsonfile', ANSIBLE_CACHE_PLUGIN_CONNECTION: path.join(dir, 'cache'), ANSIBLE_CACHE_PLUGIN_PREFIX: 'prefix_' };
+  const first = await run(dir, ['run', 'set.yml', '-i', 'hosts'], { env, unset: ['CI'] });
+  t.is(first.code, 0, first.stdout + first.stderr);
+  t.deepEqual(readdirSync(path.join(dir, 'cache')), ['prefix_local']);
+  const second = await run(dir, ['run', 'read.yml', '-i', 'hosts'], { env, unset: ['CI'] });
+  t.is(second.code, 0, second.stdout + second.stderr);
+  const flushed = await run(dir, ['run', 'gone.yml', '-i', 'hosts', '--flush-cache'], { env, unset: ['CI'] });
+  t.is(flushed.code, 0, flushed.stdout + flushed.stderr);
+});
+
+test('-vv: the playbook banner, the play count and task paths, as ansible-playbook prints them; results after =>', async (t) => {
+  const dir = project({ hosts: 'local ansible_connection=local\n', 'play.yml': '- hosts: local\n  gather_facts: no\n  tasks:\n    - set_fact: { a: 1 }\n' });
+  const out = await ezplay(dir, 'run', 'play.yml', '-i', 'hosts', '-vv');
+  t.is(out.code, 0, out.stderr);
+  t.regex(out.stdout, /^PLAYBOOK: play\.yml \*+$/m);
+  t.regex(out.stdout, /^1 plays in play\.yml$/m);
+  t.regex(out.stdout, /^task path: .*play\.yml:4$/m);
+  t.regex(out.stdout, /^ok: \[local\] => \{"ansible_facts": \{"a": 1\}, "changed": false\}$/m);
+  t.notRegex(out.stdout, /TIMINGS/);
 });

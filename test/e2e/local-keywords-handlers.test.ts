@@ -119,3 +119,78 @@ test('a role handler can be notified as "role : name"; handlers do not run on a 
   t.false(log.includes('restart h2'));
   t.is(results(run.events, 'restart').length, 1);
 });
+
+test("handler names: a templated notify and name match; a name notifies the first handler of the newest section, a role's over the play's", async (t) => {
+  const dir = project({
+    hosts: THREE_HOSTS,
+    'roles/r/tasks/main.yml': '- shell: echo role-task\n  notify: x\n',
+    'roles/r/handlers/main.yml': '- name: x\n  shell: echo "role-x {{ inventory_hostname }}" >> $DIR/log\n',
+    'play.yml': `
+- hosts: h1
+  gather_facts: no
+  vars: { which: x, handler_name: named }
+  handlers:
+    - name: x
+      shell: echo "play-x1 {{ inventory_hostname }}" >> $DIR/log
+    - name: x
+      shell: echo "play-x2 {{ inventory_hostname }}" >> $DIR/log
+    - name: "{{ handler_name }}"
+      shell: echo "templated {{ inventory_hostname }}" >> $DIR/log
+  tasks:
+    - shell: echo one
+      notify: ["{{ which }}", named]
+    - meta: flush_handlers
+    - include_role: { name: r }
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.deepEqual(read(dir, 'log').trim().split('\n'), ['play-x1 h1', 'templated h1', 'role-x h1']);
+});
+
+test('notifying a handler that does not exist stops the run with Ansible\'s error', async (t) => {
+  const dir = project({
+    hosts: THREE_HOSTS,
+    'play.yml': `
+- hosts: h1
+  gather_facts: no
+  tasks:
+    - shell: echo one
+      notify: nowhere
+`,
+  });
+  const error = await t.throwsAsync(runLocal(dir));
+  t.regex(error?.message ?? '', /The requested handler 'nowhere' was not found in either the main handlers list nor in the listening handlers list/);
+});
+
+test("a play's force_handlers: false wins over --force-handlers; a block as a handler is refused at load", async (t) => {
+  const dir = project({
+    hosts: THREE_HOSTS,
+    'play.yml': `
+- hosts: h1
+  gather_facts: no
+  force_handlers: false
+  tasks:
+    - shell: echo one
+      notify: h
+    - fail: msg=stop
+  handlers:
+    - name: h
+      shell: echo ran >> $DIR/log
+`,
+    'block.yml': `
+- hosts: h1
+  gather_facts: no
+  tasks:
+    - shell: echo one
+  handlers:
+    - block:
+        - debug: msg=x
+`,
+  });
+  const run = await runLocal(dir, 'play.yml', { forceHandlers: true });
+  t.is(counters(run, 'h1')?.failed, 1, run.output);
+  t.throws(() => read(dir, 'log'));
+  const error = await t.throwsAsync(runLocal(dir, 'block.yml'));
+  t.regex(error?.message ?? '', /^Using a block as a handler is not supported\./);
+});

@@ -151,3 +151,50 @@ test('rollback: never keeps the changes of that play when a later one fails', as
   t.throws(() => read(dir, 'undone'));
   t.is(counters(run, 'h1')?.failed, 1);
 });
+
+test('import_playbook gives its vars (over the play\'s own), when and tags to the plays it imports', async (t) => {
+  const dir = project({
+    hosts: HOSTS,
+    'needs.yml': '- hosts: h1\n  gather_facts: no\n  vars: { who: play }\n  tasks:\n    - shell: echo "{{ who }} {{ extra }}" >> $DIR/log\n',
+    'skipped.yml': '- hosts: h1\n  gather_facts: no\n  tasks:\n    - shell: echo skipped >> $DIR/log\n',
+    'tagged.yml': '- hosts: h1\n  gather_facts: no\n  tasks:\n    - shell: echo tagged >> $DIR/log\n',
+    'play.yml': `
+- import_playbook: needs.yml
+  vars: { extra: given, who: import }
+- import_playbook: skipped.yml
+  when: false
+- import_playbook: tagged.yml
+  tags: [chosen]
+`,
+  });
+  const run = await runLocal(dir);
+  t.is(counters(run, 'h1')?.failed, 0, run.output);
+  t.deepEqual(read(dir, 'log').trim().split('\n'), ['import given', 'tagged']);
+  await runLocal(dir, 'play.yml', { tags: ['chosen'] });
+  t.deepEqual(read(dir, 'log').trim().split('\n'), ['import given', 'tagged', 'tagged']);
+});
+
+test('an include whose when cannot be evaluated fails on that host as a task: ignore_errors and register apply; a looped include_role names the item', async (t) => {
+  const dir = project({
+    hosts: HOSTS,
+    'roles/r1/tasks/main.yml': '- shell: echo "r1 {{ inventory_hostname }}" >> $DIR/log\n',
+    'inc.yml': '- shell: echo never >> $DIR/log\n',
+    'play.yml': `
+- hosts: h1
+  gather_facts: no
+  tasks:
+    - include_tasks: inc.yml
+      when: nowhere == 'yes'
+      ignore_errors: true
+      register: r
+    - assert: { that: [r is failed] }
+    - include_role: { name: "{{ item }}" }
+      loop: [r1]
+`,
+  });
+  const run = await runLocal(dir);
+  const c = counters(run, 'h1');
+  t.is(c?.failed, 0, run.output);
+  t.is(c?.ignored, 1, run.output);
+  t.is(read(dir, 'log').trim(), 'r1 h1');
+});

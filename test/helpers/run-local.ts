@@ -37,7 +37,7 @@ export const LOCAL_INVENTORY = '[local]\nlocalhost ansible_connection=local\n';
 export async function runLocal(
   dir: string,
   playbook = 'play.yml',
-  options: Partial<{ check: boolean; diff: boolean; tags: string[]; skipTags: string[]; extraVars: Record<string, unknown>; limit: string; rollback: boolean; inventory: string; startAtTask: string }> = {},
+  options: Partial<{ check: boolean; diff: boolean; tags: string[]; skipTags: string[]; extraVars: Record<string, unknown>; limit: string; rollback: boolean; inventory: string; startAtTask: string; forceHandlers: boolean }> = {},
 ): Promise<LocalRun> {
   const pb = loadPlaybook(path.join(dir, playbook));
   validatePlaybook(pb);
@@ -60,6 +60,7 @@ export async function runLocal(
     forks: 5,
     startAtTask: options.startAtTask,
     rollback: options.rollback ?? true,
+    forceHandlers: options.forceHandlers ?? false,
     verbosity: 0,
     journalRoot: path.join(dir, '.ezplay', 'runs'),
     openConnection: async () => {

@@ -27,21 +27,23 @@ test('controller-only modules say so', (t) => {
 });
 
 const result = (expected: Record<string, unknown>) => (t: ExecutionContext, plan: Plan) => t.deepEqual(plan.result, expected);
+/** debug's result carries Ansible's `_ansible_verbose_always`: the callback shows it at every verbosity */
+const shown = (expected: Record<string, unknown>) => result({ ...expected, _ansible_verbose_always: true });
 const withEvaluate = { evaluate };
 
 moduleTable([
-  { name: 'msg', module: debugModule, args: { msg: 'hi' }, expect: { changed: false, also: result({ msg: 'hi' }) } },
-  { name: 'the default message', module: debugModule, args: {}, expect: { changed: false, also: result({ msg: 'Hello world!' }) } },
+  { name: 'msg', module: debugModule, args: { msg: 'hi' }, expect: { changed: false, also: shown({ msg: 'hi' }) } },
+  { name: 'the default message', module: debugModule, args: {}, expect: { changed: false, also: shown({ msg: 'Hello world!' }) } },
   {
     name: 'var shows the variable; the reporter shows the result itself, as Ansible does',
     module: debugModule,
     args: { var: 'nodes' },
     context: withEvaluate,
-    expect: { changed: false, msg: undefined, also: result({ nodes: ['a', 'b', 'c'] }) },
+    expect: { changed: false, msg: undefined, also: shown({ nodes: ['a', 'b', 'c'] }) },
   },
-  { name: 'an undefined var', module: debugModule, args: { var: 'nope' }, context: withEvaluate, expect: { changed: false, also: result({ nope: 'VARIABLE IS NOT DEFINED!' }) } },
+  { name: 'an undefined var', module: debugModule, args: { var: 'nope' }, context: withEvaluate, expect: { changed: false, also: shown({ nope: 'VARIABLE IS NOT DEFINED!' }) } },
   { name: 'verbosity above the run: skipped', module: debugModule, args: { msg: 'x', verbosity: 2 }, vars: { ansible_verbosity: 1 }, expect: { changed: false, result: { skipped: true } } },
-  { name: 'verbosity reached: shown', module: debugModule, args: { msg: 'x', verbosity: 2 }, vars: { ansible_verbosity: 2 }, expect: { changed: false, also: result({ msg: 'x' }) } },
+  { name: 'verbosity reached: shown', module: debugModule, args: { msg: 'x', verbosity: 2 }, vars: { ansible_verbosity: 2 }, expect: { changed: false, also: shown({ msg: 'x' }) } },
   {
     name: 'any names become facts',
     module: setFactModule,
