@@ -373,7 +373,7 @@ export class TaskRunner {
   private variableArgs(rendered: Record<string, unknown>, host: string, task: TaskNode): Record<string, unknown> {
     const { [VARIABLE_ARGS]: value, ...rest } = rendered;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ModuleError(`${task.module}: the arguments template rendered to ${JSON.stringify(value)}, not a mapping`, {}, task.pos);
+      throw new ModuleError(`invalid or malformed argument: '${pyStr(value)}' (the arguments template must render to a mapping)`, {}, task.pos);
     }
     this.rt.options.events.emit({ type: 'warning', host, msg: "Using a variable for a task's 'args' is unsafe in some situations" });
     return { ...(value as Record<string, unknown>), ...rest };
