@@ -104,6 +104,8 @@ export const includeVarsModule = defineModule<IncludeVarsArgs>({
     if ((args.file === undefined) === (args.dir === undefined)) throw includeVarsError('include_vars: give exactly one of file or dir');
     if (!ctx.readVars) throw includeVarsError('include_vars: variables files cannot be read here');
     let files: string[];
+    // a folded free form (`include_vars: >`) ends in a line break, which Ansible strips from the name
+    if (args.file !== undefined) args = { ...args, file: args.file.replace(/\n+$/, '') };
     if (args.file !== undefined) {
       if (args.file === '') throw includeVarsError('Could not find file on the Ansible Controller (include_vars was given an empty file name)');
       const candidates = varsCandidates(ctx, args.file);

@@ -102,7 +102,7 @@ test('setup gathers facts mid-play with the same probe as gather_facts; filter k
   t.is(osFamily, 'False');
 });
 
-test('include_vars: values are templates rendered when used, set_fact wins over them, merge without name merges each mapping, a failure carries message', async (t) => {
+test('include_vars: a folded free form names the file without its line break; values are templates rendered when used, set_fact wins over them, merge without name merges each mapping, a failure carries message', async (t) => {
   const dir = project({
     hosts: LOCAL_INVENTORY,
     'vars/a.yml': "base: x\nderived: '{{ base }}-y'\nconfig: { k0: 0, k2: { a: 1 } }\npinned: from-file\n",
@@ -112,7 +112,8 @@ test('include_vars: values are templates rendered when used, set_fact wins over 
   gather_facts: no
   tasks:
     - set_fact: { pinned: from-set-fact }
-    - include_vars: a.yml
+    - include_vars: >
+        a.yml
     - include_vars: { file: b.yml, hash_behaviour: merge }
     - include_vars: { file: "" }
       register: missing
