@@ -99,6 +99,35 @@ function globIn(folder: string, pattern: string): string[] {
 }
 
 /**
+ * Python's glob.glob as Ansible's fileglob filter uses it: the files (not
+ * folders) a pattern matches, relative to the controller's working folder;
+ * wildcards may stand in any path component.
+ */
+export function globFiles(pattern: string): string[] {
+  const parts = pattern.split('/');
+  let paths = [pattern.startsWith('/') ? '/' : '.'];
+  for (const [i, part] of parts.entries()) {
+    if (part === '' && i === 0) continue;
+    const last = i === parts.length - 1;
+    if (!/[*?[]/.test(part)) {
+      paths = paths.map((p) => join(p, part)).filter((p) => existsSync(p));
+      continue;
+    }
+    const matches = globMatcher(part);
+    paths = paths.flatMap((folder) => {
+      try {
+        return readdirSync(folder).filter(matches).map((n) => join(folder, n));
+      } catch {
+        return [];
+      }
+    });
+    if (!last) paths = paths.filter((p) => statSync(p, { throwIfNoEntry: false })?.isDirectory());
+  }
+  const relative = !pattern.startsWith('/');
+  return paths.filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile()).map((p) => (relative && p.startsWith('./') ? p.slice(2) : p));
+}
+
+/**
  * Ansible's fileglob: a pattern with a folder globs in that folder as the
  * search path finds it (`files/<folder>` first); a bare pattern tries each
  * search folder's `files/`, then the folder itself, and the first that

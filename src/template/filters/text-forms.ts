@@ -1,6 +1,6 @@
 /**
  * Ansible's filters that shape text for files and commands: `format`,
- * `comment`, `urlsplit`, `urlencode`, `urldecode`, `expanduser`, `password_hash`.
+ * `comment`, `urlsplit`, `urlencode`, `urldecode`, `expanduser`, `fileglob`, `password_hash`.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { pyStr, truthy, typeName, type Mapping } from '../python-values.js';
 import { strftime } from '../datetime.js';
 import { TemplateRuntimeError } from '../undefined.js';
 import type { ImplTable } from './registry.js';
+import { globFiles } from '../lookups.js';
 
 /** Jinja's format: `'%s-%d' | format(a, 1)` is Python's `%` with the arguments (or the keywords). */
 function format(value: unknown, call: CallArgs): string {
@@ -187,6 +188,8 @@ export const textFormFilters: ImplTable = {
     return parts[query];
   },
   expanduser: (value) => expanduser(pyStr(value)),
+  // the controller's files a glob pattern matches (Python's glob.glob)
+  fileglob: (value) => globFiles(pyStr(value)),
   // '%Y-%m-%d' | strftime(second=None, utc=False), as Ansible formats a time
   strftime: (value, call) => {
     const second = param<unknown>(call, 0, 'second', null);

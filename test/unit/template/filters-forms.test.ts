@@ -1,4 +1,4 @@
-/** format, comment, urlsplit, urlencode, urldecode, expanduser, subelements, json_query, password_hash, collection-qualified tests. */
+/** format, comment, urlsplit, urlencode, urldecode, expanduser, fileglob, subelements, json_query, password_hash, collection-qualified tests. */
 import test from 'ava';
 import { templar, VARS, yields } from './helpers.js';
 
@@ -80,4 +80,19 @@ test('json_query reads only what the query names, so hostvars (which holds itsel
   t.deepEqual(templar.renderValue("{{ hostvars | json_query('*.ip') }}", vars), ['10.0.0.1', '10.0.0.2']);
   t.is(templar.renderValue("{{ (hostvars | json_query('etcd1.hostvars.etcd2')).ip }}", vars), '10.0.0.2');
   t.deepEqual(templar.renderValue("{{ hostvars | json_query('[etcd1.ip, etcd2.ip]') }}", vars), ['10.0.0.1', '10.0.0.2']);
+});
+
+test('fileglob: the files a pattern matches on the controller, wildcards in any component, dot files only when asked', async (t) => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'ezplay-fileglob-'));
+  mkdirSync(join(dir, 'sub'));
+  for (const f of ['a.txt', 'b.conf', '.hidden.txt', 'sub/c.txt']) writeFileSync(join(dir, f), '');
+  const render = (pattern: string) => templar.renderValue(`{{ '${pattern}' | fileglob | sort }}`, VARS);
+  t.deepEqual(render(`${dir}/*.txt`), [join(dir, 'a.txt')]);
+  t.deepEqual(render(`${dir}/*`), [join(dir, 'a.txt'), join(dir, 'b.conf')], 'folders are left out');
+  t.deepEqual(render(`${dir}/*/*.txt`), [join(dir, 'sub', 'c.txt')]);
+  t.deepEqual(render(`${dir}/.*.txt`), [join(dir, '.hidden.txt')]);
+  t.deepEqual(render(`${dir}/nope/*`), []);
 });
