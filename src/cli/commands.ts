@@ -18,6 +18,8 @@ export interface ExitCodeSink {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+/** A path list option: repeatable, and each value may hold several folders joined by ':', as Ansible reads it. */
+const collectPaths = (value: string, previous: string[]) => [...previous, ...value.split(':').filter(Boolean)];
 const count = (_v: string, prev: number) => prev + 1;
 
 function wholeNumber(min: number) {
@@ -51,7 +53,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--force-handlers', 'run notified handlers on a host even after it failed')
     .option('--flush-cache', "clear the fact cache (Ansible's jsonfile cache, see ANSIBLE_CACHE_PLUGIN) for every host in the inventory")
     .option('--no-wait', "refuse, instead of waiting, while another run or rollback holds the project's lock or the lock of one of its hosts")
-    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
+    .option('--roles-path <dir>', 'folders to look for roles in (repeatable, or joined by :)', collectPaths, [])
     .option('--accept-new-host-keys', 'record host keys seen for the first time (a changed key is still refused)')
     .option('-K, --ask-become-pass', 'ask for the sudo password')
     .option('-k, --ask-pass', 'ask for the SSH password')
@@ -180,7 +182,7 @@ export function registerTestCommand(program: Command): void {
     .option('--lab <name>', 'the lab to test on (default $EZPLAY_LAB, else a lab of its own named roletest)')
     .option('--first-machine <n>', 'the first machine of that lab to use', wholeNumber(1), 1)
     .option('--keep', 'leave the machines running afterwards (see them with `ezplay lab status --lab NAME`, log in with `ezplay lab ssh NAME1 --lab NAME`)')
-    .option('--roles-path <dir>', 'another folder to look for roles in (repeatable)', collect, [])
+    .option('--roles-path <dir>', 'folders to look for roles in (repeatable, or joined by :)', collectPaths, [])
     .option('-v, --verbose', 'print every task of every run', count, 0)
     .addHelpText(
       'after',

@@ -85,3 +85,28 @@ dependencies:
   t.is(run.code, 0, run.stdout + run.stderr);
   t.is(read(dir, 'log'), 'base\napp\napp\n');
 });
+
+test('--roles-path takes folders joined by a colon, as Ansible does', async (t) => {
+  const dir = project({
+    hosts: LOCAL_INVENTORY,
+    'play.yml': `
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - app
+`,
+    'first/app/tasks/main.yml': `
+- shell: echo "app" >> $DIR/log
+`,
+    'first/app/meta/main.yml': `
+dependencies:
+  - base
+`,
+    'second/base/tasks/main.yml': `
+- shell: echo "base" >> $DIR/log
+`,
+  });
+  const run = await ezplay(dir, ['run', '-i', 'hosts', '--roles-path', 'first:second', 'play.yml']);
+  t.is(run.code, 0, run.stdout + run.stderr);
+  t.is(read(dir, 'log'), 'base\napp\n');
+});
