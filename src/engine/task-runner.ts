@@ -451,8 +451,9 @@ export class TaskRunner {
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
-        // in diff mode the registered result has the diff too, in Ansible's shape
-        const shownDiff = out.diff?.length ? { diff: out.diff.map(registeredDiff) } : {};
+        // in diff mode the registered result has the diff too, in Ansible's shape; a module that
+        // gives its own (file's before/after mappings) keeps it, in any mode, as Ansible's result does
+        const shownDiff = out.diff?.length && out.result.diff === undefined ? { diff: out.diff.map(registeredDiff) } : {};
         const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;

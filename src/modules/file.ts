@@ -8,9 +8,11 @@ import { ModuleError } from '../errors.js';
 import { fileTreeFact } from '../facts/file-tree.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
-import { defaultState, planFileState, type FileState } from './file-states.js';
+import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
+import type { PathFacts } from '../facts/paths.js';
+import { localTimestamp } from '../common/strptime.js';
 import { defineModule, type HostContext } from './types.js';
-import { attributeArgs, formatMode } from './kit/attributes.js';
+import { attributeArgs } from './kit/attributes.js';
 import { flagChange, flagsArg } from './kit/flags.js';
 import { fileFlagsFact } from '../facts/file-flags.js';
 
@@ -22,8 +24,10 @@ export interface FileArgs {
   group?: string;
   recurse: boolean;
   src?: string;
-  modification_time?: 'now' | 'preserve';
-  access_time?: 'now' | 'preserve';
+  modification_time?: string;
+  modification_time_format: string;
+  access_time?: string;
+  access_time_format: string;
   force: boolean;
   follow: boolean;
   attributes?: string;
@@ -67,13 +71,23 @@ export const fileModule = defineModule<FileArgs>({
     },
     modification_time: {
       type: 'str',
-      choices: ['now', 'preserve'],
-      description: 'With state=touch: `now` (the default) or `preserve` (an existing file keeps its time, so the task is a no-op once the file exists).',
+      description:
+        'The modification time to set: `now`, `preserve` (keep it), or a time written as `modification_time_format` says (local time). ' +
+        'Default: `now` with state=touch, else `preserve`.',
+    },
+    modification_time_format: {
+      type: 'str',
+      default: '%Y%m%d%H%M.%S',
+      description: "How a `modification_time` timestamp is written, in Python's strptime directives.",
     },
     access_time: {
       type: 'str',
-      choices: ['now', 'preserve'],
-      description: 'With state=touch: `now` (the default) or `preserve`, like modification_time.',
+      description: 'The access time to set, like `modification_time`.',
+    },
+    access_time_format: {
+      type: 'str',
+      default: '%Y%m%d%H%M.%S',
+      description: "How an `access_time` timestamp is written, in Python's strptime directives.",
     },
     follow: {
       type: 'bool',
@@ -91,56 +105,63 @@ export const fileModule = defineModule<FileArgs>({
       const head = (await ctx.readFile(args.path))?.subarray(0, 8192);
       return { changed: false, result: { path: args.path, appears_binary: head?.includes(0) ?? false } };
     }
-    const followable = args.state === undefined || args.state === 'file' || args.state === 'directory' || args.state === 'touch';
-    const requests: FactsRequest[] = [{ path: args.path, follow: args.follow && followable }];
-    const linkSrc =
-      args.src === undefined
-        ? undefined
-        : args.state === 'link' && !path.isAbsolute(args.src)
-          ? path.join(path.dirname(args.path), args.src)
-          : args.src;
-    if (linkSrc !== undefined && (args.state === 'link' || args.state === 'hard')) requests.push({ path: linkSrc });
-    const wantsTree = args.recurse && (args.state ?? 'directory') === 'directory';
-    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: args.path, want: args } } : {}) });
-    const [facts, srcFacts] = probed.paths;
-    if (!facts) throw new ModuleError(`no facts about ${args.path}`);
-
-    const state = args.state ?? defaultState(facts.stat, args.recurse);
-    if ((args.modification_time !== undefined || args.access_time !== undefined) && state !== 'touch') {
-      throw new ModuleError('file: modification_time and access_time are supported with state=touch only');
-    }
+    const first = (await ctx.gather(fileTreeFact, { paths: [{ path: args.path }] })).paths[0];
+    let where = args.path;
+    // a folder given where a file, touch or hard link is asked: the path inside it named as src is
+    if (first?.stat?.type === 'directory' && args.state !== 'link' && args.state !== 'absent' && args.src !== undefined) where = path.join(args.path, path.basename(args.src));
+    const state = args.state ?? (where === args.path ? defaultState(first?.stat ?? null, args.recurse) : undefined);
+    const requests: FactsRequest[] = [{ path: where, follow: args.follow && state !== 'link' && state !== 'hard' && state !== 'absent', listing: true }];
+    if (args.recurse && state !== undefined && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
+    if (args.src !== undefined && state !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
+    const wantsTree = args.recurse && (state ?? 'directory') === 'directory';
+    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, want: args } } : {}) });
+    const facts = probed.paths[0];
+    if (!facts) throw new ModuleError(`no facts about ${where}`);
+    const finalState: FileState = state ?? defaultState(facts.stat, args.recurse);
+    const srcFacts = await probeSource(ctx, args, finalState, facts);
+    const times = {
+      modification: timeWanted(args.modification_time, args.modification_time_format, finalState),
+      access: timeWanted(args.access_time, args.access_time_format, finalState),
+    };
+    const warnings: string[] = [];
     const change = planFileState(
       {
-        path: args.path,
-        state,
-        src: args.src,
+        path: where,
+        state: finalState,
+        src: args.src ?? (finalState === 'link' && args.follow && srcFacts?.stat ? facts.linkTarget : undefined),
         force: args.force,
         recurse: args.recurse,
+        follow: args.follow,
         mode: args.mode,
         owner: args.owner,
         group: args.group,
-        times: { modification: args.modification_time ?? 'now', access: args.access_time ?? 'now' },
+        times,
+        now: Date.now() / 1000,
       },
       facts,
-      { src: srcFacts, tree: probed.tree, runId: ctx.runId },
+      { src: srcFacts, tree: probed.tree, runId: ctx.runId, warn: (msg) => warnings.push(msg) },
     );
-    const flags = await planFlags(ctx, args, state, facts.realPath, facts.stat !== null);
+    const flags = await planFlags(ctx, args, finalState, facts.realPath, facts.stat !== null);
     // flags change first on a path that exists (an immutable file is made writable before a touch), last on one the task creates
     const existed = facts.stat !== null;
     change.steps = existed ? [...flags.steps, ...change.steps] : [...change.steps, ...flags.steps];
     change.undo = existed ? [...change.undo, ...flags.undo] : [...flags.undo, ...change.undo];
     change.diff = [...change.diff, ...flags.diff];
-    const result: Record<string, unknown> = { path: args.path, state };
-    if (state !== 'absent') {
+    const shown = finalState === 'directory' || finalState === 'file' || finalState === 'touch' ? facts.realPath : where;
+    const diff = ansibleDiff(shown, finalState, facts, change.record, flags);
+    const result: Record<string, unknown> = { path: shown, state: resultState(finalState, facts) };
+    if (finalState !== 'absent') {
       const mode = args.mode ?? facts.stat?.mode;
-      if (mode !== undefined && state !== 'link') result.mode = formatMode(mode);
+      if (mode !== undefined && finalState !== 'link') result.mode = ansibleMode(mode);
       const owner = args.owner ?? facts.stat?.owner;
       const group = args.group ?? facts.stat?.group;
       if (owner) result.owner = owner;
       if (group) result.group = group;
       if (args.src !== undefined) result.src = args.src;
     }
-    if (!change.steps.length) return { changed: false, result };
+    if (finalState === 'link' || finalState === 'hard') result.dest = where;
+    const warned = warnings.length ? { warnings } : {};
+    if (!change.steps.length) return { changed: false, result: { ...result, ...(diff ? { diff } : {}) }, ...warned };
     return {
       changed: true,
       diff: change.diff,
@@ -148,11 +169,67 @@ export const fileModule = defineModule<FileArgs>({
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
       writes: change.writes ?? [facts.realPath],
-      effects: [fileEffect(args.path, state, args, linkSrc ?? args.src)],
-      result,
+      effects: [fileEffect(where, finalState, args, args.src)],
+      result: { ...result, ...(diff ? { diff } : {}) },
+      ...warned,
     };
   },
 });
+
+/** The source of a link as the link will resolve it: beside the link for a symlink, as given for a hard link. */
+async function probeSource(ctx: HostContext, args: FileArgs, state: FileState, facts: PathFacts): Promise<PathFacts | undefined> {
+  if (state !== 'link' && state !== 'hard') return undefined;
+  let src = args.src;
+  if (src === undefined && state === 'link' && facts.linkTarget !== undefined) src = facts.linkTarget;
+  if (src === undefined) return undefined;
+  const base = state === 'hard' ? '' : facts.stat?.type === 'directory' ? facts.path : path.dirname(facts.path);
+  const at = path.isAbsolute(src) || state === 'hard' ? src : path.join(base, src);
+  const probed = await ctx.gather(fileTreeFact, { paths: [{ path: at, follow: true }] });
+  return probed.paths[0];
+}
+
+/** What the module's time arguments ask for: kept, now, or a timestamp read with the format (local time). */
+function timeWanted(value: string | undefined, format: string, state: FileState): TimeWant {
+  if (value === undefined) return state === 'touch' ? 'now' : 'preserve';
+  if (value === 'now' || value === 'preserve') return value;
+  try {
+    return localTimestamp(value, format);
+  } catch (error) {
+    throw new ModuleError(`Error while obtaining timestamp for time ${value} using format ${format}: ${(error as Error).message}`);
+  }
+}
+
+/** The state Ansible reports once the module ran: what the path is. */
+function resultState(state: FileState, facts: PathFacts): string {
+  if (state === 'absent' || state === 'directory' || state === 'link' || state === 'hard') return state;
+  return facts.stat && facts.stat.nlink > 1 ? 'hard' : 'file';
+}
+
+/** Ansible's diff of the file module: the path, the state when it changes, and what else changes. */
+function ansibleDiff(
+  shown: string,
+  state: FileState,
+  facts: PathFacts,
+  record: FileRecord | undefined,
+  flags: { diff: unknown[] },
+): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
+  const prev = prevState(facts.stat);
+  if (state === 'absent' && prev === 'absent') return undefined;
+  const before: Record<string, unknown> = { path: shown };
+  const after: Record<string, unknown> = { path: shown };
+  if (prev !== state) {
+    before.state = prev;
+    after.state = state;
+    if (state === 'absent' && prev === 'directory') before.path_content = facts.listing ?? { directories: [], files: [] };
+  }
+  Object.assign(before, record?.before);
+  Object.assign(after, record?.after);
+  if (flags.diff.length) {
+    before.attributes = facts.lsattr;
+    after.attributes = true;
+  }
+  return { before, after };
+}
 
 /** `attributes` on what the path is (or will be): no flags to compare on a link or a removal. */
 async function planFlags(ctx: HostContext, args: FileArgs, state: string, realPath: string, exists: boolean) {
