@@ -11,7 +11,8 @@ import type { PlannedEffect } from '../facts/planned.js';
 import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
 import type { PathFacts } from '../facts/paths.js';
 import { localTimestamp } from '../common/strptime.js';
-import { defineModule, type HostContext } from './types.js';
+import { defineModule, type ArgSchema, type ArgSpec, type HostContext } from './types.js';
+import { applySymbolicMode } from '../shell/mode.js';
 import { attributeArgs } from './kit/attributes.js';
 import { flagChange, flagsArg } from './kit/flags.js';
 import { fileFlagsFact } from '../facts/file-flags.js';
@@ -19,7 +20,8 @@ import { fileFlagsFact } from '../facts/file-flags.js';
 export interface FileArgs {
   path: string;
   state?: FileState;
-  mode?: number;
+  /** octal, or symbolic text applied to what the path has */
+  mode?: number | string;
   owner?: string;
   group?: string;
   recurse: boolean;
@@ -54,7 +56,7 @@ export const fileModule = defineModule<FileArgs>({
         '`touch` creates an empty file or updates times; `link`/`hard` make a symbolic/hard link to `src`; ' +
         '`absent` removes it, recursively for a directory. Default: what the path is now, else `file`.',
     },
-    ...attributeArgs({ ownerAliases: ['user'] }),
+    ...withSymbolicMode(attributeArgs({ ownerAliases: ['user'] })),
     recurse: {
       type: 'bool',
       default: false,
@@ -114,7 +116,8 @@ export const fileModule = defineModule<FileArgs>({
     if (args.recurse && state !== undefined && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
     if (args.src !== undefined && state !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
     const wantsTree = args.recurse && (state ?? 'directory') === 'directory';
-    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, want: args } } : {}) });
+    const treeWant = { ...args, mode: typeof args.mode === 'number' ? args.mode : undefined };
+    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, want: treeWant } } : {}) });
     const facts = probed.paths[0];
     if (!facts) throw new ModuleError(`no facts about ${where}`);
     const finalState: FileState = state ?? defaultState(facts.stat, args.recurse);
@@ -124,6 +127,7 @@ export const fileModule = defineModule<FileArgs>({
       access: timeWanted(args.access_time, args.access_time_format, finalState),
     };
     const warnings: string[] = [];
+    const mode = resolveMode(args.mode, finalState === 'link' || finalState === 'hard' ? (srcFacts?.stat ?? facts.stat) : facts.stat, finalState === 'directory');
     const change = planFileState(
       {
         path: where,
@@ -132,7 +136,7 @@ export const fileModule = defineModule<FileArgs>({
         force: args.force,
         recurse: args.recurse,
         follow: args.follow,
-        mode: args.mode,
+        mode,
         owner: args.owner,
         group: args.group,
         times,
@@ -151,8 +155,8 @@ export const fileModule = defineModule<FileArgs>({
     const diff = ansibleDiff(shown, finalState, facts, change.record, flags);
     const result: Record<string, unknown> = { path: shown, state: resultState(finalState, facts) };
     if (finalState !== 'absent') {
-      const mode = args.mode ?? facts.stat?.mode;
-      if (mode !== undefined && finalState !== 'link') result.mode = ansibleMode(mode);
+      const shownMode = mode ?? facts.stat?.mode;
+      if (shownMode !== undefined && finalState !== 'link') result.mode = ansibleMode(shownMode);
       const owner = args.owner ?? facts.stat?.owner;
       const group = args.group ?? facts.stat?.group;
       if (owner) result.owner = owner;
@@ -169,12 +173,25 @@ export const fileModule = defineModule<FileArgs>({
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
       writes: change.writes ?? [facts.realPath],
-      effects: [fileEffect(where, finalState, args, args.src)],
+      effects: [fileEffect(where, finalState, { ...args, mode }, args.src)],
       result: { ...result, ...(diff ? { diff } : {}) },
       ...warned,
     };
   },
 });
+
+/** The file module's mode argument takes symbolic modes too. */
+function withSymbolicMode(schema: ArgSchema): ArgSchema {
+  const mode = schema.mode as ArgSpec;
+  return { ...schema, mode: { ...mode, type: 'symbolic_mode', description: `${mode.description ?? ''} Or symbolic, as chmod reads it: 'u+x', 'g=rw,o-rwx', 'o=rwXt'.` } };
+}
+
+/** A symbolic mode applied to the bits the path has (a path still to be made: 0644, a folder 0755). */
+function resolveMode(mode: number | string | undefined, stat: PathFacts['stat'], directory: boolean): number | undefined {
+  if (typeof mode !== 'string') return mode;
+  const isDir = stat ? stat.type === 'directory' : directory;
+  return applySymbolicMode(mode, stat?.mode ?? (isDir ? 0o755 : 0o644), isDir);
+}
 
 /** The source of a link as the link will resolve it: beside the link for a symlink, as given for a hard link. */
 async function probeSource(ctx: HostContext, args: FileArgs, state: FileState, facts: PathFacts): Promise<PathFacts | undefined> {
