@@ -7,7 +7,7 @@ import { ModuleError } from '../errors.js';
 import type { TreeEntry } from '../facts/file-tree.js';
 import { sh } from '../shell/quote.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
-import { applyAttributesSteps, attributeChanges, describeWanted, formatMode, resetAttributesCommand, sameOwner, type Attributes } from './kit/attributes.js';
+import { applyAttributesCommands, applyAttributesSteps, attributeChanges, describeWanted, formatMode, resetAttributesCommand, sameOwner, type Attributes } from './kit/attributes.js';
 import { guardRemoval, removeCreatedStep } from './kit/backup.js';
 import { createDirsSteps, missingDirs } from './kit/content.js';
 import type { Diff, Step } from './types.js';
@@ -213,7 +213,8 @@ function planTouch(want: FileWant, facts: PathFacts): FileChange {
     return then(
       {
         diff: [{ subject: want.path, before: 'absent', after: describeWanted('file', want), kind: 'summary' }],
-        steps: [{ kind: 'exec', command: sh`touch -- ${target}`, description: `create ${want.path}` }, ...applyAttributesSteps([target], want)],
+        // one step: a file whose attributes cannot be set (a chown without the right) is removed again, as Ansible does
+        steps: [{ kind: 'exec', command: createWithAttributes(target, want), description: `create ${want.path}` }],
         undo: [removeCreatedStep([target])],
         cleanup: [],
       },
@@ -222,6 +223,13 @@ function planTouch(want: FileWant, facts: PathFacts): FileChange {
   }
   // Touching an existing path changes its times (unless both are preserved); undo sets them back.
   return then(existingAttributes(target, stat, want), planTimes(target, stat, want));
+}
+
+/** `touch` then the attributes, the new file removed again when they fail. */
+function createWithAttributes(target: string, want: FileWant): string {
+  const attrs = applyAttributesCommands([target], want);
+  if (!attrs.length) return sh`touch -- ${target}`;
+  return `${sh`touch -- ${target}`} && { ${attrs.join(' && ')} || { rc=$?; ${sh`rm -f -- ${target}`}; exit $rc; }; }`;
 }
 
 function planAbsent(want: FileWant, facts: PathFacts, runId: string): FileChange {

@@ -9,7 +9,7 @@ import { fileTreeFact } from '../facts/file-tree.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
-import type { PathFacts } from '../facts/paths.js';
+import type { PathFacts, PathStat } from '../facts/paths.js';
 import { localTimestamp } from '../common/strptime.js';
 import { defineModule, type ArgSchema, type ArgSpec, type HostContext } from './types.js';
 import { applySymbolicMode } from '../shell/mode.js';
@@ -112,7 +112,9 @@ export const fileModule = defineModule<FileArgs>({
     // a folder given where a file, touch or hard link is asked: the path inside it named as src is
     if (first?.stat?.type === 'directory' && args.state !== 'link' && args.state !== 'absent' && args.src !== undefined) where = path.join(args.path, path.basename(args.src));
     const state = args.state ?? (where === args.path ? defaultState(first?.stat ?? null, args.recurse) : undefined);
-    const requests: FactsRequest[] = [{ path: where, follow: args.follow && state !== 'link' && state !== 'hard' && state !== 'absent', listing: true }];
+    // a folder's listing only where it matters: reading it would update its access time
+    const listing = state === 'absent' || state === 'link';
+    const requests: FactsRequest[] = [{ path: where, follow: args.follow && state !== 'link' && state !== 'hard' && state !== 'absent', ...(listing ? { listing } : {}) }];
     if (args.recurse && state !== undefined && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
     if (args.src !== undefined && state !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
     const wantsTree = args.recurse && (state ?? 'directory') === 'directory';
@@ -153,16 +155,15 @@ export const fileModule = defineModule<FileArgs>({
     change.diff = [...change.diff, ...flags.diff];
     const shown = finalState === 'directory' || finalState === 'file' || finalState === 'touch' ? facts.realPath : where;
     const diff = ansibleDiff(shown, finalState, facts, change.record, flags);
+    // Ansible's path info: what the path is once the module ran (read again after a change)
     const result: Record<string, unknown> = { path: shown, state: resultState(finalState, facts) };
-    if (finalState !== 'absent') {
-      const shownMode = mode ?? facts.stat?.mode;
-      if (shownMode !== undefined && finalState !== 'link') result.mode = ansibleMode(shownMode);
-      const owner = args.owner ?? facts.stat?.owner;
-      const group = args.group ?? facts.stat?.group;
-      if (owner) result.owner = owner;
-      if (group) result.group = group;
-      if (args.src !== undefined) result.src = args.src;
+    if (finalState !== 'absent' && facts.stat) {
+      Object.assign(result, pathInfo(facts.stat, finalState === 'link' ? 'link' : String(result.state)));
+      if (mode !== undefined && finalState !== 'link') result.mode = ansibleMode(mode);
+      if (args.owner !== undefined) result.owner = args.owner;
+      if (args.group !== undefined) result.group = args.group;
     }
+    if (args.src !== undefined) result.src = args.src;
     if (finalState === 'link' || finalState === 'hard') result.dest = where;
     const warned = warnings.length ? { warnings } : {};
     if (!change.steps.length) return { changed: false, result: { ...result, ...(diff ? { diff } : {}) }, ...warned };
@@ -175,6 +176,11 @@ export const fileModule = defineModule<FileArgs>({
       writes: change.writes ?? [facts.realPath],
       effects: [fileEffect(where, finalState, { ...args, mode }, args.src)],
       result: { ...result, ...(diff ? { diff } : {}) },
+      afterApply: async () => {
+        if (finalState === 'absent') return {};
+        const again = (await ctx.gather(fileTreeFact, { paths: [{ path: shown }] }, { fresh: true })).paths[0];
+        return again?.stat ? pathInfo(again.stat, prevState(again.stat)) : { state: 'absent' };
+      },
       ...warned,
     };
   },
@@ -214,6 +220,11 @@ function timeWanted(value: string | undefined, format: string, state: FileState)
   } catch (error) {
     throw new ModuleError(`Error while obtaining timestamp for time ${value} using format ${format}: ${(error as Error).message}`);
   }
+}
+
+/** What Ansible's results say of a path that exists. */
+function pathInfo(stat: PathStat, state: string): Record<string, unknown> {
+  return { state, uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: ansibleMode(stat.mode), size: stat.size };
 }
 
 /** The state Ansible reports once the module ran: what the path is. */
