@@ -171,3 +171,14 @@ export const groupFact = defineFact<string, GroupEntry | undefined>({
     return entry ?? { name, gid: g.gid ?? -1, members: [] };
   },
 });
+
+/** Whether an account exists, by name or id (`getent passwd`/`getent group`); check mode counts the accounts a plan makes. */
+export const accountFact = defineFact<{ db: 'passwd' | 'group'; name: string }, boolean>({
+  name: 'account',
+  command: (r) => sh`if getent ${r.db} -- ${r.name} >/dev/null; then echo yes; else echo no; fi`,
+  parse: (out) => out.stdout.trim() === 'yes',
+  planned(exists, state: PlannedState, r) {
+    const planned = (r.db === 'passwd' ? state.users : state.groups).get(r.name);
+    return planned ? planned.exists : exists;
+  },
+});

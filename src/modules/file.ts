@@ -5,13 +5,14 @@
  */
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
-import { fileTreeFact } from '../facts/file-tree.js';
+import { fileTreeFact, type TreeEntry } from '../facts/file-tree.js';
+import { accountFact } from '../facts/users.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
 import { localTimestamp } from '../common/strptime.js';
-import { defineModule, type ArgSchema, type ArgSpec, type HostContext } from './types.js';
+import { defineModule, type ArgSchema, type ArgSpec, type HostContext, type Plan } from './types.js';
 import { applySymbolicMode } from '../shell/mode.js';
 import { attributeArgs } from './kit/attributes.js';
 import { flagChange, flagsArg } from './kit/flags.js';
@@ -124,11 +125,46 @@ export const fileModule = defineModule<FileArgs>({
     if (!facts) throw new ModuleError(`no facts about ${where}`);
     const finalState: FileState = state ?? defaultState(facts.stat, args.recurse);
     const srcFacts = await probeSource(ctx, args, finalState, facts);
+    const warnings = finalState === 'absent' ? [] : await accountWarnings(ctx, args);
+    try {
+      return await planState(ctx, args, { where, finalState, facts, srcFacts, tree: probed.tree, warnings });
+    } catch (error) {
+      // the warnings stay with a failure, as Ansible's result keeps them
+      if (error instanceof ModuleError && warnings.length) throw new ModuleError(error.message, { ...error.result, warnings });
+      throw error;
+    }
+  },
+});
+
+/** Ansible's warning for an owner or group the host does not have (yet: a real run may create it first). */
+async function accountWarnings(ctx: HostContext, args: FileArgs): Promise<string[]> {
+  const warnings: string[] = [];
+  const check = async (db: 'passwd' | 'group', name: string | undefined) => {
+    if (name === undefined || (await ctx.gather(accountFact, { db, name }))) return;
+    const what = db === 'passwd' ? 'user' : 'group';
+    const id = /^\d+$/.test(name) ? `${what} with ${db === 'passwd' ? 'uid' : 'gid'} ${name}` : `${what} ${name}`;
+    warnings.push(`failed to look up ${id}: the host has no such ${what}; a task before this one may create it in a real run`);
+  };
+  await check('passwd', args.owner);
+  await check('group', args.group);
+  return warnings;
+}
+
+interface Probed {
+  where: string;
+  finalState: FileState;
+  facts: PathFacts;
+  srcFacts: PathFacts | undefined;
+  tree: TreeEntry[];
+  warnings: string[];
+}
+
+async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Promise<Plan> {
+    const { where, finalState, facts, srcFacts, warnings } = probed;
     const times = {
       modification: timeWanted(args.modification_time, args.modification_time_format, finalState),
       access: timeWanted(args.access_time, args.access_time_format, finalState),
     };
-    const warnings: string[] = [];
     const mode = resolveMode(args.mode, finalState === 'link' || finalState === 'hard' ? (srcFacts?.stat ?? facts.stat) : facts.stat, finalState === 'directory');
     const change = planFileState(
       {
@@ -183,8 +219,7 @@ export const fileModule = defineModule<FileArgs>({
       },
       ...warned,
     };
-  },
-});
+}
 
 /** The file module's mode argument takes symbolic modes too. */
 function withSymbolicMode(schema: ArgSchema): ArgSchema {
