@@ -6,8 +6,9 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import type { TreeEntry } from '../facts/file-tree.js';
 import { sh } from '../shell/quote.js';
+import { applySymbolicMode } from '../shell/mode.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
-import { applyAttributesCommands, applyAttributesSteps, attributeChanges, describeWanted, formatMode, resetAttributesCommand, sameOwner, type Attributes } from './kit/attributes.js';
+import { applyAttributesCommands, applyAttributesSteps, attributeChanges, chmodCommand, chownCommand, describeWanted, formatMode, resetAttributesCommand, sameOwner, type Attributes } from './kit/attributes.js';
 import { guardRemoval, removeCreatedStep } from './kit/backup.js';
 import { createDirsSteps, missingDirs } from './kit/content.js';
 import type { Diff, Step } from './types.js';
@@ -20,6 +21,8 @@ export interface FileWant extends Attributes {
   src?: string | undefined;
   force: boolean;
   recurse: boolean;
+  /** a symbolic mode as given (`mode` is what it gives the path itself): recurse applies it to each path below */
+  modeSpec?: string | undefined;
   /** link: the attributes go to what the link leads to */
   follow?: boolean;
   /** the times to set: kept, now, or seconds since the epoch */
@@ -188,14 +191,44 @@ function planDirectory(want: FileWant, facts: PathFacts, tree: TreeEntry[]): Fil
   }
   if (stat.type !== 'directory') throw new ModuleError(`${want.path} already exists as a ${prevState(stat)}`);
   const change = existingAttributes(target, stat, want);
-  if (want.recurse && tree.length) {
-    // chmod -R/chown -R reach the descendants too: put back each one that differed.
-    change.steps = applyAttributesSteps([target], want, { recurse: true });
-    change.diff.push({ subject: `${want.path}/*`, before: `${tree.length} paths differ`, after: describeWanted('all', want), kind: 'summary' });
-    const restore = tree.map((e) => resetAttributesCommand(e.path, e));
-    change.undo.push({ kind: 'exec', command: restore.join('; '), description: `restore attributes of ${tree.length} paths under ${want.path}` });
+  if (want.recurse) {
+    const below = treeChanges(want, tree);
+    change.steps.push(...below.steps);
+    change.undo.push(...below.undo);
+    change.diff.push(...below.diff);
   }
   return then(change, planTimes(target, stat, want));
+}
+
+/**
+ * recurse: each descendant gets the mode (a symbolic one applied to its own
+ * bits), owner and group; a link keeps its mode (Linux has none to set) and
+ * gets its own owner. Chunks of commands, each undone by setting back what
+ * the paths had.
+ */
+function treeChanges(want: FileWant, tree: TreeEntry[]): { steps: Step[]; undo: Step[]; diff: Diff[] } {
+  const forward: string[] = [];
+  const back: string[] = [];
+  for (const e of tree) {
+    const link = e.type === 'l';
+    const mode = link ? undefined : want.modeSpec !== undefined ? applySymbolicMode(want.modeSpec, e.mode, e.type === 'd') : want.mode;
+    const modeDiffers = mode !== undefined && mode !== (e.mode & 0o7777);
+    const ownerDiffers = !sameOwner(want.owner, e.owner, e.uid);
+    const groupDiffers = !sameOwner(want.group, e.group, e.gid);
+    if (!modeDiffers && !ownerDiffers && !groupDiffers) continue;
+    const cmds: string[] = [];
+    if (ownerDiffers || groupDiffers) cmds.push(chownCommand(e.path, ownerDiffers ? want.owner : undefined, groupDiffers ? want.group : undefined));
+    if (modeDiffers) cmds.push(chmodCommand(e.path, mode));
+    forward.push(cmds.join(' && '));
+    back.push(link ? chownCommand(e.path, e.owner, e.group) : resetAttributesCommand(e.path, e));
+  }
+  if (!forward.length) return { steps: [], undo: [], diff: [] };
+  const chunks = (lines: string[]) => Array.from({ length: Math.ceil(lines.length / 200) }, (_, i) => lines.slice(i * 200, i * 200 + 200).join(' && '));
+  return {
+    steps: chunks(forward).map((command) => ({ kind: 'exec' as const, command, description: `set the attributes of ${forward.length} paths under ${want.path}` })),
+    undo: chunks(back).reverse().map((command) => ({ kind: 'exec' as const, command, description: `restore the attributes of ${back.length} paths under ${want.path}` })),
+    diff: [{ subject: `${want.path}/*`, before: `${forward.length} paths differ`, after: describeWanted('all', want), kind: 'summary' }],
+  };
 }
 
 function planExisting(want: FileWant, facts: PathFacts): FileChange {

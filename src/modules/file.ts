@@ -119,8 +119,7 @@ export const fileModule = defineModule<FileArgs>({
     if (args.recurse && state !== undefined && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
     if (args.src !== undefined && state !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
     const wantsTree = args.recurse && (state ?? 'directory') === 'directory';
-    const treeWant = { ...args, mode: typeof args.mode === 'number' ? args.mode : undefined };
-    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, want: treeWant } } : {}) });
+    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, follow: args.follow } } : {}) });
     const facts = probed.paths[0];
     if (!facts) throw new ModuleError(`no facts about ${where}`);
     const finalState: FileState = state ?? defaultState(facts.stat, args.recurse);
@@ -175,6 +174,7 @@ async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Prom
         recurse: args.recurse,
         follow: args.follow,
         mode,
+        modeSpec: typeof args.mode === 'string' ? args.mode : undefined,
         owner: args.owner,
         group: args.group,
         times,
