@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
@@ -389,7 +389,14 @@ export class TaskRunner {
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
-    const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
+    let args: Record<string, unknown>;
+    try {
+      args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
+    } catch (error) {
+      // met while running (the task expects failures): the result says it in Ansible's words
+      if (error instanceof MissingArgumentsError) throw new ModuleError(error.missing, {}, task.pos);
+      throw error;
+    }
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateKeyword = renderKeyword(task.delegateTo, render);
     const delegateTo = delegateKeyword !== undefined ? String(delegateKeyword) : undefined;

@@ -5,7 +5,7 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { parseBoolean } from '../common/booleans.js';
-import { LoadError, type SourcePos } from '../errors.js';
+import { LoadError, MissingArgumentsError, type SourcePos } from '../errors.js';
 import type { ArgSchema, ArgSpec, ArgType } from './types.js';
 import { checkSymbolicMode } from '../shell/mode.js';
 
@@ -117,11 +117,13 @@ export function validateArgs(
       );
     }
   }
+  const missing: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
     if (out[name] !== undefined) continue;
     if (spec.default !== undefined) out[name] = spec.default;
-    else if (spec.required) throw new LoadError(`${moduleName}: missing required argument '${name}'`, pos);
+    else if (spec.required) missing.push(name);
   }
+  if (missing.length) throw new MissingArgumentsError(moduleName, missing.sort(), pos);
   return out;
 }
 
