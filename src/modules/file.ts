@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { fileTreeFact, type TreeEntry } from '../facts/file-tree.js';
 import { accountFact } from '../facts/users.js';
+import { ask } from '../facts/gather.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
@@ -108,23 +109,24 @@ export const fileModule = defineModule<FileArgs>({
       const head = (await ctx.readFile(args.path))?.subarray(0, 8192);
       return { changed: false, result: { path: args.path, appears_binary: head?.includes(0) ?? false } };
     }
-    const first = (await ctx.gather(fileTreeFact, { paths: [{ path: args.path }] })).paths[0];
+    // One round trip for what the decision needs: the path as it is and followed, a link's source,
+    // the folder's descendants for recurse, the accounts named. Only a folder given where a file
+    // is meant, or a link made inside a folder, needs a second look.
+    let probe = await probePaths(ctx, args, args.path);
     let where = args.path;
     // a folder given where a file, touch or hard link is asked: the path inside it named as src is
-    if (first?.stat?.type === 'directory' && args.state !== 'link' && args.state !== 'absent' && args.src !== undefined) where = path.join(args.path, path.basename(args.src));
-    const state = args.state ?? (where === args.path ? defaultState(first?.stat ?? null, args.recurse) : undefined);
-    // a folder's listing only where it matters: reading it would update its access time
-    const listing = state === 'absent' || state === 'link';
-    const requests: FactsRequest[] = [{ path: where, follow: args.follow && state !== 'link' && state !== 'hard' && state !== 'absent', ...(listing ? { listing } : {}) }];
-    if (args.recurse && state !== undefined && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
-    if (args.src !== undefined && state !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
-    const wantsTree = args.recurse && (state ?? 'directory') === 'directory';
-    const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, follow: args.follow } } : {}) });
-    const facts = probed.paths[0];
-    if (!facts) throw new ModuleError(`no facts about ${where}`);
-    const finalState: FileState = state ?? defaultState(facts.stat, args.recurse);
-    const srcFacts = await probeSource(ctx, args, finalState, facts);
-    const warnings = finalState === 'absent' ? [] : await accountWarnings(ctx, args);
+    if (probe.own.stat?.type === 'directory' && args.state !== 'link' && args.state !== 'absent' && args.state !== 'directory' && args.src !== undefined) {
+      where = path.join(args.path, path.basename(args.src));
+      probe = await probePaths(ctx, args, where);
+    }
+    const state: FileState = args.state ?? defaultState(probe.own.stat, args.recurse);
+    if (args.recurse && state !== 'directory') throw new ModuleError("recurse option requires state to be 'directory'", { path: where });
+    if (args.src !== undefined && state !== 'link' && state !== 'hard') throw new ModuleError("src option requires state to be 'link' or 'hard'", { path: where });
+    const facts = args.follow && (state === 'file' || state === 'directory' || state === 'touch') ? probe.followed : probe.own;
+    const finalState = state;
+    const srcFacts = await probeSource(ctx, args, state, probe);
+    const probed = { tree: probe.tree };
+    const warnings = finalState === 'absent' ? [] : accountWarnings(args, probe.accounts);
     try {
       return await planState(ctx, args, { where, finalState, facts, srcFacts, tree: probed.tree, warnings });
     } catch (error) {
@@ -135,17 +137,63 @@ export const fileModule = defineModule<FileArgs>({
   },
 });
 
+/** What one look at the host gives the file module. */
+interface PathProbe {
+  /** the path itself, a link not followed (its listing where the state needs one) */
+  own: PathFacts;
+  /** the path followed to the end of its links */
+  followed: PathFacts;
+  /** a link's source where `src` is given: beside the link for a symlink, as given for a hard link */
+  src: PathFacts | undefined;
+  tree: TreeEntry[];
+  /** whether each owner and group named exists */
+  accounts: { owner?: boolean; group?: boolean };
+}
+
+async function probePaths(ctx: HostContext, args: FileArgs, where: string): Promise<PathProbe> {
+  // a folder's listing only where it matters: reading it would update its access time
+  const listing = args.state === 'absent' || args.state === 'link';
+  const requests: FactsRequest[] = [{ path: where, ...(listing ? { listing } : {}) }];
+  if (args.follow) requests.push({ path: where, follow: true });
+  const srcAt = sourcePath(args, where, false);
+  if (srcAt !== undefined) requests.push({ path: srcAt, follow: true });
+  const wantsTree = args.recurse && (args.state ?? 'directory') === 'directory';
+  const accounts = args.state === 'absent' ? [] : [...(args.owner !== undefined ? [ask(accountFact, { db: 'passwd' as const, name: args.owner })] : []), ...(args.group !== undefined ? [ask(accountFact, { db: 'group' as const, name: args.group })] : [])];
+  const [probed, ...known] = await ctx.gatherAll([ask(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, follow: args.follow } } : {}) }), ...accounts] as const);
+  const [own, second, third] = (probed as { paths: PathFacts[] }).paths;
+  if (!own) throw new ModuleError(`no facts about ${where}`);
+  const followed = args.follow ? (second as PathFacts) : own;
+  const src = srcAt === undefined ? undefined : args.follow ? third : second;
+  const found = known as boolean[];
+  return {
+    own,
+    followed,
+    src,
+    tree: (probed as { tree: TreeEntry[] }).tree,
+    accounts: {
+      ...(args.owner !== undefined && args.state !== 'absent' ? { owner: found[0] } : {}),
+      ...(args.group !== undefined && args.state !== 'absent' ? { group: found[args.owner !== undefined ? 1 : 0] } : {}),
+    },
+  };
+}
+
+/** Where a link's source is: a symlink's relative source from the link's folder (the path itself when it is a folder), a hard link's as given. */
+function sourcePath(args: FileArgs, where: string, whereIsDir: boolean, src = args.src): string | undefined {
+  if (src === undefined || (args.state !== 'link' && args.state !== 'hard')) return undefined;
+  if (args.state === 'hard' || path.isAbsolute(src)) return src;
+  return path.join(whereIsDir ? where : path.dirname(where), src);
+}
+
 /** Ansible's warning for an owner or group the host does not have (yet: a real run may create it first). */
-async function accountWarnings(ctx: HostContext, args: FileArgs): Promise<string[]> {
+function accountWarnings(args: FileArgs, accounts: PathProbe['accounts']): string[] {
   const warnings: string[] = [];
-  const check = async (db: 'passwd' | 'group', name: string | undefined) => {
-    if (name === undefined || (await ctx.gather(accountFact, { db, name }))) return;
-    const what = db === 'passwd' ? 'user' : 'group';
-    const id = /^\d+$/.test(name) ? `${what} with ${db === 'passwd' ? 'uid' : 'gid'} ${name}` : `${what} ${name}`;
+  const warn = (what: 'user' | 'group', name: string | undefined, exists: boolean | undefined) => {
+    if (name === undefined || exists !== false) return;
+    const id = /^\d+$/.test(name) ? `${what} with ${what === 'user' ? 'uid' : 'gid'} ${name}` : `${what} ${name}`;
     warnings.push(`failed to look up ${id}: the host has no such ${what}; a task before this one may create it in a real run`);
   };
-  await check('passwd', args.owner);
-  await check('group', args.group);
+  warn('user', args.owner, accounts.owner);
+  warn('group', args.group, accounts.group);
   return warnings;
 }
 
@@ -234,16 +282,17 @@ function resolveMode(mode: number | string | undefined, stat: PathFacts['stat'],
   return applySymbolicMode(mode, stat?.mode ?? (isDir ? 0o755 : 0o644), isDir);
 }
 
-/** The source of a link as the link will resolve it: beside the link for a symlink, as given for a hard link. */
-async function probeSource(ctx: HostContext, args: FileArgs, state: FileState, facts: PathFacts): Promise<PathFacts | undefined> {
+/** The source of a link as the link will resolve it, looked at again only when the first look could not know where it is. */
+async function probeSource(ctx: HostContext, args: FileArgs, state: FileState, probe: PathProbe): Promise<PathFacts | undefined> {
   if (state !== 'link' && state !== 'hard') return undefined;
-  let src = args.src;
-  if (src === undefined && state === 'link' && facts.linkTarget !== undefined) src = facts.linkTarget;
+  const own = probe.own;
+  const isDir = own.stat?.type === 'directory';
+  // an existing link without src: its own source, when following
+  const src = args.src ?? (state === 'link' && args.follow ? own.linkTarget : undefined);
   if (src === undefined) return undefined;
-  const base = state === 'hard' ? '' : facts.stat?.type === 'directory' ? facts.path : path.dirname(facts.path);
-  const at = path.isAbsolute(src) || state === 'hard' ? src : path.join(base, src);
-  const probed = await ctx.gather(fileTreeFact, { paths: [{ path: at, follow: true }] });
-  return probed.paths[0];
+  if (args.src !== undefined && args.state === state && !(isDir && state === 'link' && !path.isAbsolute(src))) return probe.src;
+  const at = sourcePath({ ...args, state }, own.path, isDir, src) ?? src;
+  return (await ctx.gather(fileTreeFact, { paths: [{ path: at, follow: true }] })).paths[0];
 }
 
 /** What the module's time arguments ask for: kept, now, or a timestamp read with the format (local time). */
