@@ -15,7 +15,7 @@ import type { PathFacts, PathStat } from '../facts/paths.js';
 import { localTimestamp } from '../common/strptime.js';
 import { defineModule, type ArgSchema, type ArgSpec, type HostContext, type Plan } from './types.js';
 import { applySymbolicMode } from '../shell/mode.js';
-import { attributeArgs } from './kit/attributes.js';
+import { attributeArgs, sameOwner } from './kit/attributes.js';
 import { flagChange, flagsArg } from './kit/flags.js';
 import { fileFlagsFact } from '../facts/file-flags.js';
 
@@ -126,9 +126,10 @@ export const fileModule = defineModule<FileArgs>({
     const finalState = state;
     const srcFacts = await probeSource(ctx, args, state, probe);
     const probed = { tree: probe.tree };
-    const warnings = finalState === 'absent' ? [] : accountWarnings(args, probe.accounts);
+    const accounts = finalState === 'absent' ? {} : await knownAccounts(ctx, args, (srcFacts ?? facts).stat);
+    const warnings = accountWarnings(args, accounts);
     try {
-      return await planState(ctx, args, { where, finalState, facts, srcFacts, tree: probed.tree, warnings });
+      return await planState(ctx, args, { where, finalState, facts, srcFacts, tree: probed.tree, warnings, accounts });
     } catch (error) {
       // the warnings stay with a failure, as Ansible's result keeps them
       if (error instanceof ModuleError && warnings.length) throw new ModuleError(error.message, { ...error.result, warnings });
@@ -146,36 +147,41 @@ interface PathProbe {
   /** a link's source where `src` is given: beside the link for a symlink, as given for a hard link */
   src: PathFacts | undefined;
   tree: TreeEntry[];
-  /** whether each owner and group named exists */
-  accounts: { owner?: boolean; group?: boolean };
 }
 
 async function probePaths(ctx: HostContext, args: FileArgs, where: string): Promise<PathProbe> {
   // a folder's listing only where it matters: reading it would update its access time
   const listing = args.state === 'absent' || args.state === 'link';
-  const requests: FactsRequest[] = [{ path: where, ...(listing ? { listing } : {}) }];
-  if (args.follow) requests.push({ path: where, follow: true });
+  const follow = args.follow && args.state !== 'link' && args.state !== 'hard' && args.state !== 'absent';
+  const requests: FactsRequest[] = [{ path: where, ...(follow ? { follow } : {}), ...(listing ? { listing } : {}) }];
   const srcAt = sourcePath(args, where, false);
   if (srcAt !== undefined) requests.push({ path: srcAt, follow: true });
   const wantsTree = args.recurse && (args.state ?? 'directory') === 'directory';
-  const accounts = args.state === 'absent' ? [] : [...(args.owner !== undefined ? [ask(accountFact, { db: 'passwd' as const, name: args.owner })] : []), ...(args.group !== undefined ? [ask(accountFact, { db: 'group' as const, name: args.group })] : [])];
-  const [probed, ...known] = await ctx.gatherAll([ask(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, follow: args.follow } } : {}) }), ...accounts] as const);
-  const [own, second, third] = (probed as { paths: PathFacts[] }).paths;
-  if (!own) throw new ModuleError(`no facts about ${where}`);
-  const followed = args.follow ? (second as PathFacts) : own;
-  const src = srcAt === undefined ? undefined : args.follow ? third : second;
-  const found = known as boolean[];
-  return {
-    own,
-    followed,
-    src,
-    tree: (probed as { tree: TreeEntry[] }).tree,
-    accounts: {
-      ...(args.owner !== undefined && args.state !== 'absent' ? { owner: found[0] } : {}),
-      ...(args.group !== undefined && args.state !== 'absent' ? { group: found[args.owner !== undefined ? 1 : 0] } : {}),
-    },
-  };
+  const probed = await ctx.gather(fileTreeFact, { paths: requests, ...(wantsTree ? { tree: { dir: where, follow: args.follow } } : {}) });
+  const [first, src] = probed.paths;
+  if (!first) throw new ModuleError(`no facts about ${where}`);
+  let own = first;
+  // a followed link, and no state to say what to do with it: the link itself decides (state=link), a second look
+  if (first.realPath !== where && args.state === undefined) own = (await ctx.gather(fileTreeFact, { paths: [{ path: where }] })).paths[0] ?? first;
+  return { own, followed: first, src, tree: probed.tree };
 }
+
+/**
+ * Whether the owner and group named exist, asked only when the path does
+ * not have them already (the one case where a chown would run): the rest
+ * of the time the file module's plan stays one round trip.
+ */
+async function knownAccounts(ctx: HostContext, args: FileArgs, stat: PathStat | null): Promise<Accounts> {
+  const asks: [key: 'owner' | 'group', db: 'passwd' | 'group', name: string][] = [];
+  if (args.owner !== undefined && !sameOwner(args.owner, stat?.owner ?? '', stat?.uid)) asks.push(['owner', 'passwd', args.owner]);
+  if (args.group !== undefined && !sameOwner(args.group, stat?.group ?? '', stat?.gid)) asks.push(['group', 'group', args.group]);
+  if (!asks.length) return {};
+  const found = await ctx.gatherAll(asks.map(([, db, name]) => ask(accountFact, { db, name })));
+  return Object.fromEntries(asks.map(([key], i) => [key, found[i] ?? null]));
+}
+
+/** The owner and group asked for that the path does not have yet: found (name and id), or null where the host has none. */
+type Accounts = { owner?: { name: string; id: number } | null; group?: { name: string; id: number } | null };
 
 /** Where a link's source is: a symlink's relative source from the link's folder (the path itself when it is a folder), a hard link's as given. */
 function sourcePath(args: FileArgs, where: string, whereIsDir: boolean, src = args.src): string | undefined {
@@ -185,10 +191,10 @@ function sourcePath(args: FileArgs, where: string, whereIsDir: boolean, src = ar
 }
 
 /** Ansible's warning for an owner or group the host does not have (yet: a real run may create it first). */
-function accountWarnings(args: FileArgs, accounts: PathProbe['accounts']): string[] {
+function accountWarnings(args: FileArgs, accounts: Accounts): string[] {
   const warnings: string[] = [];
-  const warn = (what: 'user' | 'group', name: string | undefined, exists: boolean | undefined) => {
-    if (name === undefined || exists !== false) return;
+  const warn = (what: 'user' | 'group', name: string | undefined, found: Accounts['owner']) => {
+    if (name === undefined || found !== null) return;
     const id = /^\d+$/.test(name) ? `${what} with ${what === 'user' ? 'uid' : 'gid'} ${name}` : `${what} ${name}`;
     warnings.push(`failed to look up ${id}: the host has no such ${what}; a task before this one may create it in a real run`);
   };
@@ -204,10 +210,11 @@ interface Probed {
   srcFacts: PathFacts | undefined;
   tree: TreeEntry[];
   warnings: string[];
+  accounts: Accounts;
 }
 
 async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Promise<Plan> {
-    const { where, finalState, facts, srcFacts, warnings } = probed;
+    const { where, finalState, facts, srcFacts, warnings, accounts } = probed;
     const times = {
       modification: timeWanted(args.modification_time, args.modification_time_format, finalState),
       access: timeWanted(args.access_time, args.access_time_format, finalState),
@@ -241,11 +248,18 @@ async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Prom
     const diff = ansibleDiff(shown, finalState, facts, change.record, flags);
     // Ansible's path info: what the path is once the module ran (read again after a change)
     const result: Record<string, unknown> = { path: shown, state: resultState(finalState, facts) };
-    if (finalState !== 'absent' && facts.stat) {
-      Object.assign(result, pathInfo(facts.stat, finalState === 'link' ? 'link' : String(result.state)));
+    if (finalState !== 'absent') {
+      // a path still to be made: what creating it gives (umask 022), as far as the plan knows
+      const made = finalState === 'directory' ? { mode: '0755' } : finalState === 'touch' ? { mode: '0644', size: 0 } : {};
+      Object.assign(result, facts.stat ? pathInfo(facts.stat, finalState === 'link' ? 'link' : String(result.state)) : made);
       if (mode !== undefined && finalState !== 'link') result.mode = ansibleMode(mode);
-      if (args.owner !== undefined) result.owner = args.owner;
-      if (args.group !== undefined) result.group = args.group;
+      // the owner and group the path will have: as found on the host, or given as an id
+      const owner = accountAfter(args.owner, accounts.owner);
+      const group = accountAfter(args.group, accounts.group);
+      if (owner.name !== undefined) result.owner = owner.name;
+      if (owner.id !== undefined) result.uid = owner.id;
+      if (group.name !== undefined) result.group = group.name;
+      if (group.id !== undefined) result.gid = group.id;
     }
     if (args.src !== undefined) result.src = args.src;
     if (finalState === 'link' || finalState === 'hard') result.dest = where;
@@ -260,11 +274,6 @@ async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Prom
       writes: change.writes ?? [facts.realPath],
       effects: [fileEffect(where, finalState, { ...args, mode }, args.src)],
       result: { ...result, ...(diff ? { diff } : {}) },
-      afterApply: async () => {
-        if (finalState === 'absent') return {};
-        const again = (await ctx.gather(fileTreeFact, { paths: [{ path: shown }] }, { fresh: true })).paths[0];
-        return again?.stat ? pathInfo(again.stat, prevState(again.stat)) : { state: 'absent' };
-      },
       ...warned,
     };
 }
@@ -304,6 +313,13 @@ function timeWanted(value: string | undefined, format: string, state: FileState)
   } catch (error) {
     throw new ModuleError(`Error while obtaining timestamp for time ${value} using format ${format}: ${(error as Error).message}`);
   }
+}
+
+/** An owner or group the path will have: unchanged (nothing to say), the account found, else the id given. */
+function accountAfter(given: string | undefined, found: Accounts['owner']): { name?: string; id?: number } {
+  if (given === undefined || found === undefined) return {};
+  if (found && found.id >= 0) return { name: found.name, id: found.id };
+  return /^\d+$/.test(given) ? { name: given, id: Number(given) } : { name: given };
 }
 
 /** What Ansible's results say of a path that exists. */
