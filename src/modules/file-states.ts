@@ -149,7 +149,8 @@ export function planTimes(target: string, stat: PathStat | null, want: FileWant)
   const back = sh`touch -c -m -d ${stat.mtimeText} -- ${target} && touch -c -a -d ${stat.atimeText} -- ${target}`;
   const diff: Diff[] = [];
   if ('mtime' in record.after) diff.push({ subject: target, before: `mtime ${stat.mtimeText}`, after: `mtime ${m === 'now' ? 'now' : String(record.after.mtime)}`, kind: 'summary' });
-  if ('atime' in record.after) diff.push({ subject: target, before: `atime ${stat.atimeText}`, after: `atime ${a === 'now' ? 'now' : String(record.after.atime)}`, kind: 'summary' });
+  // a plain touch (both now) says it once
+  if ('atime' in record.after && !(m === 'now' && a === 'now')) diff.push({ subject: target, before: `atime ${stat.atimeText}`, after: `atime ${a === 'now' ? 'now' : String(record.after.atime)}`, kind: 'summary' });
   return { diff, steps, undo: [{ kind: 'exec', command: back, description: `set the times of ${target} back` }], cleanup: [], record };
 }
 
@@ -194,7 +195,7 @@ function planDirectory(want: FileWant, facts: PathFacts, tree: TreeEntry[]): Fil
   if (want.recurse) {
     const below = treeChanges(want, tree);
     change.steps.push(...below.steps);
-    change.undo.push(...below.undo);
+    change.undo.unshift(...below.undo);
     change.diff.push(...below.diff);
   }
   return then(change, planTimes(target, stat, want));
@@ -349,6 +350,7 @@ function planHardLink(want: FileWant, facts: PathFacts, srcFacts: PathFacts | un
   const record: FileRecord = { before: {}, after: {} };
   let replace = false;
   if (prev === 'absent') replace = true;
+  else if (sameInode) replace = false;
   else if (prev === 'link') {
     if (facts.linkTarget !== src) {
       record.before.src = facts.linkTarget;
