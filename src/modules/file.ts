@@ -271,7 +271,8 @@ async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Prom
       steps: change.steps,
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
-      writes: change.writes ?? [facts.realPath],
+      // a link's target whose attributes or times the task sets is written too
+      writes: change.writes ?? [facts.realPath, ...(srcFacts?.stat && srcFacts.realPath !== facts.realPath ? [srcFacts.realPath] : [])],
       effects: [fileEffect(where, finalState, { ...args, mode }, args.src)],
       result: { ...result, ...(diff ? { diff } : {}) },
       ...warned,
