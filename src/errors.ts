@@ -63,6 +63,16 @@ export class LoadError extends EzplayError {
   }
 }
 
+/** Arguments a module requires and the task left out; `missing` is Ansible's wording, without the module's name, for a task's result. */
+export class MissingArgumentsError extends LoadError {
+  readonly missing: string;
+  constructor(moduleName: string, names: readonly string[], pos?: SourcePos) {
+    const missing = `missing required arguments: ${names.join(', ')}`;
+    super(`${moduleName}: ${missing}`, pos);
+    this.missing = missing;
+  }
+}
+
 export class InventoryError extends EzplayError {
   constructor(message: string, pos?: SourcePos, options?: { cause?: unknown }) {
     super('inventory', message, pos, options);

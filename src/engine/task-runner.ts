@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
@@ -389,7 +389,14 @@ export class TaskRunner {
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
-    const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
+    let args: Record<string, unknown>;
+    try {
+      args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
+    } catch (error) {
+      // met while running (the task expects failures): the result says it in Ansible's words
+      if (error instanceof MissingArgumentsError) throw new ModuleError(error.missing, {}, task.pos);
+      throw error;
+    }
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateKeyword = renderKeyword(task.delegateTo, render);
     const delegateTo = delegateKeyword !== undefined ? String(delegateKeyword) : undefined;
@@ -451,8 +458,9 @@ export class TaskRunner {
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
-        // in diff mode the registered result has the diff too, in Ansible's shape
-        const shownDiff = out.diff?.length ? { diff: out.diff.map(registeredDiff) } : {};
+        // in diff mode the registered result has the diff too, in Ansible's shape; a module that
+        // gives its own (file's before/after mappings) keeps it, in any mode, as Ansible's result does
+        const shownDiff = out.diff?.length && out.result.diff === undefined ? { diff: out.diff.map(registeredDiff) } : {};
         const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;

@@ -26,6 +26,8 @@ export interface FactsRequest {
   mime?: boolean;
   /** what `lsattr -d` says of it, where the file system has attributes (stat's get_attributes) */
   attributes?: boolean;
+  /** a directory's descendants, each with its type (the file module's removal diff, a link replacing an empty folder) */
+  listing?: boolean;
 }
 
 export interface PathStat {
@@ -67,9 +69,12 @@ export interface PathFacts {
   lsattr?: string;
   /** when absent: the nearest existing directory above it */
   ancestor?: string;
+  /** with `listing`, for a directory: what is below it, folders and the rest apart */
+  listing?: { directories: string[]; files: string[] };
 }
 
-const STAT_FORMAT = 'stat:%F|%a|%U|%G|%s|%u|%g|%i|%d|%h|%X|%Y|%Z|%x|%y';
+// times with their nanoseconds, as Python's float st_mtime carries them
+const STAT_FORMAT = 'stat:%F|%a|%U|%G|%s|%u|%g|%i|%d|%h|%.9X|%.9Y|%.9Z|%x|%y';
 
 function oneCommand(request: FactsRequest, index: number): string {
   const parts = [sh`echo @@ ${index}; p=${request.path}`];
@@ -85,6 +90,7 @@ function oneCommand(request: FactsRequest, index: number): string {
     present.push(`printf access:; [ -r "$p" ] && printf r; [ -w "$p" ] && printf w; [ -x "$p" ] && printf x; echo`);
   }
   if (request.mime) present.push(`printf 'mime:%s\\n' "$(file -b --mime -- "$p" 2>/dev/null)"`);
+  if (request.listing) present.push(`if [ -d "$p" ] && [ ! -L "$p" ]; then echo listing:; find "$p" -mindepth 1 -printf 'entry:%y:%p\\n'; fi`);
   if (request.attributes) present.push(`if a=$(lsattr -d -- "$p" 2>/dev/null); then printf 'attr:%s\\n' "$a"; fi`);
   // the bytes come last: every line after `content:` is theirs
   if (request.content) present.push(`if [ -f "$p" ]; then echo content:; base64 < "$p"; fi`);
@@ -156,6 +162,11 @@ export function parsePathFacts(requests: readonly FactsRequest[], stdout: string
       else if (line.startsWith('mime:')) facts.mime = line.slice(5);
       else if (line.startsWith('attr:')) facts.lsattr = line.slice(5);
       else if (line.startsWith('ancestor:')) facts.ancestor = line.slice(9);
+      else if (line === 'listing:') facts.listing = { directories: [], files: [] };
+      else if (line.startsWith('entry:') && facts.listing) {
+        const entry = line.slice(8);
+        (line[6] === 'd' ? facts.listing.directories : facts.listing.files).push(entry);
+      }
       else if (line === 'content:') base64 = [];
     }
     if (base64) facts.content = Buffer.from(base64.join(''), 'base64');

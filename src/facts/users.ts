@@ -171,3 +171,18 @@ export const groupFact = defineFact<string, GroupEntry | undefined>({
     return entry ?? { name, gid: g.gid ?? -1, members: [] };
   },
 });
+
+/** An account by name or id (`getent passwd`/`getent group`): its name and id, undefined when the host has none; check mode counts the accounts a plan makes. */
+export const accountFact = defineFact<{ db: 'passwd' | 'group'; name: string }, { name: string; id: number } | undefined>({
+  name: 'account',
+  command: (r) => sh`getent ${r.db} -- ${r.name} || true`,
+  parse: (out) => {
+    const f = (out.stdout.split('\n')[0] ?? '').split(':');
+    return f.length >= 3 && f[0] ? { name: f[0], id: Number(f[2]) } : undefined;
+  },
+  planned(found, state: PlannedState, r) {
+    const planned = (r.db === 'passwd' ? state.users : state.groups).get(r.name);
+    if (!planned) return found;
+    return planned.exists ? (found ?? { name: r.name, id: -1 }) : undefined;
+  },
+});

@@ -5,8 +5,9 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { parseBoolean } from '../common/booleans.js';
-import { LoadError, type SourcePos } from '../errors.js';
+import { LoadError, MissingArgumentsError, type SourcePos } from '../errors.js';
 import type { ArgSchema, ArgSpec, ArgType } from './types.js';
+import { checkSymbolicMode } from '../shell/mode.js';
 
 
 /** Permission bits as Ansible reads them: YAML ints are already octal-parsed, strings are octal. */
@@ -44,6 +45,17 @@ function coerce(type: ArgType, value: unknown, elements?: ArgType): unknown {
       return toBool(value);
     case 'mode':
       return parseMode(value);
+    case 'symbolic_mode': {
+      // octal as 'mode' reads it, else a symbolic mode kept as text, applied to what the path has
+      if (typeof value === 'number' || /^\s*0?o?[0-7]{3,4}\s*$/.test(String(value))) return parseMode(value);
+      const text = String(value).trim();
+      try {
+        checkSymbolicMode(text);
+      } catch {
+        throw new Error(`mode must be in octal or symbolic form ('${text}')`);
+      }
+      return text;
+    }
     case 'list': {
       const list = Array.isArray(value) ? value : String(value).split(',').map((s) => s.trim()).filter(Boolean);
       return elements ? list.map((v) => coerce(elements, v)) : list;
@@ -105,11 +117,13 @@ export function validateArgs(
       );
     }
   }
+  const missing: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
     if (out[name] !== undefined) continue;
     if (spec.default !== undefined) out[name] = spec.default;
-    else if (spec.required) throw new LoadError(`${moduleName}: missing required argument '${name}'`, pos);
+    else if (spec.required) missing.push(name);
   }
+  if (missing.length) throw new MissingArgumentsError(moduleName, missing.sort(), pos);
   return out;
 }
 

@@ -22,6 +22,8 @@ export type ArgType =
   | 'dict'
   /** permission bits: 0o644, '0644', '644' and Ansible's YAML-int 420 all mean 0o644 */
   | 'mode'
+  /** 'mode', or a symbolic mode (`u+x,g=rw`) as text, for the module to apply to what a path has */
+  | 'symbolic_mode'
   | 'raw';
 
 /** A template file as a task names it: its `src` as written and its `dest`. */

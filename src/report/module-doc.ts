@@ -6,6 +6,7 @@ import type { ArgSpec, Module } from '../modules/types.js';
 
 function typeLabel(spec: ArgSpec): string {
   if (spec.type === 'list' && spec.elements) return `list of ${spec.elements}`;
+  if (spec.type === 'symbolic_mode') return 'mode';
   return spec.type;
 }
 

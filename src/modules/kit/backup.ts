@@ -89,13 +89,22 @@ function backupCommand(runId: string, file: string): string {
  * already holds the path as it was before the run, the run's own version
  * is moved beside it (`later.*`), so nothing is deleted either way.
  */
+/**
+ * Moves a path into the backups. A file with other names (hard links) is
+ * copied there and removed instead: a moved one would keep its link count,
+ * and the other names would still look linked to a file that is gone.
+ */
+function moveOutCommand(f: string, dest: string): string {
+  return `{ if [ -f ${f} ] && [ ! -L ${f} ] && [ "$(stat -c %h -- ${f})" -gt 1 ]; then cp -a -- ${f} ${dest} && rm -f -- ${f}; else mv -f -- ${f} ${dest}; fi; }`;
+}
+
 function moveAsideCommand(runId: string, file: string): string {
   const b = slotExpr(runId, file);
   const f = sh`${file}`;
   return [
     `if ! ${existsTest(file)}; then :`,
-    `elif [ -e ${b}/state ]; then l=$(mktemp -d ${b}/later.XXXXXX) && mv -f -- ${f} "$l"/data || exit 1`,
-    `else rm -rf ${b} && mkdir -p ${b} && printf '%s\\n' ${f} > ${b}/path && mv -f -- ${f} ${b}/data && echo present > ${b}/state.new && mv -f ${b}/state.new ${b}/state || exit 1`,
+    `elif [ -e ${b}/state ]; then l=$(mktemp -d ${b}/later.XXXXXX) && ${moveOutCommand(f, '"$l"/data')} || exit 1`,
+    `else rm -rf ${b} && mkdir -p ${b} && printf '%s\\n' ${f} > ${b}/path && ${moveOutCommand(f, `${b}/data`)} && echo present > ${b}/state.new && mv -f ${b}/state.new ${b}/state || exit 1`,
     'fi',
   ].join('\n');
 }

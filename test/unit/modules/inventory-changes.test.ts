@@ -36,5 +36,5 @@ moduleTable([
   },
   { name: 'no groups', module: addHostModule, args: { name: 'bastion' }, expect: adds({ groups: [], hosts: [{ name: 'bastion', groups: [], vars: {} }] }) },
   { name: 'a bad variable name', module: addHostModule, args: { name: 'x', 'bad-var': 1 }, expect: { error: /'bad-var' is not a valid variable name/ } },
-  { name: 'name is required', module: addHostModule, args: { groups: ['a'] }, expect: { error: /missing required argument 'name'/ } },
+  { name: 'name is required', module: addHostModule, args: { groups: ['a'] }, expect: { error: /missing required arguments: name/ } },
 ]);
