@@ -1,5 +1,7 @@
 /** Filters on text: case, whitespace, regular expressions, encodings, paths, hashes. */
 import { createHash } from 'node:crypto';
+import { ModuleError } from '../../errors.js';
+import { decodeText, encodeText } from '../../modules/text-encoding.js';
 import { quote } from '../../shell/quote.js';
 import { param } from '../call-args.js';
 import { pySplit, strMethod } from '../python-methods.js';
@@ -114,6 +116,16 @@ function toUuid(name: string, namespace: string): string {
 
 const text = (value: unknown): string => pyStr(value);
 
+/** A codec's failure (unknown encoding, a character it lacks) as a template error. */
+function inEncoding<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ModuleError) throw new TemplateRuntimeError(error.message);
+    throw error;
+  }
+}
+
 export const stringFilters: ImplTable = {
   lower: (v) => text(v).toLowerCase(),
   upper: (v) => text(v).toUpperCase(),
@@ -129,8 +141,8 @@ export const stringFilters: ImplTable = {
   regex_search: (v, call) => regexSearch(text(v), call),
   regex_findall: (v, call) => regexFindall(text(v), call),
   regex_escape: (v) => pythonEscape(text(v)),
-  b64encode: (v) => Buffer.from(text(v), 'utf8').toString('base64'),
-  b64decode: (v) => Buffer.from(text(v), 'base64').toString('utf8'),
+  b64encode: (v, call) => inEncoding(() => encodeText(text(v), pyStr(param(call, 0, 'encoding', 'utf-8'))).toString('base64')),
+  b64decode: (v, call) => inEncoding(() => decodeText(Buffer.from(text(v), 'base64'), pyStr(param(call, 0, 'encoding', 'utf-8')))),
   hash: (v, call) => digest(pyStr(param(call, 0, 'hashtype', 'sha1')), text(v)),
   checksum: (v) => digest('sha1', text(v)),
   sha1: (v) => digest('sha1', text(v)),
