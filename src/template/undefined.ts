@@ -30,6 +30,25 @@ export class TemplateRuntimeError extends Error {
   }
 }
 
+/**
+ * A filter refusing its input, as Ansible's AnsibleFilterError: Ansible makes
+ * its message the failed task's whole `msg`, so a play can compare it.
+ */
+export class FilterError extends TemplateRuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FilterError';
+  }
+}
+
+/** The filter error an error was caused by, if any. */
+export function filterErrorOf(error: unknown): FilterError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof FilterError) return e;
+  }
+  return undefined;
+}
+
 /** Whether an error, or one it was caused by, is the use of an undefined value. */
 export function isUndefinedError(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -80,7 +80,8 @@ export const coreFilters: ImplTable = {
     }
     return value;
   }),
-  bool: (value) => toBool(value),
+  // None stays None, as Ansible's to_bool gives it back
+  bool: (value) => (value === null ? null : toBool(value)),
   int: (value, call) => toInt(value, param(call, 0, 'default', 0), Number(param(call, 1, 'base', 10))),
   float: (value, call) => toFloat(value, param(call, 0, 'default', 0)),
   string: (value) => pyStr(value),

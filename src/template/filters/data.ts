@@ -4,7 +4,8 @@ import YAML from 'yaml';
 import { param } from '../call-args.js';
 import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
 import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
+import { flatten } from './sequences.js';
 import type { ImplTable } from './registry.js';
 
 type ListMerge = 'replace' | 'keep' | 'append' | 'prepend' | 'append_rp' | 'prepend_rp';
@@ -41,17 +42,39 @@ function assertDefinedDeep(value: unknown, depth = 0): void {
   else if (isMapping(value)) Object.keys(value).forEach((k) => assertDefinedDeep(value[k], depth + 1));
 }
 
-function combine(terms: unknown[], kwargs: Record<string, unknown>): Mapping {
+/** Python's type name and json.dumps of a value that is not a dict, for merge_hash's complaint. */
+function notDicts(x: unknown, y: unknown): FilterError {
+  const shown = (v: unknown) => {
+    try {
+      return compactJson(v);
+    } catch {
+      return pyStr(v);
+    }
+  };
+  return new FilterError(`failed to combine variables, expected dicts but got a '${typeName(x)}' and a '${typeName(y)}': \n${shown(x)}\n${shown(y)}`);
+}
+
+/**
+ * Ansible's combine: the terms flattened one level (nulls dropped), one term
+ * given back as it is, else merged from the last (highest priority) back to
+ * the first, each step checking that both sides are dicts.
+ */
+function combine(terms: unknown[], kwargs: Record<string, unknown>): unknown {
   const unknownKeys = Object.keys(kwargs).filter((k) => k !== 'recursive' && k !== 'list_merge');
-  if (unknownKeys.length) throw new TemplateRuntimeError("'recursive' and 'list_merge' are the only valid keyword arguments");
+  if (unknownKeys.length) throw new FilterError("'recursive' and 'list_merge' are the only valid keyword arguments");
   const listMerge = String(kwargs.list_merge ?? 'replace') as ListMerge;
-  if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge)) {
-    throw new TemplateRuntimeError(`'${listMerge}' is not a valid list_merge value`);
-  }
-  const dicts = terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+  const dicts = flatten(terms, 1, true);
   assertDefinedDeep(dicts);
-  for (const d of dicts) if (!isMapping(d)) throw new TemplateRuntimeError(`combine expects dictionaries, got ${typeName(d)}`);
-  return (dicts as Mapping[]).reduce((acc, d) => mergeHash(acc, d, truthy(kwargs.recursive ?? false), listMerge), {});
+  if (!dicts.length) return {};
+  if (dicts.length === 1) return dicts[0];
+  if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge)) {
+    throw new FilterError("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'");
+  }
+  const recursive = truthy(kwargs.recursive ?? false);
+  return dicts.slice(0, -1).reduceRight<unknown>((result, d) => {
+    if (!isMapping(d) || !isMapping(result)) throw notDicts(d, result);
+    return mergeHash(d, result, recursive, listMerge);
+  }, dicts[dicts.length - 1]);
 }
 
 interface JsonOptions {

@@ -38,7 +38,7 @@ function extreme(items: unknown[], call: CallArgs, sign: number): unknown {
   return items.reduce((best, item) => (pyCompare(key(item), key(best)) * sign > 0 ? item : best));
 }
 
-function flatten(items: unknown[], levels: number | null, skipNulls: boolean): unknown[] {
+export function flatten(items: unknown[], levels: number | null, skipNulls: boolean): unknown[] {
   const out: unknown[] = [];
   for (const item of items) {
     if (skipNulls && (item === null || item === 'None' || item === 'null')) continue;
