@@ -8,7 +8,7 @@ import { param, type CallArgs } from '../call-args.js';
 import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from '../crypt.js';
 import { percentFormat } from '../python-format.js';
 import { pyStr, truthy, typeName, type Mapping } from '../python-values.js';
-import { strftime } from '../datetime.js';
+import { strftime, strptime } from '../datetime.js';
 import { TemplateRuntimeError } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 import { globFiles } from '../lookups.js';
@@ -198,4 +198,6 @@ export const textFormFilters: ImplTable = {
     return strftime(pyStr(value), when, truthy(param(call, 1, 'utc', false)));
   },
   password_hash: (value, call) => passwordHash(value, call),
+  // 'YYYY-MM-DD HH:MM:SS' | to_datetime(format): a naive datetime, as Python's strptime gives it
+  to_datetime: (value, call) => strptime(pyStr(value), pyStr(param(call, 0, 'format', '%Y-%m-%d %H:%M:%S'))),
 };

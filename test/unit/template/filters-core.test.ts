@@ -41,3 +41,16 @@ test('bool gives None back and reads yes/on/1/true in any case', (t) => {
   yields(t, '{{ None | bool }}', null);
   yields(t, "{{ 'TrUe' | bool }} {{ 'FalSe' | bool }} {{ 7 | bool }} {{ 1 | bool }}", 'True False False True');
 });
+
+test('to_datetime gives a datetime that compares, subtracts to a timedelta and prints as Python does', (t) => {
+  yields(t, '{{ "1993-03-26 01:23:45" | to_datetime < "1994-03-26 01:23:45" | to_datetime }}', true);
+  const delta = '(("2016-08-14 20:00:12" | to_datetime) - ("2016-08-01" | to_datetime("%Y-%m-%d")))';
+  yields(t, `{{ ${delta}.days }}`, 13);
+  yields(t, `{{ ${delta}.seconds }}`, 72012);
+  t.is(templar.render(`{{ ${delta}.total_seconds() }}`, V), '1195212.0');
+  t.is(templar.render(`{{ ${delta} }}`, V), '13 days, 20:00:12');
+  t.is(templar.render('{{ ("2016-08-01" | to_datetime("%Y-%m-%d")) - ("2016-08-14 20:00:12" | to_datetime) }}', V), '-14 days, 3:59:48');
+  yields(t, '{{ "2016-08-14 20:00:12" | to_datetime }}', '2016-08-14 20:00:12');
+  yields(t, '{{ ("14/Aug/2016 08PM" | to_datetime("%d/%b/%Y %I%p")).hour }}', 20);
+  t.throws(() => templar.render('{{ "x" | to_datetime }}', V), { message: "time data 'x' does not match format '%Y-%m-%d %H:%M:%S'" });
+});
