@@ -9,7 +9,7 @@ import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from '../crypt
 import { percentFormat } from '../python-format.js';
 import { pyStr, truthy, typeName, type Mapping } from '../python-values.js';
 import { strftime, strptime } from '../datetime.js';
-import { TemplateRuntimeError } from '../undefined.js';
+import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 import { globFiles } from '../lookups.js';
 
@@ -194,7 +194,7 @@ export const textFormFilters: ImplTable = {
   strftime: (value, call) => {
     const second = param<unknown>(call, 0, 'second', null);
     const when = second === null || second === undefined ? new Date() : new Date(Number(second) * 1000);
-    if (Number.isNaN(when.getTime())) throw new TemplateRuntimeError(`strftime: invalid value for second: ${pyStr(second)}`);
+    if (Number.isNaN(when.getTime())) throw new FilterError(`Invalid value for epoch value (${pyStr(second)})`);
     return strftime(pyStr(value), when, truthy(param(call, 1, 'utc', false)));
   },
   password_hash: (value, call) => passwordHash(value, call),
