@@ -7,7 +7,7 @@ import { param } from '../call-args.js';
 import { pySplit, strMethod } from '../python-methods.js';
 import { pythonEscape, pythonRegex, pythonSub, type RegexOptions } from '../python-regex.js';
 import { pyStr, truthy } from '../python-values.js';
-import { TemplateRuntimeError } from '../undefined.js';
+import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { CallArgs } from '../call-args.js';
 import type { ImplTable } from './registry.js';
 
@@ -140,7 +140,14 @@ export const stringFilters: ImplTable = {
   regex_replace: (v, call) => pythonSub(text(v), pyStr(param(call, 0, 'pattern', '')), pyStr(param(call, 1, 'replacement', '')), regexOptions(call, 2, 3), Number(param(call, 4, 'count', 0))),
   regex_search: (v, call) => regexSearch(text(v), call),
   regex_findall: (v, call) => regexFindall(text(v), call),
-  regex_escape: (v) => pythonEscape(text(v)),
+  regex_escape: (v, call) => {
+    const reType = pyStr(param(call, 0, 're_type', 'python'));
+    if (reType === 'python') return pythonEscape(text(v));
+    // POSIX basic regular expressions: ] . [ ^ $ * and \ are special
+    if (reType === 'posix_basic') return text(v).replace(/[\].[^$*\\]/g, '\\$&');
+    if (reType === 'posix_extended') throw new FilterError(`Regex type (${reType}) not yet implemented`);
+    throw new FilterError(`Invalid regex type (${reType})`);
+  },
   b64encode: (v, call) => inEncoding(() => encodeText(text(v), pyStr(param(call, 0, 'encoding', 'utf-8'))).toString('base64')),
   b64decode: (v, call) => inEncoding(() => decodeText(Buffer.from(text(v), 'base64'), pyStr(param(call, 0, 'encoding', 'utf-8')))),
   hash: (v, call) => digest(pyStr(param(call, 0, 'hashtype', 'sha1')), text(v)),
