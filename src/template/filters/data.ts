@@ -216,5 +216,5 @@ export const dataFilters: ImplTable = {
   to_yaml: (value, call) => toYaml(value, call.kwargs, false),
   to_nice_yaml: (value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true),
   from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
-  from_yaml_all: (value) => YAML.parseAllDocuments(pyStr(value), { version: '1.1' }).map((doc) => doc.toJS()),
+  from_yaml_all: (value) => (isString(value) ? YAML.parseAllDocuments(String(value), { version: '1.1' }).map((doc) => doc.toJS()) : value),
 };
