@@ -2,9 +2,27 @@
 import { param, type CallArgs } from '../call-args.js';
 import { add } from '../operators.js';
 import { isMapping, pyCompare, pyContains, pyEquals, pyStr, toList, truthy } from '../python-values.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { PythonRandom, randrange, shuffleInPlace, systemRandom, type RandomSource } from '../python-random.js';
+import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { attributeKey } from './attributes.js';
 import type { ImplTable } from './registry.js';
+
+/** Python's Random(seed), or the system's randomness without one (shuffle takes a false seed as none). */
+function randomSource(seed: unknown, falseIsNone = false): RandomSource {
+  if (seed === null || seed === undefined || (falseIsNone && !truthy(seed))) return systemRandom;
+  return new PythonRandom(typeof seed === 'number' && Number.isInteger(seed) ? seed : typeof seed === 'boolean' ? Number(seed) : pyStr(seed));
+}
+
+const isIterable = (value: unknown): boolean => typeof value === 'string' || Array.isArray(value) || isMapping(value);
+
+function inRange<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw new TemplateRuntimeError(error.message);
+    throw error;
+  }
+}
 
 function foldCase(value: unknown, caseSensitive: boolean): unknown {
   if (caseSensitive) return value;
@@ -137,6 +155,27 @@ export const sequenceFilters: ImplTable = {
     const index = param<unknown>(call, 1, 'by', 'key') === 'value' ? 1 : 0;
     const sign = truthy(param(call, 2, 'reverse', false)) ? -1 : 1;
     return Object.keys(value).map((k) => [k, value[k]]).sort((a, b) => pyCompare(foldCase(a[index], caseSensitive), foldCase(b[index], caseSensitive)) * sign);
+  },
+  // Ansible's random(end, start, step, seed): randrange on an integer, a choice from a sequence
+  random: (value, call) => {
+    const source = randomSource(param<unknown>(call, 2, 'seed', null));
+    const start = param<unknown>(call, 0, 'start', null);
+    const step = param<unknown>(call, 1, 'step', null);
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      if (!Number.isInteger(Number(value))) throw new FilterError('random can only be used on sequences and integers');
+      return inRange(() => randrange(source, truthy(start) ? Number(start) : 0, Number(value), truthy(step) ? Number(step) : 1));
+    }
+    if (!isIterable(value)) throw new FilterError('random can only be used on sequences and integers');
+    if (truthy(start) || truthy(step)) throw new FilterError('start and step can only be used with integer values');
+    const items = typeof value === 'string' ? Array.from(value) : toList(value);
+    if (!items.length) throw new TemplateRuntimeError('Cannot choose from an empty sequence');
+    return items[source.randbelow(items.length)];
+  },
+  // Ansible's shuffle(seed): a shuffled copy; a value that is no sequence comes back as it is
+  shuffle: (value, call) => {
+    if (!isIterable(value)) return value;
+    const items = typeof value === 'string' ? Array.from(value) : [...toList(value)];
+    return shuffleInPlace(randomSource(param<unknown>(call, 0, 'seed', null), true), items);
   },
   subelements: (value, call) => subelements(value, param(call, 0, 'subelements', ''), truthy(param(call, 1, 'skip_missing', false))),
   batch: (value, call) => {

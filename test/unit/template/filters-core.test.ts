@@ -54,3 +54,15 @@ test('to_datetime gives a datetime that compares, subtracts to a timedelta and p
   yields(t, '{{ ("14/Aug/2016 08PM" | to_datetime("%d/%b/%Y %I%p")).hour }}', 20);
   t.throws(() => templar.render('{{ "x" | to_datetime }}', V), { message: "time data 'x' does not match format '%Y-%m-%d %H:%M:%S'" });
 });
+
+test('random and shuffle draw as Python does with a seed, and refuse what Ansible refuses', (t) => {
+  // values from CPython's random.Random(seed)
+  yields(t, '{{ 100 | random(seed=1337) }}', 79);
+  yields(t, "{{ 100 | random(start=10, step=7, seed='x') }}", 80);
+  yields(t, "{{ ['a', 'b', 'c'] | random(seed='ab') }}", 'c');
+  yields(t, '{{ [1, 2, 3, 4, 5, 6, 7, 8, 9] | shuffle(seed=1337) }}', [1, 4, 8, 3, 2, 7, 5, 6, 9]);
+  yields(t, '{{ 22 | shuffle }}', 22);
+  yields(t, '{{ 20 | random(start=10, step=2) % 2 }}', 0);
+  t.throws(() => templar.render('{{ None | random }}', V), { message: 'random can only be used on sequences and integers' });
+  t.throws(() => templar.render('{{ [1, 2] | random(start=1) }}', V), { message: 'start and step can only be used with integer values' });
+});
