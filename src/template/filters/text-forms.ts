@@ -128,11 +128,14 @@ const HASH_NAMES: Record<string, string> = { md5: 'md5_crypt', sha256: 'sha256_c
 function passwordHash(value: unknown, call: CallArgs): string {
   const requested = pyStr(param(call, 0, 'hashtype', 'sha512'));
   const scheme = HASH_NAMES[requested] ?? requested;
-  if (!Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new TemplateRuntimeError(`password_hash: the '${requested}' hash type is not supported (sha512, sha256 and md5 are)`);
+  if (!Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new FilterError(`password_hash: the '${requested}' hash type is not supported (sha512, sha256 and md5 are)`);
   const info = CRYPT_SCHEMES[scheme as CryptScheme];
   const saltArg = param<unknown>(call, 1, 'salt', null);
   const saltSize = param<unknown>(call, 2, 'salt_size', null);
   const rounds = param<unknown>(call, 3, 'rounds', null);
+  for (const [name, n] of [['salt_size', saltSize], ['rounds', rounds]] as const) {
+    if (n !== null && (typeof n !== 'number' || !Number.isInteger(n))) throw new TemplateRuntimeError(`password_hash: ${name} must be an integer, not ${typeName(n)}`);
+  }
   const salt = saltArg === null ? randomSalt(saltSize === null ? info.saltSize : Number(saltSize)) : pyStr(saltArg);
   if (/[^./0-9A-Za-z]/.test(salt)) throw new TemplateRuntimeError('invalid characters in salt');
   if (typeof value !== 'string') throw new TemplateRuntimeError(`password_hash expects a string, got ${typeName(value)}`);
