@@ -7,7 +7,8 @@
  * returns the marker itself, so `a.b.c | default(1)` works when `a` is missing.
  */
 export class Undefined {
-  constructor(readonly hint: string) {}
+  /** `name`: the variable or attribute that was missing, when one was (Jinja's _undefined_name) */
+  constructor(readonly hint: string, readonly name?: string) {}
 
   fail(): never {
     throw new TemplateRuntimeError(this.hint, true);
@@ -65,5 +66,5 @@ export function requireDefined(...values: unknown[]): void {
 }
 
 export function undefinedVariable(name: string): Undefined {
-  return new Undefined(`'${name}' is undefined`);
+  return new Undefined(`'${name}' is undefined`, name);
 }

@@ -1,7 +1,7 @@
 /** Filters about values in general: defaults, conversions, sizes. */
 import { param } from '../call-args.js';
 import { isMapping, isString, pyStr, toList, truthy, typeName } from '../python-values.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { lenient, type ImplTable } from './registry.js';
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true']);
@@ -75,8 +75,9 @@ export const coreFilters: ImplTable = {
   }),
   mandatory: lenient((value, call) => {
     if (value instanceof Undefined) {
+      // Ansible's words, the name quoted with a space after it ("Mandatory variable 'x'  not defined.")
       const msg = param<unknown>(call, 0, 'msg', null);
-      throw new TemplateRuntimeError(msg === null ? `Mandatory variable not defined: ${value.hint}` : pyStr(msg));
+      throw new FilterError(msg === null ? `Mandatory variable ${value.name === undefined ? '' : `'${value.name}' `} not defined.` : pyStr(msg));
     }
     return value;
   }),

@@ -6,7 +6,7 @@ import { quote } from '../../shell/quote.js';
 import { param } from '../call-args.js';
 import { pySplit, strMethod } from '../python-methods.js';
 import { pythonEscape, pythonRegex, pythonSub, type RegexOptions } from '../python-regex.js';
-import { pyStr, truthy } from '../python-values.js';
+import { pyStr, truthy, typeName } from '../python-values.js';
 import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { CallArgs } from '../call-args.js';
 import type { ImplTable } from './registry.js';
@@ -104,6 +104,15 @@ function digest(algorithm: string, text: string): string {
 // Ansible's namespace for to_uuid
 const ANSIBLE_UUID_NAMESPACE = '361E6D51-FAEC-444A-9079-341386DA8E2E';
 
+/** A namespace as Python's uuid.UUID(text) reads it: braces, 'urn:uuid:' and hyphens aside, 32 hex digits. */
+function uuidNamespace(namespace: unknown): string {
+  const fail = (why: string) => new FilterError(`Invalid value '${pyStr(namespace)}' for 'namespace': ${why}`);
+  if (typeof namespace !== 'string') throw fail(`'${typeName(namespace)}' object has no attribute 'replace'`);
+  const hex = namespace.replace(/^urn:/, '').replace(/^uuid:/, '').replace(/^\{|\}$/g, '').replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw fail('badly formed hexadecimal UUID string');
+  return hex;
+}
+
 /** uuid5 (SHA-1, name-based). */
 function toUuid(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
@@ -154,7 +163,7 @@ export const stringFilters: ImplTable = {
   checksum: (v) => digest('sha1', text(v)),
   sha1: (v) => digest('sha1', text(v)),
   md5: (v) => digest('md5', text(v)),
-  to_uuid: (v, call) => toUuid(text(v), pyStr(param(call, 0, 'namespace', ANSIBLE_UUID_NAMESPACE))),
+  to_uuid: (v, call) => toUuid(text(v), uuidNamespace(param<unknown>(call, 0, 'namespace', ANSIBLE_UUID_NAMESPACE))),
   quote: (v) => quote(v === null ? '' : text(v)),
   basename: (v) => basename(text(v)),
   dirname: (v) => dirname(text(v)),
