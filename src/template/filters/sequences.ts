@@ -82,26 +82,26 @@ function subelements(value: unknown, path: unknown, skipMissing: boolean): unkno
   let elements: unknown[];
   if (isMapping(value)) elements = Object.values(value);
   else if (Array.isArray(value)) elements = value;
-  else throw new TemplateRuntimeError('obj must be a list of dicts or a nested dict');
+  else throw new FilterError('obj must be a list of dicts or a nested dict');
   let keys: unknown[];
   if (Array.isArray(path)) keys = path;
   else if (typeof path === 'string') keys = path.split('.');
-  else throw new TemplateRuntimeError('subelements must be a list or a string');
+  else throw new FilterError('subelements must be a list or a string');
   const out: unknown[][] = [];
   for (const element of elements) {
     let values: unknown = element;
     for (const key of keys) {
-      if (!isMapping(values)) throw new TemplateRuntimeError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
+      if (!isMapping(values)) throw new FilterError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
       if (!Object.hasOwn(values, pyStr(key))) {
         if (skipMissing) {
           values = [];
           break;
         }
-        throw new TemplateRuntimeError(`could not find '${pyStr(key)}' key in iterated item ${pyStr(values)}`);
+        throw new FilterError(`could not find '${pyStr(key)}' key in iterated item ${pyStr(values)}`);
       }
       values = values[pyStr(key)];
     }
-    if (!Array.isArray(values)) throw new TemplateRuntimeError(`the key '${pyStr(keys[keys.length - 1])}' should point to a list, got ${pyStr(values)}`);
+    if (!Array.isArray(values)) throw new FilterError(`the key '${pyStr(keys[keys.length - 1])}' should point to a list, got ${pyStr(values)}`);
     for (const v of values) out.push([element, v]);
   }
   return out;
