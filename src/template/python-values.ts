@@ -91,6 +91,11 @@ export function typeName(value: unknown): string {
   return 'dict';
 }
 
+/** Python's str(type(value)): `<class 'bool'>`. */
+export function pyClass(value: unknown): string {
+  return `<class '${typeName(value)}'>`;
+}
+
 function formatNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';

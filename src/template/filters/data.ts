@@ -2,7 +2,7 @@
 import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
-import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
+import { isMapping, isString, pyClass, pyContains, pyStr, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
 import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
 import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { flatten } from './sequences.js';
@@ -181,7 +181,7 @@ function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean):
 export const dataFilters: ImplTable = {
   combine: (value, call) => combine([value, ...call.args], call.kwargs),
   dict2items: (value, call) => {
-    if (!isMapping(value)) throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${typeName(value)} instead.`);
+    if (!isMapping(value)) throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${pyClass(value)} instead.`);
     const k = pyStr(param(call, 0, 'key_name', 'key'));
     const v = pyStr(param(call, 1, 'value_name', 'value'));
     return Object.keys(value).map((key) => ({ [k]: key, [v]: value[key] }));
@@ -189,9 +189,13 @@ export const dataFilters: ImplTable = {
   items2dict: (value, call) => {
     const k = pyStr(param(call, 0, 'key_name', 'key'));
     const v = pyStr(param(call, 1, 'value_name', 'value'));
+    if (!Array.isArray(value)) throw new TemplateRuntimeError(`items2dict requires a list, got ${pyClass(value)} instead.`);
     const out: Mapping = {};
-    for (const item of toList(value)) {
-      if (!isMapping(item)) throw new TemplateRuntimeError(`items2dict requires a list of dictionaries, got ${typeName(item)}`);
+    for (const item of value) {
+      if (!isMapping(item)) throw new TemplateRuntimeError(`items2dict requires a list of dictionaries, got ${pyStr(value)} instead.`);
+      if (!Object.hasOwn(item, k) || !Object.hasOwn(item, v)) {
+        throw new TemplateRuntimeError(`items2dict requires each dictionary in the list to contain the keys '${k}' and '${v}', got ${pyStr(value)} instead.`);
+      }
       out[pyStr(item[k])] = item[v];
     }
     return out;

@@ -6,7 +6,7 @@ import { quote } from '../../shell/quote.js';
 import { param } from '../call-args.js';
 import { pySplit, strMethod } from '../python-methods.js';
 import { pythonEscape, pythonRegex, pythonSub, type RegexOptions } from '../python-regex.js';
-import { pyStr, truthy, typeName } from '../python-values.js';
+import { pyClass, pyStr, truthy, typeName } from '../python-values.js';
 import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { CallArgs } from '../call-args.js';
 import type { ImplTable } from './registry.js';
@@ -84,7 +84,8 @@ function splitext(p: string): [string, string] {
 }
 
 function pathJoin(parts: unknown): string {
-  const list = Array.isArray(parts) ? parts.map(pyStr) : [pyStr(parts)];
+  if (typeof parts !== 'string' && !Array.isArray(parts)) throw new TemplateRuntimeError(`|path_join expects string or sequence, got ${pyClass(parts)} instead.`);
+  const list = Array.isArray(parts) ? parts.map(pyStr) : [parts];
   let out = '';
   for (const part of list) {
     if (part.startsWith('/') || out === '') out = part;
