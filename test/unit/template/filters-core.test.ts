@@ -66,3 +66,17 @@ test('random and shuffle draw as Python does with a seed, and refuse what Ansibl
   t.throws(() => templar.render('{{ None | random }}', V), { message: 'random can only be used on sequences and integers' });
   t.throws(() => templar.render('{{ [1, 2] | random(start=1) }}', V), { message: 'start and step can only be used with integer values' });
 });
+
+test('ternary gives back the branch it takes, undefined or not; undef() is an Undefined with a hint', (t) => {
+  t.is(templar.render("{{ true | ternary(1, nope) }} {{ false | ternary(nope, 2) }} {{ None | ternary(1, 2, nope) | default(4) }} {{ true | ternary(nope, 2) | default(5) }}", V), '1 2 4 5');
+  t.throws(() => templar.render('{{ nope | ternary(1, 2) }}', V), { message: /'nope' is undefined/ });
+  t.is(templar.render("{{ undef(hint='x') is defined }} {{ undef() | default(3) }}", V), 'False 3');
+  t.throws(() => templar.render("{{ undef('Expected failure') }}", V), { message: 'Expected failure' });
+  t.throws(() => templar.render('{{ undef() }}', V), { message: 'Mandatory variable has not been overridden' });
+});
+
+test('mandatory fails with the name or the msg given, as the whole message', (t) => {
+  t.throws(() => templar.render('{{ hey | mandatory }}', V), { message: "Mandatory variable 'hey'  not defined." });
+  t.throws(() => templar.render("{{ hey | mandatory('a sad wolf') }}", V), { message: 'a sad wolf' });
+  yields(t, '{{ 123 | mandatory }}', 123);
+});
