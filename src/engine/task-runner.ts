@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, TemplateError, formatPos, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
@@ -12,7 +12,8 @@ import { canonicalModuleName, findModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
-import { OMIT, Templar } from '../template/index.js';
+import { isUndefinedError, OMIT, Templar } from '../template/index.js';
+import { filterErrorOf } from '../template/undefined.js';
 import { pyStr } from '../template/python-values.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
@@ -385,7 +386,12 @@ export class TaskRunner {
     const moduleName = task.module.includes('{{') ? String(this.templar.renderValue(task.module, vars, task.pos)) : task.module;
     const module = moduleName === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(moduleName);
     if (!module) throw new ModuleError(`couldn't resolve module/action '${moduleName}'`, {}, task.pos);
-    let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    let rendered: Record<string, unknown>;
+    try {
+      rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    } catch (error) {
+      throw undefinedOption(error);
+    }
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
@@ -592,11 +598,26 @@ export class TaskRunner {
     }
     if (error instanceof LoopError) return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.message } };
     if (error instanceof EzplayError) {
-      return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: error.describe() } };
+      // a filter's own refusal is the whole msg, as Ansible's AnsibleFilterError makes it
+      const filterError = filterErrorOf(error);
+      return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: filterError ? filterError.message : error.describe() } };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `unexpected error: ${message}`, exception: (error as Error)?.stack } };
   }
+}
+
+/**
+ * An undefined variable in a task's arguments, worded as Ansible words it
+ * ("The task includes an option with an undefined variable. The error was:
+ * ..."), which plays test with startswith; the place follows.
+ */
+function undefinedOption(error: unknown): unknown {
+  if (!(error instanceof TemplateError) || !isUndefinedError(error)) return error;
+  const where = error.pos ? `\n\nThe error appears to be in ${formatPos(error.pos)}` : '';
+  const out = new TemplateError(`The task includes an option with an undefined variable. The error was: ${error.message}${where}`, undefined, { cause: error });
+  out.excerpt = error.excerpt;
+  return out;
 }
 
 /** `environment` as one mapping: a list of mappings (play, block, task) merges, the last winning. */

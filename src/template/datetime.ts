@@ -2,6 +2,7 @@
  * Dates as Python writes them, for Ansible's `now()` global and `strftime`
  * filter: str(datetime) and the strftime directives in common use.
  */
+import { floatResult, PyObject } from './python-values.js';
 import { TemplateRuntimeError } from './undefined.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -81,4 +82,133 @@ export function strftime(format: string, date: Date, utc = false): string {
 /** str(datetime.now()): `2026-12-02 11:58:00.123456`. */
 export function pyDateTime(date: Date, utc = false): string {
   return strftime('%Y-%m-%d %H:%M:%S.%f', date, utc);
+}
+
+/** Python's timedelta: days, seconds (under a day) and microseconds, with Python's sign rules. */
+export class PyTimeDelta extends PyObject {
+  readonly pyType = 'timedelta';
+  readonly days: number;
+  readonly seconds: number;
+  readonly microseconds: number;
+  constructor(private readonly micros: number) {
+    super();
+    this.days = Math.floor(micros / 86_400_000_000);
+    const rest = micros - this.days * 86_400_000_000;
+    this.seconds = Math.floor(rest / 1_000_000);
+    this.microseconds = rest - this.seconds * 1_000_000;
+  }
+  total_seconds(): unknown {
+    return floatResult(this.micros / 1_000_000);
+  }
+  pyStr(): string {
+    const h = Math.floor(this.seconds / 3600);
+    const clock = `${h}:${pad(Math.floor((this.seconds % 3600) / 60))}:${pad(this.seconds % 60)}${this.microseconds ? `.${pad(this.microseconds, 6)}` : ''}`;
+    return this.days ? `${this.days} day${Math.abs(this.days) === 1 ? '' : 's'}, ${clock}` : clock;
+  }
+  override pyRepr(): string {
+    const parts = [this.days && `days=${this.days}`, this.seconds && `seconds=${this.seconds}`, this.microseconds && `microseconds=${this.microseconds}`].filter(Boolean);
+    return `datetime.timedelta(${parts.join(', ')})`;
+  }
+  override compareTo(other: unknown): number | undefined {
+    return other instanceof PyTimeDelta ? Math.sign(this.micros - other.micros) : undefined;
+  }
+  override minus(other: unknown): unknown {
+    return other instanceof PyTimeDelta ? new PyTimeDelta(this.micros - other.micros) : undefined;
+  }
+}
+
+/** A naive Python datetime, as to_datetime gives it: fields, comparison, subtraction, strftime. */
+export class PyDateTime extends PyObject {
+  readonly pyType = 'datetime';
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly microsecond: number;
+  /** microseconds since 1970-01-01 00:00, counting the fields as UTC */
+  private readonly micros: number;
+  constructor(fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; microsecond: number }) {
+    super();
+    ({ year: this.year, month: this.month, day: this.day, hour: this.hour, minute: this.minute, second: this.second, microsecond: this.microsecond } = fields);
+    this.micros = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second) * 1000 + this.microsecond;
+  }
+  private asDate(): Date {
+    const date = new Date(Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second, Math.floor(this.microsecond / 1000)));
+    if (this.year < 100) date.setUTCFullYear(this.year);
+    return date;
+  }
+  strftime(format: unknown): string {
+    return strftime(String(format), this.asDate(), true);
+  }
+  timestamp(): number {
+    // a naive datetime is local time
+    return new Date(this.year, this.month - 1, this.day, this.hour, this.minute, this.second).getTime() / 1000 + this.microsecond / 1e6;
+  }
+  weekday(): number {
+    return (this.asDate().getUTCDay() + 6) % 7;
+  }
+  isoformat(sep: unknown = 'T'): string {
+    return `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}${String(sep)}${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}${this.microsecond ? `.${pad(this.microsecond, 6)}` : ''}`;
+  }
+  pyStr(): string {
+    return this.isoformat(' ');
+  }
+  override pyRepr(): string {
+    const fields = [this.year, this.month, this.day, this.hour, this.minute, this.second, this.microsecond];
+    while (fields.length > 3 && fields[fields.length - 1] === 0) fields.pop();
+    return `datetime.datetime(${fields.join(', ')})`;
+  }
+  override compareTo(other: unknown): number | undefined {
+    if (other instanceof PyDateTime) return Math.sign(this.micros - other.micros);
+    return undefined;
+  }
+  override minus(other: unknown): unknown {
+    if (other instanceof PyDateTime) return new PyTimeDelta(this.micros - other.micros);
+    return undefined;
+  }
+}
+
+const STRPTIME_PARTS: Record<string, string> = {
+  Y: '(?<Y>\\d{4})', y: '(?<y>\\d{2})', m: '(?<m>\\d{1,2})', d: '(?<d>\\d{1,2})', H: '(?<H>\\d{1,2})', I: '(?<I>\\d{1,2})',
+  M: '(?<M>\\d{1,2})', S: '(?<S>\\d{1,2})', f: '(?<f>\\d{1,6})', p: '(?<p>AM|PM|am|pm)', j: '(?<j>\\d{1,3})',
+  b: `(?<b>${MONTHS.map((m) => m.slice(0, 3)).join('|')})`, B: `(?<B>${MONTHS.join('|')})`,
+  a: `(?:${DAYS.map((d) => d.slice(0, 3)).join('|')})`, A: `(?:${DAYS.join('|')})`, z: '(?<z>[+-]\\d{4}|Z)?', '%': '%',
+};
+
+/** Python's datetime.strptime for the directives in common use; text that does not match fails as Python's does. */
+export function strptime(text: string, format: string): PyDateTime {
+  let pattern = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c === '%' && i + 1 < format.length) {
+      const d = format[++i]!;
+      const part = STRPTIME_PARTS[d];
+      if (part === undefined) throw new TemplateRuntimeError(`'${d}' is a bad directive in format '%${d}'`);
+      pattern += part;
+    } else if (/\s/.test(c)) pattern += '\\s+';
+    else pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const m = new RegExp(`^${pattern}$`, 'i').exec(text);
+  if (!m) throw new TemplateRuntimeError(`time data ${JSON.stringify(text).replace(/^"|"$/g, "'")} does not match format '${format}'`);
+  const g = m.groups ?? {};
+  const num = (k: string, fallback: number) => (g[k] === undefined ? fallback : Number(g[k]));
+  const monthName = g.b ?? g.B;
+  const month = monthName ? MONTHS.findIndex((name) => name.toLowerCase().startsWith(monthName.toLowerCase().slice(0, 3))) + 1 : num('m', 1);
+  let hour = num('H', 0);
+  if (g.I !== undefined) hour = (Number(g.I) % 12) + (g.p && g.p.toUpperCase() === 'PM' ? 12 : 0);
+  const year = g.Y !== undefined ? Number(g.Y) : g.y !== undefined ? (Number(g.y) < 69 ? 2000 : 1900) + Number(g.y) : 1900;
+  let day = num('d', 1);
+  let mon = month;
+  if (g.j !== undefined && g.d === undefined && g.m === undefined) {
+    const date = new Date(Date.UTC(year, 0, Number(g.j)));
+    [mon, day] = [date.getUTCMonth() + 1, date.getUTCDate()];
+  }
+  const fields = { year, month: mon, day, hour, minute: num('M', 0), second: num('S', 0), microsecond: g.f === undefined ? 0 : Number(g.f.padEnd(6, '0')) };
+  const check = new Date(Date.UTC(year, mon - 1, day));
+  if (mon < 1 || mon > 12 || check.getUTCDate() !== day || fields.hour > 23 || fields.minute > 59 || fields.second > 61) {
+    throw new TemplateRuntimeError(`time data '${text}' does not match format '${format}'`);
+  }
+  return new PyDateTime(fields);
 }

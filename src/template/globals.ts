@@ -54,6 +54,12 @@ export function createGlobals(searchPaths: readonly string[], renderFile: FileRe
     },
     omit: OMIT,
     range: pyRange,
+    // undef(hint=None): an undefined value that fails with the hint when used, for a variable a play must override
+    undef(...raw: unknown[]): Undefined {
+      const { args, kwargs } = splitArgs(raw);
+      const hint = args[0] ?? kwargs.hint;
+      return new Undefined(hint === undefined || hint === null ? 'Mandatory variable has not been overridden' : pyStr(hint));
+    },
     // now(utc=False, fmt=None): the time as Python's str(datetime), or formatted
     now(...raw: unknown[]): string {
       const { args, kwargs } = splitArgs(raw);

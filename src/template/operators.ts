@@ -4,7 +4,7 @@
  * strings, `//` floors, and any undefined operand fails.
  */
 import { percentFormat } from './python-format.js';
-import { floatResult, WholeFloat, pyCompare, pyContains, pyEquals, pyStr, typeName, unwrap } from './python-values.js';
+import { floatResult, PyObject, WholeFloat, pyCompare, pyContains, pyEquals, pyStr, typeName, unwrap } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
 function operand(value: unknown): unknown {
@@ -48,7 +48,12 @@ function keepFloat(a: unknown, b: unknown, n: number): unknown {
   return a instanceof WholeFloat || b instanceof WholeFloat ? floatResult(n) : n;
 }
 
-export const sub = (a: unknown, b: unknown): unknown => { const [x, y] = numbers('-', a, b); return keepFloat(a, b, x - y); };
+export const sub = (a: unknown, b: unknown): unknown => {
+  const left = operand(a);
+  if (left instanceof PyObject) return left.minus(operand(b)) ?? unsupported('-', left, unwrap(b));
+  const [x, y] = numbers('-', a, b);
+  return keepFloat(a, b, x - y);
+};
 export const div = (a: unknown, b: unknown): unknown => { const [x, y] = numbers('/', a, b); return floatResult(x / nonZero(y)); };
 export const floorDiv = (a: unknown, b: unknown): number => { const [x, y] = numbers('//', a, b); return Math.floor(x / nonZero(y)); };
 export const pow = (a: unknown, b: unknown): number => { const [x, y] = numbers('**', a, b); return x ** y; };

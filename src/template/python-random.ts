@@ -3,7 +3,7 @@
  * (MT19937) with CPython's init_by_array seeding and its `_randbelow`, so
  * that `lookup('password', 'f seed=x')` picks the password Ansible picks.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 const N = 624;
 const M = 397;
@@ -12,10 +12,17 @@ export class PythonRandom {
   private readonly mt = new Uint32Array(N);
   private index = N;
 
-  constructor(seed: string) {
-    // random.seed(str), version 2: the bytes followed by their SHA-512, as one big-endian integer
-    const bytes = Buffer.from(seed, 'utf8');
-    let n = BigInt(`0x${Buffer.concat([bytes, createHash('sha512').update(bytes).digest()]).toString('hex')}`);
+  constructor(seed: string | number | bigint) {
+    // random.seed(int) takes the integer's absolute value; random.seed(str), version 2,
+    // the bytes followed by their SHA-512, as one big-endian integer
+    let n: bigint;
+    if (typeof seed === 'string') {
+      const bytes = Buffer.from(seed, 'utf8');
+      n = BigInt(`0x${Buffer.concat([bytes, createHash('sha512').update(bytes).digest()]).toString('hex')}`);
+    } else {
+      n = BigInt(seed);
+      if (n < 0n) n = -n;
+    }
     const key: number[] = [];
     while (n > 0n) {
       key.push(Number(n & 0xffffffffn));
@@ -86,6 +93,11 @@ export class PythonRandom {
     return k === 0 ? 0 : this.uint32() >>> (32 - k);
   }
 
+  /** random.randrange(start, stop, step). */
+  randrange(start: number, stop: number, step: number): number {
+    return randrange(this, start, stop, step);
+  }
+
   /** A whole number in [0, n): bits for n's bit length, drawn again while too large. */
   randbelow(n: number): number {
     const k = n.toString(2).length;
@@ -93,4 +105,29 @@ export class PythonRandom {
     while (r >= n) r = this.getrandbits(k);
     return r;
   }
+}
+
+/** What Python's random functions draw from: a seeded PythonRandom, or the system's randomness (SystemRandom). */
+export interface RandomSource {
+  randbelow(n: number): number;
+}
+
+export const systemRandom: RandomSource = { randbelow: (n) => randomInt(n) };
+
+/** random.randrange(start, stop, step), failing on an empty range as Python does. */
+export function randrange(source: RandomSource, start: number, stop: number, step: number): number {
+  const width = stop - start;
+  if (step === 0) throw new RangeError('zero step for randrange()');
+  const n = step > 0 ? Math.floor((width + step - 1) / step) : Math.floor((width + step + 1) / step);
+  if (n <= 0) throw new RangeError(`empty range in randrange(${start}, ${stop}, ${step})`);
+  return start + step * source.randbelow(n);
+}
+
+/** random.shuffle: in place, from the end, as CPython walks the list. */
+export function shuffleInPlace(source: RandomSource, items: unknown[]): unknown[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = source.randbelow(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
 }

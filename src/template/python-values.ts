@@ -19,6 +19,27 @@ export class WholeFloat {
   }
 }
 
+/**
+ * A Python object that is neither a number, text, list nor dict (a datetime,
+ * a timedelta): it names its type, prints itself, and says how it compares
+ * and subtracts. Attributes and methods are its own properties.
+ */
+export abstract class PyObject {
+  abstract readonly pyType: string;
+  abstract pyStr(): string;
+  pyRepr(): string {
+    return this.pyStr();
+  }
+  /** <0, 0 or >0 against `other`, or undefined when Python would refuse to order them */
+  compareTo(_other: unknown): number | undefined {
+    return undefined;
+  }
+  /** `this - other`, or undefined when the types do not subtract */
+  minus(_other: unknown): unknown {
+    return undefined;
+  }
+}
+
 /** A float result: whole values keep their float-ness for printing. */
 export function floatResult(n: number): number | WholeFloat {
   return Number.isInteger(n) && Math.abs(n) < 1e16 ? new WholeFloat(n) : n;
@@ -27,6 +48,8 @@ export function floatResult(n: number): number | WholeFloat {
 /** The value with every WholeFloat inside it a plain number (what leaves the template layer). */
 export function plainNumbers(value: unknown, depth = 0): unknown {
   if (value instanceof WholeFloat) return value.value;
+  // a datetime leaves as the text Python's str() gives it
+  if (value instanceof PyObject) return value.pyStr();
   if (depth > 50 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     return value.some((v) => typeof v === 'object' && v !== null) ? value.map((v) => plainNumbers(v, depth + 1)) : value;
@@ -41,7 +64,7 @@ export function plainNumbers(value: unknown, depth = 0): unknown {
 }
 
 export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined) && !(value instanceof WholeFloat);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined) && !(value instanceof WholeFloat) && !(value instanceof PyObject);
 }
 
 export function isString(value: unknown): value is string {
@@ -60,11 +83,17 @@ export function typeName(value: unknown): string {
   if (value instanceof Undefined) return 'AnsibleUndefined';
   if (isString(value)) return 'str';
   if (value instanceof WholeFloat) return 'float';
+  if (value instanceof PyObject) return value.pyType;
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'function') return 'function';
   return 'dict';
+}
+
+/** Python's str(type(value)): `<class 'bool'>`. */
+export function pyClass(value: unknown): string {
+  return `<class '${typeName(value)}'>`;
 }
 
 function formatNumber(n: number): string {
@@ -83,6 +112,7 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return formatNumber(value);
   if (value instanceof WholeFloat) return `${value.value}.0`;
+  if (value instanceof PyObject) return value.pyStr();
   if (typeof value === 'object') return pyRepr(value);
   return String(value);
 }
@@ -108,6 +138,7 @@ export function pyRepr(value: unknown, depth = 0): string {
   if (depth > 100) throw new TemplateRuntimeError('value is nested too deeply to print (a cycle?)');
   if (value instanceof Undefined) value.fail();
   if (isString(value)) return reprString(String(unwrap(value)));
+  if (value instanceof PyObject) return value.pyRepr();
   if (Array.isArray(value)) return `[${value.map((v) => pyRepr(v, depth + 1)).join(', ')}]`;
   if (isMapping(value)) {
     const parts = Object.keys(value).map((k) => `${reprString(k)}: ${pyRepr(value[k], depth + 1)}`);
@@ -147,6 +178,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   b = unwrap(b);
   if (a === b) return true;
   if (a === undefined || a === null) return b === undefined || b === null;
+  if (a instanceof PyObject) return a.compareTo(b) === 0;
   const na = numeric(a);
   const nb = numeric(b);
   if (na !== undefined || nb !== undefined) return na === nb;
@@ -171,6 +203,8 @@ export function pyCompare(a: unknown, b: unknown, op = '<'): number {
   const nb = numeric(b);
   if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  const ordered = a instanceof PyObject ? a.compareTo(b) : undefined;
+  if (ordered !== undefined) return ordered;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!pyEquals(a[i], b[i])) return pyCompare(a[i], b[i], op);

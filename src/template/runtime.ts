@@ -14,8 +14,8 @@ import { TemplateRuntimeError, Undefined } from './undefined.js';
 
 function missingAttribute(obj: unknown, key: unknown, path: string | undefined): Undefined {
   const subject = path ?? `${typeName(obj)} object`;
-  if (Array.isArray(obj) && typeof key === 'number') return new Undefined(`'${subject}' has no element ${key}`);
-  return new Undefined(`'${subject}' has no attribute '${String(key)}'`);
+  if (Array.isArray(obj) && typeof key === 'number') return new Undefined(`'${subject}' has no element ${key}`, String(key));
+  return new Undefined(`'${subject}' has no attribute '${String(key)}'`, String(key));
 }
 
 function isObjectPrototypeMember(obj: object, key: string): boolean {
@@ -28,7 +28,7 @@ function isObjectPrototypeMember(obj: object, key: string): boolean {
  */
 export function memberLookup(obj: unknown, key: unknown, path?: string): unknown {
   if (obj instanceof Undefined) return obj;
-  if (obj === null || obj === undefined) return new Undefined(`'${path ?? 'None'}' is None and has no attribute '${String(key)}'`);
+  if (obj === null || obj === undefined) return new Undefined(`'${path ?? 'None'}' is None and has no attribute '${String(key)}'`, String(key));
   if (obj instanceof SafeString) obj = obj.val;
   if (typeof obj === 'string') {
     if (typeof key === 'number') {

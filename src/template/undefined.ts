@@ -7,7 +7,8 @@
  * returns the marker itself, so `a.b.c | default(1)` works when `a` is missing.
  */
 export class Undefined {
-  constructor(readonly hint: string) {}
+  /** `name`: the variable or attribute that was missing, when one was (Jinja's _undefined_name) */
+  constructor(readonly hint: string, readonly name?: string) {}
 
   fail(): never {
     throw new TemplateRuntimeError(this.hint, true);
@@ -30,6 +31,25 @@ export class TemplateRuntimeError extends Error {
   }
 }
 
+/**
+ * A filter refusing its input, as Ansible's AnsibleFilterError: Ansible makes
+ * its message the failed task's whole `msg`, so a play can compare it.
+ */
+export class FilterError extends TemplateRuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FilterError';
+  }
+}
+
+/** The filter error an error was caused by, if any. */
+export function filterErrorOf(error: unknown): FilterError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof FilterError) return e;
+  }
+  return undefined;
+}
+
 /** Whether an error, or one it was caused by, is the use of an undefined value. */
 export function isUndefinedError(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -46,5 +66,5 @@ export function requireDefined(...values: unknown[]): void {
 }
 
 export function undefinedVariable(name: string): Undefined {
-  return new Undefined(`'${name}' is undefined`);
+  return new Undefined(`'${name}' is undefined`, name);
 }

@@ -1,7 +1,7 @@
 /** Filters about values in general: defaults, conversions, sizes. */
 import { param } from '../call-args.js';
 import { isMapping, isString, pyStr, toList, truthy, typeName } from '../python-values.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { FilterError, requireDefined, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { lenient, type ImplTable } from './registry.js';
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true']);
@@ -75,12 +75,14 @@ export const coreFilters: ImplTable = {
   }),
   mandatory: lenient((value, call) => {
     if (value instanceof Undefined) {
+      // Ansible's words, the name quoted with a space after it ("Mandatory variable 'x'  not defined.")
       const msg = param<unknown>(call, 0, 'msg', null);
-      throw new TemplateRuntimeError(msg === null ? `Mandatory variable not defined: ${value.hint}` : pyStr(msg));
+      throw new FilterError(msg === null ? `Mandatory variable ${value.name === undefined ? '' : `'${value.name}' `} not defined.` : pyStr(msg));
     }
     return value;
   }),
-  bool: (value) => toBool(value),
+  // None stays None, as Ansible's to_bool gives it back
+  bool: (value) => (value === null ? null : toBool(value)),
   int: (value, call) => toInt(value, param(call, 0, 'default', 0), Number(param(call, 1, 'base', 10))),
   float: (value, call) => toFloat(value, param(call, 0, 'default', 0)),
   string: (value) => pyStr(value),
@@ -97,11 +99,13 @@ export const coreFilters: ImplTable = {
     if (method !== 'common') throw new TemplateRuntimeError('method must be common, ceil or floor');
     return pyRound(n, precision);
   },
-  ternary: (value, call) => {
+  // the branch not taken may be undefined; the one taken comes back as it is (an Undefined that default catches)
+  ternary: lenient((value, call) => {
+    requireDefined(value);
     const noneValue = param<unknown>(call, 2, 'none_val', null);
     if (value === null && noneValue !== null) return noneValue;
     return truthy(value) ? param(call, 0, 'true_val', null) : param(call, 1, 'false_val', null);
-  },
+  }),
   type_debug: lenient((value) => typeName(value)),
   list: (value) => [...toList(value)],
   length: (value) => length(value),

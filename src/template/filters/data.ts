@@ -2,9 +2,10 @@
 import jmespath from 'jmespath';
 import YAML from 'yaml';
 import { param } from '../call-args.js';
-import { isMapping, isString, pyContains, pyStr, toList, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
+import { isMapping, isString, pyClass, pyContains, pyStr, truthy, typeName, unwrap, WholeFloat, type Mapping } from '../python-values.js';
 import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
+import { flatten } from './sequences.js';
 import type { ImplTable } from './registry.js';
 
 type ListMerge = 'replace' | 'keep' | 'append' | 'prepend' | 'append_rp' | 'prepend_rp';
@@ -41,17 +42,39 @@ function assertDefinedDeep(value: unknown, depth = 0): void {
   else if (isMapping(value)) Object.keys(value).forEach((k) => assertDefinedDeep(value[k], depth + 1));
 }
 
-function combine(terms: unknown[], kwargs: Record<string, unknown>): Mapping {
+/** Python's type name and json.dumps of a value that is not a dict, for merge_hash's complaint. */
+function notDicts(x: unknown, y: unknown): FilterError {
+  const shown = (v: unknown) => {
+    try {
+      return compactJson(v);
+    } catch {
+      return pyStr(v);
+    }
+  };
+  return new FilterError(`failed to combine variables, expected dicts but got a '${typeName(x)}' and a '${typeName(y)}': \n${shown(x)}\n${shown(y)}`);
+}
+
+/**
+ * Ansible's combine: the terms flattened one level (nulls dropped), one term
+ * given back as it is, else merged from the last (highest priority) back to
+ * the first, each step checking that both sides are dicts.
+ */
+function combine(terms: unknown[], kwargs: Record<string, unknown>): unknown {
   const unknownKeys = Object.keys(kwargs).filter((k) => k !== 'recursive' && k !== 'list_merge');
-  if (unknownKeys.length) throw new TemplateRuntimeError("'recursive' and 'list_merge' are the only valid keyword arguments");
+  if (unknownKeys.length) throw new FilterError("'recursive' and 'list_merge' are the only valid keyword arguments");
   const listMerge = String(kwargs.list_merge ?? 'replace') as ListMerge;
-  if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge)) {
-    throw new TemplateRuntimeError(`'${listMerge}' is not a valid list_merge value`);
-  }
-  const dicts = terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+  const dicts = flatten(terms, 1, true);
   assertDefinedDeep(dicts);
-  for (const d of dicts) if (!isMapping(d)) throw new TemplateRuntimeError(`combine expects dictionaries, got ${typeName(d)}`);
-  return (dicts as Mapping[]).reduce((acc, d) => mergeHash(acc, d, truthy(kwargs.recursive ?? false), listMerge), {});
+  if (!dicts.length) return {};
+  if (dicts.length === 1) return dicts[0];
+  if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(listMerge)) {
+    throw new FilterError("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'");
+  }
+  const recursive = truthy(kwargs.recursive ?? false);
+  return dicts.slice(0, -1).reduceRight<unknown>((result, d) => {
+    if (!isMapping(d) || !isMapping(result)) throw notDicts(d, result);
+    return mergeHash(d, result, recursive, listMerge);
+  }, dicts[dicts.length - 1]);
 }
 
 interface JsonOptions {
@@ -158,7 +181,7 @@ function toYaml(value: unknown, kwargs: Record<string, unknown>, nice: boolean):
 export const dataFilters: ImplTable = {
   combine: (value, call) => combine([value, ...call.args], call.kwargs),
   dict2items: (value, call) => {
-    if (!isMapping(value)) throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${typeName(value)} instead.`);
+    if (!isMapping(value)) throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${pyClass(value)} instead.`);
     const k = pyStr(param(call, 0, 'key_name', 'key'));
     const v = pyStr(param(call, 1, 'value_name', 'value'));
     return Object.keys(value).map((key) => ({ [k]: key, [v]: value[key] }));
@@ -166,9 +189,13 @@ export const dataFilters: ImplTable = {
   items2dict: (value, call) => {
     const k = pyStr(param(call, 0, 'key_name', 'key'));
     const v = pyStr(param(call, 1, 'value_name', 'value'));
+    if (!Array.isArray(value)) throw new TemplateRuntimeError(`items2dict requires a list, got ${pyClass(value)} instead.`);
     const out: Mapping = {};
-    for (const item of toList(value)) {
-      if (!isMapping(item)) throw new TemplateRuntimeError(`items2dict requires a list of dictionaries, got ${typeName(item)}`);
+    for (const item of value) {
+      if (!isMapping(item)) throw new TemplateRuntimeError(`items2dict requires a list of dictionaries, got ${pyStr(value)} instead.`);
+      if (!Object.hasOwn(item, k) || !Object.hasOwn(item, v)) {
+        throw new TemplateRuntimeError(`items2dict requires each dictionary in the list to contain the keys '${k}' and '${v}', got ${pyStr(value)} instead.`);
+      }
       out[pyStr(item[k])] = item[v];
     }
     return out;
@@ -193,5 +220,5 @@ export const dataFilters: ImplTable = {
   to_yaml: (value, call) => toYaml(value, call.kwargs, false),
   to_nice_yaml: (value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true),
   from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
-  from_yaml_all: (value) => YAML.parseAllDocuments(pyStr(value), { version: '1.1' }).map((doc) => doc.toJS()),
+  from_yaml_all: (value) => (isString(value) ? YAML.parseAllDocuments(String(value), { version: '1.1' }).map((doc) => doc.toJS()) : value),
 };

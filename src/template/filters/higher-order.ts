@@ -4,9 +4,9 @@ import { COLLECTION_PREFIX } from '../compiler.js';
 import type { RenderContext } from '../context.js';
 import { memberLookup } from '../runtime.js';
 import { pyStr, toList, truthy } from '../python-values.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { requireDefined, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { getAttribute } from './attributes.js';
-import type { ImplTable } from './registry.js';
+import { lenient, type ImplTable } from './registry.js';
 
 /** Positional and keyword arguments back in nunjucks' calling form. */
 function rawArgs(args: unknown[], kwargs: Record<string, unknown>): unknown[] {
@@ -53,9 +53,11 @@ export const higherOrderFilters: ImplTable = {
   reject: (value, call, context) => select(value, call, context, false),
   selectattr: (value, call, context) => selectAttribute(value, call, context, true),
   rejectattr: (value, call, context) => selectAttribute(value, call, context, false),
-  extract: (item, call) => {
+  // an undefined container yields its Undefined (which `default` catches), as a lookup on it does
+  extract: lenient((item, call) => {
     const [container, morekeys] = call.args;
+    requireDefined(item, morekeys);
     const keys = morekeys === undefined || morekeys === null ? [item] : Array.isArray(morekeys) ? [item, ...morekeys] : [item, morekeys];
     return keys.reduce<unknown>((obj, key) => memberLookup(obj, key), container);
-  },
+  }),
 };

@@ -2,9 +2,27 @@
 import { param, type CallArgs } from '../call-args.js';
 import { add } from '../operators.js';
 import { isMapping, pyCompare, pyContains, pyEquals, pyStr, toList, truthy } from '../python-values.js';
-import { TemplateRuntimeError, Undefined } from '../undefined.js';
+import { PythonRandom, randrange, shuffleInPlace, systemRandom, type RandomSource } from '../python-random.js';
+import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { attributeKey } from './attributes.js';
 import type { ImplTable } from './registry.js';
+
+/** Python's Random(seed), or the system's randomness without one (shuffle takes a false seed as none). */
+function randomSource(seed: unknown, falseIsNone = false): RandomSource {
+  if (seed === null || seed === undefined || (falseIsNone && !truthy(seed))) return systemRandom;
+  return new PythonRandom(typeof seed === 'number' && Number.isInteger(seed) ? seed : typeof seed === 'boolean' ? Number(seed) : pyStr(seed));
+}
+
+const isIterable = (value: unknown): boolean => typeof value === 'string' || Array.isArray(value) || isMapping(value);
+
+function inRange<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof RangeError) throw new TemplateRuntimeError(error.message);
+    throw error;
+  }
+}
 
 function foldCase(value: unknown, caseSensitive: boolean): unknown {
   if (caseSensitive) return value;
@@ -38,7 +56,7 @@ function extreme(items: unknown[], call: CallArgs, sign: number): unknown {
   return items.reduce((best, item) => (pyCompare(key(item), key(best)) * sign > 0 ? item : best));
 }
 
-function flatten(items: unknown[], levels: number | null, skipNulls: boolean): unknown[] {
+export function flatten(items: unknown[], levels: number | null, skipNulls: boolean): unknown[] {
   const out: unknown[] = [];
   for (const item of items) {
     if (skipNulls && (item === null || item === 'None' || item === 'null')) continue;
@@ -64,26 +82,26 @@ function subelements(value: unknown, path: unknown, skipMissing: boolean): unkno
   let elements: unknown[];
   if (isMapping(value)) elements = Object.values(value);
   else if (Array.isArray(value)) elements = value;
-  else throw new TemplateRuntimeError('obj must be a list of dicts or a nested dict');
+  else throw new FilterError('obj must be a list of dicts or a nested dict');
   let keys: unknown[];
   if (Array.isArray(path)) keys = path;
   else if (typeof path === 'string') keys = path.split('.');
-  else throw new TemplateRuntimeError('subelements must be a list or a string');
+  else throw new FilterError('subelements must be a list or a string');
   const out: unknown[][] = [];
   for (const element of elements) {
     let values: unknown = element;
     for (const key of keys) {
-      if (!isMapping(values)) throw new TemplateRuntimeError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
+      if (!isMapping(values)) throw new FilterError(`the key ${pyStr(key)} should point to a dictionary, got '${pyStr(values)}'`);
       if (!Object.hasOwn(values, pyStr(key))) {
         if (skipMissing) {
           values = [];
           break;
         }
-        throw new TemplateRuntimeError(`could not find '${pyStr(key)}' key in iterated item ${pyStr(values)}`);
+        throw new FilterError(`could not find '${pyStr(key)}' key in iterated item ${pyStr(values)}`);
       }
       values = values[pyStr(key)];
     }
-    if (!Array.isArray(values)) throw new TemplateRuntimeError(`the key '${pyStr(keys[keys.length - 1])}' should point to a list, got ${pyStr(values)}`);
+    if (!Array.isArray(values)) throw new FilterError(`the key '${pyStr(keys[keys.length - 1])}' should point to a list, got ${pyStr(values)}`);
     for (const v of values) out.push([element, v]);
   }
   return out;
@@ -137,6 +155,27 @@ export const sequenceFilters: ImplTable = {
     const index = param<unknown>(call, 1, 'by', 'key') === 'value' ? 1 : 0;
     const sign = truthy(param(call, 2, 'reverse', false)) ? -1 : 1;
     return Object.keys(value).map((k) => [k, value[k]]).sort((a, b) => pyCompare(foldCase(a[index], caseSensitive), foldCase(b[index], caseSensitive)) * sign);
+  },
+  // Ansible's random(end, start, step, seed): randrange on an integer, a choice from a sequence
+  random: (value, call) => {
+    const source = randomSource(param<unknown>(call, 2, 'seed', null));
+    const start = param<unknown>(call, 0, 'start', null);
+    const step = param<unknown>(call, 1, 'step', null);
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      if (!Number.isInteger(Number(value))) throw new FilterError('random can only be used on sequences and integers');
+      return inRange(() => randrange(source, truthy(start) ? Number(start) : 0, Number(value), truthy(step) ? Number(step) : 1));
+    }
+    if (!isIterable(value)) throw new FilterError('random can only be used on sequences and integers');
+    if (truthy(start) || truthy(step)) throw new FilterError('start and step can only be used with integer values');
+    const items = typeof value === 'string' ? Array.from(value) : toList(value);
+    if (!items.length) throw new TemplateRuntimeError('Cannot choose from an empty sequence');
+    return items[source.randbelow(items.length)];
+  },
+  // Ansible's shuffle(seed): a shuffled copy; a value that is no sequence comes back as it is
+  shuffle: (value, call) => {
+    if (!isIterable(value)) return value;
+    const items = typeof value === 'string' ? Array.from(value) : [...toList(value)];
+    return shuffleInPlace(randomSource(param<unknown>(call, 0, 'seed', null), true), items);
   },
   subelements: (value, call) => subelements(value, param(call, 0, 'subelements', ''), truthy(param(call, 1, 'skip_missing', false))),
   batch: (value, call) => {

@@ -1,11 +1,13 @@
 /** Filters on text: case, whitespace, regular expressions, encodings, paths, hashes. */
 import { createHash } from 'node:crypto';
+import { ModuleError } from '../../errors.js';
+import { decodeText, encodeText } from '../../modules/text-encoding.js';
 import { quote } from '../../shell/quote.js';
 import { param } from '../call-args.js';
 import { pySplit, strMethod } from '../python-methods.js';
 import { pythonEscape, pythonRegex, pythonSub, type RegexOptions } from '../python-regex.js';
-import { pyStr, truthy } from '../python-values.js';
-import { TemplateRuntimeError } from '../undefined.js';
+import { pyClass, pyStr, truthy, typeName } from '../python-values.js';
+import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { CallArgs } from '../call-args.js';
 import type { ImplTable } from './registry.js';
 
@@ -82,7 +84,8 @@ function splitext(p: string): [string, string] {
 }
 
 function pathJoin(parts: unknown): string {
-  const list = Array.isArray(parts) ? parts.map(pyStr) : [pyStr(parts)];
+  if (typeof parts !== 'string' && !Array.isArray(parts)) throw new TemplateRuntimeError(`|path_join expects string or sequence, got ${pyClass(parts)} instead.`);
+  const list = Array.isArray(parts) ? parts.map(pyStr) : [parts];
   let out = '';
   for (const part of list) {
     if (part.startsWith('/') || out === '') out = part;
@@ -102,6 +105,15 @@ function digest(algorithm: string, text: string): string {
 // Ansible's namespace for to_uuid
 const ANSIBLE_UUID_NAMESPACE = '361E6D51-FAEC-444A-9079-341386DA8E2E';
 
+/** A namespace as Python's uuid.UUID(text) reads it: braces, 'urn:uuid:' and hyphens aside, 32 hex digits. */
+function uuidNamespace(namespace: unknown): string {
+  const fail = (why: string) => new FilterError(`Invalid value '${pyStr(namespace)}' for 'namespace': ${why}`);
+  if (typeof namespace !== 'string') throw fail(`'${typeName(namespace)}' object has no attribute 'replace'`);
+  const hex = namespace.replace(/^urn:/, '').replace(/^uuid:/, '').replace(/^\{|\}$/g, '').replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw fail('badly formed hexadecimal UUID string');
+  return hex;
+}
+
 /** uuid5 (SHA-1, name-based). */
 function toUuid(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
@@ -113,6 +125,16 @@ function toUuid(name: string, namespace: string): string {
 }
 
 const text = (value: unknown): string => pyStr(value);
+
+/** A codec's failure (unknown encoding, a character it lacks) as a template error. */
+function inEncoding<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ModuleError) throw new TemplateRuntimeError(error.message);
+    throw error;
+  }
+}
 
 export const stringFilters: ImplTable = {
   lower: (v) => text(v).toLowerCase(),
@@ -128,14 +150,21 @@ export const stringFilters: ImplTable = {
   regex_replace: (v, call) => pythonSub(text(v), pyStr(param(call, 0, 'pattern', '')), pyStr(param(call, 1, 'replacement', '')), regexOptions(call, 2, 3), Number(param(call, 4, 'count', 0))),
   regex_search: (v, call) => regexSearch(text(v), call),
   regex_findall: (v, call) => regexFindall(text(v), call),
-  regex_escape: (v) => pythonEscape(text(v)),
-  b64encode: (v) => Buffer.from(text(v), 'utf8').toString('base64'),
-  b64decode: (v) => Buffer.from(text(v), 'base64').toString('utf8'),
+  regex_escape: (v, call) => {
+    const reType = pyStr(param(call, 0, 're_type', 'python'));
+    if (reType === 'python') return pythonEscape(text(v));
+    // POSIX basic regular expressions: ] . [ ^ $ * and \ are special
+    if (reType === 'posix_basic') return text(v).replace(/[\].[^$*\\]/g, '\\$&');
+    if (reType === 'posix_extended') throw new FilterError(`Regex type (${reType}) not yet implemented`);
+    throw new FilterError(`Invalid regex type (${reType})`);
+  },
+  b64encode: (v, call) => inEncoding(() => encodeText(text(v), pyStr(param(call, 0, 'encoding', 'utf-8'))).toString('base64')),
+  b64decode: (v, call) => inEncoding(() => decodeText(Buffer.from(text(v), 'base64'), pyStr(param(call, 0, 'encoding', 'utf-8')))),
   hash: (v, call) => digest(pyStr(param(call, 0, 'hashtype', 'sha1')), text(v)),
   checksum: (v) => digest('sha1', text(v)),
   sha1: (v) => digest('sha1', text(v)),
   md5: (v) => digest('md5', text(v)),
-  to_uuid: (v, call) => toUuid(text(v), pyStr(param(call, 0, 'namespace', ANSIBLE_UUID_NAMESPACE))),
+  to_uuid: (v, call) => toUuid(text(v), uuidNamespace(param<unknown>(call, 0, 'namespace', ANSIBLE_UUID_NAMESPACE))),
   quote: (v) => quote(v === null ? '' : text(v)),
   basename: (v) => basename(text(v)),
   dirname: (v) => dirname(text(v)),

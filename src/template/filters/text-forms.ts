@@ -8,8 +8,8 @@ import { param, type CallArgs } from '../call-args.js';
 import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from '../crypt.js';
 import { percentFormat } from '../python-format.js';
 import { pyStr, truthy, typeName, type Mapping } from '../python-values.js';
-import { strftime } from '../datetime.js';
-import { TemplateRuntimeError } from '../undefined.js';
+import { strftime, strptime } from '../datetime.js';
+import { FilterError, TemplateRuntimeError } from '../undefined.js';
 import type { ImplTable } from './registry.js';
 import { globFiles } from '../lookups.js';
 
@@ -128,11 +128,14 @@ const HASH_NAMES: Record<string, string> = { md5: 'md5_crypt', sha256: 'sha256_c
 function passwordHash(value: unknown, call: CallArgs): string {
   const requested = pyStr(param(call, 0, 'hashtype', 'sha512'));
   const scheme = HASH_NAMES[requested] ?? requested;
-  if (!Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new TemplateRuntimeError(`password_hash: the '${requested}' hash type is not supported (sha512, sha256 and md5 are)`);
+  if (!Object.hasOwn(CRYPT_SCHEMES, scheme)) throw new FilterError(`password_hash: the '${requested}' hash type is not supported (sha512, sha256 and md5 are)`);
   const info = CRYPT_SCHEMES[scheme as CryptScheme];
   const saltArg = param<unknown>(call, 1, 'salt', null);
   const saltSize = param<unknown>(call, 2, 'salt_size', null);
   const rounds = param<unknown>(call, 3, 'rounds', null);
+  for (const [name, n] of [['salt_size', saltSize], ['rounds', rounds]] as const) {
+    if (n !== null && (typeof n !== 'number' || !Number.isInteger(n))) throw new TemplateRuntimeError(`password_hash: ${name} must be an integer, not ${typeName(n)}`);
+  }
   const salt = saltArg === null ? randomSalt(saltSize === null ? info.saltSize : Number(saltSize)) : pyStr(saltArg);
   if (/[^./0-9A-Za-z]/.test(salt)) throw new TemplateRuntimeError('invalid characters in salt');
   if (typeof value !== 'string') throw new TemplateRuntimeError(`password_hash expects a string, got ${typeName(value)}`);
@@ -194,8 +197,10 @@ export const textFormFilters: ImplTable = {
   strftime: (value, call) => {
     const second = param<unknown>(call, 0, 'second', null);
     const when = second === null || second === undefined ? new Date() : new Date(Number(second) * 1000);
-    if (Number.isNaN(when.getTime())) throw new TemplateRuntimeError(`strftime: invalid value for second: ${pyStr(second)}`);
+    if (Number.isNaN(when.getTime())) throw new FilterError(`Invalid value for epoch value (${pyStr(second)})`);
     return strftime(pyStr(value), when, truthy(param(call, 1, 'utc', false)));
   },
   password_hash: (value, call) => passwordHash(value, call),
+  // 'YYYY-MM-DD HH:MM:SS' | to_datetime(format): a naive datetime, as Python's strptime gives it
+  to_datetime: (value, call) => strptime(pyStr(value), pyStr(param(call, 0, 'format', '%Y-%m-%d %H:%M:%S'))),
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import { moduleTable } from '../../helpers/module-table.js';
 import { templateModule, withNewlines } from '../../../src/modules/template.js';
-import { encodeText } from '../../../src/modules/text-encoding.js';
+import { decodeText, encodeText } from '../../../src/modules/text-encoding.js';
 import { absent, pathsProbe, present } from './core-modules-harness.js';
 
 const ROLE = path.resolve('test/fixtures/core-modules/role');
@@ -77,7 +77,7 @@ moduleTable([
   { name: 'a missing template names where it looked', module: templateModule, args: { src: 'nope.j2', dest: '/x' }, context: { roleDir: ROLE }, expect: { error: /could not find 'nope.j2'/ } },
 ]);
 
-test('output_encoding: utf-8 by default, latin-1, ascii, windows-1252; a missing character fails', (t) => {
+test('output_encoding: utf-8 by default, utf-16/32, latin-1, ascii, windows-1252; a missing character fails', (t) => {
   t.deepEqual([...encodeText('é€', '')], [0xc3, 0xa9, 0xe2, 0x82, 0xac]);
   t.deepEqual([...encodeText('é€', 'UTF-8')], [0xc3, 0xa9, 0xe2, 0x82, 0xac]);
   t.deepEqual([...encodeText('aé', 'latin-1')], [0x61, 0xe9]);
@@ -85,7 +85,15 @@ test('output_encoding: utf-8 by default, latin-1, ascii, windows-1252; a missing
   t.throws(() => encodeText('€', 'latin-1'), { message: /'latin-1' codec can't encode character '€'/ });
   t.throws(() => encodeText('é', 'ascii'), { message: /can't encode/ });
   t.throws(() => encodeText('\u0081', 'windows-1252'), { message: /can't encode/ });
-  t.throws(() => encodeText('a', 'ebcdic'), { message: /output_encoding 'ebcdic' is not supported/ });
+  t.throws(() => encodeText('a', 'ebcdic'), { message: /unknown encoding: ebcdic/ });
+  // Python's plain utf-16 writes a little-endian byte order mark first
+  t.deepEqual([...encodeText('é', 'utf-16')], [0xff, 0xfe, 0xe9, 0x00]);
+  t.deepEqual([...encodeText('é', 'UTF_16_BE')], [0x00, 0xe9]);
+  t.deepEqual([...encodeText('😀', 'utf-16-le')], [0x3d, 0xd8, 0x00, 0xde]);
+  t.deepEqual([...encodeText('é', 'utf-32-le')], [0xe9, 0, 0, 0]);
+  t.is(decodeText(encodeText('é😀', 'utf-16'), 'utf-16'), 'é😀');
+  t.is(decodeText(encodeText('é😀', 'utf-32'), 'utf-32'), 'é😀');
+  t.is(decodeText(Buffer.from([0x80, 0xe9]), 'cp1252'), '€é');
 });
 
 test('template: newline_sequence, escaped or not', (t) => {

@@ -4,7 +4,7 @@ import { templar, VARS, yields } from './helpers.js';
 const cases: Array<[string, unknown]> = [
   // conversions
   ["{{ 'yes' | bool }} {{ 'On' | bool }} {{ '1' | bool }} {{ 'TRUE' | bool }} {{ 1 | bool }} {{ true | bool }}", 'True True True True True True'],
-  ["{{ 'no' | bool }} {{ 'off' | bool }} {{ '0' | bool }} {{ 'false' | bool }} {{ 0 | bool }} {{ 'maybe' | bool }} {{ nothing | bool }}", 'False False False False False False False'],
+  ["{{ 'no' | bool }} {{ 'off' | bool }} {{ '0' | bool }} {{ 'false' | bool }} {{ 0 | bool }} {{ 'maybe' | bool }} {{ nothing | bool }}", 'False False False False False False '], // None stays None (it prints nothing)
   ["{{ '42' | int }}", 42],
   ["{{ '42.7' | int }}", 42],
   ["{{ 'abc' | int }}", 0],

@@ -101,7 +101,8 @@ test('defined, undefined and none tests accept undefined values', (t) => {
 });
 
 test('mandatory fails on undefined with its message', (t) => {
-  t.throws(() => templar.render('{{ nope | mandatory }}', VARS), { message: /Mandatory variable not defined: 'nope' is undefined/ });
+  t.throws(() => templar.render('{{ nope | mandatory }}', VARS), { message: "Mandatory variable 'nope'  not defined." });
+  t.throws(() => templar.render('{{ conf.nope | mandatory }}', VARS), { message: "Mandatory variable 'nope'  not defined." });
   t.throws(() => templar.render('{{ nope | mandatory("set nope") }}', VARS), { message: /set nope/ });
   renders(t, '{{ port | mandatory }}', '2379');
 });
