@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import { withParentRole, type Scope } from '../load/inherit.js';
-import type { Node, Play, TaskNode } from '../load/model.js';
+import type { Node, Play, RoleInfo, TaskNode } from '../load/model.js';
 import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
 import { loadYamlFile } from '../load/yaml.js';
@@ -15,6 +15,8 @@ import { literalValues } from '../vars/resolver.js';
 import type { PlayRuntime } from './runtime.js';
 
 const cache = new Map<string, Node[]>();
+/** the roles an include_role loaded (its own and its dependencies), by cache key */
+const includedRoles = new Map<string, RoleInfo[]>();
 const rolesSeen = new WeakMap<Play, Set<string>>();
 
 /**
@@ -56,7 +58,7 @@ export function loadDynamicInclude(
   task: TaskNode,
   vars: Record<string, unknown>,
   loopVars: Record<string, unknown> = {},
-): { key: string; nodes: Node[] } {
+): { key: string; nodes: Node[]; roles?: RoleInfo[] } {
   const itemKey = JSON.stringify(loopVars);
   const spec = task.include!;
   const target = String(rt.options.templar.renderValue(spec.target, vars, task.pos) ?? '');
@@ -94,6 +96,7 @@ export function loadDynamicInclude(
     const known = (h: TaskNode) => rt.play.handlers.some((x) => x === h || (x.pos !== undefined && x.pos.file === h.pos?.file && x.pos.line === h.pos?.line && x.pos.col === h.pos?.col));
     for (const h of loader.handlers) if (!known(h)) rt.play.handlers.push(h);
     cache.set(key, nodes);
+    includedRoles.set(key, [...loader.roles]);
   }
-  return { key, nodes };
+  return { key, nodes, roles: includedRoles.get(key) ?? [] };
 }

@@ -447,6 +447,10 @@ export class PlayRunner {
         // the file or role name may name the item: `include_role: name={{ item }}`
         const includeVars = task.loop === undefined ? vars : this.rt.vars.resolver(host, task, loopVars).view;
         const loaded = loadDynamicInclude(this.rt, task, includeVars, loopVars);
+        // public: the role's defaults and vars stay for the rest of the play
+        if (loaded.roles?.length && task.args.public !== undefined && parseBoolean(this.rt.options.templar.renderValue(task.args.public, includeVars, task.pos)) === true) {
+          this.rt.vars.publishRoles(loaded.roles);
+        }
         // Ansible's words; its scripts match them at the start of the error
         if (handler && loaded.nodes.some((n) => n.kind === 'block')) throw new EngineError('Using a block as a handler is not supported.');
         const round = (rounds[index] ??= new Map());

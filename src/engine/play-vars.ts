@@ -50,8 +50,8 @@ function merged(roles: RoleInfo[], pick: (r: RoleInfo) => Record<string, unknown
 }
 
 export class PlayVars {
-  private readonly roleDefaults: Record<string, unknown>;
-  private readonly roleVars: Record<string, unknown>;
+  private roleDefaults: Record<string, unknown>;
+  private roleVars: Record<string, unknown>;
   private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
   private readonly source: ReturnType<typeof inventorySource>;
@@ -67,6 +67,18 @@ export class PlayVars {
     const own = [...new Set(scope.play.roles.filter((r) => !r.dependency).map((r) => r.name))];
     const dependent = [...new Set(scope.play.roles.filter((r) => r.dependency).map((r) => r.name))];
     this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])], dependent };
+  }
+
+  /**
+   * A public include_role: its roles' defaults and vars are the play's from
+   * now on, for every host, as the roles Ansible adds to the play.
+   */
+  publishRoles(roles: RoleInfo[]): void {
+    const added = roles.filter((r) => !this.scope.play.roles.includes(r));
+    if (!added.length) return;
+    this.scope.play.roles.push(...added);
+    this.roleDefaults = { ...this.roleDefaults, ...merged(added, (r) => r.defaults) };
+    this.roleVars = { ...this.roleVars, ...merged(added, (r) => r.vars) };
   }
 
   /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
