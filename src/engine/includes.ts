@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
-import { withParentRole, type Scope } from '../load/inherit.js';
+import { inherit, withParentRole, type Scope } from '../load/inherit.js';
 import type { Node, Play, RoleInfo, TaskNode } from '../load/model.js';
 import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
@@ -26,9 +26,15 @@ const rolesSeen = new WeakMap<Play, Set<string>>();
  */
 function scopeOf(task: TaskNode, loopVars: Record<string, unknown> = {}): Scope {
   const above = task.include?.inheritedTags ?? task.tags;
+  const base = baseScope(task, above, loopVars);
+  // `apply:` is a block around the included tasks, inside the include
+  return task.include?.apply ? inherit(base, task.include.apply) : base;
+}
+
+function baseScope(task: TaskNode, above: string[], loopVars: Record<string, unknown>): Scope {
   return {
     when: [],
-    tags: [...new Set([...above, ...(task.include?.applyTags ?? [])])],
+    tags: above,
     // an item was rendered once with the loop; it may hold host output, never a template
     vars: { ...task.vars, ...literalValues(loopVars) },
     role: task.role,

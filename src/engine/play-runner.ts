@@ -46,7 +46,11 @@ export class PlayRunner {
     return role ? active.filter((h) => !this.endedRoles.get(h)?.has(role)) : active;
   }
 
+  /** the hosts of the batch running: a run_once task's result reaches them all, as in Ansible */
+  private batch: readonly string[] = [];
+
   async runBatch(batch: string[]): Promise<void> {
+    this.batch = batch;
     if (this.rt.play.gatherFacts) await this.gatherFacts(batch);
     for (const section of this.rt.play.sections) {
       await this.runNodes(section, batch);
@@ -253,7 +257,8 @@ export class PlayRunner {
 
   /** run_once: the result is given to every host, as Ansible does. */
   private shareRunOnce(task: TaskNode, first: string, outcome: TaskOutcome, hosts: readonly string[]): void {
-    for (const host of this.active(hosts)) {
+    // all the batch's hosts, also those an include did not bring here (apply: {run_once: true})
+    for (const host of this.active([...new Set([...hosts, ...this.batch])])) {
       if (host === first) continue;
       if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
       if (task.module === 'set_fact' && outcome.status !== 'failed') {

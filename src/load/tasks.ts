@@ -216,11 +216,23 @@ function buildTask(
       ...(['handlers_from', 'vars_from', 'defaults_from'].some((k) => call.args[k] !== undefined)
         ? { from: Object.fromEntries(['handlers_from', 'vars_from', 'defaults_from'].filter((k) => call.args[k] !== undefined).map((k) => [k, call.args[k]])) }
         : {}),
-      applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
+      ...(call.args.apply !== undefined ? { apply: applyKeywords(call.name, call.args.apply, pos) } : {}),
       inheritedTags: scope.tags,
     };
   }
   return task;
+}
+
+/** An include's `apply:`: block keywords for the tasks it brings in, checked as Ansible checks them. */
+function applyKeywords(action: string, value: unknown, pos: SourcePos | undefined): Partial<Inheritable> {
+  if (value === null) return {};
+  if (!isRecord(value)) throw handlerError(`Expected a dict for apply but got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`} instead`, pos);
+  for (const key of Object.keys(value)) {
+    if (!BLOCK_KEYWORDS.has(key) || ['block', 'rescue', 'always'].includes(key)) {
+      throw new LoadError(`'${key}' is not a valid attribute for a Block (in ${action}'s apply)`, keyPos(value, key) ?? pos);
+    }
+  }
+  return readInheritable(value, pos);
 }
 
 function scopeFields(scope: Scope): Inheritable {
