@@ -72,7 +72,8 @@ export function loadDynamicInclude(
   const searchPath = rt.play.roleSearchPath;
   if (spec.kind === 'include_tasks') {
     const bases = [
-      ...(task.role ? [path.join(task.role.dir, 'tasks')] : []),
+      // `tasks/x.yml` from a role's handler is the role's own folder's, as Ansible's search finds it
+      ...(task.role ? [path.join(task.role.dir, 'tasks'), task.role.dir] : []),
       ...(task.pos ? [path.dirname(task.pos.file)] : []),
       rt.play.dir,
     ];
