@@ -90,14 +90,15 @@ export function loadDynamicInclude(
   }
   const tasksFrom = spec.tasksFrom !== undefined ? String(rt.options.templar.renderValue(spec.tasksFrom, vars, task.pos)) : undefined;
   const from = Object.fromEntries(Object.entries(spec.from ?? {}).map(([k, v]) => [k, String(rt.options.templar.renderValue(v, vars, task.pos))]));
-  const key = `role\0${target}\0${tasksFrom}\0${JSON.stringify(from)}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
+  const validate = task.args.rolespec_validate !== undefined ? rt.options.templar.renderValue(task.args.rolespec_validate, vars, task.pos) : undefined;
+  const key = `role\0${target}\0${tasksFrom}\0${JSON.stringify(from)}\0${String(validate)}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
   let nodes = cache.get(key);
   if (!nodes) {
     // a meta dependency already brought in by an include_role of this play runs once
     let seen = rolesSeen.get(rt.play);
     if (!seen) rolesSeen.set(rt.play, (seen = new Set()));
     const loader = new RoleLoader({ playbookDir: rt.play.dir, searchPath, seen, ...(rt.play.library ? { library: rt.play.library } : {}) });
-    const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from };
+    const ref = { role: target, ...(tasksFrom ? { tasks_from: tasksFrom } : {}), ...from, ...(validate !== undefined ? { rolespec_validate: validate } : {}) };
     nodes = loader.loadRef(ref, withParentRole(scopeOf(task, loopVars)), task.pos, undefined, true);
     // a role included once per loop item has its handlers once, as in Ansible
     const known = (h: TaskNode) => rt.play.handlers.some((x) => x === h || (x.pos !== undefined && x.pos.file === h.pos?.file && x.pos.line === h.pos?.line && x.pos.col === h.pos?.col));

@@ -26,6 +26,8 @@ export interface TaskLoader {
   library?: ModuleLibrary;
   /** the playbook's folder: the last place a role's import_tasks looks */
   playbookDir?: string;
+  /** renders a value Ansible templates at load time (an import's file name) with the play's vars, these vars and the extra vars */
+  render?: (value: unknown, vars: Record<string, unknown>, pos: SourcePos | undefined) => unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -300,7 +302,11 @@ export function loadHandlerList(raw: unknown, scope: Scope, loader: TaskLoader, 
 
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
-  if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
+  if (file.includes('{{')) {
+    if (!loader.render) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
+    // filled at load time with the play's, the task's and the extra vars, as Ansible fills it
+    file = String(loader.render(file, scope.vars, pos));
+  }
   // a role's handlers import from handlers/, its tasks from tasks/
   const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
   const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');
