@@ -12,6 +12,7 @@ import { RoleLoader } from '../load/roles.js';
 import { loadTaskList } from '../load/tasks.js';
 import { loadYamlFile } from '../load/yaml.js';
 import { literalValues } from '../vars/resolver.js';
+import { OMIT } from '../template/index.js';
 import type { PlayRuntime } from './runtime.js';
 
 const cache = new Map<string, Node[]>();
@@ -88,8 +89,13 @@ export function loadDynamicInclude(
     }
     return { key, nodes };
   }
-  const tasksFrom = spec.tasksFrom !== undefined ? String(rt.options.templar.renderValue(spec.tasksFrom, vars, task.pos)) : undefined;
-  const from = Object.fromEntries(Object.entries(spec.from ?? {}).map(([k, v]) => [k, String(rt.options.templar.renderValue(v, vars, task.pos))]));
+  // an argument rendered to `omit` is left out, as Ansible leaves it
+  const given = (v: unknown) => {
+    const value = rt.options.templar.renderValue(v, vars, task.pos);
+    return value === OMIT ? undefined : String(value);
+  };
+  const tasksFrom = spec.tasksFrom !== undefined ? given(spec.tasksFrom) : undefined;
+  const from = Object.fromEntries(Object.entries(spec.from ?? {}).flatMap(([k, v]) => { const value = given(v); return value === undefined ? [] : [[k, value]]; }));
   const validate = task.args.rolespec_validate !== undefined ? rt.options.templar.renderValue(task.args.rolespec_validate, vars, task.pos) : undefined;
   const key = `role\0${target}\0${tasksFrom}\0${JSON.stringify(from)}\0${String(validate)}\0${task.pos?.file}:${task.pos?.line}\0${itemKey}`;
   let nodes = cache.get(key);

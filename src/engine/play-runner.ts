@@ -351,6 +351,14 @@ export class PlayRunner {
     if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
   }
 
+  /** An include whose `when` is false: skipped on the host, and registered so, as Ansible's (without false_condition). */
+  private includeSkipped(task: TaskNode, host: string): void {
+    const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+    this.events.emit({ type: 'host_result', task: task.name ?? task.module, module: task.module, host, status: 'skipped', result, durationMs: 0, pos: task.pos });
+    this.record(host, 'skipped', false);
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
+  }
+
   /** A boolean task keyword (run_once) that may be a template, rendered with the first host's variables. */
   private keywordFor(task: TaskNode, value: unknown, hosts: readonly string[]): boolean {
     if (typeof value !== 'string' || !value.includes('{{') || hosts[0] === undefined) return keywordOn(value);
@@ -440,7 +448,10 @@ export class PlayRunner {
         this.includeFailed(task, host, vars, error);
         continue;
       }
-      if (!holds) continue;
+      if (!holds) {
+        this.includeSkipped(task, host);
+        continue;
+      }
       const items =
         task.loop === undefined
           ? [undefined]
