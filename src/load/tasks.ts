@@ -152,7 +152,7 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     // the old `include` is one of Ansible's includes, whose vars are include params; import_tasks' are task vars
     return importTasks(file, call.name === 'include' ? withIncludeParams(merged, own.vars) : merged, loader, pos);
   }
-  if (call.name === 'import_role' || call.name === 'include_role') checkRoleFiles(call.args, pos);
+  if (call.name === 'import_role' || call.name === 'include_role') checkRoleOptions(call.name, call.args, pos);
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, withParentRole(merged), pos);
@@ -165,8 +165,15 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   return [task];
 }
 
-/** Ansible's load-time check: the *_from arguments of a role name one file each. */
-function checkRoleFiles(args: Record<string, unknown>, pos: SourcePos | undefined): void {
+/** What include_role and import_role take, as Ansible's IncludeRole. */
+const ROLE_OPTIONS = new Set(['name', 'role', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'apply', 'public', 'allow_duplicates', 'rolespec_validate']);
+
+/** Ansible's load-time checks: no unknown option, and the *_from arguments of a role name one file each. */
+function checkRoleOptions(action: string, args: Record<string, unknown>, pos: SourcePos | undefined): void {
+  if (VARIABLE_ARGS in args) return;
+  if (args.name === undefined && args.role === undefined) throw handlerError(`'name' is a required field for ${action}.`, pos);
+  const bad = Object.keys(args).filter((k) => !ROLE_OPTIONS.has(k));
+  if (bad.length) throw handlerError(`Invalid options for ${action}: ${bad.join(',')}`, pos);
   for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
     const value = args[key];
     if (value === undefined || typeof value === 'string') continue;

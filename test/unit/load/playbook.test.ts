@@ -273,3 +273,11 @@ test("apply: any block keyword, refused on import_tasks and when it is not a blo
   t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - include_tasks: { file: x.yml, apply: [1] }\n' }), { instanceOf: LoadError, message: /Expected a dict for apply/ });
   t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - import_tasks: { file: x.yml, apply: { tags: a } }\n', 'x.yml': '[]' }), { instanceOf: LoadError, message: /Invalid options for import_tasks: apply/ });
 });
+
+test("include_role and import_role refuse an unknown option and a missing name with Ansible's words", (t) => {
+  const play = (task: string) => ({ 'play.yml': `- hosts: all\n  tasks:\n    - ${task}\n`, 'roles/r/tasks/main.yml': '[]' });
+  t.throws(() => load(play('include_role: { name: r, bogus: 1 }')), { instanceOf: LoadError, message: /^Invalid options for include_role: bogus/ });
+  t.throws(() => load(play('import_role: { name: r, bogus: 1 }')), { instanceOf: LoadError, message: /^Invalid options for import_role: bogus/ });
+  t.throws(() => load(play('include_role: { tasks_from: x }')), { instanceOf: LoadError, message: /^'name' is a required field for include_role\./ });
+  t.notThrows(() => load(play('include_role: { name: r, public: true, allow_duplicates: false, rolespec_validate: false, apply: { tags: [a] } }')));
+});
