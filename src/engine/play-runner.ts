@@ -46,7 +46,11 @@ export class PlayRunner {
     return role ? active.filter((h) => !this.endedRoles.get(h)?.has(role)) : active;
   }
 
+  /** the hosts of the batch running: a run_once task's result reaches them all, as in Ansible */
+  private batch: readonly string[] = [];
+
   async runBatch(batch: string[]): Promise<void> {
+    this.batch = batch;
     if (this.rt.play.gatherFacts) await this.gatherFacts(batch);
     for (const section of this.rt.play.sections) {
       await this.runNodes(section, batch);
@@ -253,7 +257,8 @@ export class PlayRunner {
 
   /** run_once: the result is given to every host, as Ansible does. */
   private shareRunOnce(task: TaskNode, first: string, outcome: TaskOutcome, hosts: readonly string[]): void {
-    for (const host of this.active(hosts)) {
+    // all the batch's hosts, also those an include did not bring here (apply: {run_once: true})
+    for (const host of this.active([...new Set([...hosts, ...this.batch])])) {
       if (host === first) continue;
       if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: registered(outcome.result) });
       if (task.module === 'set_fact' && outcome.status !== 'failed') {
@@ -346,6 +351,14 @@ export class PlayRunner {
     if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
   }
 
+  /** An include whose `when` is false: skipped on the host, and registered so, as Ansible's (without false_condition). */
+  private includeSkipped(task: TaskNode, host: string): void {
+    const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+    this.events.emit({ type: 'host_result', task: task.name ?? task.module, module: task.module, host, status: 'skipped', result, durationMs: 0, pos: task.pos });
+    this.record(host, 'skipped', false);
+    if (task.register) this.rt.hosts.get(host)?.assign({ [task.register]: result });
+  }
+
   /** A boolean task keyword (run_once) that may be a template, rendered with the first host's variables. */
   private keywordFor(task: TaskNode, value: unknown, hosts: readonly string[]): boolean {
     if (typeof value !== 'string' || !value.includes('{{') || hosts[0] === undefined) return keywordOn(value);
@@ -435,7 +448,10 @@ export class PlayRunner {
         this.includeFailed(task, host, vars, error);
         continue;
       }
-      if (!holds) continue;
+      if (!holds) {
+        this.includeSkipped(task, host);
+        continue;
+      }
       const items =
         task.loop === undefined
           ? [undefined]
@@ -447,6 +463,10 @@ export class PlayRunner {
         // the file or role name may name the item: `include_role: name={{ item }}`
         const includeVars = task.loop === undefined ? vars : this.rt.vars.resolver(host, task, loopVars).view;
         const loaded = loadDynamicInclude(this.rt, task, includeVars, loopVars);
+        // public: the role's defaults and vars stay for the rest of the play
+        if (loaded.roles?.length && task.args.public !== undefined && parseBoolean(this.rt.options.templar.renderValue(task.args.public, includeVars, task.pos)) === true) {
+          this.rt.vars.publishRoles(loaded.roles);
+        }
         // Ansible's words; its scripts match them at the start of the error
         if (handler && loaded.nodes.some((n) => n.kind === 'block')) throw new EngineError('Using a block as a handler is not supported.');
         const round = (rounds[index] ??= new Map());

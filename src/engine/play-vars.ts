@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourcePos } from '../errors.js';
-import type { Inventory } from '../inventory/index.js';
+import { connectionSettings, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInfo, TaskNode } from '../load/model.js';
 import { isUndefinedError, OMIT } from '../template/index.js';
 import { Literal, literalValues, VarResolver, type ValueRenderer, type VarLayer } from '../vars/resolver.js';
@@ -50,8 +50,8 @@ function merged(roles: RoleInfo[], pick: (r: RoleInfo) => Record<string, unknown
 }
 
 export class PlayVars {
-  private readonly roleDefaults: Record<string, unknown>;
-  private readonly roleVars: Record<string, unknown>;
+  private roleDefaults: Record<string, unknown>;
+  private roleVars: Record<string, unknown>;
   private groups: Record<string, string[]>;
   private readonly inventoryLayers = new Map<string, VarLayer[]>();
   private readonly source: ReturnType<typeof inventorySource>;
@@ -67,6 +67,18 @@ export class PlayVars {
     const own = [...new Set(scope.play.roles.filter((r) => !r.dependency).map((r) => r.name))];
     const dependent = [...new Set(scope.play.roles.filter((r) => r.dependency).map((r) => r.name))];
     this.roleNames = { play: own, all: [...new Set([...own, ...scope.play.roles.map((r) => r.name)])], dependent };
+  }
+
+  /**
+   * A public include_role: its roles' defaults and vars are the play's from
+   * now on, for every host, as the roles Ansible adds to the play.
+   */
+  publishRoles(roles: RoleInfo[]): void {
+    const added = roles.filter((r) => !this.scope.play.roles.includes(r));
+    if (!added.length) return;
+    this.scope.play.roles.push(...added);
+    this.roleDefaults = { ...this.roleDefaults, ...merged(added, (r) => r.defaults) };
+    this.roleVars = { ...this.roleVars, ...merged(added, (r) => r.vars) };
   }
 
   /** group_by/add_host changed the inventory: later lookups see the new groups and host variables */
@@ -190,7 +202,59 @@ export class PlayVars {
     return layers;
   }
 
-  resolver(host: string, task?: TaskNode, extra?: Record<string, unknown>): VarResolver {
-    return new VarResolver(this.layers(host, task, extra), this.scope.renderer);
+  resolver(host: string, task?: TaskNode, extra?: Record<string, unknown>, withDelegate = true): VarResolver {
+    const layers = this.layers(host, task, extra);
+    const resolver = new VarResolver(layers, this.scope.renderer);
+    if (withDelegate && task?.delegateTo !== undefined && task.delegateTo !== null) this.addDelegatedVars(layers, resolver, host, task, extra);
+    return resolver;
+  }
+
+  /**
+   * ansible_delegated_vars of a delegated task, as Ansible gives it: under
+   * the delegate's name (delegate_to rendered with the host's variables), the
+   * variables the task would have on that host, with the task's own
+   * inventory_hostname. Computed when first read.
+   */
+  private addDelegatedVars(layers: VarLayer[], resolver: VarResolver, host: string, task: TaskNode, extra?: Record<string, unknown>): void {
+    const magic = layers.find((l) => l.source === 'magic');
+    if (!magic) return;
+    let value: Literal | undefined;
+    Object.defineProperty(magic.vars, 'ansible_delegated_vars', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (value) return value;
+        let name: unknown;
+        try {
+          name = this.scope.renderer.renderValue(task.delegateTo, resolver.view, task.pos);
+        } catch (error) {
+          if (!isUndefinedError(error)) throw error;
+          name = task.delegateTo;
+        }
+        const key = String(name);
+        const delegate = this.delegateHost(key);
+        const view = this.resolver(delegate, task, extra, false).view;
+        const withHost = new Proxy(view, {
+          get: (t, k) => (k === 'inventory_hostname' ? host : Reflect.get(t, k)),
+          getOwnPropertyDescriptor: (t, k) =>
+            k === 'inventory_hostname' ? { enumerable: true, configurable: true, writable: false, value: host } : Reflect.getOwnPropertyDescriptor(t, k),
+        });
+        value = new Literal({ [key]: withHost });
+        return value;
+      },
+    });
+  }
+
+  /** The inventory host a delegate_to names: by name, else by address, else a host of that name outside the inventory. */
+  private delegateHost(name: string): string {
+    if (this.scope.inventory.getHost(name)) return name;
+    for (const other of this.scope.inventory.hosts.keys()) {
+      try {
+        if (connectionSettings(this.resolver(other).view, other).address === name) return other;
+      } catch {
+        // a host without an address is not this one
+      }
+    }
+    return name;
   }
 }

@@ -30,6 +30,7 @@ export function loadCheckedPlaybook(file: string, options: { rolesPath?: string[
     ...(options.rolesPath ? { rolesPath: options.rolesPath } : {}),
     // a templated role name is filled with the play's vars and the extra vars, as Ansible fills it at load
     renderRoleName: (name, playVars, pos) => String(templar.renderValue(name, { ...playVars, ...options.extraVars }, pos)),
+    renderAtLoad: (value, vars, pos) => templar.renderValue(value, { ...vars, ...options.extraVars }, pos),
   });
   validatePlaybook(playbook);
   return playbook;

@@ -109,7 +109,8 @@ export interface IncludeSpec {
   tasksFrom?: unknown;
   /** include_role's handlers_from, vars_from and defaults_from (templated) */
   from?: { handlers_from?: unknown; vars_from?: unknown; defaults_from?: unknown };
-  applyTags: string[];
+  /** `apply:` keywords, for the tasks the include brings in */
+  apply?: Partial<Inheritable>;
   /** the tags the include inherits from its blocks, role and play, without its own */
   inheritedTags: string[];
   /** the include's own `vars:`, include params of the tasks it brings in */

@@ -23,6 +23,12 @@ export interface LoadOptions {
    * engine, which has the templates and the extra vars.
    */
   renderRoleName?: (name: string, playVars: Record<string, unknown>, pos: SourcePos | undefined) => string;
+  /**
+   * Renders what Ansible templates when it loads a playbook (an import's
+   * file, import_role's tasks_from and allow_duplicates) with the variables
+   * known then, to which the engine adds the extra vars.
+   */
+  renderAtLoad?: (value: unknown, vars: Record<string, unknown>, pos: SourcePos | undefined) => unknown;
   /** the user's own modules, shared by every playbook file a run loads */
   library?: ModuleLibrary;
 }
@@ -78,6 +84,9 @@ function loadPlay(raw: Record<string, unknown>, file: string, options: LoadOptio
     searchPath,
     ...(options.library ? { library: options.library } : {}),
     ...(render ? { renderName: (name: string, at: SourcePos | undefined) => render(name, isRecord(playVars) ? playVars : {}, at) } : {}),
+    ...(options.renderAtLoad
+      ? { render: (value: unknown, vars: Record<string, unknown>, at: SourcePos | undefined) => options.renderAtLoad!(value, { ...(isRecord(playVars) ? playVars : {}), ...vars }, at) }
+      : {}),
   });
   const section = (key: string): Node[] => loadTaskList(raw[key], scope, roles, keyPos(raw, key) ?? pos);
 
@@ -135,8 +144,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}, stack: str
     const imported = entry.import_playbook ?? entry['ansible.builtin.import_playbook'];
     const inherited = importScope;
     if (imported !== undefined) {
-      const target = path.resolve(path.dirname(abs), String(imported));
       const vars = isRecord(entry.vars) ? entry.vars : {};
+      // a templated file name is filled with the import's vars and the extra vars, as Ansible fills it at load
+      const name = typeof imported === 'string' && imported.includes('{{') && options.renderAtLoad
+        ? options.renderAtLoad(imported, { ...inherited.vars, ...vars }, posOf(entry))
+        : imported;
+      const target = path.resolve(path.dirname(abs), String(name));
       const when = entry.when === undefined ? [] : Array.isArray(entry.when) ? entry.when : [entry.when];
       const tags = entry.tags === undefined ? [] : (Array.isArray(entry.tags) ? entry.tags : String(entry.tags).split(',')).map((t) => String(t).trim());
       plays.push(...loadPlaybook(target, options, [...stack, abs], { vars: { ...inherited.vars, ...vars }, when: [...inherited.when, ...when], tags: [...inherited.tags, ...tags] }).plays);

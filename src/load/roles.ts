@@ -12,6 +12,7 @@ import { inherit, readInheritable, type Scope } from './inherit.js';
 import { ROLE_REF_KEYWORDS } from './keywords.js';
 import type { Node, RoleInfo, TaskNode } from './model.js';
 import { ModuleLibrary } from './library.js';
+import { parseBoolean } from '../common/booleans.js';
 import { loadHandlerList, loadTaskList, type TaskLoader } from './tasks.js';
 import { keyPos, loadYamlFile, parseYaml, posOf, readYamlText } from './yaml.js';
 
@@ -151,6 +152,8 @@ export interface RoleLoaderOptions {
   seen?: Set<string>;
   /** renders a role name written as a template */
   renderName?: (name: string, pos: SourcePos | undefined) => string;
+  /** renders what Ansible templates at load time, with the play's vars, these and the extra vars */
+  render?: (value: unknown, vars: Record<string, unknown>, pos: SourcePos | undefined) => unknown;
   /** the user's own modules; each role loaded adds its library/ */
   library?: ModuleLibrary;
 }
@@ -162,6 +165,9 @@ export class RoleLoader implements TaskLoader {
   private readonly roleDirs: string[] = [];
   get playbookDir(): string {
     return this.options.playbookDir;
+  }
+  get render(): RoleLoaderOptions['render'] {
+    return this.options.render;
   }
   private readonly seen: Set<string>;
   /** a role's handlers are loaded once per play, however often its tasks are */
@@ -197,9 +203,30 @@ export class RoleLoader implements TaskLoader {
     return this.load(name, { ...inherited, ...params, ...roleVars }, inherit(scope, own), posOf(ref) ?? pos, r, always, besideRole);
   }
 
+  /**
+   * import_role: loaded each time it is written, unless `allow_duplicates`
+   * is false and the same role (same files, same vars) was imported before,
+   * as Ansible then skips the role that has run. Its arguments may be
+   * templates of the play's, the task's and the extra vars.
+   */
   importRole(name: string, ref: Record<string, unknown>, scope: Scope, pos: SourcePos | undefined): Node[] {
-    return this.load(name, {}, scope, pos, ref, true);
+    const rendered = { ...ref };
+    for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'allow_duplicates', 'rolespec_validate']) {
+      const value = rendered[key];
+      if (typeof value === 'string' && value.includes('{{') && this.options.render) rendered[key] = this.options.render(value, scope.vars, pos);
+    }
+    if (name.includes('{{') && this.options.render) name = String(this.options.render(name, scope.vars, pos));
+    if (rendered.allow_duplicates !== undefined && parseBoolean(rendered.allow_duplicates) === false) {
+      const from = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'].map((k) => rendered[k]);
+      const key = `import\0${name}\0${JSON.stringify(from)}\0${JSON.stringify(scope.vars)}`;
+      if (this.imported.has(key)) return [];
+      this.imported.add(key);
+    }
+    return this.load(name, {}, scope, pos, rendered, true);
   }
+
+  /** import_role's roles that allow no duplicates, by name, files and vars */
+  private readonly imported = new Set<string>();
 
   private load(
     name: string,
@@ -227,7 +254,9 @@ export class RoleLoader implements TaskLoader {
     }
     const tasksFrom = ref.tasks_from ? String(ref.tasks_from) : 'main';
     const key = `${dir}\0${tasksFrom}\0${JSON.stringify(params)}`;
-    const duplicate = this.seen.has(key) && !imported && !ref.allow_duplicates;
+    // a role may allow itself to run again: `allow_duplicates: true` in its meta/main.yml
+    const allowed = parseBoolean(ref.allow_duplicates) === true || parseBoolean(mapping(roleFile(dir, 'meta')).allow_duplicates) === true;
+    const duplicate = this.seen.has(key) && !imported && !allowed;
     // a role named again is dropped; a dependency named again is kept for the listings only (listedOnly)
     if (duplicate && !besideRole) return [];
     this.seen.add(key);
@@ -251,7 +280,9 @@ export class RoleLoader implements TaskLoader {
       this.library.addBeside(dir);
       const tasksFile = roleFile(dir, 'tasks', tasksFrom);
       if (!tasksFile && ref.tasks_from) throw new LoadError(`role '${name}' has no tasks/${tasksFrom}.yml`, pos);
-      const validation = argumentSpecTask(dir, tasksFrom, params, info.name);
+      // rolespec_validate: false (include_role, import_role) leaves out the argument spec's check
+      const validate = ref.rolespec_validate === undefined || parseBoolean(ref.rolespec_validate) !== false;
+      const validation = validate ? argumentSpecTask(dir, tasksFrom, params, info.name) : undefined;
       const taskData = [...(validation ? [validation] : []), ...asList(tasksFile ? loadYamlFile(tasksFile) : [])];
       const tasks = taskData.length ? loadTaskList(taskData, roleScope, this, { file: tasksFile ?? path.join(dir, 'meta'), line: 1 }) : [];
       const handlersFile = roleFile(dir, 'handlers', ref.handlers_from ? String(ref.handlers_from) : 'main');

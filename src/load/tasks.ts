@@ -26,6 +26,8 @@ export interface TaskLoader {
   library?: ModuleLibrary;
   /** the playbook's folder: the last place a role's import_tasks looks */
   playbookDir?: string;
+  /** renders a value Ansible templates at load time (an import's file name) with the play's vars, these vars and the extra vars */
+  render?: (value: unknown, vars: Record<string, unknown>, pos: SourcePos | undefined) => unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -150,7 +152,7 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
     // the old `include` is one of Ansible's includes, whose vars are include params; import_tasks' are task vars
     return importTasks(file, call.name === 'include' ? withIncludeParams(merged, own.vars) : merged, loader, pos);
   }
-  if (call.name === 'import_role' || call.name === 'include_role') checkRoleFiles(call.args, pos);
+  if (call.name === 'import_role' || call.name === 'include_role') checkRoleOptions(call.name, call.args, pos);
   if (call.name === 'import_role') {
     const name = String(call.args.name ?? call.args._raw_params ?? '');
     return loader.importRole(name, call.args, withParentRole(merged), pos);
@@ -163,8 +165,15 @@ export function loadTask(raw: unknown, scope: Scope, loader: TaskLoader, where: 
   return [task];
 }
 
-/** Ansible's load-time check: the *_from arguments of a role name one file each. */
-function checkRoleFiles(args: Record<string, unknown>, pos: SourcePos | undefined): void {
+/** What include_role and import_role take, as Ansible's IncludeRole. */
+const ROLE_OPTIONS = new Set(['name', 'role', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'apply', 'public', 'allow_duplicates', 'rolespec_validate']);
+
+/** Ansible's load-time checks: no unknown option, and the *_from arguments of a role name one file each. */
+function checkRoleOptions(action: string, args: Record<string, unknown>, pos: SourcePos | undefined): void {
+  if (VARIABLE_ARGS in args) return;
+  if (args.name === undefined && args.role === undefined) throw handlerError(`'name' is a required field for ${action}.`, pos);
+  const bad = Object.keys(args).filter((k) => !ROLE_OPTIONS.has(k));
+  if (bad.length) throw handlerError(`Invalid options for ${action}: ${bad.join(',')}`, pos);
   for (const key of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from']) {
     const value = args[key];
     if (value === undefined || typeof value === 'string') continue;
@@ -216,11 +225,23 @@ function buildTask(
       ...(['handlers_from', 'vars_from', 'defaults_from'].some((k) => call.args[k] !== undefined)
         ? { from: Object.fromEntries(['handlers_from', 'vars_from', 'defaults_from'].filter((k) => call.args[k] !== undefined).map((k) => [k, call.args[k]])) }
         : {}),
-      applyTags: isRecord(call.args.apply) ? asStringList(call.args.apply.tags, 'tags', pos) : [],
+      ...(call.args.apply !== undefined ? { apply: applyKeywords(call.name, call.args.apply, pos) } : {}),
       inheritedTags: scope.tags,
     };
   }
   return task;
+}
+
+/** An include's `apply:`: block keywords for the tasks it brings in, checked as Ansible checks them. */
+function applyKeywords(action: string, value: unknown, pos: SourcePos | undefined): Partial<Inheritable> {
+  if (value === null) return {};
+  if (!isRecord(value)) throw handlerError(`Expected a dict for apply but got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`} instead`, pos);
+  for (const key of Object.keys(value)) {
+    if (!BLOCK_KEYWORDS.has(key) || ['block', 'rescue', 'always'].includes(key)) {
+      throw new LoadError(`'${key}' is not a valid attribute for a Block (in ${action}'s apply)`, keyPos(value, key) ?? pos);
+    }
+  }
+  return readInheritable(value, pos);
 }
 
 function scopeFields(scope: Scope): Inheritable {
@@ -288,7 +309,11 @@ export function loadHandlerList(raw: unknown, scope: Scope, loader: TaskLoader, 
 
 export function importTasks(file: string, scope: Scope, loader: TaskLoader, pos: SourcePos | undefined): Node[] {
   if (!file) throw new LoadError('import_tasks needs a file name', pos);
-  if (file.includes('{{')) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
+  if (file.includes('{{')) {
+    if (!loader.render) throw new LoadError('import_tasks is static: use include_tasks for a templated file name', pos);
+    // filled at load time with the play's, the task's and the extra vars, as Ansible fills it
+    file = String(loader.render(file, scope.vars, pos));
+  }
   // a role's handlers import from handlers/, its tasks from tasks/
   const inHandlers = scope.role !== undefined && pos?.file !== undefined && pos.file.startsWith(path.join(scope.role.dir, 'handlers') + path.sep);
   const base = scope.role ? path.join(scope.role.dir, inHandlers ? 'handlers' : 'tasks') : path.dirname(pos?.file ?? '.');

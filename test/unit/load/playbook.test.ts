@@ -211,3 +211,73 @@ test("a meta dependency sees the parameters of the role that names it, under its
     ],
   );
 });
+
+test('allow_duplicates: a role allowing it in its meta runs each time; import_role with it false (templated) runs once', (t) => {
+  const dir = project({
+    'play.yml': `
+- hosts: all
+  roles: [dup, dup, once, once]
+  tasks:
+    - import_role: { name: once, allow_duplicates: "{{ False | bool }}" }
+    - import_role: { name: once, allow_duplicates: "{{ False | bool }}" }
+    - import_role: { name: once }
+`,
+    'roles/dup/meta/main.yml': 'allow_duplicates: true\n',
+    'roles/dup/tasks/main.yml': '- name: dup task\n  debug: {msg: x}\n',
+    'roles/once/tasks/main.yml': '- name: once task\n  debug: {msg: x}\n',
+  });
+  const playbook = loadPlaybook(path.join(dir, 'play.yml'), { renderAtLoad: (v) => (v === '{{ False | bool }}' ? false : v) });
+  const names = (playbook.plays[0]!.sections[1] as TaskNode[]).map((x) => x.name);
+  t.deepEqual(names, ['dup task', 'dup task', 'once task', 'once task', 'once task']);
+});
+
+test('rolespec_validate false leaves out the argument spec check; an import file may be a template filled at load', (t) => {
+  const dir = project({
+    'play.yml': `
+- hosts: all
+  vars: { file: other.yml }
+  tasks:
+    - import_role: { name: spec }
+    - import_role: { name: spec, rolespec_validate: false }
+    - import_tasks: "{{ file }}"
+`,
+    'other.yml': '- name: other task\n  debug: {msg: x}\n',
+    'roles/spec/meta/argument_specs.yml': 'argument_specs:\n  main:\n    options:\n      n: {type: int}\n',
+    'roles/spec/tasks/main.yml': '- name: spec task\n  debug: {msg: x}\n',
+  });
+  const seen: unknown[] = [];
+  const playbook = loadPlaybook(path.join(dir, 'play.yml'), {
+    renderAtLoad: (v, vars) => {
+      seen.push(vars.file);
+      return v === '{{ file }}' ? vars.file : v;
+    },
+  });
+  const names = (playbook.plays[0]!.sections[1] as TaskNode[]).map((x) => x.name);
+  t.deepEqual(names, ["Validating arguments against arg spec 'main'", 'spec task', 'spec task', 'other task']);
+  t.deepEqual(seen, ['other.yml']);
+  // without a renderer (no engine), a templated import_tasks is refused
+  t.throws(() => loadPlaybook(path.join(dir, 'play.yml')), { instanceOf: LoadError, message: /import_tasks is static/ });
+});
+
+test("apply: any block keyword, refused on import_tasks and when it is not a block's", (t) => {
+  const { playbook } = load({
+    'play.yml': `
+- hosts: all
+  tasks:
+    - include_tasks: { file: x.yml, apply: { run_once: true, tags: [a], when: go } }
+`,
+  });
+  const task = playbook.plays[0]!.sections[1]![0] as TaskNode;
+  t.deepEqual(task.include?.apply, { runOnce: true, tags: ['a'], when: ['go'] });
+  t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - include_tasks: { file: x.yml, apply: { loop: [1] } }\n' }), { instanceOf: LoadError, message: /'loop' is not a valid attribute for a Block/ });
+  t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - include_tasks: { file: x.yml, apply: [1] }\n' }), { instanceOf: LoadError, message: /Expected a dict for apply/ });
+  t.throws(() => load({ 'play.yml': '- hosts: all\n  tasks:\n    - import_tasks: { file: x.yml, apply: { tags: a } }\n', 'x.yml': '[]' }), { instanceOf: LoadError, message: /Invalid options for import_tasks: apply/ });
+});
+
+test("include_role and import_role refuse an unknown option and a missing name with Ansible's words", (t) => {
+  const play = (task: string) => ({ 'play.yml': `- hosts: all\n  tasks:\n    - ${task}\n`, 'roles/r/tasks/main.yml': '[]' });
+  t.throws(() => load(play('include_role: { name: r, bogus: 1 }')), { instanceOf: LoadError, message: /^Invalid options for include_role: bogus/ });
+  t.throws(() => load(play('import_role: { name: r, bogus: 1 }')), { instanceOf: LoadError, message: /^Invalid options for import_role: bogus/ });
+  t.throws(() => load(play('include_role: { tasks_from: x }')), { instanceOf: LoadError, message: /^'name' is a required field for include_role\./ });
+  t.notThrows(() => load(play('include_role: { name: r, public: true, allow_duplicates: false, rolespec_validate: false, apply: { tags: [a] } }')));
+});
