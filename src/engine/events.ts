@@ -58,6 +58,11 @@ export type RunEvent =
       pos?: SourcePos | undefined;
     }
   | { type: 'warning'; host?: string | undefined; msg: string }
+  /**
+   * A debug line shown from -vvv on, as Ansible's connection plugins print
+   * them: `<127.0.0.1> EXEC /bin/sh -c '...'`. Never holds a secret.
+   */
+  | { type: 'verbose'; host?: string | undefined; msg: string }
   /** a meta task ran (Ansible prints its banner, and `META: msg` at -vv) */
   | { type: 'meta'; name: string; role?: string | undefined; handler: boolean; pos?: SourcePos | undefined; msg: string }
   | {

@@ -24,7 +24,8 @@ import { loopItems, lookupSubdir } from './loop.js';
 import { asyncStatus, asyncStatusModule, type AsyncStatusArgs } from './async-status.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
 import { renderKeyword } from './keyword-value.js';
-import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime } from './runtime.js';
+import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime, type TaskTarget } from './runtime.js';
+import { tracedConnection } from './traced-connection.js';
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -393,9 +394,14 @@ export class TaskRunner {
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateKeyword = renderKeyword(task.delegateTo, render);
     const delegateTo = delegateKeyword !== undefined ? String(delegateKeyword) : undefined;
-    const target = module.controllerOnly
-      ? { conn: this.rt.controller, name: 'localhost' }
+    const reached: TaskTarget = module.controllerOnly
+      ? { conn: this.rt.controller, name: 'localhost', address: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
+    // from -vvv on, each command the connection runs is shown as Ansible shows it
+    const events = this.rt.options.events;
+    const target = this.rt.options.verbosity > 2
+      ? { ...reached, conn: tracedConnection(reached.conn, { address: reached.address, user: reached.user, log: (msg) => events.emit({ type: 'verbose', host, msg }) }) }
+      : reached;
     const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
     const envKeyword = renderKeyword(task.environment, render);
     const env = envKeyword !== undefined ? mergeEnvironment(envKeyword) : undefined;
@@ -408,7 +414,7 @@ export class TaskRunner {
     const ownTimeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
     const timeoutMs = asyncMs !== undefined ? Math.min(asyncMs, ownTimeoutMs ?? Infinity) : ownTimeoutMs;
 
-    const overlayKey = target.conn === this.rt.controller ? CONTROLLER : target.name;
+    const overlayKey = reached.conn === this.rt.controller ? CONTROLLER : target.name;
     // a new context per attempt: until/retries read the host again, not the cached facts
     const newContext = () => createHostContext({
       host,

@@ -99,6 +99,7 @@ export class LiveReporter {
         this.printRecap(event);
         break;
       case 'run_start':
+      case 'verbose':
         break;
       default:
         // plays, warnings, rollback: printed as the plain reporter prints them

@@ -90,6 +90,9 @@ export class PlainReporter {
       case 'progress':
         this.progress(event);
         break;
+      case 'verbose':
+        if (this.o.verbosity > 2) w(event.msg);
+        break;
       case 'warning':
         // as Ansible: no host in front, a warning that several hosts give is printed once
         this.warning(`[WARNING]: ${event.msg}`);
