@@ -267,8 +267,9 @@ export class TaskRunner {
       diffs = run.diff;
       delegatedTo = run.delegatedTo;
       result = run.result;
-      result = this.judge(task, vars, result);
-      status = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      // with until, each attempt was judged already
+      if (!run.judged) result = this.judge(task, vars, result);
+      status = isFailed(result) ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
     } catch (error) {
       if (error instanceof JournalError) throw error;
       const failed = this.failure(task, host, error);
@@ -342,7 +343,12 @@ export class TaskRunner {
    * other, within `async` seconds; with poll 0 it runs in the background
    * and async_status reads its result by ansible_job_id.
    */
-  private async executeAsync(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean): Promise<{ result: Record<string, unknown>; diff?: Diff[]; delegatedTo?: string }> {
+  private async executeAsync(
+    task: TaskNode,
+    host: string,
+    vars: Record<string, unknown>,
+    noLog: boolean,
+  ): Promise<{ result: Record<string, unknown>; diff?: Diff[]; delegatedTo?: string | undefined; judged?: boolean }> {
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     if (task.async === undefined) return this.execute(task, host, vars, noLog);
     const seconds = Number(render(task.async));
@@ -359,7 +365,7 @@ export class TaskRunner {
     const entry: AsyncJob = { host, done: Promise.resolve() };
     entry.done = this.execute(task, host, vars, noLog, seconds * 1000).then(
       (out) => {
-        entry.result = this.judge(task, vars, out.result);
+        entry.result = 'judged' in out && out.judged ? out.result : this.judge(task, vars, out.result);
       },
       (error: unknown) => {
         if (error instanceof JournalError) throw error;
@@ -437,13 +443,16 @@ export class TaskRunner {
       local: target.conn.transport === 'local',
     });
 
+    // Ansible's attempts: retries + 1 (retries defaults to 3), one when retries is 0 or less; until is judged only when there are more
     const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;
-    const delay = Number(render(task.delay ?? 5));
+    if (!Number.isFinite(retries)) throw new EngineError(`retries must be a number, got '${String(task.retries)}'`, task.pos);
+    const attempts = task.until === undefined || retries <= 0 ? 1 : Math.trunc(retries) + 1;
+    const delayValue = Number(render(task.delay ?? 5));
+    if (!Number.isFinite(delayValue)) throw new EngineError(`delay must be a number of seconds, got '${String(task.delay)}'`, task.pos);
+    const delay = delayValue < 0 ? 1 : delayValue;
     // a wait the module did not end (it failed half-way) ends with the task
     try {
-      let attempt = 0;
-      for (;;) {
-        attempt++;
+      for (let attempt = 1; ; attempt++) {
         let out: { result: Record<string, unknown>; diff?: Diff[] };
         try {
           out =
@@ -453,25 +462,37 @@ export class TaskRunner {
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
-          out = { result: { changed: false, ...error.result, failed: true, msg: error.message } };
+          const msg = error.result && 'msg' in error.result ? error.result.msg : error.message;
+          out = { result: { changed: false, ...error.result, failed: true, msg } };
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
         // in diff mode the registered result has the diff too, in Ansible's shape
         const shownDiff = out.diff?.length ? { diff: out.diff.map(registeredDiff) } : {};
-        const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
+        const result = { ...out.result, ...shownDiff };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;
         const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
         if (task.until === undefined) return { ...out, result, delegatedTo };
-        const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
-        if (this.all(task.until, scope, task.pos) || attempt > retries) {
-          if (attempt > retries && !this.all(task.until, scope, task.pos)) {
-            return { ...out, delegatedTo, result: { ...result, failed: true, msg: `Retried ${retries} times; the condition was never met` } };
-          }
-          return { ...out, result, delegatedTo };
+        // Every attempt is a result of its own: registered, judged by changed_when and
+        // failed_when (which see its `attempts`), then by until, as Ansible does.
+        const judged = this.judge(task, vars, { ...result, attempts: attempt });
+        if (attempts === 1) return { ...out, result: judged, delegatedTo, judged: true };
+        const scope = task.register ? withVar(vars, task.register, judged) : withResultFields(vars, judged);
+        if (this.all(task.until, scope, task.pos)) return { ...out, result: judged, delegatedTo, judged: true };
+        if (attempt >= attempts) {
+          // out of attempts: failed, with Ansible's count (one less than it made)
+          return { ...out, result: { ...judged, attempts: attempts - 1, failed: true }, delegatedTo, judged: true };
         }
-        progress({ text: `until: attempt ${attempt}/${retries + 1} not met yet, next in ${delay} s`, done: attempt, total: retries + 1, unit: 'count' });
+        this.rt.options.events.emit({
+          type: 'retry',
+          task: task.name ?? task.module,
+          host,
+          ...(delegatedTo !== undefined ? { delegatedTo } : {}),
+          retriesLeft: attempts - attempt,
+          result: noLog ? censored(markedNoLog(judged)) : { ...judged, retries: attempts },
+        });
+        progress({ text: `until: attempt ${attempt}/${attempts} not met yet, next in ${delay} s`, done: attempt, total: attempts, unit: 'count' });
         await new Promise((r) => setTimeout(r, delay * 1000));
       }
     } finally {
@@ -595,6 +616,15 @@ export class TaskRunner {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `unexpected error: ${message}`, exception: (error as Error)?.stack } };
   }
+}
+
+/**
+ * Whether a result failed, as Ansible's TaskResult says: failed_when's
+ * verdict when it gave one (an `until` out of attempts sets `failed` on a
+ * result that failed_when passed, and the task still passes), else `failed`.
+ */
+function isFailed(result: Record<string, unknown>): boolean {
+  return Boolean('failed_when_result' in result ? result.failed_when_result : result.failed);
 }
 
 /** `environment` as one mapping: a list of mappings (play, block, task) merges, the last winning. */

@@ -103,7 +103,7 @@ export class LiveReporter {
         break;
       default:
         // plays, warnings, rollback: printed as the plain reporter prints them
-        if (event.type !== 'warning') this.finishTask();
+        if (event.type !== 'warning' && event.type !== 'retry') this.finishTask();
         this.plain.handle(event);
     }
     this.schedule();
