@@ -4,7 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
-import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
+import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, TemplateError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
 import { toBool, validateArgs } from '../modules/args.js';
@@ -13,7 +13,9 @@ import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { OMIT, Templar } from '../template/index.js';
-import { pyStr } from '../template/python-values.js';
+import { pyRepr, pyStr } from '../template/python-values.js';
+import { pythonExceptionOf } from '../template/undefined.js';
+import { withAnsiblePosition } from './ansible-error-text.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
@@ -392,7 +394,12 @@ export class TaskRunner {
     const moduleName = task.module.includes('{{') ? String(this.templar.renderValue(task.module, vars, task.pos)) : task.module;
     const module = moduleName === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(moduleName);
     if (!module) throw new ModuleError(`couldn't resolve module/action '${moduleName}'`, {}, task.pos);
-    let rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    let rendered: Record<string, unknown>;
+    try {
+      rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
+    } catch (error) {
+      throw argsTemplateFailure(error, task) ?? error;
+    }
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
@@ -616,6 +623,26 @@ export class TaskRunner {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: `unexpected error: ${message}`, exception: (error as Error)?.stack } };
   }
+}
+
+/**
+ * A Python exception raised while the task's arguments were templated, as
+ * Ansible words the task's failure: a TypeError as its templar's unexpected
+ * type error, a ValueError as an invalid value of the field 'args' (the
+ * arguments as written, in Python's repr) with where the task is. Others
+ * keep ezplay's own message.
+ */
+function argsTemplateFailure(error: unknown, task: TaskNode): ModuleError | undefined {
+  const raised = pythonExceptionOf(error);
+  if (!raised) return undefined;
+  if (raised.pythonType === 'TypeError') {
+    const text = error instanceof TemplateError ? error.template : undefined;
+    if (text === undefined) return undefined;
+    return new ModuleError(`Unexpected templating type error occurred on (${text}): ${raised.message}. ${raised.message}`, {}, task.pos);
+  }
+  if (raised.pythonType !== 'ValueError') return undefined;
+  const message = `the field 'args' has an invalid value (${pyRepr(task.args)}), and could not be converted to an dict.The error was: ${raised.message}`;
+  return new ModuleError(withAnsiblePosition(message, task.pos), {}, task.pos);
 }
 
 /**
