@@ -410,9 +410,10 @@ export class TaskRunner {
     const reached: TaskTarget = module.controllerOnly
       ? { conn: this.rt.controller, name: 'localhost', address: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
-    // from -vvv on, each command the connection runs is shown as Ansible shows it
+    // from -vvv on, each command the connection runs is shown as Ansible shows it; not for a no_log
+    // task, whose commands may carry its secrets (Ansible's carry none: its arguments go in a file)
     const events = this.rt.options.events;
-    const target = this.rt.options.verbosity > 2
+    const target = this.rt.options.verbosity > 2 && !noLog
       ? { ...reached, conn: tracedConnection(reached.conn, { address: reached.address, user: reached.user, log: (msg) => events.emit({ type: 'verbose', host, msg }) }) }
       : reached;
     const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
