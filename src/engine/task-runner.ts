@@ -7,7 +7,7 @@
 import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, TemplateError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
-import { toBool, validateArgs } from '../modules/args.js';
+import { secretArgs, toBool, validateArgs } from '../modules/args.js';
 import { canonicalModuleName, findModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
@@ -410,13 +410,14 @@ export class TaskRunner {
     const reached: TaskTarget = module.controllerOnly
       ? { conn: this.rt.controller, name: 'localhost', address: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
+    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
     // from -vvv on, each command the connection runs is shown as Ansible shows it; not for a no_log
     // task, whose commands may carry its secrets (Ansible's carry none: its arguments go in a file)
     const events = this.rt.options.events;
+    const secrets = [...secretArgs(module.args).map((name) => args[name]), become?.password].filter((v): v is string => typeof v === 'string' && v !== '');
     const target = this.rt.options.verbosity > 2 && !noLog
-      ? { ...reached, conn: tracedConnection(reached.conn, { address: reached.address, user: reached.user, log: (msg) => events.emit({ type: 'verbose', host, msg }) }) }
+      ? { ...reached, conn: tracedConnection(reached.conn, { address: reached.address, user: reached.user, secrets, log: (msg) => events.emit({ type: 'verbose', host, msg }) }) }
       : reached;
-    const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
     const envKeyword = renderKeyword(task.environment, render);
     const env = envKeyword !== undefined ? mergeEnvironment(envKeyword) : undefined;
     const checkKeyword = renderKeyword(task.checkMode, render);

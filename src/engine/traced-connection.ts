@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import type { Become, Connection, ExecOptions, ExecResult, HeldCommand, PutOptions } from '../connection/types.js';
+import { scrub } from '../connection/become.js';
 
 export interface TraceTarget {
   /** how Ansible names the host in its debug lines: its address */
@@ -16,6 +17,8 @@ export interface TraceTarget {
   user?: string | undefined;
   /** where each line goes */
   log: (msg: string) => void;
+  /** values never shown (the task's no_log arguments, the become password): each becomes ******** */
+  secrets?: readonly string[];
 }
 
 class TracedConnection implements Connection {
@@ -49,7 +52,9 @@ class TracedConnection implements Connection {
       const user = this.conn.transport === 'local' ? os.userInfo().username : this.o.user;
       if (user !== undefined) this.o.log(`<${this.o.address}> ESTABLISH ${this.conn.transport.toUpperCase()} CONNECTION FOR USER: ${user}`);
     }
-    this.o.log(`<${this.o.address}> ${line}`);
+    let shown = line;
+    for (const secret of this.o.secrets ?? []) shown = scrub(shown, secret);
+    this.o.log(`<${this.o.address}> ${shown}`);
   }
 
   connect(): Promise<void> {

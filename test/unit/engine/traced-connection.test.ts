@@ -24,3 +24,10 @@ test('ANSIBLE_BECOME_ALLOW_SAME_USER: true values only, as Ansible reads a boole
   t.false(becomeAllowSameUser({ ANSIBLE_BECOME_ALLOW_SAME_USER: 'false' }));
   t.false(becomeAllowSameUser({ ANSIBLE_BECOME_ALLOW_SAME_USER: 'whatever' }));
 });
+
+test("-vvv lines never show the task's secret arguments", async (t) => {
+  const lines: string[] = [];
+  const conn = tracedConnection(new LocalConnection('localhost'), { address: 'h', secrets: ['s3cret'], log: (l) => lines.push(l) });
+  await conn.exec('echo s3cret >/dev/null');
+  t.is(lines[1], "<h> EXEC /bin/sh -c 'echo ******** >/dev/null'");
+});
