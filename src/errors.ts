@@ -86,6 +86,8 @@ export class VarsError extends EzplayError {
 }
 
 export class TemplateError extends EzplayError {
+  /** the template text that failed, when known */
+  template: string | undefined;
   constructor(message: string, pos?: SourcePos, options?: { cause?: unknown }) {
     super('template', message, pos, options);
   }

@@ -73,7 +73,7 @@ function heredoc(data: Buffer, rest: string): string {
 
 /** The command in a subshell, so `exit` or `cd` cannot touch the persistent shell. */
 export function plainStatement(shape: CommandShape, source: StdinSource): string {
-  return withStdin(`( ${commandScript(shape)} )`, source);
+  return withStdin(plainCommand(shape), source);
 }
 
 export interface SudoWords {
@@ -89,6 +89,19 @@ export function sudoWords(): SudoWords {
 }
 
 /**
+ * The sudo command line for `sudoStatement`, without its input: what -vvv
+ * shows, as no secret is in it (the password goes on stdin). -S -n without
+ * a password: sudo never waits for one, it fails when one is needed.
+ */
+export function sudoCommand(shape: CommandShape, user: string, words: SudoWords, withPassword: boolean): string {
+  const inner = `printf '%s\\n' ${quote(words.startToken)} >&2; ${commandScript(shape)}`;
+  // -k ignores the cache so sudo reads exactly one line, the password, even
+  // when a credential is cached: the rest of stdin stays the command's.
+  if (withPassword) return sh`sudo -H -k -S -p ${words.prompt} -u ${user} -- sh -c ${inner}`;
+  return sh`sudo -H -S -n -u ${user} -- sh -c ${inner}`;
+}
+
+/**
  * sudo run straight from the persistent shell (never from a subshell), so its
  * parent is that shell: sudo keys its credential cache on the parent process
  * when there is no terminal, and later `sudo -n` calls from the same shell
@@ -101,13 +114,13 @@ export function sudoStatement(
   words: SudoWords,
   password?: string,
 ): string {
-  const inner = `printf '%s\\n' ${quote(words.startToken)} >&2; ${commandScript(shape)}`;
-  if (password === undefined) {
-    return withStdin(sh`sudo -H -n -u ${user} -- sh -c ${inner}`, source);
-  }
-  // -k ignores the cache so sudo reads exactly one line, the password, even
-  // when a credential is cached: the rest of stdin stays the command's.
-  return withStdin(sh`sudo -H -k -S -p ${words.prompt} -u ${user} -- sh -c ${inner}`, source, password);
+  if (password === undefined) return withStdin(sudoCommand(shape, user, words, false), source);
+  return withStdin(sudoCommand(shape, user, words, true), source, password);
+}
+
+/** The command line of `plainStatement`, without its input, as -vvv shows it. */
+export function plainCommand(shape: CommandShape): string {
+  return `( ${commandScript(shape)} )`;
 }
 
 /**
@@ -130,13 +143,17 @@ export function streamPreamble(statement: string): string {
  */
 export function streamStatement(shape: CommandShape, sudo?: { user: string; words: SudoWords }): string {
   if (!sudo) return commandScript(shape);
-  const inner = `printf '%s\\n' ${quote(sudo.words.startToken)} >&2; ${commandScript(shape)}`;
-  return sh`sudo -H -n -u ${sudo.user} -- sh -c ${inner}`;
+  return sudoCommand(shape, sudo.user, sudo.words, false);
+}
+
+/** The command line of `sudoValidateStatement`, without the password it reads. */
+export function sudoValidateCommand(user: string, words: SudoWords): string {
+  return sh`sudo -H -S -p ${words.prompt} -u ${user} -- true`;
 }
 
 /** Validates a password once and caches sudo's credential for this shell. */
 export function sudoValidateStatement(user: string, words: SudoWords, password: string): string {
-  return `printf '%s\\n' ${quote(password)} | ${sh`sudo -H -S -p ${words.prompt} -u ${user} -- true`}`;
+  return `printf '%s\\n' ${quote(password)} | ${sudoValidateCommand(user, words)}`;
 }
 
 /** Cuts sudo's prompt and our start token out of stderr; reports whether the command ran. */

@@ -9,16 +9,17 @@ import os from 'node:os';
 import { CommandTimeout } from '../errors.js';
 import { sh, quote } from '../shell/quote.js';
 import { tempBeside } from './temp-names.js';
-import type { Become, Connection, ExecOptions, ExecResult, HeldCommand, PutOptions } from './types.js';
+import { needsSudo, type Become, type Connection, type ExecOptions, type ExecResult, type HeldCommand, type PutOptions } from './types.js';
 import { holdProcess } from './held-command.js';
 
 const currentUser = os.userInfo().username;
 
 /** Wraps a command in sudo when it must run as another user. */
 export function wrapBecome(command: string, become: Become | undefined, loginUser: string): string {
-  const target = become?.user ?? 'root';
-  if (!become || target === loginUser) return command;
-  const flags = become.password ? '-S -p ""' : '-n';
+  if (!become || !needsSudo(become, loginUser)) return command;
+  const target = become.user ?? 'root';
+  // -S: a password comes from stdin (its first line), never from a terminal; -n: none is asked for when none was given
+  const flags = become.password ? '-S -p ""' : '-S -n';
   return `sudo -H ${flags} -u ${quote(target)} -- /bin/sh -c ${quote(command)}`;
 }
 
@@ -32,7 +33,7 @@ export class LocalConnection implements Connection {
     const file = options.stdinFile;
     if (file !== undefined) {
       if (options.stdin !== undefined) throw new Error('exec: give stdin or stdinFile, not both');
-      if (options.become?.password !== undefined && (options.become.user ?? 'root') !== currentUser) {
+      if (options.become?.password !== undefined && needsSudo(options.become, currentUser)) {
         throw new Error(`cannot stream ${file} to a command on ${this.host} through sudo with a password: sudo would read it from the same input`);
       }
       // Opened first: a missing file fails here, before the command runs.
@@ -48,6 +49,7 @@ export class LocalConnection implements Connection {
     let line = command;
     if (options.cwd) line = `cd ${quote(options.cwd)} && ${line}`;
     line = wrapBecome(line, options.become, currentUser);
+    options.trace?.(`EXEC /bin/sh -c ${quote(line)}`);
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], {
@@ -105,7 +107,8 @@ export class LocalConnection implements Connection {
         return;
       }
       const input = Buffer.from(options.stdin ?? '');
-      const password = options.become?.password;
+      // the password is sudo's first line of input, only when sudo runs at all
+      const password = needsSudo(options.become, currentUser) ? options.become?.password : undefined;
       child.stdin.end(password ? Buffer.concat([Buffer.from(`${password}\n`), input]) : input);
     });
   }

@@ -5,7 +5,7 @@
  */
 import type { Client, SFTPWrapper } from 'ssh2';
 import { CommandTimeout, ConnectionError } from '../errors.js';
-import type { Become, Connection, ConnectionSpec, ExecOptions, ExecResult, HeldCommand, PutOptions } from './types.js';
+import { needsSudo, type Become, type Connection, type ConnectionSpec, type ExecOptions, type ExecResult, type HeldCommand, type PutOptions } from './types.js';
 import { holdProcess } from './held-command.js';
 import { quote } from '../shell/quote.js';
 import { PersistentShell, ShellFailure, type RawResult } from './persistent-shell.js';
@@ -15,10 +15,13 @@ import { planDial, proxyCommandStream, type SshOptions } from './ssh-target.js';
 import { getFile, putFile, type FileHost } from './ssh-files.js';
 import { StreamSourceError, streamFileToExec, type StreamOutcome } from './ssh-stream.js';
 import {
+  plainCommand,
   plainStatement,
   scrub,
   streamStatement,
+  sudoCommand,
   sudoStatement,
+  sudoValidateCommand,
   sudoValidateStatement,
   sudoWords,
   unwrapSudoStderr,
@@ -129,33 +132,40 @@ export class SshConnection implements Connection, FileHost {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (options.stdinFile !== undefined) {
       if (options.stdin !== undefined) return Promise.reject(new Error('exec: give stdin or stdinFile, not both'));
-      return this.streamFile({ command, env: options.env, cwd: options.cwd }, options.stdinFile, options.become, options.timeoutMs);
+      return this.streamFile({ command, env: options.env, cwd: options.cwd }, options.stdinFile, options.become, options.timeoutMs, options.trace);
     }
     const source: StdinSource = options.stdin === undefined
       ? { kind: 'none' }
       : { kind: 'bytes', data: Buffer.from(options.stdin) };
-    return this.run({ command, env: options.env, cwd: options.cwd }, source, options.become, options.timeoutMs);
+    return this.run({ command, env: options.env, cwd: options.cwd }, source, options.become, options.timeoutMs, options.trace);
   }
 
   /** Whether `become` needs sudo at all: not when we already are that user. */
   needsSudo(become: Become | undefined): boolean {
-    if (!become) return false;
-    return (become.user ?? 'root') !== this.user;
+    return needsSudo(become, this.user);
   }
 
-  async run(shape: CommandShape, source: StdinSource, become?: Become, timeoutMs?: number): Promise<ExecResult> {
+  /**
+   * `trace` is told each statement as it goes to the shell, in the form
+   * -vvv shows: its command line without its input (the become password,
+   * the bytes for stdin).
+   */
+  async run(shape: CommandShape, source: StdinSource, become?: Become, timeoutMs?: number, trace?: (line: string) => void): Promise<ExecResult> {
     const pool = this.livePool(shape.command);
     const timeout = timeoutMs ?? this.options.commandTimeoutMs;
     return pool.withShell(async (shell) => {
-      const attempt = (statement: string): Promise<RawResult> => this.runOn(shell, statement, timeout, shape.command);
-      if (!this.needsSudo(become)) return toResult(await attempt(plainStatement(shape, source)), undefined);
+      const attempt = (statement: string, shown: string): Promise<RawResult> => {
+        trace?.(`EXEC ${shown}`);
+        return this.runOn(shell, statement, timeout, shape.command);
+      };
+      if (!this.needsSudo(become)) return toResult(await attempt(plainStatement(shape, source), plainCommand(shape)), undefined);
       return this.runWithSudo(shell, attempt, shape, source, become as Become);
     });
   }
 
   private async runWithSudo(
     shell: PersistentShell,
-    attempt: (statement: string) => Promise<RawResult>,
+    attempt: (statement: string, shown: string) => Promise<RawResult>,
     shape: CommandShape,
     source: StdinSource,
     become: Become,
@@ -164,7 +174,7 @@ export class SshConnection implements Connection, FileHost {
     const password = become.password;
     const words = sudoWords();
     const viaSudo = async (withPassword: boolean): Promise<{ raw: RawResult; started: boolean; stderr: string }> => {
-      const raw = await attempt(sudoStatement(shape, source, user, words, withPassword ? password : undefined));
+      const raw = await attempt(sudoStatement(shape, source, user, words, withPassword ? password : undefined), sudoCommand(shape, user, words, withPassword));
       return { raw, ...unwrapSudoStderr(raw.stderr.toString('utf8'), words) };
     };
     if (password !== undefined && this.sudoFeedsPassword.has(shell)) {
@@ -177,7 +187,7 @@ export class SshConnection implements Connection, FileHost {
       const hint = /password is required/.test(first.stderr) ? 'ezplay: sudo needs a password here: give the become password\n' : '';
       return toResult(first.raw, undefined, first.stderr + hint);
     }
-    const check = await attempt(sudoValidateStatement(user, words, password));
+    const check = await attempt(sudoValidateStatement(user, words, password), sudoValidateCommand(user, words));
     if (check.rc !== 0) {
       const why = unwrapSudoStderr(check.stderr.toString('utf8'), words).stderr;
       return toResult(check, password, `${why}ezplay: sudo refused the become password for ${this.user}@${this.host}\n`);
@@ -191,7 +201,7 @@ export class SshConnection implements Connection, FileHost {
   }
 
   /** A command fed a controller file on its own exec channel; see ExecOptions.stdinFile. */
-  private async streamFile(shape: CommandShape, file: string, become: Become | undefined, timeoutMs?: number): Promise<ExecResult> {
+  private async streamFile(shape: CommandShape, file: string, become: Become | undefined, timeoutMs?: number, trace?: (line: string) => void): Promise<ExecResult> {
     this.livePool(shape.command); // throws when not connected or the connection is lost
     const client = this.clients[this.clients.length - 1] as Client;
     const sudo = this.needsSudo(become);
@@ -202,6 +212,7 @@ export class SshConnection implements Connection, FileHost {
     const statement = streamStatement(shape, sudo ? { user: become?.user ?? 'root', words } : undefined);
     const timeout = timeoutMs ?? this.options.commandTimeoutMs;
     let outcome: StreamOutcome;
+    trace?.(`EXEC ${statement} < ${quote(file)}`);
     try {
       outcome = await streamFileToExec(client, statement, file, timeout);
     } catch (cause) {

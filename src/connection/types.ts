@@ -9,6 +9,17 @@ export interface Become {
   user?: string;
   /** sudo's password, passed on stdin, never logged */
   password?: string;
+  /**
+   * Run sudo even when the login user is the user to become (Ansible's
+   * become_allow_same_user); by default become to oneself is a no-op.
+   */
+  sameUser?: boolean;
+}
+
+/** Whether `become` needs sudo for a login as `loginUser`. */
+export function needsSudo(become: Become | undefined, loginUser: string): boolean {
+  if (!become) return false;
+  return become.sameUser === true || (become.user ?? 'root') !== loginUser;
 }
 
 export interface ExecOptions {
@@ -30,6 +41,12 @@ export interface ExecOptions {
   cwd?: string;
   /** fail the command with a timeout after this long */
   timeoutMs?: number;
+  /**
+   * Told, just before each command line the connection runs for this call
+   * (`EXEC /bin/sh -c '...'`), what it runs, as -vvv shows it. Secrets are
+   * never in it: the become password goes on stdin, never on a command line.
+   */
+  trace?: (line: string) => void;
 }
 
 /** A finished command is data first: the caller decides whether it failed. */

@@ -58,6 +58,22 @@ export type RunEvent =
       pos?: SourcePos | undefined;
     }
   | { type: 'warning'; host?: string | undefined; msg: string }
+  /** an `until` attempt did not meet its condition: another comes after `delay` (Ansible's FAILED - RETRYING line) */
+  | {
+      type: 'retry';
+      task: string;
+      host: string;
+      delegatedTo?: string | undefined;
+      /** attempts still to come */
+      retriesLeft: number;
+      /** the attempt's result, censored when no_log */
+      result: Record<string, unknown>;
+    }
+  /**
+   * A debug line shown from -vvv on, as Ansible's connection plugins print
+   * them: `<127.0.0.1> EXEC /bin/sh -c '...'`. Never holds a secret.
+   */
+  | { type: 'verbose'; host?: string | undefined; msg: string }
   /** a meta task ran (Ansible prints its banner, and `META: msg` at -vv) */
   | { type: 'meta'; name: string; role?: string | undefined; handler: boolean; pos?: SourcePos | undefined; msg: string }
   | {

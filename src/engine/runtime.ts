@@ -8,6 +8,7 @@ import { connectionSettings, LOCALHOST_NAMES } from '../inventory/index.js';
 import type { Play, TaskNode } from '../load/model.js';
 import type { InventoryChange } from '../modules/types.js';
 import { toBool } from '../modules/args.js';
+import { parseBoolean } from '../common/booleans.js';
 import type { PlannedState } from '../facts/planned.js';
 import type { ConnectionPool } from './connections.js';
 import type { HostState } from './host-state.js';
@@ -98,19 +99,38 @@ export async function targetFor(
   host: string,
   vars: Record<string, unknown>,
   delegateTo: string | undefined,
-): Promise<{ conn: Connection; name: string }> {
+): Promise<TaskTarget> {
   const forceLocal = task.connection === 'local' || rt.play.connection === 'local';
   if (delegateTo && delegateTo !== host) {
     if (LOCALHOST_NAMES.includes(delegateTo) && !rt.options.inventory.getHost(delegateTo)) {
-      return { conn: rt.controller, name: delegateTo };
+      return { conn: rt.controller, name: delegateTo, address: IMPLICIT_LOCALHOST_ADDRESS };
     }
     // a name outside the inventory is the host whose address it is, else a host of that name made on the
     // fly, reached with the play's and task's variables only, as Ansible does
     const name = rt.options.inventory.getHost(delegateTo) ? delegateTo : (hostWithAddress(rt, delegateTo) ?? delegateTo);
     const delegateVars = rt.vars.resolver(name, task).view;
-    return { conn: await connectionFor(rt, specFor(name, delegateVars)), name };
+    const spec = specFor(name, delegateVars);
+    return { conn: await connectionFor(rt, spec), name, address: shownAddress(rt, spec) };
   }
-  return { conn: await connectionFor(rt, specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars))), name: host };
+  const spec = specFor(host, vars, forceLocal, remoteUserOf(rt, task, vars));
+  return { conn: await connectionFor(rt, spec), name: host, address: shownAddress(rt, spec), ...(spec.user !== undefined ? { user: spec.user } : {}) };
+}
+
+/** Where a task runs, and how -vvv names it (`<address> EXEC ...`). */
+export interface TaskTarget {
+  conn: Connection;
+  name: string;
+  address: string;
+  /** the login user the inventory or play gives, if any */
+  user?: string;
+}
+
+/** The address Ansible gives the localhost it invents when the inventory has none. */
+const IMPLICIT_LOCALHOST_ADDRESS = '127.0.0.1';
+
+function shownAddress(rt: PlayRuntime, spec: ConnectionSpec): string {
+  const implicit = LOCALHOST_NAMES.includes(spec.host) && spec.address === spec.host && !rt.options.inventory.hosts.has(spec.host);
+  return implicit ? IMPLICIT_LOCALHOST_ADDRESS : spec.address;
 }
 
 /**
@@ -135,7 +155,16 @@ export function becomeFor(
   const keywordUser = renderKeyword(task.becomeUser, render);
   const user = userVariable ?? (keywordUser !== undefined ? String(keywordUser) : (settings.becomeUser ?? 'root'));
   const password = rt.options.becomePassword ?? settings.becomePassword;
-  return { user, ...(password ? { password } : {}) };
+  return { user, ...(password ? { password } : {}), ...(becomeAllowSameUser() ? { sameUser: true } : {}) };
+}
+
+/**
+ * Ansible's BECOME_ALLOW_SAME_USER (ANSIBLE_BECOME_ALLOW_SAME_USER): sudo
+ * even to the login user; off by default, and, as Ansible reads it, off for
+ * any value that is not a true one.
+ */
+export function becomeAllowSameUser(env: NodeJS.ProcessEnv = process.env): boolean {
+  return parseBoolean(env.ANSIBLE_BECOME_ALLOW_SAME_USER) === true;
 }
 
 /** The become variables that only the command line (`-b`, `--become-user`) sets for this host and task: those yield to keywords. */

@@ -7,14 +7,15 @@
 import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, TemplateError, formatPos, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
-import { toBool, validateArgs } from '../modules/args.js';
+import { secretArgs, toBool, validateArgs } from '../modules/args.js';
 import { canonicalModuleName, findModule } from '../modules/registry.js';
 import { libraryModule } from '../modules/python/library-module.js';
 import type { Diff, HostContext, Module, Plan } from '../modules/types.js';
 import type { Connection, ExecResult } from '../connection/types.js';
 import { isUndefinedError, OMIT, Templar } from '../template/index.js';
-import { filterErrorOf } from '../template/undefined.js';
-import { pyStr } from '../template/python-values.js';
+import { filterErrorOf, pythonExceptionOf } from '../template/undefined.js';
+import { pyRepr, pyStr } from '../template/python-values.js';
+import { withAnsiblePosition } from './ansible-error-text.js';
 import { applySteps, uploadLeftovers } from './apply-steps.js';
 import type { HostStatus } from './events.js';
 import { CONTROLLER, plannedStateFor, recordPlanned } from './check-overlay.js';
@@ -25,7 +26,8 @@ import { loopItems, lookupSubdir } from './loop.js';
 import { asyncStatus, asyncStatusModule, type AsyncStatusArgs } from './async-status.js';
 import { progressEmitter, type ProgressSink } from './progress.js';
 import { renderKeyword } from './keyword-value.js';
-import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime } from './runtime.js';
+import { addPhase, applyInventoryChange, becomeFor, targetFor, type AsyncJob, type PlayRuntime, type TaskTarget } from './runtime.js';
+import { tracedConnection } from './traced-connection.js';
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -267,8 +269,9 @@ export class TaskRunner {
       diffs = run.diff;
       delegatedTo = run.delegatedTo;
       result = run.result;
-      result = this.judge(task, vars, result);
-      status = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+      // with until, each attempt was judged already
+      if (!run.judged) result = this.judge(task, vars, result);
+      status = isFailed(result) ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
     } catch (error) {
       if (error instanceof JournalError) throw error;
       const failed = this.failure(task, host, error);
@@ -342,7 +345,12 @@ export class TaskRunner {
    * other, within `async` seconds; with poll 0 it runs in the background
    * and async_status reads its result by ansible_job_id.
    */
-  private async executeAsync(task: TaskNode, host: string, vars: Record<string, unknown>, noLog: boolean): Promise<{ result: Record<string, unknown>; diff?: Diff[]; delegatedTo?: string }> {
+  private async executeAsync(
+    task: TaskNode,
+    host: string,
+    vars: Record<string, unknown>,
+    noLog: boolean,
+  ): Promise<{ result: Record<string, unknown>; diff?: Diff[]; delegatedTo?: string | undefined; judged?: boolean }> {
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     if (task.async === undefined) return this.execute(task, host, vars, noLog);
     const seconds = Number(render(task.async));
@@ -359,7 +367,7 @@ export class TaskRunner {
     const entry: AsyncJob = { host, done: Promise.resolve() };
     entry.done = this.execute(task, host, vars, noLog, seconds * 1000).then(
       (out) => {
-        entry.result = this.judge(task, vars, out.result);
+        entry.result = 'judged' in out && out.judged ? out.result : this.judge(task, vars, out.result);
       },
       (error: unknown) => {
         if (error instanceof JournalError) throw error;
@@ -390,7 +398,7 @@ export class TaskRunner {
     try {
       rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
     } catch (error) {
-      throw undefinedOption(error);
+      throw argsTemplateFailure(error, task) ?? undefinedOption(error);
     }
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
@@ -406,10 +414,17 @@ export class TaskRunner {
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateKeyword = renderKeyword(task.delegateTo, render);
     const delegateTo = delegateKeyword !== undefined ? String(delegateKeyword) : undefined;
-    const target = module.controllerOnly
-      ? { conn: this.rt.controller, name: 'localhost' }
+    const reached: TaskTarget = module.controllerOnly
+      ? { conn: this.rt.controller, name: 'localhost', address: 'localhost' }
       : await targetFor(this.rt, task, host, vars, delegateTo);
     const become = module.controllerOnly ? undefined : becomeFor(this.rt, task, host, vars, render);
+    // from -vvv on, each command the connection runs is shown as Ansible shows it; not for a no_log
+    // task, whose commands may carry its secrets (Ansible's carry none: its arguments go in a file)
+    const events = this.rt.options.events;
+    const secrets = [...secretArgs(module.args).map((name) => args[name]), become?.password].filter((v): v is string => typeof v === 'string' && v !== '');
+    const target = this.rt.options.verbosity > 2 && !noLog
+      ? { ...reached, conn: tracedConnection(reached.conn, { address: reached.address, user: reached.user, secrets, log: (msg) => events.emit({ type: 'verbose', host, msg }) }) }
+      : reached;
     const envKeyword = renderKeyword(task.environment, render);
     const env = envKeyword !== undefined ? mergeEnvironment(envKeyword) : undefined;
     const checkKeyword = renderKeyword(task.checkMode, render);
@@ -421,7 +436,7 @@ export class TaskRunner {
     const ownTimeoutMs = task.timeout !== undefined ? timeoutOf(render(task.timeout), task.pos) : undefined;
     const timeoutMs = asyncMs !== undefined ? Math.min(asyncMs, ownTimeoutMs ?? Infinity) : ownTimeoutMs;
 
-    const overlayKey = target.conn === this.rt.controller ? CONTROLLER : target.name;
+    const overlayKey = reached.conn === this.rt.controller ? CONTROLLER : target.name;
     // a new context per attempt: until/retries read the host again, not the cached facts
     const newContext = () => createHostContext({
       host,
@@ -444,13 +459,16 @@ export class TaskRunner {
       local: target.conn.transport === 'local',
     });
 
+    // Ansible's attempts: retries + 1 (retries defaults to 3), one when retries is 0 or less; until is judged only when there are more
     const retries = task.until !== undefined ? Number(render(task.retries ?? 3)) : 0;
-    const delay = Number(render(task.delay ?? 5));
+    if (!Number.isFinite(retries)) throw new EngineError(`retries must be a number, got '${String(task.retries)}'`, task.pos);
+    const attempts = task.until === undefined || retries <= 0 ? 1 : Math.trunc(retries) + 1;
+    const delayValue = Number(render(task.delay ?? 5));
+    if (!Number.isFinite(delayValue)) throw new EngineError(`delay must be a number of seconds, got '${String(task.delay)}'`, task.pos);
+    const delay = delayValue < 0 ? 1 : delayValue;
     // a wait the module did not end (it failed half-way) ends with the task
     try {
-      let attempt = 0;
-      for (;;) {
-        attempt++;
+      for (let attempt = 1; ; attempt++) {
         let out: { result: Record<string, unknown>; diff?: Diff[] };
         try {
           out =
@@ -460,26 +478,38 @@ export class TaskRunner {
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
-          out = { result: { changed: false, ...error.result, failed: true, msg: error.message } };
+          const msg = error.result && 'msg' in error.result ? error.result.msg : error.message;
+          out = { result: { changed: false, ...error.result, failed: true, msg } };
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
         // in diff mode the registered result has the diff too, in Ansible's shape; a module that
         // gives its own (file's before/after mappings) keeps it, in any mode, as Ansible's result does
         const shownDiff = out.diff?.length && out.result.diff === undefined ? { diff: out.diff.map(registeredDiff) } : {};
-        const result = { ...out.result, ...shownDiff, ...(retries ? { attempts: attempt } : {}) };
+        const result = { ...out.result, ...shownDiff };
         // debug, set_fact and the like run on the controller without being delegated there
         const shown = module.controllerOnly ? delegateTo : target.name;
         const delegatedTo = shown !== undefined && shown !== host ? shown : undefined;
         if (task.until === undefined) return { ...out, result, delegatedTo };
-        const scope = task.register ? withVar(vars, task.register, result) : withResultFields(vars, result);
-        if (this.all(task.until, scope, task.pos) || attempt > retries) {
-          if (attempt > retries && !this.all(task.until, scope, task.pos)) {
-            return { ...out, delegatedTo, result: { ...result, failed: true, msg: `Retried ${retries} times; the condition was never met` } };
-          }
-          return { ...out, result, delegatedTo };
+        // Every attempt is a result of its own: registered, judged by changed_when and
+        // failed_when (which see its `attempts`), then by until, as Ansible does.
+        const judged = this.judge(task, vars, { ...result, attempts: attempt });
+        if (attempts === 1) return { ...out, result: judged, delegatedTo, judged: true };
+        const scope = task.register ? withVar(vars, task.register, judged) : withResultFields(vars, judged);
+        if (this.all(task.until, scope, task.pos)) return { ...out, result: judged, delegatedTo, judged: true };
+        if (attempt >= attempts) {
+          // out of attempts: failed, with Ansible's count (one less than it made)
+          return { ...out, result: { ...judged, attempts: attempts - 1, failed: true }, delegatedTo, judged: true };
         }
-        progress({ text: `until: attempt ${attempt}/${retries + 1} not met yet, next in ${delay} s`, done: attempt, total: retries + 1, unit: 'count' });
+        this.rt.options.events.emit({
+          type: 'retry',
+          task: task.name ?? task.module,
+          host,
+          ...(delegatedTo !== undefined ? { delegatedTo } : {}),
+          retriesLeft: attempts - attempt,
+          result: noLog ? censored(markedNoLog(judged)) : { ...judged, retries: attempts },
+        });
+        progress({ text: `until: attempt ${attempt}/${attempts} not met yet, next in ${delay} s`, done: attempt, total: attempts, unit: 'count' });
         await new Promise((r) => setTimeout(r, delay * 1000));
       }
     } finally {
@@ -618,6 +648,35 @@ function undefinedOption(error: unknown): unknown {
   const out = new TemplateError(`The task includes an option with an undefined variable. The error was: ${error.message}${where}`, undefined, { cause: error });
   out.excerpt = error.excerpt;
   return out;
+}
+
+/**
+ * A Python exception raised while the task's arguments were templated, as
+ * Ansible words the task's failure: a TypeError as its templar's unexpected
+ * type error, a ValueError as an invalid value of the field 'args' (the
+ * arguments as written, in Python's repr) with where the task is. Others
+ * keep ezplay's own message.
+ */
+function argsTemplateFailure(error: unknown, task: TaskNode): ModuleError | undefined {
+  const raised = pythonExceptionOf(error);
+  if (!raised) return undefined;
+  if (raised.pythonType === 'TypeError') {
+    const text = error instanceof TemplateError ? error.template : undefined;
+    if (text === undefined) return undefined;
+    return new ModuleError(`Unexpected templating type error occurred on (${text}): ${raised.message}. ${raised.message}`, {}, task.pos);
+  }
+  if (raised.pythonType !== 'ValueError') return undefined;
+  const message = `the field 'args' has an invalid value (${pyRepr(task.args)}), and could not be converted to an dict.The error was: ${raised.message}`;
+  return new ModuleError(withAnsiblePosition(message, task.pos), {}, task.pos);
+}
+
+/**
+ * Whether a result failed, as Ansible's TaskResult says: failed_when's
+ * verdict when it gave one (an `until` out of attempts sets `failed` on a
+ * result that failed_when passed, and the task still passes), else `failed`.
+ */
+function isFailed(result: Record<string, unknown>): boolean {
+  return Boolean('failed_when_result' in result ? result.failed_when_result : result.failed);
 }
 
 /** `environment` as one mapping: a list of mappings (play, block, task) merges, the last winning. */

@@ -99,10 +99,11 @@ export class LiveReporter {
         this.printRecap(event);
         break;
       case 'run_start':
+      case 'verbose':
         break;
       default:
         // plays, warnings, rollback: printed as the plain reporter prints them
-        if (event.type !== 'warning') this.finishTask();
+        if (event.type !== 'warning' && event.type !== 'retry') this.finishTask();
         this.plain.handle(event);
     }
     this.schedule();

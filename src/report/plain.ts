@@ -90,6 +90,17 @@ export class PlainReporter {
       case 'progress':
         this.progress(event);
         break;
+      case 'retry': {
+        // Ansible's default callback: the attempt's result from -vvv on (or when the result is always shown)
+        const host = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
+        let line = `FAILED - RETRYING: [${host}]: ${event.task} (${event.retriesLeft} retries left).`;
+        if (resultIsVerbose(event.result, this.o.verbosity - 2)) line += `Result was: ${resultText(event.result, { verbosity: this.o.verbosity })}`;
+        w(this.paint('debug', line));
+        break;
+      }
+      case 'verbose':
+        if (this.o.verbosity > 2) w(event.msg);
+        break;
       case 'warning':
         // as Ansible: no host in front, a warning that several hosts give is printed once
         this.warning(`[WARNING]: ${event.msg}`);

@@ -5,7 +5,7 @@
  */
 import { percentFormat } from './python-format.js';
 import { floatResult, PyObject, WholeFloat, pyCompare, pyContains, pyEquals, pyStr, typeName, unwrap } from './python-values.js';
-import { TemplateRuntimeError, Undefined } from './undefined.js';
+import { TemplateRuntimeError, Undefined, PythonException } from './undefined.js';
 
 function operand(value: unknown): unknown {
   if (value instanceof Undefined) value.fail();
@@ -19,7 +19,7 @@ function num(value: unknown): number | undefined {
 }
 
 function unsupported(op: string, a: unknown, b: unknown): never {
-  throw new TemplateRuntimeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+  throw new PythonException('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
 function numbers(op: string, a: unknown, b: unknown): [number, number] {

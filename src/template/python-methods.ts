@@ -4,8 +4,8 @@
  */
 import { splitArgs } from './call-args.js';
 import { braceFormat } from './python-format.js';
-import { pyEquals, pyStr, toList, unwrap, type Mapping } from './python-values.js';
-import { TemplateRuntimeError } from './undefined.js';
+import { pyEquals, pyRepr, pyStr, toList, typeName, unwrap, type Mapping } from './python-values.js';
+import { PythonException } from './undefined.js';
 
 type Method<T> = (self: T, ...args: unknown[]) => unknown;
 
@@ -39,7 +39,7 @@ export function pySplit(s: string, sep?: unknown, maxsplit?: unknown): string[] 
     return parts;
   }
   const separator = pyStr(sep);
-  if (separator === '') throw new TemplateRuntimeError('empty separator');
+  if (separator === '') throw new PythonException('ValueError', 'empty separator');
   const parts = s.split(separator);
   if (limit < 0 || parts.length <= limit + 1) return parts;
   return [...parts.slice(0, limit), parts.slice(limit).join(separator)];
@@ -82,8 +82,8 @@ const STR_METHODS: Record<string, Method<string>> = {
   swapcase: (s) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
   title: (s) => titleCase(s),
   capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
-  join: (s, items) => toList(items).map((item) => {
-    if (typeof unwrap(item) !== 'string') throw new TemplateRuntimeError(`sequence item: expected str instance, ${typeof item} found`);
+  join: (s, items) => toList(items).map((item, i) => {
+    if (typeof unwrap(item) !== 'string') throw new PythonException('TypeError', `sequence item ${i}: expected str instance, ${typeName(item)} found`);
     return pyStr(item);
   }).join(s),
   format: (s, ...raw) => {
@@ -94,7 +94,7 @@ const STR_METHODS: Record<string, Method<string>> = {
   rfind: (s, sub) => s.lastIndexOf(pyStr(sub)),
   index: (s, sub) => {
     const at = s.indexOf(pyStr(sub));
-    if (at < 0) throw new TemplateRuntimeError('substring not found');
+    if (at < 0) throw new PythonException('ValueError', 'substring not found');
     return at;
   },
   count: (s, sub) => countOf(s, pyStr(sub)),
@@ -137,7 +137,7 @@ function indexIn(list: unknown[], item: unknown): number {
 const LIST_METHODS: Record<string, Method<unknown[]>> = {
   index: (list, item) => {
     const at = indexIn(list, item);
-    if (at < 0) throw new TemplateRuntimeError(`${pyStr(item)} is not in list`);
+    if (at < 0) throw new PythonException('ValueError', `${pyRepr(item)} is not in list`);
     return at;
   },
   count: (list, item) => list.filter((v) => pyEquals(v, item)).length,
@@ -146,13 +146,13 @@ const LIST_METHODS: Record<string, Method<unknown[]>> = {
   extend: (list, items) => { list.push(...toList(items)); return null; },
   insert: (list, at, item) => { list.splice(Number(at), 0, item); return null; },
   pop: (list, at) => {
-    if (!list.length) throw new TemplateRuntimeError('pop from empty list');
+    if (!list.length) throw new PythonException('IndexError', 'pop from empty list');
     const index = at === undefined ? list.length - 1 : (Number(at) + list.length) % list.length;
     return list.splice(index, 1)[0];
   },
   remove: (list, item) => {
     const at = indexIn(list, item);
-    if (at < 0) throw new TemplateRuntimeError('list.remove(x): x not in list');
+    if (at < 0) throw new PythonException('ValueError', 'list.remove(x): x not in list');
     list.splice(at, 1);
     return null;
   },
@@ -182,7 +182,7 @@ const DICT_METHODS: Record<string, Method<Mapping>> = {
     const k = pyStr(key);
     if (!Object.hasOwn(d, k)) {
       if (rest.length) return rest[0];
-      throw new TemplateRuntimeError(`KeyError: '${k}'`);
+      throw new PythonException('KeyError', `KeyError: '${k}'`);
     }
     const value = d[k];
     delete d[k];

@@ -4,7 +4,7 @@
  * an empty list is false, `1 == '1'` is false.
  */
 import { SafeString } from './nunjucks-internals.js';
-import { TemplateRuntimeError, Undefined } from './undefined.js';
+import { TemplateRuntimeError, Undefined, PythonException } from './undefined.js';
 
 export type Mapping = Record<string, unknown>;
 
@@ -211,7 +211,7 @@ export function pyCompare(a: unknown, b: unknown, op = '<'): number {
     }
     return a.length - b.length;
   }
-  throw new TemplateRuntimeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  throw new PythonException('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
 
 /** Python's `in`: substring, list membership or dict key. */

@@ -33,6 +33,7 @@ export function toTemplateError(err: unknown, text: string, where?: SourcePos): 
     message += ` (line ${line} of the template)`;
   }
   const error = new TemplateError(message, pos, { cause: err });
+  error.template = text;
   const source = lines[(line ?? 1) - 1];
   if (source !== undefined && source.trim() !== '') {
     const shown = source.length > 160 ? `${source.slice(0, 157)}...` : source;

@@ -50,6 +50,28 @@ export function filterErrorOf(error: unknown): FilterError | undefined {
   return undefined;
 }
 
+/**
+ * An exception a Python method raises in Ansible's templates
+ * (`[1].index(5)` is a ValueError): Ansible words a task's failure by its
+ * class, so the class travels with the message.
+ */
+export class PythonException extends TemplateRuntimeError {
+  constructor(
+    readonly pythonType: 'ValueError' | 'TypeError' | 'IndexError' | 'KeyError',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The Python exception an error, or one it was caused by, stands for. */
+export function pythonExceptionOf(error: unknown): PythonException | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof PythonException) return e;
+  }
+  return undefined;
+}
+
 /** Whether an error, or one it was caused by, is the use of an undefined value. */
 export function isUndefinedError(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -36,7 +36,7 @@ test('environment names are checked', (t) => {
 test('sudo statements quote the user and carry the start token', (t) => {
   const words = sudoWords();
   const s = sudoStatement({ command: 'id' }, { kind: 'none' }, "o'brien", words);
-  t.true(s.startsWith(`sudo -H -n -u 'o'\\''brien' -- sh -c `));
+  t.true(s.startsWith(`sudo -H -S -n -u 'o'\\''brien' -- sh -c `));
   t.true(s.includes(words.startToken));
   const fed = sudoStatement({ command: 'id' }, { kind: 'none' }, 'root', words, 'pw');
   t.true(fed.includes('sudo -H -k -S -p'));

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { renders, templar, VARS, yields } from './helpers.js';
+import { pythonExceptionOf } from '../../../src/template/undefined.js';
 
 const strMethods: Array<[string, unknown]> = [
   ["{{ 'a,b,,'.rstrip(',') }}", 'a,b'],
@@ -136,4 +137,24 @@ test('nested dict literals may close with }}, as Jinja counts braces', (t) => {
   yields(t, "{{ {'a': {'b': 1}} }}", { a: { b: 1 } });
   renders(t, "{% set d = {'a': {'b': 2}} %}{{ d.a.b }}", '2');
   renders(t, "{{ {'a': {'b': {'c': 3}}}.a.b.c }}", '3');
+});
+
+test("Python exceptions keep their class, for Ansible's wording of a task's failure", (t) => {
+  const classOf = (text: string) => {
+    try {
+      templar.render(text, VARS);
+    } catch (error) {
+      const raised = pythonExceptionOf(error);
+      return raised ? `${raised.pythonType}: ${raised.message}` : `not Python: ${(error as Error).message}`;
+    }
+    return 'no error';
+  };
+  t.is(classOf("{{ [1, 2].index(5) }}"), 'ValueError: 5 is not in list');
+  t.is(classOf("{{ [1].index('a') }}"), "ValueError: 'a' is not in list");
+  t.is(classOf("{{ 'abc'.index('z') }}"), 'ValueError: substring not found');
+  t.is(classOf("{{ 'a,b'.split('') }}"), 'ValueError: empty separator');
+  t.is(classOf("{{ ''.join(['a', 1]) }}"), 'TypeError: sequence item 1: expected str instance, int found');
+  t.is(classOf("{{ 1 + 'a' }}"), "TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+  t.is(classOf('{{ [].pop() }}'), 'IndexError: pop from empty list');
+  t.regex(classOf('{{ nope }}'), /^not Python: /);
 });
