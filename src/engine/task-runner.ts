@@ -4,6 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
+import { holdsVault, revealVaults, VaultError } from '../vault/index.js';
 import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, ModuleError, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
@@ -389,6 +390,17 @@ export class TaskRunner {
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
+    // a `!vault` value reaches a module decrypted (set_fact keeps it as it is, still a vault);
+    // the change's journal entry is then sealed as a no_log task's is
+    const vaulted = !module.freeArgs && holdsVault(rendered);
+    if (vaulted) {
+      try {
+        rendered = revealVaults(rendered) as Record<string, unknown>;
+      } catch (error) {
+        if (error instanceof VaultError) throw new ModuleError(error.message);
+        throw error;
+      }
+    }
     const args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
     const render = (v: unknown) => this.templar.renderValue(v, vars, task.pos);
     const delegateKeyword = renderKeyword(task.delegateTo, render);
@@ -443,7 +455,7 @@ export class TaskRunner {
           out =
             module === asyncStatusModule
               ? { result: asyncStatus(this.rt.asyncJobs, args as unknown as AsyncStatusArgs) }
-              : await this.once(module, newContext(), args, task, host, target, { check, checkModeSet: checkKeyword !== undefined, become, env, progress, overlayKey, noLog, timeoutMs });
+              : await this.once(module, newContext(), args, task, host, target, { check, checkModeSet: checkKeyword !== undefined, become, env, progress, overlayKey, noLog: noLog || vaulted, timeoutMs });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;

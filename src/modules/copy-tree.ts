@@ -4,6 +4,7 @@
  * lands as `dest/dir/...`, `src: dir/` copies the contents into dest.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { vaultFileBytes } from './kit/vault-file.js';
 import path from 'node:path';
 import { pathsFact } from '../facts/paths.js';
 import { planContent, type Attributes } from './kit/content.js';
@@ -32,6 +33,8 @@ export interface TreeCopy {
   directoryMode?: number | undefined;
   backup: boolean;
   force: boolean;
+  /** decrypt the files that are Ansible Vaults (copy's `decrypt`) */
+  decrypt?: boolean;
 }
 
 export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise<Plan> {
@@ -51,7 +54,7 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
       ctx,
       {
         dest: path.posix.join(base, rel),
-        content: readFileSync(path.join(request.localDir, rel)),
+        content: request.decrypt ? vaultFileBytes(readFileSync(path.join(request.localDir, rel)), path.join(request.localDir, rel)) : readFileSync(path.join(request.localDir, rel)),
         attributes: request.attributes,
         backup: request.backup,
         force: request.force,
