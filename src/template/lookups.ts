@@ -236,6 +236,8 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       const lstrip = kwargs.lstrip === true;
       return lstrip ? (strip ? text.trim() : text.trimStart()) : strip ? text.trimEnd() : text;
     }),
+    // a file's text as it is, decrypted when it is a vault (the file lookup does too, then strips it)
+    unvault: (terms, _kwargs, context) => terms.map((t) => readFound(pyStr(t), 'files', dirs(context), 'unvault lookup').text),
     template: (terms, kwargs, context) => terms.map((t) => {
       const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
       const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};

@@ -62,3 +62,14 @@ test.serial('the vault and unvault filters take their own password', (t) => {
   t.throws(() => templar.renderValue("{{ 'hello' | vault('pw') | unvault('wrong') }}", {}), { message: /Unable to decrypt: Decryption failed/ });
   t.true(templar.truthy("'hello' | vault('pw', wrap_object=true) is vault_encrypted", {}));
 });
+
+test.serial("the unvault lookup gives a file's text, decrypted when it is a vault; the file lookup strips it", (t) => {
+  useVaultSecrets([main]);
+  const plain = readFileSync(join(dir, 'vars.yml'), 'utf8');
+  const files = { vaulted: join(dir, 'vars-vaulted.yml'), plain: join(dir, 'vars.yml') };
+  t.is(templar.renderValue("{{ lookup('unvault', vaulted) }}", files), plain);
+  t.is(templar.renderValue("{{ lookup('unvault', plain) }}", files), plain);
+  t.is(templar.renderValue("{{ lookup('file', vaulted) }}", files), plain.trimEnd());
+  useVaultSecrets([]);
+  t.throws(() => templar.renderValue("{{ lookup('file', vaulted) }}", files), { message: /A vault password or secret must be specified to decrypt .*vars-vaulted\.yml/ });
+});
