@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
 import { isVaultFile } from '../vault/index.js';
-import { vaultFileBytes } from './kit/vault-file.js';
+import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
 import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
@@ -166,6 +166,7 @@ export const copyModule = defineModule<CopyArgs>({
       return planRemoteCopy(ctx, args, args.src);
     }
     let bytes: Buffer;
+    let fromVault = false;
     let mode = args.mode === 'preserve' ? undefined : args.mode;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
@@ -192,7 +193,10 @@ export const copyModule = defineModule<CopyArgs>({
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
-      if (vaulted) bytes = vaultFileBytes(bytes, local);
+      if (vaulted) {
+        bytes = vaultFileBytes(bytes, local);
+        fromVault = true;
+      }
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,
@@ -205,6 +209,6 @@ export const copyModule = defineModule<CopyArgs>({
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);
-    return plan;
+    return fromVault ? sealedPlan(plan) : plan;
   },
 });

@@ -1,7 +1,7 @@
 /** Ansible Vault: the format, the run's secrets, and `!vault` values. */
 export { decryptVault, encryptVault, isVaultText, parseEnvelope, VAULT_HEADER, VaultError, type VaultSecret } from './format.js';
 export { collectVaultSecrets, parseVaultId, readVaultPasswordFile, useVaultSecrets, vaultSecrets } from './secrets.js';
-export { holdsVault, revealVaults, VaultText } from './value.js';
+export { holdsVault, revealVaults, vaultReads, VaultText } from './value.js';
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { decryptVault, isVaultText, VAULT_HEADER, VaultError } from './format.js';

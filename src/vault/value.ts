@@ -8,6 +8,16 @@ import { decryptVault, isVaultText, VaultError } from './format.js';
 import { vaultSecrets } from './secrets.js';
 
 const plain = new WeakMap<VaultText, string>();
+let reads = 0;
+
+/**
+ * How many times any vault value was read as text in this process: a
+ * caller compares it before and after rendering to know whether what it
+ * rendered used a secret.
+ */
+export function vaultReads(): number {
+  return reads;
+}
 
 export class VaultText {
   /** `where`: the file and line it was written at, for errors */
@@ -23,6 +33,7 @@ export class VaultText {
 
   /** The decrypted text; a VaultError when no secret decrypts it. */
   get text(): string {
+    reads++;
     let text = plain.get(this);
     if (text === undefined) {
       if (!this.encrypted) throw new VaultError(`input is not vault encrypted data${this.where ? ` (${this.where})` : ''}`);

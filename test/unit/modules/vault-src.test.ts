@@ -34,7 +34,8 @@ moduleTable([
     args: { src: 'sealed.txt', dest: '/etc/sealed.txt' },
     context: { playbookDir: PLAYBOOK },
     facts: [pathsProbe(absent(0, '/etc'))],
-    expect: { changed: true, diff: [text('/etc/sealed.txt', '', 'opened\n')] },
+    // what the vault held is planned, and shown redacted
+    expect: { changed: true, diff: [{ ...text('/etc/sealed.txt', '', 'opened\n'), secret: true }] },
     after: [pathsProbe(present(0, { content: 'opened\n' }))],
   },
   {
@@ -67,7 +68,7 @@ moduleTable([
     args: { src: 'conf.j2', dest: '/etc/app.conf' },
     context: { playbookDir: PLAYBOOK, render: (t: string) => t.replace('{{ name }}', 'etcd9') },
     facts: [pathsProbe(absent(0, '/etc'))],
-    expect: { changed: true, diff: [text('/etc/app.conf', '', 'name=etcd9\n')] },
+    expect: { changed: true, diff: [{ ...text('/etc/app.conf', '', 'name=etcd9\n'), secret: true }] },
     after: [pathsProbe(present(0, { content: 'name=etcd9\n' }))],
   },
 ]);
