@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { VaultError, type VaultSecret } from './format.js';
 
 /** `label@source` or `source`; a lone `prompt` or a label without `@` is Ansible's `default` id. */
@@ -46,16 +46,19 @@ function stripSpace(data: Buffer): Buffer {
 
 /**
  * The password a file gives: its content without surrounding whitespace,
- * or, for an executable file, what it prints (run with no arguments, its
- * stderr left to the terminal so it can prompt).
+ * or, for an executable file, what it prints (run with no arguments, or
+ * `--vault-id ID` for a script named `*-client`; its stderr left to the
+ * terminal so it can prompt).
  */
 export function readVaultPasswordFile(file: string, id = 'default'): VaultSecret {
   const path = resolve(file);
   if (!existsSync(path)) throw new VaultError(`The vault password file ${path} was not found`);
   if (executable(path)) {
+    // a `NAME-client` script is asked for the id's password (`--vault-id ID`), as Ansible asks it
+    const client = basename(path, extname(path)).endsWith('-client');
     let out: Buffer;
     try {
-      out = execFileSync(path, [], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+      out = execFileSync(path, client ? ['--vault-id', id] : [], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
     } catch (error) {
       const status = (error as { status?: number }).status;
       throw new VaultError(

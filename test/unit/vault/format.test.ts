@@ -94,6 +94,9 @@ test('password files: trimmed content, or the stdout of an executable; vault ids
   writeFileSync(join(tmp, 'pw.sh'), '#!/bin/sh\necho other-pw\n');
   chmodSync(join(tmp, 'pw.sh'), 0o755);
   t.deepEqual(readVaultPasswordFile(join(tmp, 'pw.sh'), 'dev'), dev);
+  writeFileSync(join(tmp, 'keys-client.sh'), '#!/bin/sh\n[ "$1" = --vault-id ] && echo "pw-of-$2"\n');
+  chmodSync(join(tmp, 'keys-client.sh'), 0o755);
+  t.is(readVaultPasswordFile(join(tmp, 'keys-client.sh'), 'prod').password.toString(), 'pw-of-prod');
   writeFileSync(join(tmp, 'fail.sh'), '#!/bin/sh\nexit 3\n');
   chmodSync(join(tmp, 'fail.sh'), 0o755);
   t.throws(() => readVaultPasswordFile(join(tmp, 'fail.sh')), { message: /returned non-zero \(3\)/ });
