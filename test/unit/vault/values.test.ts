@@ -73,3 +73,11 @@ test.serial("the unvault lookup gives a file's text, decrypted when it is a vaul
   useVaultSecrets([]);
   t.throws(() => templar.renderValue("{{ lookup('file', vaulted) }}", files), { message: /A vault password or secret must be specified to decrypt .*vars-vaulted\.yml/ });
 });
+
+test.serial('to_yaml and to_nice_yaml write a !vault value as its vault text, never decrypted', (t) => {
+  const v = { secret_value: secret };
+  const lines = secret.ciphertext.trimEnd().split('\n');
+  t.is(templar.renderValue("{{ {'a': secret_value} | to_yaml }}", v), `a: !vault |\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  t.is(templar.renderValue("{{ {'a': secret_value} | to_nice_yaml }}", v), `a: !vault |\n${lines.map((l) => `    ${l}`).join('\n')}\n`);
+  t.is(templar.renderValue('{{ secret_value | to_yaml }}', v), `!vault |\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+});
