@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { parseKeyValue } from '../common/kv.js';
-import { parseYaml } from '../load/yaml.js';
+import { parseYaml, vaultPlainText } from '../load/yaml.js';
 
 export function parseExtraVars(values: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -17,7 +17,7 @@ export function parseExtraVars(values: readonly string[]): Record<string, unknow
       } catch {
         throw new OptionsError(`--extra-vars: cannot read ${file}`);
       }
-      parsed = parseYaml(content, file);
+      parsed = parseYaml(vaultPlainText(content, file), file);
     } else if (text.startsWith('{')) {
       parsed = parseYaml(text, '--extra-vars');
     } else {

@@ -10,6 +10,7 @@ import { journalRootOf, projectDirOf } from './project-dir.js';
 import { acquireRunLock } from '../engine/run-lock.js';
 import { EXIT } from './exit-codes.js';
 import { parseExtraVars } from './extra-vars.js';
+import { useRunVaultSecrets } from './vault-secrets.js';
 import { chooseInventory } from './inventory-choice.js';
 import { makeReporter } from './reporter-choice.js';
 import { askSecret } from './ask-secret.js';
@@ -46,6 +47,9 @@ export interface RunFlags {
   acceptNewHostKeys?: boolean;
   askBecomePass?: boolean;
   askPass?: boolean;
+  askVaultPass?: boolean;
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
   user?: string;
   connection?: string;
   privateKey?: string;
@@ -123,6 +127,8 @@ export async function runCommand(playbookPaths: string | string[], flags: RunFla
   const playbookPath = paths.join(' ');
   const write = (s: string) => process.stdout.write(`${s}\n`);
   const say = (s: string) => process.stderr.write(`${s}\n`);
+  // before anything is loaded: a vaulted file or an -e @file needs them
+  await useRunVaultSecrets(flags);
   const extraVars = parseExtraVars(flags.extraVars);
   const forks = Number(flags.forks);
   if (!Number.isInteger(forks) || forks < 1) {

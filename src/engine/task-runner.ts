@@ -4,6 +4,7 @@
  * failed_when, until/retries. Returns what happened; never throws for a
  * host's failure.
  */
+import { holdsVault, revealVaults, VaultError, vaultReads } from '../vault/index.js';
 import { ConnectionError, EngineError, EzplayError, JournalError, LoopError, MissingArgumentsError, ModuleError, TemplateError, formatPos, type SourcePos } from '../errors.js';
 import type { TaskNode } from '../load/model.js';
 import { VARIABLE_ARGS } from '../load/tasks.js';
@@ -394,6 +395,7 @@ export class TaskRunner {
     const moduleName = task.module.includes('{{') ? String(this.templar.renderValue(task.module, vars, task.pos)) : task.module;
     const module = moduleName === 'async_status' ? asyncStatusModule : task.libraryFile ? libraryModule(task.libraryFile) : findModule(moduleName);
     if (!module) throw new ModuleError(`couldn't resolve module/action '${moduleName}'`, {}, task.pos);
+    const vaultReadsBefore = vaultReads();
     let rendered: Record<string, unknown>;
     try {
       rendered = (module.textArgs ? this.templar.renderText(task.args, vars, task.pos) : this.templar.renderValue(task.args, vars, task.pos)) as Record<string, unknown>;
@@ -403,6 +405,18 @@ export class TaskRunner {
     // set_fact's names may be templates too (`set_fact: '{{ item }}=x'`), rendered as Ansible does
     if (module.freeArgs) rendered = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k.includes('{') ? String(this.templar.renderValue(k, vars, task.pos)) : k, v]));
     if (VARIABLE_ARGS in rendered) rendered = this.variableArgs(rendered, host, task);
+    // a `!vault` value reaches a module decrypted (set_fact keeps it as it is, still a vault)
+    if (!module.freeArgs && holdsVault(rendered)) {
+      try {
+        rendered = revealVaults(rendered) as Record<string, unknown>;
+      } catch (error) {
+        if (error instanceof VaultError) throw new ModuleError(error.message);
+        throw error;
+      }
+    }
+    // arguments that used a vault value, as it is or through a template: the task's diff is
+    // redacted and its journal entry sealed, as for a no_log task (its printed result is not, as in Ansible)
+    const vaulted = vaultReads() !== vaultReadsBefore;
     let args: Record<string, unknown>;
     try {
       args = validateArgs(module.name, module.args, rendered, task.pos, OMIT, { freeArgs: module.freeArgs });
@@ -438,6 +452,16 @@ export class TaskRunner {
 
     const overlayKey = reached.conn === this.rt.controller ? CONTROLLER : target.name;
     // a new context per attempt: until/retries read the host again, not the cached facts
+    // a template the module renders (a template file) may use a vault value too
+    const usedVault = { value: vaulted };
+    const noting = <T>(fn: () => T): T => {
+      const before = vaultReads();
+      try {
+        return fn();
+      } finally {
+        if (vaultReads() !== before) usedVault.value = true;
+      }
+    };
     const newContext = () => createHostContext({
       host,
       conn: target.conn,
@@ -449,8 +473,8 @@ export class TaskRunner {
       pos: task.pos,
       roleDir: task.role?.dir,
       playbookDir: this.rt.play.dir,
-      render: (text, source, template) => this.templar.renderFile(text, vars, source, {}, template, template?.syntax),
-      evaluate: (expression, source) => this.templar.evaluate(expression, vars, source),
+      render: (text, source, template) => noting(() => this.templar.renderFile(text, vars, source, {}, template, template?.syntax)),
+      evaluate: (expression, source) => noting(() => this.templar.evaluate(expression, vars, source)),
       warn: (msg) => this.rt.options.events.emit({ type: 'warning', host, msg }),
       progress,
       ...(env ? { env } : {}),
@@ -474,7 +498,7 @@ export class TaskRunner {
           out =
             module === asyncStatusModule
               ? { result: asyncStatus(this.rt.asyncJobs, args as unknown as AsyncStatusArgs) }
-              : await this.once(module, newContext(), args, task, host, target, { check, checkModeSet: checkKeyword !== undefined, become, env, progress, overlayKey, noLog, timeoutMs });
+              : await this.once(module, newContext(), args, task, host, target, { check, checkModeSet: checkKeyword !== undefined, become, env, progress, overlayKey, noLog, usedVault, timeoutMs });
         } catch (error) {
           // With until, a module's failure is a result to judge and retry (a probe before a service is up).
           if (task.until === undefined || !(error instanceof ModuleError)) throw error;
@@ -483,6 +507,7 @@ export class TaskRunner {
         }
         // the task's `diff` keyword (else --diff) decides whether its diff is shown at all
         if (!showDiff) delete out.diff;
+        if (usedVault.value && out.diff) out.diff = out.diff.map((d) => ({ ...d, secret: true }));
         // in diff mode the registered result has the diff too, in Ansible's shape; a module that
         // gives its own (file's before/after mappings) keeps it, in any mode, as Ansible's result does
         const shownDiff = out.diff?.length && out.result.diff === undefined ? { diff: out.diff.map(registeredDiff) } : {};
@@ -533,6 +558,8 @@ export class TaskRunner {
       progress: ProgressSink;
       overlayKey: string;
       noLog: boolean;
+      /** set once the task's arguments or its module's templates used a vault value */
+      usedVault?: { value: boolean };
       timeoutMs: number | undefined;
     },
   ): Promise<{ result: Record<string, unknown>; diff?: Diff[] }> {
@@ -577,7 +604,7 @@ export class TaskRunner {
         ...(how.become ? { become: how.become } : {}),
         play: this.rt.playIndex,
         rollback: !this.rt.options.rollback ? 'never' : plan.undoOnRequest && this.rt.play.rollback === 'on_failure' ? 'on_request' : this.rt.play.rollback,
-        ...(how.noLog ? { secret: true } : {}),
+        ...(how.noLog || how.usedVault?.value ? { secret: true } : {}),
         ...(writes ? { writes } : {}),
         ...(before ? { before } : {}),
       });

@@ -19,6 +19,7 @@ export const FACTS_SCRIPT = [
   "echo \"memtotal_kb=$(awk '/^MemTotal:/{print $2}' /proc/meminfo)\"",
   "echo \"memfree_kb=$(awk '/^MemAvailable:/{print $2}' /proc/meminfo)\"",
   'echo "user=$(id -un)"',
+  'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
   'echo "epoch=$(date +%s)"',
   'for m in apt-get dnf yum; do if command -v "$m" >/dev/null 2>&1; then echo "pkg_mgr=${m%-get}"; break; fi; done',
   "if [ -r /etc/os-release ]; then sed -n 's/^\\(ID\\|ID_LIKE\\|VERSION_ID\\|VERSION_CODENAME\\|NAME\\|PRETTY_NAME\\)=/os_\\1=/p' /etc/os-release; fi",
@@ -89,6 +90,8 @@ export function parseFacts(stdout: string): Record<string, unknown> {
     memtotal_mb: memTotalMb,
     memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
     user_id: kv.user ?? '',
+    // FIPS mode as the kernel reports it (Ansible's fips fact): false unless fips_enabled is 1
+    fips: kv.fips === '1',
     date_time: { epoch: kv.epoch ?? '' },
     default_ipv4: primary
       ? { address, prefix, interface: primary.iface, ...(gateway ? { gateway } : {}) }

@@ -10,6 +10,7 @@ import { Inventory } from '../inventory/inventory.js';
 import { parseIniInventory } from './inventory-ini.js';
 import { parseYamlInventory } from './inventory-yaml.js';
 import { loadVarsDirs } from './vars-dirs.js';
+import { vaultPlainText } from './yaml.js';
 
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -44,7 +45,7 @@ export async function loadInventory(paths: readonly string[]): Promise<Inventory
 
 /** Parses one file into `inventory`, choosing YAML or INI as Ansible would. */
 export async function loadInventoryFile(file: string, inventory: Inventory): Promise<void> {
-  const text = await readFile(file, 'utf8');
+  const text = vaultPlainText(await readFile(file, 'utf8'), file, InventoryError);
   if (looksLikeYaml(file, text)) parseYamlInventory(text, file, inventory);
   else parseIniInventory(text, file, inventory);
 }

@@ -1,19 +1,18 @@
 /**
  * A file of variables (group_vars, host_vars, vars_files, -e @file): YAML
- * 1.1 holding one mapping. One reader for all of them, so they agree on
- * YAML's meanings, positions and what is refused.
+ * 1.1 holding one mapping, or such a file encrypted with ansible-vault. One
+ * reader for all of them, so they agree on YAML's meanings, positions and
+ * what is refused.
  */
 import { readFileSync } from 'node:fs';
 import { InventoryError, LoadError, type SourcePos } from '../errors.js';
-import { parseYaml, posOf } from './yaml.js';
+import { parseYaml, posOf, vaultPlainText } from './yaml.js';
 
 type VarsErrorClass = new (message: string, pos?: SourcePos, options?: { cause?: unknown }) => LoadError | InventoryError;
 
 /** `kind`: the error the caller reports (group_vars and host_vars belong to the inventory). */
 export function parseVarsFile(text: string, file: string, kind: VarsErrorClass = LoadError): Record<string, unknown> {
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new kind('Ansible Vault files are not supported; keep secrets in a file ezplay can read', { file, line: 1 });
-  }
+  text = vaultPlainText(text, file, kind);
   let value: unknown;
   try {
     value = parseYaml(text, file);
@@ -48,7 +47,7 @@ export function readVarsFileSync(file: string): Record<string, unknown> {
  * vars file is such a list: its plays' keywords become variables).
  */
 export function parsePlayVarsFile(text: string, file: string): Record<string, unknown> {
-  if (text.startsWith('$ANSIBLE_VAULT')) return parseVarsFile(text, file);
+  text = vaultPlainText(text, file);
   const value = parseYaml(text, file);
   if (!Array.isArray(value)) return parseVarsFile(text, file);
   const merged: Record<string, unknown> = {};

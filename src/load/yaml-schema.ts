@@ -11,6 +11,7 @@
  *   they stay the text written, which templates the same way.
  */
 import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
+import { VaultText } from '../vault/value.js';
 
 type Tags = Exclude<NonNullable<SchemaOptions['customTags']>, (...args: never[]) => unknown>;
 
@@ -33,6 +34,16 @@ function pyyamlTest(tag: ScalarTag): RegExp | null | undefined {
   }
 }
 
+/**
+ * Ansible's `!vault`: a scalar holding vault text, kept encrypted until it
+ * is used (src/vault/value.ts).
+ */
+const VAULT_TAG: ScalarTag = {
+  tag: '!vault',
+  identify: (value) => value instanceof VaultText,
+  resolve: (text) => new VaultText(text),
+};
+
 function pyyamlTags(tags: Tags): Tags {
   const out: Tags = [];
   for (const tag of tags) {
@@ -44,6 +55,7 @@ function pyyamlTags(tags: Tags): Tags {
     if (test === null) continue;
     out.push(test === undefined ? tag : { ...(tag as ScalarTag), test });
   }
+  out.push(VAULT_TAG);
   return out;
 }
 

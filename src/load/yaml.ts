@@ -16,9 +16,10 @@ import {
   type Node,
   type YAMLError,
 } from 'yaml';
-import { LoadError, type SourcePos } from '../errors.js';
+import { LoadError, type EzplayError, type SourcePos } from '../errors.js';
 import { pyyamlLexer } from './yaml-lexer.js';
 import { ANSIBLE_YAML_OPTIONS } from './yaml-schema.js';
+import { decryptVault, isVaultText, VaultError, vaultSecrets } from '../vault/index.js';
 
 interface NodePositions {
   pos: SourcePos;
@@ -223,15 +224,34 @@ export function parseYaml(text: string, file: string): unknown {
   return docs.length ? docs[0] : null;
 }
 
-/** The text of a YAML file; a file that cannot be read is a LoadError. */
-export function readYamlText(file: string): string {
+type FileErrorClass = new (message: string, pos?: SourcePos, options?: { cause?: unknown }) => EzplayError;
+
+/**
+ * The text of a file as Ansible reads any file it loads: a whole file
+ * encrypted with ansible-vault is decrypted with the run's secrets. No
+ * secret, or none that fits, is an error of the caller's kind at the file.
+ */
+export function vaultPlainText(text: string, file: string, kind: FileErrorClass = LoadError): string {
+  if (!isVaultText(text)) return text;
   try {
-    return readFileSync(file, 'utf8');
+    return decryptVault(text, vaultSecrets(), file).plaintext.toString('utf8');
+  } catch (error) {
+    if (error instanceof VaultError) throw new kind(error.message, { file, line: 1 }, { cause: error });
+    throw error;
+  }
+}
+
+/** The text of a YAML file, decrypted when it is a vault; a file that cannot be read is a LoadError. */
+export function readYamlText(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new LoadError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, {
       cause: error,
     });
   }
+  return vaultPlainText(text, file);
 }
 
 export function loadYamlFile(file: string): unknown {

@@ -4,6 +4,8 @@
  * lands as `dest/dir/...`, `src: dir/` copies the contents into dest.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
+import { isVaultText } from '../vault/index.js';
 import path from 'node:path';
 import { pathsFact } from '../facts/paths.js';
 import { planContent, type Attributes } from './kit/content.js';
@@ -32,6 +34,8 @@ export interface TreeCopy {
   directoryMode?: number | undefined;
   backup: boolean;
   force: boolean;
+  /** decrypt the files that are Ansible Vaults (copy's `decrypt`) */
+  decrypt?: boolean;
 }
 
 export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise<Plan> {
@@ -47,11 +51,14 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
   const cleanup: Step[] = [];
   const writes: string[] = [];
   for (const [i, rel] of files.entries()) {
-    const plan = await planContent(
+    const local = path.join(request.localDir, rel);
+    const bytes = readFileSync(local);
+    const fromVault = request.decrypt === true && isVaultText(bytes);
+    const planned = await planContent(
       ctx,
       {
         dest: path.posix.join(base, rel),
-        content: readFileSync(path.join(request.localDir, rel)),
+        content: fromVault ? vaultFileBytes(bytes, local) : bytes,
         attributes: request.attributes,
         backup: request.backup,
         force: request.force,
@@ -59,6 +66,7 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
       },
       facts[i] as (typeof facts)[number],
     );
+    const plan = fromVault ? sealedPlan(planned) : planned;
     if (!plan.changed) continue;
     diff.push(...(plan.diff ?? []));
     steps.push(...(plan.steps ?? []));

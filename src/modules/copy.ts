@@ -6,6 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
+import { isVaultFile } from '../vault/index.js';
+import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
 import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
@@ -75,7 +77,6 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
   },
 };
 
-const VAULT_MARK = '$ANSIBLE_VAULT';
 
 function contentBytes(content: unknown): Buffer {
   // Ansible hands a dict or list to the module as json.dumps text: compact, ASCII-escaped
@@ -149,7 +150,7 @@ export const copyModule = defineModule<CopyArgs>({
       type: 'bool',
       default: true,
       description:
-        'Decrypt a src that is an Ansible Vault file. ezplay reads no vault: such a src is refused unless `decrypt: no`, which copies the file as it is.',
+        'Decrypt a src that is an Ansible Vault file (on the controller, with the run\'s vault secrets); `no` copies the file as it is.',
     },
   },
   async plan(ctx, args) {
@@ -165,6 +166,7 @@ export const copyModule = defineModule<CopyArgs>({
       return planRemoteCopy(ctx, args, args.src);
     }
     let bytes: Buffer;
+    let fromVault = false;
     let mode = args.mode === 'preserve' ? undefined : args.mode;
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
@@ -178,18 +180,22 @@ export const copyModule = defineModule<CopyArgs>({
           directoryMode: args.directory_mode,
           backup: args.backup,
           force: args.force,
+          decrypt: args.decrypt,
         });
       }
       if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
       // a file planned in check mode by an earlier task exists only in the plan: read it from there
       const size = existsSync(local) ? statSync(local).size : 0;
-      if (size > STREAM_ABOVE_BYTES && args.validate === undefined) {
+      // a vault is decrypted here, on the controller: only what it holds is sent
+      const vaulted = args.decrypt && isVaultFile(local);
+      if (size > STREAM_ABOVE_BYTES && args.validate === undefined && !vaulted) {
         const attributes = { mode, owner: args.owner, group: args.group };
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
-      if (args.decrypt && bytes.subarray(0, VAULT_MARK.length).toString() === VAULT_MARK) {
-        throw new ModuleError(`copy: ${args.src} is an Ansible Vault file, which ezplay cannot decrypt (decrypt: no copies it as it is)`);
+      if (vaulted) {
+        bytes = vaultFileBytes(bytes, local);
+        fromVault = true;
       }
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
@@ -203,6 +209,6 @@ export const copyModule = defineModule<CopyArgs>({
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);
-    return plan;
+    return fromVault ? sealedPlan(plan) : plan;
   },
 });

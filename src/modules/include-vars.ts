@@ -3,6 +3,7 @@
  * the host for the rest of the run (above play and role vars, as in
  * Ansible). Reads the controller only; never touches the host.
  */
+import { isVaultFile, VaultText } from '../vault/index.js';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors.js';
@@ -132,10 +133,12 @@ export const includeVarsModule = defineModule<IncludeVarsArgs>({
         if (isMapping(old) && isMapping(value)) vars[key] = mergeDeep(old, value);
       }
     }
-    return { changed: false, includedVars: vars, result: { ansible_facts: vars, ansible_included_var_files: files } };
+    // what a vaulted file held is shown no more than a no_log task's result, as Ansible hides it
+    const hidden = files.some((file) => isVaultFile(file));
+    return { changed: false, includedVars: vars, result: { ansible_facts: vars, ansible_included_var_files: files, ...(hidden ? { _ansible_no_log: true } : {}) } };
   },
 });
 
 function isMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof VaultText);
 }

@@ -3,6 +3,7 @@
  * host's variables, then writes it exactly like copy writes content.
  */
 import { readFileSync } from 'node:fs';
+import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
 import { ModuleError } from '../errors.js';
 import { FILE_CONTENT_ARGS, modeOf } from './copy.js';
 import { planContentAt } from './kit/content.js';
@@ -94,10 +95,13 @@ export const templateModule = defineModule<TemplateArgs>({
     const local = ctx.findFile('templates', args.src);
     let text: string;
     try {
-      text = readFileSync(local, 'utf8');
+      text = readFileSync(local).toString('utf8');
     } catch (error) {
       throw new ModuleError(`template: cannot read ${local}: ${(error as Error).message}`);
     }
+    // a vaulted template is decrypted on the controller, as Ansible's template action does
+    const fromVault = text.startsWith('$ANSIBLE_VAULT');
+    if (fromVault) text = vaultFileBytes(Buffer.from(text, 'utf8'), local).toString('utf8');
     const names = { path: args.src, dest: args.dest, syntax: templateSyntax(args) };
     const rendered = withNewlines(ctx.render(text, { file: local, line: 1 }, names), args.newline_sequence);
     const plan = await planContentAt(ctx, args.dest, args.src, {
@@ -110,6 +114,6 @@ export const templateModule = defineModule<TemplateArgs>({
     });
     if (plan.result) plan.result.src = args.src;
     const written = typeof plan.result?.dest === 'string' ? plan.result.dest : args.dest;
-    return withSelinuxContext(ctx, written, args, plan);
+    return withSelinuxContext(ctx, written, args, fromVault ? sealedPlan(plan) : plan);
   },
 });

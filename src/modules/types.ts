@@ -68,7 +68,7 @@ export interface Diff {
   after: string;
   /** 'content' diffs are shown as unified diffs, 'summary' ones as `before -> after` */
   kind: 'content' | 'summary';
-  /** the content is secret (a private key): shown redacted */
+  /** the content is secret (a private key, what a vault held): shown redacted */
   secret?: boolean;
 }
 

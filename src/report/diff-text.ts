@@ -1,6 +1,7 @@
 /**
  * A module's Diff as the user sees it: a unified diff for content, a
- * `before -> after` line for everything else. Private keys never show.
+ * `before -> after` line for everything else. Private keys and what is
+ * marked secret (what came out of a vault) never show.
  */
 import { createRequire } from 'node:module';
 import pc from 'picocolors';
@@ -18,7 +19,9 @@ function library(): DiffLibrary {
 }
 
 function safe(text: string, secret: boolean | undefined): string {
-  if (secret || isPrivateKeyPem(text)) return text === '' ? '' : `${REDACTED}\n`;
+  if (isPrivateKeyPem(text)) return `${REDACTED}\n`;
+  // a secret of another kind: what a vault held, a no_log value
+  if (secret) return text === '' ? '' : '<secret: redacted>\n';
   return redactPrivateKeys(text);
 }
 

@@ -14,6 +14,7 @@ import { higherOrderFilters } from './filters/higher-order.js';
 import { sequenceFilters } from './filters/sequences.js';
 import { stringFilters } from './filters/strings.js';
 import { textFormFilters } from './filters/text-forms.js';
+import { vaultFilters } from './filters/vault.js';
 import { strictBuiltin, toNunjucks, type ImplTable } from './filters/registry.js';
 import { createGlobals, type TermRenderer } from './globals.js';
 import type { FileRenderer } from './lookups.js';
@@ -82,7 +83,7 @@ export function createEnvironment(
   const env = new Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false }) as unknown as TemplarEnvironment;
   for (const name of Object.keys(env.filters)) env.filters[name] = strictBuiltin(env.filters[name] as (...a: unknown[]) => unknown);
   for (const name of Object.keys(env.tests)) env.tests[name] = strictBuiltin(env.tests[name] as (...a: unknown[]) => unknown);
-  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters]) register(env.filters, table);
+  for (const table of [coreFilters, stringFilters, sequenceFilters, higherOrderFilters, dataFilters, networkFilters, textFormFilters, vaultFilters]) register(env.filters, table);
   register(env.tests, tests);
   Object.assign(env.globals, createGlobals(searchPaths, renderFile, renderTerm));
 

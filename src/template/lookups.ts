@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { decryptFileBytes, VaultError } from '../vault/index.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RenderContext } from './context.js';
 import { LIST_LOOKUPS } from './list-lookups.js';
@@ -69,8 +70,10 @@ function readFound(name: string, subdir: string, dirs: readonly string[], what: 
   const path = findInSearchPath(name, subdir, dirs);
   if (!path) throw new TemplateRuntimeError(`could not locate file in lookup: ${name}`);
   try {
-    return { path, text: readFileSync(path, 'utf8') };
+    // a vaulted file reads as what it holds, as Ansible's loader gives it
+    return { path, text: decryptFileBytes(readFileSync(path), path).toString('utf8') };
   } catch (err) {
+    if (err instanceof VaultError) throw new TemplateRuntimeError(err.message);
     throw new TemplateRuntimeError(`${what}: could not read ${path}: ${(err as Error).message}`);
   }
 }
@@ -233,6 +236,8 @@ export function lookupPlugins(searchPaths: readonly string[], renderFile: FileRe
       const lstrip = kwargs.lstrip === true;
       return lstrip ? (strip ? text.trim() : text.trimStart()) : strip ? text.trimEnd() : text;
     }),
+    // a file's text as it is, decrypted when it is a vault (the file lookup does too, then strips it)
+    unvault: (terms, _kwargs, context) => terms.map((t) => readFound(pyStr(t), 'files', dirs(context), 'unvault lookup').text),
     template: (terms, kwargs, context) => terms.map((t) => {
       const { path, text } = readFound(pyStr(t), 'templates', dirs(context), 'template lookup');
       const extra = isMapping(kwargs.template_vars) ? kwargs.template_vars : {};

@@ -5,6 +5,7 @@
  */
 import { SafeString } from './nunjucks-internals.js';
 import { TemplateRuntimeError, Undefined, PythonException } from './undefined.js';
+import { VaultText } from '../vault/value.js';
 
 export type Mapping = Record<string, unknown>;
 
@@ -64,16 +65,20 @@ export function plainNumbers(value: unknown, depth = 0): unknown {
 }
 
 export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined) && !(value instanceof WholeFloat) && !(value instanceof PyObject);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof SafeString) && !(value instanceof Undefined) && !(value instanceof WholeFloat) && !(value instanceof PyObject) && !(value instanceof VaultText);
 }
 
 export function isString(value: unknown): value is string {
-  return typeof value === 'string' || value instanceof SafeString;
+  return typeof value === 'string' || value instanceof SafeString || value instanceof VaultText;
 }
 
-/** Plain strings for SafeStrings (macro output, `safe`), anything else unchanged. */
+/**
+ * Plain strings for SafeStrings (macro output, `safe`) and `!vault` values
+ * (decrypted here, where a template uses one), anything else unchanged.
+ */
 export function unwrap(value: unknown): unknown {
   if (value instanceof WholeFloat) return value.value;
+  if (value instanceof VaultText) return value.text;
   return value instanceof SafeString ? value.val : value;
 }
 
@@ -81,6 +86,7 @@ export function unwrap(value: unknown): unknown {
 export function typeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (value instanceof Undefined) return 'AnsibleUndefined';
+  if (value instanceof VaultText) return 'AnsibleVaultEncryptedUnicode';
   if (isString(value)) return 'str';
   if (value instanceof WholeFloat) return 'float';
   if (value instanceof PyObject) return value.pyType;
@@ -108,6 +114,7 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Undefined) value.fail();
   if (value instanceof SafeString) return value.val;
+  if (value instanceof VaultText) return value.text;
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return formatNumber(value);
@@ -156,6 +163,7 @@ export function truthy(value: unknown): boolean {
   if (value instanceof WholeFloat) return value.value !== 0;
   if (value instanceof Undefined) value.fail();
   if (value instanceof SafeString) return value.val.length > 0;
+  if (value instanceof VaultText) return value.text.length > 0;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') {
     for (const _ in value) return true;

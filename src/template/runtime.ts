@@ -9,6 +9,7 @@ import type { RenderContext } from './context.js';
 import { internals, SafeString } from './nunjucks-internals.js';
 import * as operators from './operators.js';
 import { dictMethod, listMethod, strMethod } from './python-methods.js';
+import { VaultText } from '../vault/value.js';
 import { isMapping, pyStr, truthy, typeName, WholeFloat } from './python-values.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
 
@@ -30,6 +31,7 @@ export function memberLookup(obj: unknown, key: unknown, path?: string): unknown
   if (obj instanceof Undefined) return obj;
   if (obj === null || obj === undefined) return new Undefined(`'${path ?? 'None'}' is None and has no attribute '${String(key)}'`, String(key));
   if (obj instanceof SafeString) obj = obj.val;
+  if (obj instanceof VaultText) obj = obj.text;
   if (typeof obj === 'string') {
     if (typeof key === 'number') {
       const ch = obj.at(key);
@@ -56,6 +58,7 @@ export function memberLookup(obj: unknown, key: unknown, path?: string): unknown
 export function sliceLookup(obj: unknown, start: number | null, stop: number | null, step: number | null): unknown {
   if (obj instanceof Undefined) obj.fail();
   if (obj instanceof SafeString) obj = obj.val;
+  if (obj instanceof VaultText) obj = obj.text;
   if (typeof obj !== 'string' && !Array.isArray(obj)) throw new TemplateRuntimeError(`'${typeName(obj)}' object is not subscriptable`);
   const items: unknown[] = typeof obj === 'string' ? Array.from(obj) : obj;
   const n = items.length;

@@ -1,7 +1,8 @@
 /** Jinja's and Ansible's tests: `x is defined`, `v is version('3.5', '>=')`, `result is failed`. */
 import { param, type CallArgs } from './call-args.js';
 import { parseBoolean } from '../common/booleans.js';
-import { lenient, type ImplTable } from './filters/registry.js';
+import { lenient, raw, type ImplTable } from './filters/registry.js';
+import { VaultText } from '../vault/value.js';
 import { isMapping, isString, pyCompare, pyContains, pyEquals, pyStr, toList, truthy, type Mapping } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
 import { TemplateRuntimeError, Undefined } from './undefined.js';
@@ -58,7 +59,10 @@ export const tests: ImplTable = {
   defined: lenient((v) => !(v instanceof Undefined)),
   undefined: lenient((v) => v instanceof Undefined),
   none: lenient((v) => v === null),
-  string: lenient((v) => isString(v)),
+  // a `!vault` value is no str in Python, though it acts as one
+  string: raw(lenient((v) => !(v instanceof VaultText) && isString(v))),
+  // a `!vault` value holding vault data: asked without decrypting it
+  vault_encrypted: raw(lenient((v) => v instanceof VaultText && v.encrypted)),
   number: lenient((v) => isNumber(v)),
   integer: lenient((v) => typeof v === 'number' && Number.isInteger(v)),
   float: lenient((v) => typeof v === 'number' && !Number.isInteger(v)),

@@ -81,6 +81,10 @@ class Emitter {
       this.increaseIndent(true);
       this.scalar(node);
       this.popIndent();
+    } else if (node.kind === 'vault') {
+      this.increaseIndent(true);
+      this.vault(node.text);
+      this.popIndent();
     } else if (node.kind === 'seq') {
       if (this.flowLevel || node.flow || node.items.length === 0) this.flowSequence(node.items);
       else this.blockSequence(node.items);
@@ -156,6 +160,7 @@ class Emitter {
 
   /** libyaml: one line, at most 128 bytes; an empty collection is simple too. */
   private isSimpleKey(key: Node): boolean {
+    if (key.kind === 'vault') return false;
     if (key.kind !== 'scalar') return (key.kind === 'seq' ? key.items.length : key.pairs.length) === 0;
     return !analyzeScalar(key.text).multiline && Buffer.byteLength(key.text, 'utf8') <= 128;
   }
@@ -165,6 +170,26 @@ class Emitter {
     if (a.empty && (this.flowLevel || this.simpleKeyContext)) plain = false;
     if (plain && !node.quoted) return 'plain';
     return a.allowSingleQuoted ? 'single' : 'double';
+  }
+
+  /** `!vault |` and the vault text's lines, indented; inside a flow collection, a quoted scalar. */
+  private vault(text: string): void {
+    this.writeIndicator('!vault', true);
+    if (this.flowLevel) {
+      this.writeDoubleQuoted(Array.from(text), false);
+      return;
+    }
+    const trailing = /\n+$/.exec(text)?.[0].length ?? 0;
+    this.writeIndicator(trailing === 1 ? '|' : trailing === 0 ? '|-' : '|+', true);
+    const lines = text.slice(0, text.length - trailing).split('\n');
+    for (const line of lines) {
+      this.writeLineBreak();
+      this.write(' '.repeat(this.indent ?? 0) + line);
+      this.column = (this.indent ?? 0) + line.length;
+    }
+    for (let i = 1; i < trailing; i++) this.writeLineBreak();
+    this.whitespace = false;
+    this.indention = false;
   }
 
   private scalar(node: { text: string; quoted: boolean }): void {

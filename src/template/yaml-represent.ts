@@ -5,6 +5,7 @@
  * each marked flow or block as PyYAML's `default_flow_style` decides.
  */
 import { needsQuotes } from './yaml-scalar.js';
+import { VaultText } from '../vault/value.js';
 
 export interface DumpOptions {
   /** PyYAML's default_flow_style: false = block everywhere, null = flow for collections of scalars */
@@ -17,6 +18,8 @@ export interface DumpOptions {
 
 export type Node =
   | { kind: 'scalar'; text: string; quoted: boolean }
+  /** a `!vault` value: its vault text as a tagged literal block, never the secret */
+  | { kind: 'vault'; text: string }
   | { kind: 'seq'; items: Node[]; flow: boolean }
   | { kind: 'map'; pairs: [Node, Node][]; flow: boolean };
 
@@ -61,6 +64,7 @@ export function represent(value: unknown, options: DumpOptions, hooks: Represent
   if (typeof value === 'number') return { kind: 'scalar', text: Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : floatText(value), quoted: false };
   if (typeof value === 'bigint') return { kind: 'scalar', text: value.toString(), quoted: false };
   if (typeof value === 'string') return { kind: 'scalar', text: value, quoted: needsQuotes(value) };
+  if (value instanceof VaultText) return { kind: 'vault', text: value.ciphertext };
   const flowOf = (children: Node[]) => options.flowStyle ?? children.every((c) => c.kind === 'scalar');
   if (Array.isArray(value)) {
     const items = value.map((v) => represent(v, options, hooks));

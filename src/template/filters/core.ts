@@ -2,7 +2,7 @@
 import { param } from '../call-args.js';
 import { isMapping, isString, pyStr, toList, truthy, typeName } from '../python-values.js';
 import { FilterError, requireDefined, TemplateRuntimeError, Undefined } from '../undefined.js';
-import { lenient, type ImplTable } from './registry.js';
+import { lenient, raw, type ImplTable } from './registry.js';
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true']);
 
@@ -106,7 +106,8 @@ export const coreFilters: ImplTable = {
     if (value === null && noneValue !== null) return noneValue;
     return truthy(value) ? param(call, 0, 'true_val', null) : param(call, 1, 'false_val', null);
   }),
-  type_debug: lenient((value) => typeName(value)),
+  // sees a `!vault` value undecrypted: AnsibleVaultEncryptedUnicode
+  type_debug: raw(lenient((value) => typeName(value))),
   list: (value) => [...toList(value)],
   length: (value) => length(value),
 };

@@ -6,7 +6,8 @@ import { isMapping, isString, pyClass, pyContains, pyStr, truthy, typeName, unwr
 import { dumpYaml, type DumpOptions } from '../yaml-emitter.js';
 import { FilterError, TemplateRuntimeError, Undefined } from '../undefined.js';
 import { flatten } from './sequences.js';
-import type { ImplTable } from './registry.js';
+import { raw, type ImplTable } from './registry.js';
+import { VaultText } from '../../vault/value.js';
 
 type ListMerge = 'replace' | 'keep' | 'append' | 'prepend' | 'append_rp' | 'prepend_rp';
 
@@ -157,7 +158,8 @@ function unview(value: unknown): unknown {
 
 /** Plain data for the YAML dumper; whole floats (5.0) stay marked so they are written as floats. */
 function yamlData(value: unknown): unknown {
-  if (value instanceof WholeFloat) return value;
+  // a `!vault` value is written as its vault text, as Ansible's dumper writes it
+  if (value instanceof WholeFloat || value instanceof VaultText) return value;
   value = unwrap(value);
   if (value instanceof Undefined) value.fail();
   if (Array.isArray(value)) return value.map(yamlData);
@@ -217,8 +219,9 @@ export const dataFilters: ImplTable = {
       throw new TemplateRuntimeError(`JMESPathError in json_query filter plugin: ${(err as Error).message}`);
     }
   },
-  to_yaml: (value, call) => toYaml(value, call.kwargs, false),
-  to_nice_yaml: (value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true),
+  // raw: a `!vault` value given to them stays one (yamlData unwraps the rest)
+  to_yaml: raw((value, call) => toYaml(value, call.kwargs, false)),
+  to_nice_yaml: raw((value, call) => toYaml(value, { ...call.kwargs, indent: param(call, 0, 'indent', 4) }, true)),
   from_yaml: (value) => (isString(value) ? YAML.parse(String(value), { version: '1.1' }) : value),
   from_yaml_all: (value) => (isString(value) ? YAML.parseAllDocuments(String(value), { version: '1.1' }).map((doc) => doc.toJS()) : value),
 };

@@ -20,10 +20,19 @@ export function lenient(impl: Impl): Impl {
   return impl;
 }
 
+const rawImpls = new WeakSet<Impl>();
+
+/** Marks a test that sees the value as it is, a `!vault` value still encrypted (`vault_encrypted`, `string`). */
+export function raw(impl: Impl): Impl {
+  rawImpls.add(impl);
+  return impl;
+}
+
 export type NunjucksCallable = (this: RenderContext, value: unknown, ...raw: unknown[]) => unknown;
 
 export function toNunjucks(impl: Impl): NunjucksCallable {
   const isLenient = lenientImpls.has(impl);
+  const isRaw = rawImpls.has(impl);
   return function (this: RenderContext, value: unknown, ...raw: unknown[]): unknown {
     const call = splitArgs(raw);
     if (!isLenient) {
@@ -31,7 +40,7 @@ export function toNunjucks(impl: Impl): NunjucksCallable {
       for (const key of Object.keys(call.kwargs)) requireDefined(call.kwargs[key]);
     }
     call.args = call.args.map(unwrap);
-    return impl(unwrap(value), call, this);
+    return impl(isRaw ? value : unwrap(value), call, this);
   };
 }
 

@@ -26,3 +26,9 @@ test("host facts: the script run by sh reports this machine's python3 as Python 
   const own = spawnSync('python3', ['-c', 'import sys; print(sys.executable, sys.version_info[0])'], { encoding: 'utf8' }).stdout.trim();
   t.is(`${python.executable} ${python.version.major}`, own);
 });
+
+test('host facts: ansible_fips is false unless the kernel reports FIPS mode', (t) => {
+  t.is(parseFacts('hostname=h\nfips=\n').fips, false);
+  t.is(parseFacts('hostname=h\nfips=0\n').fips, false);
+  t.is(parseFacts('hostname=h\nfips=1\n').fips, true);
+});
