@@ -11,6 +11,7 @@ import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact } from '../facts/paths.js';
+import { expandHostPath } from '../facts/path-expansion.js';
 import { attributeArgs, attributeChanges, mergedAttributes, type Attributes } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
 import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
@@ -152,7 +153,11 @@ export const copyModule = defineModule<CopyArgs>({
         'Decrypt a src that is an Ansible Vault file. ezplay reads no vault: such a src is refused unless `decrypt: no`, which copies the file as it is.',
     },
   },
-  async plan(ctx, args) {
+  async plan(ctx, given) {
+    // dest, and a src on the host, are paths the host expands ($HOME, ~), as Ansible's module does there
+    const expand = (p: string) => expandHostPath((fact, a) => ctx.gather(fact, a), p);
+    const args = { ...given, dest: await expand(given.dest) };
+    if (args.remote_src && args.src !== undefined) args.src = await expand(args.src);
     if ((args.src === undefined) === (args.content === undefined)) {
       throw new ModuleError('copy: give exactly one of src and content');
     }
