@@ -20,6 +20,7 @@ export const FACTS_SCRIPT = [
   "echo \"memfree_kb=$(awk '/^MemAvailable:/{print $2}' /proc/meminfo)\"",
   'echo "user=$(id -un)"',
   'echo "epoch=$(date +%s)"',
+  'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
   'for m in apt-get dnf yum; do if command -v "$m" >/dev/null 2>&1; then echo "pkg_mgr=${m%-get}"; break; fi; done',
   "if [ -r /etc/os-release ]; then sed -n 's/^\\(ID\\|ID_LIKE\\|VERSION_ID\\|VERSION_CODENAME\\|NAME\\|PRETTY_NAME\\)=/os_\\1=/p' /etc/os-release; fi",
   "ip -4 -o route show default 2>/dev/null | head -n 1 | sed 's/^/route=/'",
@@ -90,6 +91,8 @@ export function parseFacts(stdout: string): Record<string, unknown> {
     memfree_mb: Math.floor(Number(kv.memfree_kb ?? 0) / 1024),
     user_id: kv.user ?? '',
     date_time: { epoch: kv.epoch ?? '' },
+    // the kernel's FIPS mode, as Ansible's fips fact reads it
+    fips: kv.fips === '1',
     default_ipv4: primary
       ? { address, prefix, interface: primary.iface, ...(gateway ? { gateway } : {}) }
       : {},

@@ -10,11 +10,12 @@ import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
-import { pathsFact } from '../facts/paths.js';
+import { pathsFact, type PathStat } from '../facts/paths.js';
 import { expandHostPath } from '../facts/path-expansion.js';
-import { attributeArgs, attributeChanges, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { attributeArgs, attributeChanges, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
 import { guardWrites } from './kit/backup.js';
 import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
+import { createHash } from 'node:crypto';
 import type { ArgSchema, HostContext, Plan } from './types.js';
 import { defineModule } from './types.js';
 
@@ -78,6 +79,29 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
 
 const VAULT_MARK = '$ANSIBLE_VAULT';
 
+/** What Ansible's modules add to a result about the path they left: owner, ids, mode, size, state. */
+export function pathInfo(stat: PathStat | null): Record<string, unknown> {
+  if (!stat) return { state: 'absent' };
+  const state = stat.type === 'directory' ? 'directory' : stat.type === 'link' ? 'link' : stat.nlink > 1 ? 'hard' : 'file';
+  return { uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: formatMode(stat.mode), size: stat.size, state };
+}
+
+/**
+ * The result names what dest is once the task is done: read from the probe
+ * when nothing changes, read again after the steps when they ran.
+ */
+async function withPathInfo(ctx: HostContext, plan: Plan): Promise<Plan> {
+  const dest = plan.result?.dest;
+  if (typeof dest !== 'string') return plan;
+  const read = async (fresh: boolean) => {
+    const [facts] = await ctx.gather(pathsFact, [{ path: dest, follow: true }], { fresh });
+    return pathInfo(facts?.stat ?? null);
+  };
+  if (!plan.changed) return { ...plan, result: { ...plan.result, ...(await read(false)) } };
+  const earlier = plan.afterApply;
+  return { ...plan, afterApply: async (outputs) => ({ ...plan.result, ...(earlier ? await earlier(outputs) : {}), ...(await read(true)) }) };
+}
+
 function contentBytes(content: unknown): Buffer {
   // Ansible hands a dict or list to the module as json.dumps text: compact, ASCII-escaped
   return Buffer.from(typeof content === 'string' ? content : compactJson(content), 'utf8');
@@ -87,8 +111,8 @@ function contentBytes(content: unknown): Buffer {
 async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Promise<Plan> {
   const dest = args.dest.endsWith('/') ? path.posix.join(args.dest, path.basename(src)) : args.dest;
   const [srcFacts, destFacts] = await ctx.gather(pathsFact, [
-    { path: src, follow: true, checksum: 'sha256' },
-    { path: dest, follow: true, checksum: 'sha256' },
+    { path: src, follow: true, checksum: 'sha1' },
+    { path: dest, follow: true, checksum: 'sha1' },
   ]);
   if (!srcFacts?.stat || !destFacts) throw new ModuleError(`Source ${src} not found`);
   if (srcFacts.stat.type !== 'file') throw new ModuleError(`Source ${src} is a ${srcFacts.stat.kind}; remote_src copies files only`);
@@ -105,7 +129,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   const tmp = tempBeside(target, ctx.runId);
   const guard = guardWrites(ctx.runId, [{ path: target, existed: existing !== null }]);
   const install = installCommand(sh`cp -- ${src} ${tmp}`, tmp, target, mergedAttributes(want, existing));
-  const short = (s: string | undefined) => (s ? `sha256 ${s.slice(0, 12)}…` : 'absent');
+  const short = (s: string | undefined) => (s ? `sha1 ${s.slice(0, 12)}…` : 'absent');
   return {
     changed: true,
     diff: [{ subject: dest, before: existing ? short(destFacts.checksum) : 'absent', after: short(srcFacts.checksum), kind: 'summary' }],
@@ -154,6 +178,11 @@ export const copyModule = defineModule<CopyArgs>({
     },
   },
   async plan(ctx, given) {
+    return withPathInfo(ctx, await planCopy(ctx, given));
+  },
+});
+
+async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
     // dest, and a src on the host, are paths the host expands ($HOME, ~), as Ansible's module does there
     const expand = (p: string) => expandHostPath((fact, a) => ctx.gather(fact, a), p);
     const args = { ...given, dest: await expand(given.dest) };
@@ -208,6 +237,7 @@ export const copyModule = defineModule<CopyArgs>({
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);
+    if (plan.changed && plan.result) plan.result.md5sum = createHash('md5').update(bytes).digest('hex');
     return plan;
-  },
-});
+}
+

@@ -26,3 +26,9 @@ test("host facts: the script run by sh reports this machine's python3 as Python 
   const own = spawnSync('python3', ['-c', 'import sys; print(sys.executable, sys.version_info[0])'], { encoding: 'utf8' }).stdout.trim();
   t.is(`${python.executable} ${python.version.major}`, own);
 });
+
+test('host facts: ansible_fips is the kernel\'s FIPS mode, false when the kernel does not say', (t) => {
+  t.true(parseFacts('fips=1\n').fips);
+  t.false(parseFacts('fips=0\n').fips);
+  t.false(parseFacts('fips=\n').fips);
+});
