@@ -108,7 +108,7 @@ export function validateArgs(
   for (const [name, spec] of Object.entries(schema)) {
     if (out[name] !== undefined) continue;
     if (spec.default !== undefined) out[name] = spec.default;
-    else if (spec.required) throw new LoadError(`${moduleName}: missing required argument '${name}'`, pos);
+    else if (spec.required) throw new LoadError(spec.requiredMessage ?? `${moduleName}: missing required argument '${name}'`, pos);
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { attributeArgs, attributeChanges, formatMode, mergedAttributes, type Att
 import { guardWrites } from './kit/backup.js';
 import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
 import { createHash } from 'node:crypto';
-import type { ArgSchema, HostContext, Plan } from './types.js';
+import type { ArgSchema, ArgSpec, HostContext, Plan } from './types.js';
 import { defineModule } from './types.js';
 
 export interface CopyArgs {
@@ -162,6 +162,7 @@ export const copyModule = defineModule<CopyArgs>({
       description: 'The file content, instead of src. A mapping or list is written as JSON.',
     },
     ...FILE_CONTENT_ARGS,
+    dest: { ...(FILE_CONTENT_ARGS.dest as ArgSpec), requiredMessage: 'dest is required' },
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host, copied there with cp.' },
     directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
     local_follow: {
@@ -183,13 +184,16 @@ export const copyModule = defineModule<CopyArgs>({
 });
 
 async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
-    // dest, and a src on the host, are paths the host expands ($HOME, ~), as Ansible's module does there
-    const expand = (p: string) => expandHostPath((fact, a) => ctx.gather(fact, a), p);
-    const args = { ...given, dest: await expand(given.dest) };
-    if (args.remote_src && args.src !== undefined) args.src = await expand(args.src);
-    if ((args.src === undefined) === (args.content === undefined)) {
-      throw new ModuleError('copy: give exactly one of src and content');
-    }
+  const args = { ...given };
+  if (args.src === '') delete args.src;
+  // Ansible's checks, in its order and words
+  if (args.src === undefined && args.content === undefined) throw new ModuleError('src (or content) is required');
+  if (args.src !== undefined && args.content !== undefined) throw new ModuleError('src and content are mutually exclusive');
+  if (args.content !== undefined && args.dest.endsWith('/')) throw new ModuleError('can not use content with a dir as dest');
+  // dest, and a src on the host, are paths the host expands ($HOME, ~), as Ansible's module does there
+  const expand = (p: string) => expandHostPath((fact, a) => ctx.gather(fact, a), p);
+  args.dest = await expand(args.dest);
+  if (args.remote_src && args.src !== undefined) args.src = await expand(args.src);
     if (!args.local_follow && !args.remote_src) throw new ModuleError('copy: local_follow=no (copying links as links) is not supported yet');
         if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
       throw new ModuleError('copy: mode=preserve needs a src on the controller (with remote_src or content it is not supported)');
