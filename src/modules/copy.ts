@@ -119,7 +119,8 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   if (destFacts.stat?.type === 'directory') return planRemoteCopy(ctx, { ...args, dest: `${dest}/` }, src);
   const target = destFacts.realPath;
   const existing = destFacts.stat;
-  const want: Attributes = { mode: args.mode === 'preserve' ? undefined : args.mode, owner: args.owner, group: args.group };
+  // preserve: the mode src has on the host
+  const want: Attributes = { mode: args.mode === 'preserve' ? srcFacts.stat.mode & 0o7777 : args.mode, owner: args.owner, group: args.group };
   const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
@@ -195,8 +196,8 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
   args.dest = await expand(args.dest);
   if (args.remote_src && args.src !== undefined) args.src = await expand(args.src);
     if (!args.local_follow && !args.remote_src) throw new ModuleError('copy: local_follow=no (copying links as links) is not supported yet');
-        if (args.mode === 'preserve' && (args.remote_src || args.src === undefined)) {
-      throw new ModuleError('copy: mode=preserve needs a src on the controller (with remote_src or content it is not supported)');
+    if (args.mode === 'preserve' && args.src === undefined) {
+      throw new ModuleError('copy: mode=preserve needs a src (with content it is not supported)');
     }
     if (args.remote_src) {
       if (args.src === undefined) throw new ModuleError('copy: remote_src needs src');
