@@ -170,7 +170,7 @@ export const copyModule = defineModule<CopyArgs>({
       type: 'bool',
       default: true,
       description:
-        'Follow the symlinks inside a src on the controller, copying what they point to. `no` (copy the links as links) is not supported yet and is refused.',
+        'Follow the symlinks inside a src folder on the controller, copying the files they point to and walking the folders (a link that cannot be followed is made again as a link). `no`: every link is made again as a link.',
     },
     decrypt: {
       type: 'bool',
@@ -195,7 +195,6 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
   const expand = (p: string) => expandHostPath((fact, a) => ctx.gather(fact, a), p);
   args.dest = await expand(args.dest);
   if (args.remote_src && args.src !== undefined) args.src = await expand(args.src);
-    if (!args.local_follow && !args.remote_src) throw new ModuleError('copy: local_follow=no (copying links as links) is not supported yet');
     if (args.mode === 'preserve' && args.src === undefined) {
       throw new ModuleError('copy: mode=preserve needs a src (with content it is not supported)');
     }
@@ -217,6 +216,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
           directoryMode: args.directory_mode,
           backup: args.backup,
           force: args.force,
+          localFollow: args.local_follow,
         });
       }
       if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
