@@ -87,19 +87,27 @@ export function pathInfo(stat: PathStat | null): Record<string, unknown> {
 }
 
 /**
- * The result names what dest is once the task is done: read from the probe
- * when nothing changes, read again after the steps when they ran.
+ * The result names what dest is once the task is done: an unchanged plan
+ * has it from its probe, a change reads dest again after its steps.
  */
 async function withPathInfo(ctx: HostContext, plan: Plan): Promise<Plan> {
   const dest = plan.result?.dest;
-  if (typeof dest !== 'string') return plan;
-  const read = async (fresh: boolean) => {
-    const [facts] = await ctx.gather(pathsFact, [{ path: dest, follow: true }], { fresh });
-    return pathInfo(facts?.stat ?? null);
-  };
-  if (!plan.changed) return { ...plan, result: { ...plan.result, ...(await read(false)) } };
+  // a tree's result names the folder only, as Ansible's does; an unchanged file's plan has them from its probe
+  if (typeof dest !== 'string' || 'files' in (plan.result ?? {}) || !plan.changed) return plan;
   const earlier = plan.afterApply;
-  return { ...plan, afterApply: async (outputs) => ({ ...plan.result, ...(earlier ? await earlier(outputs) : {}), ...(await read(true)) }) };
+  return {
+    ...plan,
+    afterApply: async (outputs) => {
+      const after = { ...plan.result, ...(earlier ? await earlier(outputs) : {}) };
+      try {
+        const [facts] = await ctx.gather(pathsFact, [{ path: dest, follow: true }], { fresh: true });
+        return { ...after, ...pathInfo(facts?.stat ?? null) };
+      } catch {
+        // the change is made: a read that fails leaves the result with what the plan knew
+        return after;
+      }
+    },
+  };
 }
 
 function contentBytes(content: unknown): Buffer {
@@ -124,7 +132,7 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
-    if (!attrs.steps.length) return { changed: false, result };
+    if (!attrs.steps.length) return { changed: false, result: { ...result, ...pathInfo(existing) } };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
   const tmp = tempBeside(target, ctx.runId);

@@ -196,7 +196,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
   const beforeSum = facts.content ? sha256(facts.content) : facts.checksum;
   if (stat && beforeSum === newSum) {
     const attrs = attributeChanges(target, stat, want);
-    const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group };
+    const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group, uid: stat.uid, gid: stat.gid };
     if (!attrs.steps.length) return { changed: false, result: summary };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result: summary };
   }
