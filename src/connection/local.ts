@@ -122,6 +122,14 @@ export class LocalConnection implements Connection {
         const spec = options.group ? `${owner}:${options.group}` : owner;
         const res = await this.exec(sh`chown ${spec} ${tmp}`);
         if (res.rc !== 0) throw new Error(`chown ${spec} ${dest}: ${res.stderr.trim()}`);
+      } else {
+        // the replaced file's owner and group, where this user may give them (Ansible's atomic move ignores EPERM too)
+        const current = await fs.stat(dest).catch(() => undefined);
+        if (current) {
+          await fs.chown(tmp, current.uid, current.gid).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EPERM') throw error;
+          });
+        }
       }
       await fs.rename(tmp, dest);
     } catch (error) {
@@ -136,6 +144,9 @@ export class LocalConnection implements Connection {
     if (options.mode !== undefined) steps.push(sh`chmod ${options.mode.toString(8)} ${tmp}`);
     if (options.owner || options.group) {
       steps.push(sh`chown ${`${options.owner ?? ''}${options.group ? `:${options.group}` : ''}`} ${tmp}`);
+    } else {
+      // the replaced file's owner and group, where this user may give them
+      steps.push(sh`{ [ ! -e ${dest} ] || chown --reference=${dest} -- ${tmp} 2>/dev/null || :; }`);
     }
     steps.push(sh`mv -f ${tmp} ${dest}`);
     const res = await this.exec(`${steps.join(' && ')} || { rm -f ${quote(tmp)}; exit 1; }`, {

@@ -222,7 +222,9 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
     );
     undo.unshift(removeTempStep(tmp));
   } else {
-    steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...putAttrs, secret });
+    // an owner not asked for is the old file's where the writer may give it (the connection keeps it), as Ansible's atomic move does
+    const kept = putAttributes({ mode: attrs.mode, owner: want.owner, group: want.group });
+    steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...kept, secret });
   }
 
   const before = stat ? (facts.content ?? (stat.size <= MAX_DIFF_BYTES ? await ctx.readFile(target) : null) ?? 'unread') : null;

@@ -91,7 +91,7 @@ moduleTable([
       changed: true,
       diff: [text('/etc/etcd/etcd.conf', 'name: old\n', 'name: new\n')],
       // the existing mode and owner are kept when the task does not say
-      also: checks(writes('put /etc/etcd/etcd.conf 600 etcd:etcd'), restores('/etc/etcd/etcd.conf'), (t, plan) => t.true((plan.cleanup ?? []).length > 0, 'the backup is removed once no rollback can come')),
+      also: checks(writes('put /etc/etcd/etcd.conf 600'), restores('/etc/etcd/etcd.conf'), (t, plan) => t.true((plan.cleanup ?? []).length > 0, 'the backup is removed once no rollback can come')),
     },
     after: [pathsProbe(present(0, { content: 'name: new\n', mode: 0o600, owner: 'etcd', group: 'etcd' }))],
   },
