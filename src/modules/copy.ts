@@ -68,7 +68,7 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
     type: 'bool',
     default: true,
     description:
-      'When dest is a symlink, write the file it points to. `no` (Ansible\'s default, which replaces the link with a file) is not supported yet: a dest that is a link is then refused.',
+      'When dest is a symlink, write the file it points to. `no` (Ansible\'s default) replaces the link with the file.',
   },
   validate: {
     type: 'str',

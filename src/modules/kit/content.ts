@@ -39,7 +39,7 @@ export interface ContentRequest {
   secret?: boolean;
   /** create missing parent directories (copy to `dir/`), with this mode */
   createParents?: { mode?: number | undefined } | undefined;
-  /** false: a dest that is a symlink is refused rather than written through (Ansible's `follow: no` replaces the link) */
+  /** false: a dest that is a symlink is replaced by the file (Ansible's `follow: no`) rather than written through */
   follow?: boolean;
 }
 
@@ -266,9 +266,10 @@ export async function planContentAt(
     [facts] = await probe(file);
   }
   if (request.follow === false && facts && facts.realPath !== facts.path) {
-    throw new ModuleError(
-      `${file} is a symlink: ezplay writes the file a link points to (follow: yes) and cannot replace the link itself with a file (follow: no) yet`,
-    );
+    // follow: no replaces the link itself with the file, which takes the attributes of what the link pointed to
+    // (Ansible's atomic move reads them through the link); the link is kept in the run's backups for undo
+    const link: PathFacts = { path: file, realPath: file, stat: facts.stat };
+    return planContent(ctx, { ...request, dest: file, createParents: undefined }, link);
   }
   // Only `dest/` asks for missing folders; a missing parent of a file path is an error, as in Ansible.
   return planContent(ctx, { ...request, dest: file, createParents: undefined }, facts as PathFacts);
