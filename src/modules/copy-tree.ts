@@ -112,6 +112,8 @@ export interface TreeCopy {
   backup: boolean;
   force: boolean;
   localFollow: boolean;
+  /** mode=preserve: each file gets the mode it has on the controller */
+  preserveMode?: boolean;
 }
 
 export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise<Plan> {
@@ -150,14 +152,14 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
   // folders the steps make exist from then on: what is inside one is not "in a missing folder"
   const made = new Set<string>();
   const parentKnown = (f: PathFacts): PathFacts => {
-    const parent = path.posix.dirname(f.realPath);
+    const parent = path.posix.dirname(path.posix.normalize(f.realPath));
     return !f.stat && made.has(parent) ? { ...f, ancestor: parent } : f;
   };
   if (!destFacts.stat) {
     const created = createDirsSteps(missingDirs(destFacts.realPath, destFacts.ancestor ?? '/'), request.directoryMode);
     add({ ...created, diff: [{ subject: base, before: 'absent', after: 'directory', kind: 'summary' }] }, base);
   }
-  made.add(destFacts.realPath);
+  made.add(path.posix.normalize(destFacts.realPath).replace(/(.)\/+$/, '$1'));
   const owner = { owner: request.attributes.owner, group: request.attributes.group };
   for (const [i, rel] of folders.entries()) {
     const f = parentKnown(folderFacts[i] as PathFacts);
@@ -167,7 +169,7 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
       { tree: [], runId: ctx.runId },
     );
     add(change, f.realPath);
-    made.add(f.realPath);
+    made.add(path.posix.normalize(f.realPath).replace(/(.)\/+$/, '$1'));
   }
   for (const [i, file] of tree.files.entries()) {
     const plan = await planContent(
@@ -175,7 +177,7 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
       {
         dest: at(file.rel),
         content: readFileSync(file.local),
-        attributes: request.attributes,
+        attributes: request.preserveMode ? { ...request.attributes, mode: statSync(file.local).mode & 0o7777 } : request.attributes,
         backup: request.backup,
         force: request.force,
       },

@@ -215,7 +215,6 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
     if (args.src !== undefined) {
       const local = ctx.findFile('files', args.src);
       if (existsSync(local) && statSync(local).isDirectory()) {
-        if (args.mode === 'preserve') throw new ModuleError('copy: mode=preserve with a directory src is not supported yet');
         return planCopyTree(ctx, {
           src: args.src,
           localDir: local,
@@ -225,6 +224,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
           backup: args.backup,
           force: args.force,
           localFollow: args.local_follow,
+          preserveMode: args.mode === 'preserve',
         });
       }
       if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
