@@ -13,8 +13,7 @@ import { planCopyTree } from './copy-tree.js';
 import { pathsFact, type PathStat } from '../facts/paths.js';
 import { expandHostPath } from '../facts/path-expansion.js';
 import { attributeArgs, attributeChanges, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
-import { guardWrites } from './kit/backup.js';
-import { installCommand, planContentAt, removeTempStep, sha256, tempBeside } from './kit/content.js';
+import { installCommand, planContentAt, prepareWrite, removeTempStep, sha256, tempBeside } from './kit/content.js';
 import { createHash } from 'node:crypto';
 import type { ArgSchema, ArgSpec, HostContext, Plan } from './types.js';
 import { defineModule } from './types.js';
@@ -129,14 +128,15 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
   const existing = destFacts.stat;
   // preserve: the mode src has on the host
   const want: Attributes = { mode: args.mode === 'preserve' ? srcFacts.stat.mode & 0o7777 : args.mode, owner: args.owner, group: args.group };
-  const result = { dest, src, checksum: srcFacts.checksum, state: 'file' };
+  const result: Record<string, unknown> = { dest, src, checksum: srcFacts.checksum, state: 'file' };
   if (existing && (!args.force || destFacts.checksum === srcFacts.checksum)) {
     const attrs = args.force ? attributeChanges(target, existing, want) : { diff: [], steps: [], undo: [] };
     if (!attrs.steps.length) return { changed: false, result: { ...result, ...pathInfo(existing) } };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result };
   }
   const tmp = tempBeside(target, ctx.runId);
-  const guard = guardWrites(ctx.runId, [{ path: target, existed: existing !== null }]);
+  // dest ending in / makes its missing folders (with directory_mode); a missing folder above a file dest is an error
+  const guard = prepareWrite(ctx.runId, destFacts, { createParents: args.dest.endsWith('/') ? { mode: args.directory_mode } : undefined, backup: args.backup }, result);
   const install = installCommand(sh`cp -- ${src} ${tmp}`, tmp, target, mergedAttributes(want, existing));
   const short = (s: string | undefined) => (s ? `sha1 ${s.slice(0, 12)}…` : 'absent');
   return {
