@@ -12,10 +12,12 @@ import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
 import { pathsFact, type PathStat } from '../facts/paths.js';
 import { expandHostPath } from '../facts/path-expansion.js';
-import { attributeArgs, attributeChanges, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
-import { installCommand, planContentAt, prepareWrite, removeTempStep, sha256, tempBeside } from './kit/content.js';
+import { treeCompareFact } from '../facts/tree-compare.js';
+import { guardWrites } from './kit/backup.js';
+import { attributeArgs, attributeChanges, chownCommand, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { createDirsSteps, installCommand, missingDirs, planContentAt, prepareWrite, removeTempStep, sha256, tempBeside } from './kit/content.js';
 import { createHash } from 'node:crypto';
-import type { ArgSchema, ArgSpec, HostContext, Plan } from './types.js';
+import type { ArgSchema, ArgSpec, HostContext, Plan, Step } from './types.js';
 import { defineModule } from './types.js';
 
 export interface CopyArgs {
@@ -122,7 +124,8 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
     { path: dest, follow: true, checksum: 'sha1' },
   ]);
   if (!srcFacts?.stat || !destFacts) throw new ModuleError(`Source ${src} not found`);
-  if (srcFacts.stat.type !== 'file') throw new ModuleError(`Source ${src} is a ${srcFacts.stat.kind}; remote_src copies files only`);
+  if (srcFacts.stat.type === 'directory') return planRemoteTree(ctx, args, src);
+  if (srcFacts.stat.type !== 'file') throw new ModuleError(`Cannot copy invalid source '${src}': not a file`);
   if (destFacts.stat?.type === 'directory') return planRemoteCopy(ctx, { ...args, dest: `${dest}/` }, src);
   const target = destFacts.realPath;
   const existing = destFacts.stat;
@@ -144,6 +147,39 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
     diff: [{ subject: dest, before: existing ? short(destFacts.checksum) : 'absent', after: short(srcFacts.checksum), kind: 'summary' }],
     steps: [...guard.steps, { kind: 'exec', command: install, description: `copy ${src} to ${dest}` }],
     undo: [removeTempStep(tmp), ...guard.undo],
+    ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}),
+    writes: guard.writes,
+    result,
+  };
+}
+
+/**
+ * remote_src with a folder: its contents are merged into dest (`src/`) or
+ * into dest/<name of src> (`src`), folders made as needed, links followed
+ * with local_follow (else made again as links), as Ansible's module does.
+ * Unchanged when `diff -r` finds the two the same. Undo puts the folder
+ * back as it was (kept whole in the run's backups) or removes it.
+ */
+async function planRemoteTree(ctx: HostContext, args: CopyArgs, src: string): Promise<Plan> {
+  const target = src.endsWith('/') ? args.dest : path.posix.join(args.dest, path.posix.basename(src));
+  const compared = await ctx.gather(treeCompareFact, { src, dest: target, follow: args.local_follow });
+  const result: Record<string, unknown> = { dest: args.dest, src };
+  const owner = args.owner !== undefined || args.group !== undefined;
+  if (compared === 'same' && !owner) return { changed: false, result };
+  const [facts] = await ctx.gather(pathsFact, [{ path: target, follow: true }]);
+  const existed = Boolean(facts?.stat);
+  // a folder already there is kept whole in the run's backups; the folders the copy makes are removed by undo
+  const guard = existed
+    ? guardWrites(ctx.runId, [{ path: target, existed }])
+    : { ...createDirsSteps(missingDirs(target, facts?.ancestor ?? '/'), args.directory_mode), cleanup: [] as Step[] };
+  const copy = sh`mkdir -p -- ${target} && cp -R ${args.local_follow ? '-L' : '-P'} --preserve=mode,timestamps -- ${`${src.replace(/\/+$/, '')}/.`} ${`${target}/`}`;
+  const steps: Step[] = [...guard.steps, { kind: 'exec', command: copy, description: `copy the contents of ${src} into ${target}` }];
+  if (owner) steps.push({ kind: 'exec', command: chownCommand([target], args.owner, args.group, { recurse: true }), description: `chown -R ${target}` });
+  return {
+    changed: true,
+    diff: [{ subject: target, before: existed ? 'folder' : 'absent', after: `folder with the contents of ${src}`, kind: 'summary' }],
+    steps,
+    undo: guard.undo,
     ...(guard.cleanup.length ? { cleanup: guard.cleanup } : {}),
     writes: guard.writes,
     result,
