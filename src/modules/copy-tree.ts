@@ -16,7 +16,21 @@ import path from 'node:path';
 import { pathsFact, type PathFacts } from '../facts/paths.js';
 import { planFileState } from './file-states.js';
 import { createDirsSteps, missingDirs, planContent, type Attributes } from './kit/content.js';
+import { ModuleError } from '../errors.js';
 import type { Diff, HostContext, Plan, Step } from './types.js';
+
+const VAULT_MARK = '$ANSIBLE_VAULT;';
+
+/**
+ * A src that is an Ansible Vault file (its first line starts `$ANSIBLE_VAULT;`) needs a vault secret to
+ * decrypt; with none given, the task fails with Ansible's message, naming the file found on the controller.
+ */
+export function refuseVaulted(bytes: Buffer, file: string): void {
+  if (bytes.subarray(0, VAULT_MARK.length).toString() === VAULT_MARK) {
+    throw new ModuleError(`A vault password or secret must be specified to decrypt ${file}`);
+  }
+}
+
 
 export interface LocalTree {
   /** the file to read on the controller, and where it goes below dest */
@@ -112,6 +126,8 @@ export interface TreeCopy {
   backup: boolean;
   force: boolean;
   localFollow: boolean;
+  /** a file of the tree that is an Ansible Vault file fails the task (no vault secret to decrypt it) */
+  decrypt?: boolean;
   /** mode=preserve: each file gets the mode it has on the controller */
   preserveMode?: boolean;
 }
@@ -172,11 +188,13 @@ export async function planCopyTree(ctx: HostContext, request: TreeCopy): Promise
     made.add(path.posix.normalize(f.realPath).replace(/(.)\/+$/, '$1'));
   }
   for (const [i, file] of tree.files.entries()) {
+    const content = readFileSync(file.local);
+    if (request.decrypt) refuseVaulted(content, file.local);
     const plan = await planContent(
       ctx,
       {
         dest: at(file.rel),
-        content: readFileSync(file.local),
+        content,
         attributes: request.preserveMode ? { ...request.attributes, mode: statSync(file.local).mode & 0o7777 } : request.attributes,
         backup: request.backup,
         force: request.force,

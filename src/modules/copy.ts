@@ -9,7 +9,9 @@ import { ModuleError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
-import { planCopyTree } from './copy-tree.js';
+import { planCopyTree, refuseVaulted } from './copy-tree.js';
+
+export { refuseVaulted };
 import { pathsFact, type PathStat } from '../facts/paths.js';
 import { expandHostPath } from '../facts/path-expansion.js';
 import { treeCompareFact } from '../facts/tree-compare.js';
@@ -78,7 +80,6 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
   },
 };
 
-const VAULT_MARK = '$ANSIBLE_VAULT';
 
 /** What Ansible's modules add to a result about the path they left: owner, ids, mode, size, state. */
 export function pathInfo(stat: PathStat | null): Record<string, unknown> {
@@ -220,7 +221,7 @@ export const copyModule = defineModule<CopyArgs>({
       type: 'bool',
       default: true,
       description:
-        'Decrypt a src that is an Ansible Vault file. ezplay reads no vault: such a src is refused unless `decrypt: no`, which copies the file as it is.',
+        'Decrypt a src that is an Ansible Vault file. Without a vault secret such a src fails the task, as in Ansible; `decrypt: no` copies the file as it is.',
     },
   },
   async plan(ctx, given) {
@@ -261,6 +262,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
           force: args.force,
           localFollow: args.local_follow,
           preserveMode: args.mode === 'preserve',
+          decrypt: args.decrypt,
         });
       }
       if (args.mode === 'preserve' && existsSync(local)) mode = modeOf('preserve', local);
@@ -271,9 +273,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
         return planStreamedCopy(ctx, { local, size, dest: args.dest, attributes, force: args.force, backup: args.backup, directoryMode: args.directory_mode });
       }
       bytes = ctx.readControllerFile(local);
-      if (args.decrypt && bytes.subarray(0, VAULT_MARK.length).toString() === VAULT_MARK) {
-        throw new ModuleError(`copy: ${args.src} is an Ansible Vault file, which ezplay cannot decrypt (decrypt: no copies it as it is)`);
-      }
+      if (args.decrypt) refuseVaulted(bytes, local);
     } else bytes = contentBytes(args.content);
     const plan = await planContentAt(ctx, args.dest, args.src, {
       content: bytes,
