@@ -14,6 +14,12 @@ import { holdProcess } from './held-command.js';
 
 const currentUser = os.userInfo().username;
 
+/**
+ * The locale commands run in: C's messages and formats, which the facts parse, with UTF-8 text where the
+ * C library has it (Linux's C.UTF-8): a program that insists on UTF-8 (ansible-playbook) runs as from a login shell.
+ */
+const COMMAND_LOCALE = process.platform === 'linux' ? 'C.UTF-8' : 'C';
+
 /** Wraps a command in sudo when it must run as another user. */
 export function wrapBecome(command: string, become: Become | undefined, loginUser: string): string {
   const target = become?.user ?? 'root';
@@ -51,7 +57,7 @@ export class LocalConnection implements Connection {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], {
-        env: { ...process.env, LC_ALL: 'C', ...options.env },
+        env: { ...process.env, LC_ALL: COMMAND_LOCALE, ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
         // its own process group, so a timeout kills what the command started too
         ...(options.timeoutMs ? { detached: true } : {}),
@@ -173,7 +179,7 @@ export class LocalConnection implements Connection {
 
   /** A child of this process: when the controller dies its input pipe closes, and the command stops. */
   hold(command: string): Promise<HeldCommand> {
-    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, LC_ALL: COMMAND_LOCALE }, stdio: ['pipe', 'pipe', 'ignore'] });
     child.stdin.on('error', () => {});
     return holdProcess({
       onStdout: (listener) => child.stdout.on('data', listener),
