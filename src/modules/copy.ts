@@ -36,7 +36,8 @@ export interface CopyArgs {
   validate?: string;
   follow: boolean;
   decrypt: boolean;
-  local_follow: boolean;
+  /** unset: follow on the controller, keep links with remote_src (Ansible's module has no default) */
+  local_follow?: boolean | undefined;
 }
 
 /** `mode: preserve` is the controller file's own mode; any other mode is already a number. */
@@ -163,7 +164,8 @@ async function planRemoteCopy(ctx: HostContext, args: CopyArgs, src: string): Pr
  */
 async function planRemoteTree(ctx: HostContext, args: CopyArgs, src: string): Promise<Plan> {
   const target = src.endsWith('/') ? args.dest : path.posix.join(args.dest, path.posix.basename(src));
-  const compared = await ctx.gather(treeCompareFact, { src, dest: target, follow: args.local_follow });
+  const follow = args.local_follow === true;
+  const compared = await ctx.gather(treeCompareFact, { src, dest: target, follow });
   const result: Record<string, unknown> = { dest: args.dest, src };
   const owner = args.owner !== undefined || args.group !== undefined;
   if (compared === 'same' && !owner) return { changed: false, result };
@@ -173,7 +175,7 @@ async function planRemoteTree(ctx: HostContext, args: CopyArgs, src: string): Pr
   const guard = existed
     ? guardWrites(ctx.runId, [{ path: target, existed }])
     : { ...createDirsSteps(missingDirs(target, facts?.ancestor ?? '/'), args.directory_mode), cleanup: [] as Step[] };
-  const copy = sh`mkdir -p -- ${target} && cp -R ${args.local_follow ? '-L' : '-P'} --preserve=mode,timestamps -- ${`${src.replace(/\/+$/, '')}/.`} ${`${target}/`}`;
+  const copy = sh`mkdir -p -- ${target} && cp -R ${follow ? '-L' : '-P'} --preserve=mode,timestamps -- ${`${src.replace(/\/+$/, '')}/.`} ${`${target}/`}`;
   const steps: Step[] = [...guard.steps, { kind: 'exec', command: copy, description: `copy the contents of ${src} into ${target}` }];
   if (owner) steps.push({ kind: 'exec', command: chownCommand([target], args.owner, args.group, { recurse: true }), description: `chown -R ${target}` });
   return {
@@ -213,9 +215,9 @@ export const copyModule = defineModule<CopyArgs>({
     directory_mode: { type: 'mode', description: 'Mode of the directories the task creates (for a dest ending in `/`, or a directory src).' },
     local_follow: {
       type: 'bool',
-      default: true,
       description:
-        'Follow the symlinks inside a src folder on the controller, copying the files they point to and walking the folders (a link that cannot be followed is made again as a link). `no`: every link is made again as a link.',
+        'Follow the symlinks inside a src folder on the controller (unset: yes), copying the files they point to and walking the folders (a link that cannot be followed is made again as a link). `no`: every link is made again as a link. ' +
+        'With remote_src and a src folder, only `yes` follows links; unset or `no` copies them as links, as Ansible\'s module does.',
     },
     decrypt: {
       type: 'bool',
@@ -260,7 +262,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
           directoryMode: args.directory_mode,
           backup: args.backup,
           force: args.force,
-          localFollow: args.local_follow,
+          localFollow: args.local_follow ?? true,
           preserveMode: args.mode === 'preserve',
           decrypt: args.decrypt,
         });
