@@ -66,8 +66,9 @@ export class LoadError extends EzplayError {
 /** Arguments a module requires and the task left out; `missing` is Ansible's wording, without the module's name, for a task's result. */
 export class MissingArgumentsError extends LoadError {
   readonly missing: string;
-  constructor(moduleName: string, names: readonly string[], pos?: SourcePos) {
-    const missing = `missing required arguments: ${names.join(', ')}`;
+  /** `said`: the module's own words for it (copy's "dest is required"), in place of Ansible's generic ones */
+  constructor(moduleName: string, names: readonly string[], pos?: SourcePos, said?: string) {
+    const missing = said ?? `missing required arguments: ${names.join(', ')}`;
     super(`${moduleName}: ${missing}`, pos);
     this.missing = missing;
   }

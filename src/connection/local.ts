@@ -14,6 +14,12 @@ import { holdProcess } from './held-command.js';
 
 const currentUser = os.userInfo().username;
 
+/**
+ * The locale commands run in: C's messages and formats, which the facts parse, with UTF-8 text where the
+ * C library has it (Linux's C.UTF-8): a program that insists on UTF-8 (ansible-playbook) runs as from a login shell.
+ */
+const COMMAND_LOCALE = process.platform === 'linux' ? 'C.UTF-8' : 'C';
+
 /** Wraps a command in sudo when it must run as another user. */
 export function wrapBecome(command: string, become: Become | undefined, loginUser: string): string {
   if (!become || !needsSudo(become, loginUser)) return command;
@@ -53,7 +59,7 @@ export class LocalConnection implements Connection {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], {
-        env: { ...process.env, LC_ALL: 'C', ...options.env },
+        env: { ...process.env, LC_ALL: COMMAND_LOCALE, ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
         // its own process group, so a timeout kills what the command started too
         ...(options.timeoutMs ? { detached: true } : {}),
@@ -125,6 +131,14 @@ export class LocalConnection implements Connection {
         const spec = options.group ? `${owner}:${options.group}` : owner;
         const res = await this.exec(sh`chown ${spec} ${tmp}`);
         if (res.rc !== 0) throw new Error(`chown ${spec} ${dest}: ${res.stderr.trim()}`);
+      } else {
+        // the replaced file's owner and group, where this user may give them (Ansible's atomic move ignores EPERM too)
+        const current = await fs.stat(dest).catch(() => undefined);
+        if (current) {
+          await fs.chown(tmp, current.uid, current.gid).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EPERM') throw error;
+          });
+        }
       }
       await fs.rename(tmp, dest);
     } catch (error) {
@@ -139,6 +153,9 @@ export class LocalConnection implements Connection {
     if (options.mode !== undefined) steps.push(sh`chmod ${options.mode.toString(8)} ${tmp}`);
     if (options.owner || options.group) {
       steps.push(sh`chown ${`${options.owner ?? ''}${options.group ? `:${options.group}` : ''}`} ${tmp}`);
+    } else {
+      // the replaced file's owner and group, where this user may give them
+      steps.push(sh`{ [ ! -e ${dest} ] || chown --reference=${dest} -- ${tmp} 2>/dev/null || :; }`);
     }
     steps.push(sh`mv -f ${tmp} ${dest}`);
     const res = await this.exec(`${steps.join(' && ')} || { rm -f ${quote(tmp)}; exit 1; }`, {
@@ -165,7 +182,7 @@ export class LocalConnection implements Connection {
 
   /** A child of this process: when the controller dies its input pipe closes, and the command stops. */
   hold(command: string): Promise<HeldCommand> {
-    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, LC_ALL: COMMAND_LOCALE }, stdio: ['pipe', 'pipe', 'ignore'] });
     child.stdin.on('error', () => {});
     return holdProcess({
       onStdout: (listener) => child.stdout.on('data', listener),

@@ -121,6 +121,7 @@ export function validateArgs(
   for (const [name, spec] of Object.entries(schema)) {
     if (out[name] !== undefined) continue;
     if (spec.default !== undefined) out[name] = spec.default;
+    else if (spec.required && spec.requiredMessage) throw new MissingArgumentsError(moduleName, [name], pos, spec.requiredMessage);
     else if (spec.required) missing.push(name);
   }
   if (missing.length) throw new MissingArgumentsError(moduleName, missing.sort(), pos);

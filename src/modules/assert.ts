@@ -25,6 +25,8 @@ export function assertions(that: unknown): string[] {
   const list = Array.isArray(that) ? that : [that];
   return list.map((item) => {
     if (typeof item === 'boolean') return item ? 'true' : 'false';
+    // an empty entry (a bare `-` in the list) holds, as an empty conditional does in Ansible
+    if (item === null || item === undefined || item === '') return 'true';
     if (typeof item !== 'string') throw new ModuleError(`assert: 'that' must hold expressions, got ${JSON.stringify(item)}`);
     return item.replace(/^\s*\{\{\s*|\s*\}\}\s*$/g, '');
   });

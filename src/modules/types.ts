@@ -45,6 +45,8 @@ export interface ArgSpec {
   type: ArgType;
   description: string;
   required?: boolean;
+  /** the failure's message when a required argument is missing, where Ansible words it its own way ('dest is required') */
+  requiredMessage?: string;
   default?: unknown;
   choices?: readonly unknown[];
   aliases?: readonly string[];

@@ -3,7 +3,7 @@
  * (etcd runs as a system user with no login shell).
  */
 import { defineModule } from './types.js';
-import { planCreate, planModify, planRemoval, type UserArgs } from './user-changes.js';
+import { planCreate, planModify, planRemoval, userResult, type UserArgs } from './user-changes.js';
 import type { PlannedEffect } from '../facts/planned.js';
 import { userFact } from '../facts/users.js';
 
@@ -105,6 +105,18 @@ export const user = defineModule<UserArgs>({
       ...(args.shell !== undefined ? { shell: args.shell } : {}),
       ...(args.comment !== undefined ? { comment: args.comment } : {}),
     };
-    return { ...plan, effects: [effect] };
+    // a created account's uid, group and home are the host's to choose: read once it exists, as Ansible reports them
+    const afterApply =
+      args.state === 'present' && !facts.entry
+        ? async () => {
+            try {
+              const made = await ctx.gather(userFact, { name: args.name, groups: [], home: args.home ?? `/home/${args.name}`, withLock: false, withPasswordDigest: false }, { fresh: true });
+              return made.entry ? userResult(args.name, made.entry, made.groups) : {};
+            } catch {
+              return {};
+            }
+          }
+        : undefined;
+    return { ...plan, effects: [effect], ...(afterApply ? { afterApply } : {}) };
   },
 });

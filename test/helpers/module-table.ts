@@ -25,7 +25,7 @@ import { createHostContext } from '../../src/engine/host-context.js';
 import type { Fact } from '../../src/facts/types.js';
 import { validateArgs } from '../../src/modules/args.js';
 import type { Diff, HostContext, Module, Plan, Step, TemplateNames } from '../../src/modules/types.js';
-import { applyPlan, undoPlan } from './apply-plan.js';
+import { runSteps, undoPlan } from './apply-plan.js';
 import type { Answer, CtxOptions, Expectation, FactValues, HostAnswers, ModelledHost, ModuleCase, Printed } from './module-case.js';
 
 export type { Answer, CtxOptions, Expectation, FactValues, HostAnswers, ModelledHost, ModuleCase, Printed } from './module-case.js';
@@ -204,12 +204,14 @@ export async function runModuleCase(t: ExecutionContext, c: ModuleCase): Promise
   }
   setState(host, c.stepOutputs);
   const applied = host.calls.length;
-  const registered = await applyPlan(host, planned, controller);
+  const outputs = await runSteps(host, planned.steps ?? [], controller);
   t.deepEqual(
     host.calls.slice(applied).filter((call) => call.kind !== 'get').map((call) => call.command ?? `put ${call.path}`),
     (planned.steps ?? []).filter((s) => s.on !== 'controller' && s.kind !== 'fetch').map((s) => (s.kind === 'exec' ? s.command : `put ${s.dest}`)),
     'the host ran the steps, in order',
   );
+  // what afterApply reads once the steps ran (the path a copy left) is no step
+  const registered = { ...planned.result, ...(planned.afterApply ? await planned.afterApply(outputs) : {}), changed: true };
   if (c.expect.registered) t.like(registered, c.expect.registered, 'registered result');
   if (c.idempotence === undefined) {
     setState(host, c.after, c.facts);

@@ -39,7 +39,7 @@ export interface ContentRequest {
   secret?: boolean;
   /** create missing parent directories (copy to `dir/`), with this mode */
   createParents?: { mode?: number | undefined } | undefined;
-  /** false: a dest that is a symlink is refused rather than written through (Ansible's `follow: no` replaces the link) */
+  /** false: a dest that is a symlink is replaced by the file (Ansible's `follow: no`) rather than written through */
   follow?: boolean;
 }
 
@@ -196,7 +196,7 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
   const beforeSum = facts.content ? sha256(facts.content) : facts.checksum;
   if (stat && beforeSum === newSum) {
     const attrs = attributeChanges(target, stat, want);
-    const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group };
+    const summary = { ...result, mode: formatMode(want.mode ?? stat.mode), owner: want.owner ?? stat.owner, group: want.group ?? stat.group, uid: stat.uid, gid: stat.gid };
     if (!attrs.steps.length) return { changed: false, result: summary };
     return { changed: true, diff: attrs.diff, steps: attrs.steps, undo: attrs.undo.reverse(), writes: [target], result: summary };
   }
@@ -222,7 +222,9 @@ export async function planContent(ctx: HostContext, request: ContentRequest, fac
     );
     undo.unshift(removeTempStep(tmp));
   } else {
-    steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...putAttrs, secret });
+    // an owner not asked for is the old file's where the writer may give it (the connection keeps it), as Ansible's atomic move does
+    const kept = putAttributes({ mode: attrs.mode, owner: want.owner, group: want.group });
+    steps.push({ kind: 'put', dest: target, content: putContent, description: `write ${request.dest}`, ...kept, secret });
   }
 
   const before = stat ? (facts.content ?? (stat.size <= MAX_DIFF_BYTES ? await ctx.readFile(target) : null) ?? 'unread') : null;
@@ -264,9 +266,10 @@ export async function planContentAt(
     [facts] = await probe(file);
   }
   if (request.follow === false && facts && facts.realPath !== facts.path) {
-    throw new ModuleError(
-      `${file} is a symlink: ezplay writes the file a link points to (follow: yes) and cannot replace the link itself with a file (follow: no) yet`,
-    );
+    // follow: no replaces the link itself with the file, which takes the attributes of what the link pointed to
+    // (Ansible's atomic move reads them through the link); the link is kept in the run's backups for undo
+    const link: PathFacts = { path: file, realPath: file, stat: facts.stat };
+    return planContent(ctx, { ...request, dest: file, createParents: undefined }, link);
   }
   // Only `dest/` asks for missing folders; a missing parent of a file path is an error, as in Ansible.
   return planContent(ctx, { ...request, dest: file, createParents: undefined }, facts as PathFacts);

@@ -39,7 +39,7 @@ moduleTable([
     name: 'mode=preserve with content has no source to take the mode from',
     module: copyModule,
     args: { content: 'x', dest: '/tmp/x', mode: 'preserve' },
-    expect: { error: /mode=preserve needs a src on the controller/ },
+    expect: { error: /mode=preserve needs a src/ },
   },
   {
     name: 'an Ansible Vault src without a vault secret fails as Ansible words it',
@@ -47,13 +47,6 @@ moduleTable([
     args: { src: 'secret.yml', dest: '/etc/secret.yml' },
     context: { playbookDir: PLAYBOOK },
     expect: { error: /^A vault password or secret must be specified to decrypt \/.*\/files\/secret\.yml$/ },
-  },
-  {
-    name: 'local_follow: no (links copied as links) is refused, not silently followed',
-    module: copyModule,
-    args: { src: 'run.sh', dest: '/usr/local/bin/run.sh', local_follow: false },
-    context: { playbookDir: PLAYBOOK },
-    expect: { error: /local_follow=no \(copying links as links\) is not supported yet/ },
   },
   {
     name: 'decrypt: no copies a vaulted src as it is',
@@ -98,7 +91,7 @@ moduleTable([
       changed: true,
       diff: [text('/etc/etcd/etcd.conf', 'name: old\n', 'name: new\n')],
       // the existing mode and owner are kept when the task does not say
-      also: checks(writes('put /etc/etcd/etcd.conf 600 etcd:etcd'), restores('/etc/etcd/etcd.conf'), (t, plan) => t.true((plan.cleanup ?? []).length > 0, 'the backup is removed once no rollback can come')),
+      also: checks(writes('put /etc/etcd/etcd.conf 600'), restores('/etc/etcd/etcd.conf'), (t, plan) => t.true((plan.cleanup ?? []).length > 0, 'the backup is removed once no rollback can come')),
     },
     after: [pathsProbe(present(0, { content: 'name: new\n', mode: 0o600, owner: 'etcd', group: 'etcd' }))],
   },
@@ -205,29 +198,41 @@ moduleTable([
     },
     after: [pathsProbe(present(0, { sum: SUM }), present(1, { sum: SUM, mode: 0o755 }))],
   },
-  { name: 'src and content together are refused', module: copyModule, args: { src: 'a', content: 'b', dest: '/x' }, expect: { error: /exactly one/ } },
+  { name: 'src and content together are refused', module: copyModule, args: { src: 'a', content: 'b', dest: '/x' }, expect: { error: /src and content are mutually exclusive/ } },
   {
     name: 'a directory src is copied file by file after one probe',
     module: copyModule,
     args: { src: 'conf.d', dest: '/etc/etcd' },
     context: { roleDir: ROLE },
-    facts: [pathsProbe(absent(0, '/etc/etcd'), present(1, { content: 'b=2\n' }))],
+    // dest, the folders conf.d and conf.d/sub, then the files a.conf and sub/b.conf
+    facts: [pathsProbe(present(0, { kind: 'directory' }), absent(1, '/etc/etcd'), present(2, { kind: 'directory' }), absent(3, '/etc/etcd'), present(4, { content: 'b=2\n' }))],
     expect: {
       changed: true,
       reads: 1,
       steps: ['mkdir -p -- /etc/etcd/conf.d', 'put /etc/etcd/conf.d/a.conf'],
       undo: ['rm -f -- /etc/etcd/conf.d/a.conf', 'rm -rf -- /etc/etcd/conf.d'],
-      result: { dest: '/etc/etcd/conf.d', files: 2 },
+      result: { dest: '/etc/etcd/', files: 2 },
     },
-    after: [pathsProbe(present(0, { content: 'a=1\n' }), present(1, { content: 'b=2\n' }))],
+    after: [
+      pathsProbe(present(0, { kind: 'directory' }), present(1, { kind: 'directory' }), present(2, { kind: 'directory' }), present(3, { content: 'a=1\n' }), present(4, { content: 'b=2\n' })),
+    ],
   },
   {
     name: 'dir/ copies the contents; idempotent',
     module: copyModule,
     args: { src: 'conf.d/', dest: '/etc/etcd/conf.d' },
     context: { roleDir: ROLE },
-    facts: [pathsProbe(present(0, { content: 'a=1\n' }), present(1, { content: 'b=2\n' }))],
+    facts: [pathsProbe(present(0, { kind: 'directory' }), present(1, { kind: 'directory' }), present(2, { content: 'a=1\n' }), present(3, { content: 'b=2\n' }))],
     expect: { changed: false },
+  },
+  {
+    name: 'directory_mode is given to the folders of the tree, those already there too',
+    module: copyModule,
+    args: { src: 'conf.d/', dest: '/etc/etcd/conf.d', directory_mode: '0700' },
+    context: { roleDir: ROLE },
+    facts: [pathsProbe(present(0, { kind: 'directory' }), present(1, { kind: 'directory', mode: 0o755 }), present(2, { content: 'a=1\n' }), present(3, { content: 'b=2\n' }))],
+    expect: { changed: true, steps: ['chmod 0700 -- /etc/etcd/conf.d/sub'], undo: ['chmod 0755 -- /etc/etcd/conf.d/sub'] },
+    after: [pathsProbe(present(0, { kind: 'directory' }), present(1, { kind: 'directory', mode: 0o700 }), present(2, { content: 'a=1\n' }), present(3, { content: 'b=2\n' }))],
   },
 ]);
 

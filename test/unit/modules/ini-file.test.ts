@@ -51,7 +51,7 @@ moduleTable([
       reads: 1,
       msg: 'option added',
       diff: [{ before: '[kubernetes]\nname=Kubernetes\n', after: '[kubernetes]\nname=Kubernetes\nenabled = 1\n', kind: 'content' }],
-      also: checks(writes('put /etc/yum.repos.d/k8s.repo 644 root:root'), restores('/etc/yum.repos.d/k8s.repo')),
+      also: checks(writes('put /etc/yum.repos.d/k8s.repo 644'), restores('/etc/yum.repos.d/k8s.repo')),
     },
     after: file('[kubernetes]\nname=Kubernetes\nenabled = 1\n'),
   },

@@ -64,7 +64,7 @@ const cases: Case[] = [
     title: 'copy of a folder over its files',
     target: '/etc/etcd/conf.d/a.conf',
     backedUp: true,
-    plan: () => planWith(copyModule, answerFacts(new FakeConnection(), present(0, { content: 'old a' }), present(1, { content: 'old b' })), { src: 'conf.d', dest: '/etc/etcd' }, { roleDir: ROLE }),
+    plan: () => planWith(copyModule, answerFacts(new FakeConnection(), present(0, { kind: 'directory' }), present(1, { kind: 'directory' }), present(2, { kind: 'directory' }), present(3, { content: 'old a' }), present(4, { content: 'old b' })), { src: 'conf.d', dest: '/etc/etcd' }, { roleDir: ROLE }),
   },
   {
     title: 'copy of a large file, streamed, over a file',

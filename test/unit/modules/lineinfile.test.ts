@@ -68,7 +68,7 @@ moduleTable([
       diff: [{ before: 'a\n', after: 'a\n10.0.0.1 etcd1\n', kind: 'content' }],
       msg: 'line added',
       result: { backup: '' },
-      also: checks(writes('put /etc/hosts 644 root:root'), restores('/etc/hosts')),
+      also: checks(writes('put /etc/hosts 644'), restores('/etc/hosts')),
     },
     after: file('a\n10.0.0.1 etcd1\n'),
   },

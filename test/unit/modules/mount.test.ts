@@ -51,7 +51,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'mounted: writes fstab, makes the mount point, mounts; undo unmounts, removes the folder, restores fstab',
     args: { ...ARGS, state: 'mounted' }, fstab: FSTAB, mounted: '', mountPoint: absent(0, '/srv'),
-    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root', 'mkdir -p /srv/etcd-tmp', 'mount /srv/etcd-tmp'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644', 'mkdir -p /srv/etcd-tmp', 'mount /srv/etcd-tmp'],
     undo: ['umount /srv/etcd-tmp', 'rmdir /srv/etcd-tmp', 'restore /etc/fstab'],
   },
   {
@@ -61,13 +61,13 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'mounted with other options in fstab: remount; undo remounts with the live options',
     args: { ...ARGS, opts: 'size=2m', state: 'mounted' }, fstab: `${FSTAB}${ENTRY}\n`, mounted: MOUNTED,
-    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root', 'mount -o remount /srv/etcd-tmp'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644', 'mount -o remount /srv/etcd-tmp'],
     undo: ['restore /etc/fstab', 'mount -o remount,rw,relatime,size=1024k,mode=755 /srv/etcd-tmp'],
   },
   {
     title: 'present: fstab only, even when not mounted',
     args: { ...ARGS, state: 'present', boot: false }, fstab: FSTAB, mounted: '',
-    steps: ['back up /etc/fstab', 'put /etc/fstab 644 root:root'], undo: ['restore /etc/fstab'],
+    steps: ['back up /etc/fstab', 'put /etc/fstab 644'], undo: ['restore /etc/fstab'],
   },
   {
     title: 'unmounted: umount; undo mounts the same source, type and options again',
@@ -78,7 +78,7 @@ const cases: Array<{ title: string; args: Record<string, unknown>; fstab: string
   {
     title: 'absent: umount and remove the entry',
     args: { path: '/srv/etcd-tmp', state: 'absent' }, fstab: `${FSTAB}${ENTRY}\n`, mounted: MOUNTED,
-    steps: ['umount /srv/etcd-tmp', 'back up /etc/fstab', 'put /etc/fstab 644 root:root'],
+    steps: ['umount /srv/etcd-tmp', 'back up /etc/fstab', 'put /etc/fstab 644'],
     undo: ['restore /etc/fstab', 'mount -t tmpfs -o rw,relatime,size=1024k,mode=755 tmpfs /srv/etcd-tmp'],
   },
   { title: 'absent and gone: no change', args: { path: '/srv/etcd-tmp', state: 'absent' }, fstab: FSTAB, mounted: '' },

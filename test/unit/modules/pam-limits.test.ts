@@ -102,7 +102,7 @@ moduleTable([
       reads: 1,
       diff: [{ before: LIMITS, after: '# limits\n*\tsoft\tnofile\t65536\n', kind: 'content' }],
       msg: '*\tsoft\tnofile\t65536\n',
-      also: checks(writes('put /etc/security/limits.conf 644 root:root'), restores('/etc/security/limits.conf')),
+      also: checks(writes('put /etc/security/limits.conf 644'), restores('/etc/security/limits.conf')),
     },
     after: file('# limits\n*\tsoft\tnofile\t65536\n'),
   },

@@ -67,12 +67,19 @@ moduleTable([
     after: [pathsProbe(present(0, { sum: createHash('sha256').update(Buffer.from([0x78, 0x20, 0x80, 0xe9, 0x0a])).digest('hex') }))],
   },
   {
-    name: 'follow: no refuses a dest that is a link rather than writing through it',
+    name: 'follow: no replaces a dest that is a link with the file, as Ansible does, rather than writing through it',
     module: templateModule,
     args: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', follow: false },
     context: { roleDir: ROLE, render },
     facts: [pathsProbe(present(0, { content: 'old\n', real: '/srv/etcd.conf' }))],
-    expect: { error: /is a symlink: ezplay writes the file a link points to/ },
+    expect: {
+      changed: true,
+      also: (t, plan) => {
+        t.true((plan.steps ?? []).some((s) => s.kind === 'put' && s.dest === '/etc/etcd/etcd.conf'), 'the link itself is replaced');
+        t.false((plan.steps ?? []).some((s) => s.kind === 'put' && s.dest === '/srv/etcd.conf'), 'what it pointed to is left alone');
+      },
+    },
+    notApplied: 'the fake host cannot tell a link from a file once replaced',
   },
   { name: 'a missing template names where it looked', module: templateModule, args: { src: 'nope.j2', dest: '/x' }, context: { roleDir: ROLE }, expect: { error: /could not find 'nope.j2'/ } },
 ]);

@@ -52,7 +52,7 @@ moduleTable([
     module: copyModule,
     args: { src: 'tree/', dest: '/srv' },
     context: { playbookDir: PLAYBOOK },
-    facts: [pathsProbe(present(0, { content: 'tree secret\n' }))],
+    facts: [pathsProbe(present(0, { kind: 'directory' }), present(1, { content: 'tree secret\n' }))],
     expect: { changed: false },
   },
   {
