@@ -271,12 +271,17 @@ async function planState(ctx: HostContext, args: FileArgs, probed: Probed): Prom
       steps: change.steps,
       undo: change.undo,
       ...(change.cleanup.length ? { cleanup: change.cleanup } : {}),
-      // a link's target whose attributes or times the task sets is written too
-      writes: change.writes ?? [facts.realPath, ...(srcFacts?.stat && srcFacts.realPath !== facts.realPath ? [srcFacts.realPath] : [])],
+      // a link's target is written too when the task sets its attributes or times (a plain link leaves it be)
+      writes: change.writes ?? [facts.realPath, ...(srcFacts?.stat && srcFacts.realPath !== facts.realPath && setsTargetAttributes(args) ? [srcFacts.realPath] : [])],
       effects: [fileEffect(where, finalState, { ...args, mode }, args.src)],
       result: { ...result, ...(diff ? { diff } : {}) },
       ...warned,
     };
+}
+
+/** Whether the task sets what a link's target carries (mode, owner, group, attributes, times). */
+function setsTargetAttributes(args: FileArgs): boolean {
+  return [args.mode, args.owner, args.group, args.attributes, args.modification_time, args.access_time].some((v) => v !== undefined && v !== 'preserve');
 }
 
 /** The file module's mode argument takes symbolic modes too. */
