@@ -93,7 +93,7 @@ export function pathInfo(stat: PathStat | null): Record<string, unknown> {
  * The result names what dest is once the task is done: an unchanged plan
  * has it from its probe, a change reads dest again after its steps.
  */
-async function withPathInfo(ctx: HostContext, plan: Plan): Promise<Plan> {
+export async function withPathInfo(ctx: HostContext, plan: Plan): Promise<Plan> {
   const dest = plan.result?.dest;
   // a tree's result names the folder only, as Ansible's does; an unchanged file's plan has them from its probe
   if (typeof dest !== 'string' || 'files' in (plan.result ?? {}) || !plan.changed) return plan;

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
 import { ModuleError } from '../errors.js';
-import { FILE_CONTENT_ARGS, modeOf } from './copy.js';
+import { createHash } from 'node:crypto';
+import { FILE_CONTENT_ARGS, modeOf, withPathInfo } from './copy.js';
 import { planContentAt } from './kit/content.js';
 import { selinuxArgs, withSelinuxContext, type SelinuxWant } from './kit/selinux.js';
 
@@ -104,15 +105,19 @@ export const templateModule = defineModule<TemplateArgs>({
     if (fromVault) text = vaultFileBytes(Buffer.from(text, 'utf8'), local).toString('utf8');
     const names = { path: args.src, dest: args.dest, syntax: templateSyntax(args) };
     const rendered = withNewlines(ctx.render(text, { file: local, line: 1 }, names), args.newline_sequence);
-    const plan = await planContentAt(ctx, args.dest, args.src, {
-      content: encodeText(rendered, args.output_encoding),
+    const content = encodeText(rendered, args.output_encoding);
+    const planned = await planContentAt(ctx, args.dest, args.src, {
+      content,
       attributes: { mode: modeOf(args.mode, local), owner: args.owner, group: args.group },
       backup: args.backup,
       force: args.force,
       validate: args.validate,
       follow: args.follow,
     });
-    if (plan.result) plan.result.src = args.src;
+    if (planned.result) planned.result.src = args.src;
+    // a change's result names dest as it is afterwards, as Ansible's does (owner, ids, mode, size, state, md5sum)
+    if (planned.changed && planned.result) planned.result.md5sum = createHash('md5').update(content).digest('hex');
+    const plan = await withPathInfo(ctx, planned);
     const written = typeof plan.result?.dest === 'string' ? plan.result.dest : args.dest;
     return withSelinuxContext(ctx, written, args, fromVault ? sealedPlan(plan) : plan);
   },

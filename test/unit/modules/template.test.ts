@@ -21,7 +21,7 @@ moduleTable([
     expect: {
       changed: true,
       steps: ['put /etc/etcd/etcd.conf 644'],
-      result: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf' },
+      result: { src: 'etcd.conf.j2', dest: '/etc/etcd/etcd.conf', md5sum: createHash('md5').update(RENDERED).digest('hex') },
       also: (t, plan) => t.is(plan.diff?.[0]?.after, RENDERED, 'rendered, with \\n line endings'),
     },
     after: [pathsProbe(present(0, { content: RENDERED, mode: 0o644 }))],
