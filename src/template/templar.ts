@@ -11,7 +11,7 @@ import { compileProgram, type Program } from './program.js';
 import { parsePythonLiteral } from '../inventory/python-literal.js';
 import { isMapping, plainNumbers, pyStr, truthy as isTruthy, unwrap, WholeFloat } from './python-values.js';
 import { nativeRuntime, runtime, type Runtime } from './runtime.js';
-import { readOverrideHeader } from './override-header.js';
+import { expandLinePrefixes, readOverrideHeader } from './override-header.js';
 import { DEFAULT_DELIMITERS, type Delimiters, type LexerOptions } from './parser.js';
 import { toTemplateError } from './template-error.js';
 import { templateVars } from './template-vars.js';
@@ -108,7 +108,11 @@ export class Templar {
       // the file's own `#jinja2:` settings win over the task's, as in Ansible
       const lexer = { ...syntax, ...header?.lexer, ...(syntax.tags || header?.lexer.tags ? { tags: { ...syntax.tags, ...header?.lexer.tags } } : {}) };
       // Jinja drops the source's last line break (keep_trailing_newline off); Ansible adds back what is missing below
-      const source = text.replace(/\r?\n$/, '');
+      let source = text.replace(/\r?\n$/, '');
+      if (header && (header.linePrefixes.statement !== undefined || header.linePrefixes.comment !== undefined)) {
+        const tags = { ...DEFAULT_DELIMITERS, ...lexer.tags };
+        source = expandLinePrefixes(source, header.linePrefixes, tags.blockStart, tags.blockEnd);
+      }
       const out = this.run(this.compile(source, file ? false : undefined, lexer), vars, runtime);
       // Ansible keeps the template's trailing newlines even where trim_blocks ate them
       const missing = trailingNewlines(text) - trailingNewlines(out);

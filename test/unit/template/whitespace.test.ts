@@ -48,6 +48,18 @@ test("the template module's delimiters and whitespace settings", (t) => {
   for (const [text, syntax, expected] of settings) t.is(templar.render(text, { x: 1 }, undefined, true, syntax), expected, JSON.stringify([text, syntax]));
 });
 
+// line statements and line comments; outputs as Jinja 3 renders them, with Ansible's trailing newlines
+const linePrefixed: Array<[string, string]> = [
+  ['#jinja2: line_statement_prefix: ":"\n: if true\nfoo\n: endif\n', 'foo\n'],
+  ['#jinja2: line_statement_prefix: "%"\na\n  % for i in [1, 2]\n{{ i }}\n  % endfor\nb\n', 'a\n1\n2\nb\n'],
+  ['#jinja2: line_comment_prefix: "##"\nk=1 ## the port\n## whole line\nv={{ x }}\n', 'k=1\n\nv=1\n'],
+  ['#jinja2: line_statement_prefix: "#", line_comment_prefix: "##"\n# if x\nyes ## note\n# endif\n', 'yes\n'],
+];
+
+test("a #jinja2: header's line statement and line comment prefixes", (t) => {
+  for (const [text, expected] of linePrefixed) t.is(templar.render(text, { x: 1 }, undefined, true), expected, JSON.stringify(text));
+});
+
 test('a #jinja2: header with an unknown setting is refused', (t) => {
   t.throws(() => templar.render('#jinja2: newline_sequence: "\\r\\n"\n{{ x }}', {}, undefined, true), { message: /not supported/ });
   t.throws(() => templar.render('#jinja2: trim_blocks False\n{{ x }}', {}, undefined, true), { message: /colon as key-value separator/ });
