@@ -19,12 +19,14 @@ export interface TimeFields {
   microsecond: number;
 }
 
+type Parsing = TimeFields & { pm?: boolean; hour12?: number; yday?: number };
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const names = (list: string[]) => `(${[...list].sort((a, b) => b.length - a.length).join('|')})`;
 
 /** Each directive: its pattern and how its text lands in the fields. */
-const DIRECTIVES: Record<string, { re: string; set: (f: TimeFields & { pm?: boolean; hour12?: number }, v: string) => void }> = {
+const DIRECTIVES: Record<string, { re: string; set: (f: Parsing, v: string) => void }> = {
   Y: { re: '(\\d{4})', set: (f, v) => (f.year = Number(v)) },
   y: { re: '(\\d{2})', set: (f, v) => (f.year = Number(v) + (Number(v) < 69 ? 2000 : 1900)) },
   m: { re: '(1[0-2]|0[1-9]|[1-9])', set: (f, v) => (f.month = Number(v)) },
@@ -39,13 +41,16 @@ const DIRECTIVES: Record<string, { re: string; set: (f: TimeFields & { pm?: bool
   B: { re: names(MONTH_NAMES), set: (f, v) => (f.month = MONTH_NAMES.indexOf(v.toLowerCase()) + 1) },
   a: { re: names(DAYS), set: () => undefined },
   A: { re: names(DAY_NAMES), set: () => undefined },
-  j: { re: '(36[0-6]|3[0-5]\\d|[12]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9])', set: () => undefined },
+  j: { re: '(36[0-6]|3[0-5]\\d|[12]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9])', set: (f, v) => (f.yday = Number(v)) },
+  // a UTC offset is read and not applied: the fields stay as written
+  z: { re: '([+-]\\d{4}|Z)?', set: () => undefined },
 };
 DIRECTIVES.h = DIRECTIVES.b!;
 
 /** The fields `text` gives under `format`, or an error worded as Python's ValueError. */
 export function strptime(text: string, format: string): TimeFields {
-  const setters: ((f: TimeFields & { pm?: boolean; hour12?: number }, v: string) => void)[] = [];
+  const setters: ((f: Parsing, v: string) => void)[] = [];
+  const used = new Set<string>();
   let pattern = '';
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
@@ -59,6 +64,7 @@ export function strptime(text: string, format: string): TimeFields {
       if (!directive) throw new Error(`'${d}' is a bad directive in format '${format}'`);
       pattern += directive.re;
       setters.push(directive.set);
+      used.add(d);
     } else if (/\s/.test(c)) {
       pattern += '\\s+';
       while (/\s/.test(format[i + 1] ?? '')) i++;
@@ -69,9 +75,15 @@ export function strptime(text: string, format: string): TimeFields {
   const match = new RegExp(`^${pattern}`, 'i').exec(text);
   if (!match) throw new Error(`time data '${text}' does not match format '${format}'`);
   if (match[0].length !== text.length) throw new Error(`unconverted data remains: ${text.slice(match[0].length)}`);
-  const fields: TimeFields & { pm?: boolean; hour12?: number } = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0, microsecond: 0 };
-  setters.forEach((set, i) => set(fields, match[i + 1]!));
+  const fields: Parsing = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0, microsecond: 0 };
+  setters.forEach((set, i) => set(fields, match[i + 1] ?? ''));
   if (fields.hour12 !== undefined) fields.hour = (fields.hour12 % 12) + (fields.pm ? 12 : 0);
+  // a day of the year gives month and day when neither is written, as Python's does
+  if (fields.yday !== undefined && !['m', 'd', 'b', 'B', 'h'].some((d) => used.has(d))) {
+    const date = new Date(Date.UTC(fields.year, 0, fields.yday));
+    [fields.month, fields.day] = [date.getUTCMonth() + 1, date.getUTCDate()];
+  }
+  if (new Date(Date.UTC(fields.year, fields.month - 1, fields.day)).getUTCDate() !== fields.day) throw new Error('day is out of range for month');
   const { year, month, day, hour, minute, second, microsecond } = fields;
   return { year, month, day, hour, minute, second, microsecond };
 }

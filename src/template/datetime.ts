@@ -4,6 +4,7 @@
  */
 import { floatResult, PyObject } from './python-values.js';
 import { TemplateRuntimeError } from './undefined.js';
+import { strptime as parseTime } from '../common/strptime.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -170,45 +171,11 @@ export class PyDateTime extends PyObject {
   }
 }
 
-const STRPTIME_PARTS: Record<string, string> = {
-  Y: '(?<Y>\\d{4})', y: '(?<y>\\d{2})', m: '(?<m>\\d{1,2})', d: '(?<d>\\d{1,2})', H: '(?<H>\\d{1,2})', I: '(?<I>\\d{1,2})',
-  M: '(?<M>\\d{1,2})', S: '(?<S>\\d{1,2})', f: '(?<f>\\d{1,6})', p: '(?<p>AM|PM|am|pm)', j: '(?<j>\\d{1,3})',
-  b: `(?<b>${MONTHS.map((m) => m.slice(0, 3)).join('|')})`, B: `(?<B>${MONTHS.join('|')})`,
-  a: `(?:${DAYS.map((d) => d.slice(0, 3)).join('|')})`, A: `(?:${DAYS.join('|')})`, z: '(?<z>[+-]\\d{4}|Z)?', '%': '%',
-};
-
-/** Python's datetime.strptime for the directives in common use; text that does not match fails as Python's does. */
+/** Python's datetime.strptime (the directives of common/strptime.ts); text that does not match fails as Python's does. */
 export function strptime(text: string, format: string): PyDateTime {
-  let pattern = '';
-  for (let i = 0; i < format.length; i++) {
-    const c = format[i]!;
-    if (c === '%' && i + 1 < format.length) {
-      const d = format[++i]!;
-      const part = STRPTIME_PARTS[d];
-      if (part === undefined) throw new TemplateRuntimeError(`'${d}' is a bad directive in format '%${d}'`);
-      pattern += part;
-    } else if (/\s/.test(c)) pattern += '\\s+';
-    else pattern += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  try {
+    return new PyDateTime(parseTime(text, format));
+  } catch (error) {
+    throw new TemplateRuntimeError((error as Error).message);
   }
-  const m = new RegExp(`^${pattern}$`, 'i').exec(text);
-  if (!m) throw new TemplateRuntimeError(`time data ${JSON.stringify(text).replace(/^"|"$/g, "'")} does not match format '${format}'`);
-  const g = m.groups ?? {};
-  const num = (k: string, fallback: number) => (g[k] === undefined ? fallback : Number(g[k]));
-  const monthName = g.b ?? g.B;
-  const month = monthName ? MONTHS.findIndex((name) => name.toLowerCase().startsWith(monthName.toLowerCase().slice(0, 3))) + 1 : num('m', 1);
-  let hour = num('H', 0);
-  if (g.I !== undefined) hour = (Number(g.I) % 12) + (g.p && g.p.toUpperCase() === 'PM' ? 12 : 0);
-  const year = g.Y !== undefined ? Number(g.Y) : g.y !== undefined ? (Number(g.y) < 69 ? 2000 : 1900) + Number(g.y) : 1900;
-  let day = num('d', 1);
-  let mon = month;
-  if (g.j !== undefined && g.d === undefined && g.m === undefined) {
-    const date = new Date(Date.UTC(year, 0, Number(g.j)));
-    [mon, day] = [date.getUTCMonth() + 1, date.getUTCDate()];
-  }
-  const fields = { year, month: mon, day, hour, minute: num('M', 0), second: num('S', 0), microsecond: g.f === undefined ? 0 : Number(g.f.padEnd(6, '0')) };
-  const check = new Date(Date.UTC(year, mon - 1, day));
-  if (mon < 1 || mon > 12 || check.getUTCDate() !== day || fields.hour > 23 || fields.minute > 59 || fields.second > 61) {
-    throw new TemplateRuntimeError(`time data '${text}' does not match format '${format}'`);
-  }
-  return new PyDateTime(fields);
 }
