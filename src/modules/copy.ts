@@ -10,15 +10,15 @@ import { sh } from '../shell/quote.js';
 import { planStreamedCopy, STREAM_ABOVE_BYTES } from './copy-stream.js';
 import { compactJson } from '../template/filters/data.js';
 import { planCopyTree } from './copy-tree.js';
+import { pathInfo } from './file-states.js';
 import { isVaultFile, isVaultText } from '../vault/index.js';
 import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
-import { pathsFact, type PathStat } from '../facts/paths.js';
+import { pathsFact } from '../facts/paths.js';
 import { expandHostPath } from '../facts/path-expansion.js';
 import { treeCompareFact } from '../facts/tree-compare.js';
 import { guardWrites } from './kit/backup.js';
-import { attributeArgs, attributeChanges, chownCommand, formatMode, mergedAttributes, type Attributes } from './kit/attributes.js';
-import { createDirsSteps, installCommand, missingDirs, planContentAt, prepareWrite, removeTempStep, sha256, tempBeside } from './kit/content.js';
-import { createHash } from 'node:crypto';
+import { attributeArgs, attributeChanges, chownCommand, mergedAttributes, type Attributes } from './kit/attributes.js';
+import { createDirsSteps, installCommand, md5, missingDirs, planContentAt, prepareWrite, removeTempStep, sha256, tempBeside } from './kit/content.js';
 import type { ArgSchema, ArgSpec, HostContext, Plan, Step } from './types.js';
 import { defineModule } from './types.js';
 
@@ -81,13 +81,6 @@ export const FILE_CONTENT_ARGS: ArgSchema = {
   },
 };
 
-
-/** What Ansible's modules add to a result about the path they left: owner, ids, mode, size, state. */
-export function pathInfo(stat: PathStat | null): Record<string, unknown> {
-  if (!stat) return { state: 'absent' };
-  const state = stat.type === 'directory' ? 'directory' : stat.type === 'link' ? 'link' : stat.nlink > 1 ? 'hard' : 'file';
-  return { uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: formatMode(stat.mode), size: stat.size, state };
-}
 
 /**
  * The result names what dest is once the task is done: an unchanged plan
@@ -294,7 +287,7 @@ async function planCopy(ctx: HostContext, given: CopyArgs): Promise<Plan> {
     });
     if (plan.result && args.src !== undefined) plan.result.src = args.src;
     if (plan.result) plan.result.sha256 ??= sha256(bytes);
-    if (plan.changed && plan.result) plan.result.md5sum = createHash('md5').update(bytes).digest('hex');
+    if (plan.changed && plan.result) plan.result.md5sum = md5(bytes);
     return fromVault ? sealedPlan(plan) : plan;
 }
 

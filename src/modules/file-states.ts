@@ -67,6 +67,17 @@ export function ansibleMode(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }
 
+/**
+ * What Ansible's file-handling modules add to a result about the path they
+ * left: ids, owner, group, mode, size and state (`state`: what the module
+ * names it, else read from the path).
+ */
+export function pathInfo(stat: PathStat | null, state?: string): Record<string, unknown> {
+  if (!stat) return { state: 'absent' };
+  const found = stat.type === 'directory' ? 'directory' : stat.type === 'link' ? 'link' : stat.nlink > 1 ? 'hard' : 'file';
+  return { uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: ansibleMode(stat.mode), size: stat.size, state: state ?? found };
+}
+
 /** An owner or group as Ansible's diff records it: the id, a number where the wanted one was given as one. */
 const idOf = (want: string): string | number => (/^\d+$/.test(want) ? Number(want) : want);
 

@@ -10,7 +10,7 @@ import { accountFact } from '../facts/users.js';
 import { ask } from '../facts/gather.js';
 import type { FactsRequest } from '../facts/paths.js';
 import type { PlannedEffect } from '../facts/planned.js';
-import { ansibleMode, defaultState, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
+import { ansibleMode, defaultState, pathInfo, planFileState, prevState, type FileRecord, type FileState, type TimeWant } from './file-states.js';
 import type { PathFacts, PathStat } from '../facts/paths.js';
 import { localTimestamp } from '../common/strptime.js';
 import { defineModule, type ArgSchema, type ArgSpec, type HostContext, type Plan } from './types.js';
@@ -329,9 +329,6 @@ function accountAfter(given: string | undefined, found: Accounts['owner']): { na
 }
 
 /** What Ansible's results say of a path that exists. */
-function pathInfo(stat: PathStat, state: string): Record<string, unknown> {
-  return { state, uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: ansibleMode(stat.mode), size: stat.size };
-}
 
 /** The state Ansible reports once the module ran: what the path is. */
 function resultState(state: FileState, facts: PathFacts): string {

@@ -5,9 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { sealedPlan, vaultFileBytes } from './kit/vault-file.js';
 import { ModuleError } from '../errors.js';
-import { createHash } from 'node:crypto';
 import { FILE_CONTENT_ARGS, modeOf, withPathInfo } from './copy.js';
-import { planContentAt } from './kit/content.js';
+import { md5, planContentAt } from './kit/content.js';
 import { selinuxArgs, withSelinuxContext, type SelinuxWant } from './kit/selinux.js';
 
 import { encodeText } from './text-encoding.js';
@@ -116,7 +115,7 @@ export const templateModule = defineModule<TemplateArgs>({
     });
     if (planned.result) planned.result.src = args.src;
     // a change's result names dest as it is afterwards, as Ansible's does (owner, ids, mode, size, state, md5sum)
-    if (planned.changed && planned.result) planned.result.md5sum = createHash('md5').update(content).digest('hex');
+    if (planned.changed && planned.result) planned.result.md5sum = md5(content);
     const plan = await withPathInfo(ctx, planned);
     const written = typeof plan.result?.dest === 'string' ? plan.result.dest : args.dest;
     return withSelinuxContext(ctx, written, args, fromVault ? sealedPlan(plan) : plan);

@@ -4,21 +4,14 @@
  */
 import { floatResult, PyObject } from './python-values.js';
 import { TemplateRuntimeError } from './undefined.js';
-import { strptime as parseTime } from '../common/strptime.js';
+import { strptime as parseTime, type TimeFields } from '../common/strptime.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  micro: number;
+interface Parts extends TimeFields {
   weekday: number;
   offsetMinutes: number;
 }
@@ -34,7 +27,7 @@ function parts(date: Date, utc: boolean): Parts {
     hour: get.h,
     minute: get.mi,
     second: get.s,
-    micro: date.getMilliseconds() * 1000,
+    microsecond: date.getMilliseconds() * 1000,
     weekday: get.wd,
     offsetMinutes: utc ? 0 : -date.getTimezoneOffset(),
   };
@@ -59,7 +52,7 @@ export function strftime(format: string, date: Date, utc = false): string {
       case 'p': return p.hour < 12 ? 'AM' : 'PM';
       case 'M': return pad(p.minute);
       case 'S': return pad(p.second);
-      case 'f': return pad(p.micro, 6);
+      case 'f': return pad(p.microsecond, 6);
       case 's': return String(Math.floor(date.getTime() / 1000));
       case 'j': return pad(dayOfYear(p), 3);
       case 'a': return (DAYS[p.weekday] as string).slice(0, 3);
@@ -130,7 +123,7 @@ export class PyDateTime extends PyObject {
   readonly microsecond: number;
   /** microseconds since 1970-01-01 00:00, counting the fields as UTC */
   private readonly micros: number;
-  constructor(fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; microsecond: number }) {
+  constructor(fields: TimeFields) {
     super();
     ({ year: this.year, month: this.month, day: this.day, hour: this.hour, minute: this.minute, second: this.second, microsecond: this.microsecond } = fields);
     this.micros = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second) * 1000 + this.microsecond;

@@ -45,6 +45,8 @@ export interface ContentRequest {
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 export const sha1 = (b: Buffer | string): string => createHash('sha1').update(b).digest('hex');
+/** the `md5sum` Ansible's copy and template put in a changed result */
+export const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex');
 
 export function looksLikePrivateKey(b: Buffer | string | null | undefined): boolean {
   return b ? /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(b.toString()) : false;
